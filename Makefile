@@ -1,0 +1,92 @@
+# fblscope: one binary, built from verifier/ (and later fbl/, report/).
+#
+#   make            build ./fblscope
+#   make demo       install missing packages, verify the bundled samples
+#   make test       install missing packages, build (plain and ASan+UBSan), run every test
+#   make fuzz       build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
+#   make bench      the benchmark (figures and ratios, never pass/fail)
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# NO_DEPS=1 skips the package installation step (for packagers and CI images
+# that already carry the dependencies).
+
+CC        ?= cc
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+PKGS      := libcrypto ldns libpcre2-8 libpq
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+             -Wmissing-prototypes -Wvla -Wformat=2
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+             -I. $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS    += $(PKG_LIBS) -lpthread
+
+BUILD     ?= build/release
+LIB_SRC   := $(sort $(wildcard verifier/*.c fbl/*.c report/*.c))
+CMD_SRC   := fblscope.c
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps demo test unit fuzz bench install clean sanitize
+
+all: fblscope
+
+fblscope: $(BUILD)/fblscope
+	cp $< $@
+
+$(BUILD)/fblscope: $(CMD_OBJ) $(BUILD)/libfblscope.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libfblscope.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfblscope.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfblscope.a $(LDLIBS)
+
+unit: $(UNIT_BIN)
+
+# The sanitizer build lives beside the release build; tests/run uses both.
+sanitize:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" build/asan/fblscope unit
+
+deps:
+	@if [ "$(NO_DEPS)" != 1 ]; then sh tests/lib/deps.sh; fi
+
+demo: deps
+	$(MAKE) all
+	sh samples/demo.sh
+
+test: deps
+	$(MAKE) all unit
+	$(MAKE) sanitize
+	sh tests/run.sh
+
+fuzz: deps
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: deps
+	$(MAKE) all
+	sh tests/bench/run.sh
+
+install: fblscope
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 fblscope $(DESTDIR)$(BINDIR)/fblscope
+	install -m 0644 docs/fblscope.1 $(DESTDIR)$(MANDIR)/man1/fblscope.1
+
+clean:
+	rm -rf build fblscope tests/out
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

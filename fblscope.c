@@ -1,0 +1,62 @@
+/*
+ * fblscope: the dispatcher.  One binary, one subcommand per job; every
+ * command lives in the module of its room (verifier/, fbl/, report/).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "verifier/commands.h"
+
+#define FBLSCOPE_VERSION "0.1.0"
+
+struct command {
+	const char	*name;
+	int		(*run)(int, char **);
+	const char	*summary;
+};
+
+static const struct command commands[] = {
+	{ "verify", cmd_verify, "verify the DKIM signatures of messages" },
+	{ "sign", cmd_sign, "sign a message (for samples, tests, debugging)" },
+	{ "keygen", cmd_keygen, "make a key pair and its DNS TXT record" },
+};
+
+static void
+usage(FILE *fp)
+{
+	size_t	 i;
+
+	fputs("usage: fblscope COMMAND [options] [args]\n\ncommands:\n", fp);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name,
+		    commands[i].summary);
+	fputs("\n`fblscope COMMAND --help` describes each; see fblscope(1).\n",
+	    fp);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t	 i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("fblscope %s\n", FBLSCOPE_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "fblscope: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,298 @@
+/* canon: RFC 6376 section 3.4 canonicalization; see canon.h. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verifier/canon.h"
+#include "verifier/crypto.h"
+#include "verifier/message.h"
+
+static bool
+is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Copy a header span turning LF and CRLF line breaks into CRLF. */
+static void
+put_crlf_span(struct buf *out, const char *p, size_t len)
+{
+	const char	*lf;
+
+	while (len > 0 && (lf = memchr(p, '\n', len)) != NULL) {
+		size_t n = (size_t)(lf - p);
+
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		buf_append(out, p, n);
+		buf_append(out, "\r\n", 2);
+		len -= (size_t)(lf + 1 - p);
+		p = lf + 1;
+	}
+	buf_append(out, p, len);
+}
+
+/*
+ * relaxed (section 3.4.2): lower-case name, unfold, WSP runs to one SP,
+ * no WSP at the end of the value nor around the colon.
+ */
+static void
+relaxed_header(struct buf *out, const char *raw, size_t len)
+{
+	const char	*colon = memchr(raw, ':', len);
+	size_t		 i, nlen, vstart;
+	bool		 space = false, started = false;
+
+	if (colon == NULL) {	/* not a field: keep it as data */
+		colon = raw + len;
+	}
+	nlen = (size_t)(colon - raw);
+	while (nlen > 0 && is_wsp(raw[nlen - 1]))
+		nlen--;
+	if (!buf_reserve(out, len + 2))
+		return;
+	for (i = 0; i < nlen; i++)
+		buf_putc(out, tolower((unsigned char)raw[i]));
+	if (colon == raw + len) {
+		buf_append(out, "\r\n", 2);
+		return;
+	}
+	buf_putc(out, ':');
+	vstart = (size_t)(colon - raw) + 1;
+	for (i = vstart; i < len; i++) {
+		char c = raw[i];
+
+		if (c == '\n' || (c == '\r' && i + 1 < len && raw[i + 1] == '\n'))
+			continue;	/* unfold */
+		if (is_wsp(c)) {
+			space = true;
+			continue;
+		}
+		if (space && started)
+			buf_putc(out, ' ');
+		space = false;
+		started = true;
+		buf_putc(out, c);
+	}
+	buf_append(out, "\r\n", 2);
+}
+
+void
+canon_header(struct buf *out, enum dkim_canon c, const char *raw, size_t len)
+{
+	if (c == DKIM_CANON_RELAXED) {
+		relaxed_header(out, raw, len);
+		return;
+	}
+	put_crlf_span(out, raw, len);
+	buf_append(out, "\r\n", 2);
+}
+
+void
+canon_sig_header(struct buf *out, enum dkim_canon c, const char *raw,
+    size_t len, size_t b_off, size_t b_end)
+{
+	struct buf	 tmp = BUF_INIT;
+
+	if (b_off > b_end || b_end > len)
+		b_off = b_end = len;
+	buf_append(&tmp, raw, b_off);
+	buf_append(&tmp, raw + b_end, len - b_end);
+	if (!buf_ok(&tmp)) {
+		out->oom = true;
+		return;
+	}
+	canon_header(out, c, tmp.data, tmp.len);
+	if (out->len >= 2 && buf_ok(out)) {
+		out->len -= 2;	/* no CRLF after the signature field */
+		out->data[out->len] = '\0';
+	}
+	buf_free(&tmp);
+}
+
+bool
+canon_signed_fields(struct buf *out, const struct message *m,
+    const struct dkim_hname *h, size_t nh, enum dkim_canon c, long skip)
+{
+	unsigned char	*used;
+	size_t		 i;
+	long		 j;
+
+	if ((used = calloc(m->nfields ? m->nfields : 1, 1)) == NULL) {
+		out->oom = true;
+		return false;
+	}
+	if (skip >= 0 && (size_t)skip < m->nfields)
+		used[skip] = 1;
+	for (i = 0; i < nh; i++) {
+		for (j = (long)m->nfields - 1; j >= 0; j--) {
+			if (used[j] || !header_name_is(&m->fields[j],
+			    h[i].name, h[i].len))
+				continue;
+			used[j] = 1;
+			canon_header(out, c, m->fields[j].raw,
+			    m->fields[j].raw_len);
+			break;
+		}
+	}
+	free(used);
+	return buf_ok(out);
+}
+
+/* --- bodies --- */
+
+static bool
+stage_flush(struct body_hash *h)
+{
+	if (h->nstage == 0)
+		return true;
+	if (EVP_DigestUpdate(h->ctx, h->stage, h->nstage) != 1)
+		return false;
+	h->nstage = 0;
+	return true;
+}
+
+/* Feed canonical bytes: counted in full, hashed up to l=. */
+static bool
+body_emit(struct body_hash *h, const char *p, size_t len, struct buf *keep)
+{
+	uint64_t room;
+	size_t	 n;
+
+	h->canon_len += len;
+	if (keep != NULL)
+		buf_append(keep, p, len);
+	if (h->has_l) {
+		room = h->l > h->hashed ? h->l - h->hashed : 0;
+		if ((uint64_t)len > room)
+			len = (size_t)room;
+	}
+	h->hashed += len;
+	while (len > 0) {
+		if (h->nstage == sizeof(h->stage) && !stage_flush(h))
+			return false;
+		n = sizeof(h->stage) - h->nstage;
+		if (n > len)
+			n = len;
+		memcpy(h->stage + h->nstage, p, n);
+		h->nstage += n;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+static bool
+emit_pending(struct body_hash *h, struct buf *keep)
+{
+	for (; h->pending_empty > 0; h->pending_empty--)
+		if (!body_emit(h, "\r\n", 2, keep))
+			return false;
+	return true;
+}
+
+/* relaxed body line (section 3.4.4): WSP runs to one SP, none at the end */
+static size_t
+relax_line(char *dst, const char *src, size_t len)
+{
+	size_t	 i, n = 0;
+	bool	 space = false;
+
+	while (len > 0 && is_wsp(src[len - 1]))
+		len--;
+	for (i = 0; i < len; i++) {
+		if (is_wsp(src[i])) {
+			space = true;
+			continue;
+		}
+		if (space)
+			dst[n++] = ' ';
+		space = false;
+		dst[n++] = src[i];
+	}
+	return n;
+}
+
+static bool
+feed_line(struct body_hash *h, const char *line, size_t len,
+    struct buf *keep)
+{
+	if (len == 0) {
+		h->pending_empty++;
+		return true;
+	}
+	return emit_pending(h, keep) && body_emit(h, line, len, keep) &&
+	    body_emit(h, "\r\n", 2, keep);
+}
+
+static bool
+body_finish(struct body_hash *h, struct buf *keep)
+{
+	/* simple: an empty body is one CRLF (section 3.4.3) */
+	if (h->canon == DKIM_CANON_SIMPLE && h->canon_len == 0 &&
+	    !body_emit(h, "\r\n", 2, keep))
+		return false;
+	if (!stage_flush(h))
+		return false;
+	if (EVP_DigestFinal_ex(h->ctx, h->digest, &h->digest_len) != 1)
+		return false;
+	h->ok = true;
+	return true;
+}
+
+static bool
+body_start(struct body_hash *h)
+{
+	h->canon_len = h->hashed = h->pending_empty = 0;
+	h->nstage = 0;
+	h->ok = false;
+	h->digest_len = 0;
+	if ((h->ctx = EVP_MD_CTX_new()) == NULL)
+		return false;
+	return EVP_DigestInit_ex(h->ctx, crypto_md(h->hash), NULL) == 1;
+}
+
+bool
+body_hash_compute(struct body_hash *hs, size_t n, const char *body,
+    size_t len, struct buf *keep)
+{
+	struct line_iter it;
+	struct buf	 relaxed = BUF_INIT;	/* the line, shared by relaxed hashes */
+	const char	*line;
+	size_t		 line_len, rlen = 0, i;
+	bool		 eol, ok = true, done_relax;
+
+	for (i = 0; i < n; i++)
+		if (!body_start(&hs[i]))
+			ok = false;
+	line_iter_init(&it, body, len);
+	while (ok && line_iter_next(&it, &line, &line_len, &eol)) {
+		done_relax = false;
+		for (i = 0; ok && i < n; i++) {
+			struct buf *k = i == 0 ? keep : NULL;
+
+			if (hs[i].canon == DKIM_CANON_SIMPLE) {
+				ok = feed_line(&hs[i], line, line_len, k);
+				continue;
+			}
+			if (!done_relax) {
+				buf_reset(&relaxed);
+				if (!buf_reserve(&relaxed, line_len)) {
+					ok = false;
+					break;
+				}
+				rlen = relax_line(relaxed.data, line, line_len);
+				done_relax = true;
+			}
+			ok = feed_line(&hs[i], relaxed.data, rlen, k);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (ok && !body_finish(&hs[i], i == 0 ? keep : NULL))
+			ok = false;
+		EVP_MD_CTX_free(hs[i].ctx);
+		hs[i].ctx = NULL;
+	}
+	buf_free(&relaxed);
+	return ok;
+}

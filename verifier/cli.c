@@ -1,0 +1,235 @@
+/* cli: shared option handling for the commands; see cli.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "verifier/cli.h"
+
+bool
+cli_parse_uint(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	char		*end;
+	unsigned long	 v;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool
+add_list(const char **list, size_t *n, const char *arg, const char *what,
+    struct buf *err)
+{
+	if (*n == CLI_MAX_LIST) {
+		buf_printf(err, "too many %s options (at most %d)", what,
+		    CLI_MAX_LIST);
+		return false;
+	}
+	list[(*n)++] = arg;
+	return true;
+}
+
+bool
+cli_keys_option(struct cli_keys *k, int opt, const char *arg, struct buf *err)
+{
+	unsigned long	 v;
+
+	switch (opt) {
+	case CLI_OPT_RESOLVER:
+		return add_list(k->resolvers, &k->nresolvers, arg,
+		    "--resolver", err);
+	case CLI_OPT_ZONE:
+		return add_list(k->zones, &k->nzones, arg, "--zone", err);
+	case CLI_OPT_TIMEOUT:
+		if (!cli_parse_uint(arg, 1, 600000, &v)) {
+			buf_printf(err, "--timeout %s: want milliseconds, "
+			    "1 to 600000", arg);
+			return false;
+		}
+		k->timeout_ms = (unsigned)v;
+		return true;
+	case CLI_OPT_RETRIES:
+		if (!cli_parse_uint(arg, 0, 10, &v)) {
+			buf_printf(err, "--retries %s: want 0 to 10", arg);
+			return false;
+		}
+		k->retries = (unsigned)v;
+		return true;
+	}
+	return true;
+}
+
+struct key_source *
+cli_keys_open(const struct cli_keys *k, struct buf *err)
+{
+	struct key_source_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.resolvers = k->resolvers;
+	o.nresolvers = k->nresolvers;
+	o.zones = k->zones;
+	o.nzones = k->nzones;
+	o.timeout_ms = k->timeout_ms;
+	o.retries = k->retries;
+	return key_source_new(&o, err);
+}
+
+/* days since 1970-01-01 of a proleptic Gregorian date */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t		 era;
+	unsigned	 yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool
+valid_ymdhms(int y, int mo, int d, int h, int mi, int s)
+{
+	return y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
+	    d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 &&
+	    s <= 60;
+}
+
+static bool
+parse_offset(const char *p, int64_t *off)
+{
+	int	 hh, mm, n = 0;
+
+	if (*p == '\0' || strcmp(p, "Z") == 0 || strcmp(p, "z") == 0 ||
+	    strcasecmp(p, "UTC") == 0 || strcasecmp(p, "GMT") == 0) {
+		*off = 0;
+		return true;
+	}
+	if ((*p == '+' || *p == '-') &&
+	    (sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &n) == 2 ||
+	    sscanf(p + 1, "%2d%2d%n", &hh, &mm, &n) == 2) &&
+	    p[1 + n] == '\0' && hh <= 23 && mm <= 59) {
+		*off = (hh * 3600 + mm * 60) * (*p == '-' ? -1 : 1);
+		return true;
+	}
+	return false;
+}
+
+static bool
+parse_iso(const char *s, int64_t *out)
+{
+	int	 y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	int64_t	 off;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return false;
+	s += n;
+	if (*s == 'T' || *s == ' ') {
+		n = 0;
+		if (sscanf(s + 1, "%2d:%2d%n", &h, &mi, &n) != 2)
+			return false;
+		s += 1 + n;
+		if (*s == ':') {
+			n = 0;
+			if (sscanf(s + 1, "%2d%n", &sec, &n) != 1)
+				return false;
+			s += 1 + n;
+		}
+	}
+	if (!valid_ymdhms(y, mo, d, h, mi, sec) || !parse_offset(s, &off))
+		return false;
+	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	    h * 3600 + mi * 60 + sec - off;
+	return true;
+}
+
+/* RFC 5322 date-time: [day ","] d mon yyyy hh:mm[:ss] zone */
+static bool
+parse_rfc5322(const char *s, int64_t *out)
+{
+	static const char *const mons[] = { "jan", "feb", "mar", "apr",
+	    "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+	char	 mon[4], zone[8];
+	int	 d, y, h, mi, sec = 0, m;
+	int64_t	 off;
+	const char *comma = strchr(s, ',');
+
+	if (comma != NULL)
+		s = comma + 1;
+	if (sscanf(s, "%d %3s %d %d:%d:%d %7s", &d, mon, &y, &h, &mi, &sec,
+	    zone) != 7) {
+		sec = 0;
+		if (sscanf(s, "%d %3s %d %d:%d %7s", &d, mon, &y, &h, &mi,
+		    zone) != 6)
+			return false;
+	}
+	for (m = 0; m < 12; m++)
+		if (strcasecmp(mon, mons[m]) == 0)
+			break;
+	if (m == 12 || !valid_ymdhms(y, m + 1, d, h, mi, sec) ||
+	    !parse_offset(zone, &off))
+		return false;
+	*out = days_from_civil(y, (unsigned)m + 1, (unsigned)d) * 86400 +
+	    h * 3600 + mi * 60 + sec - off;
+	return true;
+}
+
+bool
+cli_parse_time(const char *s, int64_t *out)
+{
+	unsigned long	 v;
+
+	if (cli_parse_uint(s, 0, 253402300799UL, &v)) {
+		*out = (int64_t)v;
+		return true;
+	}
+	return parse_iso(s, out) || parse_rfc5322(s, out);
+}
+
+bool
+cli_read_file(const char *path, size_t max, struct buf *out, struct buf *err)
+{
+	FILE	*fp;
+	size_t	 n, errlen0 = err->len;
+	bool	 is_stdin = strcmp(path, "-") == 0;
+
+	buf_reset(out);
+	if (is_stdin)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL) {
+		buf_printf(err, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	for (;;) {
+		if (!buf_reserve(out, 65536)) {
+			buf_printf(err, "%s: out of memory", path);
+			break;
+		}
+		n = fread(out->data + out->len, 1, 65536, fp);
+		out->len += n;
+		out->data[out->len] = '\0';
+		if (out->len > max) {
+			buf_printf(err, "%s: larger than %zu bytes", path, max);
+			break;
+		}
+		if (n == 0)
+			break;
+	}
+	if (buf_ok(out) && out->len <= max && ferror(fp))
+		buf_printf(err, "%s: read error: %s", path, strerror(errno));
+	if (!is_stdin)
+		fclose(fp);
+	return err->len == errlen0;
+}

@@ -1,0 +1,63 @@
+/*
+ * cli: pieces shared by the commands: the key-source options every command
+ * that verifies takes, time parsing for --at, and reading a message file.
+ */
+#ifndef FBL_CLI_H
+#define FBL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verifier/buf.h"
+#include "verifier/keyfetch.h"
+
+#define CLI_MAX_LIST		16		/* --resolver / --zone each */
+#define CLI_MAX_MESSAGE		(64u << 20)	/* bytes per message */
+
+struct cli_keys {
+	const char	*resolvers[CLI_MAX_LIST];
+	size_t		 nresolvers;
+	const char	*zones[CLI_MAX_LIST];
+	size_t		 nzones;
+	unsigned	 timeout_ms;
+	unsigned	 retries;
+};
+
+/* getopt_long option values shared by the commands */
+enum cli_opt {
+	CLI_OPT_RESOLVER = 1000,
+	CLI_OPT_ZONE,
+	CLI_OPT_TIMEOUT,
+	CLI_OPT_RETRIES,
+	CLI_OPT_AT,
+	CLI_OPT_FIRST_FREE,
+};
+
+/*
+ * Take one shared option; false (with the reason in err) on a bad value.
+ * Returns true without doing anything for options it does not know.
+ */
+bool	 cli_keys_option(struct cli_keys *, int opt, const char *arg,
+	    struct buf *err);
+struct key_source *cli_keys_open(const struct cli_keys *, struct buf *err);
+
+/*
+ * Parse a time: epoch seconds, "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" with
+ * "Z" or "+hh:mm" (UTC when absent), or an RFC 5322 date
+ * ("Tue, 1 Jul 2003 10:52:37 +0200").
+ */
+bool	 cli_parse_time(const char *, int64_t *out);
+
+/*
+ * Read a whole file ("-" = standard input) into out.  false with the reason
+ * (naming the file) in err on I/O error or when larger than max bytes.
+ */
+bool	 cli_read_file(const char *path, size_t max, struct buf *out,
+	    struct buf *err);
+
+/* Parse a decimal in [min, max]. */
+bool	 cli_parse_uint(const char *, unsigned long min, unsigned long max,
+	    unsigned long *out);
+
+#endif

@@ -1,0 +1,369 @@
+/* cmd_sign: `fblscope sign` and `fblscope keygen`. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/pem.h>
+
+#include "verifier/cli.h"
+#include "verifier/commands.h"
+#include "verifier/crypto.h"
+#include "verifier/key_record.h"
+#include "verifier/sign.h"
+
+static const char sign_usage[] =
+"usage: fblscope sign --domain D --selector S --key KEY.pem [options] FILE|-\n"
+"\n"
+"Sign a message and write it, with the new DKIM-Signature on top, to\n"
+"standard output.  The key type picks the algorithm: RSA -> rsa-sha256,\n"
+"Ed25519 -> ed25519-sha256.\n"
+"\n"
+"  --domain D         d= (the signing domain)\n"
+"  --selector S       s=\n"
+"  --key FILE         PEM private key\n"
+"  --canon H/B        header/body canonicalization (default relaxed/relaxed)\n"
+"  --headers LIST     colon-separated fields to sign (default: the usual\n"
+"                     fields present in the message, From always)\n"
+"  --oversign         list each signed field once more, so none can be added\n"
+"  --length           add l= (body length)\n"
+"  --identity I       i= (the agent or user identifier)\n"
+"  --timestamp EPOCH  t= (default: now); --no-timestamp for none\n"
+"  --expire SECONDS   x= = t= + SECONDS\n"
+"  -h, --help         this text\n";
+
+static const char keygen_usage[] =
+"usage: fblscope keygen --domain D --selector S --out PREFIX [options]\n"
+"\n"
+"Make a key pair: PREFIX.pem (PKCS#8 private key, mode 0600) and\n"
+"PREFIX.zone (the TXT record to publish at S._domainkey.D).\n"
+"\n"
+"  --type rsa|ed25519  key type (default rsa)\n"
+"  --bits N            RSA size (default 2048; 1024 to 8192)\n"
+"  --ttl N             TTL of the zone line (default 3600)\n"
+"  --testing           add t=y to the record\n"
+"  -h, --help          this text\n";
+
+enum {
+	OPT_DOMAIN = CLI_OPT_FIRST_FREE, OPT_SELECTOR, OPT_KEY, OPT_CANON,
+	OPT_HEADERS, OPT_OVERSIGN, OPT_LENGTH, OPT_IDENTITY, OPT_TIMESTAMP,
+	OPT_NO_TIMESTAMP, OPT_EXPIRE, OPT_TYPE, OPT_BITS, OPT_OUT, OPT_TTL,
+	OPT_TESTING
+};
+
+static const struct option sign_longopts[] = {
+	{ "domain", required_argument, NULL, OPT_DOMAIN },
+	{ "selector", required_argument, NULL, OPT_SELECTOR },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "canon", required_argument, NULL, OPT_CANON },
+	{ "headers", required_argument, NULL, OPT_HEADERS },
+	{ "oversign", no_argument, NULL, OPT_OVERSIGN },
+	{ "length", no_argument, NULL, OPT_LENGTH },
+	{ "identity", required_argument, NULL, OPT_IDENTITY },
+	{ "timestamp", required_argument, NULL, OPT_TIMESTAMP },
+	{ "no-timestamp", no_argument, NULL, OPT_NO_TIMESTAMP },
+	{ "expire", required_argument, NULL, OPT_EXPIRE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+fail(const char *cmd, const char *usage, const char *msg)
+{
+	fprintf(stderr, "fblscope %s: %s\n", cmd, msg);
+	if (usage != NULL)
+		fputs(usage, stderr);
+	return 2;
+}
+
+static bool
+parse_canon_pair(const char *s, struct sign_opts *o)
+{
+	char	 h[16], b[16];
+
+	if (strcmp(s, "simple") == 0 || strcmp(s, "relaxed") == 0) {
+		o->hcanon = s[0] == 'r' ? DKIM_CANON_RELAXED : DKIM_CANON_SIMPLE;
+		o->bcanon = DKIM_CANON_SIMPLE;	/* section 3.5, c= default */
+		return true;
+	}
+	if (sscanf(s, "%15[a-z]/%15[a-z]", h, b) != 2 ||
+	    (strcmp(h, "simple") != 0 && strcmp(h, "relaxed") != 0) ||
+	    (strcmp(b, "simple") != 0 && strcmp(b, "relaxed") != 0))
+		return false;
+	o->hcanon = h[0] == 'r' ? DKIM_CANON_RELAXED : DKIM_CANON_SIMPLE;
+	o->bcanon = b[0] == 'r' ? DKIM_CANON_RELAXED : DKIM_CANON_SIMPLE;
+	return true;
+}
+
+static int
+sign_message(struct sign_opts *o, const char *keyfile, const char *file)
+{
+	struct buf	 raw = BUF_INIT, field = BUF_INIT, err = BUF_INIT;
+	int		 status = 2;
+
+	if ((o->key = crypto_load_private(keyfile, &err)) == NULL)
+		goto out;
+	if (!cli_read_file(file, CLI_MAX_MESSAGE, &raw, &err))
+		goto out;
+	if (!dkim_sign(o, raw.data, raw.len, &field, &err)) {
+		buf_printf(&err, " (%s)", file);
+		goto out;
+	}
+	if (fwrite(field.data, 1, field.len, stdout) != field.len ||
+	    fwrite(raw.data, 1, raw.len, stdout) != raw.len ||
+	    fflush(stdout) != 0) {
+		buf_puts(&err, "write error on standard output");
+		goto out;
+	}
+	status = 0;
+out:
+	if (status != 0)
+		fprintf(stderr, "fblscope sign: %s\n", buf_cstr(&err));
+	EVP_PKEY_free(o->key);
+	buf_free(&raw);
+	buf_free(&field);
+	buf_free(&err);
+	return status;
+}
+
+int
+cmd_sign(int argc, char **argv)
+{
+	struct sign_opts o;
+	const char	*keyfile = NULL;
+	unsigned long	 v;
+	int64_t		 t;
+	int		 ch;
+
+	memset(&o, 0, sizeof(o));
+	o.hcanon = o.bcanon = DKIM_CANON_RELAXED;
+	o.timestamp = (int64_t)time(NULL);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", sign_longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(sign_usage, stdout);
+			return 0;
+		case OPT_DOMAIN:
+			o.domain = optarg;
+			break;
+		case OPT_SELECTOR:
+			o.selector = optarg;
+			break;
+		case OPT_KEY:
+			keyfile = optarg;
+			break;
+		case OPT_CANON:
+			if (!parse_canon_pair(optarg, &o))
+				return fail("sign", sign_usage, "--canon: want "
+				    "simple|relaxed[/simple|relaxed]");
+			break;
+		case OPT_HEADERS:
+			o.headers = optarg;
+			break;
+		case OPT_OVERSIGN:
+			o.oversign = true;
+			break;
+		case OPT_LENGTH:
+			o.length = true;
+			break;
+		case OPT_IDENTITY:
+			o.identity = optarg;
+			break;
+		case OPT_TIMESTAMP:
+			if (!cli_parse_time(optarg, &t))
+				return fail("sign", sign_usage,
+				    "--timestamp: unrecognised time");
+			o.timestamp = t;
+			break;
+		case OPT_NO_TIMESTAMP:
+			o.timestamp = -1;
+			break;
+		case OPT_EXPIRE:
+			if (!cli_parse_uint(optarg, 1, 1UL << 40, &v))
+				return fail("sign", sign_usage,
+				    "--expire: want seconds");
+			o.expire = (int64_t)v;
+			break;
+		default:
+			return fail("sign", sign_usage, "unknown option");
+		}
+	}
+	if (o.domain == NULL || o.selector == NULL || keyfile == NULL)
+		return fail("sign", sign_usage,
+		    "--domain, --selector and --key are required");
+	if (o.expire > 0 && o.timestamp < 0)
+		return fail("sign", NULL, "--expire needs a timestamp");
+	if (argc - optind != 1)
+		return fail("sign", sign_usage, "give one message (or -)");
+	return sign_message(&o, keyfile, argv[optind]);
+}
+
+/* --- keygen --- */
+
+static const struct option keygen_longopts[] = {
+	{ "domain", required_argument, NULL, OPT_DOMAIN },
+	{ "selector", required_argument, NULL, OPT_SELECTOR },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "bits", required_argument, NULL, OPT_BITS },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "testing", no_argument, NULL, OPT_TESTING },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct keygen_opts {
+	const char	*domain;
+	const char	*selector;
+	const char	*out;
+	bool		 ed25519;
+	unsigned long	 bits;
+	unsigned long	 ttl;
+	bool		 testing;
+};
+
+static bool
+write_private(EVP_PKEY *pk, const char *path, struct buf *err)
+{
+	FILE	*fp;
+	int	 fd;
+	bool	 ok;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		buf_printf(err, "%s: cannot create", path);
+		if (fd != -1)
+			close(fd);
+		return false;
+	}
+	ok = PEM_write_PrivateKey(fp, pk, NULL, NULL, 0, NULL, NULL) == 1;
+	if (fclose(fp) != 0 || !ok) {
+		buf_printf(err, "%s: write failed", path);
+		return false;
+	}
+	return true;
+}
+
+static bool
+write_zone(EVP_PKEY *pk, const struct keygen_opts *k, const char *path,
+    struct buf *err)
+{
+	struct buf	 rec = BUF_INIT, line = BUF_INIT, owner = BUF_INIT;
+	FILE		*fp;
+	bool		 ok = false;
+
+	buf_printf(&rec, "v=DKIM1; k=%s; %sp=", k->ed25519 ? "ed25519" : "rsa",
+	    k->testing ? "t=y; " : "");
+	if (!crypto_public_b64(pk, &rec)) {
+		buf_puts(err, "cannot encode the public key");
+		goto out;
+	}
+	buf_printf(&owner, "%s._domainkey.%s", k->selector, k->domain);
+	key_record_zone_line(&line, owner.data, (unsigned)k->ttl, rec.data);
+	if ((fp = fopen(path, "w")) == NULL) {
+		buf_printf(err, "%s: cannot create", path);
+		goto out;
+	}
+	ok = fwrite(line.data, 1, line.len, fp) == line.len;
+	if (fclose(fp) != 0 || !ok) {
+		buf_printf(err, "%s: write failed", path);
+		ok = false;
+	}
+out:
+	buf_free(&rec);
+	buf_free(&line);
+	buf_free(&owner);
+	return ok;
+}
+
+static int
+keygen_run(const struct keygen_opts *k)
+{
+	struct buf	 path = BUF_INIT, err = BUF_INIT;
+	EVP_PKEY	*pk;
+	int		 status = 2;
+
+	pk = k->ed25519 ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519") :
+	    EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)k->bits);
+	if (pk == NULL) {
+		buf_puts(&err, "key generation failed: ");
+		crypto_last_error(&err);
+		goto out;
+	}
+	buf_printf(&path, "%s.pem", k->out);
+	if (!write_private(pk, path.data, &err))
+		goto out;
+	buf_reset(&path);
+	buf_printf(&path, "%s.zone", k->out);
+	if (!write_zone(pk, k, path.data, &err))
+		goto out;
+	status = 0;
+out:
+	if (status != 0)
+		fprintf(stderr, "fblscope keygen: %s\n", buf_cstr(&err));
+	EVP_PKEY_free(pk);
+	buf_free(&path);
+	buf_free(&err);
+	return status;
+}
+
+int
+cmd_keygen(int argc, char **argv)
+{
+	struct keygen_opts k;
+	int		 ch;
+
+	memset(&k, 0, sizeof(k));
+	k.bits = 2048;
+	k.ttl = 3600;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", keygen_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(keygen_usage, stdout);
+			return 0;
+		case OPT_DOMAIN:
+			k.domain = optarg;
+			break;
+		case OPT_SELECTOR:
+			k.selector = optarg;
+			break;
+		case OPT_OUT:
+			k.out = optarg;
+			break;
+		case OPT_TYPE:
+			if (strcmp(optarg, "rsa") != 0 &&
+			    strcmp(optarg, "ed25519") != 0)
+				return fail("keygen", keygen_usage,
+				    "--type: want rsa or ed25519");
+			k.ed25519 = optarg[0] == 'e';
+			break;
+		case OPT_BITS:
+			if (!cli_parse_uint(optarg, 1024, 8192, &k.bits))
+				return fail("keygen", keygen_usage,
+				    "--bits: want 1024 to 8192");
+			break;
+		case OPT_TTL:
+			if (!cli_parse_uint(optarg, 0, 2147483647UL, &k.ttl))
+				return fail("keygen", keygen_usage,
+				    "--ttl: want seconds");
+			break;
+		case OPT_TESTING:
+			k.testing = true;
+			break;
+		default:
+			return fail("keygen", keygen_usage, "unknown option");
+		}
+	}
+	if (k.domain == NULL || k.selector == NULL || k.out == NULL)
+		return fail("keygen", keygen_usage,
+		    "--domain, --selector and --out are required");
+	if (optind != argc)
+		return fail("keygen", keygen_usage, "unexpected argument");
+	return keygen_run(&k);
+}

@@ -1,0 +1,313 @@
+/*
+ * cmd_verify: `fblscope verify`, results in input order whatever --jobs is.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "verifier/cli.h"
+#include "verifier/commands.h"
+#include "verifier/explain.h"
+#include "verifier/render.h"
+#include "verifier/verify.h"
+
+#define VERIFY_MAX_JOBS	64
+
+enum verify_format { FMT_TEXT, FMT_JSON, FMT_AR };
+
+struct verify_cmd {
+	struct verify_opts	 vo;
+	enum verify_format	 format;
+	bool			 explain;
+	const char		*authserv_id;
+	char			**files;
+	size_t			 nfiles;
+	/* work queue */
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	size_t			 next;		/* next file to take */
+	size_t			 printed;	/* files written out */
+	size_t			 window;	/* how far ahead workers may go */
+	struct verify_out	*out;
+};
+
+struct verify_out {
+	struct buf	 text;
+	int		 status;	/* 0 pass, 1 not pass, 2 error */
+	bool		 done;
+};
+
+static const char verify_usage[] =
+"usage: fblscope verify [options] FILE...|-\n"
+"\n"
+"Verify every DKIM-Signature of each message against DNS (or zone files).\n"
+"\n"
+"  --zone FILE          take key records from a master-format zone file\n"
+"                       instead of DNS (repeatable)\n"
+"  --resolver IP[@PORT] ask this DNS server (repeatable; default: the\n"
+"                       servers of /etc/resolv.conf)\n"
+"  --timeout MS         per-query DNS timeout (default 3000)\n"
+"  --retries N          DNS retries per server (default 1)\n"
+"  --at TIME            verify as of TIME (epoch, YYYY-MM-DD[THH:MM[:SS]][Z],\n"
+"                       or an RFC 5322 date) instead of now, for t= and x=\n"
+"  --jobs N             verify N messages in parallel (output order kept)\n"
+"  --format FMT         text (default), json (JSON Lines) or ar (an RFC 8601\n"
+"                       Authentication-Results header)\n"
+"  --authserv-id ID     authserv-id of the ar format (default: host name)\n"
+"  --explain            show every step and diagnose failures\n"
+"  -h, --help           this text\n"
+"\n"
+"Exit status: 0 every signature of every message passed; 1 some signature\n"
+"did not pass or a message has no signature; 2 usage or I/O error.\n";
+
+enum { OPT_JOBS = CLI_OPT_FIRST_FREE, OPT_FORMAT, OPT_EXPLAIN, OPT_AUTHSERV };
+
+static const struct option verify_longopts[] = {
+	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
+	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
+	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
+	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
+	{ "at", required_argument, NULL, CLI_OPT_AT },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "authserv-id", required_argument, NULL, OPT_AUTHSERV },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+verify_one(struct verify_cmd *vc, size_t idx, struct verify_out *vo)
+{
+	struct buf		 raw = BUF_INIT, err = BUF_INIT;
+	struct verify_result	 vr;
+	const char		*file = vc->files[idx];
+
+	vo->status = 2;
+	if (!cli_read_file(file, CLI_MAX_MESSAGE, &raw, &err)) {
+		buf_printf(&vo->text, "fblscope verify: %s\n", buf_cstr(&err));
+		goto out;
+	}
+	if (!dkim_verify(&vc->vo, raw.data, raw.len, &vr)) {
+		buf_printf(&vo->text, "fblscope verify: %s: %s\n", file,
+		    vr.msg_status != MESSAGE_OK ?
+		    message_status_str(vr.msg_status) : "out of memory");
+		verify_result_free(&vr);
+		goto out;
+	}
+	if (vc->explain)
+		explain_render(&vo->text, file, &vr);
+	else if (vc->format == FMT_JSON)
+		render_json(&vo->text, file, &vr);
+	else if (vc->format == FMT_AR)
+		render_ar(&vo->text, vc->authserv_id, &vr);
+	else
+		render_text(&vo->text, file, &vr);
+	vo->status = verify_all_pass(&vr) ? 0 : 1;
+	verify_result_free(&vr);
+out:
+	buf_free(&raw);
+	buf_free(&err);
+}
+
+static int
+write_out(struct verify_out *vo)
+{
+	int	 st = vo->status;
+
+	if (!buf_ok(&vo->text)) {
+		fputs("fblscope verify: out of memory\n", stderr);
+		st = 2;
+	} else if (vo->status == 2 && vo->text.len > 0)
+		fwrite(vo->text.data, 1, vo->text.len, stderr);
+	else
+		fwrite(vo->text.data ? vo->text.data : "", 1, vo->text.len,
+		    stdout);
+	buf_free(&vo->text);
+	return st;
+}
+
+static void *
+verify_worker(void *arg)
+{
+	struct verify_cmd	*vc = arg;
+	size_t			 idx;
+
+	pthread_mutex_lock(&vc->mu);
+	for (;;) {
+		while (vc->next < vc->nfiles &&
+		    vc->next >= vc->printed + vc->window)
+			pthread_cond_wait(&vc->cv, &vc->mu);
+		if (vc->next >= vc->nfiles)
+			break;
+		idx = vc->next++;
+		pthread_mutex_unlock(&vc->mu);
+		verify_one(vc, idx, &vc->out[idx % vc->window]);
+		pthread_mutex_lock(&vc->mu);
+		vc->out[idx % vc->window].done = true;
+		pthread_cond_broadcast(&vc->cv);
+	}
+	pthread_mutex_unlock(&vc->mu);
+	return NULL;
+}
+
+static int
+merge_status(int all, int one)
+{
+	return one > all ? one : all;
+}
+
+static int
+run_serial(struct verify_cmd *vc)
+{
+	struct verify_out	 vo;
+	size_t			 i;
+	int			 status = 0;
+
+	for (i = 0; i < vc->nfiles; i++) {
+		memset(&vo, 0, sizeof(vo));
+		verify_one(vc, i, &vo);
+		status = merge_status(status, write_out(&vo));
+	}
+	return status;
+}
+
+static int
+run_parallel(struct verify_cmd *vc, unsigned long jobs)
+{
+	pthread_t	 th[VERIFY_MAX_JOBS];
+	unsigned long	 i, started = 0;
+	int		 status = 0;
+	struct verify_out *vo;
+
+	vc->window = jobs * 4;
+	if ((vc->out = calloc(vc->window, sizeof(*vc->out))) == NULL) {
+		fputs("fblscope verify: out of memory\n", stderr);
+		return 2;
+	}
+	pthread_mutex_init(&vc->mu, NULL);
+	pthread_cond_init(&vc->cv, NULL);
+	for (i = 0; i < jobs; i++)
+		if (pthread_create(&th[i], NULL, verify_worker, vc) == 0)
+			started++;
+	if (started == 0) {
+		free(vc->out);
+		return run_serial(vc);
+	}
+	pthread_mutex_lock(&vc->mu);
+	while (vc->printed < vc->nfiles) {
+		vo = &vc->out[vc->printed % vc->window];
+		while (!vo->done)
+			pthread_cond_wait(&vc->cv, &vc->mu);
+		pthread_mutex_unlock(&vc->mu);
+		status = merge_status(status, write_out(vo));
+		pthread_mutex_lock(&vc->mu);
+		vo->done = false;
+		vc->printed++;
+		pthread_cond_broadcast(&vc->cv);
+	}
+	pthread_mutex_unlock(&vc->mu);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(vc->out);
+	return status;
+}
+
+static bool
+parse_format(const char *s, enum verify_format *f)
+{
+	if (strcmp(s, "text") == 0)
+		*f = FMT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*f = FMT_JSON;
+	else if (strcmp(s, "ar") == 0)
+		*f = FMT_AR;
+	else
+		return false;
+	return true;
+}
+
+static int
+usage_error(const char *msg)
+{
+	fprintf(stderr, "fblscope verify: %s\n%s", msg, verify_usage);
+	return 2;
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct verify_cmd	 vc;
+	struct cli_keys		 keys;
+	struct buf		 err = BUF_INIT;
+	unsigned long		 jobs = 1;
+	char			 host[256];
+	int			 ch, status;
+
+	memset(&vc, 0, sizeof(vc));
+	memset(&keys, 0, sizeof(keys));
+	vc.vo.now = (int64_t)time(NULL);
+	vc.vo.skew = VERIFY_DEFAULT_SKEW;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", verify_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(verify_usage, stdout);
+			return 0;
+		case CLI_OPT_AT:
+			if (!cli_parse_time(optarg, &vc.vo.now))
+				return usage_error("--at: unrecognised time");
+			break;
+		case OPT_JOBS:
+			if (!cli_parse_uint(optarg, 1, VERIFY_MAX_JOBS, &jobs))
+				return usage_error("--jobs: want 1 to 64");
+			break;
+		case OPT_FORMAT:
+			if (!parse_format(optarg, &vc.format))
+				return usage_error("--format: want text, json "
+				    "or ar");
+			break;
+		case OPT_EXPLAIN:
+			vc.explain = true;
+			vc.vo.keep_trace = true;
+			break;
+		case OPT_AUTHSERV:
+			vc.authserv_id = optarg;
+			break;
+		case '?':
+			return usage_error("unknown option");
+		default:
+			if (!cli_keys_option(&keys, ch, optarg, &err)) {
+				status = usage_error(buf_cstr(&err));
+				buf_free(&err);
+				return status;
+			}
+		}
+	}
+	if (optind >= argc)
+		return usage_error("no message given (a file, or - for "
+		    "standard input)");
+	if (vc.authserv_id == NULL) {
+		if (gethostname(host, sizeof(host)) != 0)
+			strcpy(host, "localhost");
+		host[sizeof(host) - 1] = '\0';
+		vc.authserv_id = host;
+	}
+	if ((vc.vo.keys = cli_keys_open(&keys, &err)) == NULL) {
+		fprintf(stderr, "fblscope verify: %s\n", buf_cstr(&err));
+		buf_free(&err);
+		return 2;
+	}
+	vc.files = argv + optind;
+	vc.nfiles = (size_t)(argc - optind);
+	status = jobs > 1 && vc.nfiles > 1 ? run_parallel(&vc, jobs) :
+	    run_serial(&vc);
+	key_source_free(vc.vo.keys);
+	buf_free(&err);
+	return status;
+}

@@ -1,0 +1,259 @@
+/* crypto: OpenSSL EVP operations for DKIM; see crypto.h. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "verifier/b64.h"
+#include "verifier/crypto.h"
+
+static EVP_MD		*md_sha256;
+static EVP_MD		*md_sha1;
+static pthread_once_t	 md_once = PTHREAD_ONCE_INIT;
+
+static void
+md_fetch(void)
+{
+	md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	md_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
+const EVP_MD *
+crypto_md(enum dkim_hash h)
+{
+	pthread_once(&md_once, md_fetch);
+	return h == DKIM_HASH_SHA1 ? md_sha1 : md_sha256;
+}
+
+size_t
+crypto_md_size(enum dkim_hash h)
+{
+	return h == DKIM_HASH_SHA1 ? 20 : 32;
+}
+
+bool
+crypto_digest(enum dkim_hash h, const void *p, size_t len, unsigned char *out,
+    unsigned int *outlen)
+{
+	return EVP_Digest(p, len, out, outlen, crypto_md(h), NULL) == 1;
+}
+
+static bool
+key_fits_alg(EVP_PKEY *pk, enum dkim_alg alg)
+{
+	int	 id = EVP_PKEY_get_base_id(pk);
+
+	if (alg == DKIM_ALG_ED25519_SHA256)
+		return id == EVP_PKEY_ED25519;
+	return id == EVP_PKEY_RSA &&
+	    (alg == DKIM_ALG_RSA_SHA256 || alg == DKIM_ALG_RSA_SHA1);
+}
+
+static enum crypto_verdict
+rsa_verify(EVP_PKEY *pk, enum dkim_alg alg, const unsigned char *digest,
+    size_t digest_len, const unsigned char *sig, size_t sig_len)
+{
+	EVP_PKEY_CTX	*ctx;
+	int		 rc;
+	enum dkim_hash	 h;
+
+	h = alg == DKIM_ALG_RSA_SHA1 ? DKIM_HASH_SHA1 : DKIM_HASH_SHA256;
+	if ((ctx = EVP_PKEY_CTX_new(pk, NULL)) == NULL)
+		return CRYPTO_ERROR;
+	if (EVP_PKEY_verify_init(ctx) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(ctx, crypto_md(h)) != 1) {
+		EVP_PKEY_CTX_free(ctx);
+		return CRYPTO_ERROR;
+	}
+	rc = EVP_PKEY_verify(ctx, sig, sig_len, digest, digest_len);
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	return rc == 1 ? CRYPTO_GOOD : CRYPTO_BAD;
+}
+
+static enum crypto_verdict
+ed25519_verify(EVP_PKEY *pk, const unsigned char *digest, size_t digest_len,
+    const unsigned char *sig, size_t sig_len)
+{
+	EVP_MD_CTX	*ctx;
+	int		 rc;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return CRYPTO_ERROR;
+	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pk) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return CRYPTO_ERROR;
+	}
+	rc = EVP_DigestVerify(ctx, sig, sig_len, digest, digest_len);
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();
+	return rc == 1 ? CRYPTO_GOOD : CRYPTO_BAD;
+}
+
+enum crypto_verdict
+crypto_verify(EVP_PKEY *pk, enum dkim_alg alg, const unsigned char *digest,
+    size_t digest_len, const unsigned char *sig, size_t sig_len)
+{
+	if (pk == NULL || !key_fits_alg(pk, alg))
+		return CRYPTO_ERROR;
+	if (alg == DKIM_ALG_ED25519_SHA256)
+		return ed25519_verify(pk, digest, digest_len, sig, sig_len);
+	return rsa_verify(pk, alg, digest, digest_len, sig, sig_len);
+}
+
+/* DER DigestInfo prefixes (RFC 8017 section 9.2, note 1) */
+static const unsigned char di_sha256[] = {
+	0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+	0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20
+};
+static const unsigned char di_sha1[] = {
+	0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a,
+	0x05, 0x00, 0x04, 0x14
+};
+
+enum crypto_recover
+crypto_rsa_recover(EVP_PKEY *pk, const unsigned char *sig, size_t sig_len,
+    enum dkim_hash *hash, unsigned char *digest, size_t *digest_len)
+{
+	EVP_PKEY_CTX	*ctx;
+	unsigned char	 out[1024];
+	size_t		 outlen = sizeof(out);
+	int		 rc;
+
+	if (pk == NULL || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA)
+		return RECOVER_NOT_RSA;
+	if (sig_len > (size_t)EVP_PKEY_get_size(pk))
+		return RECOVER_BAD_LENGTH;
+	if ((ctx = EVP_PKEY_CTX_new(pk, NULL)) == NULL)
+		return RECOVER_NOT_RSA;
+	rc = EVP_PKEY_verify_recover_init(ctx) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
+	    EVP_PKEY_verify_recover(ctx, out, &outlen, sig, sig_len) == 1;
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	if (!rc)
+		return RECOVER_BAD_PADDING;
+	if (outlen == sizeof(di_sha256) + 32 &&
+	    memcmp(out, di_sha256, sizeof(di_sha256)) == 0) {
+		*hash = DKIM_HASH_SHA256;
+		memcpy(digest, out + sizeof(di_sha256), 32);
+		*digest_len = 32;
+		return RECOVER_DIGEST;
+	}
+	if (outlen == sizeof(di_sha1) + 20 &&
+	    memcmp(out, di_sha1, sizeof(di_sha1)) == 0) {
+		*hash = DKIM_HASH_SHA1;
+		memcpy(digest, out + sizeof(di_sha1), 20);
+		*digest_len = 20;
+		return RECOVER_DIGEST;
+	}
+	/* valid padding around something that is not a DigestInfo */
+	return RECOVER_BAD_PADDING;
+}
+
+bool
+crypto_sign(EVP_PKEY *pk, enum dkim_alg alg, const unsigned char *digest,
+    size_t digest_len, struct buf *sig, struct buf *err)
+{
+	EVP_PKEY_CTX	*pctx = NULL;
+	EVP_MD_CTX	*mctx = NULL;
+	size_t		 len = 0;
+	bool		 ok = false;
+
+	if (!key_fits_alg(pk, alg)) {
+		buf_printf(err, "the key cannot make %s signatures",
+		    dkim_alg_name(alg));
+		return false;
+	}
+	if (alg == DKIM_ALG_ED25519_SHA256) {
+		if ((mctx = EVP_MD_CTX_new()) == NULL ||
+		    EVP_DigestSignInit(mctx, NULL, NULL, NULL, pk) != 1 ||
+		    EVP_DigestSign(mctx, NULL, &len, digest, digest_len) != 1 ||
+		    !buf_reserve(sig, len) ||
+		    EVP_DigestSign(mctx, (unsigned char *)sig->data + sig->len,
+		    &len, digest, digest_len) != 1)
+			goto out;
+	} else {
+		if ((pctx = EVP_PKEY_CTX_new(pk, NULL)) == NULL ||
+		    EVP_PKEY_sign_init(pctx) != 1 ||
+		    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1 ||
+		    EVP_PKEY_CTX_set_signature_md(pctx, crypto_md(
+		    alg == DKIM_ALG_RSA_SHA1 ? DKIM_HASH_SHA1 :
+		    DKIM_HASH_SHA256)) != 1 ||
+		    EVP_PKEY_sign(pctx, NULL, &len, digest, digest_len) != 1 ||
+		    !buf_reserve(sig, len) ||
+		    EVP_PKEY_sign(pctx, (unsigned char *)sig->data + sig->len,
+		    &len, digest, digest_len) != 1)
+			goto out;
+	}
+	sig->len += len;
+	sig->data[sig->len] = '\0';
+	ok = true;
+out:
+	if (!ok)
+		crypto_last_error(err);
+	EVP_PKEY_CTX_free(pctx);
+	EVP_MD_CTX_free(mctx);
+	return ok;
+}
+
+bool
+crypto_public_b64(EVP_PKEY *pk, struct buf *out)
+{
+	unsigned char	*der = NULL, raw[32];
+	size_t		 rawlen = sizeof(raw);
+	int		 n;
+
+	if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_ED25519) {
+		if (EVP_PKEY_get_raw_public_key(pk, raw, &rawlen) != 1)
+			return false;
+		b64_encode(out, raw, rawlen);
+		return buf_ok(out);
+	}
+	if ((n = i2d_PUBKEY(pk, &der)) <= 0)
+		return false;
+	b64_encode(out, der, (size_t)n);
+	OPENSSL_free(der);
+	return buf_ok(out);
+}
+
+EVP_PKEY *
+crypto_load_private(const char *path, struct buf *err)
+{
+	FILE		*fp;
+	EVP_PKEY	*pk;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		buf_printf(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	pk = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+	fclose(fp);
+	if (pk == NULL) {
+		buf_printf(err, "%s: not a PEM private key (", path);
+		crypto_last_error(err);
+		buf_puts(err, ")");
+	}
+	return pk;
+}
+
+void
+crypto_last_error(struct buf *b)
+{
+	unsigned long	 e = ERR_get_error();
+	char		 msg[256];
+
+	if (e == 0) {
+		buf_puts(b, "unknown OpenSSL error");
+		return;
+	}
+	ERR_error_string_n(e, msg, sizeof(msg));
+	buf_puts(b, msg);
+	ERR_clear_error();
+}

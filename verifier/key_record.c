@@ -1,0 +1,237 @@
+/* key_record: RFC 6376 section 3.6.1 key records; see key_record.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "verifier/b64.h"
+#include "verifier/key_record.h"
+#include "verifier/tagvalue.h"
+
+const char *
+key_type_name(enum key_type t)
+{
+	switch (t) {
+	case KEY_TYPE_RSA:
+		return "rsa";
+	case KEY_TYPE_ED25519:
+		return "ed25519";
+	case KEY_TYPE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+static char *
+dup_value(const struct tag *t)
+{
+	char	*s;
+
+	if ((s = malloc(t->value_len + 1)) == NULL)
+		return NULL;
+	memcpy(s, t->value, t->value_len);
+	s[t->value_len] = '\0';
+	return s;
+}
+
+/*
+ * Walk a colon-separated list (FWS allowed around items), calling match()
+ * on each item; returns true when any item matched.
+ */
+static bool
+list_has(const struct tag *t, bool (*match)(const char *, size_t, void *),
+    void *arg)
+{
+	const char	*p = t->value, *end = t->value + t->value_len, *q;
+	size_t		 n;
+	bool		 found = false;
+
+	while (p <= end) {
+		q = memchr(p, ':', (size_t)(end - p));
+		if (q == NULL)
+			q = end;
+		while (p < q && strchr(" \t\r\n", *p) != NULL)
+			p++;
+		n = (size_t)(q - p);
+		while (n > 0 && strchr(" \t\r\n", p[n - 1]) != NULL)
+			n--;
+		if (match(p, n, arg))
+			found = true;
+		p = q + 1;
+	}
+	return found;
+}
+
+static bool
+item_is(const char *p, size_t n, void *arg)
+{
+	const char *want = arg;
+
+	return n == strlen(want) && strncasecmp(p, want, n) == 0;
+}
+
+static bool
+hash_item(const char *p, size_t n, void *arg)
+{
+	unsigned *mask = arg;
+
+	if (item_is(p, n, "sha1"))
+		*mask |= KEY_HASH_SHA1;
+	else if (item_is(p, n, "sha256"))
+		*mask |= KEY_HASH_SHA256;
+	return false;
+}
+
+static EVP_PKEY *
+rsa_from_der(const unsigned char *der, size_t len)
+{
+	const unsigned char	*p = der;
+	EVP_PKEY		*pk;
+
+	if (len > 16384)
+		return NULL;
+	pk = d2i_PUBKEY(NULL, &p, (long)len);
+	if (pk != NULL) {
+		if (p != der + len || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
+			EVP_PKEY_free(pk);
+			return NULL;
+		}
+		return pk;
+	}
+	/* erratum 3017: a bare PKCS#1 RSAPublicKey */
+	p = der;
+	pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
+	if (pk != NULL && p != der + len) {
+		EVP_PKEY_free(pk);
+		return NULL;
+	}
+	return pk;
+}
+
+static enum dkim_reason
+load_public_key(struct key_record *k, const struct tag *p, struct buf *why)
+{
+	struct buf	 der = BUF_INIT;
+	enum dkim_reason r = REASON_OK;
+
+	if (!b64_decode(&der, p->value, p->value_len)) {
+		buf_puts(why, "p= is not valid base64");
+		r = REASON_KEY_SYNTAX;
+		goto out;
+	}
+	if (k->type == KEY_TYPE_ED25519) {
+		if (der.len != 32) {
+			buf_printf(why, "ed25519 p= holds %zu bytes, not 32",
+			    der.len);
+			r = REASON_KEY_SYNTAX;
+			goto out;
+		}
+		k->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
+		    (const unsigned char *)der.data, der.len);
+		k->bits = 256;
+	} else {
+		k->pkey = rsa_from_der((const unsigned char *)der.data,
+		    der.len);
+		if (k->pkey != NULL)
+			k->bits = (unsigned)EVP_PKEY_get_bits(k->pkey);
+	}
+	if (k->pkey == NULL) {
+		buf_printf(why, "p= does not hold a valid %s public key",
+		    key_type_name(k->type));
+		r = REASON_KEY_SYNTAX;
+	}
+out:
+	buf_free(&der);
+	return r;
+}
+
+enum dkim_reason
+key_record_parse(struct key_record *k, const char *txt, size_t len,
+    struct buf *why)
+{
+	struct tag_list	 tl;
+	const struct tag *t;
+	enum tag_status	 ts;
+	size_t		 off;
+
+	memset(k, 0, sizeof(*k));
+	k->hash_mask = KEY_HASH_ANY;
+	k->service_ok = true;
+	ts = tag_list_parse(&tl, txt, len, &off);
+	if (ts != TAG_OK) {
+		buf_printf(why, "%s at offset %zu", tag_status_str(ts), off);
+		return REASON_KEY_SYNTAX;
+	}
+	if ((t = tag_list_get(&tl, "v")) != NULL) {
+		/* v= must be first and exactly DKIM1 (section 3.6.1) */
+		if (t != &tl.tags[0] || t->value_len != 5 ||
+		    memcmp(t->value, "DKIM1", 5) != 0) {
+			buf_puts(why, "v= is not DKIM1 or not the first tag");
+			return REASON_KEY_SYNTAX;
+		}
+	}
+	if ((t = tag_list_get(&tl, "k")) == NULL || tag_value_is(t, "rsa"))
+		k->type = KEY_TYPE_RSA;
+	else if (tag_value_is(t, "ed25519"))
+		k->type = KEY_TYPE_ED25519;
+	else {
+		k->type = KEY_TYPE_UNKNOWN;
+		buf_printf(why, "unknown key type k=%.*s",
+		    (int)(t->value_len > 32 ? 32 : t->value_len), t->value);
+		return REASON_KEY_SYNTAX;
+	}
+	if ((t = tag_list_get(&tl, "h")) != NULL) {
+		k->hash_mask = 0;
+		list_has(t, hash_item, &k->hash_mask);
+	}
+	if ((t = tag_list_get(&tl, "s")) != NULL)
+		k->service_ok = list_has(t, item_is, "*") ||
+		    list_has(t, item_is, "email");
+	if ((t = tag_list_get(&tl, "t")) != NULL) {
+		k->testing = list_has(t, item_is, "y");
+		k->strict = list_has(t, item_is, "s");
+		if ((k->flags = dup_value(t)) == NULL)
+			goto nomem;
+	}
+	if ((t = tag_list_get(&tl, "n")) != NULL &&
+	    (k->notes = dup_value(t)) == NULL)
+		goto nomem;
+	if ((t = tag_list_get(&tl, "p")) == NULL) {
+		buf_puts(why, "no p= tag");
+		return REASON_KEY_SYNTAX;
+	}
+	if (t->value_len == 0) {
+		k->revoked = true;
+		return REASON_OK;
+	}
+	return load_public_key(k, t, why);
+nomem:
+	buf_puts(why, "out of memory");
+	return REASON_INTERNAL;
+}
+
+void
+key_record_free(struct key_record *k)
+{
+	EVP_PKEY_free(k->pkey);
+	free(k->notes);
+	free(k->flags);
+	memset(k, 0, sizeof(*k));
+}
+
+void
+key_record_zone_line(struct buf *b, const char *owner, unsigned ttl,
+    const char *record)
+{
+	size_t	 len = strlen(record), i, n;
+
+	buf_printf(b, "%s%s %u IN TXT (", owner,
+	    owner[0] && owner[strlen(owner) - 1] == '.' ? "" : ".", ttl);
+	for (i = 0; i < len; i += n) {
+		n = len - i > 255 ? 255 : len - i;
+		buf_printf(b, " \"%.*s\"", (int)n, record + i);
+	}
+	buf_puts(b, " )\n");
+}

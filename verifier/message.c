@@ -1,0 +1,282 @@
+/* message: split raw bytes into header fields and body; see message.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "verifier/message.h"
+
+void
+line_iter_init(struct line_iter *it, const char *p, size_t len)
+{
+	it->p = p;
+	it->end = p + len;
+}
+
+bool
+line_iter_next(struct line_iter *it, const char **line, size_t *line_len,
+    bool *has_eol)
+{
+	const char	*lf;
+	size_t		 n;
+
+	if (it->p >= it->end)
+		return false;
+	lf = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	*line = it->p;
+	if (lf == NULL) {
+		*line_len = (size_t)(it->end - it->p);
+		*has_eol = false;
+		it->p = it->end;
+		return true;
+	}
+	n = (size_t)(lf - it->p);
+	if (n > 0 && lf[-1] == '\r')
+		n--;
+	*line_len = n;
+	*has_eol = true;
+	it->p = lf + 1;
+	return true;
+}
+
+static bool
+is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Scan flags over the whole message once. */
+static unsigned
+scan_flags(const char *p, size_t len)
+{
+	unsigned	 f = 0;
+	size_t		 i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '\n') {
+			f |= (i > 0 && p[i - 1] == '\r') ? MSG_F_CRLF :
+			    MSG_F_BARE_LF;
+		} else if (c == '\r') {
+			if (i + 1 >= len || p[i + 1] != '\n')
+				f |= MSG_F_STRAY_CR;
+		} else if (c == 0)
+			f |= MSG_F_NUL;
+		else if (c >= 0x80)
+			f |= MSG_F_8BIT;
+	}
+	return f;
+}
+
+/* A CR-terminated file: copy with every CR turned into CRLF. */
+static char *
+cr_to_crlf(const char *p, size_t len, size_t *outlen)
+{
+	size_t	 i, n, ncr = 0;
+	char	*q;
+
+	for (i = 0; i < len; i++)
+		if (p[i] == '\r')
+			ncr++;
+	if (ncr > ((size_t)-1 - len - 1))
+		return NULL;
+	if ((q = malloc(len + ncr + 1)) == NULL)
+		return NULL;
+	for (i = 0, n = 0; i < len; i++) {
+		q[n++] = p[i];
+		if (p[i] == '\r')
+			q[n++] = '\n';
+	}
+	q[n] = '\0';
+	*outlen = n;
+	return q;
+}
+
+/* Field name: printable US-ASCII except colon and space (RFC 5322 ftext). */
+static bool
+valid_name(const char *p, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c <= 32 || c >= 127 || c == ':')
+			return false;
+	}
+	return true;
+}
+
+static void
+field_split(struct header_field *f, unsigned *flags)
+{
+	const char	*colon;
+	size_t		 nlen;
+
+	colon = memchr(f->raw, ':', f->raw_len);
+	if (colon != NULL) {
+		nlen = (size_t)(colon - f->raw);
+		while (nlen > 0 && is_wsp(f->raw[nlen - 1]))
+			nlen--;
+		if (valid_name(f->raw, nlen)) {
+			f->name = f->raw;
+			f->name_len = nlen;
+			f->value = colon + 1;
+			f->value_len = f->raw_len - (size_t)(colon + 1 - f->raw);
+			return;
+		}
+	}
+	*flags |= MSG_F_NO_COLON;
+	f->name = f->raw;
+	f->name_len = 0;
+	f->value = f->raw;
+	f->value_len = f->raw_len;
+}
+
+static enum message_status
+push_field(struct message *m, size_t *cap, const char *start, size_t len)
+{
+	struct header_field	*nf;
+	size_t			 ncap;
+
+	if (m->nfields >= MESSAGE_MAX_FIELDS)
+		return MESSAGE_TOO_MANY_FIELDS;
+	if (m->nfields == *cap) {
+		ncap = *cap ? *cap * 2 : 32;
+		if (ncap > MESSAGE_MAX_FIELDS)
+			ncap = MESSAGE_MAX_FIELDS;
+		nf = realloc(m->fields, ncap * sizeof(*nf));
+		if (nf == NULL)
+			return MESSAGE_NOMEM;
+		m->fields = nf;
+		*cap = ncap;
+	}
+	nf = &m->fields[m->nfields++];
+	memset(nf, 0, sizeof(*nf));
+	nf->raw = start;
+	nf->raw_len = len;
+	field_split(nf, &m->flags);
+	return MESSAGE_OK;
+}
+
+enum message_status
+message_parse(struct message *m, const char *raw, size_t len)
+{
+	struct line_iter	 it;
+	const char		*line, *fstart = NULL, *fend = NULL;
+	size_t			 line_len, cap = 0;
+	bool			 eol;
+	enum message_status	 st;
+
+	memset(m, 0, sizeof(*m));
+	m->flags = scan_flags(raw, len);
+	if ((m->flags & (MSG_F_CRLF | MSG_F_BARE_LF)) == 0 &&
+	    (m->flags & MSG_F_STRAY_CR)) {
+		if ((m->owned = cr_to_crlf(raw, len, &len)) == NULL)
+			return MESSAGE_NOMEM;
+		raw = m->owned;
+		m->flags = (scan_flags(raw, len) | MSG_F_CR_ONLY);
+	}
+	m->raw = raw;
+	m->raw_len = len;
+	if (len >= 3 && memcmp(raw, "\xef\xbb\xbf", 3) == 0) {
+		m->flags |= MSG_F_BOM;
+		raw += 3;
+		len -= 3;
+	}
+	if (len == 0)
+		return MESSAGE_EMPTY;
+
+	line_iter_init(&it, raw, len);
+	while (line_iter_next(&it, &line, &line_len, &eol)) {
+		if (line_len == 0 && eol) {
+			/* the blank line: body follows, possibly empty */
+			m->has_body = true;
+			m->body = it.p;
+			m->body_len = (size_t)(it.end - it.p);
+			break;
+		}
+		if (line_len == 0)
+			break;	/* "\r" alone at the very end: no body */
+		if (is_wsp(line[0]) && fstart != NULL) {
+			fend = line + line_len;	/* continuation */
+			goto next;
+		}
+		if (fstart != NULL) {
+			st = push_field(m, &cap, fstart, (size_t)(fend - fstart));
+			if (st != MESSAGE_OK)
+				return st;
+		}
+		if (is_wsp(line[0]))
+			m->flags |= MSG_F_LEADING_WSP;
+		fstart = line;
+		fend = line + line_len;
+next:
+		if (!eol)
+			m->flags |= MSG_F_NO_FINAL_EOL;
+	}
+	if (fstart != NULL) {
+		st = push_field(m, &cap, fstart, (size_t)(fend - fstart));
+		if (st != MESSAGE_OK)
+			return st;
+	}
+	if (m->has_body && m->body_len > 0 &&
+	    m->body[m->body_len - 1] != '\n')
+		m->flags |= MSG_F_NO_FINAL_EOL;
+	return MESSAGE_OK;
+}
+
+void
+message_free(struct message *m)
+{
+	free(m->fields);
+	free(m->owned);
+	memset(m, 0, sizeof(*m));
+}
+
+const char *
+message_status_str(enum message_status st)
+{
+	switch (st) {
+	case MESSAGE_OK:
+		return "ok";
+	case MESSAGE_NOMEM:
+		return "out of memory";
+	case MESSAGE_TOO_MANY_FIELDS:
+		return "too many header fields";
+	case MESSAGE_EMPTY:
+		return "empty message";
+	}
+	return "unknown";
+}
+
+bool
+header_name_is(const struct header_field *f, const char *name,
+    size_t name_len)
+{
+	return f->name_len == name_len && name_len > 0 &&
+	    strncasecmp(f->name, name, name_len) == 0;
+}
+
+size_t
+message_count_fields(const struct message *m, const char *name)
+{
+	size_t	 i, n = 0, nl = strlen(name);
+
+	for (i = 0; i < m->nfields; i++)
+		if (header_name_is(&m->fields[i], name, nl))
+			n++;
+	return n;
+}
+
+long
+message_find_field(const struct message *m, const char *name)
+{
+	size_t	 i, nl = strlen(name);
+
+	for (i = 0; i < m->nfields; i++)
+		if (header_name_is(&m->fields[i], name, nl))
+			return (long)i;
+	return -1;
+}
