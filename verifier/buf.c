@@ -184,3 +184,24 @@ buf_steal(struct buf *b)
 	buf_init(b);
 	return s;
 }
+
+const char *
+mem_find(const char *hay, size_t hay_len, const char *needle,
+    size_t needle_len)
+{
+	const char	*p, *end;
+
+	if (needle_len == 0)
+		return hay;
+	if (needle_len > hay_len)
+		return NULL;
+	end = hay + hay_len - needle_len;
+	for (p = hay; p <= end; p++) {
+		p = memchr(p, needle[0], (size_t)(end - p) + 1);
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p, needle, needle_len) == 0)
+			return p;
+	}
+	return NULL;
+}

@@ -42,6 +42,9 @@ void	 buf_put_visible(struct buf *, const void *, size_t);
 void	 buf_put_hex(struct buf *, const void *, size_t);
 const char *buf_cstr(const struct buf *);	/* "" for an empty buffer */
 bool	 buf_ok(const struct buf *);
+/* First occurrence of needle in hay (memmem without _GNU_SOURCE), or NULL. */
+const char *mem_find(const char *hay, size_t hay_len, const char *needle,
+	    size_t needle_len);
 /* Detach the storage: the caller owns the returned string (never NULL
  * unless out of memory); the buffer is left empty. */
 char	*buf_steal(struct buf *);

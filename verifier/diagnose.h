@@ -1,0 +1,30 @@
+/*
+ * diagnose: why a signature failed, by experiment rather than by guess.
+ *
+ * Body: the usual transport damages are undone one at a time (bare CR before
+ * CRLF, trailing whitespace, a final CRLF, the other canonicalization,
+ * quoted-printable or base64 re-encoding, content appended after the signed
+ * part, line ends hashed as LF) and the body hash is recomputed; a variant
+ * that reproduces bh= names the damage.
+ *
+ * Header: for RSA, the signature is opened with the public key
+ * (EVP_PKEY_verify_recover).  A well-formed DigestInfo proves the key signed
+ * and the signed header data changed; the header block is then rebuilt under
+ * a few variants (other canonicalization, fields taken top-down, the z= copy
+ * of the original fields) to find the change.  Bad padding proves the key is
+ * not the one that signed.
+ */
+#ifndef FBL_DIAGNOSE_H
+#define FBL_DIAGNOSE_H
+
+#include "verifier/buf.h"
+#include "verifier/verify.h"
+
+/* Append "  cause: ..." lines for a signature whose body hash failed. */
+void	 diagnose_body(struct buf *, const struct verify_result *,
+	    const struct sig_result *);
+/* Append lines for a signature whose header signature failed. */
+void	 diagnose_header(struct buf *, const struct verify_result *,
+	    const struct sig_result *);
+
+#endif
