@@ -213,6 +213,27 @@ relax_line(char *dst, const char *src, size_t len)
 	return n;
 }
 
+/*
+ * The relaxed form of a line: the line itself when it holds no WSP (base64
+ * and most markup lines: no copy), else a copy in scratch.
+ */
+static bool
+relax(struct buf *scratch, const char *line, size_t len, const char **out,
+    size_t *outlen)
+{
+	if (memchr(line, ' ', len) == NULL && memchr(line, '\t', len) == NULL) {
+		*out = line;
+		*outlen = len;
+		return true;
+	}
+	buf_reset(scratch);
+	if (!buf_reserve(scratch, len))
+		return false;
+	*outlen = relax_line(scratch->data, line, len);
+	*out = scratch->data;
+	return true;
+}
+
 static bool
 feed_line(struct body_hash *h, const char *line, size_t len,
     struct buf *keep)
@@ -258,7 +279,7 @@ body_hash_compute(struct body_hash *hs, size_t n, const char *body,
 {
 	struct line_iter it;
 	struct buf	 relaxed = BUF_INIT;	/* the line, shared by relaxed hashes */
-	const char	*line;
+	const char	*line, *rline = NULL;
 	size_t		 line_len, rlen = 0, i;
 	bool		 eol, ok = true, done_relax;
 
@@ -276,15 +297,11 @@ body_hash_compute(struct body_hash *hs, size_t n, const char *body,
 				continue;
 			}
 			if (!done_relax) {
-				buf_reset(&relaxed);
-				if (!buf_reserve(&relaxed, line_len)) {
-					ok = false;
-					break;
-				}
-				rlen = relax_line(relaxed.data, line, line_len);
+				ok = relax(&relaxed, line, line_len, &rline,
+				    &rlen);
 				done_relax = true;
 			}
-			ok = feed_line(&hs[i], relaxed.data, rlen, k);
+			ok = ok && feed_line(&hs[i], rline, rlen, k);
 		}
 	}
 	for (i = 0; i < n; i++) {
