@@ -39,6 +39,13 @@ add_list(const char **list, size_t *n, const char *arg, const char *what,
 	return true;
 }
 
+void
+cli_keys_init(struct cli_keys *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->retries = -1;
+}
+
 bool
 cli_keys_option(struct cli_keys *k, int opt, const char *arg, struct buf *err)
 {
@@ -63,7 +70,7 @@ cli_keys_option(struct cli_keys *k, int opt, const char *arg, struct buf *err)
 			buf_printf(err, "--retries %s: want 0 to 10", arg);
 			return false;
 		}
-		k->retries = (unsigned)v;
+		k->retries = (int)v;
 		return true;
 	}
 	return true;

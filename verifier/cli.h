@@ -21,7 +21,7 @@ struct cli_keys {
 	const char	*zones[CLI_MAX_LIST];
 	size_t		 nzones;
 	unsigned	 timeout_ms;
-	unsigned	 retries;
+	int		 retries;	/* < 0: keyfetch's default */
 };
 
 /* getopt_long option values shared by the commands */
@@ -38,6 +38,8 @@ enum cli_opt {
  * Take one shared option; false (with the reason in err) on a bad value.
  * Returns true without doing anything for options it does not know.
  */
+/* Defaults: the system resolver, default timeout and retries. */
+void	 cli_keys_init(struct cli_keys *);
 bool	 cli_keys_option(struct cli_keys *, int opt, const char *arg,
 	    struct buf *err);
 struct key_source *cli_keys_open(const struct cli_keys *, struct buf *err);

@@ -249,7 +249,7 @@ cmd_verify(int argc, char **argv)
 	int			 ch, status;
 
 	memset(&vc, 0, sizeof(vc));
-	memset(&keys, 0, sizeof(keys));
+	cli_keys_init(&keys);
 	vc.vo.now = (int64_t)time(NULL);
 	vc.vo.skew = VERIFY_DEFAULT_SKEW;
 	optind = 1;

@@ -83,7 +83,7 @@ struct key_source_opts {
 	const char *const	*zones;		/* zone files; any = no DNS */
 	size_t			 nzones;
 	unsigned		 timeout_ms;	/* per query; 0 = 3000 */
-	unsigned		 retries;	/* 0 = 1 (one retry) */
+	int			 retries;	/* per server; < 0 = 1 */
 	size_t			 cache_max;	/* 0 = 65536 names */
 };
 

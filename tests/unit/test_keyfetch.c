@@ -1,0 +1,1229 @@
+/*
+ * test_keyfetch: key records from zone files, from a real NSD started with
+ * tests/lib/nsd.sh, and from a fake server that answers badly on purpose.
+ * Run from the repository root, or with FBL_ROOT set (the NSD part needs
+ * tests/lib/nsd.sh).
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/unit/unit.h"
+#include "verifier/keyfetch.h"
+
+/* RFC 8463 appendix A.3 public key. */
+#define ED_P	"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+#define ED_KEY	"v=DKIM1; k=ed25519; p=" ED_P
+
+static char	 tmpdir[] = "/tmp/test_keyfetch.XXXXXX";
+static char	 nsd1[300], nsd2[300];
+static bool	 nsd1_up, nsd2_up;
+
+static const char *
+tmp_path(const char *name)
+{
+	static char	 path[32][300];
+	static int	 n;
+
+	/* each path stays valid: tests keep them for their sources */
+	if (n == 32) {
+		fprintf(stderr, "tmp_path: too many paths\n");
+		exit(2);
+	}
+	snprintf(path[n], sizeof(path[n]), "%s/%s", tmpdir, name);
+	return path[n++];
+}
+
+static const char *
+write_file(const char *name, const char *text)
+{
+	const char	*p = tmp_path(name);
+	FILE		*fp;
+
+	if ((fp = fopen(p, "w")) == NULL || fputs(text, fp) == EOF ||
+	    fclose(fp) != 0) {
+		fprintf(stderr, "cannot write %s\n", p);
+		exit(2);
+	}
+	return p;
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec	 t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static bool
+has(const char *s, const char *sub)
+{
+	return s != NULL && strstr(s, sub) != NULL;
+}
+
+static struct key_source *
+zone_source(const char *const *zones, size_t n, size_t cache_max)
+{
+	struct key_source_opts	 o;
+	struct buf		 err = BUF_INIT;
+	struct key_source	*ks;
+
+	memset(&o, 0, sizeof(o));
+	o.zones = zones;
+	o.nzones = n;
+	o.cache_max = cache_max;
+	if ((ks = key_source_new(&o, &err)) == NULL) {
+		printf("not ok zone_source: %s\n", buf_cstr(&err));
+		exit(1);
+	}
+	buf_free(&err);
+	return ks;
+}
+
+static struct key_source *
+dns_source(const char *const *servers, size_t n, unsigned timeout_ms,
+    size_t cache_max)
+{
+	struct key_source_opts	 o;
+	struct buf		 err = BUF_INIT;
+	struct key_source	*ks;
+
+	memset(&o, 0, sizeof(o));
+	o.resolvers = servers;
+	o.nresolvers = n;
+	o.timeout_ms = timeout_ms;
+	o.retries = -1;		/* the default: one retry */
+	o.cache_max = cache_max;
+	if ((ks = key_source_new(&o, &err)) == NULL) {
+		printf("not ok dns_source: %s\n", buf_cstr(&err));
+		exit(1);
+	}
+	buf_free(&err);
+	return ks;
+}
+
+/* ---- zone files ------------------------------------------------------- */
+
+static const char zone_a[] =
+    "; no $ORIGIN: absolute names, as in the corpus\n"
+    "a.test. 3600 IN SOA ns.a.test. host.a.test. 1 3600 600 86400 120\n"
+    "a.test. 300 IN NS ns.a.test.\n"
+    "ns.a.test. 300 IN A 127.0.0.2\n"
+    "split._domainkey.a.test. 300 IN TXT \"v=DKIM1; k=ed25519; \" \"p="
+    ED_P "\"\n"
+    "multi._domainkey.a.test. 300 IN TXT \"zzz\"\n"
+    "multi._domainkey.a.test. 300 IN TXT \"" ED_KEY "\"\n"
+    "multi._domainkey.a.test. 300 IN TXT \"abc\"\n"
+    "multi._domainkey.a.test. 300 IN TXT \"ab\"\n"
+    "notkey._domainkey.a.test. 300 IN TXT \"hello world\"\n"
+    "UPPER._domainkey.A.TEST. 300 IN TXT \"" ED_KEY "\"\n"
+    "cn1._domainkey.a.test. 100 IN CNAME cn2.a.test.\n"
+    "cn2.a.test. 200 IN CNAME key.b.test.\n"
+    "loop1.a.test. 300 IN CNAME loop2.a.test.\n"
+    "loop2.a.test. 300 IN CNAME LOOP1.a.test.\n"
+    "self.a.test. 300 IN CNAME self.a.test.\n"
+    "dangling.a.test. 300 IN CNAME nowhere.b.test.\n"
+    "l0.a.test. 300 IN CNAME l1.a.test.\n"
+    "l1.a.test. 300 IN CNAME l2.a.test.\n"
+    "l2.a.test. 300 IN CNAME l3.a.test.\n"
+    "l3.a.test. 300 IN CNAME l4.a.test.\n"
+    "l4.a.test. 300 IN CNAME l5.a.test.\n"
+    "l5.a.test. 300 IN CNAME l6.a.test.\n"
+    "l6.a.test. 300 IN CNAME l7.a.test.\n"
+    "l7.a.test. 300 IN CNAME l8.a.test.\n"
+    "l8.a.test. 300 IN CNAME l9.a.test.\n"
+    "l9.a.test. 300 IN TXT \"" ED_KEY "\"\n";
+
+static const char zone_b[] =
+    "$ORIGIN b.test.\n"
+    "$TTL 300\n"
+    "key IN TXT \"" ED_KEY "\"\n";
+
+static void
+test_zone_basic(struct key_source *ks)
+{
+	const struct key_answer	*a;
+	bool			 fc;
+
+	a = key_source_lookup(ks, "split._domainkey.a.test", &fc);
+	CHECK_INT("zone split status", a->status, KEYFETCH_OK);
+	CHECK_INT("zone split ntxt", a->ntxt, 1);
+	if (a->ntxt == 1) {
+		CHECK_MEM("zone split joined", a->txt[0].data, a->txt[0].len,
+		    ED_KEY, strlen(ED_KEY));
+		CHECK_INT("zone split parsed", a->txt[0].parse, REASON_OK);
+		CHECK_INT("zone split key type", a->txt[0].key.type,
+		    KEY_TYPE_ED25519);
+		CHECK_TRUE("zone split no detail",
+		    a->txt[0].parse_detail == NULL);
+	}
+	CHECK_STR("zone split name", a->name, "split._domainkey.a.test");
+	CHECK_INT("zone split ttl", a->ttl, 300);
+	CHECK_INT("zone split no cname", a->ncnames, 0);
+	CHECK_TRUE("zone split server", has(a->server, "zone ") &&
+	    has(a->server, "a.zone"));
+	CHECK_TRUE("zone split fresh", !fc);
+	CHECK_TRUE("zone split no detail", a->detail == NULL);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "SPLIT._DomainKey.A.Test.", &fc);
+	CHECK_INT("zone case and dot status", a->status, KEYFETCH_OK);
+	CHECK_STR("zone case and dot name", a->name,
+	    "split._domainkey.a.test");
+	CHECK_TRUE("zone case and dot cached", fc);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "upper._domainkey.a.test", NULL);
+	CHECK_INT("zone upper-case owner", a->status, KEYFETCH_OK);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "nx._domainkey.a.test", NULL);
+	CHECK_INT("zone missing status", a->status, KEYFETCH_NXDOMAIN);
+	CHECK_INT("zone missing ntxt", a->ntxt, 0);
+	/* RFC 2308: min(SOA TTL 3600, SOA MINIMUM 120) */
+	CHECK_INT("zone missing negative ttl", a->ttl, 120);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "nx.b.test", NULL);
+	CHECK_INT("zone missing no soa", a->status, KEYFETCH_NXDOMAIN);
+	CHECK_INT("zone missing no soa ttl", a->ttl, KEYFETCH_NEG_TTL);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "_domainkey.a.test", NULL);
+	CHECK_INT("zone empty non-terminal", a->status, KEYFETCH_NODATA);
+	key_answer_release(a);
+	a = key_source_lookup(ks, "ns.a.test", NULL);
+	CHECK_INT("zone name without txt", a->status, KEYFETCH_NODATA);
+	CHECK_INT("zone name without txt ttl", a->ttl, 120);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "notkey._domainkey.a.test", NULL);
+	CHECK_INT("zone not a key status", a->status, KEYFETCH_OK);
+	CHECK_INT("zone not a key ntxt", a->ntxt, 1);
+	if (a->ntxt == 1) {
+		CHECK_INT("zone not a key parse", a->txt[0].parse,
+		    REASON_KEY_SYNTAX);
+		CHECK_TRUE("zone not a key detail",
+		    a->txt[0].parse_detail != NULL &&
+		    a->txt[0].parse_detail[0] != '\0');
+		CHECK_STR("zone not a key data", a->txt[0].data,
+		    "hello world");
+	}
+	key_answer_release(a);
+}
+
+static void
+test_zone_sorted(struct key_source *ks)
+{
+	const struct key_answer	*a;
+	static const char *const want[] = { "ab", "abc", ED_KEY, "zzz" };
+	size_t			 i;
+	char			 name[64];
+
+	a = key_source_lookup(ks, "multi._domainkey.a.test", NULL);
+	CHECK_INT("zone several status", a->status, KEYFETCH_OK);
+	CHECK_INT("zone several ntxt", a->ntxt, 4);
+	CHECK_INT("zone several dropped", a->ntxt_dropped, 0);
+	for (i = 0; i < a->ntxt && i < 4; i++) {
+		snprintf(name, sizeof(name), "zone several sorted %zu", i);
+		CHECK_STR(name, a->txt[i].data, want[i]);
+	}
+	if (a->ntxt == 4) {
+		CHECK_INT("zone several ab bad", a->txt[0].parse,
+		    REASON_KEY_SYNTAX);
+		CHECK_INT("zone several key good", a->txt[2].parse,
+		    REASON_OK);
+	}
+	key_answer_release(a);
+}
+
+static void
+test_zone_many(void)
+{
+	struct buf		 z = BUF_INIT;
+	const char		*zones[1];
+	struct key_source	*ks;
+	const struct key_answer	*a;
+	int			 i;
+
+	/* written in descending order so that sorting has work to do */
+	for (i = 19; i >= 0; i--)
+		buf_printf(&z, "many.m.test. 300 IN TXT \"k%02d\"\n", i);
+	zones[0] = write_file("many.zone", buf_cstr(&z));
+	buf_free(&z);
+	ks = zone_source(zones, 1, 0);
+	a = key_source_lookup(ks, "many.m.test", NULL);
+	CHECK_INT("zone many status", a->status, KEYFETCH_OK);
+	CHECK_INT("zone many kept", a->ntxt, KEYFETCH_MAX_TXT);
+	CHECK_INT("zone many dropped", a->ntxt_dropped, 4);
+	if (a->ntxt == KEYFETCH_MAX_TXT) {
+		CHECK_STR("zone many first", a->txt[0].data, "k00");
+		CHECK_STR("zone many last", a->txt[15].data, "k15");
+	}
+	key_answer_release(a);
+	key_source_free(ks);
+}
+
+static void
+test_zone_cname(struct key_source *ks)
+{
+	const struct key_answer	*a;
+
+	a = key_source_lookup(ks, "cn1._domainkey.a.test", NULL);
+	CHECK_INT("zone cname status", a->status, KEYFETCH_OK);
+	CHECK_INT("zone cname links", a->ncnames, 2);
+	if (a->ncnames == 2) {
+		CHECK_STR("zone cname first", a->cnames[0], "cn2.a.test");
+		CHECK_STR("zone cname second", a->cnames[1], "key.b.test");
+	}
+	CHECK_INT("zone cname ttl is the chain minimum", a->ttl, 100);
+	CHECK_TRUE("zone cname server is the zone holding the key",
+	    has(a->server, "b.zone"));
+	if (a->ntxt == 1)
+		CHECK_STR("zone cname data", a->txt[0].data, ED_KEY);
+	CHECK_STR("zone cname name", a->name, "cn1._domainkey.a.test");
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "loop1.a.test", NULL);
+	CHECK_INT("zone cname loop", a->status, KEYFETCH_MALFORMED);
+	CHECK_TRUE("zone cname loop detail", has(a->detail, "loop"));
+	key_answer_release(a);
+	a = key_source_lookup(ks, "self.a.test", NULL);
+	CHECK_INT("zone cname to itself", a->status, KEYFETCH_MALFORMED);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "l1.a.test", NULL);
+	CHECK_INT("zone chain of 8 links", a->status, KEYFETCH_OK);
+	CHECK_INT("zone chain of 8 links count", a->ncnames, 8);
+	if (a->ncnames == 8)
+		CHECK_STR("zone chain of 8 links end", a->cnames[7],
+		    "l9.a.test");
+	key_answer_release(a);
+	a = key_source_lookup(ks, "l0.a.test", NULL);
+	CHECK_INT("zone chain of 9 links", a->status, KEYFETCH_MALFORMED);
+	CHECK_TRUE("zone chain of 9 links detail", has(a->detail, "longer"));
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "dangling.a.test", NULL);
+	CHECK_INT("zone dangling cname", a->status, KEYFETCH_NXDOMAIN);
+	CHECK_INT("zone dangling cname links", a->ncnames, 1);
+	if (a->ncnames == 1)
+		CHECK_STR("zone dangling cname target", a->cnames[0],
+		    "nowhere.b.test");
+	key_answer_release(a);
+}
+
+static void
+test_zone_bad(void)
+{
+	struct key_source_opts	 o;
+	struct buf		 err = BUF_INIT;
+	const char		*zones[2];
+	struct key_source	*ks;
+
+	memset(&o, 0, sizeof(o));
+	zones[0] = write_file("good.zone", zone_b);
+	zones[1] = write_file("broken.zone",
+	    "x.test. 300 IN TXT \"fine\"\n"
+	    "\n"
+	    "y.test. 300 IN A 999.1.1.1\n");
+	o.zones = zones;
+	o.nzones = 2;
+	ks = key_source_new(&o, &err);
+	CHECK_TRUE("bad zone refused", ks == NULL);
+	CHECK_TRUE("bad zone names file and line", has(buf_cstr(&err),
+	    "broken.zone:3:"));
+	key_source_free(ks);
+
+	buf_reset(&err);
+	zones[1] = write_file("broken2.zone",
+	    "x.test. 300 IN TXT \"fine\"\n"
+	    "y.test. 300 IN BOGUSTYPE 1 2 3");
+	ks = key_source_new(&o, &err);
+	CHECK_TRUE("bad type refused", ks == NULL);
+	CHECK_TRUE("bad type names file and line", has(buf_cstr(&err),
+	    "broken2.zone:2"));
+	key_source_free(ks);
+
+	buf_reset(&err);
+	zones[1] = tmp_path("absent.zone");
+	ks = key_source_new(&o, &err);
+	CHECK_TRUE("missing zone refused", ks == NULL);
+	CHECK_TRUE("missing zone named", has(buf_cstr(&err), "absent.zone"));
+	key_source_free(ks);
+	buf_free(&err);
+}
+
+static void
+test_resolver_strings(void)
+{
+	static const char *const bad[] = {
+		"", "127.0.0.1@", "127.0.0.1@0", "127.0.0.1@65536",
+		"127.0.0.1@53x", "256.0.0.1", "example.com", "::1@@53",
+		"1.2.3.4@99999999999999999999",
+	};
+	static const char *const good[] = {
+		"127.0.0.1", "127.0.0.2@5353", "::1@5353", "2001:db8::1",
+	};
+	const char		*many[17];
+	struct key_source_opts	 o;
+	struct buf		 err = BUF_INIT;
+	struct key_source	*ks;
+	char			 name[80];
+	size_t			 i;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_reset(&err);
+		o.resolvers = &bad[i];
+		o.nresolvers = 1;
+		ks = key_source_new(&o, &err);
+		snprintf(name, sizeof(name), "bad resolver \"%s\"", bad[i]);
+		CHECK_TRUE(name, ks == NULL && has(buf_cstr(&err), "resolver"));
+		key_source_free(ks);
+	}
+	o.resolvers = good;
+	o.nresolvers = sizeof(good) / sizeof(good[0]);
+	ks = key_source_new(&o, &err);
+	CHECK_TRUE("good resolvers accepted", ks != NULL);
+	key_source_free(ks);
+
+	for (i = 0; i < 17; i++)
+		many[i] = "127.0.0.1";
+	o.resolvers = many;
+	o.nresolvers = 17;
+	buf_reset(&err);
+	ks = key_source_new(&o, &err);
+	CHECK_TRUE("17 resolvers refused", ks == NULL &&
+	    has(buf_cstr(&err), "17"));
+	key_source_free(ks);
+	buf_free(&err);
+}
+
+/* Whether /etc/resolv.conf names a server, as ldns reads it. */
+static bool
+resolv_conf_has_server(void)
+{
+	FILE	*fp;
+	char	 line[512];
+	bool	 found = false;
+
+	if ((fp = fopen("/etc/resolv.conf", "r")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), fp) != NULL)
+		found = strncmp(line, "nameserver", 10) == 0;
+	fclose(fp);
+	return found;
+}
+
+static void
+test_system_resolver(void)
+{
+	struct buf		 err = BUF_INIT;
+	struct key_source	*ks;
+	const struct key_answer	*a;
+
+	if (!resolv_conf_has_server()) {
+		printf("skip system resolver: no nameserver in "
+		    "/etc/resolv.conf\n");
+		return;
+	}
+	ks = key_source_new(NULL, &err);
+	CHECK_TRUE("system resolver read", ks != NULL);
+	if (ks != NULL) {
+		/* no query leaves: the name is refused first */
+		a = key_source_lookup(ks, "bad..name", NULL);
+		CHECK_INT("system resolver invalid name", a->status,
+		    KEYFETCH_MALFORMED);
+		key_answer_release(a);
+	}
+	key_source_free(ks);
+	buf_free(&err);
+}
+
+static void
+test_invalid_names(struct key_source *ks)
+{
+	static const char *const bad[] = {
+		"", ".", "a..b", ".a.test", "a.test..", "a b.test",
+		"a\tb.test", "caf\xc3\xa9.test", "a\x7f.test",
+	};
+	struct key_source_stats	 st0, st1;
+	const struct key_answer	*a;
+	char			 name[80], big[600];
+	size_t			 i;
+
+	key_source_stats(ks, &st0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		a = key_source_lookup(ks, bad[i], NULL);
+		snprintf(name, sizeof(name), "invalid name %zu", i);
+		CHECK_INT(name, a->status, KEYFETCH_MALFORMED);
+		snprintf(name, sizeof(name), "invalid name %zu detail", i);
+		CHECK_TRUE(name, has(a->detail, "invalid name"));
+		key_answer_release(a);
+	}
+	/* a 64-byte label, then 63 (valid) */
+	memset(big, 'x', 64);
+	strcpy(big + 64, ".a.test");
+	a = key_source_lookup(ks, big, NULL);
+	CHECK_INT("label of 64 bytes", a->status, KEYFETCH_MALFORMED);
+	key_answer_release(a);
+	a = key_source_lookup(ks, big + 1, NULL);
+	CHECK_INT("label of 63 bytes", a->status, KEYFETCH_NXDOMAIN);
+	key_answer_release(a);
+
+	/* three labels of 63 and one of 61: 253 bytes, the most allowed */
+	for (i = 0; i < 3; i++) {
+		memset(big + i * 64, 'a' + (int)i, 63);
+		big[i * 64 + 63] = '.';
+	}
+	memset(big + 192, 'd', 61);
+	big[253] = '\0';
+	a = key_source_lookup(ks, big, NULL);
+	CHECK_INT("name of 253 bytes", a->status, KEYFETCH_NXDOMAIN);
+	key_answer_release(a);
+	strcpy(big + 253, ".");
+	a = key_source_lookup(ks, big, NULL);
+	CHECK_INT("name of 253 bytes and the root dot", a->status,
+	    KEYFETCH_NXDOMAIN);
+	key_answer_release(a);
+	strcpy(big + 253, "d");
+	a = key_source_lookup(ks, big, NULL);
+	CHECK_INT("name of 254 bytes", a->status, KEYFETCH_MALFORMED);
+	CHECK_TRUE("name of 254 bytes detail", has(a->detail, "253"));
+	key_answer_release(a);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	a = key_source_lookup(ks, big, NULL);
+	CHECK_INT("name of 599 bytes", a->status, KEYFETCH_MALFORMED);
+	CHECK_TRUE("name of 599 bytes shown bounded",
+	    a->name != NULL && strlen(a->name) < 300);
+	key_answer_release(a);
+	a = key_source_lookup(ks, NULL, NULL);
+	CHECK_INT("NULL name", a->status, KEYFETCH_MALFORMED);
+	key_answer_release(a);
+	key_source_stats(ks, &st1);
+	/* the valid names above were searched (one from the cache) */
+	CHECK_INT("invalid names not searched", st1.queries - st0.queries, 2);
+}
+
+static void
+test_cache(const char *const *zones)
+{
+	struct key_source	*ks;
+	struct key_source_stats	 st;
+	const struct key_answer	*a, *b, *held;
+	bool			 fc;
+
+	ks = zone_source(zones, 2, 2);
+	a = key_source_lookup(ks, "split._domainkey.a.test", &fc);
+	CHECK_TRUE("cache first lookup fresh", !fc);
+	b = key_source_lookup(ks, "split._domainkey.a.test", &fc);
+	CHECK_TRUE("cache second lookup cached", fc);
+	CHECK_TRUE("cache second lookup same answer", a == b);
+	key_answer_release(b);
+	key_source_stats(ks, &st);
+	CHECK_INT("cache stats lookups", st.lookups, 2);
+	CHECK_INT("cache stats hits", st.hits, 1);
+	CHECK_INT("cache stats queries", st.queries, 1);
+
+	/* negative answers are cached too */
+	b = key_source_lookup(ks, "nx.a.test", &fc);
+	key_answer_release(b);
+	b = key_source_lookup(ks, "nx.a.test", &fc);
+	CHECK_TRUE("cache negative answer", fc && b->status ==
+	    KEYFETCH_NXDOMAIN);
+	key_answer_release(b);
+
+	/* cache_max 2: a third name evicts the least recently used */
+	held = a;
+	b = key_source_lookup(ks, "multi._domainkey.a.test", &fc);
+	key_answer_release(b);
+	b = key_source_lookup(ks, "split._domainkey.a.test", &fc);
+	CHECK_TRUE("cache evicts beyond cache_max", !fc);
+	CHECK_TRUE("cache evicted answer is a new one", b != held);
+	key_answer_release(b);
+	/* the evicted answer stays readable until released */
+	CHECK_STR("cache evicted answer still valid", held->txt[0].data,
+	    ED_KEY);
+	key_answer_release(held);
+	key_source_stats(ks, &st);
+	CHECK_INT("cache stats after eviction", st.queries, 4);
+
+	/* answers outlive their source */
+	a = key_source_lookup(ks, "cn1._domainkey.a.test", NULL);
+	key_source_free(ks);
+	CHECK_STR("answer outlives source", a->cnames[0], "cn2.a.test");
+	key_answer_release(a);
+	key_answer_release(NULL);
+}
+
+static void
+test_status_str(void)
+{
+	CHECK_STR("status str ok", keyfetch_status_str(KEYFETCH_OK), "ok");
+	CHECK_STR("status str timeout",
+	    keyfetch_status_str(KEYFETCH_TIMEOUT), "timeout");
+	CHECK_STR("status str servfail",
+	    keyfetch_status_str(KEYFETCH_SERVFAIL), "servfail");
+	CHECK_STR("status str out of range",
+	    keyfetch_status_str((enum keyfetch_status)99), "unknown");
+}
+
+/* ---- a fake server answering badly ------------------------------------ */
+
+enum fake_mode {
+	FAKE_SILENT,
+	FAKE_WRONG_ID_FIRST,	/* a stray reply, then the true NXDOMAIN */
+	FAKE_SHORT,		/* our id, then garbage */
+	FAKE_OTHER_QUESTION,
+	FAKE_SERVFAIL,
+	FAKE_NO_EDNS,		/* FORMERR to EDNS, NXDOMAIN without */
+	FAKE_TC_NO_TCP,		/* truncated, and nobody on TCP */
+};
+
+static atomic_int	 fake_mode;
+static atomic_bool	 fake_stop;
+static int		 fake_fd = -1;
+static int		 fake_port;
+
+static void
+fake_reply(const uint8_t *q, size_t n, struct sockaddr_storage *from,
+    socklen_t flen)
+{
+	uint8_t	 r[600];
+	size_t	 rn = n;
+	int	 mode = atomic_load(&fake_mode);
+
+	if (n < 12 || n > sizeof(r) || mode == FAKE_SILENT)
+		return;
+	memcpy(r, q, n);
+	r[2] |= 0x80;			/* QR */
+	r[3] = 3;			/* NXDOMAIN */
+	r[10] = r[11] = 0;		/* no OPT in the reply */
+	rn = n - (q[11] == 1 ? 11 : 0);
+	switch (mode) {
+	case FAKE_WRONG_ID_FIRST:
+		/* a SERVFAIL that must not be taken for the answer */
+		r[0] ^= 0x55;
+		r[3] = 2;
+		sendto(fake_fd, r, rn, 0, (struct sockaddr *)from, flen);
+		r[0] ^= 0x55;
+		r[3] = 3;
+		break;
+	case FAKE_SHORT:
+		rn = 14;
+		break;
+	case FAKE_OTHER_QUESTION:
+		r[13] = r[13] == 'z' ? 'y' : 'z';
+		break;
+	case FAKE_SERVFAIL:
+		r[3] = 2;
+		break;
+	case FAKE_NO_EDNS:
+		if (q[11] == 1)
+			r[3] = 1;	/* FORMERR */
+		break;
+	case FAKE_TC_NO_TCP:
+		r[2] |= 0x02;
+		break;
+	}
+	sendto(fake_fd, r, rn, 0, (struct sockaddr *)from, flen);
+}
+
+static void *
+fake_server(void *arg)
+{
+	struct sockaddr_storage	 from;
+	struct pollfd		 p;
+	socklen_t		 flen;
+	uint8_t			 q[600];
+	ssize_t			 n;
+
+	(void)arg;
+	while (!atomic_load(&fake_stop)) {
+		p.fd = fake_fd;
+		p.events = POLLIN;
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		flen = sizeof(from);
+		n = recvfrom(fake_fd, q, sizeof(q), 0,
+		    (struct sockaddr *)&from, &flen);
+		if (n > 0)
+			fake_reply(q, (size_t)n, &from, flen);
+	}
+	return NULL;
+}
+
+static bool
+fake_start(pthread_t *t)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(sin);
+
+	if ((fake_fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return false;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fake_fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(fake_fd, (struct sockaddr *)&sin, &len) == -1)
+		return false;
+	fake_port = ntohs(sin.sin_port);
+	return pthread_create(t, NULL, fake_server, NULL) == 0;
+}
+
+static const struct key_answer *
+fake_ask_n(enum fake_mode mode, const char *name, size_t nservers, long *ms)
+{
+	struct key_source	*ks;
+	const struct key_answer	*a;
+	struct timespec		 t0;
+	const char		*servers[2];
+	char			 spec[40];
+
+	snprintf(spec, sizeof(spec), "127.0.0.1@%d", fake_port);
+	servers[0] = servers[1] = spec;
+	ks = dns_source(servers, nservers, 300, 0);
+	atomic_store(&fake_mode, mode);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	a = key_source_lookup(ks, name, NULL);
+	*ms = ms_since(&t0);
+	key_source_free(ks);
+	return a;
+}
+
+/* One server, no retry. */
+static const struct key_answer *
+fake_ask_once(enum fake_mode mode, const char *name, long *ms)
+{
+	struct key_source_opts	 o;
+	struct key_source	*ks;
+	const struct key_answer	*a;
+	struct timespec		 t0;
+	const char		*servers[1];
+	char			 spec[40];
+	struct buf		 err = BUF_INIT;
+
+	snprintf(spec, sizeof(spec), "127.0.0.1@%d", fake_port);
+	servers[0] = spec;
+	memset(&o, 0, sizeof(o));
+	o.resolvers = servers;
+	o.nresolvers = 1;
+	o.timeout_ms = 300;
+	o.retries = 0;
+	if ((ks = key_source_new(&o, &err)) == NULL) {
+		printf("not ok fake_ask_once: %s\n", buf_cstr(&err));
+		exit(1);
+	}
+	buf_free(&err);
+	atomic_store(&fake_mode, mode);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	a = key_source_lookup(ks, name, NULL);
+	*ms = ms_since(&t0);
+	key_source_free(ks);
+	return a;
+}
+
+static const struct key_answer *
+fake_ask(enum fake_mode mode, const char *name, long *ms)
+{
+	return fake_ask_n(mode, name, 1, ms);
+}
+
+static const struct key_answer *
+fake_ask2(enum fake_mode mode, const char *name, long *ms)
+{
+	return fake_ask_n(mode, name, 2, ms);
+}
+
+static void
+test_fake(void)
+{
+	const struct key_answer	*a;
+	pthread_t		 t;
+	long			 ms;
+
+	if (!fake_start(&t)) {
+		printf("skip fake server: cannot bind 127.0.0.1\n");
+		return;
+	}
+	a = fake_ask(FAKE_SILENT, "x.fake.test", &ms);
+	CHECK_INT("silent server", a->status, KEYFETCH_TIMEOUT);
+	/* 300 ms, one retry: two attempts */
+	CHECK_TRUE("silent server waits both attempts", ms >= 550);
+	CHECK_TRUE("silent server bounded", ms < 2000);
+	CHECK_TRUE("silent server detail", has(a->detail, "timed out"));
+	key_answer_release(a);
+
+	a = fake_ask_once(FAKE_SILENT, "y.fake.test", &ms);
+	CHECK_INT("silent server, retries 0", a->status, KEYFETCH_TIMEOUT);
+	/* retries 0 means exactly one 300 ms attempt (--retries 0) */
+	CHECK_TRUE("retries 0 waits one attempt", ms >= 250 && ms < 550);
+	key_answer_release(a);
+
+	a = fake_ask2(FAKE_SILENT, "x.fake.test", &ms);
+	CHECK_INT("two silent servers", a->status, KEYFETCH_TIMEOUT);
+	/* 300 ms x (1 retry + 1) x 2 servers */
+	CHECK_TRUE("two silent servers wait all attempts", ms >= 1150);
+	CHECK_TRUE("two silent servers bounded", ms < 2500);
+	CHECK_TRUE("two silent servers detail", has(a->detail, "4 attempts"));
+	key_answer_release(a);
+
+	a = fake_ask(FAKE_WRONG_ID_FIRST, "x.fake.test", &ms);
+	CHECK_INT("stray reply ignored", a->status, KEYFETCH_NXDOMAIN);
+	CHECK_TRUE("stray reply no wait", ms < 250);
+	key_answer_release(a);
+
+	a = fake_ask(FAKE_SHORT, "x.fake.test", &ms);
+	CHECK_INT("short reply", a->status, KEYFETCH_MALFORMED);
+	key_answer_release(a);
+
+	a = fake_ask(FAKE_OTHER_QUESTION, "x.fake.test", &ms);
+	CHECK_INT("reply to another question", a->status,
+	    KEYFETCH_MALFORMED);
+	key_answer_release(a);
+
+	a = fake_ask(FAKE_SERVFAIL, "x.fake.test", &ms);
+	CHECK_INT("servfail", a->status, KEYFETCH_SERVFAIL);
+	CHECK_TRUE("servfail detail", has(a->detail, "SERVFAIL"));
+	key_answer_release(a);
+
+	a = fake_ask(FAKE_NO_EDNS, "x.fake.test", &ms);
+	CHECK_INT("server without EDNS", a->status, KEYFETCH_NXDOMAIN);
+	key_answer_release(a);
+
+	a = fake_ask(FAKE_TC_NO_TCP, "x.fake.test", &ms);
+	CHECK_INT("truncated and no TCP", a->status, KEYFETCH_TIMEOUT);
+	CHECK_TRUE("truncated and no TCP detail", has(a->detail, "TCP"));
+	key_answer_release(a);
+
+	atomic_store(&fake_stop, true);
+	pthread_join(t, NULL);
+	close(fake_fd);
+}
+
+/* ---- a real NSD ------------------------------------------------------- */
+
+static bool
+port_free(const char *ip, int port)
+{
+	struct sockaddr_in	 sin;
+	int			 u, t, one = 1;
+	bool			 ok;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, ip, &sin.sin_addr);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ok = u != -1 && t != -1 &&
+	    bind(u, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    bind(t, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+	close(u);
+	close(t);
+	return ok;
+}
+
+static int
+pick_port(const char *ip, int from)
+{
+	int	 p;
+
+	for (p = from; p < from + 50; p++)
+		if (port_free(ip, p))
+			return p;
+	return -1;
+}
+
+static const char *
+nsd_script(void)
+{
+	static char	 path[400];
+	const char	*root = getenv("FBL_ROOT");
+
+	snprintf(path, sizeof(path), "%s%stests/lib/nsd.sh",
+	    root != NULL ? root : "", root != NULL ? "/" : "");
+	return path;
+}
+
+static void
+nsd_stop_one(const char *state, bool *up)
+{
+	char	 cmd[800];
+
+	if (!*up)
+		return;
+	snprintf(cmd, sizeof(cmd), "sh '%s' stop '%s'", nsd_script(), state);
+	if (system(cmd) != 0)
+		fprintf(stderr, "nsd.sh stop %s failed\n", state);
+	*up = false;
+}
+
+static void
+nsd_stop(void)
+{
+	nsd_stop_one(nsd1, &nsd1_up);
+	nsd_stop_one(nsd2, &nsd2_up);
+}
+
+/*
+ * Start one NSD on a port free a moment ago; another test may take it
+ * before nsd binds, so try a few.
+ */
+static bool
+nsd_run(const char *state, const char *addr, const char *zones, int *port,
+    bool *up)
+{
+	char	 cmd[1500];
+	int	 tries, from = 5300 + (int)(getpid() % 150);
+
+	for (tries = 0; tries < 3; tries++) {
+		if ((*port = pick_port(addr, from)) == -1)
+			break;
+		snprintf(cmd, sizeof(cmd), "sh '%s' start '%s' %s %d %s",
+		    nsd_script(), state, addr, *port, zones);
+		if (system(cmd) == 0) {
+			*up = true;
+			return true;
+		}
+		from = *port + 1;
+	}
+	printf("not ok nsd start on %s: %s\n", addr, zones);
+	unit_failed++;
+	return false;
+}
+
+/* Three TXT of 520 bytes at one name: 1.5 KB, more than our EDNS size. */
+static void
+big_records(struct buf *z)
+{
+	int	 i, j;
+
+	for (i = 2; i >= 0; i--) {
+		buf_puts(z, "big._domainkey IN TXT \"v=DKIM1; k=ed25519; n=");
+		for (j = 0; j < 450; j++) {
+			if (j == 200 || j == 400)
+				buf_puts(z, "\" \"");
+			buf_putc(z, 'a' + i);
+		}
+		buf_puts(z, "; p=" ED_P "\"\n");
+	}
+}
+
+static const char zone_ex[] =
+    "$ORIGIN example.test.\n"
+    "$TTL 300\n"
+    "@ 3600 IN SOA ns host 1 3600 600 86400 120\n"
+    "@ IN NS ns\n"
+    "ns IN A 127.0.0.2\n"
+    "sel._domainkey 250 IN TXT \"v=DKIM1; k=ed25519; \" \"p=" ED_P "\"\n"
+    "cn._domainkey 60 IN CNAME key.other.test.\n"
+    "far._domainkey 300 IN CNAME key.root-only.test.\n";
+
+static const char zone_other[] =
+    "other.test. 300 IN SOA ns.example.test. host.example.test. "
+    "1 3600 600 86400 90\n"
+    "other.test. 300 IN NS ns.example.test.\n"
+    "key.other.test. 200 IN TXT \"" ED_KEY "\"\n";
+
+static const char zone_root[] =
+    ". 300 IN SOA ns.root-only.test. host.root-only.test. "
+    "1 3600 600 86400 60\n"
+    ". 300 IN NS ns.root-only.test.\n"
+    "ns.root-only.test. 300 IN A 127.0.0.3\n"
+    "key.root-only.test. 300 IN TXT \"" ED_KEY "\"\n";
+
+static bool
+nsd_start(int *port1, int *port2)
+{
+	struct buf	 z = BUF_INIT;
+	char		 zones[700];
+	const char	*ex, *other, *root;
+
+	buf_puts(&z, zone_ex);
+	big_records(&z);
+	ex = write_file("example.test.zone", buf_cstr(&z));
+	buf_free(&z);
+	other = write_file("other.test.zone", zone_other);
+	root = write_file("root.zone", zone_root);
+	snprintf(nsd1, sizeof(nsd1), "%s/nsd1", tmpdir);
+	snprintf(nsd2, sizeof(nsd2), "%s/nsd2", tmpdir);
+	snprintf(zones, sizeof(zones), "example.test='%s' other.test='%s'",
+	    ex, other);
+	if (!nsd_run(nsd1, "127.0.0.2", zones, port1, &nsd1_up))
+		return false;
+	snprintf(zones, sizeof(zones), ".='%s'", root);
+	return nsd_run(nsd2, "127.0.0.3", zones, port2, &nsd2_up);
+}
+
+static void
+test_nsd_answers(const char *server, int port)
+{
+	const char *const	 servers[] = { server };
+	struct key_source	*ks;
+	struct key_source_stats	 st;
+	const struct key_answer	*a;
+	char			 want[40];
+	bool			 fc;
+	size_t			 i;
+
+	ks = dns_source(servers, 1, 1000, 0);
+	a = key_source_lookup(ks, "sel._domainkey.example.test", &fc);
+	CHECK_INT("nsd ok status", a->status, KEYFETCH_OK);
+	snprintf(want, sizeof(want), "127.0.0.2@%d", port);
+	CHECK_STR("nsd ok server", a->server, want);
+	CHECK_INT("nsd ok ttl", a->ttl, 250);
+	CHECK_INT("nsd ok ntxt", a->ntxt, 1);
+	if (a->ntxt == 1) {
+		CHECK_MEM("nsd ok joined", a->txt[0].data, a->txt[0].len,
+		    ED_KEY, strlen(ED_KEY));
+		CHECK_INT("nsd ok parsed", a->txt[0].parse, REASON_OK);
+	}
+	CHECK_TRUE("nsd ok fetched", a->fetched > 0);
+	key_answer_release(a);
+	a = key_source_lookup(ks, "SEL._domainkey.example.test.", &fc);
+	CHECK_TRUE("nsd second lookup cached", fc && a->status == KEYFETCH_OK);
+	key_answer_release(a);
+	key_source_stats(ks, &st);
+	CHECK_INT("nsd cached lookup sent nothing", st.queries, 1);
+
+	a = key_source_lookup(ks, "nx._domainkey.example.test", NULL);
+	CHECK_INT("nsd nxdomain", a->status, KEYFETCH_NXDOMAIN);
+	CHECK_INT("nsd nxdomain negative ttl", a->ttl, 120);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "ns.example.test", NULL);
+	CHECK_INT("nsd nodata", a->status, KEYFETCH_NODATA);
+	CHECK_INT("nsd nodata negative ttl", a->ttl, 120);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "sel._domainkey.unserved.test", NULL);
+	CHECK_INT("nsd refused", a->status, KEYFETCH_SERVFAIL);
+	CHECK_TRUE("nsd refused detail", has(a->detail, "REFUSED"));
+	key_answer_release(a);
+	a = key_source_lookup(ks, "sel._domainkey.unserved.test", &fc);
+	CHECK_TRUE("nsd refused cached briefly", fc);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "cn._domainkey.example.test", NULL);
+	CHECK_INT("nsd cname across zones", a->status, KEYFETCH_OK);
+	CHECK_INT("nsd cname across zones links", a->ncnames, 1);
+	if (a->ncnames == 1)
+		CHECK_STR("nsd cname target", a->cnames[0], "key.other.test");
+	CHECK_INT("nsd cname ttl", a->ttl, 60);
+	key_answer_release(a);
+
+	/* the answer stops at a CNAME into a zone this server lacks */
+	a = key_source_lookup(ks, "far._domainkey.example.test", NULL);
+	CHECK_INT("nsd cname out of the server", a->status,
+	    KEYFETCH_SERVFAIL);
+	CHECK_INT("nsd cname out of the server links", a->ncnames, 1);
+	key_answer_release(a);
+
+	a = key_source_lookup(ks, "big._domainkey.example.test", NULL);
+	CHECK_INT("nsd truncated then tcp", a->status, KEYFETCH_OK);
+	CHECK_INT("nsd truncated then tcp ntxt", a->ntxt, 3);
+	for (i = 0; i < a->ntxt && i < 3; i++) {
+		CHECK_INT("nsd tcp record length", a->txt[i].len, 520);
+		CHECK_INT("nsd tcp record sorted", a->txt[i].data[22],
+		    'a' + (int)i);
+		CHECK_INT("nsd tcp record parsed", a->txt[i].parse,
+		    REASON_OK);
+	}
+	key_answer_release(a);
+	key_source_free(ks);
+}
+
+static void
+test_nsd_servers(int port1, int port2)
+{
+	struct key_source	*ks;
+	const struct key_answer	*a;
+	char			 dead[40], s1[40], s2[40];
+	const char		*servers[3];
+	struct timespec		 t0;
+	long			 ms;
+	int			 dport;
+
+	if ((dport = pick_port("127.0.0.1", 5300)) == -1)
+		return;
+	snprintf(dead, sizeof(dead), "127.0.0.1@%d", dport);
+	snprintf(s1, sizeof(s1), "127.0.0.2@%d", port1);
+	snprintf(s2, sizeof(s2), "127.0.0.3@%d", port2);
+
+	servers[0] = dead;
+	ks = dns_source(servers, 1, 300, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	a = key_source_lookup(ks, "sel._domainkey.example.test", NULL);
+	ms = ms_since(&t0);
+	CHECK_INT("nobody listening", a->status, KEYFETCH_TIMEOUT);
+	CHECK_TRUE("nobody listening quick", ms < 2000);
+	key_answer_release(a);
+	key_source_free(ks);
+
+	/* in order: the dead one, then the root-zone server */
+	servers[1] = s2;
+	ks = dns_source(servers, 2, 300, 0);
+	a = key_source_lookup(ks, "key.root-only.test", NULL);
+	CHECK_INT("second server answers", a->status, KEYFETCH_OK);
+	CHECK_STR("second server named", a->server, s2);
+	key_answer_release(a);
+	key_source_free(ks);
+
+	/* the first server refuses, the second serves the root zone */
+	servers[0] = s1;
+	servers[1] = s2;
+	ks = dns_source(servers, 2, 300, 0);
+	a = key_source_lookup(ks, "far._domainkey.example.test", NULL);
+	CHECK_INT("cname followed on another server", a->status, KEYFETCH_OK);
+	CHECK_STR("cname followed server", a->server, s2);
+	key_answer_release(a);
+	key_source_free(ks);
+}
+
+struct worker {
+	struct key_source	*ks;
+	int			 id;
+	int			 bad;
+};
+
+static const struct {
+	const char		*name;
+	enum keyfetch_status	 status;
+	size_t			 ntxt;
+} work[] = {
+	{ "sel._domainkey.example.test", KEYFETCH_OK, 1 },
+	{ "cn._domainkey.example.test", KEYFETCH_OK, 1 },
+	{ "big._domainkey.example.test", KEYFETCH_OK, 3 },
+	{ "nx._domainkey.example.test", KEYFETCH_NXDOMAIN, 0 },
+	{ "ns.example.test", KEYFETCH_NODATA, 0 },
+	{ "key.other.test", KEYFETCH_OK, 1 },
+	{ "x.unserved.test", KEYFETCH_SERVFAIL, 0 },
+};
+
+static void *
+worker_run(void *arg)
+{
+	struct worker		*w = arg;
+	const struct key_answer	*a;
+	size_t			 i, k, n = sizeof(work) / sizeof(work[0]);
+
+	for (i = 0; i < 60; i++) {
+		k = (i + (size_t)w->id * 3) % n;
+		a = key_source_lookup(w->ks, work[k].name, NULL);
+		if (a->status != work[k].status || a->ntxt != work[k].ntxt ||
+		    strcmp(a->name, work[k].name) != 0)
+			w->bad++;
+		key_answer_release(a);
+	}
+	return NULL;
+}
+
+static void
+test_nsd_threads(const char *server)
+{
+	const char *const	 servers[] = { server };
+	struct worker		 w[4];
+	pthread_t		 t[4];
+	struct key_source	*ks;
+	int			 i, bad = 0, started = 0;
+
+	/* a cache smaller than the names keeps eviction racing lookups */
+	ks = dns_source(servers, 1, 1000, 3);
+	for (i = 0; i < 4; i++) {
+		w[i].ks = ks;
+		w[i].id = i;
+		w[i].bad = 0;
+		if (pthread_create(&t[i], NULL, worker_run, &w[i]) == 0)
+			started++;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(t[i], NULL);
+		bad += w[i].bad;
+	}
+	CHECK_INT("threads started", started, 4);
+	CHECK_INT("threads consistent answers", bad, 0);
+	key_source_free(ks);
+}
+
+static void
+test_nsd(void)
+{
+	char	 s1[40];
+	int	 port1, port2;
+
+	if (access("/usr/sbin/nsd", X_OK) != 0 &&
+	    system("command -v nsd >/dev/null 2>&1") != 0) {
+		printf("skip nsd: nsd is not installed\n");
+		return;
+	}
+	if (access(nsd_script(), R_OK) != 0) {
+		printf("skip nsd: no %s (run from the repository root, "
+		    "or set FBL_ROOT)\n", nsd_script());
+		return;
+	}
+	if (!nsd_start(&port1, &port2)) {
+		nsd_stop();
+		return;
+	}
+	snprintf(s1, sizeof(s1), "127.0.0.2@%d", port1);
+	test_nsd_answers(s1, port1);
+	test_nsd_servers(port1, port2);
+	test_nsd_threads(s1);
+	nsd_stop();
+}
+
+static void
+cleanup(void)
+{
+	char	 cmd[400];
+
+	nsd_stop();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+}
+
+int
+main(void)
+{
+	const char		*zones[2];
+	struct key_source	*ks;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 2;
+	}
+	atexit(cleanup);
+	zones[0] = write_file("a.zone", zone_a);
+	zones[1] = write_file("b.zone", zone_b);
+	ks = zone_source(zones, 2, 0);
+	test_zone_basic(ks);
+	test_zone_sorted(ks);
+	test_zone_cname(ks);
+	test_invalid_names(ks);
+	key_source_free(ks);
+	test_zone_many();
+	test_zone_bad();
+	test_cache(zones);
+	test_resolver_strings();
+	test_system_resolver();
+	test_status_str();
+	test_fake();
+	test_nsd();
+	return UNIT_DONE();
+}
