@@ -106,12 +106,22 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+static int
+days_in_month(int y, int mo)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	bool	 leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return mo == 2 && leap ? 29 : mdays[mo - 1];
+}
+
 static bool
 valid_ymdhms(int y, int mo, int d, int h, int mi, int s)
 {
 	return y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
-	    d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 &&
-	    s <= 60;
+	    d <= days_in_month(y, mo) && h >= 0 && h <= 23 && mi >= 0 &&
+	    mi <= 59 && s >= 0 && s <= 60;
 }
 
 static bool

@@ -97,6 +97,9 @@ valid_domain(const char *s, bool allow_underscore)
 		}
 		if (!isalnum(c) && c != '-' && !(allow_underscore && c == '_'))
 			return false;
+		/* RFC 5321 sub-domain: no '-' at either end of a label */
+		if (c == '-' && (label == 0 || i + 1 == len || s[i + 1] == '.'))
+			return false;
 		if (++label > 63)
 			return false;
 	}
@@ -378,20 +381,22 @@ parse_numbers(struct dkim_sig *sig)
 		else
 			sig->has_x = true;
 	}
-	if (sig->has_t && sig->has_x && sig->x < sig->t)
+	/* section 3.5: "x= MUST be greater than t=" */
+	if (sig->has_t && sig->has_x && sig->x <= sig->t)
 		sig_error(sig, REASON_TAG_SYNTAX,
-		    "x= (%llu) is earlier than t= (%llu)",
+		    "x= (%llu) is not later than t= (%llu)",
 		    (unsigned long long)sig->x, (unsigned long long)sig->t);
 }
 
 static bool
 copy_tags(struct dkim_sig *sig)
 {
-	return dup_tag(sig, "v", &sig->v, true) &&
-	    dup_tag(sig, "a", &sig->a, true) &&
-	    dup_tag(sig, "c", &sig->c, true) &&
-	    dup_tag(sig, "d", &sig->d, true) &&
-	    dup_tag(sig, "s", &sig->s, true) &&
+	/* section 3.5: no FWS inside these values, only around q= colons */
+	return dup_tag(sig, "v", &sig->v, false) &&
+	    dup_tag(sig, "a", &sig->a, false) &&
+	    dup_tag(sig, "c", &sig->c, false) &&
+	    dup_tag(sig, "d", &sig->d, false) &&
+	    dup_tag(sig, "s", &sig->s, false) &&
 	    dup_tag(sig, "q", &sig->q, true) &&
 	    dup_tag(sig, "z", &sig->z, false);
 }

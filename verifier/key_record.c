@@ -183,6 +183,11 @@ key_record_parse(struct key_record *k, const char *txt, size_t len,
 		return REASON_KEY_SYNTAX;
 	}
 	if ((t = tag_list_get(&tl, "h")) != NULL) {
+		/* key-h-tag needs at least one name; unknown ones are ignored */
+		if (t->value_len == 0) {
+			buf_puts(why, "h= is empty");
+			return REASON_KEY_SYNTAX;
+		}
 		k->hash_mask = 0;
 		list_has(t, hash_item, &k->hash_mask);
 	}
@@ -225,13 +230,20 @@ void
 key_record_zone_line(struct buf *b, const char *owner, unsigned ttl,
     const char *record)
 {
-	size_t	 len = strlen(record), i, n;
+	size_t	 len = strlen(record), i, n, k;
 
 	buf_printf(b, "%s%s %u IN TXT (", owner,
 	    owner[0] && owner[strlen(owner) - 1] == '.' ? "" : ".", ttl);
+	/* 255 octets of text per string; '"' and '\\' escaped (RFC 1035 5.1) */
 	for (i = 0; i < len; i += n) {
 		n = len - i > 255 ? 255 : len - i;
-		buf_printf(b, " \"%.*s\"", (int)n, record + i);
+		buf_puts(b, " \"");
+		for (k = i; k < i + n; k++) {
+			if (record[k] == '"' || record[k] == '\\')
+				buf_putc(b, '\\');
+			buf_putc(b, record[k]);
+		}
+		buf_putc(b, '"');
 	}
 	buf_puts(b, " )\n");
 }

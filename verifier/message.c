@@ -225,8 +225,6 @@ message_parse(struct message *m, const char *raw, size_t len)
 			m->body_len = (size_t)(it.end - it.p);
 			break;
 		}
-		if (line_len == 0)
-			break;	/* "\r" alone at the very end: no body */
 		if (is_wsp(line[0]) && fstart != NULL) {
 			fend = line + line_len;	/* continuation */
 			goto next;

@@ -1,0 +1,208 @@
+/*
+ * test_cli: time parsing for --at, bounded decimals, the shared key-source
+ * options and reading a message file.
+ *
+ * Expected epoch values were computed independently with GNU date, e.g.
+ *   date -u -d "2026-11-22 10:11:12+02:00" +%s
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tests/unit/unit.h"
+#include "verifier/cli.h"
+
+static void
+check_time(const char *tname, const char *in, int64_t want)
+{
+	int64_t	 got = -424242;
+	char	 n[160];
+
+	snprintf(n, sizeof(n), "%s-ok", tname);
+	CHECK_TRUE(n, cli_parse_time(in, &got));
+	CHECK_INT(tname, got, want);
+}
+
+static void
+check_time_bad(const char *tname, const char *in)
+{
+	int64_t	 got = 0;
+
+	CHECK_TRUE(tname, !cli_parse_time(in, &got));
+}
+
+static void
+test_time(void)
+{
+	check_time("cli/time-epoch-0", "0", 0);
+	check_time("cli/time-epoch", "1700000000", 1700000000);
+	check_time("cli/time-epoch-max", "253402300799", 253402300799LL);
+
+	check_time("cli/time-date", "2026-11-22", 1795305600);
+	check_time("cli/time-iso-z", "2026-11-22T10:11:12Z", 1795342272);
+	check_time("cli/time-iso-no-zone", "2026-11-22T10:11:12", 1795342272);
+	check_time("cli/time-iso-plus", "2026-11-22T10:11:12+02:00",
+	    1795335072);
+	check_time("cli/time-iso-minus-half", "2026-11-22T10:11:12-05:30",
+	    1795362072);
+	check_time("cli/time-iso-no-seconds", "2026-11-22T10:11Z", 1795342260);
+	check_time("cli/time-iso-offset-day-back", "2026-01-01T00:30:00+01:00",
+	    1767223800);
+	check_time("cli/time-leap-day", "2024-02-29T12:00:00Z", 1709208000);
+	check_time("cli/time-2000-03-01", "2000-03-01", 951868800);
+	check_time("cli/time-epoch-date", "1970-01-01T00:00:00Z", 0);
+
+	/* RFC 5322 date-time (section 3.3) */
+	check_time("cli/time-rfc5322", "Tue, 1 Jul 2003 10:52:37 +0200",
+	    1057049557);
+	check_time("cli/time-rfc5322-no-dow", "1 Jul 2003 10:52:37 +0200",
+	    1057049557);
+	check_time("cli/time-rfc5322-no-seconds", "Tue, 1 Jul 2003 10:52 +0200",
+	    1057049520);
+	check_time("cli/time-rfc5322-two-digit-day",
+	    "Sun, 22 Nov 2026 10:11:12 +0000", 1795342272);
+	check_time("cli/time-rfc5322-minus-zero",
+	    "Sun, 22 Nov 2026 10:11:12 -0000", 1795342272);
+	check_time("cli/time-rfc5322-gmt", "Sun, 22 Nov 2026 10:11:12 GMT",
+	    1795342272);
+	check_time("cli/time-rfc5322-lower-month",
+	    "22 nov 2026 10:11:12 +0000", 1795342272);
+
+	check_time_bad("cli/time-bad-empty", "");
+	check_time_bad("cli/time-bad-word", "yesterday");
+	check_time_bad("cli/time-bad-trailing", "12abc");
+	check_time_bad("cli/time-bad-negative", "-5");
+	check_time_bad("cli/time-bad-epoch-too-big", "253402300800");
+	check_time_bad("cli/time-bad-month-13", "2026-13-01");
+	check_time_bad("cli/time-bad-month-0", "2026-00-10");
+	check_time_bad("cli/time-bad-day-32", "2026-01-32");
+	check_time_bad("cli/time-bad-hour-25", "2026-11-22T25:00:00Z");
+	check_time_bad("cli/time-bad-minute-60", "2026-11-22T10:60:00Z");
+	check_time_bad("cli/time-bad-zone-junk", "2026-11-22T10:11:12+02:00x");
+	check_time_bad("cli/time-bad-zone-word", "2026-11-22T10:11:12 PST8");
+	check_time_bad("cli/time-bad-offset-hour", "2026-11-22T10:11:12+24:00");
+	check_time_bad("cli/time-bad-suffix", "2026-11-22X");
+	check_time_bad("cli/time-bad-month-name",
+	    "Tue, 1 Foo 2003 10:52:37 +0200");
+	check_time_bad("cli/time-bad-rfc5322-zone",
+	    "Tue, 1 Jul 2003 10:52:37 +2");
+	/* a calendar date that does not exist */
+	check_time_bad("cli/time-bad-feb-30", "2026-02-30");
+	check_time_bad("cli/time-bad-apr-31", "2026-04-31T00:00:00Z");
+}
+
+static void
+test_uint(void)
+{
+	unsigned long	 v = 77;
+
+	CHECK_TRUE("cli/uint-ok", cli_parse_uint("5", 0, 10, &v) && v == 5);
+	CHECK_TRUE("cli/uint-min-inclusive", cli_parse_uint("1", 1, 10, &v) &&
+	    v == 1);
+	CHECK_TRUE("cli/uint-max-inclusive", cli_parse_uint("10", 0, 10, &v) &&
+	    v == 10);
+	CHECK_TRUE("cli/uint-zero", cli_parse_uint("0", 0, 10, &v) && v == 0);
+	CHECK_TRUE("cli/uint-leading-zeros",
+	    cli_parse_uint("007", 0, 10, &v) && v == 7);
+	CHECK_TRUE("cli/uint-above-max", !cli_parse_uint("11", 0, 10, &v));
+	CHECK_TRUE("cli/uint-below-min", !cli_parse_uint("0", 1, 10, &v));
+	CHECK_TRUE("cli/uint-negative", !cli_parse_uint("-1", 0, ULONG_MAX,
+	    &v));
+	CHECK_TRUE("cli/uint-plus", !cli_parse_uint("+1", 0, 10, &v));
+	CHECK_TRUE("cli/uint-leading-space", !cli_parse_uint(" 1", 0, 10, &v));
+	CHECK_TRUE("cli/uint-trailing-space", !cli_parse_uint("1 ", 0, 10,
+	    &v));
+	CHECK_TRUE("cli/uint-empty", !cli_parse_uint("", 0, 10, &v));
+	CHECK_TRUE("cli/uint-null", !cli_parse_uint(NULL, 0, 10, &v));
+	CHECK_TRUE("cli/uint-hex", !cli_parse_uint("0x10", 0, 100, &v));
+	CHECK_TRUE("cli/uint-alpha", !cli_parse_uint("ten", 0, 100, &v));
+	CHECK_TRUE("cli/uint-ulong-max",
+	    cli_parse_uint("18446744073709551615", 0, ULONG_MAX, &v) &&
+	    v == ULONG_MAX);
+	CHECK_TRUE("cli/uint-overflow",
+	    !cli_parse_uint("18446744073709551616", 0, ULONG_MAX, &v));
+	CHECK_TRUE("cli/uint-huge",
+	    !cli_parse_uint("99999999999999999999999999", 0, ULONG_MAX, &v));
+}
+
+static void
+test_keys_option(void)
+{
+	struct cli_keys	 k;
+	struct buf	 err = BUF_INIT;
+	size_t		 i;
+	bool		 ok = true;
+
+	memset(&k, 0, sizeof(k));
+	CHECK_TRUE("cli/opt-timeout-ok",
+	    cli_keys_option(&k, CLI_OPT_TIMEOUT, "2500", &err) &&
+	    k.timeout_ms == 2500 && err.len == 0);
+	CHECK_TRUE("cli/opt-timeout-zero",
+	    !cli_keys_option(&k, CLI_OPT_TIMEOUT, "0", &err) && err.len > 0);
+	buf_reset(&err);
+	CHECK_TRUE("cli/opt-timeout-junk",
+	    !cli_keys_option(&k, CLI_OPT_TIMEOUT, "5s", &err) && err.len > 0);
+	buf_reset(&err);
+	CHECK_TRUE("cli/opt-retries-ok",
+	    cli_keys_option(&k, CLI_OPT_RETRIES, "0", &err) && k.retries == 0);
+	CHECK_TRUE("cli/opt-retries-too-many",
+	    !cli_keys_option(&k, CLI_OPT_RETRIES, "11", &err));
+	buf_reset(&err);
+	for (i = 0; i < CLI_MAX_LIST; i++)
+		if (!cli_keys_option(&k, CLI_OPT_RESOLVER, "127.0.0.1", &err))
+			ok = false;
+	CHECK_TRUE("cli/opt-resolver-list", ok &&
+	    k.nresolvers == CLI_MAX_LIST);
+	CHECK_TRUE("cli/opt-resolver-overflow",
+	    !cli_keys_option(&k, CLI_OPT_RESOLVER, "127.0.0.2", &err) &&
+	    k.nresolvers == CLI_MAX_LIST && err.len > 0);
+	buf_reset(&err);
+	CHECK_TRUE("cli/opt-zone", cli_keys_option(&k, CLI_OPT_ZONE, "z.zone",
+	    &err) && k.nzones == 1 && strcmp(k.zones[0], "z.zone") == 0);
+	CHECK_TRUE("cli/opt-unknown-ignored",
+	    cli_keys_option(&k, CLI_OPT_FIRST_FREE + 7, "x", &err) &&
+	    err.len == 0);
+	buf_free(&err);
+}
+
+static void
+test_read_file(void)
+{
+	char	 path[] = "/tmp/test_cli.XXXXXX";
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	const char content[] = "From: a\r\n\r\nb\0c";
+	size_t	 clen = sizeof(content) - 1;
+	int	 fd;
+
+	if ((fd = mkstemp(path)) == -1 ||
+	    write(fd, content, clen) != (ssize_t)clen || close(fd) != 0) {
+		fprintf(stderr, "cannot write %s\n", path);
+		exit(2);
+	}
+	CHECK_TRUE("cli/read-ok", cli_read_file(path, 1000, &out, &err));
+	CHECK_MEM("cli/read-bytes", buf_cstr(&out), out.len, content, clen);
+	CHECK_INT("cli/read-no-err", err.len, 0);
+	/* exactly max bytes is fine, one over is not */
+	CHECK_TRUE("cli/read-at-max", cli_read_file(path, clen, &out, &err));
+	CHECK_TRUE("cli/read-over-max",
+	    !cli_read_file(path, clen - 1, &out, &err));
+	CHECK_TRUE("cli/read-over-max-names-file",
+	    strstr(buf_cstr(&err), path) != NULL);
+	buf_reset(&err);
+	unlink(path);
+	CHECK_TRUE("cli/read-missing", !cli_read_file(path, 1000, &out, &err));
+	CHECK_TRUE("cli/read-missing-names-file",
+	    strstr(buf_cstr(&err), path) != NULL);
+	buf_free(&out);
+	buf_free(&err);
+}
+
+int
+main(void)
+{
+	test_time();
+	test_uint();
+	test_keys_option();
+	test_read_file();
+	return UNIT_DONE();
+}
