@@ -1,59 +1,61 @@
 /* b64: whitespace-tolerant base64; see b64.h. */
+#include <pthread.h>
+#include <string.h>
+
 #include "verifier/b64.h"
 
 static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+/* -1 junk, -2 space (skipped), -3 '=', else the 6-bit value */
+static signed char	b64_table[256];
+static pthread_once_t	b64_once = PTHREAD_ONCE_INIT;
 
-static bool
-is_space(unsigned char c)
+static void
+b64_table_init(void)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	int	 i;
+
+	memset(b64_table, -1, sizeof(b64_table));
+	for (i = 0; i < 64; i++)
+		b64_table[(unsigned char)alphabet[i]] = (signed char)i;
+	b64_table[' '] = b64_table['\t'] = b64_table['\r'] =
+	    b64_table['\n'] = -2;
+	b64_table['='] = -3;
 }
 
 bool
 b64_decode(struct buf *out, const char *s, size_t len)
 {
 	unsigned	 acc = 0, nbits = 0, npad = 0, nchars = 0;
+	unsigned char	*o;
 	size_t		 i;
 	int		 v;
 
 	if (!buf_reserve(out, len / 4 * 3 + 3))
 		return false;
+	o = (unsigned char *)out->data + out->len;
+	pthread_once(&b64_once, b64_table_init);
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (is_space(c))
+		v = b64_table[(unsigned char)s[i]];
+		if (v == -2)
 			continue;
-		if (c == '=') {
+		if (v == -3) {
 			npad++;
 			continue;
 		}
-		if (npad > 0 || (v = b64_value(c)) < 0)
+		if (npad > 0 || v < 0)
 			return false;	/* data after padding, or junk */
 		nchars++;
 		acc = (acc << 6) | (unsigned)v;
 		nbits += 6;
 		if (nbits >= 8) {
 			nbits -= 8;
-			buf_putc(out, (int)((acc >> nbits) & 0xff));
+			*o++ = (unsigned char)((acc >> nbits) & 0xff);
 		}
 	}
+	out->len = (size_t)(o - (unsigned char *)out->data);
+	out->data[out->len] = '\0';
 	/* leftover bits must be zero and padding must complete the quantum */
 	if (nchars % 4 == 1)
 		return false;
@@ -63,7 +65,7 @@ b64_decode(struct buf *out, const char *s, size_t len)
 		return false;
 	if (nbits > 0 && (acc & ((1u << nbits) - 1)) != 0)
 		return false;
-	return buf_ok(out);
+	return true;
 }
 
 void

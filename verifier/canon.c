@@ -40,41 +40,43 @@ static void
 relaxed_header(struct buf *out, const char *raw, size_t len)
 {
 	const char	*colon = memchr(raw, ':', len);
-	size_t		 i, nlen, vstart;
+	size_t		 i, nlen;
 	bool		 space = false, started = false;
+	char		*o;
 
-	if (colon == NULL) {	/* not a field: keep it as data */
+	if (colon == NULL)	/* not a field: keep it as data */
 		colon = raw + len;
-	}
 	nlen = (size_t)(colon - raw);
 	while (nlen > 0 && is_wsp(raw[nlen - 1]))
 		nlen--;
-	if (!buf_reserve(out, len + 2))
+	if (!buf_reserve(out, len + 3))
 		return;
+	o = out->data + out->len;	/* the output is never longer */
 	for (i = 0; i < nlen; i++)
-		buf_putc(out, tolower((unsigned char)raw[i]));
-	if (colon == raw + len) {
-		buf_append(out, "\r\n", 2);
-		return;
-	}
-	buf_putc(out, ':');
-	vstart = (size_t)(colon - raw) + 1;
-	for (i = vstart; i < len; i++) {
-		char c = raw[i];
+		*o++ = (char)tolower((unsigned char)raw[i]);
+	if (colon != raw + len) {
+		*o++ = ':';
+		for (i = (size_t)(colon - raw) + 1; i < len; i++) {
+			char c = raw[i];
 
-		if (c == '\n' || (c == '\r' && i + 1 < len && raw[i + 1] == '\n'))
-			continue;	/* unfold */
-		if (is_wsp(c)) {
-			space = true;
-			continue;
+			if (c == '\n' || (c == '\r' && i + 1 < len &&
+			    raw[i + 1] == '\n'))
+				continue;	/* unfold */
+			if (is_wsp(c)) {
+				space = true;
+				continue;
+			}
+			if (space && started)
+				*o++ = ' ';
+			space = false;
+			started = true;
+			*o++ = c;
 		}
-		if (space && started)
-			buf_putc(out, ' ');
-		space = false;
-		started = true;
-		buf_putc(out, c);
 	}
-	buf_append(out, "\r\n", 2);
+	*o++ = '\r';
+	*o++ = '\n';
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
 }
 
 void
@@ -141,35 +143,51 @@ canon_signed_fields(struct buf *out, const struct message *m,
 
 /* --- bodies --- */
 
+/*
+ * Hashing is deferred so that canonical bytes which stand contiguously in the
+ * message (every unchanged line with its CRLF) reach EVP_DigestUpdate as one
+ * span, without a copy.  Bytes that exist only in canonical form (a relaxed
+ * line rewritten, a CRLF for a bare LF) go through the stage buffer.  At most
+ * one of the two holds data at a time, which keeps the order.
+ */
 static bool
-stage_flush(struct body_hash *h)
+pend_flush(struct body_hash *h)
 {
-	if (h->nstage == 0)
-		return true;
-	if (EVP_DigestUpdate(h->ctx, h->stage, h->nstage) != 1)
-		return false;
-	h->nstage = 0;
+	if (h->span_len > 0) {
+		if (EVP_DigestUpdate(h->ctx, h->span, h->span_len) != 1)
+			return false;
+		h->span_len = 0;
+	}
+	if (h->nstage > 0) {
+		if (EVP_DigestUpdate(h->ctx, h->stage, h->nstage) != 1)
+			return false;
+		h->nstage = 0;
+	}
 	return true;
 }
 
-/* Feed canonical bytes: counted in full, hashed up to l=. */
 static bool
-body_emit(struct body_hash *h, const char *p, size_t len, struct buf *keep)
+hash_bytes(struct body_hash *h, const char *p, size_t len, bool in_message)
 {
-	uint64_t room;
 	size_t	 n;
 
-	h->canon_len += len;
-	if (keep != NULL)
-		buf_append(keep, p, len);
-	if (h->has_l) {
-		room = h->l > h->hashed ? h->l - h->hashed : 0;
-		if ((uint64_t)len > room)
-			len = (size_t)room;
+	if (len == 0)
+		return true;
+	if (in_message) {
+		if (h->span_len > 0 && h->span + h->span_len == p) {
+			h->span_len += len;
+			return true;
+		}
+		if (!pend_flush(h))
+			return false;
+		h->span = p;
+		h->span_len = len;
+		return true;
 	}
-	h->hashed += len;
+	if (h->span_len > 0 && !pend_flush(h))
+		return false;
 	while (len > 0) {
-		if (h->nstage == sizeof(h->stage) && !stage_flush(h))
+		if (h->nstage == sizeof(h->stage) && !pend_flush(h))
 			return false;
 		n = sizeof(h->stage) - h->nstage;
 		if (n > len)
@@ -182,11 +200,33 @@ body_emit(struct body_hash *h, const char *p, size_t len, struct buf *keep)
 	return true;
 }
 
+/*
+ * Feed canonical bytes: counted in full, hashed up to l=.  in_message says
+ * that p points into the message (it stays valid until the end of the pass).
+ */
+static bool
+body_emit(struct body_hash *h, const char *p, size_t len, bool in_message,
+    struct buf *keep)
+{
+	uint64_t room;
+
+	h->canon_len += len;
+	if (keep != NULL)
+		buf_append(keep, p, len);
+	if (h->has_l) {
+		room = h->l > h->hashed ? h->l - h->hashed : 0;
+		if ((uint64_t)len > room)
+			len = (size_t)room;
+	}
+	h->hashed += len;
+	return hash_bytes(h, p, len, in_message);
+}
+
 static bool
 emit_pending(struct body_hash *h, struct buf *keep)
 {
 	for (; h->pending_empty > 0; h->pending_empty--)
-		if (!body_emit(h, "\r\n", 2, keep))
+		if (!body_emit(h, "\r\n", 2, false, keep))
 			return false;
 	return true;
 }
@@ -213,15 +253,69 @@ relax_line(char *dst, const char *src, size_t len)
 	return n;
 }
 
+#define ONES	0x0101010101010101ULL
+#define LOW7	0x7f7f7f7f7f7f7f7fULL
+#define HIGHS	0x8080808080808080ULL
+
+/* 0x80 in each byte of w equal to b, 0 elsewhere (no carries across). */
+static uint64_t
+byte_eq(uint64_t w, unsigned char b)
+{
+	uint64_t x = w ^ (ONES * b);
+
+	return ~(((x & LOW7) + LOW7) | x) & HIGHS;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FIRST_BYTE	0x8000000000000000ULL
+#define LAST_BYTE	0x0000000000000080ULL
+#else
+#define FIRST_BYTE	0x0000000000000080ULL
+#define LAST_BYTE	0x8000000000000000ULL
+#endif
+
 /*
- * The relaxed form of a line: the line itself when it holds no WSP (base64
- * and most markup lines: no copy), else a copy in scratch.
+ * Is the line already in relaxed form: no tab, no two WSP in a row, no WSP
+ * at the end?  Eight bytes at a time, since most lines are.
+ */
+static bool
+relaxed_clean(const char *p, size_t len)
+{
+	uint64_t w, sp;
+	size_t	 i = 0;
+	bool	 prev = false;
+
+	if (len == 0)
+		return true;
+	if (is_wsp(p[len - 1]))
+		return false;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (byte_eq(w, '\t') != 0)
+			return false;
+		sp = byte_eq(w, ' ');
+		if ((sp & (sp << 8)) != 0 || (sp & (sp >> 8)) != 0 ||
+		    (prev && (sp & FIRST_BYTE)))
+			return false;
+		prev = (sp & LAST_BYTE) != 0;
+	}
+	for (; i < len; i++) {
+		if (p[i] == '\t' || (p[i] == ' ' && prev))
+			return false;
+		prev = p[i] == ' ';
+	}
+	return true;
+}
+
+/*
+ * The relaxed form of a line: the line itself when already relaxed (no
+ * copy), else a copy in scratch.
  */
 static bool
 relax(struct buf *scratch, const char *line, size_t len, const char **out,
     size_t *outlen)
 {
-	if (memchr(line, ' ', len) == NULL && memchr(line, '\t', len) == NULL) {
+	if (relaxed_clean(line, len)) {
 		*out = line;
 		*outlen = len;
 		return true;
@@ -234,16 +328,25 @@ relax(struct buf *scratch, const char *line, size_t len, const char **out,
 	return true;
 }
 
+/*
+ * One canonical line.  When it stands in the message followed by CRLF, line
+ * and CRLF go out as one span of the message.
+ */
 static bool
-feed_line(struct body_hash *h, const char *line, size_t len,
-    struct buf *keep)
+feed_line(struct body_hash *h, const char *line, size_t len, bool in_message,
+    const char *msg_end, struct buf *keep)
 {
 	if (len == 0) {
 		h->pending_empty++;
 		return true;
 	}
-	return emit_pending(h, keep) && body_emit(h, line, len, keep) &&
-	    body_emit(h, "\r\n", 2, keep);
+	if (!emit_pending(h, keep))
+		return false;
+	if (in_message && (size_t)(msg_end - (line + len)) >= 2 &&
+	    line[len] == '\r' && line[len + 1] == '\n')
+		return body_emit(h, line, len + 2, true, keep);
+	return body_emit(h, line, len, in_message, keep) &&
+	    body_emit(h, "\r\n", 2, false, keep);
 }
 
 static bool
@@ -251,9 +354,9 @@ body_finish(struct body_hash *h, struct buf *keep)
 {
 	/* simple: an empty body is one CRLF (section 3.4.3) */
 	if (h->canon == DKIM_CANON_SIMPLE && h->canon_len == 0 &&
-	    !body_emit(h, "\r\n", 2, keep))
+	    !body_emit(h, "\r\n", 2, false, keep))
 		return false;
-	if (!stage_flush(h))
+	if (!pend_flush(h))
 		return false;
 	if (EVP_DigestFinal_ex(h->ctx, h->digest, &h->digest_len) != 1)
 		return false;
@@ -265,7 +368,7 @@ static bool
 body_start(struct body_hash *h)
 {
 	h->canon_len = h->hashed = h->pending_empty = 0;
-	h->nstage = 0;
+	h->nstage = h->span_len = 0;
 	h->ok = false;
 	h->digest_len = 0;
 	if ((h->ctx = EVP_MD_CTX_new()) == NULL)
@@ -293,7 +396,8 @@ body_hash_compute(struct body_hash *hs, size_t n, const char *body,
 			struct buf *k = i == 0 ? keep : NULL;
 
 			if (hs[i].canon == DKIM_CANON_SIMPLE) {
-				ok = feed_line(&hs[i], line, line_len, k);
+				ok = feed_line(&hs[i], line, line_len, true,
+				    body + len, k);
 				continue;
 			}
 			if (!done_relax) {
@@ -301,7 +405,8 @@ body_hash_compute(struct body_hash *hs, size_t n, const char *body,
 				    &rlen);
 				done_relax = true;
 			}
-			ok = ok && feed_line(&hs[i], rline, rlen, k);
+			ok = ok && feed_line(&hs[i], rline, rlen,
+			    rline == line, body + len, k);
 		}
 	}
 	for (i = 0; i < n; i++) {

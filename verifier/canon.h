@@ -56,6 +56,8 @@ struct body_hash {
 	/* private state */
 	EVP_MD_CTX	*ctx;
 	uint64_t	 pending_empty;	/* empty lines held back */
+	const char	*span;		/* message bytes not yet hashed */
+	size_t		 span_len;
 	size_t		 nstage;
 	unsigned char	 stage[BODY_HASH_STAGE];
 };

@@ -1,11 +1,15 @@
 /* cli: shared option handling for the commands; see cli.h. */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "verifier/cli.h"
 
@@ -215,38 +219,71 @@ cli_parse_time(const char *s, int64_t *out)
 	return parse_iso(s, out) || parse_rfc5322(s, out);
 }
 
-bool
-cli_read_file(const char *path, size_t max, struct buf *out, struct buf *err)
+/* Read all of fd (a pipe, or a file whose size fstat gave as hint). */
+static bool
+read_fd(int fd, const char *path, size_t hint, size_t max, struct buf *out,
+    struct buf *err)
 {
-	FILE	*fp;
-	size_t	 n, errlen0 = err->len;
-	bool	 is_stdin = strcmp(path, "-") == 0;
+	ssize_t	 n;
+	size_t	 want;
 
-	buf_reset(out);
-	if (is_stdin)
-		fp = stdin;
-	else if ((fp = fopen(path, "rb")) == NULL) {
-		buf_printf(err, "%s: %s", path, strerror(errno));
-		return false;
-	}
 	for (;;) {
-		if (!buf_reserve(out, 65536)) {
+		want = out->len < hint ? hint - out->len + 1 : 65536;
+		if (!buf_reserve(out, want)) {
 			buf_printf(err, "%s: out of memory", path);
-			break;
+			return false;
 		}
-		n = fread(out->data + out->len, 1, 65536, fp);
-		out->len += n;
+		n = read(fd, out->data + out->len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			buf_printf(err, "%s: read error: %s", path,
+			    strerror(errno));
+			return false;
+		}
+		out->len += (size_t)n;
 		out->data[out->len] = '\0';
 		if (out->len > max) {
 			buf_printf(err, "%s: larger than %zu bytes", path, max);
-			break;
+			return false;
 		}
 		if (n == 0)
-			break;
+			return true;
 	}
-	if (buf_ok(out) && out->len <= max && ferror(fp))
-		buf_printf(err, "%s: read error: %s", path, strerror(errno));
-	if (!is_stdin)
-		fclose(fp);
-	return err->len == errlen0;
+}
+
+/*
+ * The buffer is reused from message to message by the callers (no realloc
+ * and no fresh pages per message), and a regular file is read in one call
+ * sized by fstat.
+ */
+bool
+cli_read_file(const char *path, size_t max, struct buf *out, struct buf *err)
+{
+	struct stat	 st;
+	int		 fd;
+	bool		 ok;
+
+	buf_reset(out);
+	if (strcmp(path, "-") == 0)
+		return read_fd(STDIN_FILENO, "standard input", 0, max, out, err);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		buf_printf(err, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+		buf_printf(err, "%s: %s", path, S_ISDIR(st.st_mode) ?
+		    "is a directory" : strerror(errno));
+		close(fd);
+		return false;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+		buf_printf(err, "%s: larger than %zu bytes", path, max);
+		close(fd);
+		return false;
+	}
+	ok = read_fd(fd, path, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0,
+	    max, out, err);
+	close(fd);
+	return ok;
 }

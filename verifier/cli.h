@@ -54,6 +54,7 @@ bool	 cli_parse_time(const char *, int64_t *out);
 /*
  * Read a whole file ("-" = standard input) into out.  false with the reason
  * (naming the file) in err on I/O error or when larger than max bytes.
+ * The buffer may be reused across calls: it is reset, not freed.
  */
 bool	 cli_read_file(const char *path, size_t max, struct buf *out,
 	    struct buf *err);

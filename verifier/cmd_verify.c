@@ -80,19 +80,21 @@ static const struct option verify_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* raw is the caller's read buffer, reused from message to message. */
 static void
-verify_one(struct verify_cmd *vc, size_t idx, struct verify_out *vo)
+verify_one(struct verify_cmd *vc, size_t idx, struct verify_out *vo,
+    struct buf *raw_buf)
 {
-	struct buf		 raw = BUF_INIT, err = BUF_INIT;
+	struct buf		*raw = raw_buf, err = BUF_INIT;
 	struct verify_result	 vr;
 	const char		*file = vc->files[idx];
 
 	vo->status = 2;
-	if (!cli_read_file(file, CLI_MAX_MESSAGE, &raw, &err)) {
+	if (!cli_read_file(file, CLI_MAX_MESSAGE, raw, &err)) {
 		buf_printf(&vo->text, "fblscope verify: %s\n", buf_cstr(&err));
 		goto out;
 	}
-	if (!dkim_verify(&vc->vo, raw.data, raw.len, &vr)) {
+	if (!dkim_verify(&vc->vo, raw->data, raw->len, &vr)) {
 		buf_printf(&vo->text, "fblscope verify: %s: %s\n", file,
 		    vr.msg_status != MESSAGE_OK ?
 		    message_status_str(vr.msg_status) : "out of memory");
@@ -110,7 +112,6 @@ verify_one(struct verify_cmd *vc, size_t idx, struct verify_out *vo)
 	vo->status = verify_all_pass(&vr) ? 0 : 1;
 	verify_result_free(&vr);
 out:
-	buf_free(&raw);
 	buf_free(&err);
 }
 
@@ -135,6 +136,7 @@ static void *
 verify_worker(void *arg)
 {
 	struct verify_cmd	*vc = arg;
+	struct buf		 raw = BUF_INIT;
 	size_t			 idx;
 
 	pthread_mutex_lock(&vc->mu);
@@ -146,12 +148,13 @@ verify_worker(void *arg)
 			break;
 		idx = vc->next++;
 		pthread_mutex_unlock(&vc->mu);
-		verify_one(vc, idx, &vc->out[idx % vc->window]);
+		verify_one(vc, idx, &vc->out[idx % vc->window], &raw);
 		pthread_mutex_lock(&vc->mu);
 		vc->out[idx % vc->window].done = true;
 		pthread_cond_broadcast(&vc->cv);
 	}
 	pthread_mutex_unlock(&vc->mu);
+	buf_free(&raw);
 	return NULL;
 }
 
@@ -165,14 +168,16 @@ static int
 run_serial(struct verify_cmd *vc)
 {
 	struct verify_out	 vo;
+	struct buf		 raw = BUF_INIT;
 	size_t			 i;
 	int			 status = 0;
 
 	for (i = 0; i < vc->nfiles; i++) {
 		memset(&vo, 0, sizeof(vo));
-		verify_one(vc, i, &vo);
+		verify_one(vc, i, &vo, &raw);
 		status = merge_status(status, write_out(&vo));
 	}
+	buf_free(&raw);
 	return status;
 }
 

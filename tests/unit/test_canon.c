@@ -682,6 +682,52 @@ test_signed_fields(void)
 	buf_free(&out);
 }
 
+/*
+ * Relaxed lines are checked eight bytes at a time: put a WSP run at every
+ * offset across two words so the word-boundary cases are all met.  The
+ * expected form follows section 3.4.4 by construction: the run becomes one
+ * SP, trailing WSP goes.
+ */
+static void
+test_relaxed_offsets(void)
+{
+	char		 body[64], want[64], name[64];
+	size_t		 k, i;
+	static const char *const runs[] = { "  ", " \t", "\t", "\t\t ", " " };
+	size_t		 r;
+
+	for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+		for (k = 0; k <= 17; k++) {
+			/* x{k} RUN y{3} CRLF  ->  x{k} SP y{3} CRLF */
+			for (i = 0; i < k; i++)
+				body[i] = 'x';
+			body[k] = '\0';
+			strcat(body, runs[r]);
+			strcat(body, "yyy\r\n");
+			for (i = 0; i < k; i++)
+				want[i] = 'x';
+			want[k] = '\0';
+			strcat(want, k > 0 ? " yyy\r\n" : " yyy\r\n");
+			snprintf(name, sizeof(name),
+			    "canon/relaxed-run%zu-at-%zu", r, k);
+			check_body(name, DKIM_CANON_RELAXED, body, want);
+			/* the same run at the end of the line is dropped */
+			for (i = 0; i < k; i++)
+				body[i] = 'x';
+			body[k] = '\0';
+			strcat(body, runs[r]);
+			strcat(body, "\r\n");
+			for (i = 0; i < k; i++)
+				want[i] = 'x';
+			want[k] = '\0';
+			strcat(want, k > 0 ? "\r\n" : "");
+			snprintf(name, sizeof(name),
+			    "canon/relaxed-trailing-run%zu-at-%zu", r, k);
+			check_body(name, DKIM_CANON_RELAXED, body, want);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -693,5 +739,6 @@ main(void)
 	test_many_at_once();
 	test_sig_header();
 	test_signed_fields();
+	test_relaxed_offsets();
 	return UNIT_DONE();
 }

@@ -485,6 +485,52 @@ test_line_iter(void)
 	check_lines("message/line-iter-empty", "", 0, NULL, 0);
 }
 
+/*
+ * The byte classes are found eight bytes at a time: put each line-end
+ * pattern at every offset across three words, so that a CR and its LF fall
+ * on both sides of a word boundary.  Expected flags follow from the pattern.
+ */
+static void
+test_flags_offsets(void)
+{
+	static const struct {
+		const char	*pat;
+		unsigned	 want;
+	} pats[] = {
+		{ "\r\n", MSG_F_CRLF },
+		{ "\n", MSG_F_BARE_LF },
+		/* a CR alone would make a CR-only file: keep an LF too */
+		{ "\rz\n", MSG_F_STRAY_CR | MSG_F_BARE_LF },
+		{ "\r\r\n", MSG_F_CRLF | MSG_F_STRAY_CR },
+		{ "\n\r", MSG_F_BARE_LF | MSG_F_STRAY_CR },
+		{ "\r\n\n", MSG_F_CRLF | MSG_F_BARE_LF },
+	};
+	const unsigned	 mask = MSG_F_CRLF | MSG_F_BARE_LF | MSG_F_STRAY_CR;
+	struct message	 msg;
+	char		 raw[64], name[64];
+	size_t		 k, n, p, tail;
+
+	for (p = 0; p < sizeof(pats) / sizeof(pats[0]); p++) {
+		for (k = 0; k <= 17; k++) {
+			for (tail = 0; tail <= 9; tail += 9) {
+				/* "x{k} PAT y{tail}": no other CR or LF */
+				memset(raw, 'x', k);
+				n = k;
+				memcpy(raw + n, pats[p].pat, strlen(pats[p].pat));
+				n += strlen(pats[p].pat);
+				memset(raw + n, 'y', tail);
+				n += tail;
+				message_parse(&msg, raw, n);
+				snprintf(name, sizeof(name),
+				    "message/flags-pat%zu-at-%zu-tail%zu", p, k,
+				    tail);
+				CHECK_INT(name, msg.flags & mask, pats[p].want);
+				message_free(&msg);
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -502,5 +548,6 @@ main(void)
 	test_line_iter();
 	message_free(&m);
 	free(cur);
+	test_flags_offsets();
 	return UNIT_DONE();
 }
