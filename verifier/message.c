@@ -45,90 +45,56 @@ is_wsp(char c)
 	return c == ' ' || c == '\t';
 }
 
-#define ONES	0x0101010101010101ULL
-#define LOW7	0x7f7f7f7f7f7f7f7fULL
-#define HIGHS	0x8080808080808080ULL
-
-/* 0x80 in each byte of w equal to b, 0 elsewhere (no carries across). */
-static uint64_t
-byte_eq(uint64_t w, unsigned char b)
-{
-	uint64_t x = w ^ (ONES * b);
-
-	return ~(((x & LOW7) + LOW7) | x) & HIGHS;
-}
-
-/* byte masks shifted by one byte towards higher / lower addresses */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define NEXT_ADDR(m)	((m) >> 8)
-#define PREV_ADDR(m)	((m) << 8)
-#define FIRST_BYTE	0x8000000000000000ULL
-#define LAST_BYTE	0x0000000000000080ULL
-#else
-#define NEXT_ADDR(m)	((m) << 8)
-#define PREV_ADDR(m)	((m) >> 8)
-#define FIRST_BYTE	0x0000000000000080ULL
-#define LAST_BYTE	0x8000000000000000ULL
-#endif
-
 /*
- * Byte classes over the whole message, eight bytes at a time: this runs on
- * every message.  A CR followed by LF makes CRLF; an LF without CR before it
- * is a bare LF; a CR without LF after it is a stray CR.
+ * NUL and 8-bit bytes, eight bytes at a time (this runs on every message):
+ * OR all words for the high bits; a word holds a NUL when the carry trick
+ * of (w - 0x01..) & ~w sets a high bit.
  */
 static unsigned
-scan_flags(const char *p, size_t len)
+scan_bytes(const char *p, size_t len)
 {
-	uint64_t	 w, cr, lf, high = 0, zero = 0;
-	uint64_t	 crlf = 0, bare_lf = 0, stray_cr = 0;
-	bool		 prev_cr = false;
+	const uint64_t	 lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
+	uint64_t	 w, high = 0, zero = 0;
 	size_t		 i = 0;
-	unsigned	 f;
 
 	for (; i + 8 <= len; i += 8) {
 		memcpy(&w, p + i, 8);
 		high |= w;
-		zero |= byte_eq(w, 0);
-		cr = byte_eq(w, '\r');
-		lf = byte_eq(w, '\n');
-		if ((cr | lf) == 0) {
-			if (prev_cr)
-				stray_cr |= 1;	/* CR ended the last word */
-			prev_cr = false;
-			continue;
-		}
-		/* an LF at the first byte pairs with a CR ending the last word */
-		crlf |= lf & (NEXT_ADDR(cr) | (prev_cr ? FIRST_BYTE : 0));
-		bare_lf |= lf & ~(NEXT_ADDR(cr) | (prev_cr ? FIRST_BYTE : 0));
-		/* a CR at the last byte is judged with the next word */
-		stray_cr |= cr & ~PREV_ADDR(lf) & ~LAST_BYTE;
-		if (prev_cr && !(lf & FIRST_BYTE))
-			stray_cr |= 1;
-		prev_cr = (cr & LAST_BYTE) != 0;
+		zero |= (w - lo) & ~w;
 	}
 	for (; i < len; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		high |= c;
-		if (c == 0)
-			zero |= HIGHS;
-		if (c == '\n') {
-			if (prev_cr)
-				crlf |= 1;
-			else
-				bare_lf |= 1;
-		} else if (prev_cr)
-			stray_cr |= 1;
-		prev_cr = c == '\r';
+		high |= (unsigned char)p[i];
+		zero |= p[i] == 0 ? hi : 0;
 	}
-	if (prev_cr)
-		stray_cr |= 1;
-	f = (high & HIGHS) ? MSG_F_8BIT : 0;
-	f |= (zero & HIGHS) ? MSG_F_NUL : 0;
-	f |= crlf ? MSG_F_CRLF : 0;
-	f |= bare_lf ? MSG_F_BARE_LF : 0;
-	f |= stray_cr ? MSG_F_STRAY_CR : 0;
+	return ((high & hi) ? MSG_F_8BIT : 0) | ((zero & hi) ? MSG_F_NUL : 0);
+}
+
+/* Line ends, with memchr (vectorised by libc) from one to the next. */
+static unsigned
+scan_line_ends(const char *p, size_t len)
+{
+	const char	*q, *end = p + len;
+	size_t		 ncr = 0, ncrlf = 0;
+	unsigned	 f = 0;
+
+	for (q = p; q < end && (q = memchr(q, '\n', (size_t)(end - q))); q++) {
+		if (q > p && q[-1] == '\r') {
+			f |= MSG_F_CRLF;
+			ncrlf++;
+		} else
+			f |= MSG_F_BARE_LF;
+	}
+	for (q = p; q < end && (q = memchr(q, '\r', (size_t)(end - q))); q++)
+		ncr++;
+	if (ncr > ncrlf)
+		f |= MSG_F_STRAY_CR;
 	return f;
+}
+
+static unsigned
+scan_flags(const char *p, size_t len)
+{
+	return scan_bytes(p, len) | scan_line_ends(p, len);
 }
 
 /* A CR-terminated file: copy with every CR turned into CRLF. */
