@@ -247,7 +247,8 @@ read_fd(int fd, const char *path, size_t hint, size_t max, struct buf *out,
 			buf_printf(err, "%s: larger than %zu bytes", path, max);
 			return false;
 		}
-		if (n == 0)
+		/* a regular file is done at its size: no extra read for EOF */
+		if (n == 0 || (hint > 0 && out->len == hint))
 			return true;
 	}
 }

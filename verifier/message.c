@@ -46,37 +46,51 @@ is_wsp(char c)
 }
 
 /*
- * NUL and 8-bit bytes, eight bytes at a time (this runs on every message):
- * OR all words for the high bits; a word holds a NUL when the carry trick
- * of (w - 0x01..) & ~w sets a high bit.
+ * One pass, eight bytes at a time (this runs on every message): the high
+ * bits OR-ed together say 8-bit; the carry trick (w - 0x01..) & ~w finds a
+ * NUL; CRs are counted by an exact per-byte compare and a popcount.  LFs are
+ * then walked with libc's vectorised memchr to tell CRLF from bare LF, and a
+ * CR that is not part of a CRLF is a stray CR.
  */
-static unsigned
-scan_bytes(const char *p, size_t len)
+#define ONES	0x0101010101010101ULL
+#define LOW7	0x7f7f7f7f7f7f7f7fULL
+#define HIGHS	0x8080808080808080ULL
+
+/* The sum of the eight byte lanes of x. */
+static size_t
+lane_sum(uint64_t x)
 {
-	const uint64_t	 lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
-	uint64_t	 w, high = 0, zero = 0;
-	size_t		 i = 0;
+	x = (x & 0x00ff00ff00ff00ffULL) + ((x >> 8) & 0x00ff00ff00ff00ffULL);
+	return (size_t)((x * 0x0001000100010001ULL) >> 48);
+}
+
+static unsigned
+scan_flags(const char *p, size_t len)
+{
+	const char	*q, *end = p + len;
+	uint64_t	 w, x, high = 0, zero = 0, lanes = 0;
+	size_t		 i = 0, ncr = 0, ncrlf = 0, nword = 0;
+	unsigned	 f = 0;
 
 	for (; i + 8 <= len; i += 8) {
 		memcpy(&w, p + i, 8);
 		high |= w;
-		zero |= (w - lo) & ~w;
+		zero |= (w - ONES) & ~w;
+		/* one per CR byte, summed per byte lane; lanes hold 255 */
+		x = w ^ (ONES * '\r');
+		lanes += (~(((x & LOW7) + LOW7) | x) & HIGHS) >> 7;
+		if (++nword == 255) {
+			ncr += lane_sum(lanes);
+			lanes = 0;
+			nword = 0;
+		}
 	}
+	ncr += lane_sum(lanes);
 	for (; i < len; i++) {
 		high |= (unsigned char)p[i];
-		zero |= p[i] == 0 ? hi : 0;
+		zero |= p[i] == 0 ? HIGHS : 0;
+		ncr += p[i] == '\r';
 	}
-	return ((high & hi) ? MSG_F_8BIT : 0) | ((zero & hi) ? MSG_F_NUL : 0);
-}
-
-/* Line ends, with memchr (vectorised by libc) from one to the next. */
-static unsigned
-scan_line_ends(const char *p, size_t len)
-{
-	const char	*q, *end = p + len;
-	size_t		 ncr = 0, ncrlf = 0;
-	unsigned	 f = 0;
-
 	for (q = p; q < end && (q = memchr(q, '\n', (size_t)(end - q))); q++) {
 		if (q > p && q[-1] == '\r') {
 			f |= MSG_F_CRLF;
@@ -84,17 +98,13 @@ scan_line_ends(const char *p, size_t len)
 		} else
 			f |= MSG_F_BARE_LF;
 	}
-	for (q = p; q < end && (q = memchr(q, '\r', (size_t)(end - q))); q++)
-		ncr++;
 	if (ncr > ncrlf)
 		f |= MSG_F_STRAY_CR;
+	if (high & HIGHS)
+		f |= MSG_F_8BIT;
+	if (zero & HIGHS)
+		f |= MSG_F_NUL;
 	return f;
-}
-
-static unsigned
-scan_flags(const char *p, size_t len)
-{
-	return scan_bytes(p, len) | scan_line_ends(p, len);
 }
 
 /* A CR-terminated file: copy with every CR turned into CRLF. */
