@@ -25,7 +25,7 @@ explain_message(struct buf *b, const char *file,
     const struct verify_result *vr)
 {
 	const struct message *m = &vr->msg;
-	unsigned	 f = m->flags;
+	unsigned	 f = m->flags | message_byte_flags(m);
 
 	buf_printf(b, "== %s\n", file);
 	buf_printf(b, "message: %zu bytes, %zu header fields, ", m->raw_len,

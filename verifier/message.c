@@ -209,13 +209,11 @@ message_parse(struct message *m, const char *raw, size_t len)
 	enum message_status	 st;
 
 	memset(m, 0, sizeof(*m));
-	m->flags = scan_flags(raw, len);
-	if ((m->flags & (MSG_F_CRLF | MSG_F_BARE_LF)) == 0 &&
-	    (m->flags & MSG_F_STRAY_CR)) {
+	if (memchr(raw, '\n', len) == NULL && memchr(raw, '\r', len) != NULL) {
 		if ((m->owned = cr_to_crlf(raw, len, &len)) == NULL)
 			return MESSAGE_NOMEM;
 		raw = m->owned;
-		m->flags = (scan_flags(raw, len) | MSG_F_CR_ONLY);
+		m->flags = MSG_F_CR_ONLY;
 	}
 	m->raw = raw;
 	m->raw_len = len;
@@ -262,6 +260,12 @@ next:
 	    m->body[m->body_len - 1] != '\n')
 		m->flags |= MSG_F_NO_FINAL_EOL;
 	return MESSAGE_OK;
+}
+
+unsigned
+message_byte_flags(const struct message *m)
+{
+	return scan_flags(m->raw, m->raw_len);
 }
 
 void

@@ -40,7 +40,12 @@ struct header_field {
 	size_t		 value_len;
 };
 
-/* flags describing what the splitter saw */
+/*
+ * Flags describing what the splitter saw.  The byte classes (BARE_LF, CRLF,
+ * STRAY_CR, NUL, 8BIT) cost a pass over the whole message, which the
+ * verification hot path does not need: message_parse() leaves them out and
+ * message_byte_flags() computes them for the views that show them.
+ */
 #define MSG_F_BARE_LF		0x0001	/* a line ended in LF without CR */
 #define MSG_F_CRLF		0x0002	/* a line ended in CRLF */
 #define MSG_F_CR_ONLY		0x0004	/* CR-terminated file, converted */
@@ -74,6 +79,8 @@ struct message {
 enum message_status message_parse(struct message *, const char *raw,
 		    size_t len);
 void		 message_free(struct message *);
+/* The byte-class flags of the message's bytes (see above). */
+unsigned	 message_byte_flags(const struct message *);
 const char	*message_status_str(enum message_status);
 
 /* Case-insensitive field name comparison. */

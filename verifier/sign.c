@@ -153,6 +153,7 @@ dkim_sign(const struct sign_opts *o, const char *raw, size_t len,
 	enum message_status	 st;
 	const char		*eol;
 	size_t			 nh, head;
+	unsigned		 bytes;
 	bool			 ok = false;
 
 	alg = EVP_PKEY_get_base_id(o->key) == EVP_PKEY_ED25519 ?
@@ -163,8 +164,8 @@ dkim_sign(const struct sign_opts *o, const char *raw, size_t len,
 		message_free(&m);
 		return false;
 	}
-	eol = (m.flags & MSG_F_CRLF) || !(m.flags & MSG_F_BARE_LF) ?
-	    "\r\n" : "\n";
+	bytes = message_byte_flags(&m);
+	eol = (bytes & MSG_F_CRLF) || !(bytes & MSG_F_BARE_LF) ? "\r\n" : "\n";
 	nh = choose_headers(o, &m, h, DKIM_SIG_MAX_H);
 	if (!body_digest(o, &m, DKIM_HASH_SHA256, &bh)) {
 		buf_puts(err, "body hash failed");

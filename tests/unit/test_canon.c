@@ -683,8 +683,8 @@ test_signed_fields(void)
 }
 
 /*
- * Relaxed lines are checked eight bytes at a time: put a WSP run at every
- * offset across two words so the word-boundary cases are all met.  The
+ * Relaxed lines are checked in 16-byte blocks: put a WSP run at every
+ * offset across two blocks so the block-boundary cases are all met.  The
  * expected form follows section 3.4.4 by construction: the run becomes one
  * SP, trailing WSP goes.
  */
@@ -697,7 +697,7 @@ test_relaxed_offsets(void)
 	size_t		 r;
 
 	for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
-		for (k = 0; k <= 17; k++) {
+		for (k = 0; k <= 40; k++) {
 			/* x{k} RUN y{3} CRLF  ->  x{k} SP y{3} CRLF */
 			for (i = 0; i < k; i++)
 				body[i] = 'x';
