@@ -144,6 +144,15 @@ buf_put_visible(struct buf *b, const void *p, size_t len)
 }
 
 void
+buf_put_safe(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_putc(b, '?');
+	else
+		buf_put_visible(b, s, strlen(s));
+}
+
+void
 buf_put_hex(struct buf *b, const void *p, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -38,6 +38,12 @@ void	 buf_vprintf(struct buf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 /* Bytes with CR, LF, TAB and other controls made visible ("\r", "\n"...). */
 void	 buf_put_visible(struct buf *, const void *, size_t);
+/*
+ * A NUL-terminated string from the message or the network, made visible the
+ * same way (NULL shows as "?"): text output must never let a header value
+ * start a line of its own.
+ */
+void	 buf_put_safe(struct buf *, const char *);
 /* Lower-case hex of the bytes. */
 void	 buf_put_hex(struct buf *, const void *, size_t);
 const char *buf_cstr(const struct buf *);	/* "" for an empty buffer */

@@ -27,7 +27,9 @@ explain_message(struct buf *b, const char *file,
 	const struct message *m = &vr->msg;
 	unsigned	 f = m->flags | message_byte_flags(m);
 
-	buf_printf(b, "== %s\n", file);
+	buf_puts(b, "== ");
+	buf_put_safe(b, file);
+	buf_putc(b, '\n');
 	buf_printf(b, "message: %zu bytes, %zu header fields, ", m->raw_len,
 	    m->nfields);
 	if (m->has_body)
@@ -110,25 +112,36 @@ explain_key(struct buf *b, const struct sig_result *sr)
 		    "before that step)\n");
 		return;
 	}
-	buf_printf(b, "  key query: %s TXT\n", a->name);
-	for (i = 0; i < a->ncnames; i++)
-		buf_printf(b, "    CNAME -> %s\n", a->cnames[i]);
-	buf_printf(b, "  answer: %s from %s", keyfetch_status_str(a->status),
-	    a->server[0] ? a->server : "?");
+	buf_puts(b, "  key query: ");
+	buf_put_safe(b, a->name);
+	buf_puts(b, " TXT\n");
+	for (i = 0; i < a->ncnames; i++) {
+		buf_puts(b, "    CNAME -> ");
+		buf_put_safe(b, a->cnames[i]);
+		buf_putc(b, '\n');
+	}
+	buf_printf(b, "  answer: %s from ", keyfetch_status_str(a->status));
+	buf_put_safe(b, a->server[0] ? a->server : NULL);
 	if (a->status == KEYFETCH_OK)
 		buf_printf(b, ", TTL %u", a->ttl);
-	buf_printf(b, ", %u ms%s%s\n", a->query_ms, a->detail ? "; " : "",
-	    a->detail ? a->detail : "");
+	buf_printf(b, ", %u ms", a->query_ms);
+	if (a->detail != NULL) {
+		buf_puts(b, "; ");
+		buf_put_safe(b, a->detail);
+	}
+	buf_putc(b, '\n');
 	for (i = 0; i < a->ntxt; i++) {
 		buf_printf(b, "  record %zu of %zu%s: \"", i + 1, a->ntxt,
 		    sr->key == &a->txt[i] ? " (used)" : "");
 		buf_put_visible(b, a->txt[i].data, a->txt[i].len > 200 ? 197 :
 		    a->txt[i].len);
 		buf_puts(b, a->txt[i].len > 200 ? "...\"" : "\"");
-		if (a->txt[i].parse != REASON_OK)
-			buf_printf(b, " -- not a key: %s",
-			    a->txt[i].parse_detail ? a->txt[i].parse_detail :
+		if (a->txt[i].parse != REASON_OK) {
+			buf_puts(b, " -- not a key: ");
+			buf_put_safe(b, a->txt[i].parse_detail ?
+			    a->txt[i].parse_detail :
 			    dkim_reason_name(a->txt[i].parse));
+		}
 		buf_putc(b, '\n');
 	}
 	if (a->ntxt > 1)
@@ -149,8 +162,10 @@ explain_key(struct buf *b, const struct sig_result *sr)
 	if (k->hash_mask != KEY_HASH_ANY)
 		buf_printf(b, ", h=%s%s", k->hash_mask & KEY_HASH_SHA256 ?
 		    "sha256 " : "", k->hash_mask & KEY_HASH_SHA1 ? "sha1" : "");
-	if (k->notes != NULL)
-		buf_printf(b, ", n=%s", k->notes);
+	if (k->notes != NULL) {
+		buf_puts(b, ", n=");
+		buf_put_safe(b, k->notes);
+	}
 	buf_putc(b, '\n');
 }
 
@@ -274,16 +289,19 @@ explain_render(struct buf *b, const char *file, const struct verify_result *vr)
 		const struct sig_result *sr = &vr->sigs[i];
 
 		buf_printf(b, "\n-- signature %zu of %zu (header field %zu): "
-		    "d=%s s=%s\n", i + 1, vr->nsigs_total,
-		    sr->sig.field_index + 1, sr->sig.d ? sr->sig.d : "?",
-		    sr->sig.s ? sr->sig.s : "?");
+		    "d=", i + 1, vr->nsigs_total, sr->sig.field_index + 1);
+		buf_put_safe(b, sr->sig.d);
+		buf_puts(b, " s=");
+		buf_put_safe(b, sr->sig.s);
+		buf_putc(b, '\n');
 		explain_tags(b, vr, sr);
 		explain_key(b, sr);
 		explain_body(b, vr, sr);
 		explain_headers(b, sr);
-		buf_printf(b, "  verdict: %s (%s): %s\n",
-		    dkim_result_name(sr->result), dkim_reason_name(sr->reason),
-		    buf_cstr(&sr->detail));
+		buf_printf(b, "  verdict: %s (%s): ",
+		    dkim_result_name(sr->result), dkim_reason_name(sr->reason));
+		buf_put_safe(b, buf_cstr(&sr->detail));
+		buf_putc(b, '\n');
 		explain_diagnosis(b, vr, sr);
 	}
 	if (vr->nsigs_total == 0)

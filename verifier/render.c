@@ -12,34 +12,37 @@ verify_summary_word(const struct verify_result *vr)
 	return verify_all_pass(vr) ? "pass" : "fail";
 }
 
-static const char *
-str_or(const char *s, const char *dflt)
-{
-	return s != NULL ? s : dflt;
-}
-
 void
 render_text(struct buf *b, const char *file, const struct verify_result *vr)
 {
 	size_t	 i;
 
+	/* every string from the message is made visible: one line each */
 	if (vr->nsigs_total == 0) {
-		buf_printf(b, "%s: none: no DKIM-Signature\n", file);
+		buf_put_safe(b, file);
+		buf_puts(b, ": none: no DKIM-Signature\n");
 		return;
 	}
 	for (i = 0; i < vr->nsigs; i++) {
 		const struct sig_result *sr = &vr->sigs[i];
 
-		buf_printf(b, "%s: signature %zu d=%s s=%s a=%s: %s (%s) %s\n",
-		    file, i + 1, str_or(sr->sig.d, "?"),
-		    str_or(sr->sig.s, "?"), str_or(sr->sig.a, "?"),
-		    dkim_result_name(sr->result), dkim_reason_name(sr->reason),
-		    buf_cstr(&sr->detail));
+		buf_put_safe(b, file);
+		buf_printf(b, ": signature %zu d=", i + 1);
+		buf_put_safe(b, sr->sig.d);
+		buf_puts(b, " s=");
+		buf_put_safe(b, sr->sig.s);
+		buf_puts(b, " a=");
+		buf_put_safe(b, sr->sig.a);
+		buf_printf(b, ": %s (%s) ", dkim_result_name(sr->result),
+		    dkim_reason_name(sr->reason));
+		buf_put_safe(b, buf_cstr(&sr->detail));
+		buf_putc(b, '\n');
 	}
-	if (vr->nsigs_total > vr->nsigs)
-		buf_printf(b, "%s: %zu more signatures not verified (limit "
-		    "%d)\n", file, vr->nsigs_total - vr->nsigs,
-		    VERIFY_MAX_SIGS);
+	if (vr->nsigs_total > vr->nsigs) {
+		buf_put_safe(b, file);
+		buf_printf(b, ": %zu more signatures not verified (limit "
+		    "%d)\n", vr->nsigs_total - vr->nsigs, VERIFY_MAX_SIGS);
+	}
 }
 
 static void
