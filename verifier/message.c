@@ -9,8 +9,9 @@
 void
 line_iter_init(struct line_iter *it, const char *p, size_t len)
 {
+	/* an empty range may come as (NULL, 0): NULL + 0 is undefined in C */
 	it->p = p;
-	it->end = p + len;
+	it->end = len > 0 ? p + len : p;
 }
 
 bool
