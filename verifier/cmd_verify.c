@@ -32,6 +32,8 @@ struct verify_cmd {
 	size_t			 next;		/* next file to take */
 	size_t			 printed;	/* files written out */
 	size_t			 window;	/* how far ahead workers may go */
+	size_t			 waiting;	/* workers waiting for the window */
+	int			 status;	/* worst exit status so far */
 	struct verify_out	*out;
 };
 
@@ -132,32 +134,6 @@ write_out(struct verify_out *vo)
 	return st;
 }
 
-static void *
-verify_worker(void *arg)
-{
-	struct verify_cmd	*vc = arg;
-	struct buf		 raw = BUF_INIT;
-	size_t			 idx;
-
-	pthread_mutex_lock(&vc->mu);
-	for (;;) {
-		while (vc->next < vc->nfiles &&
-		    vc->next >= vc->printed + vc->window)
-			pthread_cond_wait(&vc->cv, &vc->mu);
-		if (vc->next >= vc->nfiles)
-			break;
-		idx = vc->next++;
-		pthread_mutex_unlock(&vc->mu);
-		verify_one(vc, idx, &vc->out[idx % vc->window], &raw);
-		pthread_mutex_lock(&vc->mu);
-		vc->out[idx % vc->window].done = true;
-		pthread_cond_broadcast(&vc->cv);
-	}
-	pthread_mutex_unlock(&vc->mu);
-	buf_free(&raw);
-	return NULL;
-}
-
 static int
 merge_status(int all, int one)
 {
@@ -181,45 +157,82 @@ run_serial(struct verify_cmd *vc)
 	return status;
 }
 
+/*
+ * Write out, in input order, every finished message from the first one not
+ * yet written.  Called with the lock held by whichever thread finished a
+ * message: no thread waits for output, and nobody is woken per message.
+ */
+static void
+flush_ready(struct verify_cmd *vc)
+{
+	struct verify_out	*vo;
+	bool			 advanced = false;
+
+	while (vc->printed < vc->nfiles &&
+	    (vo = &vc->out[vc->printed % vc->window])->done) {
+		vc->status = merge_status(vc->status, write_out(vo));
+		vo->done = false;
+		vc->printed++;
+		advanced = true;
+	}
+	if (advanced && vc->waiting > 0)
+		pthread_cond_broadcast(&vc->cv);
+}
+
+static void *
+verify_worker(void *arg)
+{
+	struct verify_cmd	*vc = arg;
+	struct buf		 raw = BUF_INIT;
+	size_t			 idx;
+
+	pthread_mutex_lock(&vc->mu);
+	for (;;) {
+		/* the window bounds the results held for in-order output */
+		while (vc->next < vc->nfiles &&
+		    vc->next >= vc->printed + vc->window) {
+			vc->waiting++;
+			pthread_cond_wait(&vc->cv, &vc->mu);
+			vc->waiting--;
+		}
+		if (vc->next >= vc->nfiles)
+			break;
+		idx = vc->next++;
+		pthread_mutex_unlock(&vc->mu);
+		verify_one(vc, idx, &vc->out[idx % vc->window], &raw);
+		pthread_mutex_lock(&vc->mu);
+		vc->out[idx % vc->window].done = true;
+		flush_ready(vc);
+	}
+	pthread_mutex_unlock(&vc->mu);
+	buf_free(&raw);
+	return NULL;
+}
+
+/* The calling thread is one of the jobs workers. */
 static int
 run_parallel(struct verify_cmd *vc, unsigned long jobs)
 {
 	pthread_t	 th[VERIFY_MAX_JOBS];
 	unsigned long	 i, started = 0;
-	int		 status = 0;
-	struct verify_out *vo;
 
-	vc->window = jobs * 4;
+	vc->window = jobs * 64;
 	if ((vc->out = calloc(vc->window, sizeof(*vc->out))) == NULL) {
 		fputs("fblscope verify: out of memory\n", stderr);
 		return 2;
 	}
 	pthread_mutex_init(&vc->mu, NULL);
 	pthread_cond_init(&vc->cv, NULL);
-	for (i = 0; i < jobs; i++)
-		if (pthread_create(&th[i], NULL, verify_worker, vc) == 0)
+	for (i = 1; i < jobs; i++)
+		if (pthread_create(&th[started], NULL, verify_worker, vc) == 0)
 			started++;
-	if (started == 0) {
-		free(vc->out);
-		return run_serial(vc);
-	}
-	pthread_mutex_lock(&vc->mu);
-	while (vc->printed < vc->nfiles) {
-		vo = &vc->out[vc->printed % vc->window];
-		while (!vo->done)
-			pthread_cond_wait(&vc->cv, &vc->mu);
-		pthread_mutex_unlock(&vc->mu);
-		status = merge_status(status, write_out(vo));
-		pthread_mutex_lock(&vc->mu);
-		vo->done = false;
-		vc->printed++;
-		pthread_cond_broadcast(&vc->cv);
-	}
-	pthread_mutex_unlock(&vc->mu);
+	verify_worker(vc);
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&vc->mu);
+	pthread_cond_destroy(&vc->cv);
 	free(vc->out);
-	return status;
+	return vc->status;
 }
 
 static bool
