@@ -11,6 +11,7 @@
 # that already carry the dependencies).
 
 CC        ?= cc
+FUZZ_SECONDS ?= 600
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
