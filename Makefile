@@ -91,9 +91,10 @@ bench: deps
 	sh tests/bench/run.sh
 
 install: fblscope
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 fblscope $(DESTDIR)$(BINDIR)/fblscope
 	install -m 0644 docs/fblscope.1 $(DESTDIR)$(MANDIR)/man1/fblscope.1
+	install -m 0644 docs/fblscope.conf.5 $(DESTDIR)$(MANDIR)/man5/fblscope.conf.5
 
 clean:
 	rm -rf build fblscope tests/out
