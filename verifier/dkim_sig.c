@@ -106,10 +106,14 @@ valid_domain(const char *s, bool allow_underscore)
 	return label > 0;
 }
 
+/*
+ * 1*maxdigits DIGIT.  A value beyond 64 bits saturates at UINT64_MAX: l= may
+ * legally have 76 digits, and any l= that large exceeds every body anyway.
+ */
 static bool
 parse_uint(const struct tag *t, size_t maxdigits, uint64_t *out)
 {
-	uint64_t v = 0;
+	uint64_t v = 0, d;
 	size_t	 i;
 
 	if (t->value_len == 0 || t->value_len > maxdigits)
@@ -117,7 +121,8 @@ parse_uint(const struct tag *t, size_t maxdigits, uint64_t *out)
 	for (i = 0; i < t->value_len; i++) {
 		if (t->value[i] < '0' || t->value[i] > '9')
 			return false;
-		v = v * 10 + (uint64_t)(t->value[i] - '0');
+		d = (uint64_t)(t->value[i] - '0');
+		v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
 	}
 	*out = v;
 	return true;
@@ -361,7 +366,7 @@ parse_numbers(struct dkim_sig *sig)
 	const struct tag *t;
 
 	if ((t = tag_list_get(&sig->tags, "l")) != NULL) {
-		if (!parse_uint(t, 76, &sig->l) || t->value_len > 19)
+		if (!parse_uint(t, 76, &sig->l))
 			sig_error(sig, REASON_TAG_SYNTAX,
 			    "l= is not a decimal length");
 		else

@@ -99,6 +99,13 @@ json_kv_int(struct buf *b, const char *key, int64_t v, bool *first)
 }
 
 void
+json_kv_uint(struct buf *b, const char *key, uint64_t v, bool *first)
+{
+	json_key(b, key, first);
+	buf_printf(b, "%llu", (unsigned long long)v);
+}
+
+void
 json_kv_bool(struct buf *b, const char *key, bool v, bool *first)
 {
 	json_key(b, key, first);

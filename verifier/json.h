@@ -18,6 +18,7 @@ void	 json_cstr(struct buf *, const char *);		/* NULL -> null */
 void	 json_key(struct buf *, const char *key, bool *first);
 void	 json_kv_str(struct buf *, const char *key, const char *, bool *first);
 void	 json_kv_int(struct buf *, const char *key, int64_t, bool *first);
+void	 json_kv_uint(struct buf *, const char *key, uint64_t, bool *first);
 void	 json_kv_bool(struct buf *, const char *key, bool, bool *first);
 void	 json_kv_null(struct buf *, const char *key, bool *first);
 

@@ -50,7 +50,7 @@ json_opt_uint(struct buf *b, const char *key, bool has, uint64_t v,
     bool *first)
 {
 	if (has)
-		json_kv_int(b, key, (int64_t)v, first);
+		json_kv_uint(b, key, v, first);
 	else
 		json_kv_null(b, key, first);
 }

@@ -85,6 +85,12 @@ for bin in release:$FBL_BIN asan:$FBL_ASAN_BIN; do
 	fi
 done
 
+# l= with 19 digits is above INT64_MAX: JSON must still say it as written
+printf 'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; h=from; l=9999999999999999999;\r\n bh=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=; b=AAAA\r\nFrom: a@example.com\r\n\r\nbody\r\n' > "$T/big-l.eml"
+"$FBL_BIN" verify --zone "$T/empty.zone" --format json "$T/big-l.eml" > "$T/big-l.json"
+got=$($PYTHON -c 'import json,sys; print(json.load(open(sys.argv[1]))["signatures"][0]["l"])' "$T/big-l.json" 2>&1)
+check_eq hostile/json-big-l "$got" 9999999999999999999
+
 # errors name the file and exit 2
 "$FBL_BIN" verify --zone "$T/empty.zone" "$T/does-not-exist.eml" 2> "$T/nofile.err" >/dev/null
 check_eq hostile/missing-file-exit "$?" 2

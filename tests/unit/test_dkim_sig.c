@@ -357,6 +357,20 @@ test_numbers(void)
 	CHECK_INT("dkim_sig/l-ok", sig_of(GOOD "; l=10"), REASON_OK);
 	CHECK_TRUE("dkim_sig/l-ok-has", sig.has_l);
 	CHECK_INT("dkim_sig/l-ok-value", sig.l, 10);
+	/* sig-l-tag = 1*76DIGIT: beyond 64 bits the value saturates */
+	CHECK_INT("dkim_sig/l-20-digits", sig_of(GOOD
+	    "; l=99999999999999999999"), REASON_OK);
+	CHECK_TRUE("dkim_sig/l-20-digits-saturates", sig.has_l &&
+	    sig.l == UINT64_MAX);
+	CHECK_INT("dkim_sig/l-76-digits", sig_of(GOOD "; l="
+	    "1234567890123456789012345678901234567890"
+	    "123456789012345678901234567890123456"), REASON_OK);
+	CHECK_INT("dkim_sig/l-77-digits", sig_of(GOOD "; l="
+	    "1234567890123456789012345678901234567890"
+	    "1234567890123456789012345678901234567"), REASON_TAG_SYNTAX);
+	CHECK_TRUE("dkim_sig/l-19-digits-exact", sig_of(GOOD
+	    "; l=9999999999999999999") == REASON_OK &&
+	    sig.l == 9999999999999999999ULL);
 	CHECK_INT("dkim_sig/l-zero", sig_of(GOOD "; l=0"), REASON_OK);
 	CHECK_TRUE("dkim_sig/l-zero-has", sig.has_l && sig.l == 0);
 	CHECK_INT("dkim_sig/l-alpha", sig_of(GOOD "; l=abc"),
