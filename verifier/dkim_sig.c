@@ -169,6 +169,11 @@ qp_decode(const struct tag *t, bool *ok)
 			}
 			c = (char)(hi * 16 + lo);
 			i += 2;
+			/* a NUL would cut the identity short; controls are junk */
+			if ((unsigned char)c < 0x21 || c == 0x7f) {
+				*ok = false;
+				break;
+			}
 		}
 		s[n++] = c;
 	}
@@ -251,7 +256,7 @@ parse_h(struct dkim_sig *sig, const struct tag *t)
 		sig_error(sig, REASON_TAG_SYNTAX, "h= is empty");
 		return;
 	}
-	while (p <= end) {
+	for (;;) {
 		q = memchr(p, ':', (size_t)(end - p));
 		if (q == NULL)
 			q = end;
@@ -273,6 +278,8 @@ parse_h(struct dkim_sig *sig, const struct tag *t)
 		sig->h[sig->nh].name = p;
 		sig->h[sig->nh].len = n;
 		sig->nh++;
+		if (q == end)
+			break;
 		p = q + 1;
 	}
 }

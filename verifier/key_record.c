@@ -48,7 +48,7 @@ list_has(const struct tag *t, bool (*match)(const char *, size_t, void *),
 	size_t		 n;
 	bool		 found = false;
 
-	while (p <= end) {
+	for (;;) {
 		q = memchr(p, ':', (size_t)(end - p));
 		if (q == NULL)
 			q = end;
@@ -59,6 +59,8 @@ list_has(const struct tag *t, bool (*match)(const char *, size_t, void *),
 			n--;
 		if (match(p, n, arg))
 			found = true;
+		if (q == end)
+			break;
 		p = q + 1;
 	}
 	return found;

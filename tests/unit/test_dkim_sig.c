@@ -357,6 +357,13 @@ test_numbers(void)
 	CHECK_INT("dkim_sig/l-ok", sig_of(GOOD "; l=10"), REASON_OK);
 	CHECK_TRUE("dkim_sig/l-ok-has", sig.has_l);
 	CHECK_INT("dkim_sig/l-ok-value", sig.l, 10);
+	/* i= decoding to a NUL would report another identity (fuzz finding) */
+	CHECK_INT("dkim_sig/i-qp-nul", sig_of(GOOD
+	    "; i=@example.com=00.evil.test"), REASON_TAG_SYNTAX);
+	CHECK_INT("dkim_sig/i-qp-crlf", sig_of(GOOD
+	    "; i=@example.com=0D=0A"), REASON_TAG_SYNTAX);
+	CHECK_INT("dkim_sig/i-qp-at-ok", sig_of(GOOD "; i=user=40x@example.com"),
+	    REASON_OK);
 	/* sig-l-tag = 1*76DIGIT: beyond 64 bits the value saturates */
 	CHECK_INT("dkim_sig/l-20-digits", sig_of(GOOD
 	    "; l=99999999999999999999"), REASON_OK);
