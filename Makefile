@@ -28,8 +28,10 @@ LDLIBS    += $(PKG_LIBS) -lpthread
 
 BUILD     ?= build/release
 LIB_SRC   := $(sort $(wildcard verifier/*.c fbl/*.c report/*.c))
+SQL_SRC   := $(sort $(wildcard sql/[0-9]*.sql))
+GEN_SRC   := $(BUILD)/gen/migrations.c
 CMD_SRC   := fblscope.c
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -48,6 +50,15 @@ $(BUILD)/fblscope: $(CMD_OBJ) $(BUILD)/libfblscope.a
 $(BUILD)/libfblscope.a: $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
+
+# The SQL migrations are compiled in: `db migrate` needs no files.
+$(GEN_SRC): sql/embed.sh $(SQL_SRC)
+	@mkdir -p $(dir $@)
+	$(Q)sh sql/embed.sh $@ $(SQL_SRC)
+
+$(BUILD)/gen/migrations.o: $(GEN_SRC)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # V=1 shows the full commands.
 Q         := $(if $(V),,@)

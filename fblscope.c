@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fbl/commands.h"
 #include "verifier/commands.h"
 
 #define FBLSCOPE_VERSION "0.1.0"
@@ -19,6 +20,8 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, "verify the DKIM signatures of messages" },
 	{ "sign", cmd_sign, "sign a message (for samples, tests, debugging)" },
 	{ "keygen", cmd_keygen, "make a key pair and its DNS TXT record" },
+	{ "arf", cmd_arf, "what a feedback report is and says (no database)" },
+	{ "db", cmd_db, "apply or list the PostgreSQL schema migrations" },
 };
 
 static void

@@ -128,6 +128,34 @@ valid_ymdhms(int y, int mo, int d, int h, int mi, int s)
 	    mi <= 59 && s >= 0 && s <= 60;
 }
 
+/* RFC 5322 section 4.3 obs-zone: UT, the US zones, military letters. */
+static bool
+obsolete_zone(const char *p, int64_t *off)
+{
+	static const struct {
+		const char	*name;
+		int		 hours;
+	} zones[] = {
+		{ "UT", 0 }, { "EST", -5 }, { "EDT", -4 }, { "CST", -6 },
+		{ "CDT", -5 }, { "MST", -7 }, { "MDT", -6 }, { "PST", -8 },
+		{ "PDT", -7 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+		if (strcasecmp(p, zones[i].name) == 0) {
+			*off = zones[i].hours * 3600;
+			return true;
+		}
+	/* military zones "SHOULD all be considered equivalent to -0000" */
+	if (isalpha((unsigned char)p[0]) && p[1] == '\0' &&
+	    p[0] != 'j' && p[0] != 'J') {
+		*off = 0;
+		return true;
+	}
+	return false;
+}
+
 static bool
 parse_offset(const char *p, int64_t *off)
 {
@@ -167,6 +195,10 @@ parse_iso(const char *s, int64_t *out)
 			if (sscanf(s + 1, "%2d%n", &sec, &n) != 1)
 				return false;
 			s += 1 + n;
+			/* fractions of a second (SES writes .000Z) are dropped */
+			if (*s == '.' && isdigit((unsigned char)s[1]))
+				for (s++; isdigit((unsigned char)*s); s++)
+					;
 		}
 	}
 	if (!valid_ymdhms(y, mo, d, h, mi, sec) || !parse_offset(s, &off))
@@ -196,11 +228,16 @@ parse_rfc5322(const char *s, int64_t *out)
 		    zone) != 6)
 			return false;
 	}
+	/* obs-year (section 4.3): two digits from 1950, three from 1900 */
+	if (y >= 0 && y < 50)
+		y += 2000;
+	else if (y >= 50 && y < 1000)
+		y += 1900;
 	for (m = 0; m < 12; m++)
 		if (strcasecmp(mon, mons[m]) == 0)
 			break;
 	if (m == 12 || !valid_ymdhms(y, m + 1, d, h, mi, sec) ||
-	    !parse_offset(zone, &off))
+	    (!parse_offset(zone, &off) && !obsolete_zone(zone, &off)))
 		return false;
 	*out = days_from_civil(y, (unsigned)m + 1, (unsigned)d) * 86400 +
 	    h * 3600 + mi * 60 + sec - off;

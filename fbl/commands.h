@@ -1,0 +1,12 @@
+/*
+ * commands: the subcommands that live in fbl/.  Each takes the argv after
+ * the command name (argv[0] is the command), prints, and returns the process
+ * exit status.  (verifier/commands.h holds the verifier's.)
+ */
+#ifndef FBL_FBL_COMMANDS_H
+#define FBL_FBL_COMMANDS_H
+
+int	 cmd_arf(int, char **);
+int	 cmd_db(int, char **);
+
+#endif

@@ -1,0 +1,58 @@
+#!/bin/sh
+# db.sh: `fblscope db migrate|status` against a private PostgreSQL.
+. "$(dirname "$0")/../lib/common.sh"
+
+T=$FBL_TMP
+if ! sh "$FBL_ROOT/tests/lib/pg.sh" start "$T/pg" "$(free_port)" > "$T/conninfo" 2> "$T/pg.err"; then
+	not_ok db/start-postgresql "$(cat "$T/pg.err")"
+	exit 1
+fi
+at_exit "sh '$FBL_ROOT/tests/lib/pg.sh' stop '$T/pg'"
+DB=$(cat "$T/conninfo")
+
+# the migrations are compiled in: run from a directory without sql/
+cd "$T"
+"$FBL_BIN" db status --db "$DB" > status0.out
+check_eq db/status-pending-exit "$?" 1
+check_eq db/status-pending "$(cat status0.out)" "$(printf '001_init\tpending')"
+
+# two migrations at once on the empty database: each applied exactly once
+"$FBL_BIN" db migrate --db "$DB" > m1.out 2> m1.err &
+p1=$!
+"$FBL_BIN" db migrate --db "$DB" > m2.out 2> m2.err &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+check_eq db/concurrent-migrate-exit "$r1$r2" 00
+check_eq db/concurrent-migrate-applied-once \
+    "$(cat m1.out m2.out | grep -c '^applied 001_init')" 1
+check_eq db/schema-version-rows \
+    "$(psql "$DB" -Atc 'SELECT count(*) FROM schema_version')" 1
+
+"$FBL_BIN" db migrate --db "$DB" > m3.out
+check_eq db/migrate-again-exit "$?" 0
+check_eq db/migrate-again-nothing "$(cat m3.out)" "0 migrations applied"
+"$FBL_BIN" db status --db "$DB" > status1.out
+check_eq db/status-applied-exit "$?" 0
+check_eq db/status-applied "$(cat status1.out)" "$(printf '001_init\tapplied')"
+
+# month partitions on demand, idempotent
+psql "$DB" -Atqc "SELECT fbl_ensure_month('2026-11-21'); SELECT fbl_ensure_month('2026-11-02'); SELECT fbl_ensure_month('2026-12-01')" > /dev/null
+check_eq db/partitions \
+    "$(psql "$DB" -Atc "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'")" \
+    "report_2026_11 report_2026_12 signature_2026_11 signature_2026_12"
+# a re-ingested message (same day, same fingerprint) cannot be stored twice
+psql "$DB" -Atqc "INSERT INTO report (msg_day, fingerprint, kind, complaint, source) VALUES ('2026-11-21', sha256('x'), 'arf', true, 't')" > /dev/null
+psql "$DB" -Atqc "INSERT INTO report (msg_day, fingerprint, kind, complaint, source) VALUES ('2026-11-21', sha256('x'), 'arf', true, 't') ON CONFLICT DO NOTHING" > /dev/null
+check_eq db/fingerprint-unique "$(psql "$DB" -Atc 'SELECT count(*) FROM report')" 1
+
+# an unreachable server: exit 2, and the error says why
+"$FBL_BIN" db status --db "host=127.0.0.1 port=1 user=x dbname=x connect_timeout=2" 2> bad.err > /dev/null
+check_eq db/unreachable-exit "$?" 2
+grep -q 'cannot connect to PostgreSQL' bad.err && ok db/unreachable-message ||
+    not_ok db/unreachable-message "$(cat bad.err)"
+"$FBL_BIN" db frobnicate 2> /dev/null
+check_eq db/usage-exit "$?" 2
+
+fbl_done
+exit $?
