@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "keygen", cmd_keygen, "make a key pair and its DNS TXT record" },
 	{ "arf", cmd_arf, "what a feedback report is and says (no database)" },
 	{ "db", cmd_db, "apply or list the PostgreSQL schema migrations" },
+	{ "ingest", cmd_ingest, "store feedback reports and samples in PostgreSQL" },
 };
 
 static void

@@ -8,5 +8,6 @@
 
 int	 cmd_arf(int, char **);
 int	 cmd_db(int, char **);
+int	 cmd_ingest(int, char **);
 
 #endif

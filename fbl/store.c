@@ -152,20 +152,31 @@ store_migrate(struct store *st, int *applied, struct buf *log,
 	int	 rc;
 
 	*applied = 0;
+	/*
+	 * Two processes creating schema_version at once race in the catalog
+	 * (duplicate pg_type row): a session advisory lock serialises them.
+	 */
 	if (!exec_ok(st->conn, "SET client_min_messages = warning", err) ||
-	    !exec_ok(st->conn, create_version_sql, err))
+	    !exec_ok(st->conn, "SELECT pg_advisory_lock(hashtext("
+	    "'fblscope.migrate'))", err))
 		return false;
+	if (!exec_ok(st->conn, create_version_sql, err)) {
+		exec_ok(st->conn, "SELECT pg_advisory_unlock_all()", err);
+		return false;
+	}
 	for (i = 0; i < migrations_count; i++) {
 		rc = apply_one(st->conn, &migrations[i], err);
-		if (rc < 0)
+		if (rc < 0) {
+			exec_ok(st->conn, "SELECT pg_advisory_unlock_all()", err);
 			return false;
+		}
 		if (rc > 0) {
 			buf_printf(log, "applied %03d_%s\n", migrations[i].version,
 			    migrations[i].name);
 			(*applied)++;
 		}
 	}
-	return true;
+	return exec_ok(st->conn, "SELECT pg_advisory_unlock_all()", err);
 }
 
 bool

@@ -1,0 +1,1258 @@
+/*
+ * gen_mailbox: a generated feedback-loop mailbox (samples/mailbox.sh builds
+ * and runs it; samples/README.md describes the output).
+ *
+ *	gen_mailbox -o OUTDIR [-n COUNT] [-s SEED]
+ *
+ * Writes, deterministically from SEED (default 1):
+ *   OUTDIR/keycache/rsa-SEED-NNN.pem	private keys (RSA 1024, kept: a cache)
+ *   OUTDIR/keys.zone			the published keys (oct2026, nov2026)
+ *   OUTDIR/archived-keys.zone		the rotated-away keys (sep2026)
+ *   OUTDIR/fblscope.conf		a configuration fragment for them
+ *   OUTDIR/Maildir/{new,cur,tmp}/	COUNT messages, one file each
+ *   OUTDIR/mailbox.mbox		the same messages, mboxrd
+ *   OUTDIR/manifest.tsv		one row per message: what it is and
+ *					what verifying it must give
+ *
+ * The mail is the "DKIM Core for an ESP" practice of the design: each
+ * original is signed by its customer (d=customerNN.example) and by the ESP's
+ * feedback-loop token (d=fbl.myesp.example), same selector <mon>2026.myesp.
+ * The reports are RFC 5965 feedback reports from several ISPs about those
+ * originals; some are damaged or forged the way real ones are (see the
+ * categories in samples/README.md).  Signing is done here with OpenSSL, never with
+ * fblscope, and the manifest is written from what was generated, so the
+ * set is independent evidence.  Message i depends only on SEED, COUNT
+ * and i.
+ */
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#define NCUST		50
+#define NSEL		3		/* sep2026 (archived), oct2026, nov2026 */
+#define SEL_ARCHIVED	0
+#define ESP_KEY0	(NCUST * NSEL)	/* ESP keys follow the customers' */
+#define FORGER_KEY0	(ESP_KEY0 + NSEL)
+#define NKEYS		(FORGER_KEY0 + 2)
+#define RSA_BITS	1024
+#define ESP_DOMAIN	"fbl.myesp.example"
+#define ZONE_TTL	300
+#define TXT_CHUNK	100		/* characters per TXT string */
+#define NOV1_2026	1793491200L	/* 2026-11-01T00:00:00Z */
+#define DAY		86400L
+
+static const char *const sel_names[NSEL] = {
+	"sep2026.myesp", "oct2026.myesp", "nov2026.myesp"
+};
+
+struct isp {
+	const char	*from;		/* report From address */
+	const char	*domain;	/* recipients' domain */
+	const char	*agent;		/* User-Agent */
+	const char	*reporter;	/* what fblscope's table calls it */
+	int		 redacts;	/* To / Original-Rcpt-To redacted */
+	unsigned	 weight;
+};
+
+static const struct isp isps[] = {
+	{ "\"Yahoo! Mail AntiSpam Feedback\" <feedback@arf.mail.yahoo.com>",
+	    "yahoo.com", "Yahoo!-Mail-Feedback/2.0", "yahoo", 0, 30 },
+	{ "<scomp@aol.com>", "aol.com", "AOL SComp", "aol", 1, 12 },
+	{ "\"Outlook.com Feedback\" <staff@hotmail.com>", "hotmail.com",
+	    "Microsoft JMRP/1.0", "microsoft", 1, 10 },
+	{ "<jmrp@outlook.com>", "outlook.com", "Microsoft JMRP/1.0",
+	    "microsoft", 1, 6 },
+	{ "<feedbackloop@comcast.net>", "comcast.net",
+	    "comcast Feedback Loop (V0.01)", "comcast", 0, 12 },
+	{ "<abuse-report@cox.net>", "cox.net", "Cox-FBL/1.0", "cox", 0, 8 },
+	{ "<abuse_rpt@att.net>", "att.net", "ATT-FBL/1.0", "att", 0, 8 },
+	{ "<fblrelay@earthlink.net>", "earthlink.net", "Earthlink-FBL/1.0",
+	    "earthlink", 0, 6 },
+	{ "<fbl@gmx.net>", "gmx.net", "GMX-FBL/1.0", "gmx", 0, 8 },
+};
+#define NISPS	(sizeof(isps) / sizeof(isps[0]))
+
+static const char *const words[] = {
+	"winter", "offer", "sale", "news", "your", "order", "new", "season",
+	"collection", "free", "shipping", "today", "only", "last", "chance",
+	"members", "exclusive", "deals", "week", "catalogue", "back", "stock",
+	"discover", "save", "more", "gift", "ideas", "for", "the", "and",
+	"our", "best", "picks", "limited", "time", "update", "account",
+	"newsletter", "november", "event",
+};
+#define NWORDS	(sizeof(words) / sizeof(words[0]))
+
+static const char *const wday[] = {
+	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+};
+static const char *const mon[] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+	"Nov", "Dec"
+};
+
+static void die(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("gen_mailbox: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	ERR_print_errors_fp(stderr);
+	exit(1);
+}
+
+/* ---- PRNG: xoshiro256** seeded with splitmix64 (not cryptographic) ---- */
+
+struct rng {
+	uint64_t	 s[4];
+};
+
+static uint64_t
+splitmix64(uint64_t *x)
+{
+	uint64_t z;
+
+	z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void
+rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
+{
+	uint64_t x;
+	int	 i;
+
+	x = seed ^ (stream * 0xd1342543de82ef95ULL);
+	for (i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&x);
+}
+
+static uint64_t
+rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t
+rng_next(struct rng *r)
+{
+	uint64_t res, t;
+
+	res = rotl(r->s[1] * 5, 7) * 9;
+	t = r->s[1] << 17;
+	r->s[2] ^= r->s[0];
+	r->s[3] ^= r->s[1];
+	r->s[1] ^= r->s[2];
+	r->s[0] ^= r->s[3];
+	r->s[2] ^= t;
+	r->s[3] = rotl(r->s[3], 45);
+	return res;
+}
+
+/* Uniform in [0, n), n > 0. */
+static uint32_t
+rng_below(struct rng *r, uint32_t n)
+{
+	return (uint32_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
+}
+
+static void
+rng_bytes(struct rng *r, unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (i % 8 == 0)
+			v = rng_next(r);
+		p[i] = (unsigned char)(v >> (8 * (i % 8)));
+	}
+}
+
+static void
+token(struct rng *r, char *dst, size_t n)
+{
+	static const char alnum[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		dst[i] = alnum[rng_below(r, sizeof(alnum) - 1)];
+	dst[n - 1] = '\0';
+}
+
+/* ---- growable string ---- */
+
+struct sbuf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+static void
+sb_reserve(struct sbuf *b, size_t extra)
+{
+	size_t	 ncap;
+	char	*np;
+
+	if (b->p != NULL && extra < b->cap - b->len)
+		return;
+	ncap = b->cap ? b->cap : 4096;
+	while (ncap - b->len <= extra) {
+		if (ncap > SIZE_MAX / 2)
+			die("out of memory");
+		ncap *= 2;
+	}
+	if ((np = realloc(b->p, ncap)) == NULL)
+		die("out of memory");
+	b->p = np;
+	b->cap = ncap;
+}
+
+static void
+sb_add(struct sbuf *b, const void *p, size_t n)
+{
+	sb_reserve(b, n);
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+sb_puts(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void
+sb_putc(struct sbuf *b, int c)
+{
+	char ch = (char)c;
+
+	sb_add(b, &ch, 1);
+}
+
+static void sb_printf(struct sbuf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("vsnprintf");
+	sb_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+static void
+sb_reset(struct sbuf *b)
+{
+	sb_reserve(b, 1);
+	b->len = 0;
+	b->p[0] = '\0';
+}
+
+static void
+sb_b64(struct sbuf *b, const unsigned char *p, size_t n)
+{
+	size_t	 olen = 4 * ((n + 2) / 3);
+
+	if (n > INT32_MAX)
+		die("base64 input too large");
+	sb_reserve(b, olen);
+	EVP_EncodeBlock((unsigned char *)b->p + b->len, p, (int)n);
+	b->len += olen;
+	b->p[b->len] = '\0';
+}
+
+static void
+path_fmt(char *dst, size_t dstlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+path_fmt(char *dst, size_t dstlen, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, dstlen, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= dstlen)
+		die("name too long");
+}
+
+/* ---- keys: RSA 1024 from the PRNG, so every machine makes the same ---- */
+
+static EVP_PKEY	*keys[NKEYS];
+static char	 key_pub[NKEYS][400];	/* base64 SubjectPublicKeyInfo */
+
+static BIGNUM *
+gen_prime(struct rng *r, BN_CTX *ctx)
+{
+	unsigned char	 b[RSA_BITS / 16];
+	BIGNUM		*p;
+	int		 ok;
+
+	if ((p = BN_new()) == NULL)
+		die("BN_new");
+	for (;;) {
+		rng_bytes(r, b, sizeof(b));
+		b[0] |= 0xc0;		/* so that p * q has RSA_BITS bits */
+		b[sizeof(b) - 1] |= 1;
+		if (BN_bin2bn(b, sizeof(b), p) == NULL)
+			die("BN_bin2bn");
+		if (BN_mod_word(p, 65537) == 1)	/* e must not divide p - 1 */
+			continue;
+		if ((ok = BN_check_prime(p, ctx, NULL)) < 0)
+			die("BN_check_prime");
+		if (ok == 1)
+			return p;
+	}
+}
+
+static EVP_PKEY *
+gen_rsa(uint64_t seed, unsigned idx)
+{
+	struct rng	 r;
+	BN_CTX		*ctx;
+	BIGNUM		*p, *q, *n, *e, *d, *p1, *q1, *phi, *g, *lcm;
+	BIGNUM		*dmp1, *dmq1, *iqmp;
+	OSSL_PARAM_BLD	*bld;
+	OSSL_PARAM	*params;
+	EVP_PKEY_CTX	*pctx;
+	EVP_PKEY	*pkey = NULL;
+
+	rng_seed(&r, seed, 0x4d424f5800ULL + idx);
+	if ((ctx = BN_CTX_new()) == NULL)
+		die("BN_CTX_new");
+	p = gen_prime(&r, ctx);
+	for (;;) {
+		q = gen_prime(&r, ctx);
+		if (BN_cmp(p, q) != 0)
+			break;
+		BN_free(q);
+	}
+	n = BN_new(); e = BN_new(); d = BN_new(); p1 = BN_new();
+	q1 = BN_new(); phi = BN_new(); g = BN_new(); lcm = BN_new();
+	dmp1 = BN_new(); dmq1 = BN_new(); iqmp = BN_new();
+	if (n == NULL || e == NULL || d == NULL || p1 == NULL || q1 == NULL ||
+	    phi == NULL || g == NULL || lcm == NULL || dmp1 == NULL ||
+	    dmq1 == NULL || iqmp == NULL)
+		die("BN_new");
+	if (!BN_set_word(e, 65537) || !BN_mul(n, p, q, ctx) ||
+	    !BN_sub(p1, p, BN_value_one()) || !BN_sub(q1, q, BN_value_one()) ||
+	    !BN_mul(phi, p1, q1, ctx) || !BN_gcd(g, p1, q1, ctx) ||
+	    !BN_div(lcm, NULL, phi, g, ctx) ||
+	    BN_mod_inverse(d, e, lcm, ctx) == NULL ||
+	    !BN_mod(dmp1, d, p1, ctx) || !BN_mod(dmq1, d, q1, ctx) ||
+	    BN_mod_inverse(iqmp, q, p, ctx) == NULL)
+		die("RSA key arithmetic");
+	if (BN_num_bits(n) != RSA_BITS)
+		die("RSA modulus of %d bits", BN_num_bits(n));
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
+		die("OSSL_PARAM_BLD_new");
+	if (!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR1, p) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR2, q) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT1, dmp1) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2, dmq1) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
+	    iqmp))
+		die("OSSL_PARAM_BLD_push_BN");
+	if ((params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+		die("OSSL_PARAM_BLD_to_param");
+	if ((pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(pctx) <= 0 ||
+	    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_KEYPAIR, params) <= 0)
+		die("EVP_PKEY_fromdata");
+	EVP_PKEY_CTX_free(pctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(p); BN_free(q); BN_free(n); BN_free(e); BN_clear_free(d);
+	BN_free(p1); BN_free(q1); BN_free(phi); BN_free(g); BN_free(lcm);
+	BN_clear_free(dmp1); BN_clear_free(dmq1); BN_clear_free(iqmp);
+	BN_CTX_free(ctx);
+	return pkey;
+}
+
+static void
+load_keys(const char *out, uint64_t seed)
+{
+	char		 dir[4096], path[4200], tmp[4300];
+	unsigned char	*der;
+	struct sbuf	 b = { NULL, 0, 0 };
+	FILE		*f;
+	unsigned	 i;
+	int		 len, made = 0;
+
+	path_fmt(dir, sizeof(dir), "%s/keycache", out);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		die("%s: %s", dir, strerror(errno));
+	for (i = 0; i < NKEYS; i++) {
+		path_fmt(path, sizeof(path), "%s/rsa-%llu-%03u.pem", dir,
+		    (unsigned long long)seed, i);
+		keys[i] = NULL;
+		if ((f = fopen(path, "r")) != NULL) {
+			keys[i] = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+			fclose(f);
+			ERR_clear_error();
+		}
+		if (keys[i] == NULL) {
+			keys[i] = gen_rsa(seed, i);
+			path_fmt(tmp, sizeof(tmp), "%s.tmp", path);
+			if ((f = fopen(tmp, "w")) == NULL)
+				die("%s: %s", tmp, strerror(errno));
+			if (!PEM_write_PrivateKey(f, keys[i], NULL, NULL, 0,
+			    NULL, NULL))
+				die("PEM_write_PrivateKey");
+			if (fclose(f) != 0 || rename(tmp, path) != 0)
+				die("%s: %s", path, strerror(errno));
+			made++;
+		}
+		der = NULL;
+		if ((len = i2d_PUBKEY(keys[i], &der)) <= 0)
+			die("i2d_PUBKEY");
+		sb_reset(&b);
+		sb_b64(&b, der, (size_t)len);
+		OPENSSL_free(der);
+		if (b.len >= sizeof(key_pub[i]))
+			die("public key too long");
+		memcpy(key_pub[i], b.p, b.len + 1);
+	}
+	if (made > 0)
+		fprintf(stderr, "gen_mailbox: made %d keys (cached in %s)\n",
+		    made, dir);
+	free(b.p);
+}
+
+static void
+zone_record(FILE *f, const char *sel, const char *dom, unsigned k)
+{
+	char	 txt[512];
+	size_t	 n, off;
+
+	path_fmt(txt, sizeof(txt), "v=DKIM1; k=rsa; p=%s", key_pub[k]);
+	n = strlen(txt);
+	fprintf(f, "%s._domainkey.%s. %d IN TXT (", sel, dom, ZONE_TTL);
+	for (off = 0; off < n; off += TXT_CHUNK)
+		fprintf(f, " \"%.*s\"", (int)(n - off < TXT_CHUNK ? n - off :
+		    TXT_CHUNK), txt + off);
+	fputs(" )\n", f);
+}
+
+static FILE *
+open_out(const char *out, const char *name)
+{
+	char	 path[4200];
+	FILE	*f;
+
+	path_fmt(path, sizeof(path), "%s/%s", out, name);
+	if ((f = fopen(path, "w")) == NULL)
+		die("%s: %s", path, strerror(errno));
+	return f;
+}
+
+static void
+close_out(FILE *f, const char *name)
+{
+	if (ferror(f) || fclose(f) != 0)
+		die("%s: write error", name);
+}
+
+static void
+write_zone(const char *out, const char *name, int archived, uint64_t seed)
+{
+	FILE		*f = open_out(out, name);
+	char		 dom[64];
+	unsigned	 c, s;
+
+	fprintf(f, "; %s: %s DKIM keys of the generated mailbox\n"
+	    "; (samples/gen_mailbox.c, seed %llu); serve it with NSD or pass "
+	    "it to --zone.\n", name, archived ? "rotated-away (archived)" :
+	    "published", (unsigned long long)seed);
+	fprintf(f, "$ORIGIN .\n$TTL %d\n", ZONE_TTL);
+	fprintf(f, ". %d IN SOA ns.invalid. hostmaster.invalid. 1 3600 600 "
+	    "86400 %d\n", ZONE_TTL, ZONE_TTL);
+	fprintf(f, ". %d IN NS ns.invalid.\n", ZONE_TTL);
+	for (s = 0; s < NSEL; s++) {
+		if ((s == SEL_ARCHIVED) != (archived != 0))
+			continue;
+		zone_record(f, sel_names[s], ESP_DOMAIN, ESP_KEY0 + s);
+		for (c = 0; c < NCUST; c++) {
+			path_fmt(dom, sizeof(dom), "customer%02u.example",
+			    c + 1);
+			zone_record(f, sel_names[s], dom, c * NSEL + s);
+		}
+	}
+	close_out(f, name);
+}
+
+static void
+write_conf(const char *out)
+{
+	FILE		*f = open_out(out, "fblscope.conf");
+	unsigned	 c;
+
+	fputs("# fblscope.conf fragment for the generated mailbox "
+	    "(samples/gen_mailbox.c)\n"
+	    "esp-id\t\t\tmyesp\n"
+	    "esp-domain\t\t" ESP_DOMAIN "\n"
+	    "selector-pattern\t'^(?<mon>[a-z]{3})(?<year>\\d{4})\\.myesp$'\n"
+	    "sending-network\t\t192.0.2.0/24\n", f);
+	for (c = 1; c <= NCUST; c++)
+		fprintf(f, "customer\t\tcust-%02u customer%02u.example\n", c, c);
+	close_out(f, "fblscope.conf");
+}
+
+/* ---- DKIM signing (RFC 6376, relaxed/relaxed only) ---- */
+
+static int
+is_wsp(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* relaxed canonical form of one field (no terminator) */
+static void
+canon_hdr(struct sbuf *out, const char *f, size_t len)
+{
+	const char	*colon, *p, *end = f + len;
+	size_t		 nlen;
+	int		 started = 0, space = 0;
+
+	if ((colon = memchr(f, ':', len)) == NULL)
+		die("field without colon");
+	nlen = (size_t)(colon - f);
+	while (nlen > 0 && is_wsp((unsigned char)f[nlen - 1]))
+		nlen--;
+	for (p = f; p < f + nlen; p++)
+		sb_putc(out, tolower((unsigned char)*p));
+	sb_putc(out, ':');
+	for (p = colon + 1; p < end; p++) {
+		if (*p == '\r' || *p == '\n')
+			continue;
+		if (is_wsp((unsigned char)*p)) {
+			space = 1;
+			continue;
+		}
+		if (space && started)
+			sb_putc(out, ' ');
+		sb_putc(out, *p);
+		started = 1;
+		space = 0;
+	}
+}
+
+/* relaxed body hash; the body is CRLF lines */
+static void
+body_hash(unsigned char md[32], const char *body, size_t len)
+{
+	EVP_MD_CTX	*ctx;
+	const char	*p = body, *end = body + len, *eol, *q, *last;
+	size_t		 empty = 0, k;
+	struct sbuf	 line = { NULL, 0, 0 };
+	unsigned int	 mdlen;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		die("EVP_DigestInit_ex");
+	sb_reset(&line);
+	while (p < end) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			die("body line without LF");
+		last = eol;
+		if (last > p && last[-1] == '\r')
+			last--;
+		sb_reset(&line);
+		for (q = p; q < last; q++) {
+			if (is_wsp((unsigned char)*q)) {
+				while (q + 1 < last &&
+				    is_wsp((unsigned char)q[1]))
+					q++;
+				if (q + 1 < last)
+					sb_putc(&line, ' ');
+				continue;
+			}
+			sb_putc(&line, *q);
+		}
+		if (line.len == 0)
+			empty++;
+		else {
+			for (k = 0; k < empty; k++)
+				EVP_DigestUpdate(ctx, "\r\n", 2);
+			empty = 0;
+			EVP_DigestUpdate(ctx, line.p, line.len);
+			EVP_DigestUpdate(ctx, "\r\n", 2);
+		}
+		p = eol + 1;
+	}
+	if (!EVP_DigestFinal_ex(ctx, md, &mdlen))
+		die("EVP_DigestFinal_ex");
+	EVP_MD_CTX_free(ctx);
+	free(line.p);
+}
+
+#define MAX_FIELDS	16
+
+struct msg {
+	struct sbuf	 f[MAX_FIELDS];	/* signed-candidate fields, no CRLF */
+	size_t		 nf;
+	struct sbuf	 body;
+};
+
+/*
+ * Make the DKIM-Signature field (no terminator) in out, signing the fields
+ * named in h (each present once in m) with key k.
+ */
+static void
+dkim_sign(const struct msg *m, const char *d, const char *s, const char *h,
+    long t, unsigned k, struct sbuf *out)
+{
+	static struct sbuf	 hd, sig;
+	unsigned char		 bh[32], sbin[512];
+	const char		*p, *colon;
+	size_t			 nlen, j, fl, siglen, col;
+	EVP_MD_CTX		*ctx;
+
+	body_hash(bh, m->body.p, m->body.len);
+	sb_reset(out);
+	sb_printf(out, "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;"
+	    " d=%s;\r\n\ts=%s; t=%ld; h=%s;\r\n\tbh=", d, s, t, h);
+	sb_b64(out, bh, sizeof(bh));
+	sb_puts(out, ";\r\n\tb=");
+
+	sb_reset(&hd);
+	for (p = h; *p != '\0'; p = colon + 1) {
+		if ((colon = strchr(p, ':')) == NULL)
+			colon = p + strlen(p);
+		nlen = (size_t)(colon - p);
+		for (j = 0; j < m->nf; j++) {
+			fl = strcspn(m->f[j].p, ":");
+			if (fl == nlen && strncasecmp(m->f[j].p, p, nlen) == 0)
+				break;
+		}
+		if (j == m->nf)
+			die("h= names a field the message lacks");
+		canon_hdr(&hd, m->f[j].p, m->f[j].len);
+		sb_puts(&hd, "\r\n");
+		if (*colon == '\0')
+			break;
+	}
+	canon_hdr(&hd, out->p, out->len);
+
+	siglen = sizeof(sbin);
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, keys[k]) <= 0 ||
+	    EVP_DigestSign(ctx, sbin, &siglen, (const unsigned char *)hd.p,
+	    hd.len) <= 0)
+		die("rsa signing");
+	EVP_MD_CTX_free(ctx);
+	sb_reset(&sig);
+	sb_b64(&sig, sbin, siglen);
+	for (col = 0; col < sig.len; col += 70) {
+		if (col > 0)
+			sb_puts(out, "\r\n\t ");
+		sb_add(out, sig.p + col, sig.len - col < 70 ? sig.len - col :
+		    70);
+	}
+}
+
+/* ---- the mailbox ---- */
+
+enum category {
+	CAT_COMPLAINT, CAT_HEADERS_ONLY, CAT_REDACTED, CAT_ROTATED,
+	CAT_FORGED, CAT_GARBAGE
+};
+static const char *const cat_names[] = {
+	"complaint", "headers-only", "redacted", "rotated", "forged",
+	"garbage"
+};
+
+static const char *const ftypes[] = {
+	"abuse", "opt-out", "not-spam", "fraud", "virus", "auth-failure"
+};
+
+struct row {
+	enum category	 cat;
+	const char	*variant;
+	const char	*kind;
+	const char	*ftype;
+	const char	*reporter;
+	const char	*form;
+	unsigned	 cust;		/* 1..NCUST, 0 none */
+	const char	*sel;
+	long		 sent, arrival;
+	int		 ours;		/* Source-IP in 192.0.2.0/24; -1 none */
+	const char	*cres, *creason, *eres, *ereason;
+};
+
+static void
+rfc5322_date(char *dst, size_t len, long t)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		die("gmtime_r");
+	path_fmt(dst, len, "%s, %d %s %d %02d:%02d:%02d +0000",
+	    wday[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void
+day_str(char *dst, size_t len, long t)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		die("gmtime_r");
+	path_fmt(dst, len, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday);
+}
+
+static const struct isp *
+pick_isp(struct rng *r, int redacting)
+{
+	unsigned	 total = 0, x, i;
+
+	for (i = 0; i < NISPS; i++)
+		if (isps[i].redacts == redacting)
+			total += isps[i].weight;
+	x = rng_below(r, total);
+	for (i = 0; i < NISPS; i++) {
+		if (isps[i].redacts != redacting)
+			continue;
+		if (x < isps[i].weight)
+			return &isps[i];
+		x -= isps[i].weight;
+	}
+	die("pick_isp");
+}
+
+#define H_CUST	"from:to:subject:date:message-id:mime-version:content-type"
+#define H_ESP	"from:to:subject:date:message-id:feedback-id"
+
+/*
+ * Build the original (header block + CRLF + body) into orig.  sigs: 0 none,
+ * 1 customer only, 2 both.  ckey/ekey: the keys used.
+ */
+static void
+make_original(struct rng *r, unsigned long i, unsigned cust, unsigned s,
+    long sent, const struct isp *isp, int sigs, unsigned ckey, unsigned ekey,
+    struct sbuf *orig, char rcpt[96], char mailfrom[128])
+{
+	static struct msg	 m;
+	static struct sbuf	 csig, esig;
+	char			 dom[64], date[64], tok[24];
+	unsigned		 j, nw, user;
+
+	path_fmt(dom, sizeof(dom), "customer%02u.example", cust);
+	rfc5322_date(date, sizeof(date), sent);
+	token(r, tok, sizeof(tok));
+	user = rng_below(r, 1000000);
+	path_fmt(rcpt, 96, "user%06u@%s", user, isp->domain);
+	path_fmt(mailfrom, 128, "bounces+%lu-%s@em.myesp.example", i, tok);
+
+	m.nf = 0;
+	sb_reset(&m.f[m.nf]);
+	sb_printf(&m.f[m.nf++], "From: \"Customer %02u News\" <news@%s>",
+	    cust, dom);
+	sb_reset(&m.f[m.nf]);
+	sb_printf(&m.f[m.nf++], "To: <%s>", rcpt);
+	sb_reset(&m.f[m.nf]);
+	sb_puts(&m.f[m.nf], "Subject:");
+	nw = 3 + rng_below(r, 6);
+	for (j = 0; j < nw; j++)
+		sb_printf(&m.f[m.nf], " %s", words[rng_below(r, NWORDS)]);
+	m.nf++;
+	sb_reset(&m.f[m.nf]);
+	sb_printf(&m.f[m.nf++], "Date: %s", date);
+	sb_reset(&m.f[m.nf]);
+	sb_printf(&m.f[m.nf++], "Message-ID: <%lu.%s@mta.myesp.example>",
+	    i, tok);
+	sb_reset(&m.f[m.nf]);
+	sb_puts(&m.f[m.nf++], "MIME-Version: 1.0");
+	sb_reset(&m.f[m.nf]);
+	sb_puts(&m.f[m.nf++], "Content-Type: text/plain; charset=utf-8");
+	sb_reset(&m.f[m.nf]);
+	sb_printf(&m.f[m.nf++], "Feedback-ID: c%lu:cust-%02u:myesp", i % 97,
+	    cust);
+
+	sb_reset(&m.body);
+	sb_printf(&m.body, "Dear reader,\r\n\r\nOur %s %s  %s are here.\r\n",
+	    words[rng_below(r, NWORDS)], words[rng_below(r, NWORDS)],
+	    words[rng_below(r, NWORDS)]);
+	sb_printf(&m.body, "Read more at https://click.myesp.example/%s \r\n"
+	    "\r\n-- \r\nCustomer %02u\r\n", tok, cust);
+
+	if (sigs >= 1)
+		dkim_sign(&m, dom, sel_names[s], H_CUST, sent, ckey, &csig);
+	if (sigs >= 2)
+		dkim_sign(&m, ESP_DOMAIN, sel_names[s], H_ESP, sent + 1, ekey,
+		    &esig);
+
+	sb_reset(orig);
+	sb_printf(orig, "Return-Path: <%s>\r\n", mailfrom);
+	sb_printf(orig, "Received: from mta%u.myesp.example (mta%u.myesp."
+	    "example [192.0.2.%u])\r\n\tby mx.%s; %s\r\n", 1 + (user % 20),
+	    1 + (user % 20), 10 + (user % 20), isp->domain, date);
+	if (isp->redacts && strcmp(isp->reporter, "microsoft") == 0)
+		sb_printf(orig, "X-HmXmrOriginalRecipient: <redacted@%s>\r\n",
+		    isp->domain);
+	if (sigs >= 2)
+		sb_printf(orig, "%s\r\n", esig.p);
+	if (sigs >= 1)
+		sb_printf(orig, "%s\r\n", csig.p);
+	for (j = 0; j < m.nf; j++) {
+		if (isp->redacts && strncmp(m.f[j].p, "To:", 3) == 0)
+			sb_printf(orig, "To: <redacted@%s>\r\n", isp->domain);
+		else
+			sb_printf(orig, "%s\r\n", m.f[j].p);
+	}
+	sb_puts(orig, "\r\n");
+	sb_add(orig, m.body.p, m.body.len);
+}
+
+static void
+make_garbage(struct rng *r, struct row *w, struct sbuf *out)
+{
+	unsigned char	 b[64];
+	unsigned	 v = rng_below(r, 3), n, k;
+
+	sb_reset(out);
+	w->kind = "unparseable";
+	if (v == 0) {
+		w->variant = "empty";
+		return;
+	}
+	if (v == 1) {
+		w->variant = "random-bytes";
+		n = 200 + rng_below(r, 2000);
+		for (k = 0; k < n; k += sizeof(b)) {
+			rng_bytes(r, b, sizeof(b));
+			sb_add(out, b, n - k < sizeof(b) ? n - k : sizeof(b));
+		}
+		return;
+	}
+	w->variant = "truncated-mime";
+	w->kind = "not-arf";
+}
+
+static void
+write_row(FILE *f, const char *name, const struct row *w)
+{
+	char	 sd[16], ad[16];
+
+	if (w->sent != 0)
+		day_str(sd, sizeof(sd), w->sent);
+	else
+		strcpy(sd, "-");
+	if (w->arrival != 0)
+		day_str(ad, sizeof(ad), w->arrival);
+	else
+		strcpy(ad, "-");
+	fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t", name, cat_names[w->cat],
+	    w->variant, w->kind, w->ftype, w->reporter, w->form);
+	if (w->cust != 0)
+		fprintf(f, "cust-%02u\tcustomer%02u.example\t", w->cust,
+		    w->cust);
+	else
+		fputs("-\t-\t", f);
+	fprintf(f, "%s\t%s\t%s\t%ld\t%s\t%s\t%s\t%s\t%s\t", w->sel, sd, ad,
+	    w->arrival, w->ours < 0 ? "-" : w->ours ? "yes" : "no",
+	    w->cres, w->creason, w->eres, w->ereason);
+	/* with archived-keys.zone too, the rotated-away keys are found */
+	if (w->cat == CAT_ROTATED)
+		fputs("pass\tok\tpass\tok\n", f);
+	else
+		fprintf(f, "%s\t%s\t%s\t%s\n", w->cres, w->creason, w->eres,
+		    w->ereason);
+}
+
+/* mboxrd: every line ">*From " gets one more '>' */
+static void
+mbox_write(FILE *f, const struct sbuf *m, long when)
+{
+	char		 date[64];
+	time_t		 tt = (time_t)when;
+	struct tm	 tm;
+	const char	*p = m->p, *end = m->p + m->len, *eol, *q;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		die("gmtime_r");
+	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
+	fprintf(f, "From fbl-reports@myesp.example %s\n", date);
+	while (p < end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		eol = eol == NULL ? end : eol + 1;
+		for (q = p; q < eol && *q == '>'; q++)
+			;
+		if (eol - q >= 5 && memcmp(q, "From ", 5) == 0)
+			fputc('>', f);
+		fwrite(p, 1, (size_t)(eol - p), f);
+		p = eol;
+	}
+	if (m->len > 0 && m->p[m->len - 1] != '\n')
+		fputc('\n', f);
+	fputc('\n', f);
+}
+
+/*
+ * Exact shares: of n messages, n * pct / 100 (rounded down) are of each
+ * category but the complaints, which take the rest.  Message i takes the
+ * rank (i * step + seed) mod n, step coprime to n, so the categories are
+ * spread evenly and deterministically over the mailbox.
+ */
+static const unsigned cat_pct[] = {
+	0,	/* complaint: the rest */
+	12,	/* headers-only */
+	20,	/* redacted */
+	4,	/* rotated */
+	4,	/* forged */
+	5,	/* garbage */
+};
+
+static unsigned long
+gcd(unsigned long a, unsigned long b)
+{
+	while (b != 0) {
+		unsigned long t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static enum category
+category_of(unsigned long i, unsigned long n, uint64_t seed)
+{
+	unsigned long		 step, rank, lo = 0, q;
+	unsigned		 c;
+
+	step = n / 2 + n / 9 + 1;
+	while (gcd(step, n) != 1)
+		step++;
+	rank = (unsigned long)(((unsigned long long)i * step + seed) % n);
+	for (c = 1; c < sizeof(cat_pct) / sizeof(cat_pct[0]); c++) {
+		q = (unsigned long)((unsigned long long)n * cat_pct[c] / 100);
+		if (rank < lo + q)
+			return (enum category)c;
+		lo += q;
+	}
+	return CAT_COMPLAINT;
+}
+
+static void
+gen_report(uint64_t seed, unsigned long i, unsigned long n, struct sbuf *out,
+    struct row *w)
+{
+	static struct sbuf	 orig;
+	struct rng		 r;
+	const struct isp	*isp;
+	unsigned		 x, s, ckey, ekey, k, ip;
+	int			 sigs = 2;
+	long			 delay;
+	char			 bound[32], tok[16], adate[64], rdate[64];
+	char			 srcip[32], rcpt[96], mailfrom[128];
+	size_t			 cut = 0;
+	double			 u;
+
+	rng_seed(&r, seed, 0x4642520000000000ULL + i);
+	memset(w, 0, sizeof(*w));
+	w->variant = "-";
+	w->ftype = w->reporter = w->form = w->sel = "-";
+	w->cres = w->creason = w->eres = w->ereason = "-";
+	w->ours = -1;
+
+	w->cat = category_of(i, n, seed);
+	if (w->cat == CAT_GARBAGE) {
+		make_garbage(&r, w, out);
+		if (strcmp(w->variant, "truncated-mime") != 0)
+			return;
+		/* a real report, cut after its human-readable part */
+		w->cat = CAT_COMPLAINT;
+	}
+
+	isp = pick_isp(&r, w->cat == CAT_REDACTED);
+	w->reporter = isp->reporter;
+	u = (double)rng_below(&r, 1U << 20) / (double)(1U << 20);
+	w->cust = 1 + (unsigned)(u * u * NCUST);
+	if (w->cat == CAT_ROTATED)
+		s = SEL_ARCHIVED;
+	else
+		s = rng_below(&r, 10) < 3 ? 1 : 2;
+	w->sel = sel_names[s];
+	w->sent = NOV1_2026 + (long)rng_below(&r, 21 * DAY);
+	delay = 3600 + (long)rng_below(&r, 5 * DAY);
+	w->arrival = w->sent + delay;
+	x = rng_below(&r, 100);
+	w->ftype = x < 80 ? ftypes[0] : x < 88 ? ftypes[1] : x < 93 ?
+	    ftypes[2] : x < 96 ? ftypes[3] : x < 98 ? ftypes[4] : ftypes[5];
+	w->kind = "arf";
+	w->form = w->cat == CAT_HEADERS_ONLY ? "headers" : "rfc822";
+
+	ckey = (w->cust - 1) * NSEL + s;
+	ekey = ESP_KEY0 + s;
+	if (w->cat == CAT_FORGED) {
+		k = rng_below(&r, 3);
+		ckey = FORGER_KEY0;
+		ekey = FORGER_KEY0 + 1;
+		if (k == 0) {
+			w->variant = "forged-both-sigs";
+		} else if (k == 1) {
+			w->variant = "forged-customer-sig-only";
+			sigs = 1;
+		} else {
+			w->variant = "unsigned";
+			sigs = 0;
+		}
+	}
+	make_original(&r, i, w->cust, s, w->sent, isp, sigs, ckey, ekey,
+	    &orig, rcpt, mailfrom);
+
+	switch (w->cat) {
+	case CAT_COMPLAINT:
+		w->cres = w->eres = "pass";
+		w->creason = w->ereason = "ok";
+		break;
+	case CAT_HEADERS_ONLY:
+		w->cres = w->eres = "neutral";
+		w->creason = w->ereason = "headers-only";
+		break;
+	case CAT_REDACTED:
+		w->cres = w->eres = "fail";
+		w->creason = w->ereason = "redacted";
+		break;
+	case CAT_ROTATED:
+		w->cres = w->eres = "permerror";
+		w->creason = w->ereason = "key-not-found";
+		break;
+	case CAT_FORGED:
+		w->cres = w->eres = "none";
+		w->creason = w->ereason = "absent";
+		if (sigs >= 1) {
+			w->cres = "fail";
+			w->creason = "signature-mismatch";
+		}
+		if (sigs >= 2) {
+			w->eres = "fail";
+			w->ereason = "signature-mismatch";
+		}
+		break;
+	case CAT_GARBAGE:
+		break;
+	}
+
+	/* the report */
+	token(&r, bound, sizeof(bound));
+	token(&r, tok, sizeof(tok));
+	rfc5322_date(adate, sizeof(adate), w->arrival);
+	rfc5322_date(rdate, sizeof(rdate), w->arrival + 60 +
+	    (long)rng_below(&r, 3000));
+	if (w->cat == CAT_FORGED) {
+		w->ours = 0;
+		path_fmt(srcip, sizeof(srcip), "198.51.100.%u",
+		    1 + rng_below(&r, 254));
+	} else {
+		w->ours = 1;
+		ip = 10 + rng_below(&r, 20);
+		path_fmt(srcip, sizeof(srcip), "192.0.2.%u", ip);
+	}
+	sb_reset(out);
+	sb_printf(out, "Return-Path: <>\r\nFrom: %s\r\n"
+	    "To: fbl-reports@" ESP_DOMAIN "\r\nSubject: %s\r\nDate: %s\r\n"
+	    "Message-ID: <fbl.%lu.%s@%s>\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/report; report-type=feedback-report;\r\n"
+	    "\tboundary=\"%s\"\r\n\r\n"
+	    "This is a multi-part message in MIME format.\r\n\r\n",
+	    isp->from, strcmp(isp->reporter, "microsoft") == 0 ?
+	    "complaint about message from 192.0.2.0/24" : "FW: Email report",
+	    rdate, i, tok, isp->domain, bound);
+	sb_printf(out, "--%s\r\nContent-Type: text/plain; charset=us-ascii\r\n"
+	    "Content-Transfer-Encoding: 7bit\r\n\r\n"
+	    "This is an email abuse report for an email message received "
+	    "from IP\r\n%s on %s.\r\nFor more information about this format "
+	    "please see RFC 5965.\r\n\r\n", bound, srcip, adate);
+	if (strcmp(w->variant, "truncated-mime") == 0) {
+		/* cut inside the human-readable part: nothing machine-readable */
+		cut = out->len - 2 - rng_below(&r, 40);
+		out->len = cut;
+		out->p[cut] = '\0';
+		w->cat = CAT_GARBAGE;
+		w->kind = "not-arf";
+		w->ftype = w->form = w->reporter = "-";
+		w->cust = 0;
+		w->sel = "-";
+		w->sent = 0;
+		w->ours = -1;
+		w->cres = w->creason = w->eres = w->ereason = "-";
+		return;
+	}
+	sb_printf(out, "--%s\r\nContent-Type: message/feedback-report\r\n\r\n"
+	    "Feedback-Type: %s\r\nUser-Agent: %s\r\nVersion: 1\r\n"
+	    "Original-Mail-From: <%s>\r\n", bound, w->ftype, isp->agent,
+	    mailfrom);
+	if (isp->redacts)
+		sb_printf(out, "Original-Rcpt-To: <redacted@%s>\r\n",
+		    isp->domain);
+	else
+		sb_printf(out, "Original-Rcpt-To: <%s>\r\n", rcpt);
+	sb_printf(out, "Arrival-Date: %s\r\nReporting-MTA: dns; mx.%s\r\n"
+	    "Source-IP: %s\r\nReported-Domain: customer%02u.example\r\n",
+	    adate, isp->domain, srcip, w->cust);
+	if (strcmp(w->ftype, "auth-failure") == 0)
+		sb_puts(out, "Auth-Failure: signature\r\n");
+	sb_puts(out, "\r\n");
+	if (w->cat == CAT_HEADERS_ONLY) {
+		size_t hlen = strstr(orig.p, "\r\n\r\n") - orig.p + 2;
+
+		sb_printf(out, "--%s\r\nContent-Type: text/rfc822-headers\r\n"
+		    "\r\n", bound);
+		sb_add(out, orig.p, hlen);
+	} else {
+		sb_printf(out, "--%s\r\nContent-Type: message/rfc822\r\n"
+		    "Content-Disposition: inline\r\n\r\n", bound);
+		sb_add(out, orig.p, orig.len);
+	}
+	sb_printf(out, "\r\n--%s--\r\n", bound);
+}
+
+static void
+mkdir_p(const char *a, const char *b)
+{
+	char	 path[4200];
+
+	path_fmt(path, sizeof(path), "%s%s", a, b);
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		die("%s: %s", path, strerror(errno));
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: gen_mailbox -o OUTDIR [-n COUNT] "
+	    "[-s SEED]\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sbuf	 msg = { NULL, 0, 0 };
+	struct row	 w;
+	const char	*out = NULL;
+	unsigned long	 n = 10000, i;
+	unsigned long	 counts[6] = { 0 };
+	uint64_t	 seed = 1;
+	char		 name[128], path[4400], tmp[4400], *end;
+	FILE		*man, *mbox, *f;
+	int		 ch;
+
+	while ((ch = getopt(argc, argv, "n:o:s:")) != -1) {
+		switch (ch) {
+		case 'n':
+			n = strtoul(optarg, &end, 10);
+			if (*end != '\0' || n == 0)
+				usage();
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 's':
+			seed = strtoull(optarg, &end, 10);
+			if (*end != '\0')
+				usage();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (out == NULL || optind != argc)
+		usage();
+
+	mkdir_p(out, "");
+	mkdir_p(out, "/Maildir");
+	mkdir_p(out, "/Maildir/new");
+	mkdir_p(out, "/Maildir/cur");
+	mkdir_p(out, "/Maildir/tmp");
+	load_keys(out, seed);
+	write_zone(out, "keys.zone", 0, seed);
+	write_zone(out, "archived-keys.zone", 1, seed);
+	write_conf(out);
+
+	man = open_out(out, "manifest.tsv");
+	mbox = open_out(out, "mailbox.mbox");
+	fprintf(man, "file\tcategory\tvariant\tkind\tfeedback_type\treporter"
+	    "\toriginal_form\tcustomer\tcustomer_domain\tselector\tsent_day"
+	    "\tarrival_day\tarrival_epoch\tsource_ip_ours\tcust_result"
+	    "\tcust_reason\tesp_result\tesp_reason\tcust_result_archived"
+	    "\tcust_reason_archived\tesp_result_archived\tesp_reason_archived"
+	    "\n");
+	for (i = 0; i < n; i++) {
+		gen_report(seed, i, n, &msg, &w);
+		counts[w.cat]++;
+		path_fmt(name, sizeof(name), "%010lu.M%06luP1.fblgen",
+		    1795000000UL + i, i);
+		path_fmt(path, sizeof(path), "%s/Maildir/new/%s", out, name);
+		path_fmt(tmp, sizeof(tmp), "%s/Maildir/tmp/%s", out, name);
+		if ((f = fopen(tmp, "wb")) == NULL)
+			die("%s: %s", tmp, strerror(errno));
+		if (msg.len > 0)
+			fwrite(msg.p, 1, msg.len, f);
+		if (ferror(f) || fclose(f) != 0 || rename(tmp, path) != 0)
+			die("%s: %s", path, strerror(errno));
+		mbox_write(mbox, &msg, w.arrival != 0 ? w.arrival :
+		    NOV1_2026 + 26 * DAY);
+		write_row(man, name, &w);
+	}
+	close_out(man, "manifest.tsv");
+	close_out(mbox, "mailbox.mbox");
+	fprintf(stderr, "gen_mailbox: %lu messages in %s:", n, out);
+	for (i = 0; i < 6; i++)
+		fprintf(stderr, " %s %lu", cat_names[i], counts[i]);
+	fputc('\n', stderr);
+	free(msg.p);
+	return 0;
+}

@@ -1,0 +1,205 @@
+#!/bin/sh
+# ingest.sh: `fblscope ingest` into a private PostgreSQL: counts checked by
+# SQL over the rows and by hand counts of the inputs, idempotence, Maildir
+# moves only after COMMIT, a stopped server (exit 2, nothing moved), and no
+# recipient in clear anywhere in the database.
+. "$(dirname "$0")/../lib/common.sh"
+
+T=$FBL_TMP
+if ! need_cmd psql pg_dump openssl; then
+	skip ingest/all "psql, pg_dump or openssl missing"
+	exit 0
+fi
+if ! sh "$FBL_ROOT/tests/lib/pg.sh" start "$T/pg" "$(free_port)" > "$T/conninfo" 2> "$T/pg.err"; then
+	not_ok ingest/start-postgresql "$(cat "$T/pg.err")"
+	exit 1
+fi
+at_exit "sh '$FBL_ROOT/tests/lib/pg.sh' stop '$T/pg'"
+DB=$(cat "$T/conninfo")
+S=$FBL_ROOT/samples
+q() { psql "$DB" -Atc "$1"; }
+
+"$FBL_BIN" db migrate --db "$DB" > /dev/null
+check_eq ingest/migrate "$?" 0
+
+# a site secret, and the demo configuration with it
+KEY=$(openssl rand -hex 32)
+(umask 077; printf '%s\n' "$KEY" > "$T/hmac.key")
+{ cat "$S/fblscope.conf"; printf 'hmac-secret-file %s\n' "$T/hmac.key"; } > "$T/secret.conf"
+
+# a hand-made report with recipients whose local parts appear nowhere else
+mkdir -p "$T/hand"
+cat > "$T/hand/handmade.eml" <<'EOF'
+From: feedback@fbl.isp.example
+To: fbl@myesp.example
+Date: Sat, 21 Nov 2026 10:00:00 +0000
+Subject: FW: complaint
+Message-ID: <hand-1@isp.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="BB"
+
+--BB
+Content-Type: text/plain
+
+This is an abuse report.
+
+--BB
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: HandMade/1.0
+Version: 1
+Original-Mail-From: <bounce@myesp.example>
+Original-Rcpt-To: <Qzxwvinjected1@recipient.example>
+Original-Rcpt-To: qzxwvinjected2@recipient.example
+Arrival-Date: Fri, 20 Nov 2026 09:00:00 +0000
+Source-IP: 192.0.2.10
+
+--BB
+Content-Type: message/rfc822
+
+From: shop@customer.example
+To: qzxwvinjected1@recipient.example
+Subject: hello
+Date: Fri, 20 Nov 2026 08:59:00 +0000
+
+hello
+--BB--
+EOF
+
+CFG="--config $S/fblscope.conf --zone $S/zones/demo.zone"
+SCFG="--config $T/secret.conf --zone $S/zones/demo.zone"
+nsamples=$(ls "$S"/mail/*.eml | wc -l)
+"$FBL_BIN" ingest --db "$DB" $CFG "$S"/mail/*.eml 2> "$T/i1.err"
+check_eq ingest/samples-exit "$?" 0
+check_eq ingest/samples-kind \
+    "$(q "SELECT count(*) FROM report WHERE kind = 'sample' AND NOT complaint")" "$nsamples"
+
+"$FBL_BIN" ingest --db "$DB" $SCFG "$T/hand" 2> "$T/i2.err"
+check_eq ingest/handmade-exit "$?" 0
+want1=$(printf '%s' 'qzxwvinjected1@recipient.example' | openssl dgst -sha256 -hmac "$KEY" | sed 's/.*= *//')
+want2=$(printf '%s' 'qzxwvinjected2@recipient.example' | openssl dgst -sha256 -hmac "$KEY" | sed 's/.*= *//')
+check_eq ingest/recipient-hmac \
+    "$(q "SELECT encode(recipient_hmac[1], 'hex') || ' ' || encode(recipient_hmac[2], 'hex') FROM report WHERE source LIKE '%handmade.eml'")" \
+    "$want1 $want2"
+check_eq ingest/handmade-day \
+    "$(q "SELECT msg_day || ' ' || kind || ' ' || complaint FROM report WHERE source LIKE '%handmade.eml'")" \
+    "2026-11-20 arf true"
+
+nfiles=$((nsamples + 1))
+ncomplaints=1
+if have_corpus arf && have_corpus not-arf; then
+	narf=$(ls "$FBL_CORPUS"/arf/*.eml | wc -l)
+	nnot=$(ls "$FBL_CORPUS"/not-arf/*.eml | wc -l)
+	nfiles=$((nfiles + narf + nnot))
+	ncomplaints=$((ncomplaints + $(awk -F'\t' 'NR > 1 && $2 == "yes"' "$FBL_CORPUS/expected.tsv" | wc -l)))
+	"$FBL_BIN" ingest --db "$DB" $SCFG "$FBL_CORPUS/arf" "$FBL_CORPUS/not-arf" 2> "$T/i3.err"
+	r=$?
+	[ "$r" -le 1 ] && ok ingest/corpus-exit || not_ok ingest/corpus-exit "exit $r: $(tail -n 2 "$T/i3.err")"
+	check_eq ingest/not-arf-never-complaint \
+	    "$(q "SELECT count(*) FROM report WHERE complaint AND (kind = 'not-arf' OR source LIKE '%/not-arf/%')")" 0
+else
+	skip ingest/corpus "no corpus at $FBL_CORPUS"
+fi
+check_eq ingest/report-rows "$(q 'SELECT count(*) FROM report')" "$nfiles"
+check_eq ingest/complaints "$(q 'SELECT count(*) FROM report WHERE complaint')" "$ncomplaints"
+
+# the aggregates equal the rows grouped the same way (both directions)
+REP="SELECT msg_day, kind, coalesce(reporter, ''), coalesce(feedback_type, ''), count(*) FROM report GROUP BY 1, 2, 3, 4"
+DR="SELECT day, kind, reporter, feedback_type, count FROM daily_report"
+SIG="SELECT s.msg_day, r.kind, lower(coalesce(s.d, '')), s.role, coalesce(s.customer_id, ''), coalesce(s.s, ''), coalesce(r.reporter, ''), coalesce(r.feedback_type, ''), s.result, s.reason, count(*) FROM signature s JOIN report r USING (msg_day, fingerprint) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+DS="SELECT day, kind, token, role, customer_id, selector, reporter, feedback_type, result, reason, count FROM daily_signature"
+check_aggregates() {	# tag
+	check_eq "ingest/daily-report-$1" \
+	    "$(q "SELECT count(*) FROM (($REP EXCEPT $DR) UNION ALL ($DR EXCEPT $REP)) x")" 0
+	check_eq "ingest/daily-signature-$1" \
+	    "$(q "SELECT count(*) FROM (($SIG EXCEPT $DS) UNION ALL ($DS EXCEPT $SIG)) x")" 0
+}
+check_aggregates first
+check_eq ingest/some-signatures "$(q 'SELECT count(*) > 0 FROM signature')" t
+
+SNAP="SELECT (SELECT count(*) FROM report) || ' ' || (SELECT count(*) FROM signature) || ' ' || (SELECT coalesce(sum(count), 0) FROM daily_report) || ' ' || (SELECT coalesce(sum(count), 0) FROM daily_signature) || ' ' || (SELECT md5(coalesce(string_agg(d::text, ',' ORDER BY d::text), '')) FROM daily_signature d)"
+before=$(q "$SNAP")
+# everything again: nothing counts twice
+"$FBL_BIN" ingest --db "$DB" $CFG "$S"/mail/*.eml 2> /dev/null
+"$FBL_BIN" ingest --db "$DB" $SCFG "$T/hand" 2> /dev/null
+if have_corpus arf && have_corpus not-arf; then
+	"$FBL_BIN" ingest --db "$DB" $SCFG --batch 7 "$FBL_CORPUS/arf" "$FBL_CORPUS/not-arf" 2> /dev/null
+fi
+check_eq ingest/again-unchanged "$(q "$SNAP")" "$before"
+
+# a Maildir of messages not stored yet (an unsigned header added on top)
+MD=$T/Maildir
+mkdir -p "$MD/new" "$MD/cur" "$MD/tmp"
+n=0
+for f in "$S"/mail/01-good.eml "$S"/mail/02-good-ed25519.eml "$S"/mail/03-body-changed.eml; do
+	n=$((n + 1))
+	{ printf 'X-Maildir-Test: %s\n' "$n"; cat "$f"; } > "$MD/new/170000000$n.M1P1.test"
+done
+# the server stopped: exit 2, nothing moved
+sh "$FBL_ROOT/tests/lib/pg.sh" stop "$T/pg"
+"$FBL_BIN" ingest --db "$DB connect_timeout=3" $CFG "$MD" 2> "$T/i4.err"
+check_eq ingest/server-down-exit "$?" 2
+check_eq ingest/server-down-stays-in-new "$(ls "$MD/new" | wc -l) $(ls "$MD/cur" | wc -l)" "3 0"
+sh "$FBL_ROOT/tests/lib/pg.sh" restart "$T/pg"
+# --keep: stored, not moved
+"$FBL_BIN" ingest --db "$DB" $CFG --keep --batch 2 "$MD" 2> "$T/i5.err"
+check_eq ingest/keep-exit "$?" 0
+check_eq ingest/keep-stays-in-new "$(ls "$MD/new" | wc -l) $(ls "$MD/cur" | wc -l)" "3 0"
+"$FBL_BIN" ingest --db "$DB" $CFG --batch 2 "$MD" 2> "$T/i6.err"
+check_eq ingest/maildir-exit "$?" 0
+check_eq ingest/maildir-moved "$(ls "$MD/new" | wc -l) $(ls "$MD/cur" | grep -c ':2,S$')" "0 3"
+nfiles=$((nfiles + 3))
+check_eq ingest/report-rows-after-maildir "$(q 'SELECT count(*) FROM report')" "$nfiles"
+check_eq ingest/maildir-rows \
+    "$(q "SELECT count(*) FROM report WHERE kind = 'sample' AND source LIKE '%Maildir/%'")" 3
+check_aggregates after-restart
+
+# a batch failing in its middle (a trigger refuses one message): that batch
+# is rolled back whole and its messages stay in new/; the batch before it
+# is stored and moved
+M2=$T/Maildir2
+mkdir -p "$M2/new" "$M2/cur" "$M2/tmp"
+n=0
+for f in 04-crcrlf 05-whitespace-stripped 06-subject-changed 07-footer-added; do
+	n=$((n + 1))
+	name=170000010$n.M1P1.test
+	[ $n = 4 ] && name=170000010$n.M1P1.poison
+	{ printf 'X-Maildir-Test: 2-%s\n' "$n"; cat "$S/mail/$f.eml"; } > "$M2/new/$name"
+done
+q "CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN IF NEW.source LIKE '%poison%' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END \$\$; CREATE TRIGGER poison BEFORE INSERT ON report FOR EACH ROW EXECUTE FUNCTION test_poison()" > /dev/null
+"$FBL_BIN" ingest --db "$DB" $CFG --batch 2 "$M2" 2> "$T/i7.err"
+check_eq ingest/failed-batch-exit "$?" 2
+check_eq ingest/failed-batch-stays-in-new "$(ls "$M2/new" | wc -l) $(ls "$M2/cur" | wc -l)" "2 2"
+check_eq ingest/failed-batch-rows "$(q "SELECT count(*) FROM report WHERE source LIKE '%Maildir2/%'")" 2
+check_aggregates failed-batch
+q "DROP TRIGGER poison ON report" > /dev/null
+"$FBL_BIN" ingest --db "$DB" $CFG --batch 2 "$M2" 2> "$T/i8.err"
+check_eq ingest/after-failed-batch-exit "$?" 0
+check_eq ingest/after-failed-batch-moved "$(ls "$M2/new" | wc -l) $(ls "$M2/cur" | grep -c ':2,S$')" "0 4"
+nfiles=$((nfiles + 4))
+check_eq ingest/report-rows-after-failed-batch "$(q 'SELECT count(*) FROM report')" "$nfiles"
+check_aggregates after-failed-batch
+
+# no recipient in clear anywhere in the database
+pg_dump "$DB" > "$T/dump.sql" 2> "$T/dump.err"
+check_eq ingest/pg-dump "$?" 0
+if grep -qi 'qzxwvinjected' "$T/dump.sql"; then
+	not_ok ingest/no-recipient-in-clear "a hand-made recipient is in the dump"
+else
+	ok ingest/no-recipient-in-clear
+fi
+if have_corpus arf; then
+	leaked=
+	for a in $(grep -rhi '^Original-Rcpt-To:' "$FBL_CORPUS/arf" "$FBL_CORPUS/not-arf" |
+	    sed 's/^[^:]*: *//; s/.*<//; s/>.*//' | tr -d '\r' | sort -u); do
+		grep -qiF "$a" "$T/dump.sql" && leaked="$leaked $a"
+	done
+	check_eq ingest/no-corpus-recipient-in-clear "$leaked" ""
+fi
+
+"$FBL_BIN" ingest 2> /dev/null
+check_eq ingest/usage-exit "$?" 2
+
+fbl_done
+exit $?

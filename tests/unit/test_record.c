@@ -1,0 +1,197 @@
+/*
+ * test_record: the rows of one message (fbl/record.h): safe texts, array
+ * literals, the day of a message and its fallbacks, recipient HMACs (RFC
+ * 4231 test vector), and a record built from a small hand-made report.
+ * Expected values are worked out by hand.
+ */
+#include <stdlib.h>
+
+#include "fbl/record.h"
+#include "tests/unit/unit.h"
+
+static void
+test_text(void)
+{
+	char	*t;
+	char	 big[RECORD_MAX_TEXT + 100];
+
+	t = record_text("ok \xc3\xa9", 5);
+	CHECK_STR("record/text-utf8-kept", t, "ok \xc3\xa9");
+	free(t);
+	t = record_text("a\xc0\x1c" "b", 4);
+	CHECK_STR("record/text-invalid-byte", t, "a\xef\xbf\xbd\x1c" "b");
+	free(t);
+	t = record_text("a\0b", 3);
+	CHECK_STR("record/text-nul", t, "a\xef\xbf\xbd" "b");
+	free(t);
+	t = record_text("\xed\xa0\x80", 3);	/* a surrogate: 3 bad bytes */
+	CHECK_STR("record/text-surrogate", t,
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	free(t);
+	t = record_text("", 0);
+	CHECK_STR("record/text-empty", t, "");
+	free(t);
+	memset(big, 'x', sizeof(big));
+	t = record_text(big, sizeof(big));
+	CHECK_INT("record/text-bounded", strlen(t), RECORD_MAX_TEXT - 3);
+	free(t);
+}
+
+static void
+test_array(void)
+{
+	const char	*v[3] = { "a", "b\"c", "d\\e" };
+	struct buf	 b = BUF_INIT;
+
+	record_array(&b, v, 3);
+	CHECK_STR("record/array", buf_cstr(&b), "{\"a\",\"b\\\"c\",\"d\\\\e\"}");
+	buf_reset(&b);
+	record_array(&b, v, 0);
+	CHECK_STR("record/array-empty", buf_cstr(&b), "{}");
+	buf_free(&b);
+}
+
+static void
+test_day(void)
+{
+	char	 d[11];
+
+	record_day(0, d);
+	CHECK_STR("record/day-epoch", d, "1970-01-01");
+	record_day(1763683200, d);		/* 2025-11-21T00:00:00Z */
+	CHECK_STR("record/day", d, "2025-11-21");
+	record_day(1763769599, d);		/* one second before the next */
+	CHECK_STR("record/day-last-second", d, "2025-11-21");
+	record_day(-5, d);
+	CHECK_STR("record/day-negative", d, "1970-01-01");
+}
+
+static void
+test_hmac(void)
+{
+	static const unsigned char want[RECORD_HMAC_LEN] = {
+		0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e,
+		0x6a, 0x04, 0x24, 0x26, 0x08, 0x95, 0x75, 0xc7,
+		0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83,
+		0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43,
+	};
+	unsigned char	 got[RECORD_HMAC_LEN], got2[RECORD_HMAC_LEN];
+	struct buf	 key = BUF_INIT;
+
+	buf_puts(&key, "Jefe");
+	CHECK_TRUE("record/hmac-ok", record_hmac_recipient(&key,
+	    "what do ya want for nothing?", got));
+	CHECK_MEM("record/hmac-rfc4231", got, sizeof(got), want, sizeof(want));
+	record_hmac_recipient(&key, " <User@Example.ORG> ", got);
+	record_hmac_recipient(&key, "user@example.org", got2);
+	CHECK_MEM("record/hmac-normalised", got, sizeof(got), got2,
+	    sizeof(got2));
+	buf_reset(&key);
+	CHECK_TRUE("record/hmac-no-secret",
+	    !record_hmac_recipient(&key, "user@example.org", got));
+	buf_free(&key);
+}
+
+static const char report[] =
+    "From: fbl@isp.example\r\n"
+    "Date: Sat, 21 Nov 2026 10:00:00 +0000\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: multipart/report; report-type=feedback-report;"
+    " boundary=\"B\"\r\n"
+    "\r\n"
+    "--B\r\n"
+    "Content-Type: text/plain\r\n"
+    "\r\n"
+    "report\r\n"
+    "--B\r\n"
+    "Content-Type: message/feedback-report\r\n"
+    "\r\n"
+    "Feedback-Type: abuse\r\n"
+    "User-Agent: T/1\r\n"
+    "Version: 1\r\n"
+    "Original-Rcpt-To: someone@rcpt.example\r\n"
+    "%s"
+    "\r\n"
+    "--B\r\n"
+    "Content-Type: message/rfc822\r\n"
+    "\r\n"
+    "From: \"Shop\" <news@Shop.Example>\r\n"
+    "Message-ID: <m1@shop.example>\r\n"
+    "Date: Thu, 19 Nov 2026 08:00:00 +0000\r\n"
+    "\r\n"
+    "hi\r\n"
+    "--B--\r\n";
+
+/* Build the record of report with extra report fields. */
+static bool
+build(struct record *rec, const char *extra, const struct buf *secret)
+{
+	struct arf_report	 r;
+	struct message		 m;
+	struct record_input	 in;
+	char			 raw[4096];
+	int			 n;
+	bool			 ok, have_m;
+
+	n = snprintf(raw, sizeof(raw), report, extra);
+	memset(&r, 0, sizeof(r));
+	memset(&m, 0, sizeof(m));
+	if (!arf_parse(&r, raw, (size_t)n))
+		return false;
+	have_m = r.original != NULL &&
+	    message_parse(&m, r.original, r.original_len) == MESSAGE_OK;
+	memset(&in, 0, sizeof(in));
+	in.raw = raw;
+	in.len = (size_t)n;
+	in.source = "t.eml";
+	in.report = &r;
+	in.original = have_m ? &m : NULL;
+	in.secret = secret;
+	ok = record_build(rec, &in);
+	message_free(&m);
+	arf_report_free(&r);
+	return ok;
+}
+
+static void
+test_build(void)
+{
+	struct record	 rec;
+	struct buf	 key = BUF_INIT;
+
+	CHECK_TRUE("record/build", build(&rec,
+	    "Arrival-Date: Fri, 20 Nov 2026 23:59:59 +0000\r\n", NULL));
+	CHECK_STR("record/build-kind", rec.kind, "arf");
+	CHECK_TRUE("record/build-complaint", rec.complaint);
+	CHECK_STR("record/day-from-arrival", rec.msg_day, "2026-11-20");
+	CHECK_STR("record/feedback-type", rec.feedback_type, "abuse");
+	CHECK_STR("record/from-domain", rec.original_from_domain,
+	    "shop.example");
+	CHECK_STR("record/message-id", rec.original_message_id,
+	    "<m1@shop.example>");
+	CHECK_STR("record/no-secret-no-recipient", rec.recipient_hmac, NULL);
+	CHECK_INT("record/no-sigs", rec.nsigs, 0);
+	record_free(&rec);
+
+	/* no Arrival-Date: the report's Date */
+	buf_puts(&key, "0123456789abcdef0123");
+	CHECK_TRUE("record/build-2", build(&rec, "", &key));
+	CHECK_STR("record/day-from-report-date", rec.msg_day, "2026-11-21");
+	CHECK_INT("record/recipients-hashed", rec.nrecipients, 1);
+	CHECK_TRUE("record/recipient-array", rec.recipient_hmac != NULL &&
+	    strncmp(rec.recipient_hmac, "{\"\\\\x", 5) == 0 &&
+	    strlen(rec.recipient_hmac) == 5 + 64 + 2);
+	record_free(&rec);
+	buf_free(&key);
+}
+
+int
+main(void)
+{
+	test_text();
+	test_array();
+	test_day();
+	test_hmac();
+	test_build();
+	return UNIT_DONE();
+}
