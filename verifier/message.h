@@ -76,6 +76,7 @@ struct message {
 	char			*owned;		/* private CRLF copy, or NULL */
 };
 
+/* Call message_free() after every message_parse(), whatever its status. */
 enum message_status message_parse(struct message *, const char *raw,
 		    size_t len);
 void		 message_free(struct message *);
