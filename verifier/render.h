@@ -16,7 +16,7 @@ void	 render_text(struct buf *, const char *file,
 	    const struct verify_result *);
 void	 render_json(struct buf *, const char *file,
 	    const struct verify_result *);
-/* RFC 8601 Authentication-Results field, folded, with CRLF... LF ending. */
+/* RFC 8601 Authentication-Results field, folded with LF and TAB. */
 void	 render_ar(struct buf *, const char *authserv_id,
 	    const struct verify_result *);
 /* The signature object of the JSON form (shared with fbl/ renderers). */
