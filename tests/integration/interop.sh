@@ -24,28 +24,7 @@
 set -u
 
 : "${FBL_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
-if [ -f "$FBL_ROOT/tests/lib/common.sh" ]; then
-	. "$FBL_ROOT/tests/lib/common.sh"
-fi
-if ! command -v ok >/dev/null 2>&1; then
-	FBL_N_FAIL=0
-	ok() { printf 'ok %s\n' "$1"; }
-	not_ok() { _n=$1; shift; FBL_N_FAIL=$((FBL_N_FAIL + 1));
-	    printf 'not ok %s: %s\n' "$_n" "$*"; }
-	skip() { _n=$1; shift; printf 'skip %s: %s\n' "$_n" "$*"; }
-	FBL_AT_EXIT=:
-	at_exit() { FBL_AT_EXIT="$1; $FBL_AT_EXIT"; }
-	trap 'eval "$FBL_AT_EXIT"' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	if [ -z "${FBL_TMP:-}" ]; then
-		FBL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/fbl-interop.XXXXXX")
-		at_exit "rm -rf '$FBL_TMP'"
-	fi
-	fbl_done() { [ "$FBL_N_FAIL" -eq 0 ]; }
-	check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else
-	    not_ok "$1" "got '$2', want '$3'${4:+ ($4)}"; fi; }
-fi
+. "$FBL_ROOT/tests/lib/common.sh"
 : "${FBL_BIN:=$FBL_ROOT/fblscope}"
 PY=${PYTHON:-/usr/bin/python3}
 TOOL=$FBL_ROOT/tests/interop/dkimpy_tool.py
