@@ -1,0 +1,102 @@
+#!/bin/sh
+# ingest_mailbox.sh: ingest the generated feedback-loop mailbox
+# (samples/gen_mailbox.c) and compare what PostgreSQL holds, message by
+# message, with the generator's own manifest: the independent truth.
+. "$(dirname "$0")/../lib/common.sh"
+
+T=$FBL_TMP
+N=${FBL_MAILBOX_N:-400}
+if ! sh "$FBL_ROOT/samples/mailbox.sh" "$T/mb" "$N" 7 > "$T/gen.log" 2>&1; then
+	not_ok ingest-mailbox/generate "$(tail -3 "$T/gen.log")"
+	exit 1
+fi
+if ! sh "$FBL_ROOT/tests/lib/pg.sh" start "$T/pg" "$(free_port)" > "$T/conninfo" 2> "$T/pg.err"; then
+	not_ok ingest-mailbox/start-postgresql "$(cat "$T/pg.err")"
+	exit 1
+fi
+at_exit "sh '$FBL_ROOT/tests/lib/pg.sh' stop '$T/pg'"
+DB=$(cat "$T/conninfo")
+"$FBL_BIN" db migrate --db "$DB" > /dev/null || { not_ok ingest-mailbox/migrate "failed"; exit 1; }
+
+"$FBL_BIN" ingest --db "$DB" --zone "$T/mb/keys.zone" \
+    --config "$T/mb/fblscope.conf" --keep "$T/mb/Maildir" > "$T/ingest.out" 2> "$T/ingest.err"
+rc=$?
+# garbage is in the mailbox on purpose: exit 1 says some message was unparseable
+check_eq ingest-mailbox/exit "$rc" 1 "$(tail -2 "$T/ingest.err")"
+
+psql "$DB" -AtF '	' -c "SELECT encode(r.fingerprint, 'hex'), r.kind,
+    coalesce(r.feedback_type, '-'), coalesce(r.reporter, '-'),
+    coalesce(s.role, '-'), coalesce(s.result, '-'), coalesce(s.reason, '-')
+    FROM report r LEFT JOIN signature s USING (msg_day, fingerprint)" > "$T/rows.tsv"
+psql "$DB" -AtF '	' -c "SELECT kind, coalesce(token, ''), role, result,
+    reason, sum(count) FROM daily_signature GROUP BY 1, 2, 3, 4, 5" > "$T/daily.tsv"
+
+$PYTHON - "$T/mb" "$T/rows.tsv" "$T/daily.tsv" <<'PY'
+import collections, csv, hashlib, os, sys
+mb, rows_f, daily_f = sys.argv[1:4]
+man = list(csv.DictReader(open(os.path.join(mb, 'manifest.tsv')), delimiter='\t'))
+rows = collections.defaultdict(list)
+kinds = {}
+for fp, kind, ft, rep, role, res, reason in (l.rstrip('\n').split('\t') for l in open(rows_f)):
+    kinds[fp] = (kind, ft, rep)
+    if role != '-':
+        rows[fp].append((role, res, reason))
+def line(ok, name, why=''):
+    print(('ok ' if ok else 'not ok ') + name + ('' if ok else ': ' + why))
+bad = collections.Counter()
+stored = 0
+expect_daily = collections.Counter()
+for m in man:
+    data = open(os.path.join(mb, 'Maildir', 'new', m['file']), 'rb').read()
+    fp = hashlib.sha256(data).hexdigest()
+    if len(data) == 0:
+        # an empty file is not a message: reported, never stored
+        if fp in kinds:
+            bad['empty-stored'] += 1
+        continue
+    stored += 1
+    if fp not in kinds:
+        bad['missing:' + m['category']] += 1
+        continue
+    kind, ft, rep = kinds[fp]
+    if kind != m['kind']:
+        bad['kind:%s:%s!=%s' % (m['category'], kind, m['kind'])] += 1
+    if m['kind'] != 'arf':
+        continue
+    if ft != m['feedback_type'] or rep != m['reporter']:
+        bad['fields:' + m['category']] += 1
+    got = {role: (res, reason) for role, res, reason in rows[fp]}
+    for role, res, reason in (('customer', m['cust_result'], m['cust_reason']),
+                              ('esp', m['esp_result'], m['esp_reason'])):
+        if res == 'none':
+            if role in got:
+                bad['unexpected-%s-sig:%s' % (role, m['category'])] += 1
+            continue
+        if got.get(role) != (res, reason):
+            bad['%s:%s:%s!=%s' % (role, m['category'], got.get(role), (res, reason))] += 1
+        token = m['customer_domain'] if role == 'customer' else 'fbl.myesp.example'
+        # forged customer signatures come from the same domain: role customer
+        expect_daily[('arf', token, role, res, reason)] += 1
+line(not bad, 'ingest-mailbox/per-message-vs-manifest (%d messages)' % stored,
+     '; '.join('%s x%d' % kv for kv in bad.most_common(8)))
+line(len(kinds) == stored, 'ingest-mailbox/report-rows', '%d rows, %d non-empty files' % (len(kinds), stored))
+daily = collections.Counter()
+for l in open(daily_f):
+    kind, token, role, res, reason, n = l.rstrip('\n').split('\t')
+    if kind == 'arf':
+        daily[(kind, token, role, res, reason)] += int(n)
+diff = (daily - expect_daily) + (expect_daily - daily)
+line(not diff, 'ingest-mailbox/daily-signature-vs-manifest',
+     ', '.join('%s:%d' % (k, v) for k, v in list(diff.items())[:6]))
+PY
+
+# the same mailbox again, as an mbox this time: nothing is counted twice
+before=$(psql "$DB" -Atc "SELECT count(*), sum(count) FROM daily_signature")
+rows_before=$(psql "$DB" -Atc "SELECT count(*) FROM report")
+"$FBL_BIN" ingest --db "$DB" --zone "$T/mb/keys.zone" \
+    --config "$T/mb/fblscope.conf" "$T/mb/Maildir" > /dev/null 2>&1
+check_eq ingest-mailbox/again-rows "$(psql "$DB" -Atc "SELECT count(*) FROM report")" "$rows_before"
+check_eq ingest-mailbox/again-daily "$(psql "$DB" -Atc "SELECT count(*), sum(count) FROM daily_signature")" "$before"
+
+fbl_done
+exit $?
