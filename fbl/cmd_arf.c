@@ -13,6 +13,7 @@
 #include "fbl/arf.h"
 #include "fbl/classify.h"
 #include "fbl/commands.h"
+#include "fbl/record.h"
 #include "verifier/cli.h"
 #include "verifier/json.h"
 #include "verifier/render.h"
@@ -46,7 +47,8 @@ static const char arf_usage[] =
 "was decided, the feedback-report fields, what deviated from RFC 5965, and\n"
 "the DKIM signatures of the original with their results and token roles.\n"
 "The signatures are verified as of the report's Arrival-Date (else\n"
-"Received-Date, else the report's Date, else now).\n"
+"Received-Date, else the report's Date, else the original's Date, else\n"
+"now), the clock `fblscope ingest` uses.\n"
 "\n"
 "  --format FMT         text (default) or json (JSON Lines, docs/arf.md)\n"
 "  --config FILE        the configuration (fblscope.conf(5)) that gives each\n"
@@ -81,25 +83,32 @@ static const struct option arf_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The verification clock: Arrival-Date, the report's Date, or now. */
+/*
+ * The verification clock: Arrival-Date (or Received-Date), the report's
+ * Date, the original's Date, or now.
+ */
 static void
 pick_clock(const struct arf_cmd *ac, struct arf_one *o)
 {
-	int64_t	 t;
+	struct message	 orig;
+	bool		 have_orig;
+	int64_t		 t;
+	const char	*from;
 
 	o->now = ac->vo.now;
 	o->clock = ac->have_at ? "option" : "now";
 	if (ac->have_at)
 		return;
-	if (o->r.arrival_date != NULL && cli_parse_time(o->r.arrival_date,
-	    &t)) {
+	/* the same clock ingest uses (record_clock), so both give one verdict */
+	have_orig = o->r.original != NULL && o->r.original_len > 0 &&
+	    message_parse(&orig, o->r.original, o->r.original_len) ==
+	    MESSAGE_OK;
+	if (record_clock(&o->r, have_orig ? &orig : NULL, &t, &from)) {
 		o->now = t;
-		o->clock = "arrival-date";
-	} else if (o->r.report_date != NULL &&
-	    cli_parse_time(o->r.report_date, &t)) {
-		o->now = t;
-		o->clock = "report-date";
+		o->clock = from;
 	}
+	if (o->r.original != NULL && o->r.original_len > 0)
+		message_free(&orig);
 }
 
 /* Verify what the report gives of the original (or a sample itself). */
