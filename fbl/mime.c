@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "fbl/mime.h"
+#include "verifier/hex.h"
 #include "verifier/message.h"
 
 #define MIME_MAX_COMMENT	16	/* nested comment levels skipped */
@@ -337,17 +338,6 @@ mime_ct_is(const struct mime_ct *ct, const char *type, const char *subtype)
 	    strcasecmp(ct->subtype, subtype) == 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Append s to out[*n..], %XX-decoded when ext; false when cut. */
 static bool
 append_value(char *out, size_t outlen, size_t *n, const char *s, bool ext)
@@ -358,8 +348,8 @@ append_value(char *out, size_t outlen, size_t *n, const char *s, bool ext)
 		char	 c = *s;
 
 		if (ext && c == '%' &&
-		    (hi = hexval((unsigned char)s[1])) >= 0 &&
-		    (lo = hexval((unsigned char)s[2])) >= 0) {
+		    (hi = hex_digit((unsigned char)s[1])) >= 0 &&
+		    (lo = hex_digit((unsigned char)s[2])) >= 0) {
 			c = (char)(hi * 16 + lo);
 			s += 2;
 		}
@@ -580,8 +570,8 @@ qp_escape(struct buf *out, const char *s, size_t i, size_t n)
 	int	 hi, lo;
 	size_t	 j;
 
-	if (i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-	    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+	if (i + 2 < n && (hi = hex_digit((unsigned char)s[i + 1])) >= 0 &&
+	    (lo = hex_digit((unsigned char)s[i + 2])) >= 0) {
 		buf_putc(out, hi * 16 + lo);
 		return 3;
 	}

@@ -381,6 +381,8 @@ record_build(struct record *rec, const struct record_input *in)
 	rec->complaint = in->report->complaint;
 	rec->source = opt_text(in->source != NULL ? in->source : "?", &ok);
 	rec->source_ip_in_esp = -1;
+	rec->cfbl_signed = -1;
+	rec->reporter_verified_dkim = -1;
 	if (in->report->kind != ARF_KIND_UNPARSEABLE) {
 		fields_build(rec, in, &ok);
 		if (!sigs_build(rec, in))
@@ -402,6 +404,7 @@ record_free(struct record *rec)
 		free(rec->sigs[i].a);
 		free(rec->sigs[i].c);
 		free(rec->sigs[i].customer_id);
+		free(rec->sigs[i].facts.field);
 	}
 	free(rec->sigs);
 	free(rec->source);

@@ -38,6 +38,28 @@
 #define RECORD_MAX_TEXT		2048	/* bytes kept of a text value */
 #define RECORD_FP_LEN		32	/* SHA-256 */
 #define RECORD_HMAC_LEN		32	/* HMAC-SHA256 */
+#define RECORD_MAX_DIGEST	64	/* = EVP_MAX_MD_SIZE */
+
+/*
+ * The key-independent facts of a signature whose verdict may still change
+ * (a DNS failure, a key gone or replaced): a signature_facts row
+ * (sql/002_judgements.sql).  present false: none kept.
+ */
+struct record_facts {
+	bool		 present;
+	char		*field;		/* the DKIM-Signature field, raw */
+	size_t		 field_len;
+	unsigned char	 digest[RECORD_MAX_DIGEST];	/* signed headers */
+	size_t		 digest_len;
+	bool		 has_body;
+	bool		 body_verified;
+	bool		 l_exceeds;
+	uint64_t	 canon_len;
+	unsigned	 n_from;
+	bool		 redacted;
+	int64_t		 verified_at;	/* the clock of the verdict */
+	int64_t		 skew;
+};
 
 /* One signature row.  Tri-state booleans: -1 NULL, 0 false, 1 true. */
 struct record_sig {
@@ -56,6 +78,7 @@ struct record_sig {
 	char		*customer_id;
 	int		 sel_year;	/* 0: selector convention not met */
 	int		 sel_month;
+	struct record_facts facts;
 };
 
 /* One report row and its signature rows. */
@@ -82,6 +105,8 @@ struct record {
 	char		*original_from_domain;
 	char		*cfbl_feedback_id;
 	char		*feedback_id;
+	int		 cfbl_signed;		/* tri-state */
+	int		 reporter_verified_dkim;	/* tri-state */
 	struct record_sig *sigs;
 	size_t		 nsigs;
 	size_t		 nrecipients;	/* hashed and stored */

@@ -1,251 +1,578 @@
 /* store_batch: one batch, one transaction; see store_batch.h. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fbl/store_batch.h"
+#include "verifier/hex.h"
 
-#define NREPORT_PARAMS	21
-#define NSIG_PARAMS	23
-#define MAX_MONTHS	64	/* distinct months remembered per batch */
+#define MAX_TRIES	5	/* of a batch ended by a deadlock */
+#define COPY_CHUNK	(1u << 20)	/* bytes sent per PQputCopyData */
 
-static const char report_sql[] =
+/*
+ * Staging tables, private to the session and emptied at every COMMIT.  The
+ * arrival time travels as epoch seconds and becomes a timestamptz in SQL.
+ */
+static const char stage_sql[] =
+    "SET LOCAL client_min_messages = warning;"
+    "CREATE TEMP TABLE IF NOT EXISTS stage_report ("
+    " msg_day date, fingerprint bytea, kind text, complaint boolean,"
+    " source text, feedback_type text, reporter text, user_agent text,"
+    " arf_version text, arrival bigint, source_ip text,"
+    " source_ip_in_esp boolean, original_mail_from text,"
+    " original_form text, reported_domain text[], recipient_hmac bytea[],"
+    " original_message_id text, original_from_domain text,"
+    " deviations text[], cfbl_feedback_id text, feedback_id text,"
+    " cfbl_signed boolean, reporter_verified_dkim boolean)"
+    " ON COMMIT DELETE ROWS;"
+    "CREATE TEMP TABLE IF NOT EXISTS stage_signature ("
+    " msg_day date, fingerprint bytea, idx smallint, d text, s text,"
+    " a text, c text, l numeric(20, 0), t bigint, x bigint,"
+    " key_bits integer, key_testing boolean, result text, reason text,"
+    " header_verified boolean, body_verified boolean, role text,"
+    " customer_id text, selector_year smallint, selector_month smallint)"
+    " ON COMMIT DELETE ROWS;"
+    "CREATE TEMP TABLE IF NOT EXISTS stage_facts ("
+    " msg_day date, fingerprint bytea, idx smallint, field bytea,"
+    " header_digest bytea, has_body boolean, body_verified boolean,"
+    " l_exceeds boolean, canon_len bigint, n_from smallint,"
+    " redacted boolean, verified_at bigint, skew integer)"
+    " ON COMMIT DELETE ROWS";
+
+static const char copy_report_sql[] = "COPY stage_report FROM STDIN";
+static const char copy_sig_sql[] = "COPY stage_signature FROM STDIN";
+static const char copy_facts_sql[] = "COPY stage_facts FROM STDIN";
+
+/*
+ * From the staging tables into the real ones.  Only the report rows that
+ * were new (RETURNING) bring their signature rows, facts and counts, so a
+ * duplicate adds nothing.  Rows are taken in key order so that two ingests
+ * storing overlapping batches lock in the same order.
+ */
+static const char merge_sql[] =
     "WITH ins AS (INSERT INTO report (msg_day, fingerprint, kind,"
     " complaint, source, feedback_type, reporter, user_agent, arf_version,"
     " arrival_date, source_ip, source_ip_in_esp, original_mail_from,"
     " original_form, reported_domain, recipient_hmac,"
     " original_message_id, original_from_domain, deviations,"
-    " cfbl_feedback_id, feedback_id)"
-    " VALUES ($1::date, decode($2, 'hex'), $3, $4::boolean, $5, $6, $7,"
-    " $8, $9, to_timestamp($10::bigint), $11, $12::boolean, $13, $14,"
-    " $15::text[], $16::bytea[], $17, $18, $19::text[], $20, $21)"
+    " cfbl_feedback_id, feedback_id, cfbl_signed, reporter_verified_dkim)"
+    " SELECT msg_day, fingerprint, kind, complaint, source, feedback_type,"
+    " reporter, user_agent, arf_version, to_timestamp(arrival), source_ip,"
+    " source_ip_in_esp, original_mail_from, original_form,"
+    " reported_domain, recipient_hmac, original_message_id,"
+    " original_from_domain, deviations, cfbl_feedback_id, feedback_id,"
+    " cfbl_signed, reporter_verified_dkim"
+    " FROM stage_report ORDER BY msg_day, fingerprint"
     " ON CONFLICT DO NOTHING"
-    " RETURNING msg_day, kind, reporter, feedback_type)"
-    " INSERT INTO daily_report AS dr (day, kind, reporter, feedback_type,"
-    " count)"
+    " RETURNING msg_day, fingerprint, kind, reporter, feedback_type),"
+    " dr AS (INSERT INTO daily_report AS t (day, kind, reporter,"
+    " feedback_type, count)"
     " SELECT msg_day, kind, coalesce(reporter, ''),"
-    " coalesce(feedback_type, ''), 1 FROM ins"
+    " coalesce(feedback_type, ''), count(*) FROM ins"
+    " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
     " ON CONFLICT (day, kind, reporter, feedback_type)"
-    " DO UPDATE SET count = dr.count + EXCLUDED.count"
-    " RETURNING 1";
-
-static const char sig_sql[] =
-    "WITH ins AS (INSERT INTO signature (msg_day, fingerprint, idx, d, s,"
-    " a, c, l, t, x, key_bits, key_testing, result, reason,"
-    " header_verified, body_verified, role, customer_id, selector_year,"
-    " selector_month)"
-    " VALUES ($1::date, decode($2, 'hex'), $3::smallint, $4, $5, $6, $7,"
-    " $8::numeric, $9::bigint, $10::bigint, $11::integer, $12::boolean,"
-    " $13, $14, $15::boolean, $16::boolean, $17, $18, $19::smallint,"
-    " $20::smallint)"
-    " RETURNING msg_day, d, s, role, customer_id, result, reason)"
-    " INSERT INTO daily_signature AS ds (day, kind, token, role,"
+    " DO UPDATE SET count = t.count + EXCLUDED.count),"
+    " sig AS (INSERT INTO signature (msg_day, fingerprint, idx, d, s, a,"
+    " c, l, t, x, key_bits, key_testing, result, reason, header_verified,"
+    " body_verified, role, customer_id, selector_year, selector_month)"
+    " SELECT g.msg_day, g.fingerprint, g.idx, g.d, g.s, g.a, g.c, g.l,"
+    " g.t, g.x, g.key_bits, g.key_testing, g.result, g.reason,"
+    " g.header_verified, g.body_verified, g.role, g.customer_id,"
+    " g.selector_year, g.selector_month"
+    " FROM stage_signature g JOIN ins USING (msg_day, fingerprint)"
+    " ORDER BY g.msg_day, g.fingerprint, g.idx"
+    " RETURNING msg_day, fingerprint, d, s, role, customer_id, result,"
+    " reason),"
+    " ds AS (INSERT INTO daily_signature AS t (day, kind, token, role,"
     " customer_id, selector, reporter, feedback_type, result, reason,"
     " count)"
-    " SELECT msg_day, $21::text, lower(coalesce(d, '')), role,"
-    " coalesce(customer_id, ''), coalesce(s, ''), coalesce($22::text, ''),"
-    " coalesce($23::text, ''), result, reason, 1 FROM ins"
+    " SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,"
+    " coalesce(sig.customer_id, ''), coalesce(sig.s, ''),"
+    " coalesce(ins.reporter, ''), coalesce(ins.feedback_type, ''),"
+    " sig.result, sig.reason, count(*)"
+    " FROM sig JOIN ins USING (msg_day, fingerprint)"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+    " ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
     " ON CONFLICT (day, kind, token, role, customer_id, selector, reporter,"
     " feedback_type, result, reason)"
-    " DO UPDATE SET count = ds.count + EXCLUDED.count";
+    " DO UPDATE SET count = t.count + EXCLUDED.count),"
+    " fx AS (INSERT INTO signature_facts SELECT f.msg_day, f.fingerprint,"
+    " f.idx, f.field, f.header_digest, f.has_body, f.body_verified,"
+    " f.l_exceeds, f.canon_len, f.n_from, f.redacted, f.verified_at,"
+    " f.skew FROM stage_facts f JOIN ins USING (msg_day, fingerprint))"
+    " SELECT encode(fingerprint, 'hex'), to_char(msg_day, 'YYYY-MM-DD')"
+    " FROM ins";
 
-/* Text of a number parameter. */
-struct numbuf {
-	char	 s[32];
+/* One attempt's connection and the reason it failed. */
+struct txn {
+	PGconn		*c;
+	struct buf	*err;
+	char		 state[6];	/* SQLSTATE of the failure, or "" */
 };
 
-static const char *
-tri_param(int v)
-{
-	return v < 0 ? NULL : v ? "true" : "false";
-}
-
-static void
-fp_hex(const struct record *r, char hex[2 * RECORD_FP_LEN + 1])
-{
-	size_t	 i;
-
-	for (i = 0; i < RECORD_FP_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", r->fingerprint[i]);
-}
+/* A record's place in the batch, ordered by (fingerprint, day). */
+struct slot {
+	const struct record	*rec;
+	size_t			 i;
+};
 
 static bool
-exec_cmd(PGconn *c, const char *sql, struct buf *err)
+result_ok(struct txn *tx, PGresult *res, const char *what)
 {
-	PGresult	*res = PQexec(c, sql);
+	const char	*st;
 	bool		 ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
 			    PQresultStatus(res) == PGRES_TUPLES_OK;
 
 	if (!ok) {
-		buf_printf(err, "%s: ", sql);
-		store_error(err, c, res);
+		st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		snprintf(tx->state, sizeof(tx->state), "%s", st ? st : "");
+		buf_printf(tx->err, "%s: ", what);
+		store_error(tx->err, tx->c, res);
 	}
+	return ok;
+}
+
+static bool
+exec_cmd(struct txn *tx, const char *sql, const char *what)
+{
+	PGresult	*res = PQexec(tx->c, sql);
+	bool		 ok = result_ok(tx, res, what);
+
 	PQclear(res);
 	return ok;
 }
 
-/* Run a parameterised statement; rows returned in *rows (may be NULL). */
-static bool
-exec_params(PGconn *c, const char *sql, int n, const char *const *p,
-    int *rows, struct buf *err)
-{
-	PGresult	*res = PQexecParams(c, sql, n, NULL, p, NULL, NULL, 0);
-	bool		 ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
-			    PQresultStatus(res) == PGRES_TUPLES_OK;
+/* --- COPY text format --- */
 
-	if (!ok)
-		store_error(err, c, res);
-	else if (rows != NULL)
-		*rows = PQntuples(res);
+static void
+copy_sep(struct buf *b, bool last)
+{
+	buf_putc(b, last ? '\n' : '\t');
+}
+
+static void
+copy_null(struct buf *b, bool last)
+{
+	buf_puts(b, "\\N");
+	copy_sep(b, last);
+}
+
+/* A text value; backslash, tab, LF and CR escaped (record texts: no NUL). */
+static void
+copy_text(struct buf *b, const char *s, bool last)
+{
+	const char	*p;
+
+	if (s == NULL) {
+		copy_null(b, last);
+		return;
+	}
+	for (p = s; *p != '\0'; p++) {
+		switch (*p) {
+		case '\\':
+			buf_puts(b, "\\\\");
+			break;
+		case '\t':
+			buf_puts(b, "\\t");
+			break;
+		case '\n':
+			buf_puts(b, "\\n");
+			break;
+		case '\r':
+			buf_puts(b, "\\r");
+			break;
+		default:
+			buf_putc(b, *p);
+		}
+	}
+	copy_sep(b, last);
+}
+
+/* A bytea value in hex form ("\x..." with its backslash escaped). */
+static void
+copy_bytea(struct buf *b, const unsigned char *p, size_t len, bool last)
+{
+	buf_puts(b, "\\\\x");
+	hex_put(b, p, len);
+	copy_sep(b, last);
+}
+
+static void
+copy_bool(struct buf *b, bool v, bool last)
+{
+	buf_putc(b, v ? 't' : 'f');
+	copy_sep(b, last);
+}
+
+static void
+copy_tri(struct buf *b, int v, bool last)
+{
+	if (v < 0)
+		copy_null(b, last);
+	else
+		copy_bool(b, v != 0, last);
+}
+
+static void
+copy_int(struct buf *b, int64_t v, bool present, bool last)
+{
+	if (!present) {
+		copy_null(b, last);
+		return;
+	}
+	buf_printf(b, "%" PRId64, v);
+	copy_sep(b, last);
+}
+
+static void
+copy_report(struct buf *b, const struct record *r)
+{
+	copy_text(b, r->msg_day, false);
+	copy_bytea(b, r->fingerprint, RECORD_FP_LEN, false);
+	copy_text(b, r->kind, false);
+	copy_bool(b, r->complaint, false);
+	copy_text(b, r->source, false);
+	copy_text(b, r->feedback_type, false);
+	copy_text(b, r->reporter, false);
+	copy_text(b, r->user_agent, false);
+	copy_text(b, r->arf_version, false);
+	copy_int(b, r->arrival, r->has_arrival, false);
+	copy_text(b, r->source_ip, false);
+	copy_tri(b, r->source_ip_in_esp, false);
+	copy_text(b, r->original_mail_from, false);
+	copy_text(b, r->original_form, false);
+	copy_text(b, r->reported_domain, false);
+	copy_text(b, r->recipient_hmac, false);
+	copy_text(b, r->original_message_id, false);
+	copy_text(b, r->original_from_domain, false);
+	copy_text(b, r->deviations, false);
+	copy_text(b, r->cfbl_feedback_id, false);
+	copy_text(b, r->feedback_id, false);
+	copy_tri(b, r->cfbl_signed, false);
+	copy_tri(b, r->reporter_verified_dkim, true);
+}
+
+static void
+copy_sig(struct buf *b, const struct record *r, const struct record_sig *s)
+{
+	copy_text(b, r->msg_day, false);
+	copy_bytea(b, r->fingerprint, RECORD_FP_LEN, false);
+	copy_int(b, s->idx, true, false);
+	copy_text(b, s->d, false);
+	copy_text(b, s->s, false);
+	copy_text(b, s->a, false);
+	copy_text(b, s->c, false);
+	if (s->has_l) {
+		buf_printf(b, "%" PRIu64, s->l);
+		copy_sep(b, false);
+	} else
+		copy_null(b, false);
+	copy_int(b, s->t, s->has_t, false);
+	copy_int(b, s->x, s->has_x, false);
+	copy_int(b, s->key_bits, s->key_bits >= 0, false);
+	copy_tri(b, s->key_testing, false);
+	copy_text(b, s->result, false);
+	copy_text(b, s->reason, false);
+	copy_tri(b, s->header_verified, false);
+	copy_tri(b, s->body_verified, false);
+	copy_text(b, s->role, false);
+	copy_text(b, s->customer_id, false);
+	copy_int(b, s->sel_year, s->sel_year > 0, false);
+	copy_int(b, s->sel_month, s->sel_year > 0, true);
+}
+
+static void
+copy_facts(struct buf *b, const struct record *r, const struct record_sig *s)
+{
+	const struct record_facts *f = &s->facts;
+
+	copy_text(b, r->msg_day, false);
+	copy_bytea(b, r->fingerprint, RECORD_FP_LEN, false);
+	copy_int(b, s->idx, true, false);
+	copy_bytea(b, (const unsigned char *)f->field, f->field_len, false);
+	copy_bytea(b, f->digest, f->digest_len, false);
+	copy_bool(b, f->has_body, false);
+	copy_bool(b, f->body_verified, false);
+	copy_bool(b, f->l_exceeds, false);
+	copy_int(b, (int64_t)(f->canon_len > INT64_MAX ? INT64_MAX :
+	    f->canon_len), true, false);
+	copy_int(b, f->n_from > INT16_MAX ? INT16_MAX : f->n_from, true,
+	    false);
+	copy_bool(b, f->redacted, false);
+	copy_int(b, f->verified_at, true, false);
+	copy_int(b, f->skew > INT32_MAX ? INT32_MAX : f->skew, true, true);
+}
+
+/* --- the transaction --- */
+
+static bool
+copy_send(struct txn *tx, struct buf *b, bool end)
+{
+	if (!buf_ok(b)) {
+		buf_puts(tx->err, "out of memory");
+		return false;
+	}
+	if (b->len > 0 && PQputCopyData(tx->c, b->data, (int)b->len) != 1) {
+		buf_puts(tx->err, "COPY: ");
+		store_error(tx->err, tx->c, NULL);
+		return false;
+	}
+	buf_reset(b);
+	if (end && PQputCopyEnd(tx->c, NULL) != 1) {
+		buf_puts(tx->err, "COPY: ");
+		store_error(tx->err, tx->c, NULL);
+		return false;
+	}
+	return true;
+}
+
+/* The rows of kind 0 (report), 1 (signature) or 2 (facts). */
+static void
+copy_rows(struct buf *b, const struct record *r, int what)
+{
+	size_t	 i;
+
+	if (what == 0) {
+		copy_report(b, r);
+		return;
+	}
+	for (i = 0; i < r->nsigs; i++) {
+		if (what == 1)
+			copy_sig(b, r, &r->sigs[i]);
+		else if (r->sigs[i].facts.present)
+			copy_facts(b, r, &r->sigs[i]);
+	}
+}
+
+/* COPY the staged records (dup[i] false) into one staging table. */
+static bool
+copy_table(struct txn *tx, const char *sql, struct record *const *recs,
+    size_t n, const bool *dup, int what)
+{
+	struct buf	 b = BUF_INIT;
+	PGresult	*res;
+	size_t		 i;
+	bool		 ok = true;
+
+	res = PQexec(tx->c, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		result_ok(tx, res, sql);
+		PQclear(res);
+		return false;
+	}
 	PQclear(res);
+	for (i = 0; ok && i < n; i++) {
+		if (dup[i])
+			continue;
+		copy_rows(&b, recs[i], what);
+		if (b.len >= COPY_CHUNK)
+			ok = copy_send(tx, &b, false);
+	}
+	if (ok)
+		ok = copy_send(tx, &b, true);
+	else
+		PQputCopyEnd(tx->c, "fblscope: batch abandoned");
+	buf_free(&b);
+	while ((res = PQgetResult(tx->c)) != NULL) {
+		if (ok)
+			ok = result_ok(tx, res, sql);
+		PQclear(res);
+	}
 	return ok;
+}
+
+static int
+month_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 7);
 }
 
 /* fbl_ensure_month() once for every distinct month of the batch. */
 static bool
-ensure_months(PGconn *c, struct record *const *recs, size_t n,
-    struct buf *err)
+ensure_months(struct txn *tx, struct record *const *recs, size_t n)
 {
-	char		 seen[MAX_MONTHS][8];
+	struct buf	 arr = BUF_INIT;
 	const char	*p[1];
-	size_t		 i, j, nseen = 0;
+	PGresult	*res;
+	char		(*m)[8];
+	size_t		 i;
+	bool		 ok;
 
+	if (n == 0)
+		return true;
+	if ((m = calloc(n, sizeof(*m))) == NULL) {
+		buf_puts(tx->err, "out of memory");
+		return false;
+	}
+	for (i = 0; i < n; i++)
+		memcpy(m[i], recs[i]->msg_day, 7);	/* "YYYY-MM" */
+	qsort(m, n, sizeof(*m), month_cmp);
+	buf_putc(&arr, '{');
+	for (i = 0; i < n; i++)
+		if (i == 0 || memcmp(m[i - 1], m[i], 7) != 0)
+			buf_printf(&arr, "%s%s-01", i ? "," : "", m[i]);
+	buf_putc(&arr, '}');
+	free(m);
+	p[0] = buf_cstr(&arr);
+	res = PQexecParams(tx->c, "SELECT fbl_ensure_month(m)"
+	    " FROM unnest($1::date[]) AS m ORDER BY m", 1, NULL, p, NULL, NULL,
+	    0);
+	ok = result_ok(tx, res, "fbl_ensure_month");
+	PQclear(res);
+	buf_free(&arr);
+	return ok;
+}
+
+static int
+slot_cmp(const void *a, const void *b)
+{
+	const struct record *x = ((const struct slot *)a)->rec;
+	const struct record *y = ((const struct slot *)b)->rec;
+	int	 c;
+
+	if ((c = memcmp(x->fingerprint, y->fingerprint, RECORD_FP_LEN)) != 0)
+		return c;
+	return strcmp(x->msg_day, y->msg_day);
+}
+
+/* Records of the batch sorted; later copies of one message marked dup. */
+static struct slot *
+sort_batch(struct record *const *recs, size_t n, bool *dup)
+{
+	struct slot	*sl;
+	size_t		 i;
+
+	if ((sl = calloc(n ? n : 1, sizeof(*sl))) == NULL)
+		return NULL;
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < nseen; j++)
-			if (memcmp(seen[j], recs[i]->msg_day, 7) == 0)
-				break;
-		if (j < nseen)
-			continue;
-		if (nseen < MAX_MONTHS) {
-			memcpy(seen[nseen], recs[i]->msg_day, 7);
-			seen[nseen++][7] = '\0';
+		sl[i].rec = recs[i];
+		sl[i].i = i;
+		dup[i] = false;
+	}
+	qsort(sl, n, sizeof(*sl), slot_cmp);
+	for (i = 1; i < n; i++)
+		if (slot_cmp(&sl[i - 1], &sl[i]) == 0)
+			dup[sl[i].i] = true;
+	return sl;
+}
+
+/* Mark inserted[] from the returned (fingerprint hex, day) rows. */
+static bool
+mark_inserted(struct txn *tx, PGresult *res, const struct slot *sl,
+    size_t n, bool *inserted)
+{
+	struct record	 key;
+	struct slot	 k, *hit;
+	const char	*hex, *day;
+	int		 row, hi, lo;
+	size_t		 j;
+
+	k.rec = &key;
+	for (row = 0; row < PQntuples(res); row++) {
+		hex = PQgetvalue(res, row, 0);
+		day = PQgetvalue(res, row, 1);
+		if (strlen(hex) != 2 * RECORD_FP_LEN || strlen(day) != 10)
+			goto bad;
+		for (j = 0; j < RECORD_FP_LEN; j++) {
+			if ((hi = hex_digit(hex[2 * j])) < 0 ||
+			    (lo = hex_digit(hex[2 * j + 1])) < 0)
+				goto bad;
+			key.fingerprint[j] = (unsigned char)(hi << 4 | lo);
 		}
-		p[0] = recs[i]->msg_day;
-		if (!exec_params(c, "SELECT fbl_ensure_month($1::date)", 1, p,
-		    NULL, err))
-			return false;
+		memcpy(key.msg_day, day, 11);
+		if ((hit = bsearch(&k, sl, n, sizeof(*sl), slot_cmp)) == NULL)
+			goto bad;
+		while (hit > sl && slot_cmp(hit - 1, hit) == 0)
+			hit--;	/* the first copy is the one staged */
+		inserted[hit->i] = true;
 	}
 	return true;
+bad:
+	buf_puts(tx->err, "the database returned a row not in the batch");
+	return false;
 }
 
 static bool
-write_sig(PGconn *c, const struct record *r, const char *fp,
-    const struct record_sig *s, struct buf *err)
+merge(struct txn *tx, const struct slot *sl, size_t n, bool *inserted)
 {
-	struct numbuf	 idx, l, t, x, bits, year, mon;
-	const char	*p[NSIG_PARAMS];
+	PGresult	*res = PQexec(tx->c, merge_sql);
+	bool		 ok = result_ok(tx, res, "storing the batch");
 
-	snprintf(idx.s, sizeof(idx.s), "%d", s->idx);
-	snprintf(l.s, sizeof(l.s), "%" PRIu64, s->l);
-	snprintf(t.s, sizeof(t.s), "%" PRId64, s->t);
-	snprintf(x.s, sizeof(x.s), "%" PRId64, s->x);
-	snprintf(bits.s, sizeof(bits.s), "%d", s->key_bits);
-	snprintf(year.s, sizeof(year.s), "%d", s->sel_year);
-	snprintf(mon.s, sizeof(mon.s), "%d", s->sel_month);
-	p[0] = r->msg_day;
-	p[1] = fp;
-	p[2] = idx.s;
-	p[3] = s->d;
-	p[4] = s->s;
-	p[5] = s->a;
-	p[6] = s->c;
-	p[7] = s->has_l ? l.s : NULL;
-	p[8] = s->has_t ? t.s : NULL;
-	p[9] = s->has_x ? x.s : NULL;
-	p[10] = s->key_bits >= 0 ? bits.s : NULL;
-	p[11] = tri_param(s->key_testing);
-	p[12] = s->result;
-	p[13] = s->reason;
-	p[14] = tri_param(s->header_verified);
-	p[15] = tri_param(s->body_verified);
-	p[16] = s->role;
-	p[17] = s->customer_id;
-	p[18] = s->sel_year > 0 ? year.s : NULL;
-	p[19] = s->sel_year > 0 ? mon.s : NULL;
-	p[20] = r->kind;
-	p[21] = r->reporter;
-	p[22] = r->feedback_type;
-	return exec_params(c, sig_sql, NSIG_PARAMS, p, NULL, err);
+	if (ok)
+		ok = mark_inserted(tx, res, sl, n, inserted);
+	PQclear(res);
+	return ok;
 }
 
-/* The report row; *inserted false for a duplicate. */
+/* One attempt at the whole transaction. */
 static bool
-write_report(PGconn *c, const struct record *r, const char *fp,
-    bool *inserted, struct buf *err)
+attempt(struct txn *tx, struct record *const *recs, size_t n,
+    const struct slot *sl, const bool *dup, bool *inserted)
 {
-	struct numbuf	 arr;
-	const char	*p[NREPORT_PARAMS];
-	int		 rows = 0;
-
-	snprintf(arr.s, sizeof(arr.s), "%" PRId64, r->arrival);
-	p[0] = r->msg_day;
-	p[1] = fp;
-	p[2] = r->kind;
-	p[3] = r->complaint ? "true" : "false";
-	p[4] = r->source;
-	p[5] = r->feedback_type;
-	p[6] = r->reporter;
-	p[7] = r->user_agent;
-	p[8] = r->arf_version;
-	p[9] = r->has_arrival ? arr.s : NULL;
-	p[10] = r->source_ip;
-	p[11] = tri_param(r->source_ip_in_esp);
-	p[12] = r->original_mail_from;
-	p[13] = r->original_form;
-	p[14] = r->reported_domain;
-	p[15] = r->recipient_hmac;
-	p[16] = r->original_message_id;
-	p[17] = r->original_from_domain;
-	p[18] = r->deviations;
-	p[19] = r->cfbl_feedback_id;
-	p[20] = r->feedback_id;
-	if (!exec_params(c, report_sql, NREPORT_PARAMS, p, &rows, err))
-		return false;
-	*inserted = rows > 0;
-	return true;
-}
-
-static bool
-write_one(PGconn *c, const struct record *r, bool *inserted,
-    struct buf *err)
-{
-	char	 fp[2 * RECORD_FP_LEN + 1];
 	size_t	 i;
 
-	fp_hex(r, fp);
-	if (!write_report(c, r, fp, inserted, err))
+	for (i = 0; i < n; i++)
+		inserted[i] = false;
+	if (!exec_cmd(tx, "BEGIN", "BEGIN"))
 		return false;
-	for (i = 0; *inserted && i < r->nsigs; i++)
-		if (!write_sig(c, r, fp, &r->sigs[i], err))
-			return false;
+	if (!exec_cmd(tx, stage_sql, "staging tables") ||
+	    !ensure_months(tx, recs, n) ||
+	    !copy_table(tx, copy_report_sql, recs, n, dup, 0) ||
+	    !copy_table(tx, copy_sig_sql, recs, n, dup, 1) ||
+	    !copy_table(tx, copy_facts_sql, recs, n, dup, 2) ||
+	    !merge(tx, sl, n, inserted) ||
+	    !exec_cmd(tx, "COMMIT", "COMMIT"))
+		return false;
 	return true;
+}
+
+/* Deadlocks and serialization failures end a transaction, not the run. */
+static bool
+retryable(const struct txn *tx)
+{
+	return strcmp(tx->state, "40P01") == 0 ||
+	    strcmp(tx->state, "40001") == 0;
 }
 
 bool
 store_write_batch(struct store *st, struct record *const *recs, size_t n,
     bool *inserted, struct buf *err)
 {
-	PGconn		*c = store_conn(st);
+	struct txn	 tx;
 	struct buf	 ignore = BUF_INIT;
-	size_t		 i;
+	struct slot	*sl;
+	bool		*dup;
+	int		 tries;
+	bool		 ok = false;
 
-	if (!exec_cmd(c, "BEGIN", err))
+	memset(&tx, 0, sizeof(tx));
+	tx.c = store_conn(st);
+	tx.err = err;
+	dup = calloc(n ? n : 1, sizeof(*dup));
+	sl = dup != NULL ? sort_batch(recs, n, dup) : NULL;
+	if (sl == NULL) {
+		free(dup);
+		buf_puts(err, "out of memory");
 		return false;
-	if (!ensure_months(c, recs, n, err))
-		goto fail;
-	for (i = 0; i < n; i++) {
-		inserted[i] = false;
-		if (!write_one(c, recs[i], &inserted[i], err))
-			goto fail;
 	}
-	if (!exec_cmd(c, "COMMIT", err))
-		goto fail;
-	return true;
-fail:
-	if (PQstatus(c) == CONNECTION_OK)
-		exec_cmd(c, "ROLLBACK", &ignore);
+	for (tries = 1; !ok && tries <= MAX_TRIES; tries++) {
+		buf_reset(err);
+		tx.state[0] = '\0';
+		if ((ok = attempt(&tx, recs, n, sl, dup, inserted)))
+			break;
+		if (PQstatus(tx.c) == CONNECTION_OK)
+			exec_cmd(&(struct txn){ tx.c, &ignore, "" },
+			    "ROLLBACK", "ROLLBACK");
+		if (!retryable(&tx))
+			break;
+		nanosleep(&(struct timespec){ 0, 20000000L * tries }, NULL);
+	}
+	if (!ok)
+		memset(inserted, 0, n * sizeof(*inserted));
 	buf_free(&ignore);
-	for (i = 0; i < n; i++)
-		inserted[i] = false;
-	return false;
+	free(sl);
+	free(dup);
+	return ok;
 }

@@ -6,6 +6,7 @@
 #include "verifier/canon.h"
 #include "verifier/crypto.h"
 #include "verifier/diagnose.h"
+#include "verifier/hex.h"
 
 #define DIAG_MAX_LINES	100000	/* prefix trials stop here */
 
@@ -92,18 +93,6 @@ xform_whitespace(struct buf *out, const char *body, size_t len,
 	}
 }
 
-static int
-hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static void
 xform_qp_decode(struct buf *out, const char *p, size_t len)
 {
@@ -118,9 +107,9 @@ xform_qp_decode(struct buf *out, const char *p, size_t len)
 			i += 1;		/* soft line break */
 		} else if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n') {
 			i += 2;
-		} else if (i + 2 < len && hexv(p[i + 1]) >= 0 &&
-		    hexv(p[i + 2]) >= 0) {
-			buf_putc(out, hexv(p[i + 1]) * 16 + hexv(p[i + 2]));
+		} else if (i + 2 < len && hex_digit(p[i + 1]) >= 0 &&
+		    hex_digit(p[i + 2]) >= 0) {
+			buf_putc(out, hex_digit(p[i + 1]) * 16 + hex_digit(p[i + 2]));
 			i += 2;
 		} else
 			buf_putc(out, '=');
@@ -419,9 +408,9 @@ z_decode(struct buf *out, const char *p, size_t len)
 	size_t	 i;
 
 	for (i = 0; i < len; i++) {
-		if (p[i] == '=' && i + 2 < len && hexv(p[i + 1]) >= 0 &&
-		    hexv(p[i + 2]) >= 0) {
-			buf_putc(out, hexv(p[i + 1]) * 16 + hexv(p[i + 2]));
+		if (p[i] == '=' && i + 2 < len && hex_digit(p[i + 1]) >= 0 &&
+		    hex_digit(p[i + 2]) >= 0) {
+			buf_putc(out, hex_digit(p[i + 1]) * 16 + hex_digit(p[i + 2]));
 			i += 2;
 		} else if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' &&
 		    p[i] != '\n')

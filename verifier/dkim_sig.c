@@ -7,6 +7,7 @@
 
 #include "verifier/b64.h"
 #include "verifier/dkim_sig.h"
+#include "verifier/hex.h"
 
 #define DOMAIN_MAX	253
 
@@ -128,18 +129,6 @@ parse_uint(const struct tag *t, size_t maxdigits, uint64_t *out)
 	return true;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* dkim-quoted-printable (section 2.11): "=XX" escapes, FWS dropped. */
 static char *
 qp_decode(const struct tag *t, bool *ok)
@@ -161,8 +150,8 @@ qp_decode(const struct tag *t, bool *ok)
 				*ok = false;
 				break;
 			}
-			hi = hexval((unsigned char)t->value[i + 1]);
-			lo = hexval((unsigned char)t->value[i + 2]);
+			hi = hex_digit((unsigned char)t->value[i + 1]);
+			lo = hex_digit((unsigned char)t->value[i + 2]);
 			if (hi < 0 || lo < 0) {
 				*ok = false;
 				break;

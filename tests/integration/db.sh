@@ -14,7 +14,7 @@ DB=$(cat "$T/conninfo")
 cd "$T"
 "$FBL_BIN" db status --db "$DB" > status0.out
 check_eq db/status-pending-exit "$?" 1
-check_eq db/status-pending "$(cat status0.out)" "$(printf '001_init\tpending')"
+check_eq db/status-pending "$(cat status0.out)" "$(printf '001_init\tpending\n002_judgements\tpending')"
 
 # two migrations at once on the empty database: each applied exactly once
 "$FBL_BIN" db migrate --db "$DB" > m1.out 2> m1.err &
@@ -27,24 +27,38 @@ check_eq db/concurrent-migrate-exit "$r1$r2" 00
 check_eq db/concurrent-migrate-applied-once \
     "$(cat m1.out m2.out | grep -c '^applied 001_init')" 1
 check_eq db/schema-version-rows \
-    "$(psql "$DB" -Atc 'SELECT count(*) FROM schema_version')" 1
+    "$(psql "$DB" -Atc 'SELECT count(*) FROM schema_version')" 2
 
 "$FBL_BIN" db migrate --db "$DB" > m3.out
 check_eq db/migrate-again-exit "$?" 0
 check_eq db/migrate-again-nothing "$(cat m3.out)" "0 migrations applied"
 "$FBL_BIN" db status --db "$DB" > status1.out
 check_eq db/status-applied-exit "$?" 0
-check_eq db/status-applied "$(cat status1.out)" "$(printf '001_init\tapplied')"
+check_eq db/status-applied "$(cat status1.out)" "$(printf '001_init\tapplied\n002_judgements\tapplied')"
 
 # month partitions on demand, idempotent
 psql "$DB" -Atqc "SELECT fbl_ensure_month('2026-11-21'); SELECT fbl_ensure_month('2026-11-02'); SELECT fbl_ensure_month('2026-12-01')" > /dev/null
 check_eq db/partitions \
     "$(psql "$DB" -Atc "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'")" \
-    "report_2026_11 report_2026_12 signature_2026_11 signature_2026_12"
+    "report_2026_11 report_2026_12 signature_2026_11 signature_2026_12 signature_facts_2026_11 signature_facts_2026_12"
 # a re-ingested message (same day, same fingerprint) cannot be stored twice
 psql "$DB" -Atqc "INSERT INTO report (msg_day, fingerprint, kind, complaint, source) VALUES ('2026-11-21', sha256('x'), 'arf', true, 't')" > /dev/null
 psql "$DB" -Atqc "INSERT INTO report (msg_day, fingerprint, kind, complaint, source) VALUES ('2026-11-21', sha256('x'), 'arf', true, 't') ON CONFLICT DO NOTHING" > /dev/null
 check_eq db/fingerprint-unique "$(psql "$DB" -Atc 'SELECT count(*) FROM report')" 1
+
+# an upgrade: a database at schema 1 with a month made, then migrate: the
+# month gets its signature_facts partition and nothing else changes
+psql "$DB" -Atqc "CREATE DATABASE v1" > /dev/null
+DB1=$(printf '%s' "$DB" | sed 's/dbname=[^ ]*/dbname=v1/')
+psql "$DB1" -Atq -v ON_ERROR_STOP=1 -f "$FBL_ROOT/sql/001_init.sql" > /dev/null 2> up.err &&
+psql "$DB1" -Atq -v ON_ERROR_STOP=1 -c "CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO schema_version (version, name) VALUES (1, 'init'); SELECT fbl_ensure_month('2025-03-09')" > /dev/null 2>> up.err
+check_eq db/upgrade-setup "$?" 0 "$(cat up.err)"
+"$FBL_BIN" db migrate --db "$DB1" > up.out
+check_eq db/upgrade-exit "$?" 0
+check_eq db/upgrade-applied "$(cat up.out)" "$(printf 'applied 002_judgements\n1 migration applied')"
+check_eq db/upgrade-partitions \
+    "$(psql "$DB1" -Atc "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'")" \
+    "report_2025_03 signature_2025_03 signature_facts_2025_03"
 
 # an unreachable server: exit 2, and the error says why
 "$FBL_BIN" db status --db "host=127.0.0.1 port=1 user=x dbname=x connect_timeout=2" 2> bad.err > /dev/null

@@ -181,6 +181,25 @@ nfiles=$((nfiles + 4))
 check_eq ingest/report-rows-after-failed-batch "$(q 'SELECT count(*) FROM report')" "$nfiles"
 check_aggregates after-failed-batch
 
+# COPY escaping: a backslash, a tab and a quote survive as they were; one
+# message twice in one batch is stored once and counted as a duplicate
+mkdir -p "$T/esc"
+sed -e 's/^User-Agent: .*/User-Agent: Back\\slash	tab "q" {x}/' \
+    -e 's/^Message-ID: .*/Message-ID: <esc-1@isp.example>/' \
+    "$T/hand/handmade.eml" > "$T/esc/a.eml"
+cp "$T/esc/a.eml" "$T/esc/b.eml"
+"$FBL_BIN" ingest --db "$DB" $CFG "$T/esc" 2> "$T/i9.err"
+check_eq ingest/escape-exit "$?" 0
+check_eq ingest/escape-user-agent \
+    "$(q "SELECT user_agent FROM report WHERE source LIKE '%/esc/%'")" \
+    "$(printf 'Back\\slash\ttab "q" {x}')"
+check_eq ingest/same-message-twice-in-batch \
+    "$(q "SELECT count(*) FROM report WHERE source LIKE '%/esc/%'")" 1
+grep -q ' 1 duplicates skipped' "$T/i9.err" && ok ingest/same-message-twice-summary ||
+    not_ok ingest/same-message-twice-summary "$(tail -n 3 "$T/i9.err")"
+nfiles=$((nfiles + 1))
+check_aggregates escape
+
 # no recipient in clear anywhere in the database
 pg_dump "$DB" > "$T/dump.sql" 2> "$T/dump.err"
 check_eq ingest/pg-dump "$?" 0

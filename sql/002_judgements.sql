@@ -1,0 +1,78 @@
+-- fblscope schema 2: what later judgements need, and partitions made
+-- without serialising ingests.
+--
+-- signature_facts keeps, for the signatures whose verdict can still change
+-- (a DNS failure, a key gone or replaced), the facts of verification that do
+-- not depend on the key: the DKIM-Signature field itself, the SHA-256 (or
+-- SHA-1) digest of the signed header block, whether the body hash matched,
+-- and what the verdict reads from the message.  `fblscope reverify` and the
+-- key archive re-judge a signature from these alone; the message, which
+-- holds recipient addresses, is never stored.
+
+CREATE TABLE signature_facts (
+    msg_day       date     NOT NULL,
+    fingerprint   bytea    NOT NULL,
+    idx           smallint NOT NULL,
+    field         bytea    NOT NULL,        -- the DKIM-Signature field, raw
+    header_digest bytea    NOT NULL,        -- of the canonical signed headers
+    has_body      boolean  NOT NULL,
+    body_verified boolean  NOT NULL,
+    l_exceeds     boolean  NOT NULL,        -- l= beyond the canonical body
+    canon_len     bigint   NOT NULL,        -- canonical body length
+    n_from        smallint NOT NULL,        -- From fields in the message
+    redacted      boolean  NOT NULL,        -- a signed To/Cc is redacted
+    verified_at   bigint   NOT NULL,        -- the clock of the verdict
+    skew          integer  NOT NULL,
+    PRIMARY KEY (msg_day, fingerprint, idx)
+) PARTITION BY RANGE (msg_day);
+
+-- The key an archived verdict was reached with (key_archive.fingerprint).
+ALTER TABLE signature ADD COLUMN archived_key bytea;
+
+-- RFC 9477: a CFBL-Feedback-ID counts only when a valid signature covers
+-- it; NULL when the original has none.
+ALTER TABLE report ADD COLUMN cfbl_signed boolean;
+
+-- The reporter forwards only mail whose DKIM verified on arrival (Yahoo):
+-- a failure on re-verification is then a rotated key or damage, never a
+-- forgery.
+ALTER TABLE report ADD COLUMN reporter_verified_dkim boolean;
+
+COMMENT ON COLUMN key_archive.fingerprint IS
+    'SHA-256 of the public key as published (the decoded p= value)';
+
+-- As in schema 1, for the three partitioned tables, but the advisory lock
+-- is taken only when a partition is missing, so concurrent ingests do not
+-- wait for each other's transactions once a month exists.
+CREATE OR REPLACE FUNCTION fbl_ensure_month(day date) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    lo     date := date_trunc('month', day)::date;
+    hi     date := (date_trunc('month', day) + interval '1 month')::date;
+    tables text[] := ARRAY['report', 'signature', 'signature_facts'];
+    part   text;
+    tbl    text;
+    locked boolean := false;
+BEGIN
+    FOREACH tbl IN ARRAY tables LOOP
+        part := format('%s_%s', tbl, to_char(lo, 'YYYY_MM'));
+        IF to_regclass(part) IS NULL THEN
+            IF NOT locked THEN
+                PERFORM pg_advisory_xact_lock(
+                    hashtext('fblscope.partitions'));
+                locked := true;
+            END IF;
+            IF to_regclass(part) IS NULL THEN
+                EXECUTE format('CREATE TABLE %I PARTITION OF %I '
+                               'FOR VALUES FROM (%L) TO (%L)',
+                               part, tbl, lo, hi);
+            END IF;
+        END IF;
+    END LOOP;
+END;
+$$;
+
+-- Months made under schema 1 get their signature_facts partition.
+SELECT fbl_ensure_month(to_date(substring(c.relname FROM 8), 'YYYY_MM'))
+  FROM pg_class c
+ WHERE c.relname ~ '^report_[0-9]{4}_[0-9]{2}$' AND c.relkind = 'r';
