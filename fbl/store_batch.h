@@ -2,17 +2,21 @@
  * store_batch: write the records of one batch (record.h) in one
  * transaction.
  *
- * BEGIN; fbl_ensure_month() for every month of the batch; then per record
- * one statement that inserts the report row (ON CONFLICT DO NOTHING: the
- * primary key (msg_day, fingerprint) makes a message count once) and, only
- * when the row was inserted, adds one to its daily_report count; the
- * signature rows of an inserted report likewise, each with its
- * daily_signature count; COMMIT.  The aggregates are thus written in the
- * same transaction as the rows they count, and count only rows actually
- * inserted.  Every value goes as a query parameter.
+ * BEGIN; fbl_ensure_month() for the batch's months; the report, signature
+ * and signature_facts rows COPYed into session-private staging tables; one
+ * statement that inserts the report rows (ON CONFLICT DO NOTHING: the
+ * primary key (msg_day, fingerprint) makes a message count once) and, for
+ * the rows actually inserted only, their signature rows, their facts and
+ * the daily_report / daily_signature counts; COMMIT.  The aggregates are
+ * thus written in the same transaction as the rows they count and count
+ * only rows inserted.  A message twice in one batch is staged once.  Rows
+ * are taken in key order, so two ingests storing overlapping batches lock
+ * in the same order; a batch ended by a deadlock or a serialization
+ * failure all the same is rolled back and tried again (at most 5 times).
+ * Every value travels as COPY data or a query parameter, never as SQL.
  *
- * On any failure the transaction is rolled back (when the connection still
- * stands): nothing of the batch is stored.
+ * On any other failure the transaction is rolled back (when the connection
+ * still stands): nothing of the batch is stored.
  */
 #ifndef FBL_STORE_BATCH_H
 #define FBL_STORE_BATCH_H
