@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fbl/commands.h"
 #include "fbl/ingest.h"
@@ -25,8 +26,9 @@ static const char ingest_usage[] =
 "message already stored (same SHA-256 of its bytes) is counted once only.\n"
 "Maildir messages move from new/ to cur/ (flag S) once their batch is\n"
 "stored.  Recipients are stored only as HMAC-SHA256 with the secret of\n"
-"hmac-secret-file, and not at all without one.  Messages are processed in\n"
-"one thread (no --jobs yet).\n"
+"hmac-secret-file, and not at all without one.  On a terminal, a progress\n"
+"line shows messages, rate and, for a file or folder of known size, the\n"
+"time left.\n"
 "\n"
 "  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
 "                       environment variables and the service file)\n"
@@ -39,7 +41,13 @@ static const char ingest_usage[] =
 "  --retries N          DNS retries per server (default 1)\n"
 "  --batch N            messages per transaction (default 100, at most\n"
 "                       10000)\n"
+"  --jobs N             verify with N worker threads while this one reads\n"
+"                       and stores (default 1: all in one thread; at most\n"
+"                       64)\n"
+"  --no-progress        no progress line, even on a terminal\n"
 "  --keep               leave Maildir messages in new/\n"
+"  --new-only           read a Maildir's new/ only, not cur/ (for a\n"
+"                       mailbox no one else reads)\n"
 "  -h, --help           this text\n"
 "\n"
 "Exit status: 0 done; 1 done, but some message was unparseable or could\n"
@@ -52,6 +60,9 @@ enum {
 	OPT_CONFIG,
 	OPT_BATCH,
 	OPT_KEEP,
+	OPT_JOBS,
+	OPT_NO_PROGRESS,
+	OPT_NEW_ONLY,
 };
 
 static const struct option ingest_longopts[] = {
@@ -63,12 +74,25 @@ static const struct option ingest_longopts[] = {
 	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "keep", no_argument, NULL, OPT_KEEP },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "new-only", no_argument, NULL, OPT_NEW_ONLY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The progress line: where the current source started, for its ETA. */
+struct progress_line {
+	double		 src_start;
+	uint64_t	 last_done;
+	uint64_t	 last_total;
+	bool		 shown;
+};
+
 struct ingest_cmd {
 	const char		*conninfo;
+	bool			 no_progress;
+	struct progress_line	 pl;
 	const char		*config_path;
 	struct fbl_config	*config;
 	struct buf		 secret;
@@ -113,6 +137,18 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 		case OPT_KEEP:
 			ic->io.source_flags |= MAIL_SOURCE_KEEP;
 			break;
+		case OPT_JOBS:
+			if (!cli_parse_uint(optarg, 1, INGEST_MAX_JOBS, &n))
+				return ingest_usage_error("--jobs: want 1 to "
+				    "64");
+			ic->io.jobs = (unsigned)n;
+			break;
+		case OPT_NEW_ONLY:
+			ic->io.source_flags |= MAIL_SOURCE_NEW_ONLY;
+			break;
+		case OPT_NO_PROGRESS:
+			ic->no_progress = true;
+			break;
 		case '?':
 			return ingest_usage_error("unknown option");
 		default:
@@ -143,6 +179,39 @@ ingest_setup(struct ingest_cmd *ic, struct buf *err)
 		return false;
 	ic->io.secret = &ic->secret;
 	return true;
+}
+
+/* "\r  1234 messages  567/s  stored 1200  ...  ETA 0:42", on stderr. */
+static void
+show_progress(const struct ingest_progress *p, void *arg)
+{
+	struct progress_line	*pl = arg;
+	const struct ingest_stats *s = p->stats;
+	double			 rate, left;
+
+	if (p->final) {
+		if (pl->shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if (p->total != pl->last_total || p->done < pl->last_done)
+		pl->src_start = p->elapsed;	/* another source */
+	pl->last_total = p->total;
+	pl->last_done = p->done;
+	rate = p->elapsed > 0 ? (double)s->seen / p->elapsed : 0;
+	fprintf(stderr, "\r\033[K  %" PRIu64 " messages  %.0f/s  stored %"
+	    PRIu64 "  duplicates %" PRIu64 "  unparseable %" PRIu64, s->seen,
+	    rate, s->stored, s->duplicates, s->unparseable);
+	if (p->total > 0 && p->done > 0 && p->done <= p->total &&
+	    p->elapsed > pl->src_start) {
+		left = (p->elapsed - pl->src_start) *
+		    (double)(p->total - p->done) / (double)p->done;
+		fprintf(stderr, "  %.0f%%  ETA %d:%02d",
+		    100.0 * (double)p->done / (double)p->total,
+		    (int)(left / 60), (int)left % 60);
+	}
+	fflush(stderr);
+	pl->shown = true;
 }
 
 static void
@@ -194,6 +263,10 @@ ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 		fprintf(stderr, "fblscope ingest: %s\n", buf_cstr(&err));
 		buf_free(&err);
 		return 2;
+	}
+	if (!ic->no_progress && isatty(STDERR_FILENO)) {
+		ic->io.progress = show_progress;
+		ic->io.progress_arg = &ic->pl;
 	}
 	ok = ingest_run(st, &ic->io, specs, n, &s, &err);
 	summary(&s, ic->io.secret != NULL);

@@ -1,7 +1,17 @@
-/* ingest: source -> parse -> verify -> record -> batch -> store. */
+/*
+ * ingest: source -> parse -> verify -> record -> batch -> store.
+ *
+ * The main thread reads messages and stores batches; with jobs > 1, worker
+ * threads turn messages into records meanwhile.  Two batches are in play:
+ * the one being filled (and worked on as its messages arrive) and the one
+ * before it, stored as soon as its last record is made.  So reading,
+ * verifying and storing overlap, and batches are still stored in order.
+ */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fbl/arf.h"
 #include "fbl/ingest.h"
@@ -12,7 +22,8 @@
 /*
  * The messages of one batch, with their records and sources.  A batch may
  * span sources; a source that has ended is closed once the batch holding
- * its last items is stored (done[]).
+ * its last items is stored (done[]).  Under the pool's lock: n (items
+ * published), claimed, made.
  */
 struct batch {
 	struct mail_item	*items;
@@ -22,8 +33,33 @@ struct batch {
 	struct record		*recs;
 	struct record		**rp;
 	bool			*inserted;
+	bool			*failed;	/* out of memory making it */
 	size_t			 n;
+	size_t			 claimed;
+	size_t			 made;
 	size_t			 cap;
+	uint64_t		 seq;		/* order of filling */
+};
+
+/* The state of one run. */
+struct run {
+	struct store		*st;
+	const struct ingest_opts *o;
+	struct ingest_stats	*s;
+	struct buf		*err;
+	struct batch		 b[2];
+	struct batch		*fill;		/* being filled */
+	struct batch		*prev;		/* filled, not yet stored */
+	uint64_t		 seq;
+	pthread_t		*workers;
+	size_t			 nworkers;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 work;		/* an item to claim, or stop */
+	pthread_cond_t		 made;		/* a record was made */
+	bool			 stop;
+	struct timespec		 started;
+	struct timespec		 last_progress;
+	struct mail_source	*reading;	/* for progress */
 };
 
 static void log_line(struct ingest_stats *, const char *, ...)
@@ -53,10 +89,16 @@ batch_init(struct batch *b, size_t cap)
 	b->recs = calloc(cap, sizeof(*b->recs));
 	b->rp = calloc(cap, sizeof(*b->rp));
 	b->inserted = calloc(cap, sizeof(*b->inserted));
+	b->failed = calloc(cap, sizeof(*b->failed));
 	return b->items != NULL && b->recs != NULL && b->rp != NULL &&
-	    b->inserted != NULL && b->src != NULL && b->done != NULL;
+	    b->inserted != NULL && b->src != NULL && b->done != NULL &&
+	    b->failed != NULL;
 }
 
+/*
+ * Free what b holds; only when no worker can hold one of its items.  The
+ * counts stay: reset_batch() clears them under the lock.
+ */
 static void
 batch_clear(struct batch *b)
 {
@@ -65,11 +107,20 @@ batch_clear(struct batch *b)
 	for (i = 0; i < b->n; i++) {
 		mail_item_free(&b->items[i]);
 		record_free(&b->recs[i]);
+		b->failed[i] = false;
 	}
-	b->n = 0;
 	for (i = 0; i < b->ndone; i++)
 		mail_source_close(b->done[i]);
 	b->ndone = 0;
+}
+
+static void
+reset_batch(struct run *r, struct batch *b)
+{
+	batch_clear(b);
+	pthread_mutex_lock(&r->mu);
+	b->n = b->claimed = b->made = 0;
+	pthread_mutex_unlock(&r->mu);
 }
 
 static void
@@ -82,6 +133,7 @@ batch_free(struct batch *b)
 	free(b->recs);
 	free(b->rp);
 	free(b->inserted);
+	free(b->failed);
 }
 
 /* Verify what the report gives of the original, as of its arrival. */
@@ -143,6 +195,128 @@ make_record(const struct ingest_opts *o, const struct mail_item *it,
 	return ok;
 }
 
+/* Make the record of item i of b; the message bytes are freed after. */
+static void
+make_item(const struct ingest_opts *o, struct batch *b, size_t i)
+{
+	struct mail_item *it = &b->items[i];
+
+	b->failed[i] = !make_record(o, it, &b->recs[i]);
+	free(it->data);		/* the record has what is stored */
+	it->data = NULL;
+	it->len = 0;
+}
+
+/* --- the worker pool --- */
+
+/* The oldest batch with an item to claim, or NULL. */
+static struct batch *
+claimable(struct run *r)
+{
+	struct batch	*a = &r->b[0], *b = &r->b[1], *t;
+
+	if (a->seq > b->seq) {
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (a->claimed < a->n)
+		return a;
+	if (b->claimed < b->n)
+		return b;
+	return NULL;
+}
+
+static void *
+worker(void *arg)
+{
+	struct run	*r = arg;
+	struct batch	*b;
+	size_t		 i;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (!r->stop && (b = claimable(r)) == NULL)
+			pthread_cond_wait(&r->work, &r->mu);
+		if (r->stop)
+			break;
+		i = b->claimed++;
+		pthread_mutex_unlock(&r->mu);
+		make_item(r->o, b, i);
+		pthread_mutex_lock(&r->mu);
+		b->made++;
+		pthread_cond_signal(&r->made);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+static bool
+pool_start(struct run *r, unsigned jobs)
+{
+	size_t	 i;
+
+	if (jobs <= 1)
+		return true;
+	if ((r->workers = calloc(jobs, sizeof(*r->workers))) == NULL)
+		return false;
+	for (i = 0; i < jobs; i++) {
+		if (pthread_create(&r->workers[i], NULL, worker, r) != 0)
+			break;
+		r->nworkers++;
+	}
+	return r->nworkers > 0;
+}
+
+static void
+pool_stop(struct run *r)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&r->mu);
+	r->stop = true;
+	pthread_cond_broadcast(&r->work);
+	pthread_mutex_unlock(&r->mu);
+	for (i = 0; i < r->nworkers; i++)
+		pthread_join(r->workers[i], NULL);
+	free(r->workers);
+	r->workers = NULL;
+	r->nworkers = 0;
+}
+
+/* Item b->n has been read: hand it to the workers, or make it here. */
+static void
+publish(struct run *r, struct batch *b)
+{
+	size_t	 i;
+
+	if (r->nworkers == 0) {
+		i = b->n++;
+		b->claimed++;
+		make_item(r->o, b, i);
+		b->made++;
+		return;
+	}
+	pthread_mutex_lock(&r->mu);
+	b->n++;
+	pthread_cond_signal(&r->work);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* Wait until every published item of b has its record. */
+static void
+wait_made(struct run *r, struct batch *b)
+{
+	if (r->nworkers == 0)
+		return;
+	pthread_mutex_lock(&r->mu);
+	while (b->made < b->n)
+		pthread_cond_wait(&r->made, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* --- storing --- */
+
 static void
 count_stored(struct ingest_stats *s, const struct record *r)
 {
@@ -165,25 +339,58 @@ count_stored(struct ingest_stats *s, const struct record *r)
 	}
 }
 
-/* Store the batch, then commit its Maildir items.  False: batch failed. */
-static bool
-flush(struct store *st, struct batch *b, struct ingest_stats *s,
-    struct buf *err)
+static void
+progress(struct run *r, bool force)
 {
+	const struct ingest_opts *o = r->o;
+	struct ingest_progress	 p;
+	struct timespec		 now;
+	double			 since;
+
+	if (o->progress == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	since = (double)(now.tv_sec - r->last_progress.tv_sec) +
+	    (double)(now.tv_nsec - r->last_progress.tv_nsec) / 1e9;
+	if (!force && since < 0.25)
+		return;
+	r->last_progress = now;
+	memset(&p, 0, sizeof(p));
+	p.stats = r->s;
+	p.elapsed = (double)(now.tv_sec - r->started.tv_sec) +
+	    (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+	if (r->reading != NULL)
+		mail_source_progress(r->reading, &p.done, &p.total);
+	p.final = force;
+	o->progress(&p, o->progress_arg);
+}
+
+/* Store b (all its records made), then commit its Maildir items. */
+static bool
+flush(struct run *r, struct batch *b)
+{
+	struct ingest_stats *s = r->s;
 	struct buf	 cerr = BUF_INIT;
 	size_t		 i;
 
-	if (b->n == 0) {
-		batch_clear(b);
-		return true;
-	}
-	for (i = 0; i < b->n; i++)
+	wait_made(r, b);
+	for (i = 0; i < b->n; i++) {
+		if (b->failed[i]) {
+			buf_puts(r->err, "out of memory");
+			reset_batch(r, b);
+			return false;
+		}
+		if (strcmp(b->recs[i].kind, "unparseable") == 0)
+			s->unparseable++;
 		b->rp[i] = &b->recs[i];
-	if (!store_write_batch(st, b->rp, b->n, b->inserted, err)) {
-		batch_clear(b);
+	}
+	if (b->n > 0 && !store_write_batch(r->st, b->rp, b->n, b->inserted,
+	    r->err)) {
+		reset_batch(r, b);
 		return false;
 	}
-	s->batches++;
+	if (b->n > 0)
+		s->batches++;
 	for (i = 0; i < b->n; i++) {
 		if (b->inserted[i])
 			count_stored(s, &b->recs[i]);
@@ -196,16 +403,42 @@ flush(struct store *st, struct batch *b, struct ingest_stats *s,
 		}
 	}
 	buf_free(&cerr);
-	batch_clear(b);
+	reset_batch(r, b);
+	progress(r, false);
 	return true;
 }
 
-/* Read one item into the batch; 1 added, 0 end, -1 out of memory. */
-static int
-next_item(const struct ingest_opts *o, struct mail_source *src,
-    struct batch *b, struct ingest_stats *s)
+/*
+ * The batch being filled is full (or the sources ended): store the one
+ * before it, and make the full one the one before.
+ */
+static bool
+rotate(struct run *r)
 {
+	struct batch	*t;
+	bool		 ok = true;
+
+	if (r->prev != NULL)
+		ok = flush(r, r->prev);
+	t = r->prev != NULL ? r->prev : (r->fill == &r->b[0] ? &r->b[1] :
+	    &r->b[0]);
+	r->prev = r->fill;
+	pthread_mutex_lock(&r->mu);
+	t->seq = ++r->seq;
+	pthread_mutex_unlock(&r->mu);
+	r->fill = t;
+	return ok;
+}
+
+/* --- reading --- */
+
+/* Read one item into the batch being filled; 1 added, 0 end of src. */
+static int
+next_item(struct run *r, struct mail_source *src)
+{
+	struct batch		*b = r->fill;
 	struct mail_item	*it = &b->items[b->n];
+	struct ingest_stats	*s = r->s;
 	struct buf		 err = BUF_INIT;
 	int			 rc;
 
@@ -225,41 +458,70 @@ next_item(const struct ingest_opts *o, struct mail_source *src,
 		return 0;
 	s->seen++;
 	b->src[b->n] = src;
-	if (!make_record(o, it, &b->recs[b->n])) {
-		mail_item_free(it);
-		return -1;
-	}
-	if (strcmp(b->recs[b->n].kind, "unparseable") == 0)
-		s->unparseable++;
-	free(it->data);		/* the record has what is stored */
-	it->data = NULL;
-	it->len = 0;
-	b->n++;
+	publish(r, b);
 	return 1;
 }
 
 /* Read src to its end; it is closed with the batch of its last items. */
 static bool
-ingest_source(struct store *st, const struct ingest_opts *o,
-    struct mail_source *src, struct batch *b, struct ingest_stats *s,
-    struct buf *err)
+ingest_source(struct run *r, struct mail_source *src)
 {
-	int	 rc;
+	r->reading = src;
+	while (next_item(r, src) > 0) {
+		progress(r, false);
+		if (r->fill->n == r->fill->cap && !rotate(r)) {
+			mail_source_close(src);
+			r->reading = NULL;
+			return false;
+		}
+	}
+	r->fill->done[r->fill->ndone++] = src;
+	r->reading = NULL;
+	if (r->fill->ndone == r->fill->cap)
+		return rotate(r);
+	return true;
+}
 
-	while ((rc = next_item(o, src, b, s)) > 0)
-		if (b->n == b->cap && !flush(st, b, s, err))
-			break;
-	b->done[b->ndone++] = src;
-	if (rc < 0) {
+static bool
+run_init(struct run *r, struct store *st, const struct ingest_opts *o,
+    struct ingest_stats *s, struct buf *err)
+{
+	size_t	 cap = o->batch > 0 && o->batch <= INGEST_MAX_BATCH ?
+		    o->batch : INGEST_DEFAULT_BATCH;
+
+	memset(r, 0, sizeof(*r));
+	r->st = st;
+	r->o = o;
+	r->s = s;
+	r->err = err;
+	r->fill = &r->b[0];
+	r->b[0].seq = ++r->seq;
+	clock_gettime(CLOCK_MONOTONIC, &r->started);
+	r->last_progress = r->started;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->work, NULL);
+	pthread_cond_init(&r->made, NULL);
+	if (!batch_init(&r->b[0], cap) || !batch_init(&r->b[1], cap)) {
 		buf_puts(err, "out of memory");
-		batch_clear(b);
 		return false;
 	}
-	if (rc > 0)
-		return false;	/* flush failed and cleared the batch */
-	if (b->ndone == b->cap)
-		return flush(st, b, s, err);
+	if (!pool_start(r, o->jobs > INGEST_MAX_JOBS ? INGEST_MAX_JOBS :
+	    o->jobs)) {
+		buf_puts(err, "cannot start worker threads");
+		return false;
+	}
 	return true;
+}
+
+static void
+run_free(struct run *r)
+{
+	pool_stop(r);
+	batch_free(&r->b[0]);
+	batch_free(&r->b[1]);
+	pthread_cond_destroy(&r->made);
+	pthread_cond_destroy(&r->work);
+	pthread_mutex_destroy(&r->mu);
 }
 
 bool
@@ -267,17 +529,12 @@ ingest_run(struct store *st, const struct ingest_opts *o,
     char *const *specs, size_t n, struct ingest_stats *s, struct buf *err)
 {
 	struct mail_source	*src;
-	struct batch		 b;
+	struct run		 r;
 	struct buf		 oerr = BUF_INIT;
 	size_t			 i;
-	bool			 ok = true;
+	bool			 ok;
 
-	if (!batch_init(&b, o->batch > 0 && o->batch <= INGEST_MAX_BATCH ?
-	    o->batch : INGEST_DEFAULT_BATCH)) {
-		batch_free(&b);
-		buf_puts(err, "out of memory");
-		return false;
-	}
+	ok = run_init(&r, st, o, s, err);
 	for (i = 0; ok && i < n; i++) {
 		buf_reset(&oerr);
 		if ((src = mail_source_open(specs[i], o->source_flags,
@@ -286,12 +543,15 @@ ingest_run(struct store *st, const struct ingest_opts *o,
 			log_line(s, "%s", buf_cstr(&oerr));
 			continue;
 		}
-		ok = ingest_source(st, o, src, &b, s, err);
+		ok = ingest_source(&r, src);
 	}
-	if (ok)
-		ok = flush(st, &b, s, err);
+	if (ok && r.prev != NULL)
+		ok = flush(&r, r.prev);
+	if (ok)		/* else what was read after the failure is dropped */
+		ok = flush(&r, r.fill);
+	progress(&r, true);
 	buf_free(&oerr);
-	batch_free(&b);
+	run_free(&r);
 	return ok;
 }
 

@@ -50,6 +50,7 @@ struct mbox_file {
 	bool		 own_fd;
 	char		*name;		/* for origins and errors */
 	uint64_t	 size;		/* 0: unknown */
+	uint64_t	 pos;		/* offset of the last message */
 };
 
 struct mail_source {
@@ -65,6 +66,7 @@ struct mail_source {
 	int		 curfd;		/* MAILDIR: cur/ */
 	enum pass	 pass;
 	struct name_list names;
+	struct name_list cur_names;	/* MAILDIR: cur/, listed with new/ */
 	struct mbox_file mf;		/* mf.mbox != NULL while splitting */
 	bool		 done;		/* FILE/MBOX/STDIN: read */
 	uint64_t	 count;		/* items handed out */
@@ -86,6 +88,24 @@ enum mail_source_kind
 mail_source_kind(const struct mail_source *src)
 {
 	return src->kind;
+}
+
+void
+mail_source_progress(const struct mail_source *src, uint64_t *done,
+    uint64_t *total)
+{
+	*done = *total = 0;
+	if (src->kind == MAIL_SOURCE_MBOX && src->mf.mbox != NULL) {
+		*done = src->mf.pos;
+		*total = src->mf.size;
+	} else if (src->kind == MAIL_SOURCE_MBOX || src->kind ==
+	    MAIL_SOURCE_FILE) {
+		*done = *total = src->done ? src->size : 0;
+	} else if ((src->kind == MAIL_SOURCE_DIR ||
+	    src->kind == MAIL_SOURCE_MAILDIR) && src->names.listed) {
+		*done = src->names.next;
+		*total = src->names.n;
+	}
 }
 
 void
@@ -427,6 +447,7 @@ mbox_file_next(struct mail_source *src, struct mail_item *it,
 	}
 	it->offset = msg.offset;
 	it->file_size = mf->size;
+	mf->pos = msg.offset;
 	it->unquoted = msg.unquoted;
 	it->envelope_from = msg.envelope_from;
 	it->envelope_date = msg.envelope_date;
@@ -557,10 +578,36 @@ next_pass(struct mail_source *src)
 {
 	names_free(&src->names);
 	if (src->kind == MAIL_SOURCE_MAILDIR && src->pass == PASS_NEW &&
-	    !(src->flags & MAIL_SOURCE_NEW_ONLY))
+	    !(src->flags & MAIL_SOURCE_NEW_ONLY)) {
 		src->pass = PASS_CUR;
-	else
+		src->names = src->cur_names;	/* listed before any move */
+		memset(&src->cur_names, 0, sizeof(src->cur_names));
+	} else
 		src->pass = PASS_DONE;
+}
+
+static int	 list_pass(struct mail_source *, struct mail_item *,
+		    struct buf *);
+
+/*
+ * A Maildir's cur/ is listed right after new/, before this run moves
+ * anything there: what it moves itself is not read again, and a message
+ * another reader moves meanwhile is in one of the two lists (or vanished
+ * from new/: the other reader has it).
+ */
+static int
+list_cur(struct mail_source *src, struct mail_item *it, struct buf *err)
+{
+	struct name_list new_names = src->names;
+	int		 rc;
+
+	memset(&src->names, 0, sizeof(src->names));
+	src->pass = PASS_CUR;
+	rc = list_pass(src, it, err);
+	src->cur_names = src->names;
+	src->names = new_names;
+	src->pass = PASS_NEW;
+	return rc;
 }
 
 /* List the current pass; an error item when that fails or is cut short. */
@@ -588,6 +635,9 @@ list_pass(struct mail_source *src, struct mail_item *it, struct buf *err)
 	if (rc == TAKE_ERROR && !item_names(it, src, what, what))
 		buf_puts(err, " (and out of memory)");
 	free(what);
+	if (rc == TAKE_SKIP && src->kind == MAIL_SOURCE_MAILDIR &&
+	    src->pass == PASS_NEW && !(src->flags & MAIL_SOURCE_NEW_ONLY))
+		rc = list_cur(src, it, err);
 	return rc;
 }
 
@@ -702,6 +752,7 @@ mail_source_close(struct mail_source *src)
 		return;
 	mbox_file_close(&src->mf);
 	names_free(&src->names);
+	names_free(&src->cur_names);
 	if (src->own_fd && src->fd != -1)
 		close(src->fd);
 	if (src->dirfd != -1)

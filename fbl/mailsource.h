@@ -27,9 +27,11 @@
  * message.
  *
  * Order: names are read in bytewise order (determinism: two runs over the
- * same folder give the same order).  A Maildir's cur/ is listed only when
- * new/ is done, so a message another reader moves from new/ to cur/
- * meanwhile is still seen once.  At most MAIL_SOURCE_MAX_FILES names are
+ * same folder give the same order).  A Maildir's cur/ is listed right
+ * after its new/, before this source moves anything: the messages a run
+ * moves are not read again by it, and a message another reader moves from
+ * new/ to cur/ meanwhile is in one list or has vanished from new/ (the
+ * other reader has it).  At most MAIL_SOURCE_MAX_FILES names are
  * taken from one directory; beyond that an error item says so and the rest
  * waits for the next run.
  *
@@ -138,6 +140,14 @@ void		 mail_source_close(struct mail_source *);
 
 /* Bytes per message (default MAIL_SOURCE_MAX_MESSAGE); before next(). */
 void		 mail_source_set_max_message(struct mail_source *, size_t);
+
+/*
+ * How far reading has come, for a progress line: *done of *total bytes of
+ * an mbox or file, or names of the directory (or Maildir folder) being
+ * read.  *total is 0 when unknown (standard input, a listing not made).
+ */
+void		 mail_source_progress(const struct mail_source *,
+		    uint64_t *done, uint64_t *total);
 
 enum mail_source_kind mail_source_kind(const struct mail_source *);
 /* "maildir", "directory", "mbox", "file", "stdin" */

@@ -62,11 +62,16 @@ BEGIN
                     hashtext('fblscope.partitions'));
                 locked := true;
             END IF;
-            IF to_regclass(part) IS NULL THEN
+            -- The lookup above may have answered from a catalog cache
+            -- made before another ingest committed the partition: the
+            -- table itself says whether it exists now.
+            BEGIN
                 EXECUTE format('CREATE TABLE %I PARTITION OF %I '
                                'FOR VALUES FROM (%L) TO (%L)',
                                part, tbl, lo, hi);
-            END IF;
+            EXCEPTION WHEN duplicate_table THEN
+                NULL;
+            END;
         END IF;
     END LOOP;
 END;

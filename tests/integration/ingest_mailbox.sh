@@ -98,5 +98,25 @@ rows_before=$(psql "$DB" -Atc "SELECT count(*) FROM report")
 check_eq ingest-mailbox/again-rows "$(psql "$DB" -Atc "SELECT count(*) FROM report")" "$rows_before"
 check_eq ingest-mailbox/again-daily "$(psql "$DB" -Atc "SELECT count(*), sum(count) FROM daily_signature")" "$before"
 
+# --jobs 2 into a second database: exactly the rows and counts of one
+# thread (aggregates and signature verdicts, compared in full)
+psql "$DB" -Atqc "CREATE DATABASE jobs2" > /dev/null
+DB2=$(printf '%s' "$DB" | sed 's/dbname=[^ ]*/dbname=jobs2/')
+"$FBL_BIN" db migrate --db "$DB2" > /dev/null
+"$FBL_BIN" ingest --db "$DB2" --zone "$T/mb/keys.zone" --jobs 2 --batch 37 \
+    --config "$T/mb/fblscope.conf" --keep "$T/mb/Maildir" > /dev/null 2> "$T/jobs2.err"
+check_eq ingest-mailbox/jobs2-exit "$?" 1 "$(tail -2 "$T/jobs2.err")"
+DUMP="SELECT encode(fingerprint, 'hex'), msg_day, kind, coalesce(feedback_type, ''), coalesce(reporter, '') FROM report ORDER BY 1;
+SELECT encode(fingerprint, 'hex'), idx, coalesce(d, ''), role, result, reason, coalesce(customer_id, '') FROM signature ORDER BY 1, 2;
+SELECT * FROM daily_report ORDER BY 1, 2, 3, 4;
+SELECT * FROM daily_signature ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+psql "$DB" -Atc "$DUMP" > "$T/dump1"
+psql "$DB2" -Atc "$DUMP" > "$T/dump2"
+if cmp -s "$T/dump1" "$T/dump2" && [ -s "$T/dump1" ]; then
+	ok ingest-mailbox/jobs2-same-as-one-thread
+else
+	not_ok ingest-mailbox/jobs2-same-as-one-thread "$(diff "$T/dump1" "$T/dump2" | head -5)"
+fi
+
 fbl_done
 exit $?
