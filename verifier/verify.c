@@ -1,5 +1,6 @@
 /* verify: facts, then verdicts, for every signature; see verify.h. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -70,12 +71,11 @@ identity_exact(const struct dkim_sig *sig)
 	return at != NULL && strcasecmp(at + 1, sig->d) == 0;
 }
 
-/* Why the chosen key may not be used for this signature (section 6.1.2). */
+/* Why key k may not be used for this signature (section 6.1.2). */
 static enum dkim_reason
-key_refusal(const struct sig_result *sr, struct buf *why)
+key_refusal(const struct dkim_sig *sig, const struct key_record *k,
+    struct buf *why)
 {
-	const struct key_record *k = &sr->key->key;
-	const struct dkim_sig *sig = &sr->sig;
 	unsigned	 need;
 
 	if (k->revoked) {
@@ -113,8 +113,12 @@ key_refusal(const struct sig_result *sr, struct buf *why)
 
 /* --- headers --- */
 
+/*
+ * The digest of the signed header block: needs the message, not the key,
+ * so it is kept for a later verification (sig_facts).
+ */
 static void
-check_header(const struct message *m, struct sig_result *sr)
+hash_header(const struct message *m, struct sig_result *sr)
 {
 	struct dkim_sig	*sig = &sr->sig;
 
@@ -129,11 +133,16 @@ check_header(const struct message *m, struct sig_result *sr)
 		return;
 	if (!crypto_digest(sig->hash, sr->canon_headers.data,
 	    sr->canon_headers.len, sr->hdigest, &sr->hdigest_len))
-		return;
-	sr->header_checked = true;
-	sr->header_verified = crypto_verify(sr->key->key.pkey, sig->alg,
-	    sr->hdigest, sr->hdigest_len, (unsigned char *)sig->b.data,
-	    sig->b.len) == CRYPTO_GOOD;
+		sr->hdigest_len = 0;
+}
+
+/* Does b= verify over the header digest with key k? */
+static bool
+header_verifies(const struct dkim_sig *sig, const unsigned char *hdigest,
+    size_t hdigest_len, const struct key_record *k)
+{
+	return crypto_verify(k->pkey, sig->alg, hdigest, hdigest_len,
+	    (const unsigned char *)sig->b.data, sig->b.len) == CRYPTO_GOOD;
 }
 
 /* --- bodies --- */
@@ -263,8 +272,13 @@ key_verdict(struct sig_result *sr)
 	return false;
 }
 
+/*
+ * The one verdict function, of dkim_verify() and verify_replay() alike: the
+ * facts of the message (f) and of the key (sr), in RFC 6376 section 6.1
+ * order.
+ */
 static void
-decide(const struct verify_result *vr, struct sig_result *sr)
+decide(const struct sig_facts *f, struct sig_result *sr)
 {
 	const struct dkim_sig *sig = &sr->sig;
 	struct buf	 why = BUF_INIT;
@@ -275,7 +289,7 @@ decide(const struct verify_result *vr, struct sig_result *sr)
 		return;
 	}
 	if (sr->time_problem != REASON_OK && sig->err == REASON_OK) {
-		dkim_sig_check_time(sig, vr->now, vr->skew, &why);
+		dkim_sig_check_time(sig, f->now, f->skew, &why);
 		set_verdict(sr, DKIM_RESULT_PERMERROR, sr->time_problem, "%s",
 		    buf_cstr(&why));
 		buf_free(&why);
@@ -284,7 +298,7 @@ decide(const struct verify_result *vr, struct sig_result *sr)
 	if (key_verdict(sr))
 		return;
 	if (sr->key_problem != REASON_OK) {
-		key_refusal(sr, &why);
+		key_refusal(sig, &sr->key->key, &why);
 		set_verdict(sr, DKIM_RESULT_PERMERROR, sr->key_problem, "%s",
 		    buf_cstr(&why));
 		buf_free(&why);
@@ -296,15 +310,14 @@ decide(const struct verify_result *vr, struct sig_result *sr)
 		    "would %s", sr->would_pass ? "verify" : "NOT verify either");
 		return;
 	}
-	if (sr->body != NULL && sr->body->has_l &&
-	    sr->body->l > sr->body->canon_len) {
+	if (f->l_exceeds) {
 		set_verdict(sr, DKIM_RESULT_PERMERROR, REASON_L_EXCEEDS_BODY,
 		    "l=%llu but the canonical body has only %llu bytes: the "
-		    "body was truncated", (unsigned long long)sr->body->l,
-		    (unsigned long long)sr->body->canon_len);
+		    "body was truncated", (unsigned long long)f->l,
+		    (unsigned long long)f->canon_len);
 		return;
 	}
-	if (!vr->msg.has_body) {
+	if (!f->has_body) {
 		set_verdict(sr, DKIM_RESULT_NEUTRAL, REASON_HEADERS_ONLY,
 		    "no body in this copy; the header signature %s",
 		    sr->header_verified ? "verifies (bh= is signed)" :
@@ -319,7 +332,7 @@ decide(const struct verify_result *vr, struct sig_result *sr)
 		return;
 	}
 	if (!sr->header_verified) {
-		if (signed_header_redacted(&vr->msg, sig))
+		if (f->redacted)
 			set_verdict(sr, DKIM_RESULT_FAIL, REASON_REDACTED,
 			    "signature mismatch; a signed recipient header "
 			    "carries redaction marks");
@@ -330,11 +343,11 @@ decide(const struct verify_result *vr, struct sig_result *sr)
 			    "headers");
 		return;
 	}
-	if (vr->n_from > dkim_sig_signs(sig, "from")) {
+	if (f->n_from > dkim_sig_signs(sig, "from")) {
 		set_verdict(sr, DKIM_RESULT_POLICY, REASON_FROM_DUPLICATED,
 		    "the message has %zu From fields but h= signs %zu: an "
 		    "unsigned From was added (RFC 6376 section 8.15)",
-		    vr->n_from, dkim_sig_signs(sig, "from"));
+		    f->n_from, dkim_sig_signs(sig, "from"));
 		return;
 	}
 	set_verdict(sr, DKIM_RESULT_PASS, REASON_OK, "signature verified");
@@ -342,33 +355,95 @@ decide(const struct verify_result *vr, struct sig_result *sr)
 
 /* --- driver --- */
 
+/* Tags parsed well enough for the key to be asked (section 6.1.1). */
+static bool
+sig_usable(const struct dkim_sig *sig)
+{
+	return sig->err == REASON_OK || sig->err == REASON_ALGORITHM_FORBIDDEN;
+}
+
+/* The facts that need the message but not the key. */
 static void
-gather_facts(const struct verify_opts *o, struct verify_result *vr,
+message_side(const struct verify_result *vr, struct sig_result *sr)
+{
+	const struct dkim_sig *sig = &sr->sig;
+
+	hash_header(&vr->msg, sr);
+	if (sr->body != NULL && sr->body->ok)
+		sr->body_verified = sr->body->digest_len == sig->bh.len &&
+		    memcmp(sr->body->digest, sig->bh.data, sig->bh.len) == 0;
+}
+
+/* The message facts of sr, as kept by verify_facts(). */
+static void
+message_facts(const struct verify_result *vr, const struct sig_result *sr,
+    struct sig_facts *f)
+{
+	const struct body_hash *h = sr->body;
+
+	memset(f, 0, sizeof(*f));
+	f->field = sr->sig.field->raw;
+	f->field_len = sr->sig.field->raw_len;
+	memcpy(f->hdigest, sr->hdigest, sr->hdigest_len);
+	f->hdigest_len = sr->hdigest_len;
+	f->has_body = vr->msg.has_body;
+	f->body_verified = sr->body_verified;
+	if (h != NULL) {
+		f->l = h->l;
+		f->canon_len = h->canon_len;
+		f->l_exceeds = h->has_l && h->l > h->canon_len;
+	}
+	f->n_from = vr->n_from;
+	f->redacted = signed_header_redacted(&vr->msg, &sr->sig);
+	f->now = vr->now;
+	f->skew = vr->skew;
+}
+
+/*
+ * The facts that need the key: the clock, the key and whether it may be
+ * used, and the signature over the header digest (sr->hdigest).  Shared by
+ * dkim_verify() and verify_replay().
+ */
+static void
+key_side(const struct verify_opts *o, const struct sig_facts *f,
     struct sig_result *sr)
 {
-	struct dkim_sig	*sig = &sr->sig;
+	const struct dkim_sig *sig = &sr->sig;
 	struct buf	 why = BUF_INIT;
 
-	if (sig->err != REASON_OK && sig->err != REASON_ALGORITHM_FORBIDDEN)
-		return;
-	sr->time_problem = dkim_sig_check_time(sig, o->now, o->skew, &why);
+	sr->time_problem = dkim_sig_check_time(sig, f->now, f->skew, &why);
 	buf_free(&why);
 	fetch_key(o, sr);
 	choose_key(sr);
 	if (sr->key == NULL)
 		return;
-	sr->key_problem = key_refusal(sr, &why);
+	sr->key_problem = key_refusal(sig, &sr->key->key, &why);
 	buf_free(&why);
-	if (sr->key->key.pkey == NULL)
+	if (sr->key->key.pkey == NULL || sr->hdigest_len == 0)
 		return;
-	if (sr->body != NULL && sr->body->ok)
-		sr->body_verified = sr->body->digest_len == sig->bh.len &&
-		    memcmp(sr->body->digest, sig->bh.data, sig->bh.len) == 0;
-	check_header(&vr->msg, sr);
+	sr->header_checked = true;
+	sr->header_verified = header_verifies(sig, sr->hdigest,
+	    sr->hdigest_len, &sr->key->key);
 	sr->would_pass = sr->header_verified &&
-	    (sr->body_verified || !vr->msg.has_body);
-	if (!o->keep_trace)
+	    (sr->body_verified || !f->has_body);
+}
+
+/* Facts (message side, then key side), then the verdict. */
+static void
+judge(const struct verify_opts *o, const struct verify_result *vr,
+    struct sig_result *sr)
+{
+	struct sig_facts f;
+
+	if (sig_usable(&sr->sig))
+		message_side(vr, sr);
+	message_facts(vr, sr, &f);
+	if (sig_usable(&sr->sig))
+		key_side(o, &f, sr);
+	/* the trace shows the block only where a key was tried over it */
+	if (!o->keep_trace || !sr->header_checked)
 		buf_free(&sr->canon_headers);
+	decide(&f, sr);
 }
 
 static bool
@@ -412,8 +487,7 @@ dkim_verify(const struct verify_opts *o, const char *raw, size_t len,
 	for (i = 0; i < vr->nsigs; i++) {
 		if (!vr->msg.has_body)
 			vr->sigs[i].body = NULL;
-		gather_facts(o, vr, &vr->sigs[i]);
-		decide(vr, &vr->sigs[i]);
+		judge(o, vr, &vr->sigs[i]);
 	}
 	return true;
 }
@@ -423,13 +497,8 @@ verify_result_free(struct verify_result *vr)
 {
 	size_t	 i;
 
-	for (i = 0; i < vr->nsigs; i++) {
-		dkim_sig_free(&vr->sigs[i].sig);
-		buf_free(&vr->sigs[i].detail);
-		buf_free(&vr->sigs[i].canon_headers);
-		if (vr->sigs[i].answer != NULL)
-			key_answer_release(vr->sigs[i].answer);
-	}
+	for (i = 0; i < vr->nsigs; i++)
+		sig_result_free(&vr->sigs[i]);
 	free(vr->sigs);
 	free(vr->bodies);
 	message_free(&vr->msg);
@@ -447,4 +516,140 @@ verify_all_pass(const struct verify_result *vr)
 		if (vr->sigs[i].result != DKIM_RESULT_PASS)
 			return false;
 	return true;
+}
+
+/* --- replay: the verdict again, from the facts --- */
+
+/* A private copy of a DKIM-Signature field, parsed as a message of one. */
+struct replay_copy {
+	struct message	 msg;
+	char		 raw[];		/* the field, then CRLF CRLF */
+};
+
+/*
+ * Parse sr->sig from a copy of field, owned by sr->replay.  The copy is a
+ * message of that one field, so the tag offsets and errors are those the
+ * signature had in the original message.
+ */
+static bool
+parse_field(const char *field, size_t len, struct sig_result *sr)
+{
+	struct replay_copy *rc;
+
+	if (field == NULL || len == 0 || len > SIZE_MAX - sizeof(*rc) - 4)
+		return false;
+	if ((rc = malloc(sizeof(*rc) + len + 4)) == NULL)
+		return false;
+	memcpy(rc->raw, field, len);
+	memcpy(rc->raw + len, "\r\n\r\n", 4);
+	sr->replay = rc;
+	if (message_parse(&rc->msg, rc->raw, len + 4) != MESSAGE_OK ||
+	    rc->msg.nfields != 1 ||
+	    !header_name_is(&rc->msg.fields[0], "dkim-signature", 14))
+		return false;
+	dkim_sig_parse(&sr->sig, &rc->msg, 0);
+	return true;
+}
+
+bool
+verify_facts(const struct verify_result *vr, size_t i, struct sig_facts *f)
+{
+	const struct sig_result *sr;
+
+	if (i >= vr->nsigs)
+		return false;
+	sr = &vr->sigs[i];
+	if (!sig_usable(&sr->sig) || sr->hdigest_len == 0)
+		return false;
+	message_facts(vr, sr, f);
+	return true;
+}
+
+bool
+verify_replay(const struct verify_opts *o, const struct sig_facts *facts,
+    struct sig_result *sr)
+{
+	struct sig_facts f = *facts;
+
+	memset(sr, 0, sizeof(*sr));
+	if (f.hdigest_len > sizeof(sr->hdigest) ||
+	    !parse_field(f.field, f.field_len, sr))
+		return false;
+	f.now = o->now;
+	f.skew = o->skew;
+	memcpy(sr->hdigest, f.hdigest, f.hdigest_len);
+	sr->hdigest_len = f.hdigest_len;
+	sr->body_verified = f.body_verified;
+	if (sig_usable(&sr->sig))
+		key_side(o, &f, sr);
+	decide(&f, sr);
+	return buf_ok(&sr->detail);
+}
+
+void
+sig_result_free(struct sig_result *sr)
+{
+	dkim_sig_free(&sr->sig);
+	buf_free(&sr->detail);
+	buf_free(&sr->canon_headers);
+	if (sr->answer != NULL)
+		key_answer_release(sr->answer);
+	if (sr->replay != NULL) {
+		message_free(&sr->replay->msg);
+		free(sr->replay);
+	}
+	memset(sr, 0, sizeof(*sr));
+}
+
+static bool
+authentic(const struct sig_facts *f, const struct dkim_sig *sig,
+    const struct key_record *k, struct buf *why)
+{
+	if (!sig_usable(sig)) {
+		buf_printf(why, "the signature is malformed: %s",
+		    buf_cstr(&sig->err_detail));
+		return false;
+	}
+	if (key_refusal(sig, k, why) != REASON_OK)
+		return false;
+	if (k->pkey == NULL) {
+		buf_puts(why, "the key record holds no usable public key");
+		return false;
+	}
+	if (f->hdigest_len == 0) {
+		buf_puts(why, "no header digest was computed for this copy");
+		return false;
+	}
+	if (!header_verifies(sig, f->hdigest, f->hdigest_len, k)) {
+		buf_puts(why, "the signature does not verify over the signed "
+		    "headers with this key");
+		return false;
+	}
+	if (f->has_body && !f->body_verified) {
+		buf_puts(why, "the body hash did not match: the body changed "
+		    "after signing");
+		return false;
+	}
+	return true;
+}
+
+bool
+verify_facts_under_key(const struct sig_facts *f, const struct key_record *k,
+    struct buf *why)
+{
+	struct sig_result sr;
+	struct buf	 scratch = BUF_INIT;
+	bool		 ok;
+
+	if (why == NULL)
+		why = &scratch;
+	memset(&sr, 0, sizeof(sr));
+	if (!parse_field(f->field, f->field_len, &sr)) {
+		buf_puts(why, "the facts do not hold one DKIM-Signature field");
+		ok = false;
+	} else
+		ok = authentic(f, &sr.sig, k, why);
+	sig_result_free(&sr);
+	buf_free(&scratch);
+	return ok;
 }

@@ -14,6 +14,13 @@
  * A header-only copy (no blank line after the header block) still gets its
  * header signature checked, since bh= is part of the signed data: the
  * verdict is neutral / headers-only and header_verified says how it went.
+ *
+ * The header digest and the body hash comparison do not depend on the key:
+ * they are computed for every signature whose tags parse, even when no key
+ * was found or DNS failed.  With a few message facts they make up the
+ * sig_facts of a signature (below), from which the verdict can be given
+ * again later, without the message: after a temperror (verify_replay) or
+ * against an archived key (verify_facts_under_key).
  */
 #ifndef FBL_VERIFY_H
 #define FBL_VERIFY_H
@@ -39,6 +46,8 @@ struct verify_opts {
 	bool			 keep_trace;	/* keep canonical data (explain) */
 };
 
+struct replay_copy;
+
 struct sig_result {
 	struct dkim_sig		 sig;
 	enum dkim_result	 result;
@@ -51,14 +60,16 @@ struct sig_result {
 	enum dkim_reason	 key_problem;	/* REASON_OK or why refused */
 
 	const struct body_hash	*body;		/* NULL: no body or not hashed */
-	bool			 body_verified;
-	bool			 header_checked;
+	bool			 body_verified;	/* key or not, when body->ok */
+	bool			 header_checked; /* verified with a key */
 	bool			 header_verified;
 	unsigned char		 hdigest[EVP_MAX_MD_SIZE];
-	unsigned int		 hdigest_len;
+	unsigned int		 hdigest_len;	/* 0: not computed */
 	struct buf		 canon_headers;	/* exactly as hashed (trace) */
 	enum dkim_reason	 time_problem;	/* expired / future, or OK */
 	bool			 would_pass;	/* crypto good, policy aside */
+	struct replay_copy	*replay;	/* verify_replay(): the copy of
+						 * the field sig points into */
 };
 
 struct verify_result {
@@ -84,5 +95,66 @@ bool		 dkim_verify(const struct verify_opts *, const char *raw,
 void		 verify_result_free(struct verify_result *);
 /* Every signature passed, and there was at least one. */
 bool		 verify_all_pass(const struct verify_result *);
+
+/*
+ * The persistable facts of one signature: everything its verdict needs
+ * except the key and the clock.  They hold no personal data: field is the
+ * DKIM-Signature field itself (as the signer wrote it), hdigest is the
+ * digest (SHA-256, or SHA-1 for rsa-sha1) of the canonical signed header
+ * block, and the rest are flags and counts.  The recipient addresses of the
+ * message cannot be read back from them.
+ *
+ * Plain data: a store keeps the field bytes and the digest, and points
+ * field/hdigest back at its copies to replay.
+ */
+struct sig_facts {
+	const char	*field;		/* the whole DKIM-Signature field, */
+	size_t		 field_len;	/* name included, raw bytes, no EOL */
+	unsigned char	 hdigest[EVP_MAX_MD_SIZE];
+	unsigned int	 hdigest_len;	/* 0: not computed */
+	bool		 has_body;	/* false: header-only copy */
+	bool		 body_verified;	/* bh= matched the body */
+	bool		 l_exceeds;	/* l= beyond the canonical body */
+	uint64_t	 l;		/* l= and the canonical body length, */
+	uint64_t	 canon_len;	/* for the detail when l_exceeds */
+	size_t		 n_from;	/* From fields in the message */
+	bool		 redacted;	/* a signed To/Cc shows redaction */
+	int64_t		 now;		/* clock of the first verification */
+	int64_t		 skew;
+};
+
+/*
+ * The facts of signature i of vr.  field points into vr's message (valid as
+ * long as vr); the rest is copied.  False when there is nothing worth
+ * keeping: no signature i, its tags did not parse (the verdict needs no key
+ * then), or its header digest could not be computed.
+ */
+bool		 verify_facts(const struct verify_result *, size_t i,
+		    struct sig_facts *);
+/*
+ * Give again the verdict dkim_verify() gave (or would give) for the
+ * signature the facts describe: the signature is parsed from the field, the
+ * key fetched through opts->keys, and the verdict judged at opts->now and
+ * opts->skew (copy the facts' now/skew into opts to judge as of the first
+ * verification).  With the same key source and clock, result, reason and
+ * detail are exactly those of dkim_verify(); so are the key facts, while
+ * body is NULL (there is no body to point at).  The sig_result owns a copy
+ * of the field (the facts may go away); release it with sig_result_free(),
+ * whatever this returned.  False when the field is not one DKIM-Signature
+ * field or memory ran out.
+ */
+bool		 verify_replay(const struct verify_opts *,
+		    const struct sig_facts *, struct sig_result *);
+void		 sig_result_free(struct sig_result *);
+/*
+ * Is the signature authentic under key: may the key be used for it (the
+ * refusal rules of verification: type, h=, s=, t=s, RSA size), does its
+ * signature verify over the header digest, and did the body hash match (or
+ * the copy has no body)?  The clock (t=, x=) and rsa-sha1 being refused are
+ * not asked: this tells whether the signer held the key, for the key
+ * archive.  When false, why (if not NULL) gets one line saying why not.
+ */
+bool		 verify_facts_under_key(const struct sig_facts *,
+		    const struct key_record *, struct buf *why);
 
 #endif
