@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "arf", cmd_arf, "what a feedback report is and says (no database)" },
 	{ "db", cmd_db, "apply or list the PostgreSQL schema migrations" },
 	{ "ingest", cmd_ingest, "store feedback reports and samples in PostgreSQL" },
+	{ "keys", cmd_keys, "the key archive: import and list DKIM keys" },
 };
 
 static void

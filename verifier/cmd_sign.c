@@ -256,9 +256,7 @@ write_zone(EVP_PKEY *pk, const struct keygen_opts *k, const char *path,
 	FILE		*fp;
 	bool		 ok = false;
 
-	buf_printf(&rec, "v=DKIM1; k=%s; %sp=", k->ed25519 ? "ed25519" : "rsa",
-	    k->testing ? "t=y; " : "");
-	if (!crypto_public_b64(pk, &rec)) {
+	if (!sign_key_record(pk, k->testing, &rec)) {
 		buf_puts(err, "cannot encode the public key");
 		goto out;
 	}

@@ -192,3 +192,22 @@ out:
 	message_free(&m);
 	return ok;
 }
+
+bool
+sign_key_record(EVP_PKEY *pk, bool testing, struct buf *rec)
+{
+	const char	*k;
+
+	switch (EVP_PKEY_get_base_id(pk)) {
+	case EVP_PKEY_RSA:
+		k = "rsa";
+		break;
+	case EVP_PKEY_ED25519:
+		k = "ed25519";
+		break;
+	default:
+		return false;
+	}
+	buf_printf(rec, "v=DKIM1; k=%s; %sp=", k, testing ? "t=y; " : "");
+	return crypto_public_b64(pk, rec) && buf_ok(rec);
+}

@@ -36,4 +36,13 @@ extern const char sign_default_headers[];
 bool	 dkim_sign(const struct sign_opts *, const char *raw, size_t len,
 	    struct buf *field, struct buf *err);
 
+/*
+ * The key record to publish for a key (RSA or Ed25519, public or private),
+ * as `fblscope keygen` writes it: "v=DKIM1; k=rsa; [t=y; ]p=..." with the
+ * SubjectPublicKeyInfo (RSA) or the raw 32-byte key (Ed25519).  Appended to
+ * rec; false for another key type or when encoding fails.  Only public
+ * material goes into rec.
+ */
+bool	 sign_key_record(EVP_PKEY *, bool testing, struct buf *rec);
+
 #endif
