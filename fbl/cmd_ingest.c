@@ -247,6 +247,9 @@ summary(const struct ingest_stats *s, bool secret)
 	if (!secret)
 		fputs("  recipients not stored (no hmac-secret-file)\n",
 		    stderr);
+	fprintf(stderr, "  %.2f s, of which %.2f s storing (%.0f %%)\n",
+	    s->elapsed, s->storing, s->elapsed > 0 ?
+	    100.0 * s->storing / s->elapsed : 0.0);
 }
 
 static int

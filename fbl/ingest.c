@@ -339,6 +339,16 @@ count_stored(struct ingest_stats *s, const struct record *r)
 	}
 }
 
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void
 progress(struct run *r, bool force)
 {
@@ -371,7 +381,9 @@ flush(struct run *r, struct batch *b)
 {
 	struct ingest_stats *s = r->s;
 	struct buf	 cerr = BUF_INIT;
+	struct timespec	 t0;
 	size_t		 i;
+	bool		 ok;
 
 	wait_made(r, b);
 	for (i = 0; i < b->n; i++) {
@@ -384,8 +396,11 @@ flush(struct run *r, struct batch *b)
 			s->unparseable++;
 		b->rp[i] = &b->recs[i];
 	}
-	if (b->n > 0 && !store_write_batch(r->st, b->rp, b->n, b->inserted,
-	    r->err)) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ok = b->n == 0 || store_write_batch(r->st, b->rp, b->n, b->inserted,
+	    r->err);
+	s->storing += seconds_since(&t0);
+	if (!ok) {
 		reset_batch(r, b);
 		return false;
 	}
@@ -550,6 +565,7 @@ ingest_run(struct store *st, const struct ingest_opts *o,
 	if (ok)		/* else what was read after the failure is dropped */
 		ok = flush(&r, r.fill);
 	progress(&r, true);
+	s->elapsed = seconds_since(&r.started);
 	buf_free(&oerr);
 	run_free(&r);
 	return ok;

@@ -73,6 +73,8 @@ struct ingest_stats {
 	uint64_t	 source_errors;	/* sources that could not be opened */
 	uint64_t	 commit_errors;	/* Maildir renames that failed */
 	uint64_t	 batches;	/* committed */
+	double		 elapsed;	/* seconds, the whole run */
+	double		 storing;	/* seconds in store_write_batch() */
 	uint64_t	 sigs[INGEST_NROLES][INGEST_NRESULTS];	/* stored */
 	struct buf	 log;		/* one line per problem */
 };
