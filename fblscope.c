@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "db", cmd_db, "apply or list the PostgreSQL schema migrations" },
 	{ "ingest", cmd_ingest, "store feedback reports and samples in PostgreSQL" },
 	{ "keys", cmd_keys, "the key archive: import and list DKIM keys" },
+	{ "reverify", cmd_reverify, "judge open verdicts again (DNS back, keys imported)" },
 };
 
 static void

@@ -10,5 +10,6 @@ int	 cmd_arf(int, char **);
 int	 cmd_db(int, char **);
 int	 cmd_ingest(int, char **);
 int	 cmd_keys(int, char **);
+int	 cmd_reverify(int, char **);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fbl/archive.h"
 #include "fbl/arf.h"
 #include "fbl/ingest.h"
 #include "fbl/mailsource.h"
@@ -60,6 +61,7 @@ struct run {
 	struct timespec		 started;
 	struct timespec		 last_progress;
 	struct mail_source	*reading;	/* for progress */
+	struct archive_cache	*archive;	/* archived keys, by name */
 };
 
 static void log_line(struct ingest_stats *, const char *, ...)
@@ -375,6 +377,20 @@ progress(struct run *r, bool force)
 	o->progress(&p, o->progress_arg);
 }
 
+/* The second verdicts, under archived keys, of the batch's signatures. */
+static bool
+judge_archived(struct run *r, struct batch *b)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < b->n; i++)
+		for (j = 0; j < b->recs[i].nsigs; j++)
+			if (!archive_judge(r->archive, r->st,
+			    &b->recs[i].sigs[j], r->err))
+				return false;
+	return true;
+}
+
 /* Store b (all its records made), then commit its Maildir items. */
 static bool
 flush(struct run *r, struct batch *b)
@@ -397,8 +413,10 @@ flush(struct run *r, struct batch *b)
 		b->rp[i] = &b->recs[i];
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ok = b->n == 0 || store_write_batch(r->st, b->rp, b->n, b->inserted,
-	    r->err);
+	/* keys first: a key met in this batch is archived when judging it */
+	ok = b->n == 0 || (archive_keys_seen(r->archive, r->st, b->rp, b->n,
+	    r->err) && judge_archived(r, b) && store_write_batch(r->st, b->rp,
+	    b->n, b->inserted, r->err));
 	s->storing += seconds_since(&t0);
 	if (!ok) {
 		reset_batch(r, b);
@@ -516,7 +534,8 @@ run_init(struct run *r, struct store *st, const struct ingest_opts *o,
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->work, NULL);
 	pthread_cond_init(&r->made, NULL);
-	if (!batch_init(&r->b[0], cap) || !batch_init(&r->b[1], cap)) {
+	if (!batch_init(&r->b[0], cap) || !batch_init(&r->b[1], cap) ||
+	    (r->archive = archive_cache_new()) == NULL) {
 		buf_puts(err, "out of memory");
 		return false;
 	}
@@ -534,6 +553,7 @@ run_free(struct run *r)
 	pool_stop(r);
 	batch_free(&r->b[0]);
 	batch_free(&r->b[1]);
+	archive_cache_free(r->archive);
 	pthread_cond_destroy(&r->made);
 	pthread_cond_destroy(&r->work);
 	pthread_mutex_destroy(&r->mu);

@@ -1,5 +1,6 @@
 /* record: the rows of one message; see record.h. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -318,6 +319,71 @@ sig_build(struct record_sig *rs, const struct sig_result *sr,
 		rs->sel_year = rs->sel_month = 0;
 }
 
+bool
+record_archive_applies(const char *reason)
+{
+	return strcmp(reason, "key-not-found") == 0 ||
+	    strcmp(reason, "key-revoked") == 0 ||
+	    strcmp(reason, "signature-mismatch") == 0 ||
+	    strcmp(reason, "key-syntax") == 0;
+}
+
+bool
+record_verdict_open(const char *result, const char *reason)
+{
+	return strcmp(result, "temperror") == 0 ||
+	    record_archive_applies(reason);
+}
+
+/* Keep the key-independent facts of a signature whose verdict is open. */
+static void
+facts_build(struct record_facts *rf, const struct verify_result *vr,
+    size_t i, bool *ok)
+{
+	struct sig_facts f;
+
+	if (!verify_facts(vr, i, &f) || f.hdigest_len > RECORD_MAX_DIGEST)
+		return;
+	if ((rf->field = malloc(f.field_len ? f.field_len : 1)) == NULL) {
+		*ok = false;
+		return;
+	}
+	memcpy(rf->field, f.field, f.field_len);
+	rf->field_len = f.field_len;
+	memcpy(rf->digest, f.hdigest, f.hdigest_len);
+	rf->digest_len = f.hdigest_len;
+	rf->has_body = f.has_body;
+	rf->body_verified = f.body_verified;
+	rf->l_exceeds = f.l_exceeds;
+	rf->canon_len = f.canon_len;
+	rf->n_from = f.n_from > UINT_MAX ? UINT_MAX : (unsigned)f.n_from;
+	rf->redacted = f.redacted;
+	rf->verified_at = f.now;
+	rf->skew = f.skew;
+	rf->present = true;
+}
+
+/* The key record the signature was checked with, for the key archive. */
+static void
+key_build(struct record_sig *rs, const struct sig_result *sr, bool *ok)
+{
+	const struct key_answer *a = sr->answer;
+
+	if (a == NULL || sr->key == NULL || a->status != KEYFETCH_OK)
+		return;
+	rs->key_name = opt_text(a->name, ok);
+	/* whole, not cut at RECORD_MAX_TEXT: the archive checks it */
+	if ((rs->key_record = malloc(sr->key->len + 1)) == NULL) {
+		*ok = false;
+		return;
+	}
+	memcpy(rs->key_record, sr->key->data, sr->key->len);
+	rs->key_record[sr->key->len] = '\0';
+	rs->key_record_len = sr->key->len;
+	rs->key_seen = (int64_t)a->fetched;
+	rs->key_from_zone = strncmp(a->server, "zone ", 5) == 0;
+}
+
 static bool
 sigs_build(struct record *rec, const struct record_input *in)
 {
@@ -330,8 +396,13 @@ sigs_build(struct record *rec, const struct record_input *in)
 	if ((rec->sigs = calloc(vr->nsigs, sizeof(*rec->sigs))) == NULL)
 		return false;
 	rec->nsigs = vr->nsigs;
-	for (i = 0; i < vr->nsigs; i++)
+	for (i = 0; i < vr->nsigs; i++) {
 		sig_build(&rec->sigs[i], &vr->sigs[i], in->config, i + 1, &ok);
+		key_build(&rec->sigs[i], &vr->sigs[i], &ok);
+		if (record_verdict_open(rec->sigs[i].result,
+		    rec->sigs[i].reason))
+			facts_build(&rec->sigs[i].facts, vr, i, &ok);
+	}
 	return ok;
 }
 
@@ -405,6 +476,8 @@ record_free(struct record *rec)
 		free(rec->sigs[i].c);
 		free(rec->sigs[i].customer_id);
 		free(rec->sigs[i].facts.field);
+		free(rec->sigs[i].key_name);
+		free(rec->sigs[i].key_record);
 	}
 	free(rec->sigs);
 	free(rec->source);

@@ -79,6 +79,15 @@ struct record_sig {
 	int		 sel_year;	/* 0: selector convention not met */
 	int		 sel_month;
 	struct record_facts facts;
+	/* The key record used (for the key archive), or NULLs. */
+	char		*key_name;	/* selector._domainkey.domain */
+	char		*key_record;	/* the TXT strings joined */
+	size_t		 key_record_len;
+	int64_t		 key_seen;	/* when it was fetched */
+	bool		 key_from_zone;	/* a --zone file, not DNS */
+	/* Under the archived keys of the name (keyarchive.h), or NULL. */
+	const char	*archived_verdict;	/* "pass", "fail" */
+	unsigned char	 archived_key[32];	/* the key that passed */
 };
 
 /* One report row and its signature rows. */
@@ -133,6 +142,15 @@ bool		 record_clock(const struct arf_report *,
 		    const char **from);
 /* YYYY-MM-DD (UTC) of t; 1970-01-01 when out of range. */
 void		 record_day(int64_t t, char out[11]);
+
+/*
+ * Whether a verdict (RFC 8601 result and reason names) may still change
+ * and the signature's facts are kept: a DNS failure (reverify), or a key
+ * gone or replaced (the key archive).
+ */
+bool		 record_verdict_open(const char *result, const char *reason);
+/* Whether a verdict is one the archived keys can reverse. */
+bool		 record_archive_applies(const char *reason);
 
 /* Build rec from in; false only when memory ran out (rec is then freed). */
 bool		 record_build(struct record *, const struct record_input *);

@@ -32,7 +32,8 @@ static const char stage_sql[] =
     " a text, c text, l numeric(20, 0), t bigint, x bigint,"
     " key_bits integer, key_testing boolean, result text, reason text,"
     " header_verified boolean, body_verified boolean, role text,"
-    " customer_id text, selector_year smallint, selector_month smallint)"
+    " customer_id text, selector_year smallint, selector_month smallint,"
+    " archived_verdict text, archived_key bytea)"
     " ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE IF NOT EXISTS stage_facts ("
     " msg_day date, fingerprint bytea, idx smallint, field bytea,"
@@ -76,11 +77,13 @@ static const char merge_sql[] =
     " DO UPDATE SET count = t.count + EXCLUDED.count),"
     " sig AS (INSERT INTO signature (msg_day, fingerprint, idx, d, s, a,"
     " c, l, t, x, key_bits, key_testing, result, reason, header_verified,"
-    " body_verified, role, customer_id, selector_year, selector_month)"
+    " body_verified, role, customer_id, selector_year, selector_month,"
+    " archived_verdict, archived_key)"
     " SELECT g.msg_day, g.fingerprint, g.idx, g.d, g.s, g.a, g.c, g.l,"
     " g.t, g.x, g.key_bits, g.key_testing, g.result, g.reason,"
     " g.header_verified, g.body_verified, g.role, g.customer_id,"
-    " g.selector_year, g.selector_month"
+    " g.selector_year, g.selector_month, g.archived_verdict,"
+    " g.archived_key"
     " FROM stage_signature g JOIN ins USING (msg_day, fingerprint)"
     " ORDER BY g.msg_day, g.fingerprint, g.idx"
     " RETURNING msg_day, fingerprint, d, s, role, customer_id, result,"
@@ -280,7 +283,13 @@ copy_sig(struct buf *b, const struct record *r, const struct record_sig *s)
 	copy_text(b, s->role, false);
 	copy_text(b, s->customer_id, false);
 	copy_int(b, s->sel_year, s->sel_year > 0, false);
-	copy_int(b, s->sel_month, s->sel_year > 0, true);
+	copy_int(b, s->sel_month, s->sel_year > 0, false);
+	copy_text(b, s->archived_verdict, false);
+	if (s->archived_verdict != NULL && strcmp(s->archived_verdict,
+	    "pass") == 0)
+		copy_bytea(b, s->archived_key, sizeof(s->archived_key), true);
+	else
+		copy_null(b, true);
 }
 
 static void

@@ -26,69 +26,13 @@ check_eq ingest-mailbox/exit "$rc" 1 "$(tail -2 "$T/ingest.err")"
 
 psql "$DB" -AtF '	' -c "SELECT encode(r.fingerprint, 'hex'), r.kind,
     coalesce(r.feedback_type, '-'), coalesce(r.reporter, '-'),
-    coalesce(s.role, '-'), coalesce(s.result, '-'), coalesce(s.reason, '-')
+    coalesce(s.role, '-'), coalesce(s.result, '-'), coalesce(s.reason, '-'),
+    coalesce(s.archived_verdict, '-')
     FROM report r LEFT JOIN signature s USING (msg_day, fingerprint)" > "$T/rows.tsv"
 psql "$DB" -AtF '	' -c "SELECT kind, coalesce(token, ''), role, result,
     reason, sum(count) FROM daily_signature GROUP BY 1, 2, 3, 4, 5" > "$T/daily.tsv"
 
-$PYTHON - "$T/mb" "$T/rows.tsv" "$T/daily.tsv" <<'PY'
-import collections, csv, hashlib, os, sys
-mb, rows_f, daily_f = sys.argv[1:4]
-man = list(csv.DictReader(open(os.path.join(mb, 'manifest.tsv')), delimiter='\t'))
-rows = collections.defaultdict(list)
-kinds = {}
-for fp, kind, ft, rep, role, res, reason in (l.rstrip('\n').split('\t') for l in open(rows_f)):
-    kinds[fp] = (kind, ft, rep)
-    if role != '-':
-        rows[fp].append((role, res, reason))
-def line(ok, name, why=''):
-    print(('ok ' if ok else 'not ok ') + name + ('' if ok else ': ' + why))
-bad = collections.Counter()
-stored = 0
-expect_daily = collections.Counter()
-for m in man:
-    data = open(os.path.join(mb, 'Maildir', 'new', m['file']), 'rb').read()
-    fp = hashlib.sha256(data).hexdigest()
-    if len(data) == 0:
-        # an empty file is not a message: reported, never stored
-        if fp in kinds:
-            bad['empty-stored'] += 1
-        continue
-    stored += 1
-    if fp not in kinds:
-        bad['missing:' + m['category']] += 1
-        continue
-    kind, ft, rep = kinds[fp]
-    if kind != m['kind']:
-        bad['kind:%s:%s!=%s' % (m['category'], kind, m['kind'])] += 1
-    if m['kind'] != 'arf':
-        continue
-    if ft != m['feedback_type'] or rep != m['reporter']:
-        bad['fields:' + m['category']] += 1
-    got = {role: (res, reason) for role, res, reason in rows[fp]}
-    for role, res, reason in (('customer', m['cust_result'], m['cust_reason']),
-                              ('esp', m['esp_result'], m['esp_reason'])):
-        if res == 'none':
-            if role in got:
-                bad['unexpected-%s-sig:%s' % (role, m['category'])] += 1
-            continue
-        if got.get(role) != (res, reason):
-            bad['%s:%s:%s!=%s' % (role, m['category'], got.get(role), (res, reason))] += 1
-        token = m['customer_domain'] if role == 'customer' else 'fbl.myesp.example'
-        # forged customer signatures come from the same domain: role customer
-        expect_daily[('arf', token, role, res, reason)] += 1
-line(not bad, 'ingest-mailbox/per-message-vs-manifest (%d messages)' % stored,
-     '; '.join('%s x%d' % kv for kv in bad.most_common(8)))
-line(len(kinds) == stored, 'ingest-mailbox/report-rows', '%d rows, %d non-empty files' % (len(kinds), stored))
-daily = collections.Counter()
-for l in open(daily_f):
-    kind, token, role, res, reason, n = l.rstrip('\n').split('\t')
-    if kind == 'arf':
-        daily[(kind, token, role, res, reason)] += int(n)
-diff = (daily - expect_daily) + (expect_daily - daily)
-line(not diff, 'ingest-mailbox/daily-signature-vs-manifest',
-     ', '.join('%s:%d' % (k, v) for k, v in list(diff.items())[:6]))
-PY
+$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$T/mb" "$T/rows.tsv" "$T/daily.tsv"
 
 # the same mailbox again, as an mbox this time: nothing is counted twice
 before=$(psql "$DB" -Atc "SELECT count(*), sum(count) FROM daily_signature")

@@ -1,0 +1,166 @@
+#!/bin/sh
+# reverify.sh: verdicts that change after the ingest, judged from the facts
+# kept at ingest (the messages are not stored), checked against the
+# generated mailbox's manifest (samples/gen_mailbox.c):
+#   - DNS down during the ingest (a real NSD, stopped): temperror rows;
+#     `fblscope reverify` once NSD is back gives every verdict and daily
+#     count an ingest with working DNS gives;
+#   - rotated keys: with archived-keys.zone imported before the ingest, or
+#     after it and then `reverify`, each signature whose key is gone or
+#     replaced gets its second verdict ("authentic under the archived key").
+. "$(dirname "$0")/../lib/common.sh"
+
+T=$FBL_TMP
+N=${FBL_REVERIFY_N:-300}
+if ! need_cmd psql; then
+	skip reverify/all "psql missing"
+	exit 0
+fi
+if ! sh "$FBL_ROOT/samples/mailbox.sh" "$T/mb" "$N" 5 > "$T/gen.log" 2>&1; then
+	not_ok reverify/generate "$(tail -3 "$T/gen.log")"
+	exit 1
+fi
+if ! sh "$FBL_ROOT/tests/lib/pg.sh" start "$T/pg" "$(free_port)" > "$T/conninfo" 2> "$T/pg.err"; then
+	not_ok reverify/start-postgresql "$(cat "$T/pg.err")"
+	exit 1
+fi
+at_exit "sh '$FBL_ROOT/tests/lib/pg.sh' stop '$T/pg'"
+at_exit "sh '$FBL_ROOT/tests/lib/nsd.sh' stop '$T/nsd'"
+DB0=$(cat "$T/conninfo")
+MB=$T/mb
+CONF="--config $MB/fblscope.conf"
+
+newdb() {	# name -> conninfo of a fresh, migrated database
+	psql "$DB0" -Atqc "CREATE DATABASE $1" > /dev/null
+	d=$(printf '%s' "$DB0" | sed "s/dbname=[^ ]*/dbname=$1/")
+	"$FBL_BIN" db migrate --db "$d" > /dev/null
+	printf '%s' "$d"
+}
+rows() {	# conninfo file: one line per signature, as mailbox_check.py reads
+	psql "$1" -AtF '	' -c "SELECT encode(r.fingerprint, 'hex'), r.kind,
+	    coalesce(r.feedback_type, '-'), coalesce(r.reporter, '-'),
+	    coalesce(s.role, '-'), coalesce(s.result, '-'), coalesce(s.reason, '-'),
+	    coalesce(s.archived_verdict, '-')
+	    FROM report r LEFT JOIN signature s USING (msg_day, fingerprint)" > "$2.rows"
+	psql "$1" -AtF '	' -c "SELECT kind, coalesce(token, ''), role, result,
+	    reason, sum(count) FROM daily_signature GROUP BY 1, 2, 3, 4, 5" > "$2.daily"
+}
+# the daily counts equal SQL over the rows they count
+aggregates() {	# name conninfo
+	got=$(psql "$2" -Atc "
+	    WITH s AS (SELECT s.msg_day AS day, r.kind, lower(coalesce(s.d, '')) AS token,
+	        s.role, coalesce(s.customer_id, '') AS customer_id, coalesce(s.s, '') AS selector,
+	        coalesce(r.reporter, '') AS reporter, coalesce(r.feedback_type, '') AS feedback_type,
+	        s.result, s.reason, count(*) AS count
+	        FROM signature s JOIN report r USING (msg_day, fingerprint)
+	        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+	    d AS (SELECT day, kind, token, role, customer_id, selector, reporter,
+	        feedback_type, result, reason, count FROM daily_signature)
+	    SELECT count(*) FROM ((SELECT * FROM s EXCEPT SELECT * FROM d)
+	        UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM s)) x")
+	check_eq "reverify/$1-daily-equals-rows" "$got" 0
+}
+
+# --- DNS down during the ingest, back for reverify ---------------------
+ADDR=127.0.0.$((20 + $$ % 200))
+PORT=$(free_port "$ADDR")
+if ! sh "$FBL_ROOT/tests/lib/nsd.sh" start "$T/nsd" "$ADDR" "$PORT" ".=$MB/keys.zone" 2> "$T/nsd.err"; then
+	not_ok reverify/start-nsd "$(cat "$T/nsd.err")"
+	exit 1
+fi
+sh "$FBL_ROOT/tests/lib/nsd.sh" stop "$T/nsd"
+DB=$(newdb dnsdown)
+RES="--resolver $ADDR@$PORT --timeout 300 --retries 0"
+"$FBL_BIN" ingest --db "$DB" $CONF $RES --keep --batch 40 "$MB/Maildir" > /dev/null 2> "$T/i1.err"
+check_eq reverify/dns-down-ingest-exit "$?" 1 "$(tail -2 "$T/i1.err")"
+ntemp=$(psql "$DB" -Atc "SELECT count(*) FROM signature WHERE result = 'temperror'")
+nsig=$(psql "$DB" -Atc "SELECT count(*) FROM signature WHERE reason NOT IN ('tag-syntax', 'tag-missing', 'version', 'algorithm-unknown', 'canon-unknown', 'identity-mismatch', 'query-method', 'expired', 'future-timestamp', 'algorithm-forbidden')")
+check_eq reverify/dns-down-all-temperror "$ntemp" "$nsig"
+[ "$ntemp" -gt 0 ] && ok reverify/dns-down-some-signatures ||
+    not_ok reverify/dns-down-some-signatures "no signature at all"
+check_eq reverify/dns-down-facts-kept \
+    "$(psql "$DB" -Atc "SELECT count(*) FROM signature s JOIN signature_facts f USING (msg_day, fingerprint, idx) WHERE s.result = 'temperror'")" "$ntemp"
+aggregates dns-down "$DB"
+
+# still down: nothing changes, exit 1 (temperror left)
+"$FBL_BIN" reverify --db "$DB" $RES > /dev/null 2> "$T/r0.err"
+check_eq reverify/still-down-exit "$?" 1 "$(cat "$T/r0.err")"
+check_eq reverify/still-down-unchanged \
+    "$(psql "$DB" -Atc "SELECT count(*) FROM signature WHERE result = 'temperror'")" "$ntemp"
+
+# back: every verdict and count as the manifest says
+sh "$FBL_ROOT/tests/lib/nsd.sh" start "$T/nsd" "$ADDR" "$PORT" ".=$MB/keys.zone" 2> "$T/nsd.err" ||
+    not_ok reverify/restart-nsd "$(cat "$T/nsd.err")"
+"$FBL_BIN" reverify --db "$DB" $RES --batch 25 > /dev/null 2> "$T/r1.err"
+check_eq reverify/dns-back-exit "$?" 0 "$(cat "$T/r1.err")"
+check_eq reverify/dns-back-no-temperror \
+    "$(psql "$DB" -Atc "SELECT count(*) FROM signature WHERE result = 'temperror'")" 0
+rows "$DB" "$T/back"
+$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$MB" "$T/back.rows" "$T/back.daily" reverify/dns-back
+aggregates dns-back "$DB"
+# the same as an ingest with DNS up all along
+DBU=$(newdb dnsup)
+"$FBL_BIN" ingest --db "$DBU" $CONF $RES --keep "$MB/Maildir" > /dev/null 2>&1
+SIGS="SELECT encode(fingerprint, 'hex'), idx, result, reason FROM signature ORDER BY 1, 2; SELECT * FROM daily_signature ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+if [ "$(psql "$DB" -Atc "$SIGS")" = "$(psql "$DBU" -Atc "$SIGS")" ]; then
+	ok reverify/dns-back-equals-dns-up
+else
+	not_ok reverify/dns-back-equals-dns-up "signatures or daily counts differ"
+fi
+# a second run finds nothing to do
+before=$(psql "$DB" -Atc "$SIGS" | md5sum)
+"$FBL_BIN" reverify --db "$DB" $RES > /dev/null 2> "$T/r2.err"
+check_eq reverify/again-exit "$?" 0
+check_eq reverify/again-unchanged "$(psql "$DB" -Atc "$SIGS" | md5sum)" "$before"
+
+# two reverify runs at once on another DNS-down database: counts once
+DBC=$(newdb conc)
+"$FBL_BIN" ingest --db "$DBC" $CONF --resolver "$ADDR@1" --timeout 200 --retries 0 \
+    --keep "$MB/Maildir" > /dev/null 2>&1
+"$FBL_BIN" reverify --db "$DBC" $RES --batch 10 > /dev/null 2> "$T/c1.err" &
+p1=$!
+"$FBL_BIN" reverify --db "$DBC" $RES --batch 10 > /dev/null 2> "$T/c2.err" &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+check_eq reverify/concurrent-exit "$r1 $r2" "0 0" "$(cat "$T/c1.err" "$T/c2.err")"
+if [ "$(psql "$DBC" -Atc "$SIGS")" = "$(psql "$DBU" -Atc "$SIGS")" ]; then
+	ok reverify/concurrent-equals-dns-up
+else
+	not_ok reverify/concurrent-equals-dns-up "signatures or daily counts differ"
+fi
+
+# --- rotated keys and the key archive ----------------------------------
+ZONES="--zone $MB/keys.zone"
+DBA=$(newdb archfirst)
+"$FBL_BIN" keys import --db "$DBA" "$MB/archived-keys.zone" > /dev/null 2> "$T/k1.err"
+check_eq reverify/import-exit "$?" 0 "$(cat "$T/k1.err")"
+"$FBL_BIN" ingest --db "$DBA" $CONF $ZONES --keep "$MB/Maildir" > /dev/null 2> "$T/a1.err"
+check_eq reverify/archive-first-ingest-exit "$?" 1 "$(tail -2 "$T/a1.err")"
+rows "$DBA" "$T/archfirst"
+$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$MB" "$T/archfirst.rows" "$T/archfirst.daily" reverify/archive-first --archived
+npass=$(psql "$DBA" -Atc "SELECT count(*) FROM signature WHERE archived_verdict = 'pass'")
+[ "$npass" -gt 0 ] && ok reverify/archive-first-some-authentic ||
+    not_ok reverify/archive-first-some-authentic "no archived pass at all"
+check_eq reverify/archive-pass-names-its-key \
+    "$(psql "$DBA" -Atc "SELECT count(*) FROM signature s JOIN key_archive k ON k.fingerprint = s.archived_key AND k.name = lower(s.s || '._domainkey.' || s.d) WHERE s.archived_verdict = 'pass'")" "$npass"
+
+DBL=$(newdb archlater)
+"$FBL_BIN" ingest --db "$DBL" $CONF $ZONES --keep "$MB/Maildir" > /dev/null 2>&1
+check_eq reverify/archive-later-none-yet \
+    "$(psql "$DBL" -Atc "SELECT count(*) FROM signature WHERE archived_verdict = 'pass'")" 0
+"$FBL_BIN" keys import --db "$DBL" "$MB/archived-keys.zone" > /dev/null 2>&1
+"$FBL_BIN" reverify --db "$DBL" $ZONES > /dev/null 2> "$T/a2.err"
+check_eq reverify/archive-later-exit "$?" 0 "$(cat "$T/a2.err")"
+rows "$DBL" "$T/archlater"
+$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$MB" "$T/archlater.rows" "$T/archlater.daily" reverify/archive-later --archived
+check_eq reverify/archive-later-authentic "$(psql "$DBL" -Atc "SELECT count(*) FROM signature WHERE archived_verdict = 'pass'")" "$npass"
+aggregates archive-later "$DBL"
+
+"$FBL_BIN" reverify --db "$DB" --since 2026-13-01 > /dev/null 2>&1
+check_eq reverify/bad-since-exit "$?" 2
+"$FBL_BIN" reverify --db "host=127.0.0.1 port=1 dbname=x connect_timeout=2" > /dev/null 2>&1
+check_eq reverify/no-database-exit "$?" 2
+
+fbl_done
+exit $?
