@@ -231,6 +231,18 @@ json_source_ip(struct buf *b, const struct arf_cmd *ac,
 		json_kv_bool(b, "source_ip_ours", in == 1, first);
 }
 
+/* RFC 9477: is the original's CFBL-Feedback-ID under a valid signature? */
+static void
+json_cfbl(struct buf *b, const struct arf_one *o, bool *first)
+{
+	int	 v = o->verified ? record_cfbl_signed(&o->vr.msg, &o->vr) : -1;
+
+	if (v < 0)
+		json_kv_null(b, "cfbl_signed", first);
+	else
+		json_kv_bool(b, "cfbl_signed", v == 1, first);
+}
+
 static void
 render_arf_json(struct buf *b, const struct arf_cmd *ac,
     const struct arf_one *o)
@@ -263,6 +275,12 @@ render_arf_json(struct buf *b, const struct arf_cmd *ac,
 	json_kv_int(b, "verified_at", o->now, &first);
 	json_kv_str(b, "clock", o->clock, &first);
 	json_source_ip(b, ac, r, &first);
+	json_cfbl(b, o, &first);
+	if (r->complaint)
+		json_kv_bool(b, "reporter_verified_dkim",
+		    record_reporter_verified_dkim(r->reporter), &first);
+	else
+		json_kv_null(b, "reporter_verified_dkim", &first);
 	json_sigs(b, ac, o, &first);
 	buf_puts(b, "}\n");
 }
@@ -352,6 +370,33 @@ text_sigs(struct buf *b, const struct arf_cmd *ac, const struct arf_one *o)
 		    o->vr.nsigs_total - o->vr.nsigs);
 }
 
+/* What the reporter and the sender's own marks add to the verdicts. */
+static void
+text_notes(struct buf *b, const struct arf_one *o)
+{
+	const struct arf_report *r = &o->r;
+	size_t	 i;
+	int	 cfbl;
+
+	if (!o->verified)
+		return;
+	if ((cfbl = record_cfbl_signed(&o->vr.msg, &o->vr)) >= 0)
+		buf_printf(b, "  CFBL-Feedback-ID: %s\n", cfbl ? "covered by a "
+		    "valid aligned signature (RFC 9477)" : "NOT covered by a "
+		    "valid aligned signature: not to be trusted (RFC 9477)");
+	if (!r->complaint || !record_reporter_verified_dkim(r->reporter))
+		return;
+	for (i = 0; i < o->vr.nsigs; i++) {
+		if (o->vr.sigs[i].result == DKIM_RESULT_FAIL ||
+		    o->vr.sigs[i].result == DKIM_RESULT_PERMERROR) {
+			buf_puts(b, "  note: this reporter forwards only mail "
+			    "whose DKIM verified on arrival: a failure here is "
+			    "a rotated key or damage, not a forgery\n");
+			return;
+		}
+	}
+}
+
 static void
 render_arf_text(struct buf *b, const struct arf_cmd *ac,
     const struct arf_one *o)
@@ -391,6 +436,7 @@ render_arf_text(struct buf *b, const struct arf_cmd *ac,
 		buf_printf(b, "  verified as of %lld (%s)\n",
 		    (long long)o->now, o->clock);
 	text_sigs(b, ac, o);
+	text_notes(b, o);
 }
 
 /* --- the command ---------------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -320,6 +321,72 @@ sig_build(struct record_sig *rs, const struct sig_result *sr,
 }
 
 bool
+record_reporter_verified_dkim(const char *reporter)
+{
+	return reporter != NULL && strcmp(reporter, "yahoo") == 0;
+}
+
+/* a and b equal, or one a subdomain of the other (case-insensitive). */
+static bool
+domains_aligned(const char *a, size_t alen, const char *b, size_t blen)
+{
+	const char	*ls, *sh;
+	size_t		 ll, sl;
+
+	if (alen >= blen) {
+		ls = a, ll = alen, sh = b, sl = blen;
+	} else {
+		ls = b, ll = blen, sh = a, sl = alen;
+	}
+	if (sl == 0 || strncasecmp(ls + ll - sl, sh, sl) != 0)
+		return false;
+	return ll == sl || ls[ll - sl - 1] == '.';
+}
+
+/* The domain of CFBL-Address ("fbl@esp.example; report=arf"), or NULL. */
+static const char *
+cfbl_address_domain(const struct message *m, size_t *len)
+{
+	const char	*v, *at, *end;
+	long		 i;
+
+	if ((i = message_find_field(m, "CFBL-Address")) < 0)
+		return NULL;
+	v = m->fields[i].value;
+	end = v + m->fields[i].value_len;
+	if ((at = memchr(v, '@', (size_t)(end - v))) == NULL)
+		return NULL;
+	at++;
+	*len = 0;
+	while (at + *len < end && strchr("; \t\r\n>", at[*len]) == NULL)
+		(*len)++;
+	return at;
+}
+
+int
+record_cfbl_signed(const struct message *m, const struct verify_result *vr)
+{
+	const char	*dom = NULL;
+	size_t		 dlen = 0, i;
+
+	if (m == NULL || vr == NULL ||
+	    message_find_field(m, "CFBL-Feedback-ID") < 0)
+		return -1;
+	dom = cfbl_address_domain(m, &dlen);
+	for (i = 0; i < vr->nsigs; i++) {
+		const struct sig_result *sr = &vr->sigs[i];
+
+		if (sr->result != DKIM_RESULT_PASS || sr->sig.d == NULL ||
+		    dkim_sig_signs(&sr->sig, "cfbl-feedback-id") == 0)
+			continue;
+		if (dom == NULL || domains_aligned(sr->sig.d,
+		    strlen(sr->sig.d), dom, dlen))
+			return 1;
+	}
+	return 0;
+}
+
+bool
 record_archive_applies(const char *reason)
 {
 	return strcmp(reason, "key-not-found") == 0 ||
@@ -433,6 +500,10 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
 	rec->cfbl_feedback_id = field_text(in->original, "CFBL-Feedback-ID",
 	    ok);
 	rec->feedback_id = field_text(in->original, "Feedback-ID", ok);
+	rec->cfbl_signed = record_cfbl_signed(in->original, in->vr);
+	if (r->complaint)
+		rec->reporter_verified_dkim =
+		    record_reporter_verified_dkim(r->reporter);
 }
 
 bool

@@ -144,6 +144,23 @@ bool		 record_clock(const struct arf_report *,
 void		 record_day(int64_t t, char out[11]);
 
 /*
+ * RFC 9477 section 3.2: a CFBL-Feedback-ID counts only when a signature
+ * that verified (pass) covers the field (h=) and its d= aligns with the
+ * domain of CFBL-Address (equal, or one a subdomain of the other; any d=
+ * without a CFBL-Address).  1 yes, 0 no, -1 the original has no
+ * CFBL-Feedback-ID (or was not verified).
+ */
+int		 record_cfbl_signed(const struct message *original,
+		    const struct verify_result *);
+/*
+ * Whether the reporting ISP forwards only mail whose DKIM verified on
+ * arrival, unaltered (Yahoo's Complaint Feedback Loop): a failure on
+ * re-verification is then a rotated key or damage on the sender's side,
+ * never a forgery.  reporter as arf.h names it.
+ */
+bool		 record_reporter_verified_dkim(const char *reporter);
+
+/*
  * Whether a verdict (RFC 8601 result and reason names) may still change
  * and the signature's facts are kept: a DNS failure (reverify), or a key
  * gone or replaced (the key archive).

@@ -34,6 +34,12 @@ psql "$DB" -AtF '	' -c "SELECT kind, coalesce(token, ''), role, result,
 
 $PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$T/mb" "$T/rows.tsv" "$T/daily.tsv"
 
+# Yahoo's reports are marked: it forwards only mail whose DKIM verified
+nyahoo=$(awk -F'\t' 'NR > 1 && $6 == "yahoo" && $4 == "arf"' "$T/mb/manifest.tsv" | wc -l)
+check_eq ingest-mailbox/yahoo-verified-dkim \
+    "$(psql "$DB" -Atc "SELECT count(*) FILTER (WHERE reporter_verified_dkim), count(*) FILTER (WHERE reporter_verified_dkim IS NOT NULL) - count(*) FILTER (WHERE complaint) FROM report")" \
+    "$nyahoo|0"
+
 # the same mailbox again, as an mbox this time: nothing is counted twice
 before=$(psql "$DB" -Atc "SELECT count(*), sum(count) FROM daily_signature")
 rows_before=$(psql "$DB" -Atc "SELECT count(*) FROM report")
