@@ -41,6 +41,7 @@
 
 #include "verifier/buf.h"
 #include "verifier/dkim_sig.h"
+#include "verifier/hex.h"
 #include "verifier/message.h"
 #include "verifier/result.h"
 
@@ -66,18 +67,6 @@ read_str(const char *s)
 		sink += strlen(s);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Does the i= value, dkim-quoted-printable decoded, hold a NUL?  Then a
  * C string cannot carry it: a signature that parses cleanly would report
@@ -89,8 +78,8 @@ qp_has_nul(const struct tag *t)
 	size_t	 k;
 
 	for (k = 0; k + 2 < t->value_len; k++)
-		if (t->value[k] == '=' && hexval(t->value[k + 1]) == 0 &&
-		    hexval(t->value[k + 2]) == 0)
+		if (t->value[k] == '=' && hex_digit(t->value[k + 1]) == 0 &&
+		    hex_digit(t->value[k + 2]) == 0)
 			return true;
 	return false;
 }
