@@ -244,6 +244,10 @@ summary(const struct ingest_stats *s, bool secret)
 				    s->sigs[r][k]);
 		fputc('\n', stderr);
 	}
+	for (k = 0; k < (int)INGEST_MAX_WHY; k++)
+		if (s->unparseable_why[k].n > 0)
+			fprintf(stderr, "  unparseable: %" PRIu64 " %s\n",
+			    s->unparseable_why[k].n, s->unparseable_why[k].text);
 	if (!secret)
 		fputs("  recipients not stored (no hmac-secret-file)\n",
 		    stderr);

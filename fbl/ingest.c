@@ -377,6 +377,31 @@ progress(struct run *r, bool force)
 	o->progress(&p, o->progress_arg);
 }
 
+/* One more unparseable message, counted under its reason. */
+static void
+count_unparseable(struct ingest_stats *s, const char *why)
+{
+	size_t	 i;
+
+	s->unparseable++;
+	if (why == NULL)
+		why = "unknown";
+	for (i = 0; i < s->nwhy; i++)
+		if (strncmp(s->unparseable_why[i].text, why,
+		    sizeof(s->unparseable_why[i].text) - 1) == 0)
+			break;
+	if (i == s->nwhy) {
+		if (s->nwhy == INGEST_MAX_WHY - 1) {
+			i = s->nwhy;
+			snprintf(s->unparseable_why[i].text,
+			    sizeof(s->unparseable_why[i].text), "other reasons");
+		} else
+			snprintf(s->unparseable_why[s->nwhy++].text,
+			    sizeof(s->unparseable_why[i].text), "%s", why);
+	}
+	s->unparseable_why[i].n++;
+}
+
 /* The second verdicts, under archived keys, of the batch's signatures. */
 static bool
 judge_archived(struct run *r, struct batch *b)
@@ -409,7 +434,7 @@ flush(struct run *r, struct batch *b)
 			return false;
 		}
 		if (strcmp(b->recs[i].kind, "unparseable") == 0)
-			s->unparseable++;
+			count_unparseable(s, b->recs[i].decided);
 		b->rp[i] = &b->recs[i];
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);

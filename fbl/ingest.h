@@ -41,6 +41,7 @@
 #define INGEST_MAX_BATCH	10000
 #define INGEST_MAX_LOG		(64 * 1024)
 #define INGEST_MAX_JOBS		64
+#define INGEST_MAX_WHY		8	/* reasons of unparseable counted */
 #define INGEST_NROLES		4	/* enum token_role */
 #define INGEST_NRESULTS		7	/* enum dkim_result */
 
@@ -76,6 +77,11 @@ struct ingest_stats {
 	double		 elapsed;	/* seconds, the whole run */
 	double		 storing;	/* seconds in store_write_batch() */
 	uint64_t	 sigs[INGEST_NROLES][INGEST_NRESULTS];	/* stored */
+	struct ingest_why {
+		char		 text[96];	/* record.decided */
+		uint64_t	 n;
+	}		 unparseable_why[INGEST_MAX_WHY];	/* the last: other */
+	size_t		 nwhy;
 	struct buf	 log;		/* one line per problem */
 };
 

@@ -522,6 +522,7 @@ record_build(struct record *rec, const struct record_input *in)
 	rec->kind = arf_kind_name(in->report->kind);
 	rec->complaint = in->report->complaint;
 	rec->source = opt_text(in->source != NULL ? in->source : "?", &ok);
+	rec->decided = opt_text(in->report->decided, &ok);
 	rec->source_ip_in_esp = -1;
 	rec->cfbl_signed = -1;
 	rec->reporter_verified_dkim = -1;
@@ -552,6 +553,7 @@ record_free(struct record *rec)
 	}
 	free(rec->sigs);
 	free(rec->source);
+	free(rec->decided);
 	free(rec->feedback_type);
 	free(rec->reporter);
 	free(rec->user_agent);

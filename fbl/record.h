@@ -95,6 +95,7 @@ struct record {
 	unsigned char	 fingerprint[RECORD_FP_LEN];
 	char		 msg_day[11];	/* YYYY-MM-DD */
 	const char	*kind;		/* arf_kind_name() */
+	char		*decided;	/* how the parser decided it */
 	bool		 complaint;
 	char		*source;
 	char		*feedback_type;

@@ -25,7 +25,7 @@ static const char stage_sql[] =
     " original_form text, reported_domain text[], recipient_hmac bytea[],"
     " original_message_id text, original_from_domain text,"
     " deviations text[], cfbl_feedback_id text, feedback_id text,"
-    " cfbl_signed boolean, reporter_verified_dkim boolean)"
+    " cfbl_signed boolean, reporter_verified_dkim boolean, decided text)"
     " ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE IF NOT EXISTS stage_signature ("
     " msg_day date, fingerprint bytea, idx smallint, d text, s text,"
@@ -58,13 +58,14 @@ static const char merge_sql[] =
     " arrival_date, source_ip, source_ip_in_esp, original_mail_from,"
     " original_form, reported_domain, recipient_hmac,"
     " original_message_id, original_from_domain, deviations,"
-    " cfbl_feedback_id, feedback_id, cfbl_signed, reporter_verified_dkim)"
+    " cfbl_feedback_id, feedback_id, cfbl_signed, reporter_verified_dkim,"
+    " decided)"
     " SELECT msg_day, fingerprint, kind, complaint, source, feedback_type,"
     " reporter, user_agent, arf_version, to_timestamp(arrival), source_ip,"
     " source_ip_in_esp, original_mail_from, original_form,"
     " reported_domain, recipient_hmac, original_message_id,"
     " original_from_domain, deviations, cfbl_feedback_id, feedback_id,"
-    " cfbl_signed, reporter_verified_dkim"
+    " cfbl_signed, reporter_verified_dkim, decided"
     " FROM stage_report ORDER BY msg_day, fingerprint"
     " ON CONFLICT DO NOTHING"
     " RETURNING msg_day, fingerprint, kind, reporter, feedback_type),"
@@ -254,7 +255,8 @@ copy_report(struct buf *b, const struct record *r)
 	copy_text(b, r->cfbl_feedback_id, false);
 	copy_text(b, r->feedback_id, false);
 	copy_tri(b, r->cfbl_signed, false);
-	copy_tri(b, r->reporter_verified_dkim, true);
+	copy_tri(b, r->reporter_verified_dkim, false);
+	copy_text(b, r->decided, true);
 }
 
 static void

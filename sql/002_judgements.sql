@@ -33,6 +33,11 @@ ALTER TABLE signature ADD COLUMN archived_key bytea;
 -- it; NULL when the original has none.
 ALTER TABLE report ADD COLUMN cfbl_signed boolean;
 
+-- How the parser decided what the message is ("not a message: empty",
+-- "multipart/report with a feedback-report part", ...), the reason an
+-- unparseable message is counted under.
+ALTER TABLE report ADD COLUMN decided text;
+
 -- The reporter forwards only mail whose DKIM verified on arrival (Yahoo):
 -- a failure on re-verification is then a rotated key or damage, never a
 -- forgery.

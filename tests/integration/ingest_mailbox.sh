@@ -34,6 +34,15 @@ psql "$DB" -AtF '	' -c "SELECT kind, coalesce(token, ''), role, result,
 
 $PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$T/mb" "$T/rows.tsv" "$T/daily.tsv"
 
+# unparseable messages are stored with their reason, and the summary
+# counts them by reason
+nunp=$(psql "$DB" -Atc "SELECT count(*) FROM report WHERE kind = 'unparseable'")
+check_eq ingest-mailbox/unparseable-reasons-stored \
+    "$(psql "$DB" -Atc "SELECT count(*) FROM report WHERE kind = 'unparseable' AND decided LIKE 'not a message: %'")" "$nunp"
+check_eq ingest-mailbox/unparseable-summary-by-reason \
+    "$(sed -n 's/^  unparseable: \([0-9]*\) .*/\1/p' "$T/ingest.err" | awk '{ n += $1 } END { print n + 0 }')" "$nunp"
+[ "$nunp" -gt 0 ] && ok ingest-mailbox/some-unparseable || not_ok ingest-mailbox/some-unparseable "the mailbox has garbage: none found"
+
 # Yahoo's reports are marked: it forwards only mail whose DKIM verified
 nyahoo=$(awk -F'\t' 'NR > 1 && $6 == "yahoo" && $4 == "arf"' "$T/mb/manifest.tsv" | wc -l)
 check_eq ingest-mailbox/yahoo-verified-dkim \
