@@ -70,6 +70,20 @@ record_text(const char *s, size_t len)
 }
 
 /* A copy of an optional C string; *ok goes false when memory ran out. */
+static char *opt_text(const char *, bool *);
+
+/* A lower-case copy (domain names), or NULL for NULL. */
+static char *
+lower_text(const char *s, bool *ok)
+{
+	char	*t = opt_text(s, ok);
+	size_t	 i;
+
+	for (i = 0; t != NULL && t[i] != '\0'; i++)
+		t[i] = (char)tolower((unsigned char)t[i]);
+	return t;
+}
+
 static char *
 opt_text(const char *s, bool *ok)
 {
@@ -506,6 +520,34 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
 		    record_reporter_verified_dkim(r->reporter);
 }
 
+/*
+ * The customer the message claims: its first customer-role signature
+ * (whatever its verdict: a forgery claims too), else the customer its From
+ * domain maps to.  The report's standing (sql/003_standing.sql) and the
+ * report's per-customer counts rest on it.
+ */
+static void
+claim_build(struct record *rec, const struct record_input *in, bool *ok)
+{
+	const char	*cust = NULL;
+	size_t		 i;
+
+	for (i = 0; i < rec->nsigs; i++) {
+		if (strcmp(rec->sigs[i].role, "customer") != 0 ||
+		    rec->sigs[i].d == NULL)
+			continue;
+		rec->customer_id = opt_text(rec->sigs[i].customer_id, ok);
+		rec->customer_token = lower_text(rec->sigs[i].d, ok);
+		return;
+	}
+	if (rec->original_from_domain != NULL &&
+	    classify_domain(in->config, rec->original_from_domain, &cust) ==
+	    ROLE_CUSTOMER) {
+		rec->customer_id = opt_text(cust, ok);
+		rec->customer_token = opt_text(rec->original_from_domain, ok);
+	}
+}
+
 bool
 record_build(struct record *rec, const struct record_input *in)
 {
@@ -530,6 +572,7 @@ record_build(struct record *rec, const struct record_input *in)
 		fields_build(rec, in, &ok);
 		if (!sigs_build(rec, in))
 			ok = false;
+		claim_build(rec, in, &ok);
 	}
 	if (!ok)
 		record_free(rec);
@@ -554,6 +597,8 @@ record_free(struct record *rec)
 	free(rec->sigs);
 	free(rec->source);
 	free(rec->decided);
+	free(rec->customer_id);
+	free(rec->customer_token);
 	free(rec->feedback_type);
 	free(rec->reporter);
 	free(rec->user_agent);

@@ -115,6 +115,8 @@ struct record {
 	char		*original_from_domain;
 	char		*cfbl_feedback_id;
 	char		*feedback_id;
+	char		*customer_id;	/* the customer it claims, or NULL: */
+	char		*customer_token;	/* its signature's d=, else From */
 	int		 cfbl_signed;		/* tri-state */
 	int		 reporter_verified_dkim;	/* tri-state */
 	struct record_sig *sigs;

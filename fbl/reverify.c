@@ -16,7 +16,8 @@ static const char select_sql[] =
     " s.idx, s.d, s.s, s.l, s.result, s.reason, s.archived_verdict,"
     " encode(f.field, 'hex'), encode(f.header_digest, 'hex'), f.has_body,"
     " f.body_verified, f.l_exceeds, f.canon_len, f.n_from, f.redacted,"
-    " f.verified_at, f.skew"
+    " f.verified_at, f.skew, coalesce(s.key_bits, -1),"
+    " coalesce(s.key_testing, false), s.header_verified"
     " FROM signature s JOIN signature_facts f"
     " USING (msg_day, fingerprint, idx)"
     " WHERE (s.msg_day, s.fingerprint, s.idx) >"
@@ -34,16 +35,32 @@ static const char select_sql[] =
  */
 static const char update_sql[] =
     "WITH u AS (UPDATE signature SET result = $7, reason = $8,"
-    " archived_verdict = $9, archived_key = decode($11, 'hex')"
+    " archived_verdict = $9, archived_key = decode($11, 'hex'),"
+    " header_verified = $12::boolean, key_bits = nullif($13::integer, -1),"
+    " key_testing = CASE WHEN $13::integer = -1 THEN NULL"
+    " ELSE $14::boolean END"
     " WHERE msg_day = $1::date AND fingerprint = decode($2, 'hex')"
     " AND idx = $3::smallint AND result = $4 AND reason = $5"
     " AND archived_verdict IS NOT DISTINCT FROM $6"
-    " RETURNING msg_day, fingerprint, d, s, role, customer_id),"
+    " RETURNING msg_day, fingerprint, d, s, a, role, customer_id),"
     " r AS (SELECT u.msg_day, rp.kind, lower(coalesce(u.d, '')) AS token,"
     " u.role, coalesce(u.customer_id, '') AS customer_id,"
     " coalesce(u.s, '') AS selector, coalesce(rp.reporter, '') AS reporter,"
-    " coalesce(rp.feedback_type, '') AS feedback_type"
+    " coalesce(rp.feedback_type, '') AS feedback_type,"
+    " coalesce(u.a, '') AS algorithm"
     " FROM u JOIN report rp USING (msg_day, fingerprint)),"
+    " kdec AS (UPDATE daily_key t SET count = t.count - 1 FROM r"
+    " WHERE $15::boolean AND t.day = r.msg_day AND t.kind = r.kind"
+    " AND t.token = r.token AND t.role = r.role"
+    " AND t.customer_id = r.customer_id AND t.selector = r.selector"
+    " AND t.algorithm = r.algorithm AND t.key_bits = $16::integer"
+    " AND t.key_testing = $17::boolean),"
+    " kinc AS (INSERT INTO daily_key AS t (day, kind, token, role,"
+    " customer_id, selector, algorithm, key_bits, key_testing, count)"
+    " SELECT msg_day, kind, token, role, customer_id, selector, algorithm,"
+    " $13::integer, $14::boolean, 1 FROM r WHERE $15::boolean"
+    " ON CONFLICT (day, kind, token, role, customer_id, selector, algorithm,"
+    " key_bits, key_testing) DO UPDATE SET count = t.count + 1),"
     " dec AS (UPDATE daily_signature t SET count = t.count - 1 FROM r"
     " WHERE $10::boolean AND t.day = r.msg_day AND t.kind = r.kind"
     " AND t.token = r.token AND t.role = r.role"
@@ -60,10 +77,61 @@ static const char update_sql[] =
     " DO UPDATE SET count = t.count + 1)"
     " SELECT count(*) FROM u";
 
+/*
+ * The standing of the report of row ($1, $2) again (sql/003_standing.sql),
+ * after one of its verdicts changed; when it changed, its daily_complaint
+ * count moves from the old standing to the new one.
+ */
+static const char standing_sql[] =
+    "WITH x AS (SELECT"
+    " fbl_best_state(array_agg(fbl_sig_state(result, header_verified))"
+    " FILTER (WHERE role = 'esp')) AS esp_state,"
+    " fbl_best_state(array_agg(fbl_sig_state(result, header_verified))"
+    " FILTER (WHERE role = 'customer')) AS customer_state,"
+    " coalesce(bool_or(archived_verdict = 'pass'), false) AS archived_pass,"
+    " coalesce(bool_or(reason = 'redacted'), false) AS redacted"
+    " FROM signature WHERE msg_day = $1::date"
+    " AND fingerprint = decode($2, 'hex')),"
+    " n AS (SELECT r.msg_day, r.fingerprint, r.complaint, r.kind,"
+    " coalesce(r.reporter, '') AS reporter,"
+    " coalesce(r.feedback_type, '') AS feedback_type,"
+    " coalesce(r.customer_id, '') AS customer_id,"
+    " coalesce(r.customer_token, '') AS token,"
+    " r.esp_state AS old_esp, r.customer_state AS old_customer,"
+    " r.authenticity AS old_authenticity, x.esp_state, x.customer_state,"
+    " CASE WHEN r.complaint THEN fbl_authenticity(x.esp_state,"
+    " x.customer_state, x.archived_pass, x.redacted,"
+    " r.customer_id IS NOT NULL, r.source_ip_in_esp,"
+    " coalesce(r.reporter_verified_dkim, false)) END AS authenticity"
+    " FROM report r, x WHERE r.msg_day = $1::date"
+    " AND r.fingerprint = decode($2, 'hex')),"
+    " u AS (UPDATE report r SET esp_state = n.esp_state,"
+    " customer_state = n.customer_state, authenticity = n.authenticity"
+    " FROM n WHERE r.msg_day = n.msg_day AND r.fingerprint = n.fingerprint"
+    " AND (r.esp_state, r.customer_state, r.authenticity) IS DISTINCT FROM"
+    " (n.esp_state, n.customer_state, n.authenticity)"
+    " RETURNING r.msg_day),"
+    " dec AS (UPDATE daily_complaint t SET count = t.count - 1 FROM n"
+    " WHERE n.complaint AND EXISTS (SELECT 1 FROM u)"
+    " AND t.day = n.msg_day AND t.kind = n.kind"
+    " AND t.reporter = n.reporter AND t.feedback_type = n.feedback_type"
+    " AND t.customer_id = n.customer_id AND t.token = n.token"
+    " AND t.esp_state = n.old_esp AND t.customer_state = n.old_customer"
+    " AND t.authenticity = n.old_authenticity)"
+    " INSERT INTO daily_complaint AS t (day, kind, reporter, feedback_type,"
+    " customer_id, token, esp_state, customer_state, authenticity, count)"
+    " SELECT msg_day, kind, reporter, feedback_type, customer_id, token,"
+    " esp_state, customer_state, authenticity, 1 FROM n"
+    " WHERE n.complaint AND EXISTS (SELECT 1 FROM u)"
+    " ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,"
+    " esp_state, customer_state, authenticity)"
+    " DO UPDATE SET count = t.count + 1";
+
 enum col {
 	C_DAY, C_FP, C_IDX, C_D, C_S, C_L, C_RESULT, C_REASON, C_ARCHIVED,
 	C_FIELD, C_DIGEST, C_HAS_BODY, C_BODY_OK, C_L_EXCEEDS, C_CANON_LEN,
-	C_N_FROM, C_REDACTED, C_VERIFIED_AT, C_SKEW, C__COUNT
+	C_N_FROM, C_REDACTED, C_VERIFIED_AT, C_SKEW, C_KEY_BITS,
+	C_KEY_TESTING, C_HEADER_VERIFIED, C__COUNT
 };
 
 /* One row read, judged again. */
@@ -75,6 +143,8 @@ struct open_sig {
 	const char	*old_archived;	/* NULL, "pass", "fail" */
 	struct record_sig rs;		/* what is judged and written */
 	char		 result[32], reason[48];	/* the new verdict */
+	int		 old_bits, old_testing, old_header;	/* -1: NULL */
+	char		 bits[16], testing[8], header[8];	/* new, or "" */
 };
 
 static bool
@@ -182,6 +252,13 @@ read_row(const PGresult *res, int row, struct open_sig *o)
 	if (o->old_result == NULL || o->old_reason == NULL ||
 	    !read_facts(res, row, &o->rs.facts))
 		return false;
+	o->old_bits = atoi(PQgetvalue(res, row, C_KEY_BITS));
+	o->old_testing = is_true(res, row, C_KEY_TESTING);
+	o->old_header = PQgetisnull(res, row, C_HEADER_VERIFIED) ? -1 :
+	    is_true(res, row, C_HEADER_VERIFIED);
+	o->rs.key_bits = o->old_bits;
+	o->rs.key_testing = o->old_testing;
+	o->rs.header_verified = o->old_header;
 	snprintf(o->result, sizeof(o->result), "%s", o->old_result);
 	snprintf(o->reason, sizeof(o->reason), "%s", o->old_reason);
 	o->rs.result = o->result;
@@ -212,6 +289,12 @@ replay(const struct reverify_opts *ro, struct open_sig *o,
 		    dkim_result_name(sr.result));
 		snprintf(o->reason, sizeof(o->reason), "%s",
 		    dkim_reason_name(sr.reason));
+		if (sr.key != NULL && sr.key->parse == REASON_OK) {
+			o->rs.key_bits = (int)sr.key->key.bits;
+			o->rs.key_testing = sr.key->key.testing;
+		}
+		o->rs.header_verified = sr.header_checked ?
+		    sr.header_verified : -1;
 	}
 	sig_result_free(&sr);
 	if (strcmp(o->result, "temperror") == 0)
@@ -223,7 +306,9 @@ write_row(PGconn *c, struct open_sig *o, bool *applied, struct buf *err)
 {
 	char		 key[2 * sizeof(o->rs.archived_key) + 1] = "";
 	struct buf	 hex = BUF_INIT;
-	const char	*p[11];
+	const char	*p[17];
+	char		 nbits[16], obits[16];
+	bool		 key_changed;
 	PGresult	*res;
 	bool		 changed, ok;
 
@@ -246,12 +331,29 @@ write_row(PGconn *c, struct open_sig *o, bool *applied, struct buf *err)
 	p[8] = o->rs.archived_verdict;
 	p[9] = changed ? "true" : "false";
 	p[10] = key[0] != '\0' ? key : NULL;
-	res = PQexecParams(c, update_sql, 11, NULL, p, NULL, NULL, 0);
+	key_changed = o->rs.key_bits != o->old_bits ||
+	    (o->rs.key_bits >= 0 && o->rs.key_testing != o->old_testing);
+	snprintf(nbits, sizeof(nbits), "%d", o->rs.key_bits);
+	snprintf(obits, sizeof(obits), "%d", o->old_bits);
+	p[11] = o->rs.header_verified < 0 ? NULL :
+	    o->rs.header_verified ? "true" : "false";
+	p[12] = nbits;
+	p[13] = o->rs.key_testing > 0 ? "true" : "false";
+	p[14] = key_changed ? "true" : "false";
+	p[15] = obits;
+	p[16] = o->old_testing ? "true" : "false";
+	res = PQexecParams(c, update_sql, 17, NULL, p, NULL, NULL, 0);
 	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (!ok)
 		store_error(err, c, res);
 	else
 		*applied = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+	PQclear(res);
+	if (!ok || !*applied)
+		return ok;
+	res = PQexecParams(c, standing_sql, 2, NULL, p, NULL, NULL, 0);
+	if (!(ok = PQresultStatus(res) == PGRES_COMMAND_OK))
+		store_error(err, c, res);
 	PQclear(res);
 	return ok;
 }
@@ -312,7 +414,9 @@ write_page(struct store *s, struct open_sig *v, size_t n,
 	}
 	if (ok)
 		ok = exec_simple(c, "DELETE FROM daily_signature"
-		    " WHERE count = 0", err) && exec_simple(c, "COMMIT", err);
+		    " WHERE count = 0; DELETE FROM daily_complaint"
+		    " WHERE count = 0; DELETE FROM daily_key WHERE count = 0",
+		    err) && exec_simple(c, "COMMIT", err);
 	if (!ok && PQstatus(c) == CONNECTION_OK)
 		exec_simple(c, "ROLLBACK", &ignore);
 	buf_free(&ignore);

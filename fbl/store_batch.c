@@ -25,7 +25,10 @@ static const char stage_sql[] =
     " original_form text, reported_domain text[], recipient_hmac bytea[],"
     " original_message_id text, original_from_domain text,"
     " deviations text[], cfbl_feedback_id text, feedback_id text,"
-    " cfbl_signed boolean, reporter_verified_dkim boolean, decided text)"
+    " cfbl_signed boolean, reporter_verified_dkim boolean, decided text,"
+    " customer_id text, customer_token text, esp_state text,"
+    " customer_state text, authenticity text, archived_pass boolean,"
+    " redacted boolean)"
     " ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE IF NOT EXISTS stage_signature ("
     " msg_day date, fingerprint bytea, idx smallint, d text, s text,"
@@ -35,6 +38,8 @@ static const char stage_sql[] =
     " customer_id text, selector_year smallint, selector_month smallint,"
     " archived_verdict text, archived_key bytea)"
     " ON COMMIT DELETE ROWS;"
+    "CREATE INDEX IF NOT EXISTS stage_signature_key"
+    " ON stage_signature (fingerprint);"
     "CREATE TEMP TABLE IF NOT EXISTS stage_facts ("
     " msg_day date, fingerprint bytea, idx smallint, field bytea,"
     " header_digest bytea, has_body boolean, body_verified boolean,"
@@ -42,9 +47,35 @@ static const char stage_sql[] =
     " redacted boolean, verified_at bigint, skew integer)"
     " ON COMMIT DELETE ROWS";
 
-static const char copy_report_sql[] = "COPY stage_report FROM STDIN";
+static const char copy_report_sql[] = "COPY stage_report (msg_day,"
+    " fingerprint, kind, complaint, source, feedback_type, reporter,"
+    " user_agent, arf_version, arrival, source_ip, source_ip_in_esp,"
+    " original_mail_from, original_form, reported_domain, recipient_hmac,"
+    " original_message_id, original_from_domain, deviations,"
+    " cfbl_feedback_id, feedback_id, cfbl_signed, reporter_verified_dkim,"
+    " decided, customer_id, customer_token) FROM STDIN";
 static const char copy_sig_sql[] = "COPY stage_signature FROM STDIN";
 static const char copy_facts_sql[] = "COPY stage_facts FROM STDIN";
+
+/*
+ * Each staged report's standing, from its staged signatures, by the
+ * functions of sql/003_standing.sql (reverify uses them too).
+ */
+static const char standing_sql[] =
+    "UPDATE stage_report r SET (esp_state, customer_state, archived_pass,"
+    " redacted) = (SELECT"
+    " fbl_best_state(array_agg(fbl_sig_state(g.result, g.header_verified))"
+    " FILTER (WHERE g.role = 'esp')),"
+    " fbl_best_state(array_agg(fbl_sig_state(g.result, g.header_verified))"
+    " FILTER (WHERE g.role = 'customer')),"
+    " coalesce(bool_or(g.archived_verdict = 'pass'), false),"
+    " coalesce(bool_or(g.reason = 'redacted'), false)"
+    " FROM stage_signature g WHERE g.fingerprint = r.fingerprint"
+    " AND g.msg_day = r.msg_day);"
+    "UPDATE stage_report SET authenticity = fbl_authenticity(esp_state,"
+    " customer_state, archived_pass, redacted, customer_id IS NOT NULL,"
+    " source_ip_in_esp, coalesce(reporter_verified_dkim, false))"
+    " WHERE complaint";
 
 /*
  * From the staging tables into the real ones.  Only the report rows that
@@ -59,16 +90,31 @@ static const char merge_sql[] =
     " original_form, reported_domain, recipient_hmac,"
     " original_message_id, original_from_domain, deviations,"
     " cfbl_feedback_id, feedback_id, cfbl_signed, reporter_verified_dkim,"
-    " decided)"
+    " decided, customer_id, customer_token, esp_state, customer_state,"
+    " authenticity)"
     " SELECT msg_day, fingerprint, kind, complaint, source, feedback_type,"
     " reporter, user_agent, arf_version, to_timestamp(arrival), source_ip,"
     " source_ip_in_esp, original_mail_from, original_form,"
     " reported_domain, recipient_hmac, original_message_id,"
     " original_from_domain, deviations, cfbl_feedback_id, feedback_id,"
-    " cfbl_signed, reporter_verified_dkim, decided"
+    " cfbl_signed, reporter_verified_dkim, decided, customer_id,"
+    " customer_token, esp_state, customer_state, authenticity"
     " FROM stage_report ORDER BY msg_day, fingerprint"
     " ON CONFLICT DO NOTHING"
-    " RETURNING msg_day, fingerprint, kind, reporter, feedback_type),"
+    " RETURNING msg_day, fingerprint, kind, reporter, feedback_type,"
+    " complaint, customer_id, customer_token, esp_state, customer_state,"
+    " authenticity),"
+    " dc AS (INSERT INTO daily_complaint AS t (day, kind, reporter,"
+    " feedback_type, customer_id, token, esp_state, customer_state,"
+    " authenticity, count)"
+    " SELECT msg_day, kind, coalesce(reporter, ''),"
+    " coalesce(feedback_type, ''), coalesce(customer_id, ''),"
+    " coalesce(customer_token, ''), esp_state, customer_state,"
+    " authenticity, count(*) FROM ins WHERE complaint"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+    " ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,"
+    " esp_state, customer_state, authenticity)"
+    " DO UPDATE SET count = t.count + EXCLUDED.count),"
     " dr AS (INSERT INTO daily_report AS t (day, kind, reporter,"
     " feedback_type, count)"
     " SELECT msg_day, kind, coalesce(reporter, ''),"
@@ -87,8 +133,18 @@ static const char merge_sql[] =
     " g.archived_key"
     " FROM stage_signature g JOIN ins USING (msg_day, fingerprint)"
     " ORDER BY g.msg_day, g.fingerprint, g.idx"
-    " RETURNING msg_day, fingerprint, d, s, role, customer_id, result,"
-    " reason),"
+    " RETURNING msg_day, fingerprint, d, s, a, role, customer_id, result,"
+    " reason, key_bits, key_testing),"
+    " dk AS (INSERT INTO daily_key AS t (day, kind, token, role,"
+    " customer_id, selector, algorithm, key_bits, key_testing, count)"
+    " SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,"
+    " coalesce(sig.customer_id, ''), coalesce(sig.s, ''),"
+    " coalesce(sig.a, ''), coalesce(sig.key_bits, -1),"
+    " coalesce(sig.key_testing, false), count(*)"
+    " FROM sig JOIN ins USING (msg_day, fingerprint)"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+    " ON CONFLICT (day, kind, token, role, customer_id, selector, algorithm,"
+    " key_bits, key_testing) DO UPDATE SET count = t.count + EXCLUDED.count),"
     " ds AS (INSERT INTO daily_signature AS t (day, kind, token, role,"
     " customer_id, selector, reporter, feedback_type, result, reason,"
     " count)"
@@ -256,7 +312,9 @@ copy_report(struct buf *b, const struct record *r)
 	copy_text(b, r->feedback_id, false);
 	copy_tri(b, r->cfbl_signed, false);
 	copy_tri(b, r->reporter_verified_dkim, false);
-	copy_text(b, r->decided, true);
+	copy_text(b, r->decided, false);
+	copy_text(b, r->customer_id, false);
+	copy_text(b, r->customer_token, true);
 }
 
 static void
@@ -533,6 +591,7 @@ attempt(struct txn *tx, struct record *const *recs, size_t n,
 	    !copy_table(tx, copy_report_sql, recs, n, dup, 0) ||
 	    !copy_table(tx, copy_sig_sql, recs, n, dup, 1) ||
 	    !copy_table(tx, copy_facts_sql, recs, n, dup, 2) ||
+	    !exec_cmd(tx, standing_sql, "the standing of the batch") ||
 	    !merge(tx, sl, n, inserted) ||
 	    !exec_cmd(tx, "COMMIT", "COMMIT"))
 		return false;

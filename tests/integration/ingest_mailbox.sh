@@ -27,12 +27,12 @@ check_eq ingest-mailbox/exit "$rc" 1 "$(tail -2 "$T/ingest.err")"
 psql "$DB" -AtF '	' -c "SELECT encode(r.fingerprint, 'hex'), r.kind,
     coalesce(r.feedback_type, '-'), coalesce(r.reporter, '-'),
     coalesce(s.role, '-'), coalesce(s.result, '-'), coalesce(s.reason, '-'),
-    coalesce(s.archived_verdict, '-')
+    coalesce(s.archived_verdict, '-'), coalesce(r.authenticity, '-')
     FROM report r LEFT JOIN signature s USING (msg_day, fingerprint)" > "$T/rows.tsv"
 psql "$DB" -AtF '	' -c "SELECT kind, coalesce(token, ''), role, result,
     reason, sum(count) FROM daily_signature GROUP BY 1, 2, 3, 4, 5" > "$T/daily.tsv"
 
-$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$T/mb" "$T/rows.tsv" "$T/daily.tsv"
+$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$T/mb" "$T/rows.tsv" "$T/daily.tsv" ingest-mailbox --standing
 
 # unparseable messages are stored with their reason, and the summary
 # counts them by reason

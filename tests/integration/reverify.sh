@@ -40,7 +40,7 @@ rows() {	# conninfo file: one line per signature, as mailbox_check.py reads
 	psql "$1" -AtF '	' -c "SELECT encode(r.fingerprint, 'hex'), r.kind,
 	    coalesce(r.feedback_type, '-'), coalesce(r.reporter, '-'),
 	    coalesce(s.role, '-'), coalesce(s.result, '-'), coalesce(s.reason, '-'),
-	    coalesce(s.archived_verdict, '-')
+	    coalesce(s.archived_verdict, '-'), coalesce(r.authenticity, '-')
 	    FROM report r LEFT JOIN signature s USING (msg_day, fingerprint)" > "$2.rows"
 	psql "$1" -AtF '	' -c "SELECT kind, coalesce(token, ''), role, result,
 	    reason, sum(count) FROM daily_signature GROUP BY 1, 2, 3, 4, 5" > "$2.daily"
@@ -59,6 +59,28 @@ aggregates() {	# name conninfo
 	    SELECT count(*) FROM ((SELECT * FROM s EXCEPT SELECT * FROM d)
 	        UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM s)) x")
 	check_eq "reverify/$1-daily-equals-rows" "$got" 0
+	got=$(psql "$2" -Atc "
+	    WITH r AS (SELECT msg_day AS day, kind, coalesce(reporter, '') AS reporter,
+	        coalesce(feedback_type, '') AS feedback_type, coalesce(customer_id, '') AS customer_id,
+	        coalesce(customer_token, '') AS token, esp_state, customer_state, authenticity,
+	        count(*) AS count FROM report WHERE complaint GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9),
+	    d AS (SELECT day, kind, reporter, feedback_type, customer_id, token, esp_state,
+	        customer_state, authenticity, count FROM daily_complaint)
+	    SELECT count(*) FROM ((SELECT * FROM r EXCEPT SELECT * FROM d)
+	        UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM r)) x")
+	check_eq "reverify/$1-daily-complaint-equals-rows" "$got" 0
+	got=$(psql "$2" -Atc "
+	    WITH s AS (SELECT s.msg_day AS day, r.kind, lower(coalesce(s.d, '')) AS token,
+	        s.role, coalesce(s.customer_id, '') AS customer_id, coalesce(s.s, '') AS selector,
+	        coalesce(s.a, '') AS algorithm, coalesce(s.key_bits, -1) AS key_bits,
+	        coalesce(s.key_testing, false) AS key_testing, count(*) AS count
+	        FROM signature s JOIN report r USING (msg_day, fingerprint)
+	        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9),
+	    d AS (SELECT day, kind, token, role, customer_id, selector, algorithm,
+	        key_bits, key_testing, count FROM daily_key)
+	    SELECT count(*) FROM ((SELECT * FROM s EXCEPT SELECT * FROM d)
+	        UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM s)) x")
+	check_eq "reverify/$1-daily-key-equals-rows" "$got" 0
 }
 
 # --- DNS down during the ingest, back for reverify ---------------------
@@ -81,6 +103,8 @@ check_eq reverify/dns-down-all-temperror "$ntemp" "$nsig"
 check_eq reverify/dns-down-facts-kept \
     "$(psql "$DB" -Atc "SELECT count(*) FROM signature s JOIN signature_facts f USING (msg_day, fingerprint, idx) WHERE s.result = 'temperror'")" "$ntemp"
 aggregates dns-down "$DB"
+check_eq reverify/dns-down-standing-pending \
+    "$(psql "$DB" -Atc "SELECT count(*) FROM report WHERE complaint AND (esp_state <> 'none' OR customer_state <> 'none') AND authenticity <> 'pending'")" 0
 
 # still down: nothing changes, exit 1 (temperror left)
 "$FBL_BIN" reverify --db "$DB" $RES > /dev/null 2> "$T/r0.err"
@@ -96,12 +120,14 @@ check_eq reverify/dns-back-exit "$?" 0 "$(cat "$T/r1.err")"
 check_eq reverify/dns-back-no-temperror \
     "$(psql "$DB" -Atc "SELECT count(*) FROM signature WHERE result = 'temperror'")" 0
 rows "$DB" "$T/back"
-$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$MB" "$T/back.rows" "$T/back.daily" reverify/dns-back
+$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$MB" "$T/back.rows" "$T/back.daily" reverify/dns-back --standing
 aggregates dns-back "$DB"
 # the same as an ingest with DNS up all along
 DBU=$(newdb dnsup)
 "$FBL_BIN" ingest --db "$DBU" $CONF $RES --keep "$MB/Maildir" > /dev/null 2>&1
-SIGS="SELECT encode(fingerprint, 'hex'), idx, result, reason FROM signature ORDER BY 1, 2; SELECT * FROM daily_signature ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+SIGS="SELECT encode(fingerprint, 'hex'), idx, result, reason FROM signature ORDER BY 1, 2; SELECT * FROM daily_signature ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
+SELECT encode(fingerprint, 'hex'), esp_state, customer_state, authenticity FROM report ORDER BY 1; SELECT * FROM daily_complaint ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+SELECT * FROM daily_key ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
 if [ "$(psql "$DB" -Atc "$SIGS")" = "$(psql "$DBU" -Atc "$SIGS")" ]; then
 	ok reverify/dns-back-equals-dns-up
 else
@@ -138,7 +164,7 @@ check_eq reverify/import-exit "$?" 0 "$(cat "$T/k1.err")"
 "$FBL_BIN" ingest --db "$DBA" $CONF $ZONES --keep "$MB/Maildir" > /dev/null 2> "$T/a1.err"
 check_eq reverify/archive-first-ingest-exit "$?" 1 "$(tail -2 "$T/a1.err")"
 rows "$DBA" "$T/archfirst"
-$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$MB" "$T/archfirst.rows" "$T/archfirst.daily" reverify/archive-first --archived
+$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$MB" "$T/archfirst.rows" "$T/archfirst.daily" reverify/archive-first --archived --standing
 npass=$(psql "$DBA" -Atc "SELECT count(*) FROM signature WHERE archived_verdict = 'pass'")
 [ "$npass" -gt 0 ] && ok reverify/archive-first-some-authentic ||
     not_ok reverify/archive-first-some-authentic "no archived pass at all"
@@ -153,7 +179,7 @@ check_eq reverify/archive-later-none-yet \
 "$FBL_BIN" reverify --db "$DBL" $ZONES > /dev/null 2> "$T/a2.err"
 check_eq reverify/archive-later-exit "$?" 0 "$(cat "$T/a2.err")"
 rows "$DBL" "$T/archlater"
-$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$MB" "$T/archlater.rows" "$T/archlater.daily" reverify/archive-later --archived
+$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$MB" "$T/archlater.rows" "$T/archlater.daily" reverify/archive-later --archived --standing
 check_eq reverify/archive-later-authentic "$(psql "$DBL" -Atc "SELECT count(*) FROM signature WHERE archived_verdict = 'pass'")" "$npass"
 aggregates archive-later "$DBL"
 

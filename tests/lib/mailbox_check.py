@@ -3,7 +3,7 @@
 generated mailbox (samples/gen_mailbox.c) with the generator's manifest, the
 independent truth.  Prints test lines (ok / not ok).
 
-  mailbox_check.py MAILBOX ROWS.tsv DAILY.tsv [PREFIX] [--archived]
+  mailbox_check.py MAILBOX ROWS.tsv DAILY.tsv [PREFIX] [--archived] [--standing]
 
 ROWS.tsv: fingerprint hex, kind, feedback type, reporter, role, result,
 reason, archived verdict ('-' for none), one line per signature (a report
@@ -11,21 +11,43 @@ without signatures: role '-').  DAILY.tsv: kind, token, role, result, reason,
 count.  --archived also checks the second verdict under archived keys
 (archived-keys.zone imported): 'pass' where the manifest's *_archived result
 is pass, none where even the archive has no key for the name, else 'fail';
-only for verdicts the archive can reverse.
+only for verdicts the archive can reverse.  --standing also checks each
+report's authenticity (a 9th column of ROWS.tsv, sql/003_standing.sql) from
+the manifest's category: complaint and headers-only authentic, redacted
+redacted, rotated rotated (with the archive; else forged, or damaged when
+the reporter is Yahoo, which forwards only mail whose DKIM verified),
+forged forged (damaged at Yahoo when signed).
 """
 import collections, csv, hashlib, os, sys
 args = [a for a in sys.argv[1:] if not a.startswith('--')]
 archived = '--archived' in sys.argv[1:]
+standing = '--standing' in sys.argv[1:]
 mb, rows_f, daily_f = args[0:3]
 prefix = args[3] if len(args) > 3 else 'ingest-mailbox'
 REVERSIBLE = ('key-not-found', 'key-revoked', 'signature-mismatch', 'key-syntax')
 man = list(csv.DictReader(open(os.path.join(mb, 'manifest.tsv')), delimiter='\t'))
 rows = collections.defaultdict(list)
 kinds = {}
-for fp, kind, ft, rep, role, res, reason, arch in (l.rstrip('\n').split('\t') for l in open(rows_f)):
+auth = {}
+for cols in (l.rstrip('\n').split('\t') for l in open(rows_f)):
+    fp, kind, ft, rep, role, res, reason, arch = cols[:8]
+    if len(cols) > 8:
+        auth[fp] = cols[8]
     kinds[fp] = (kind, ft, rep)
     if role != '-':
         rows[fp].append((role, res, reason, arch))
+def want_standing(m):
+    cat, yahoo = m['category'], m['reporter'] == 'yahoo'
+    if cat in ('complaint', 'headers-only'):
+        return 'authentic'
+    if cat == 'redacted':
+        return 'redacted'
+    if cat == 'rotated' and archived:
+        return 'rotated'
+    if cat in ('rotated', 'forged'):
+        signed = m['variant'] != 'unsigned'
+        return 'damaged' if yahoo and signed else 'forged'
+    return 'unexpected category ' + cat
 def line(ok, name, why=''):
     print(('ok ' if ok else 'not ok ') + name + ('' if ok else ': ' + why))
 bad = collections.Counter()
@@ -50,6 +72,8 @@ for m in man:
         continue
     if ft != m['feedback_type'] or rep != m['reporter']:
         bad['fields:' + m['category']] += 1
+    if standing and auth.get(fp) != want_standing(m):
+        bad['standing:%s/%s:%s!=%s' % (m['category'], m['reporter'], auth.get(fp), want_standing(m))] += 1
     got = {role: (res, reason) for role, res, reason, _ in rows[fp]}
     garch = {role: arch for role, _, _, arch in rows[fp]}
     for role, res, reason, ares, areason in (
