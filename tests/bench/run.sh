@@ -15,7 +15,9 @@
 #   BENCH_BATCH          files per fblscope process (default 2000)
 #   BENCH_RUNS           runs of the fast verifiers, best kept (default 2)
 #   BENCH_SKIP           space-separated rows to skip: fblscope opendkim
-#                        opendkim-file dkimpy maildkim rss
+#                        opendkim-file dkimpy maildkim rss ingest
+#   BENCH_INGEST_N, BENCH_INGEST_SIZES, BENCH_INGEST_SEED: the ingest rows
+#                        (tests/bench/ingest.sh)
 #   BENCH_FBLSCOPE       the binary to measure (default ./fblscope)
 #   CC                   compiler for the harnesses (default cc)
 
@@ -372,6 +374,19 @@ if [ "$fbl_ok" = 1 ] && ! skipped rss; then
 	RSS_OK=1
 fi
 
+# ---- ingest: tests/bench/ingest.sh (NSD + PostgreSQL on loopback) ---------
+ING_OK=0
+if ! skipped ingest; then
+	say "ingest rows (tests/bench/ingest.sh) ..."
+	rm -f "$OUT/ingest.txt"
+	vr=""
+	[ "$fbl_ok" = 1 ] && vr=$(rate "$N" "$F1_CPU")
+	BENCH_CPU=$CPU BENCH_CPUS2=$CPUS2 BENCH_RUNS=$RUNS \
+	    BENCH_FBLSCOPE=$FBL BENCH_VERIFY_RATE=$vr BENCH_INGEST_NO_TABLE=1 \
+	    sh "$here/ingest.sh"
+	[ -s "$OUT/ingest.txt" ] && ING_OK=1
+fi
+
 # ---- the table ------------------------------------------------------------
 row() {	# name msgs/s of-ceiling compared passed
 	printf '  %-32s %9s  %-15s %-24s %s\n' "$1" "$2" "$3" "$4" "$5" |
@@ -458,6 +473,15 @@ fi
 if [ "$RSS_OK" = 1 ]; then
 	say ""
 	say "  peak RSS of one fblscope verify process over $small / $big messages: $RSS_S MB / $RSS_B MB"
+fi
+if [ "$ING_OK" = 1 ]; then
+	cat "$OUT/ingest.txt"
+elif skipped ingest; then
+	say ""
+	say "  ingest: skipped (BENCH_SKIP)"
+else
+	say ""
+	say "  ingest: not measured (see the messages of tests/bench/ingest.sh above)"
 fi
 say ""
 say "  of ceiling: the verifier's rate over the ceiling for the same messages"
