@@ -39,7 +39,7 @@ static const char ingest_usage[] =
 "  --resolver IP[@PORT] ask this DNS server (repeatable)\n"
 "  --timeout MS         per-query DNS timeout (default 3000)\n"
 "  --retries N          DNS retries per server (default 1)\n"
-"  --batch N            messages per transaction (default 100, at most\n"
+"  --batch N            messages per transaction (default 500, at most\n"
 "                       10000)\n"
 "  --jobs N             verify with N worker threads while this one reads\n"
 "                       and stores (default 1: all in one thread; at most\n"

@@ -37,7 +37,7 @@
 #include "verifier/result.h"
 #include "verifier/verify.h"
 
-#define INGEST_DEFAULT_BATCH	100
+#define INGEST_DEFAULT_BATCH	500
 #define INGEST_MAX_BATCH	10000
 #define INGEST_MAX_LOG		(64 * 1024)
 #define INGEST_MAX_JOBS		64

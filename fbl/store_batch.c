@@ -38,8 +38,6 @@ static const char stage_sql[] =
     " customer_id text, selector_year smallint, selector_month smallint,"
     " archived_verdict text, archived_key bytea)"
     " ON COMMIT DELETE ROWS;"
-    "CREATE INDEX IF NOT EXISTS stage_signature_key"
-    " ON stage_signature (fingerprint);"
     "CREATE TEMP TABLE IF NOT EXISTS stage_facts ("
     " msg_day date, fingerprint bytea, idx smallint, field bytea,"
     " header_digest bytea, has_body boolean, body_verified boolean,"
@@ -62,20 +60,25 @@ static const char copy_facts_sql[] = "COPY stage_facts FROM STDIN";
  * functions of sql/003_standing.sql (reverify uses them too).
  */
 static const char standing_sql[] =
-    "UPDATE stage_report r SET (esp_state, customer_state, archived_pass,"
-    " redacted) = (SELECT"
-    " fbl_best_state(array_agg(fbl_sig_state(g.result, g.header_verified))"
-    " FILTER (WHERE g.role = 'esp')),"
-    " fbl_best_state(array_agg(fbl_sig_state(g.result, g.header_verified))"
-    " FILTER (WHERE g.role = 'customer')),"
-    " coalesce(bool_or(g.archived_verdict = 'pass'), false),"
-    " coalesce(bool_or(g.reason = 'redacted'), false)"
-    " FROM stage_signature g WHERE g.fingerprint = r.fingerprint"
-    " AND g.msg_day = r.msg_day);"
-    "UPDATE stage_report SET authenticity = fbl_authenticity(esp_state,"
-    " customer_state, archived_pass, redacted, customer_id IS NOT NULL,"
-    " source_ip_in_esp, coalesce(reporter_verified_dkim, false))"
-    " WHERE complaint";
+    "UPDATE stage_report r SET esp_state = x.esp_state,"
+    " customer_state = x.customer_state, archived_pass = x.archived_pass,"
+    " redacted = x.redacted"
+    " FROM (SELECT msg_day, fingerprint,"
+    " fbl_best_state(array_agg(fbl_sig_state(result, header_verified))"
+    " FILTER (WHERE role = 'esp')) AS esp_state,"
+    " fbl_best_state(array_agg(fbl_sig_state(result, header_verified))"
+    " FILTER (WHERE role = 'customer')) AS customer_state,"
+    " bool_or(archived_verdict = 'pass') AS archived_pass,"
+    " bool_or(reason = 'redacted') AS redacted"
+    " FROM stage_signature GROUP BY 1, 2) x"
+    " WHERE r.msg_day = x.msg_day AND r.fingerprint = x.fingerprint;"
+    "UPDATE stage_report SET esp_state = coalesce(esp_state, 'none'),"
+    " customer_state = coalesce(customer_state, 'none'),"
+    " authenticity = CASE WHEN complaint THEN fbl_authenticity("
+    " coalesce(esp_state, 'none'), coalesce(customer_state, 'none'),"
+    " coalesce(archived_pass, false), coalesce(redacted, false),"
+    " customer_id IS NOT NULL, source_ip_in_esp,"
+    " coalesce(reporter_verified_dkim, false)) END";
 
 /*
  * From the staging tables into the real ones.  Only the report rows that
