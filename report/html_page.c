@@ -1,0 +1,150 @@
+/* html_page: a self-contained HTML report page, see html_page.h. */
+#include <string.h>
+
+#include "report/html_page.h"
+#include "report/svg.h"
+
+/*
+ * The page may load nothing: no script, no font, no image, no frame, no
+ * form target.  Inline <style> and the style attribute are the only
+ * exceptions.
+ */
+#define CSP	"default-src 'none'; style-src 'unsafe-inline'; " \
+		"img-src 'none'; form-action 'none'; base-uri 'none'"
+
+static const char css[] =
+	":root{color-scheme:light}\n"
+	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,"
+	"'Helvetica Neue',Arial,sans-serif;margin:0 auto;max-width:60rem;"
+	"padding:1rem 1.5rem;color:#1a1a1a;background:#fff;line-height:1.45}\n"
+	"h1{font-size:1.6rem;margin:.5rem 0 1rem}\n"
+	"h2{font-size:1.2rem;margin:2rem 0 .5rem;padding-bottom:.2rem;"
+	"border-bottom:1px solid #ccc}\n"
+	"table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem;"
+	"font-variant-numeric:tabular-nums}\n"
+	"caption{text-align:left;font-weight:600;padding:.3rem 0}\n"
+	"th,td{padding:.25rem .6rem;border-bottom:1px solid #e2e2e2;"
+	"vertical-align:top}\n"
+	"th{text-align:left;background:#f3f3f3}\n"
+	"td.r,th.r{text-align:right}\n"
+	"tbody tr:nth-child(even){background:#fafafa}\n"
+	"svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}\n"
+	".note{color:#555;font-size:.85rem}\n"
+	"@media print{body{max-width:none;padding:0;font-size:10pt}"
+	"section{break-inside:avoid}h2{break-after:avoid}"
+	"tbody tr:nth-child(even){background:none}}\n";
+
+static void
+esc(struct buf *b, const char *s)
+{
+	if (s != NULL)
+		svg_escape(b, s, strlen(s));
+}
+
+void
+html_page_begin(struct buf *b, const char *title)
+{
+	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n"
+	    "<meta http-equiv=\"Content-Security-Policy\" content=\"" CSP
+	    "\">\n<title>");
+	esc(b, title);
+	buf_puts(b, "</title>\n<style>\n");
+	buf_puts(b, css);
+	buf_puts(b, "</style>\n</head>\n<body>\n<h1>");
+	esc(b, title);
+	buf_puts(b, "</h1>\n");
+}
+
+void
+html_section_begin(struct buf *b, const char *id, const char *heading)
+{
+	buf_puts(b, "<section");
+	if (id != NULL) {
+		/* An id is a fragment name: keep only what needs no escape. */
+		buf_puts(b, " id=\"");
+		for (; *id != '\0'; id++)
+			if ((*id >= 'a' && *id <= 'z') ||
+			    (*id >= 'A' && *id <= 'Z') ||
+			    (*id >= '0' && *id <= '9') || *id == '-')
+				buf_putc(b, *id);
+		buf_putc(b, '"');
+	}
+	buf_puts(b, ">\n<h2>");
+	esc(b, heading);
+	buf_puts(b, "</h2>\n");
+}
+
+void
+html_section_end(struct buf *b)
+{
+	buf_puts(b, "</section>\n");
+}
+
+void
+html_para(struct buf *b, const char *text)
+{
+	buf_puts(b, "<p>");
+	esc(b, text);
+	buf_puts(b, "</p>\n");
+}
+
+void
+html_note(struct buf *b, const char *text)
+{
+	buf_puts(b, "<p class=\"note\">");
+	esc(b, text);
+	buf_puts(b, "</p>\n");
+}
+
+static void
+cells(struct buf *b, const char *tag, const char *const *c, size_t n,
+    const char *align)
+{
+	size_t	 i, alen = align != NULL ? strlen(align) : 0;
+
+	buf_puts(b, "<tr>");
+	for (i = 0; i < n; i++) {
+		buf_printf(b, "<%s%s>", tag,
+		    i < alen && align[i] == 'r' ? " class=\"r\"" : "");
+		esc(b, c != NULL ? c[i] : NULL);
+		buf_printf(b, "</%s>", tag);
+	}
+	buf_puts(b, "</tr>\n");
+}
+
+void
+html_table_begin(struct buf *b, const char *caption, const char *const *head,
+    size_t n, const char *align)
+{
+	buf_puts(b, "<table>\n");
+	if (caption != NULL) {
+		buf_puts(b, "<caption>");
+		esc(b, caption);
+		buf_puts(b, "</caption>\n");
+	}
+	buf_puts(b, "<thead>");
+	cells(b, "th", head, n, align);
+	buf_puts(b, "</thead>\n<tbody>\n");
+}
+
+void
+html_table_row(struct buf *b, const char *const *c, size_t n,
+    const char *align)
+{
+	cells(b, "td", c, n, align);
+}
+
+void
+html_table_end(struct buf *b)
+{
+	buf_puts(b, "</tbody>\n</table>\n");
+}
+
+void
+html_page_end(struct buf *b)
+{
+	buf_puts(b, "</body>\n</html>\n");
+}
