@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 T=$FBL_TMP
-N=${FBL_MAILBOX_N:-400}
+N=${FBL_MAILBOX_N:-10000}
 if ! sh "$FBL_ROOT/samples/mailbox.sh" "$T/mb" "$N" 7 > "$T/gen.log" 2>&1; then
 	not_ok ingest-mailbox/generate "$(tail -3 "$T/gen.log")"
 	exit 1
