@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fbl/commands.h"
+#include "report/commands.h"
 #include "verifier/commands.h"
 
 #define FBLSCOPE_VERSION "0.1.0"
@@ -25,6 +26,8 @@ static const struct command commands[] = {
 	{ "ingest", cmd_ingest, "store feedback reports and samples in PostgreSQL" },
 	{ "keys", cmd_keys, "the key archive: import and list DKIM keys" },
 	{ "reverify", cmd_reverify, "judge open verdicts again (DNS back, keys imported)" },
+	{ "volume", cmd_volume, "import sending volumes (CSV) for complaint rates" },
+	{ "report", cmd_report, "the reputation report (text, CSV, JSON, HTML)" },
 };
 
 static void

@@ -11,5 +11,6 @@ int	 cmd_db(int, char **);
 int	 cmd_ingest(int, char **);
 int	 cmd_keys(int, char **);
 int	 cmd_reverify(int, char **);
+int	 cmd_volume(int, char **);
 
 #endif

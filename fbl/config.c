@@ -519,6 +519,23 @@ d_grace_days(struct loader *ld)
 	return true;
 }
 
+static bool
+d_rotation_months(struct loader *ld)
+{
+	const char	*v = ld->argv[1];
+	unsigned	 n = 0;
+	size_t		 i;
+
+	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 4; i++)
+		n = n * 10 + (unsigned)(v[i] - '0');
+	if (i == 0 || v[i] != '\0' || n < 1 ||
+	    n > CONFIG_MAX_ROTATION_MONTHS)
+		return lerr(ld, "rotation-months: \"%s\" is not a number of "
+		    "months from 1 to %d", v, CONFIG_MAX_ROTATION_MONTHS);
+	ld->cfg->rotation_months = n;
+	return true;
+}
+
 /* A path value, relative ones resolved against the config's directory. */
 static bool
 set_path(struct loader *ld, char **field)
@@ -602,6 +619,7 @@ static const struct directive directives[] = {
 	{ "complaint-flag-rate", 1, 1, true, d_flag_rate },
 	{ "complaint-alarm-rate", 1, 1, true, d_alarm_rate },
 	{ "rotation-grace-days", 1, 1, true, d_grace_days },
+	{ "rotation-months",	1, 1, true, d_rotation_months },
 	{ "hmac-secret-file",	1, 1, true, d_hmac_secret_file },
 	{ "private-key-dir",	1, 1, true, d_private_key_dir },
 	{ "cname-target",	1, 1, true, d_cname_target },
@@ -861,6 +879,7 @@ config_load_mem(const char *name, const char *text, size_t len,
 	cfg->flag_rate = CONFIG_DEFAULT_FLAG_RATE;
 	cfg->alarm_rate = CONFIG_DEFAULT_ALARM_RATE;
 	cfg->rotation_grace_days = CONFIG_DEFAULT_GRACE_DAYS;
+	cfg->rotation_months = CONFIG_DEFAULT_ROTATION_MONTHS;
 	ld->cfg = cfg;
 	ld->name = name;
 	ld->err = err;

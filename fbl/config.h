@@ -37,6 +37,8 @@
 #define CONFIG_DEFAULT_ALARM_RATE	0.003	/* 0.3 % */
 #define CONFIG_DEFAULT_GRACE_DAYS	30
 #define CONFIG_MAX_GRACE_DAYS		3650
+#define CONFIG_DEFAULT_ROTATION_MONTHS	3
+#define CONFIG_MAX_ROTATION_MONTHS	120
 
 /* pcre2_code (8-bit), without making every includer include pcre2.h. */
 struct pcre2_real_code_8;
@@ -86,6 +88,7 @@ struct fbl_config {
 	double		 flag_rate;		/* 0.001 is 0.1 % */
 	double		 alarm_rate;
 	unsigned	 rotation_grace_days;
+	unsigned	 rotation_months;	/* selectors older: reported */
 	char		*hmac_secret_file;	/* path, or NULL */
 	char		*private_key_dir;	/* path, or NULL */
 	char		*cname_target;		/* template or NULL */

@@ -33,5 +33,6 @@ fi
 # part), so that a smaller COUNT does not leave old messages behind.
 mkdir -p "$OUT"
 rm -rf "$OUT/Maildir" "$OUT/mailbox.mbox" "$OUT/manifest.tsv" \
-    "$OUT/keys.zone" "$OUT/archived-keys.zone" "$OUT/fblscope.conf"
+    "$OUT/keys.zone" "$OUT/archived-keys.zone" "$OUT/fblscope.conf" \
+    "$OUT/volumes.csv"
 "$BIN" -o "$OUT" -n "$COUNT" -s "$SEED"

@@ -21,13 +21,14 @@ set -eu
 # Build: compiler, pkg-config, OpenSSL, ldns, PCRE2, libpq.
 # Fuzz/sanitizers: clang with its runtime (libFuzzer, ASan, UBSan), llvm for
 # llvm-symbolizer.  Tests: openssl CLI (keys), ldnsutils (drill, ldns-*), NSD,
-# PostgreSQL server, python3 + dkimpy + nacl, OpenDKIM and Mail::DKIM (interop),
-# valgrind (bench instruction counts), chromium + python3-pil (the HTML report
-# rendered headless, its screenshot inspected: tests/integration/html_charts.sh).
+# PostgreSQL server, python3 + dkimpy + nacl + jsonschema (the report's JSON
+# Schema), OpenDKIM and Mail::DKIM (interop), valgrind (bench instruction
+# counts), chromium + python3-pil (the HTML report rendered headless, its
+# screenshot inspected: tests/integration/html_charts.sh).
 PKGS="build-essential pkg-config clang libclang-rt-14-dev llvm
 libssl-dev openssl libldns-dev ldnsutils libpcre2-dev libpq-dev
 postgresql postgresql-contrib nsd
-python3 python3-dkim python3-nacl python3-dnspython
+python3 python3-dkim python3-nacl python3-dnspython python3-jsonschema
 opendkim-tools libopendkim-dev libmail-dkim-perl valgrind
 chromium python3-pil"
 

@@ -1,0 +1,294 @@
+/*
+ * cmd_report: `fblscope report`, the nightly reputation report (model.h)
+ * as text, CSV, JSON or HTML (render.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fbl/config.h"
+#include "fbl/store.h"
+#include "fbl/volume.h"
+#include "report/commands.h"
+#include "report/render.h"
+#include "verifier/cli.h"
+
+static const char report_usage[] =
+"usage: fblscope report [options]\n"
+"\n"
+"The reputation report of one day: per customer the complaints of the\n"
+"day, of 7 days and of the long window, with complaint rates where\n"
+"volumes are known (fblscope volume import), split by ISP and feedback\n"
+"type, flagged and alarmed customers first; the ESP token; suspected\n"
+"forgery; verification health of complaints and of mail samples; key\n"
+"hygiene; unknown tokens.  Days are UTC days (a report's Arrival-Date).\n"
+"\n"
+"  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
+"                       environment variables and the service file)\n"
+"  --config FILE        the configuration (fblscope.conf(5)): ESP token,\n"
+"                       selector-pattern, report-timezone, complaint rates,\n"
+"                       rotation-months\n"
+"  --date DAY           YYYY-MM-DD, today or yesterday (default yesterday,\n"
+"                       in report-timezone)\n"
+"  --days N             the long window, 1 to 366 days (default 30)\n"
+"  --customer ID        only this customer\n"
+"  --format FORMAT      text (default), csv, json or html\n"
+"  --out FILE           write there (replaced once complete) instead of\n"
+"                       standard output\n"
+"  -h, --help           this text\n"
+"\n"
+"Exit status: 0 report produced; 2 could not (usage, configuration, the\n"
+"database, the output).\n";
+
+enum {
+	OPT_DB = CLI_OPT_FIRST_FREE,
+	OPT_CONFIG,
+	OPT_DATE,
+	OPT_DAYS,
+	OPT_CUSTOMER,
+	OPT_FORMAT,
+	OPT_OUT,
+};
+
+static const struct option report_longopts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "customer", required_argument, NULL, OPT_CUSTOMER },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+typedef bool (*renderer)(struct buf *, const struct report_model *);
+
+struct report_cmd {
+	const char	*conninfo;
+	const char	*config_path;
+	const char	*date;
+	const char	*out;
+	const char	*format;
+	renderer	 render;
+	struct report_params p;
+};
+
+static int
+report_usage_error(const char *msg)
+{
+	fprintf(stderr, "fblscope report: %s\n%s", msg, report_usage);
+	return 2;
+}
+
+static renderer
+renderer_of(const char *name)
+{
+	if (strcmp(name, "text") == 0)
+		return report_render_text;
+	if (strcmp(name, "csv") == 0)
+		return report_render_csv;
+	if (strcmp(name, "json") == 0)
+		return report_render_json;
+	if (strcmp(name, "html") == 0)
+		return report_render_html;
+	return NULL;
+}
+
+/* Options; -1 to go on, else the exit status. */
+static int
+report_options(int argc, char **argv, struct report_cmd *rc)
+{
+	unsigned long	 n;
+	int		 ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", report_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(report_usage, stdout);
+			return 0;
+		case OPT_DB:
+			rc->conninfo = optarg;
+			break;
+		case OPT_CONFIG:
+			rc->config_path = optarg;
+			break;
+		case OPT_DATE:
+			rc->date = optarg;
+			break;
+		case OPT_DAYS:
+			if (!cli_parse_uint(optarg, 1, REPORT_MAX_DAYS, &n))
+				return report_usage_error("--days: want 1 to "
+				    "366");
+			rc->p.days = (int)n;
+			break;
+		case OPT_CUSTOMER:
+			if (*optarg == '\0')
+				return report_usage_error("--customer: empty");
+			rc->p.customer = optarg;
+			break;
+		case OPT_FORMAT:
+			if ((rc->render = renderer_of(optarg)) == NULL)
+				return report_usage_error("--format: want "
+				    "text, csv, json or html");
+			rc->format = optarg;
+			break;
+		case OPT_OUT:
+			rc->out = optarg;
+			break;
+		default:
+			return report_usage_error("unknown option");
+		}
+	}
+	if (optind < argc)
+		return report_usage_error("no arguments expected");
+	return -1;
+}
+
+/*
+ * The report day: as given, or today / yesterday in the time zone.  The
+ * zone only chooses the calendar day; the data's days stay UTC days.
+ */
+static bool
+report_day(const char *date, const char *tz, char *out, struct buf *err)
+{
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+	char		 today[11];
+
+	if (date != NULL && strcmp(date, "today") != 0 &&
+	    strcmp(date, "yesterday") != 0) {
+		if (!volume_is_day(date, strlen(date))) {
+			buf_printf(err, "--date \"%s\": want YYYY-MM-DD, today "
+			    "or yesterday", date);
+			return false;
+		}
+		memcpy(out, date, 11);
+		return true;
+	}
+	if (setenv("TZ", tz, 1) != 0) {
+		buf_printf(err, "report-timezone %s: %s", tz, strerror(errno));
+		return false;
+	}
+	tzset();
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(today, sizeof(today), "%Y-%m-%d", &tm) != 10) {
+		buf_printf(err, "report-timezone %s: no local time", tz);
+		return false;
+	}
+	if (date != NULL && strcmp(date, "today") == 0) {
+		memcpy(out, today, 11);
+		return true;
+	}
+	return report_day_add(today, -1, out) ||
+	    (buf_printf(err, "no day before %s", today), false);
+}
+
+/* Write all of b to path (via path.tmp, renamed), or to stdout. */
+static bool
+report_write(const char *path, const struct buf *b, struct buf *err)
+{
+	struct buf	 tmp = BUF_INIT;
+	FILE		*fp = stdout;
+	bool		 ok;
+
+	if (path != NULL) {
+		buf_printf(&tmp, "%s.tmp", path);
+		if (!buf_ok(&tmp) || (fp = fopen(buf_cstr(&tmp), "w")) ==
+		    NULL) {
+			buf_printf(err, "%s: %s", buf_cstr(&tmp),
+			    strerror(errno));
+			buf_free(&tmp);
+			return false;
+		}
+	}
+	ok = fwrite(b->data != NULL ? b->data : "", 1, b->len, fp) == b->len;
+	ok = fflush(fp) == 0 && ok && !ferror(fp);
+	if (path != NULL) {
+		ok = fclose(fp) == 0 && ok;
+		if (ok && rename(buf_cstr(&tmp), path) != 0)
+			ok = false;
+		if (!ok) {
+			buf_printf(err, "%s: %s", path, strerror(errno));
+			unlink(buf_cstr(&tmp));
+		}
+	} else if (!ok)
+		buf_printf(err, "standard output: %s", strerror(errno));
+	buf_free(&tmp);
+	return ok;
+}
+
+/* Load, render, write; false with the reason in err. */
+static bool
+report_run(struct report_cmd *rc, const struct fbl_config *cfg,
+    struct buf *err)
+{
+	struct report_model	 m;
+	struct store		*st;
+	struct buf		 out = BUF_INIT;
+	bool			 ok;
+
+	if ((st = store_open(rc->conninfo, err)) == NULL)
+		return false;
+	ok = report_model_load(&m, store_conn(st), &rc->p, cfg, err);
+	store_close(st);
+	if (ok && !(ok = rc->render(&out, &m)))
+		buf_printf(err, "%s output: %s", rc->format,
+		    out.len > 0 && buf_ok(&out) ? buf_cstr(&out) :
+		    "out of memory");
+	if (ok)
+		ok = report_write(rc->out, &out, err);
+	report_model_free(&m);
+	buf_free(&out);
+	return ok;
+}
+
+static void
+report_defaults(struct report_cmd *rc, const struct fbl_config *cfg)
+{
+	rc->p.timezone = cfg != NULL ? cfg->report_timezone :
+	    CONFIG_DEFAULT_TIMEZONE;
+	rc->p.flag_rate = cfg != NULL ? cfg->flag_rate :
+	    CONFIG_DEFAULT_FLAG_RATE;
+	rc->p.alarm_rate = cfg != NULL ? cfg->alarm_rate :
+	    CONFIG_DEFAULT_ALARM_RATE;
+	rc->p.rotation_months = cfg != NULL ? cfg->rotation_months :
+	    CONFIG_DEFAULT_ROTATION_MONTHS;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	struct report_cmd	 rc;
+	struct fbl_config	*cfg = NULL;
+	struct buf		 err = BUF_INIT;
+	int			 status;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.p.days = REPORT_DEFAULT_DAYS;
+	rc.render = report_render_text;
+	rc.format = "text";
+	if ((status = report_options(argc, argv, &rc)) >= 0)
+		return status;
+	status = 0;
+	if (rc.config_path != NULL &&
+	    (cfg = config_load(rc.config_path, &err)) == NULL)
+		status = 2;
+	if (status == 0) {
+		report_defaults(&rc, cfg);
+		if (!report_day(rc.date, rc.p.timezone, rc.p.day, &err) ||
+		    !report_run(&rc, cfg, &err))
+			status = 2;
+	}
+	if (status != 0)
+		fprintf(stderr, "fblscope report: %s\n", buf_cstr(&err));
+	config_free(cfg);
+	buf_free(&err);
+	return status;
+}

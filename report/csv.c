@@ -1,0 +1,294 @@
+/*
+ * csv: the report as CSV sections (RFC 4180, CRLF-free: LF line ends).
+ * Each section is a header line whose first field is "section", then rows
+ * whose first field is the section's name, then one blank line; so
+ * `grep '^customer,'` gives a section's rows.  docs/fblscope.1 lists them.
+ * Unknown values (a rate without volume) are empty fields.
+ */
+#include <string.h>
+
+#include "report/render.h"
+
+static void
+field(struct buf *b, const char *s)
+{
+	size_t	 i;
+
+	buf_putc(b, ',');
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_putc(b, '"');
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+static void
+num(struct buf *b, int64_t n)
+{
+	buf_printf(b, ",%lld", (long long)n);
+}
+
+static void
+rate(struct buf *b, double r)
+{
+	if (r >= 0)
+		buf_printf(b, ",%.9g", r);
+	else
+		buf_putc(b, ',');
+}
+
+static void
+meta(struct buf *b, const struct report_model *m)
+{
+	buf_puts(b, "section,day,timezone,customer,short_start,long_start,"
+	    "long_days,flag_rate,alarm_rate,recovery_days,rotation_months,"
+	    "volume_known\nreport");
+	field(b, m->p.day);
+	field(b, m->p.timezone);
+	field(b, m->p.customer != NULL ? m->p.customer : "");
+	field(b, m->start[RW_SHORT]);
+	field(b, m->start[RW_LONG]);
+	num(b, m->len[RW_LONG]);
+	rate(b, m->p.flag_rate);
+	rate(b, m->p.alarm_rate);
+	num(b, REPORT_RECOVERY_DAYS);
+	num(b, m->p.rotation_months);
+	buf_puts(b, m->volume_known ? ",yes\n\n" : ",no\n\n");
+}
+
+/* ",window,complaints,...\n": the figures of window k. */
+static void
+fig_cols(struct buf *b, int k, const struct report_fig *f)
+{
+	int	 c;
+
+	field(b, report_window_name(k));
+	num(b, f->complaints);
+	num(b, f->prev);
+	num(b, f->rated);
+	if (f->has_volume)
+		num(b, f->volume);
+	else
+		buf_putc(b, ',');
+	rate(b, report_fig_rate(f, false));
+	rate(b, report_fig_rate(f, true));
+	for (c = 1; c < FC_N; c++)
+		num(b, f->cls[c]);
+	buf_putc(b, '\n');
+}
+
+#define FIG_COLS "window,complaints,previous,rated,volume,rate," \
+	"previous_rate,opt_out,not_spam,auth_failure,other\n"
+
+static void
+customers(struct buf *b, const struct report_model *m)
+{
+	const struct report_customer	*c;
+	struct buf			 extra = BUF_INIT;
+	size_t				 i, j;
+	int				 k;
+
+	buf_puts(b, "section,customer,reporter,level,recover_days," FIG_COLS);
+	for (i = 0; i < m->ncustomers; i++) {
+		c = &m->customers[i];
+		buf_reset(&extra);
+		buf_printf(&extra, ",%s,%d", report_level_name(c->level),
+		    c->recover_days);
+		for (j = 0; j <= c->nisps; j++)
+			for (k = 0; k < RW_N; k++) {
+				buf_puts(b, "customer");
+				field(b, c->id);
+				field(b, j == 0 ? "*" :
+				    c->isps[j - 1].reporter);
+				buf_puts(b, buf_cstr(&extra));
+				fig_cols(b, k, j == 0 ? &c->w[k] :
+				    &c->isps[j - 1].w[k]);
+			}
+	}
+	if (!buf_ok(&extra))
+		b->oom = true;
+	buf_free(&extra);
+	buf_putc(b, '\n');
+}
+
+static void
+tokens_auth(struct buf *b, const struct report_model *m)
+{
+	const struct report_customer	*c;
+	size_t				 i, j;
+	int				 k, a;
+
+	buf_puts(b, "section,customer,token,window,complaints\n");
+	for (i = 0; i < m->ncustomers; i++) {
+		c = &m->customers[i];
+		for (j = 0; j < c->ntokens; j++)
+			for (k = 0; k < RW_N; k++) {
+				buf_puts(b, "customer_token");
+				field(b, c->id);
+				field(b, c->tokens[j].token);
+				field(b, report_window_name(k));
+				num(b, c->tokens[j].complaints[k]);
+				buf_putc(b, '\n');
+			}
+	}
+	buf_puts(b, "\nsection,customer,window");
+	for (a = 0; a < AU_N; a++)
+		field(b, report_auth_name(a));
+	buf_putc(b, '\n');
+	for (i = 0; i < m->ncustomers; i++)
+		for (k = 0; k < RW_N; k++) {
+			buf_puts(b, "authenticity");
+			field(b, m->customers[i].id);
+			field(b, report_window_name(k));
+			for (a = 0; a < AU_N; a++)
+				num(b, m->customers[i].auth[k][a]);
+			buf_putc(b, '\n');
+		}
+	buf_putc(b, '\n');
+}
+
+static void
+esp(struct buf *b, const struct report_model *m)
+{
+	const struct report_esp	*e = &m->esp;
+	struct buf		 extra = BUF_INIT;
+	size_t			 i;
+	int			 k;
+
+	buf_puts(b, "section,tokens,reporter,all_complaints,carried,verified,"
+	    FIG_COLS);
+	for (i = 0; i < e->ntokens; i++)
+		buf_printf(&extra, "%s%s", i > 0 ? " " : "", e->tokens[i]);
+	for (k = 0; k < RW_N; k++) {
+		buf_puts(b, "esp");
+		field(b, buf_cstr(&extra));
+		field(b, "*");
+		num(b, e->total[k]);
+		num(b, e->carried[k]);
+		num(b, e->verified[k]);
+		fig_cols(b, k, &e->w[k]);
+	}
+	for (i = 0; i < e->nisps; i++)
+		for (k = 0; k < RW_N; k++) {
+			buf_puts(b, "esp");
+			field(b, buf_cstr(&extra));
+			field(b, e->isps[i].reporter);
+			buf_puts(b, ",,,");
+			fig_cols(b, k, &e->isps[i].w[k]);
+		}
+	if (!buf_ok(&extra))
+		b->oom = true;
+	buf_free(&extra);
+	buf_putc(b, '\n');
+}
+
+static void
+verifs(struct buf *b, const char *section, const struct report_verif *v,
+    size_t n)
+{
+	size_t	 i, k;
+
+	buf_puts(b, "section,token,role,customer,signatures,verified,"
+	    "headers_only,share,result,reason,count\n");
+	for (i = 0; i < n; i++) {
+		buf_puts(b, section);
+		field(b, v[i].token);
+		field(b, v[i].role);
+		field(b, v[i].customer_id);
+		num(b, v[i].signatures);
+		num(b, v[i].verified);
+		num(b, v[i].headers_only);
+		rate(b, report_rate(v[i].verified, v[i].signatures, true));
+		buf_printf(b, ",pass,ok,%lld\n", (long long)v[i].verified);
+		for (k = 0; k < v[i].nreasons; k++) {
+			buf_puts(b, section);
+			field(b, v[i].token);
+			field(b, v[i].role);
+			field(b, v[i].customer_id);
+			buf_puts(b, ",,,,");
+			field(b, v[i].reasons[k].result);
+			field(b, v[i].reasons[k].reason);
+			num(b, v[i].reasons[k].n);
+			buf_putc(b, '\n');
+		}
+	}
+	buf_putc(b, '\n');
+}
+
+static void
+keys(struct buf *b, const struct report_model *m)
+{
+	const struct report_key	*k;
+	size_t			 i;
+	char			 d[11];
+
+	buf_puts(b, "section,token,role,customer,selector,algorithm,key_bits,"
+	    "testing,signatures,first_day,last_day,selector_month,age_months,"
+	    "past_rotation,sha1,small_key\n");
+	for (i = 0; i < m->nkeys; i++) {
+		k = &m->keys[i];
+		buf_puts(b, "key");
+		field(b, k->token);
+		field(b, k->role);
+		field(b, k->customer_id);
+		field(b, k->selector);
+		field(b, k->algorithm);
+		buf_printf(b, ",%d,%s", k->key_bits, k->testing ? "yes" : "no");
+		num(b, k->signatures);
+		report_day_add(m->p.day, k->first_day, d);
+		field(b, d);
+		report_day_add(m->p.day, k->last_day, d);
+		field(b, d);
+		if (k->age_months >= 0)
+			buf_printf(b, ",%04d-%02d,%d", k->sel_year,
+			    k->sel_month, k->age_months);
+		else
+			buf_puts(b, ",,");
+		buf_printf(b, ",%s,%s,%s\n", k->past_rotation ? "yes" : "no",
+		    k->sha1 ? "yes" : "no", k->small_key ? "yes" : "no");
+	}
+	buf_putc(b, '\n');
+}
+
+static void
+unknown(struct buf *b, const struct report_model *m)
+{
+	size_t	 i;
+	char	 d[11];
+
+	buf_puts(b, "section,token,role,signatures,verified,last_day\n");
+	for (i = 0; i < m->nunknown; i++) {
+		buf_puts(b, "unknown_token");
+		field(b, m->unknown[i].token);
+		field(b, m->unknown[i].role);
+		num(b, m->unknown[i].signatures);
+		num(b, m->unknown[i].verified);
+		report_day_add(m->p.day, m->unknown[i].last_day, d);
+		field(b, d);
+		buf_putc(b, '\n');
+	}
+}
+
+bool
+report_render_csv(struct buf *b, const struct report_model *m)
+{
+	meta(b, m);
+	customers(b, m);
+	tokens_auth(b, m);
+	esp(b, m);
+	verifs(b, "verification", m->verif, m->nverif);
+	verifs(b, "sample", m->samples, m->nsamples);
+	keys(b, m);
+	unknown(b, m);
+	if (!buf_ok(b)) {
+		buf_reset(b);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,322 @@
+/*
+ * json: the report as one JSON document (docs/report-json.md, validated
+ * by docs/report.schema.json).  Unknown rates are null, never NaN.
+ */
+#include <stdio.h>
+
+#include "report/render.h"
+#include "verifier/json.h"
+
+#define REPORT_JSON_VERSION	1
+
+static void
+kv_rate(struct buf *b, const char *key, double rate, bool *first)
+{
+	if (rate < 0) {
+		json_kv_null(b, key, first);
+		return;
+	}
+	json_key(b, key, first);
+	buf_printf(b, "%.9g", rate);
+}
+
+static void
+fig(struct buf *b, const struct report_fig *f)
+{
+	bool	 first = true, cf = true;
+	int	 c;
+
+	buf_putc(b, '{');
+	json_kv_int(b, "complaints", f->complaints, &first);
+	json_kv_int(b, "previous", f->prev, &first);
+	json_kv_int(b, "change", f->complaints - f->prev, &first);
+	json_kv_int(b, "rated", f->rated, &first);
+	if (f->has_volume)
+		json_kv_int(b, "volume", f->volume, &first);
+	else
+		json_kv_null(b, "volume", &first);
+	kv_rate(b, "rate", report_fig_rate(f, false), &first);
+	kv_rate(b, "previous_rate", report_fig_rate(f, true), &first);
+	json_key(b, "classes", &first);
+	buf_putc(b, '{');
+	for (c = 0; c < FC_N; c++)
+		json_kv_int(b, report_class_name(c), f->cls[c], &cf);
+	buf_puts(b, "}}");
+}
+
+static void
+figs(struct buf *b, const char *key, const struct report_fig *w, bool *first)
+{
+	bool	 wf = true;
+	int	 k;
+
+	json_key(b, key, first);
+	buf_putc(b, '{');
+	for (k = 0; k < RW_N; k++) {
+		json_key(b, report_window_name(k), &wf);
+		fig(b, &w[k]);
+	}
+	buf_putc(b, '}');
+}
+
+static void
+counts(struct buf *b, const char *key, const int64_t *v, bool *first)
+{
+	bool	 wf = true;
+	int	 k;
+
+	json_key(b, key, first);
+	buf_putc(b, '{');
+	for (k = 0; k < RW_N; k++)
+		json_kv_int(b, report_window_name(k), v[k], &wf);
+	buf_putc(b, '}');
+}
+
+static void
+isps(struct buf *b, const struct report_isp *v, size_t n, bool *first)
+{
+	size_t	 i;
+	bool	 f;
+
+	json_key(b, "isps", first);
+	buf_putc(b, '[');
+	for (i = 0; i < n; i++) {
+		f = true;
+		buf_puts(b, i > 0 ? ",{" : "{");
+		json_kv_str(b, "reporter", v[i].reporter, &f);
+		figs(b, "windows", v[i].w, &f);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
+static void
+meta(struct buf *b, const struct report_model *m, bool *first)
+{
+	bool	 f = true, wf;
+	int	 k;
+	char	 end[11];
+
+	json_kv_str(b, "generator", "fblscope", first);
+	json_kv_int(b, "version", REPORT_JSON_VERSION, first);
+	json_kv_str(b, "day", m->p.day, first);
+	json_kv_str(b, "timezone", m->p.timezone, first);
+	if (m->p.customer != NULL)
+		json_kv_str(b, "customer", m->p.customer, first);
+	else
+		json_kv_null(b, "customer", first);
+	json_key(b, "windows", first);
+	buf_putc(b, '{');
+	for (k = 0; k < RW_N; k++) {
+		wf = true;
+		json_key(b, report_window_name(k), &f);
+		buf_putc(b, '{');
+		json_kv_int(b, "days", m->len[k], &wf);
+		json_kv_str(b, "start", m->start[k], &wf);
+		json_kv_str(b, "end", m->p.day, &wf);
+		json_kv_str(b, "previous_start", m->prev_start[k], &wf);
+		report_day_add(m->start[k], -1, end);
+		json_kv_str(b, "previous_end", end, &wf);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, '}');
+	json_key(b, "thresholds", first);
+	f = true;
+	buf_putc(b, '{');
+	kv_rate(b, "flag_rate", m->p.flag_rate, &f);
+	kv_rate(b, "alarm_rate", m->p.alarm_rate, &f);
+	json_kv_int(b, "recovery_days", REPORT_RECOVERY_DAYS, &f);
+	json_kv_int(b, "rotation_months", m->p.rotation_months, &f);
+	buf_putc(b, '}');
+	json_kv_bool(b, "volume_known", m->volume_known, first);
+}
+
+static void
+customer(struct buf *b, const struct report_customer *c)
+{
+	bool	 f = true, tf, af;
+	size_t	 i;
+	int	 k, a;
+
+	buf_putc(b, '{');
+	json_kv_str(b, "id", c->id, &f);
+	json_kv_str(b, "level", report_level_name(c->level), &f);
+	json_kv_int(b, "recover_days", c->recover_days, &f);
+	kv_rate(b, "day_rate", c->day_rate, &f);
+	figs(b, "windows", c->w, &f);
+	isps(b, c->isps, c->nisps, &f);
+	json_key(b, "tokens", &f);
+	buf_putc(b, '[');
+	for (i = 0; i < c->ntokens; i++) {
+		tf = true;
+		buf_puts(b, i > 0 ? ",{" : "{");
+		json_kv_str(b, "token", c->tokens[i].token, &tf);
+		counts(b, "complaints", c->tokens[i].complaints, &tf);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	json_key(b, "authenticity", &f);
+	tf = true;
+	buf_putc(b, '{');
+	for (k = 0; k < RW_N; k++) {
+		json_key(b, report_window_name(k), &tf);
+		af = true;
+		buf_putc(b, '{');
+		for (a = 0; a < AU_N; a++)
+			json_kv_int(b, report_auth_name(a), c->auth[k][a], &af);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "}}");
+}
+
+static void
+esp(struct buf *b, const struct report_esp *e, bool *first)
+{
+	bool	 f = true;
+	size_t	 i;
+
+	json_key(b, "esp", first);
+	buf_putc(b, '{');
+	json_key(b, "tokens", &f);
+	buf_putc(b, '[');
+	for (i = 0; i < e->ntokens; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		json_cstr(b, e->tokens[i]);
+	}
+	buf_putc(b, ']');
+	figs(b, "windows", e->w, &f);
+	counts(b, "all_complaints", e->total, &f);
+	counts(b, "carried", e->carried, &f);
+	counts(b, "verified", e->verified, &f);
+	isps(b, e->isps, e->nisps, &f);
+	buf_putc(b, '}');
+}
+
+static void
+verifs(struct buf *b, const char *key, const struct report_verif *v,
+    size_t n, bool *first)
+{
+	bool	 f, rf;
+	size_t	 i, k;
+
+	json_key(b, key, first);
+	buf_putc(b, '[');
+	for (i = 0; i < n; i++) {
+		f = true;
+		buf_puts(b, i > 0 ? ",{" : "{");
+		json_kv_str(b, "token", v[i].token, &f);
+		json_kv_str(b, "role", v[i].role, &f);
+		json_kv_str(b, "customer", v[i].customer_id, &f);
+		json_kv_int(b, "signatures", v[i].signatures, &f);
+		json_kv_int(b, "verified", v[i].verified, &f);
+		json_kv_int(b, "headers_only", v[i].headers_only, &f);
+		kv_rate(b, "share", report_rate(v[i].verified,
+		    v[i].signatures, true), &f);
+		json_key(b, "reasons", &f);
+		buf_putc(b, '[');
+		for (k = 0; k < v[i].nreasons; k++) {
+			rf = true;
+			buf_puts(b, k > 0 ? ",{" : "{");
+			json_kv_str(b, "result", v[i].reasons[k].result, &rf);
+			json_kv_str(b, "reason", v[i].reasons[k].reason, &rf);
+			json_kv_int(b, "count", v[i].reasons[k].n, &rf);
+			buf_putc(b, '}');
+		}
+		buf_puts(b, "]}");
+	}
+	buf_putc(b, ']');
+}
+
+static void
+key(struct buf *b, const struct report_model *m, const struct report_key *k)
+{
+	bool	 f = true;
+	char	 d[11];
+
+	buf_putc(b, '{');
+	json_kv_str(b, "token", k->token, &f);
+	json_kv_str(b, "role", k->role, &f);
+	json_kv_str(b, "customer", k->customer_id, &f);
+	json_kv_str(b, "selector", k->selector, &f);
+	json_kv_str(b, "algorithm", k->algorithm, &f);
+	json_kv_int(b, "key_bits", k->key_bits, &f);
+	json_kv_bool(b, "testing", k->testing, &f);
+	json_kv_int(b, "signatures", k->signatures, &f);
+	report_day_add(m->p.day, k->first_day, d);
+	json_kv_str(b, "first_day", d, &f);
+	report_day_add(m->p.day, k->last_day, d);
+	json_kv_str(b, "last_day", d, &f);
+	if (k->age_months >= 0) {
+		json_key(b, "selector_month", &f);
+		buf_printf(b, "\"%04d-%02d\"", k->sel_year, k->sel_month);
+		json_kv_int(b, "age_months", k->age_months, &f);
+	} else {
+		json_kv_null(b, "selector_month", &f);
+		json_kv_null(b, "age_months", &f);
+	}
+	json_kv_bool(b, "past_rotation", k->past_rotation, &f);
+	json_kv_bool(b, "sha1", k->sha1, &f);
+	json_kv_bool(b, "small_key", k->small_key, &f);
+	buf_putc(b, '}');
+}
+
+static void
+unknown(struct buf *b, const struct report_model *m, bool *first)
+{
+	bool	 f;
+	size_t	 i;
+	char	 d[11];
+
+	json_key(b, "unknown_tokens", first);
+	buf_putc(b, '[');
+	for (i = 0; i < m->nunknown; i++) {
+		f = true;
+		buf_puts(b, i > 0 ? ",{" : "{");
+		json_kv_str(b, "token", m->unknown[i].token, &f);
+		json_kv_str(b, "role", m->unknown[i].role, &f);
+		json_kv_int(b, "signatures", m->unknown[i].signatures, &f);
+		json_kv_int(b, "verified", m->unknown[i].verified, &f);
+		report_day_add(m->p.day, m->unknown[i].last_day, d);
+		json_kv_str(b, "last_day", d, &f);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
+bool
+report_render_json(struct buf *b, const struct report_model *m)
+{
+	bool	 first = true;
+	size_t	 i;
+
+	buf_putc(b, '{');
+	meta(b, m, &first);
+	json_key(b, "customers", &first);
+	buf_putc(b, '[');
+	for (i = 0; i < m->ncustomers; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		customer(b, &m->customers[i]);
+	}
+	buf_putc(b, ']');
+	esp(b, &m->esp, &first);
+	verifs(b, "verification", m->verif, m->nverif, &first);
+	verifs(b, "samples", m->samples, m->nsamples, &first);
+	json_key(b, "keys", &first);
+	buf_putc(b, '[');
+	for (i = 0; i < m->nkeys; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		key(b, m, &m->keys[i]);
+	}
+	buf_putc(b, ']');
+	unknown(b, m, &first);
+	buf_puts(b, "}\n");
+	if (!buf_ok(b)) {
+		buf_reset(b);
+		buf_puts(b, "out of memory");
+		return false;
+	}
+	return true;
+}

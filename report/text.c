@@ -1,0 +1,425 @@
+/*
+ * text: the report as plain text for a mail body, no line longer than
+ * REPORT_TEXT_WIDTH columns (names are cut, lists wrapped).  Names from
+ * the database are printed with controls and non-ASCII bytes as '?', so
+ * that no stored value can start a line of its own.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report/render.h"
+
+#define NAME_W	18
+
+void
+report_put_rate(struct buf *b, double rate)
+{
+	if (rate < 0)
+		buf_putc(b, '-');
+	else if (rate >= 10)
+		buf_puts(b, ">999%");
+	else
+		buf_printf(b, "%.3f%%", rate * 100);
+}
+
+/* s cut to at most w columns, padded to w when pad. */
+static void
+put_cut(struct buf *b, const char *s, size_t w, bool pad)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n > w)
+		n = w;
+	for (i = 0; i < n; i++)
+		buf_putc(b, (unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] >= 0x7f ? '?' : s[i]);
+	for (; pad && i < w; i++)
+		buf_putc(b, ' ');
+}
+
+/* s cut or padded to exactly w columns. */
+static void
+put_name(struct buf *b, const char *s, size_t w)
+{
+	put_cut(b, s, w, true);
+}
+
+/* A list item after *col columns, wrapped at the width, indent 6. */
+static void
+item(struct buf *b, size_t *col, bool *first, const char *text)
+{
+	size_t	 n = strlen(text);
+
+	if (*col + 2 + n > REPORT_TEXT_WIDTH && *col > 6) {
+		buf_puts(b, *first ? "\n      " : ",\n      ");
+		*col = 6;
+	} else if (!*first) {
+		buf_puts(b, ", ");
+		*col += 2;
+	} else if (*col > 6) {
+		buf_putc(b, ' ');
+		*col += 1;
+	}
+	*first = false;
+	put_cut(b, text, REPORT_TEXT_WIDTH - 6, false);
+	*col += n < REPORT_TEXT_WIDTH - 6 ? n : REPORT_TEXT_WIDTH - 6;
+}
+
+static void
+rate_col(struct buf *b, double rate, int w)
+{
+	struct buf	 r = BUF_INIT;
+
+	report_put_rate(&r, rate);
+	buf_printf(b, "%*s", w, buf_cstr(&r));
+	if (!buf_ok(&r))
+		b->oom = true;
+	buf_free(&r);
+}
+
+/* " " and n right-aligned in 6 columns, in k or M when it is wider. */
+static void
+count_col(struct buf *b, long long n, bool sign)
+{
+	static const char	 unit[] = " kMGTP";
+	char			 t[32];
+	int			 u;
+
+	for (u = 0; u < 6; u++) {
+		snprintf(t, sizeof(t), sign ? "%+lld%.*s" : "%lld%.*s", n,
+		    u > 0, unit + u);
+		if (strlen(t) <= 6)
+			break;
+		n /= 1000;
+	}
+	buf_printf(b, " %6s", t);
+}
+
+/* The three windows' complaints, change and rate: 69 columns. */
+static void
+fig_cols(struct buf *b, const struct report_fig *w)
+{
+	int	 k;
+
+	for (k = 0; k < RW_N; k++) {
+		count_col(b, (long long)w[k].complaints, false);
+		count_col(b, (long long)(w[k].complaints - w[k].prev), true);
+		rate_col(b, report_fig_rate(&w[k], false), 9);
+	}
+}
+
+static void
+heading(struct buf *b, const struct report_model *m)
+{
+	buf_printf(b, "fblscope reputation report for %s (UTC days)\n",
+	    m->p.day);
+	buf_printf(b, "windows: the day; 7 days from %s; %d days from %s; "
+	    "each compared with the\n", m->start[RW_SHORT], m->len[RW_LONG],
+	    m->start[RW_LONG]);
+	buf_puts(b, "period of the same length before it (chg).  Daily rules: "
+	    "flagged at ");
+	report_put_rate(b, m->p.flag_rate);
+	buf_puts(b, ", alarmed at ");
+	report_put_rate(b, m->p.alarm_rate);
+	buf_printf(b, ",\nrecovered after %d days below.  report-timezone ",
+	    REPORT_RECOVERY_DAYS);
+	put_cut(b, m->p.timezone, 40, false);
+	buf_putc(b, '\n');
+	if (m->p.customer != NULL) {
+		buf_puts(b, "customer: ");
+		put_cut(b, m->p.customer, 80, false);
+		buf_putc(b, '\n');
+	}
+	if (!m->volume_known)
+		buf_puts(b, "no sending volumes known in these windows: no "
+		    "rates (fblscope volume import)\n");
+}
+
+static void
+fig_header(struct buf *b, const char *first, const struct report_model *m)
+{
+	char	 days[16];
+
+	snprintf(days, sizeof(days), "%dd", m->len[RW_LONG]);
+	buf_printf(b, "\n%-*s %-7s %6s %6s%9s %6s %6s%9s %6s %6s%9s rec\n",
+	    NAME_W, first, "status", "day", "chg", "rate", "7d", "chg",
+	    "rate", days, "chg", "rate");
+}
+
+static void
+customer(struct buf *b, const struct report_model *m,
+    const struct report_customer *c)
+{
+	struct buf	 t = BUF_INIT;
+	size_t		 i, col;
+	int		 k;
+	bool		 first = true;
+
+	put_name(b, c->id, NAME_W);
+	buf_printf(b, " %-7s", c->level == LEVEL_ALARMED ? "ALARMED" :
+	    c->level == LEVEL_FLAGGED ? "flagged" : "");
+	fig_cols(b, c->w);
+	if (c->recover_days > 0)
+		buf_printf(b, " %3d", c->recover_days);
+	buf_putc(b, '\n');
+	for (i = 0; i < c->nisps; i++) {
+		buf_puts(b, "  ");
+		put_name(b, c->isps[i].reporter, NAME_W - 2);
+		buf_puts(b, "        ");
+		fig_cols(b, c->isps[i].w);
+		buf_putc(b, '\n');
+	}
+	buf_printf(b, "    %dd:", m->len[RW_LONG]);
+	col = 4 + (size_t)(m->len[RW_LONG] >= 100 ? 5 : m->len[RW_LONG] >= 10 ?
+	    4 : 3);
+	for (k = FC_OPT_OUT; k < FC_N; k++) {
+		buf_reset(&t);
+		buf_printf(&t, "%s %lld", report_class_name(k),
+		    (long long)c->w[RW_LONG].cls[k]);
+		item(b, &col, &first, buf_cstr(&t));
+	}
+	for (i = 0; c->ntokens > 1 && i < c->ntokens; i++) {
+		buf_reset(&t);
+		buf_printf(&t, "%s %lld", c->tokens[i].token,
+		    (long long)c->tokens[i].complaints[RW_LONG]);
+		item(b, &col, &first, buf_cstr(&t));
+	}
+	buf_putc(b, '\n');
+	if (!buf_ok(&t))
+		b->oom = true;
+	buf_free(&t);
+}
+
+static void
+customers(struct buf *b, const struct report_model *m)
+{
+	size_t	 i;
+
+	buf_puts(b, "\nCUSTOMERS: complaints (abuse, fraud, virus, non-ARF), "
+	    "suspected forgeries left out;\nrate = complaints / volume "
+	    "(Yahoo: delivered); rec = days below the alarm still needed\n");
+	fig_header(b, "customer", m);
+	if (m->ncustomers == 0)
+		buf_puts(b, "(none)\n");
+	for (i = 0; i < m->ncustomers; i++)
+		customer(b, m, &m->customers[i]);
+}
+
+static void
+esp(struct buf *b, const struct report_model *m)
+{
+	const struct report_esp	*e = &m->esp;
+	size_t			 i;
+	int			 k;
+
+	buf_puts(b, "\nESP TOKEN");
+	for (i = 0; i < e->ntokens; i++) {
+		buf_putc(b, ' ');
+		put_cut(b, e->tokens[i], 60, false);
+	}
+	buf_puts(b, "\n");
+	fig_header(b, "reporter", m);
+	put_name(b, "all", NAME_W);
+	buf_puts(b, "        ");
+	fig_cols(b, e->w);
+	buf_putc(b, '\n');
+	for (i = 0; i < e->nisps; i++) {
+		buf_puts(b, "  ");
+		put_name(b, e->isps[i].reporter, NAME_W - 2);
+		buf_puts(b, "        ");
+		fig_cols(b, e->isps[i].w);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, "complaints of any authenticity / carried the ESP token / "
+	    "ESP signature verified:\n");
+	for (k = 0; k < RW_N; k++)
+		buf_printf(b, "  %-6s %lld / %lld / %lld\n", k == RW_DAY ?
+		    "day" : k == RW_SHORT ? "7d" : "long",
+		    (long long)e->total[k], (long long)e->carried[k],
+		    (long long)e->verified[k]);
+}
+
+static int64_t
+sum_auth(const int64_t *v)
+{
+	int64_t	 n = 0;
+	int	 a;
+
+	for (a = 0; a < AU_N; a++)
+		n += v[a];
+	return n;
+}
+
+static void
+forgery(struct buf *b, const struct report_model *m)
+{
+	const struct report_customer	*c;
+	size_t				 i, n = 0;
+	int				 a;
+
+	buf_printf(b, "\nSUSPECTED FORGERY (%d days; all feedback types): "
+	    "forged and replayed, apart from\nrotated (archived key), "
+	    "redacted, damaged (Yahoo), pending (DNS)\n\n", m->len[RW_LONG]);
+	buf_printf(b, "%-*s", NAME_W, "customer");
+	for (a = AU_REPLAYED; a < AU_UNKNOWN; a++)
+		buf_printf(b, " %9s", report_auth_name(a));
+	buf_printf(b, " %9s %9s\n", "authentic", "forged/d");
+	for (i = 0; i < m->ncustomers; i++) {
+		c = &m->customers[i];
+		a = AU_AUTHENTIC;
+		if (sum_auth(c->auth[RW_LONG]) == c->auth[RW_LONG][a] +
+		    c->auth[RW_LONG][AU_UNKNOWN])
+			continue;
+		n++;
+		put_name(b, c->id, NAME_W);
+		for (a = AU_REPLAYED; a < AU_UNKNOWN; a++)
+			buf_printf(b, " %9lld", (long long)c->auth[RW_LONG][a]);
+		buf_printf(b, " %9lld %9lld\n",
+		    (long long)c->auth[RW_LONG][AU_AUTHENTIC],
+		    (long long)(c->auth[RW_DAY][AU_FORGED] +
+		    c->auth[RW_DAY][AU_REPLAYED]));
+	}
+	if (n == 0)
+		buf_puts(b, "(none)\n");
+}
+
+static void
+verifs(struct buf *b, const struct report_model *m, const char *title,
+    const struct report_verif *v, size_t nv)
+{
+	struct buf	 t = BUF_INIT;
+	size_t		 i, k, col;
+	bool		 first;
+
+	buf_printf(b, "\n%s (%d days): signatures, verified (pass), "
+	    "share; why the others did not\n\n", title, m->len[RW_LONG]);
+	buf_printf(b, "%-30s %-11s %8s %8s %7s\n", "token", "role",
+	    "sigs", "verified", "share");
+	if (nv == 0)
+		buf_puts(b, "(none)\n");
+	for (i = 0; i < nv; i++) {
+		put_name(b, v[i].token, 30);
+		buf_putc(b, ' ');
+		put_name(b, v[i].role, 11);
+		buf_printf(b, " %8lld %8lld ", (long long)v[i].signatures,
+		    (long long)v[i].verified);
+		rate_col(b, report_rate(v[i].verified, v[i].signatures, true),
+		    7);
+		buf_putc(b, '\n');
+		if (v[i].nreasons == 0)
+			continue;
+		buf_puts(b, "      ");
+		col = 6;
+		first = true;
+		for (k = 0; k < v[i].nreasons; k++) {
+			buf_reset(&t);
+			buf_printf(&t, "%s/%s %lld", v[i].reasons[k].result,
+			    v[i].reasons[k].reason,
+			    (long long)v[i].reasons[k].n);
+			item(b, &col, &first, buf_cstr(&t));
+		}
+		buf_putc(b, '\n');
+	}
+	if (!buf_ok(&t))
+		b->oom = true;
+	buf_free(&t);
+}
+
+/* " OLD SHA1 small nokey" as they apply, then the line end. */
+static void
+key_flags(struct buf *b, const struct report_key *k)
+{
+	if (k->past_rotation)
+		buf_puts(b, " OLD");
+	if (k->sha1)
+		buf_puts(b, " SHA1");
+	if (k->small_key)
+		buf_puts(b, " small");
+	if (k->testing)
+		buf_puts(b, " t=y");
+	if (k->key_bits < 0)
+		buf_puts(b, " nokey");
+	buf_putc(b, '\n');
+}
+
+static void
+keys(struct buf *b, const struct report_model *m)
+{
+	const struct report_key	*k;
+	size_t			 i;
+	char			 d[11];
+
+	buf_printf(b, "\nKEY HYGIENE (%d days; rotation-months %u): "
+	    "age from the selector's month\n\n", m->len[RW_LONG],
+	    m->p.rotation_months);
+	buf_printf(b, "%-26s %-18s %-10s %5s %3s %7s %3s %-10s %s\n", "token",
+	    "selector", "algorithm", "bits", "t=y", "sigs", "age", "last seen",
+	    "flags");
+	if (m->nkeys > 0)
+		buf_puts(b, "(OLD: older than rotation-months; small: RSA "
+		    "under 2048 bits; nokey: no key found)\n");
+	if (m->nkeys == 0)
+		buf_puts(b, "(none)\n");
+	for (i = 0; i < m->nkeys; i++) {
+		k = &m->keys[i];
+		put_name(b, k->token, 26);
+		buf_putc(b, ' ');
+		put_name(b, k->selector, 18);
+		buf_putc(b, ' ');
+		put_name(b, k->algorithm, 10);
+		if (k->key_bits < 0)
+			buf_printf(b, " %5s", "none");
+		else
+			buf_printf(b, " %5d", k->key_bits);
+		buf_printf(b, " %3s %7lld", k->testing ? "yes" : "", (long long)
+		    k->signatures);
+		if (k->age_months >= 0)
+			buf_printf(b, " %3d", k->age_months);
+		else
+			buf_printf(b, " %3s", "?");
+		report_day_add(m->p.day, k->last_day, d);
+		buf_printf(b, " %s", d);
+		key_flags(b, k);
+	}
+}
+
+static void
+unknown(struct buf *b, const struct report_model *m)
+{
+	size_t	 i;
+	char	 d[11];
+
+	buf_printf(b, "\nUNKNOWN TOKENS (%d days): d= domains of complaints "
+	    "that no customer rule maps\n\n", m->len[RW_LONG]);
+	buf_printf(b, "%-40s %-11s %8s %8s %s\n", "token", "role", "sigs",
+	    "verified", "last seen");
+	if (m->nunknown == 0)
+		buf_puts(b, "(none)\n");
+	for (i = 0; i < m->nunknown; i++) {
+		put_name(b, m->unknown[i].token, 40);
+		buf_putc(b, ' ');
+		put_name(b, m->unknown[i].role, 11);
+		report_day_add(m->p.day, m->unknown[i].last_day, d);
+		buf_printf(b, " %8lld %8lld %s\n",
+		    (long long)m->unknown[i].signatures,
+		    (long long)m->unknown[i].verified, d);
+	}
+}
+
+bool
+report_render_text(struct buf *b, const struct report_model *m)
+{
+	heading(b, m);
+	customers(b, m);
+	esp(b, m);
+	forgery(b, m);
+	verifs(b, m, "VERIFICATION HEALTH", m->verif, m->nverif);
+	verifs(b, m, "MAIL SAMPLES", m->samples, m->nsamples);
+	keys(b, m);
+	unknown(b, m);
+	if (!buf_ok(b)) {
+		buf_reset(b);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,107 @@
+#!/bin/sh
+# report.sh: `fblscope volume import` and `fblscope report` over the
+# generated feedback-loop mailbox (samples/gen_mailbox.c), compared with
+# figures computed independently from the generator's manifest.tsv and
+# volumes.csv (tests/lib/report_check.py); never from fblscope's output.
+. "$(dirname "$0")/../lib/common.sh"
+
+T=$FBL_TMP
+N=${FBL_REPORT_N:-3000}
+DAY=2026-11-21		# the generator's last sending day
+if ! sh "$FBL_ROOT/samples/mailbox.sh" "$T/mb" "$N" 7 > "$T/gen.log" 2>&1; then
+	not_ok report/generate "$(tail -3 "$T/gen.log")"
+	exit 1
+fi
+if ! sh "$FBL_ROOT/tests/lib/pg.sh" start "$T/pg" "$(free_port)" > "$T/conninfo" 2> "$T/pg.err"; then
+	not_ok report/start-postgresql "$(cat "$T/pg.err")"
+	exit 1
+fi
+at_exit "sh '$FBL_ROOT/tests/lib/pg.sh' stop '$T/pg'"
+DB=$(cat "$T/conninfo")
+"$FBL_BIN" db migrate --db "$DB" > /dev/null || { not_ok report/migrate "failed"; exit 1; }
+
+# the archive first, so that mail signed with rotated-away keys is 'rotated'
+"$FBL_BIN" keys import --db "$DB" "$T/mb/archived-keys.zone" > /dev/null 2>&1
+check_eq report/keys-import "$?" 0
+"$FBL_BIN" ingest --db "$DB" --zone "$T/mb/keys.zone" --no-progress \
+    --config "$T/mb/fblscope.conf" --keep "$T/mb/Maildir" > /dev/null 2> "$T/ingest.err"
+check_eq report/ingest-exit "$?" 1 "$(tail -2 "$T/ingest.err")"
+
+# ---- volume import ----
+vol() { "$FBL_BIN" volume import --db "$DB" "$@" > "$T/vol.out" 2> "$T/vol.err"; }
+nrows=$(($(wc -l < "$T/mb/volumes.csv") - 1))
+vol "$T/mb/volumes.csv"
+check_eq report/volume-import-exit "$?" 0 "$(head -3 "$T/vol.err")"
+check_eq report/volume-import-rows "$(psql "$DB" -Atc 'SELECT count(*) FROM volume')" "$nrows"
+vol "$T/mb/volumes.csv"
+check_eq report/volume-import-again-upserts "$?|$(psql "$DB" -Atc 'SELECT count(*) FROM volume')" "0|$nrows"
+
+printf 'day,token,isp,sent,delivered\n2026-11-01,a.example,*,10,\n2026-02-30,a.example,*,10,\n2026-11-02,a.example,yahoo,-5,\n2026-11-03,a.example,yahoo,x,\n2026-11-04,a.example,yahoo,5,9\n2026-11-05,a.example\n2026-11-01,A.EXAMPLE.,*,3,\n' > "$T/bad.csv"
+vol "$T/bad.csv"
+check_eq report/volume-bad-exit "$?" 1
+for want in "bad.csv:3: day \"2026-02-30\"" "bad.csv:4: sent \"-5\" is negative" \
+    "bad.csv:5: sent \"x\" is not a whole number" "bad.csv:6: delivered 9 exceeds sent 5" \
+    "bad.csv:7: missing column"; do
+	if grep -qF "$want" "$T/vol.err"; then ok "report/volume-error $want"
+	else not_ok "report/volume-error $want" "$(head -8 "$T/vol.err")"; fi
+done
+check_eq report/volume-bad-nothing-stored \
+    "$(psql "$DB" -Atc "SELECT count(*) FROM volume WHERE token = 'a.example'")" 0
+printf 'day,token,isp,sent\n2026-11-01,a.example,*,10\n2026-11-01,A.Example.,*,3\n' > "$T/dup.csv"
+vol "$T/dup.csv"
+check_eq report/volume-duplicate "$?|$(grep -c 'dup.csv:3: .*already given at .*dup.csv:2' "$T/vol.err")" "1|1"
+printf 'day,token,sent\n' > "$T/hdr.csv"
+vol "$T/hdr.csv"
+check_eq report/volume-bad-header "$?|$(grep -c 'hdr.csv:1: ' "$T/vol.err")" "1|1"
+vol
+check_eq report/volume-usage "$?" 2
+"$FBL_BIN" volume import --db "host=127.0.0.1 port=1 dbname=none connect_timeout=2" "$T/mb/volumes.csv" > /dev/null 2>&1
+check_eq report/volume-no-database "$?" 2
+
+# ---- the report ----
+cp "$T/mb/fblscope.conf" "$T/report.conf"
+printf '\nrotation-months 1\nreport-timezone Europe/Paris\n' >> "$T/report.conf"
+rep() { "$FBL_BIN" report --db "$DB" --config "$T/report.conf" --date $DAY "$@"; }
+for f in json csv text; do
+	rep --format $f --out "$T/report.$f" 2> "$T/report.$f.err"
+	check_eq "report/format-$f-exit" "$?" 0 "$(head -2 "$T/report.$f.err")"
+done
+$PYTHON "$FBL_ROOT/tests/lib/report_check.py" "$T/mb" $DAY 30 1 \
+    "$T/report.json" "$T/report.csv" "$T/report.text" "$FBL_ROOT/docs/report.schema.json"
+
+# the same report from the sanitizer build, when there is one
+if [ -x "$FBL_ASAN_BIN" ] && [ "$FBL_ASAN_BIN" != "$FBL_BIN" ]; then
+	"$FBL_ASAN_BIN" report --db "$DB" --config "$T/report.conf" --date $DAY \
+	    --format json > "$T/asan.json" 2> "$T/asan.err"
+	check_eq report/asan-same-json "$?|$(cmp -s "$T/asan.json" "$T/report.json" && echo same)" "0|same" "$(head -3 "$T/asan.err")"
+fi
+
+rep --format json --customer cust-01 > "$T/one.json"
+check_eq report/customer-filter \
+    "$($PYTHON -c 'import json,sys; print(",".join(c["id"] for c in json.load(open(sys.argv[1]))["customers"]))' "$T/one.json")" cust-01
+rep --format json --days 10 > "$T/d10.json"
+check_eq report/days-window \
+    "$($PYTHON -c 'import json,sys; w=json.load(open(sys.argv[1]))["windows"]["long"]; print(w["days"], w["start"])' "$T/d10.json")" "10 2026-11-12"
+$PYTHON "$FBL_ROOT/tests/lib/report_check.py" "$T/mb" $DAY 10 1 \
+    "$T/d10.json" "$T/report.csv" "$T/report.text" 2>&1 | grep -E 'customer-figures|alarmed-set|flagged-set|key-selectors|esp-token' | sed 's|report/|report/days10-|'
+
+rep --format html > /dev/null 2> "$T/html.err"
+check_eq report/html-hook-not-yet "$?|$(grep -c 'not yet' "$T/html.err")" "2|1"
+rep --format pdf > /dev/null 2>&1
+check_eq report/usage-format "$?" 2
+rep --date 2026-13-01 > /dev/null 2>&1
+check_eq report/usage-date "$?" 2
+"$FBL_BIN" report --db "host=127.0.0.1 port=1 dbname=none connect_timeout=2" --date $DAY > /dev/null 2> "$T/nodb.err"
+check_eq report/no-database "$?" 2
+"$FBL_BIN" report --db "$DB" --format json > "$T/yday.json" 2>/dev/null
+check_eq report/default-yesterday \
+    "$($PYTHON -c 'import json,sys,datetime; print(json.load(open(sys.argv[1]))["day"] == str(datetime.datetime.utcnow().date() - datetime.timedelta(days=1)))' "$T/yday.json")" True
+
+# the views answer for a dashboard, from the daily aggregates alone
+check_eq report/view-customer-day \
+    "$(psql "$DB" -Atc "SELECT count(*) > 0 FROM report_customer_day WHERE day = '$DAY' AND reporter = '*' AND rate IS NOT NULL")" t
+check_eq report/views-commented \
+    "$(psql "$DB" -Atc "SELECT count(*) FROM pg_class WHERE relkind = 'v' AND relname LIKE 'report_%' AND obj_description(oid, 'pg_class') IS NULL")" 0
+
+fbl_done
+exit $?

@@ -1,0 +1,280 @@
+#!/usr/bin/python3
+"""report_check.py: compare `fblscope report` output for the generated
+mailbox (samples/gen_mailbox.c) with figures computed here, independently,
+from the generator's manifest.tsv and volumes.csv.  Prints test lines.
+
+  report_check.py MAILBOX DAY LONG_DAYS ROTATION_MONTHS REPORT.json REPORT.csv REPORT.txt [SCHEMA]
+
+The rules restated from docs/fblscope.1 (REPORT): complaint class = abuse,
+fraud, virus; a complaint counts in a rate unless its authenticity is
+forged or replayed; authenticity from the manifest's category (complaint,
+headers-only: authentic; redacted; rotated with the archive imported;
+forged: damaged when Yahoo reported signed mail, else forged); rate =
+complaints / volume on days with volume (Yahoo: delivered); alarmed while
+one of the last 7 days reached the alarm rate, flagged when the day's rate
+reaches the flag rate.
+"""
+import collections, csv, datetime, json, os, sys
+
+mb, DAY, LONG, ROT, jpath, cpath, tpath = sys.argv[1:8]
+schema_path = sys.argv[8] if len(sys.argv) > 8 else None
+LONG, ROT = int(LONG), int(ROT)
+FLAG, ALARM, RECOVERY = 0.001, 0.003, 7
+D = datetime.date.fromisoformat(DAY)
+LEN = {'day': 1, 'short': 7, 'long': LONG}
+ESP = 'fbl.myesp.example'
+
+def line(ok, name, why=''):
+    print(('ok ' if ok else 'not ok ') + 'report/' + name + ('' if ok else ': ' + why))
+
+def off(day):
+    return (datetime.date.fromisoformat(day) - D).days
+
+def cur(w, o):
+    return -LEN[w] < o <= 0
+
+def prev(w, o):
+    return -2 * LEN[w] < o <= -LEN[w]
+
+man = [m for m in csv.DictReader(open(os.path.join(mb, 'manifest.tsv')), delimiter='\t')
+       if m['kind'] == 'arf']
+
+def auth_of(m):
+    cat = m['category']
+    if cat in ('complaint', 'headers-only'):
+        return 'authentic'
+    if cat in ('redacted', 'rotated'):
+        return cat
+    return 'damaged' if m['reporter'] == 'yahoo' and m['variant'] != 'unsigned' else 'forged'
+
+def cls_of(ft):
+    return 'complaint' if ft in ('abuse', 'fraud', 'virus') else ft
+
+# complaints per (customer, reporter, offset); '*' for all
+comp = collections.Counter()
+classes = collections.Counter()        # (customer, class, offset)
+auth = collections.Counter()           # (customer, authenticity, offset)
+esp_all = collections.Counter()        # offset -> class complaint, any authenticity
+esp_attr = collections.Counter()       # (reporter, offset)
+esp_carried = collections.Counter()
+esp_verified = collections.Counter()
+dom2cust = {}
+keys = collections.Counter()           # (token, selector) -> signatures in the long window
+sigs = collections.Counter()           # token -> signatures (long window)
+ver = collections.Counter()            # token -> verified
+for m in man:
+    o = off(m['arrival_day'])
+    c, r, a, k = m['customer'], m['reporter'], auth_of(m), cls_of(m['feedback_type'])
+    dom2cust[m['customer_domain']] = c
+    auth[(c, a, o)] += 1
+    classes[(c, k, o)] += 1
+    if k == 'complaint':
+        esp_all[o] += 1
+        if a not in ('forged', 'replayed'):
+            comp[(c, r, o)] += 1
+            comp[(c, '*', o)] += 1
+            esp_attr[(r, o)] += 1
+            esp_attr[('*', o)] += 1
+        has_esp = not (m['category'] == 'forged' and m['variant'] != 'forged-both-sigs')
+        if has_esp:
+            esp_carried[o] += 1
+        if m['category'] in ('complaint', 'headers-only'):
+            esp_verified[o] += 1
+    if -LONG < o <= 0 and m['variant'] != 'unsigned':
+        keys[(m['customer_domain'], m['selector'])] += 1
+        sigs[m['customer_domain']] += 1
+        ver[m['customer_domain']] += m['cust_result'] == 'pass'
+        if m['esp_result'] != 'none':
+            keys[(ESP, m['selector'])] += 1
+            sigs[ESP] += 1
+            ver[ESP] += m['esp_result'] == 'pass'
+
+vol = {}                               # (customer or 'esp', reporter, offset) -> denominator
+for v in csv.DictReader(open(os.path.join(mb, 'volumes.csv'))):
+    who = 'esp' if v['token'] == ESP else dom2cust.get(v['token'])
+    if who is None:
+        continue
+    den = int(v['delivered']) if v['isp'] == 'yahoo' and v['delivered'] else int(v['sent'])
+    vol[(who, v['isp'], off(v['day']))] = den
+
+def fig(counts, key, reporter, w, volkey=None):
+    volkey = volkey or key
+    lo = -2 * LEN[w] + 1
+    f = dict(complaints=0, previous=0, rated=0, volume=0, pr=0, pv=0, hv=False, phv=False)
+    for o in range(lo, 1):
+        n = counts[(key, reporter, o)] if key is not None else counts[(reporter, o)]
+        d = vol.get((volkey, reporter, o))
+        if cur(w, o):
+            f['complaints'] += n
+            if d is not None:
+                f['rated'] += n; f['volume'] += d; f['hv'] = True
+        else:
+            f['previous'] += n
+            if d is not None:
+                f['pr'] += n; f['pv'] += d; f['phv'] = True
+    f['rate'] = f['rated'] / f['volume'] if f['hv'] and f['volume'] > 0 else None
+    f['previous_rate'] = f['pr'] / f['pv'] if f['phv'] and f['pv'] > 0 else None
+    return f
+
+customers = sorted(set(m['customer'] for m in man) | set(k[0] for k in vol if k[0] != 'esp'))
+want_level = {}
+for c in customers:
+    rates = []
+    for o in range(-RECOVERY + 1, 1):
+        d = vol.get((c, '*', o))
+        rates.append(comp[(c, '*', o)] / d if d else None)
+    below = 0
+    for x in reversed(rates):
+        if x is not None and x >= ALARM:
+            break
+        below += 1
+    rec = RECOVERY - below if below < RECOVERY else 0
+    lvl = 'alarmed' if rec > 0 else 'flagged' if rates[-1] is not None and rates[-1] >= FLAG else 'ok'
+    want_level[c] = (lvl, rec)
+
+rep = json.load(open(jpath))
+if schema_path:
+    try:
+        import jsonschema
+        try:
+            jsonschema.validate(rep, json.load(open(schema_path)))
+            line(True, 'json-schema-valid')
+        except jsonschema.ValidationError as e:
+            line(False, 'json-schema-valid', str(e).splitlines()[0])
+    except ImportError:
+        print('skip report/json-schema-valid: python3-jsonschema is not installed')
+
+def close(a, b):
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-6 * max(1, abs(b)))
+
+got = {c['id']: c for c in rep['customers']}
+line(set(got) == set(customers), 'customers-listed', '%s vs %s' % (sorted(set(got) ^ set(customers))[:5], ''))
+bad = collections.Counter()
+for c in customers:
+    g = got.get(c)
+    if g is None:
+        continue
+    for w in LEN:
+        f = fig(comp, c, '*', w)
+        gw = g['windows'][w]
+        for k in ('complaints', 'previous', 'rated'):
+            if gw[k] != f[k]:
+                bad['total-%s-%s' % (w, k)] += 1
+        if (gw['volume'] if gw['volume'] is not None else 0) != f['volume']:
+            bad['total-%s-volume' % w] += 1
+        if not close(gw['rate'], f['rate']) or not close(gw['previous_rate'], f['previous_rate']):
+            bad['total-%s-rate' % w] += 1
+        for k in ('opt-out', 'not-spam', 'auth-failure'):
+            n = sum(classes[(c, k, o)] for o in range(-LEN[w] + 1, 1))
+            if gw['classes'][k] != n:
+                bad['class-%s-%s' % (w, k)] += 1
+        for a in ('authentic', 'forged', 'replayed', 'rotated', 'redacted', 'damaged', 'pending'):
+            n = sum(auth[(c, a, o)] for o in range(-LEN[w] + 1, 1))
+            if g['authenticity'][w][a] != n:
+                bad['auth-%s-%s' % (w, a)] += 1
+    isps = {i['reporter']: i for i in g['isps']}
+    for r in ('yahoo', 'aol', 'microsoft', 'comcast', 'cox', 'att', 'earthlink', 'gmx'):
+        for w in LEN:
+            f = fig(comp, c, r, w)
+            gi = isps.get(r)
+            if gi is None:
+                if f['complaints'] or f['volume']:
+                    bad['isp-missing-' + r] += 1
+                continue
+            gw = gi['windows'][w]
+            if gw['complaints'] != f['complaints'] or gw['previous'] != f['previous'] \
+                    or not close(gw['rate'], f['rate']):
+                bad['isp-%s-%s' % (r, w)] += 1
+    if (g['level'], g['recover_days']) != want_level[c]:
+        bad['level %s: got %s/%d want %s/%d' % ((c, g['level'], g['recover_days']) + want_level[c])] += 1
+line(not bad, 'customer-figures-vs-manifest', '; '.join('%s x%d' % kv for kv in bad.most_common(6)))
+
+alarmed = sorted(c for c in customers if want_level[c][0] == 'alarmed')
+flagged = sorted(c for c in customers if want_level[c][0] == 'flagged')
+line(alarmed and flagged and len(alarmed) + len(flagged) < len(customers),
+     'generator-gives-all-three-levels', 'alarmed %d flagged %d of %d' % (len(alarmed), len(flagged), len(customers)))
+order = [c['level'] for c in rep['customers']]
+rank = {'alarmed': 0, 'flagged': 1, 'ok': 2}
+line(order == sorted(order, key=rank.get), 'alarmed-then-flagged-first')
+line(sorted(c['id'] for c in rep['customers'] if c['level'] == 'alarmed') == alarmed, 'alarmed-set')
+line(sorted(c['id'] for c in rep['customers'] if c['level'] == 'flagged') == flagged, 'flagged-set')
+
+# forged and rotated in all
+for a in ('forged', 'rotated', 'damaged'):
+    want = sum(n for (c, x, o), n in auth.items() if x == a and -LONG < o <= 0)
+    gotn = sum(c['authenticity']['long'][a] for c in rep['customers'])
+    line(want == gotn and want > 0, 'authenticity-%s-count' % a, 'got %d want %d' % (gotn, want))
+
+# the ESP token
+e = rep['esp']
+badesp = []
+for w in LEN:
+    f = fig(esp_attr, None, '*', w, 'esp')
+    gw = e['windows'][w]
+    if gw['complaints'] != f['complaints'] or not close(gw['rate'], f['rate']):
+        badesp.append('%s %s/%s vs %s/%s' % (w, gw['complaints'], gw['rate'], f['complaints'], f['rate']))
+    rng = range(-LEN[w] + 1, 1)
+    for k, cnt in (('all_complaints', esp_all), ('carried', esp_carried), ('verified', esp_verified)):
+        if e[k][w] != sum(cnt[o] for o in rng):
+            badesp.append('%s %s %d vs %d' % (w, k, e[k][w], sum(cnt[o] for o in rng)))
+    gi = {i['reporter']: i for i in e['isps']}
+    for r in ('yahoo', 'microsoft', 'gmx'):
+        f = fig(esp_attr, None, r, w, 'esp')
+        if r in gi and (gi[r]['windows'][w]['complaints'] != f['complaints']
+                        or not close(gi[r]['windows'][w]['rate'], f['rate'])):
+            badesp.append('%s %s' % (r, w))
+line(not badesp and e['tokens'] == [ESP], 'esp-token', '; '.join(badesp[:4]))
+
+# key hygiene: selectors, ages, signatures
+gk = {}
+for k in rep['keys']:
+    gk[(k['token'], k['selector'])] = gk.get((k['token'], k['selector']), 0) + k['signatures']
+line(gk == dict(keys), 'key-selectors-and-signatures',
+     str(sorted(set(gk.items()) ^ set(keys.items()))[:4]))
+agebad = []
+for k in rep['keys']:
+    mon = {'sep2026.myesp': 9, 'oct2026.myesp': 10, 'nov2026.myesp': 11}[k['selector']]
+    age = (D.year * 12 + D.month) - (2026 * 12 + mon)
+    if k['age_months'] != age or k['past_rotation'] != (age > ROT) or \
+            k['selector_month'] != '2026-%02d' % mon:
+        agebad.append('%s %s' % (k['token'], k['selector']))
+line(not agebad and any(k['past_rotation'] for k in rep['keys']), 'key-ages-and-rotation', ', '.join(agebad[:4]))
+line(all(k['small_key'] == (0 <= k['key_bits'] < 2048) for k in rep['keys']), 'key-small-flag')
+
+# verification health per token
+gv = {v['token']: v for v in rep['verification']}
+vbad = [t for t in sigs if t not in gv or gv[t]['signatures'] != sigs[t] or gv[t]['verified'] != ver[t]]
+line(not vbad and len(gv) == len(sigs), 'verification-per-token', ', '.join(vbad[:4]))
+line(rep['samples'] == [], 'no-samples-in-the-mailbox')
+line(rep['unknown_tokens'] == [], 'unknown-tokens-none')
+
+# CSV: the same figures
+sections = collections.defaultdict(list)
+for row in csv.reader(open(cpath)):
+    if row and row[0] != 'section':
+        sections[row[0]].append(row)
+cbad = 0
+hdr = None
+for row in csv.reader(open(cpath)):
+    if row and row[0] == 'section' and len(row) > 1 and row[1] == 'customer' and row[2] == 'reporter':
+        hdr = row
+        break
+for row in sections['customer']:
+    r = dict(zip(hdr, row))
+    f = fig(comp, r['customer'], r['reporter'], r['window'])
+    rate = float(r['rate']) if r['rate'] else None
+    if int(r['complaints']) != f['complaints'] or not close(rate, f['rate']) or \
+            r['level'] != want_level[r['customer']][0]:
+        cbad += 1
+line(cbad == 0 and len(sections['customer']) > 0, 'csv-customer-section', '%d rows differ' % cbad)
+line(len(sections['key']) == len(rep['keys']) and len(sections['esp']) >= 3, 'csv-other-sections')
+
+# text: width, and alarmed customers marked
+txt = open(tpath).read().splitlines()
+wide = [l for l in txt if len(l) > 100]
+line(not wide, 'text-fits-100-columns', '%d lines, e.g. %r' % (len(wide), wide[:1]))
+marked = sorted(l.split()[0] for l in txt if len(l) > 26 and l[19:26] == 'ALARMED')
+line(marked == alarmed, 'text-alarmed-marked', '%s vs %s' % (marked[:5], alarmed[:5]))
+for title in ('CUSTOMERS', 'ESP TOKEN', 'SUSPECTED FORGERY', 'VERIFICATION HEALTH', 'MAIL SAMPLES',
+              'KEY HYGIENE', 'UNKNOWN TOKENS'):
+    line(any(l.startswith(title) for l in txt), 'text-section ' + title.lower().replace(' ', '-'))

@@ -1,0 +1,160 @@
+/*
+ * test_report: the pure rules of the report model (report/model.h): rates,
+ * the daily flag and alarm rules with the 7-day recovery, selector ages,
+ * day arithmetic; and the text renderer's width on a made-up model.
+ * Expected values are worked out by hand.
+ */
+#include <stdlib.h>
+
+#include "report/model.h"
+#include "report/render.h"
+#include "tests/unit/unit.h"
+
+static void
+test_rates(void)
+{
+	struct report_fig	 f;
+
+	CHECK_TRUE("rate/plain", report_rate(3, 1000, true) == 0.003);
+	CHECK_TRUE("rate/unknown", report_rate(3, 1000, false) < 0);
+	CHECK_TRUE("rate/zero-volume", report_rate(3, 0, true) < 0);
+	CHECK_TRUE("rate/zero-complaints", report_rate(0, 10, true) == 0);
+	memset(&f, 0, sizeof(f));
+	f.rated = 2;
+	f.volume = 1000;
+	f.has_volume = true;
+	CHECK_TRUE("rate/fig", report_fig_rate(&f, false) == 0.002);
+	CHECK_TRUE("rate/fig-prev-unknown", report_fig_rate(&f, true) < 0);
+}
+
+static void
+test_recovery(void)
+{
+	double	 r1[7] = { 0, 0, 0, 0, 0, 0, 0.004 };
+	double	 r2[7] = { 0, 0, 0.003, 0, -1, 0.001, 0.002 };
+	double	 r3[7] = { 0.01, 0, 0, 0, 0, 0, 0 };
+	double	 r4[7] = { 0.002, 0.001, -1, -1, 0, 0.0029, 0.0001 };
+	double	 r5[7] = { 0.003, 0.003, 0.003, 0.003, 0.003, 0.003, 0.003 };
+
+	CHECK_INT("recovery/alarm-today", report_recovery_days(r1, 7, 0.003,
+	    7), 7);
+	/* at the alarm rate (>=) four days ago: four days below since */
+	CHECK_INT("recovery/four-below", report_recovery_days(r2, 7, 0.003,
+	    7), 3);
+	CHECK_INT("recovery/six-below", report_recovery_days(r3, 7, 0.003,
+	    7), 1);
+	CHECK_INT("recovery/never", report_recovery_days(r4, 7, 0.003, 7), 0);
+	CHECK_INT("recovery/every-day", report_recovery_days(r5, 7, 0.003,
+	    7), 7);
+	CHECK_INT("recovery/short-history", report_recovery_days(r1 + 5, 2,
+	    0.003, 7), 7);
+	CHECK_INT("level/alarmed", report_level_of(0, 3, 0.001),
+	    LEVEL_ALARMED);
+	CHECK_INT("level/flagged-at", report_level_of(0.001, 0, 0.001),
+	    LEVEL_FLAGGED);
+	CHECK_INT("level/below", report_level_of(0.000999, 0, 0.001),
+	    LEVEL_OK);
+	CHECK_INT("level/unknown", report_level_of(-1, 0, 0.001), LEVEL_OK);
+	CHECK_STR("level/names", report_level_name(LEVEL_ALARMED), "alarmed");
+}
+
+static void
+test_days(void)
+{
+	char	 d[11];
+
+	CHECK_TRUE("day/back", report_day_add("2026-03-01", -1, d) &&
+	    strcmp(d, "2026-02-28") == 0);
+	CHECK_TRUE("day/leap", report_day_add("2024-03-01", -1, d) &&
+	    strcmp(d, "2024-02-29") == 0);
+	CHECK_TRUE("day/year", report_day_add("2026-12-31", 1, d) &&
+	    strcmp(d, "2027-01-01") == 0);
+	CHECK_TRUE("day/window", report_day_add("2026-11-21", -29, d) &&
+	    strcmp(d, "2026-10-23") == 0);
+	CHECK_TRUE("day/bad", !report_day_add("2026-1-01", 0, d));
+	CHECK_TRUE("day/before-1970", !report_day_add("1970-01-01", -1, d));
+	CHECK_INT("age/same-month", report_age_months(2026, 11, "2026-11-21"),
+	    0);
+	CHECK_INT("age/over-year", report_age_months(2025, 12, "2026-02-01"),
+	    2);
+	CHECK_INT("age/unknown", report_age_months(0, 0, "2026-02-01"), -1);
+}
+
+static void
+test_text_width(void)
+{
+	struct report_model	 m;
+	struct report_customer	 c;
+	struct report_isp	 isp;
+	struct report_verif	 v;
+	struct report_reason	 rr[12];
+	struct buf		 out = BUF_INIT;
+	const char		*p, *nl;
+	size_t			 i, widest = 0;
+	char			 id[] =
+	    "a-customer-id-that-is-far-too-long-to-fit";
+	char			 rep[] = "yahoo", res[] = "fail";
+	char			 reason[] = "signature-mismatch-and-more";
+	char			 tok[] = "token.example";
+
+	memset(&m, 0, sizeof(m));
+	memset(&c, 0, sizeof(c));
+	memset(&isp, 0, sizeof(isp));
+	memset(&v, 0, sizeof(v));
+	snprintf(m.p.day, sizeof(m.p.day), "2026-11-21");
+	m.p.days = 30;
+	m.p.timezone = "UTC";
+	m.p.flag_rate = 0.001;
+	m.p.alarm_rate = 0.003;
+	m.len[RW_DAY] = 1;
+	m.len[RW_SHORT] = 7;
+	m.len[RW_LONG] = 30;
+	c.id = id;
+	c.level = LEVEL_ALARMED;
+	c.recover_days = 7;
+	c.w[RW_LONG].complaints = 999999;
+	c.w[RW_LONG].prev = -999999;
+	c.w[RW_LONG].rated = 999999;
+	c.w[RW_LONG].volume = 1;
+	c.w[RW_LONG].has_volume = true;
+	isp.reporter = rep;
+	c.isps = &isp;
+	c.nisps = 1;
+	m.customers = &c;
+	m.ncustomers = 1;
+	for (i = 0; i < 12; i++) {
+		rr[i].result = res;
+		rr[i].reason = reason;
+		rr[i].n = 123456;
+	}
+	v.token = tok;
+	v.role = rep;
+	v.customer_id = rep;
+	v.reasons = rr;
+	v.nreasons = 12;
+	m.verif = &v;
+	m.nverif = 1;
+	CHECK_TRUE("text/renders", report_render_text(&out, &m));
+	for (p = buf_cstr(&out); (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		if ((size_t)(nl - p) > widest)
+			widest = (size_t)(nl - p);
+	CHECK_TRUE("text/width", widest <= REPORT_TEXT_WIDTH);
+	if (widest > REPORT_TEXT_WIDTH)
+		printf("# %s", buf_cstr(&out));
+	CHECK_TRUE("text/alarmed", strstr(buf_cstr(&out), "ALARMED") != NULL);
+	buf_reset(&out);
+	CHECK_TRUE("csv/renders", report_render_csv(&out, &m) &&
+	    strstr(buf_cstr(&out), "customer,a-customer-id-that-is-far-too-"
+	    "long-to-fit,*,alarmed,7,long,999999") != NULL);
+	buf_free(&out);
+}
+
+int
+main(void)
+{
+	test_rates();
+	test_recovery();
+	test_days();
+	test_text_width();
+	return UNIT_DONE();
+}
