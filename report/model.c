@@ -281,6 +281,19 @@ static const char customer_sql[] =
     "AND ($3::text IS NULL OR customer_id = $3) "
     "ORDER BY customer_id COLLATE \"C\", reporter, day";
 
+/* A day of the long window into the customer's daily series. */
+static void
+series_add(const struct report_model *m, struct report_customer *c, int off,
+    int64_t complaints, int64_t denom, bool has)
+{
+	int	 i = m->len[RW_LONG] - 1 + off;
+
+	if (off > 0 || i < 0 || i >= REPORT_MAX_DAYS)
+		return;
+	c->day_complaints[i] = complaints;
+	c->day_rates[i] = report_rate(complaints, denom, has);
+}
+
 /* One row of customer_sql into customer c. */
 static bool
 customer_row(struct loader *ld, struct report_customer *c,
@@ -299,9 +312,12 @@ customer_row(struct loader *ld, struct report_customer *c,
 		    NULL)
 			return oom(ld);
 		w = isp->w;
-	} else if (off > -REPORT_RECOVERY_DAYS)
-		rates[REPORT_RECOVERY_DAYS - 1 + off] =
-		    report_rate(cls[FC_COMPLAINT], denom, has);
+	} else {
+		if (off > -REPORT_RECOVERY_DAYS)
+			rates[REPORT_RECOVERY_DAYS - 1 + off] =
+			    report_rate(cls[FC_COMPLAINT], denom, has);
+		series_add(ld->m, c, off, cls[FC_COMPLAINT], denom, has);
+	}
 	fig_add(ld->m, w, off, cls, has, denom);
 	return true;
 }
@@ -346,6 +362,8 @@ load_customers(struct loader *ld)
 			}
 			for (k = 0; k < REPORT_RECOVERY_DAYS; k++)
 				rates[k] = -1;
+			for (k = 0; k < REPORT_MAX_DAYS; k++)
+				c->day_rates[k] = -1;
 		}
 		if (!customer_row(ld, c, res, r, rates)) {
 			PQclear(res);

@@ -84,6 +84,13 @@ struct report_customer {
 	struct report_token_count *tokens;
 	size_t			 ntokens;
 	int64_t			 auth[RW_N][AU_N];	/* all classes */
+	/*
+	 * Per day of the long window, oldest first (index len[RW_LONG] - 1 is
+	 * the report day), all ISPs: attributed complaints and the rate
+	 * (< 0: unknown).  For the charts of the HTML page.
+	 */
+	int64_t			 day_complaints[REPORT_MAX_DAYS];
+	double			 day_rates[REPORT_MAX_DAYS];
 };
 
 struct report_esp {

@@ -85,8 +85,41 @@ check_eq report/days-window \
 $PYTHON "$FBL_ROOT/tests/lib/report_check.py" "$T/mb" $DAY 10 1 \
     "$T/d10.json" "$T/report.csv" "$T/report.text" 2>&1 | grep -E 'customer-figures|alarmed-set|flagged-set|key-selectors|esp-token' | sed 's|report/|report/days10-|'
 
-rep --format html > /dev/null 2> "$T/html.err"
-check_eq report/html-hook-not-yet "$?|$(grep -c 'not yet' "$T/html.err")" "2|1"
+# HTML: one self-contained page; the customers and charts the JSON report
+# has; rendered in headless Chromium behind a trap proxy: no request at all
+rep --format html --out "$T/report.html" 2> "$T/html.err"
+check_eq report/html-exit "$?" 0 "$(cat "$T/html.err")"
+check_eq report/html-charts "$(grep -o '<svg' "$T/report.html" | wc -l)" 4
+check_eq report/html-no-url "$(grep -Eci 'https?:|<script|src=' "$T/report.html")" 0
+$PYTHON - "$T/report.json" "$T/report.html" <<'PY'
+import html, json, sys
+doc = json.load(open(sys.argv[1]))
+page = open(sys.argv[2], encoding='utf-8').read()
+missing = [c['id'] for c in doc['customers'] if '>' + html.escape(c['id']) + '<' not in page]
+print(('ok' if not missing else 'not ok') + ' report/html-every-customer' +
+      ('' if not missing else ': missing ' + ', '.join(missing[:5])))
+levels = sum(1 for c in doc['customers'] if c['level'] == 'alarmed')
+print(('ok' if page.count('>alarmed<') == levels else 'not ok') + ' report/html-alarmed-rows' +
+      ('' if page.count('>alarmed<') == levels else ': %d cells, %d alarmed' % (page.count('>alarmed<'), levels)))
+PY
+. "$FBL_ROOT/tests/lib/chromium.sh"
+if ! chromium_usable; then
+	skip report/html-chromium "$CHROMIUM_WHY"
+elif ! trap_start; then
+	not_ok report/html-chromium "the trap proxy did not start"
+else
+	chromium_shot "$T/report.html" "$T/report.png"
+	chromium_dom "$T/report.html" "$T/report.dom"
+	check_eq report/html-screenshot "$(file -b "$T/report.png" | cut -d, -f1-2)" "PNG image data, 1280 x 2000"
+	check_eq report/html-dom-charts "$(grep -o '<svg' "$T/report.dom" | wc -l)" 4
+	for title in 'Complaints per day, top customers' 'Complaint rate per day' \
+	    'Verification results of complaint signatures' 'Complaints by ISP'; do
+		grep -q "<title>$title" "$T/report.dom" && ok "report/html-chart-$(echo "$title" | cut -d' ' -f1-3 | tr ' ,' '--')" ||
+		    not_ok "report/html-chart-$(echo "$title" | cut -d' ' -f1-3 | tr ' ,' '--')" "no chart titled '$title'"
+	done
+	check_eq report/html-no-request "$(trap_count)" 0 "$(cat "$CHROMIUM_TRAP_LOG" 2>/dev/null | head -3)"
+	cp "$T/report.png" "$FBL_ROOT/build/report-screenshot.png" 2>/dev/null || true
+fi
 rep --format pdf > /dev/null 2>&1
 check_eq report/usage-format "$?" 2
 rep --date 2026-13-01 > /dev/null 2>&1

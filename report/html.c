@@ -1,0 +1,451 @@
+/*
+ * html: the report as one self-contained page for people (html_page.h),
+ * with inline SVG charts (svg.h): complaints per day of the top customers,
+ * their complaint rates against the flag and alarm thresholds, the
+ * verification result mix, and complaints by ISP; then the tables of the
+ * text report.  Nothing is fetched: no script, no URL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/html_page.h"
+#include "report/render.h"
+#include "report/svg.h"
+
+#define TOP_CUSTOMERS	6	/* lines in the per-day charts */
+#define MAX_BARS	12	/* ISPs, result kinds */
+#define CELL		48	/* bytes of a formatted number */
+
+/* Text cells of one table row, formatted into fixed slots. */
+struct row {
+	char		 cell[12][CELL];
+	const char	*p[12];
+	size_t		 n;
+};
+
+static void
+row_reset(struct row *r)
+{
+	r->n = 0;
+}
+
+static void
+row_str(struct row *r, const char *s)
+{
+	if (r->n < 12)
+		r->p[r->n++] = s;
+}
+
+static void
+row_num(struct row *r, long long v)
+{
+	if (r->n >= 12)
+		return;
+	snprintf(r->cell[r->n], CELL, "%lld", v);
+	r->p[r->n] = r->cell[r->n];
+	r->n++;
+}
+
+static void
+row_rate(struct row *r, double rate)
+{
+	struct buf	 b = BUF_INIT;
+
+	if (r->n >= 12)
+		return;
+	report_put_rate(&b, rate);
+	snprintf(r->cell[r->n], CELL, "%s", buf_ok(&b) ? buf_cstr(&b) : "?");
+	buf_free(&b);
+	r->p[r->n] = r->cell[r->n];
+	r->n++;
+}
+
+static void
+row_change(struct row *r, long long now, long long before)
+{
+	if (r->n >= 12)
+		return;
+	snprintf(r->cell[r->n], CELL, "%+lld", now - before);
+	r->p[r->n] = r->cell[r->n];
+	r->n++;
+}
+
+/* --- charts --- */
+
+/* Indexes of the customers with the most complaints in the long window. */
+static size_t
+top_customers(const struct report_model *m, size_t *idx, size_t max)
+{
+	size_t	 i, j, n = 0;
+
+	for (i = 0; i < m->ncustomers; i++) {
+		int64_t v = m->customers[i].w[RW_LONG].complaints;
+
+		for (j = n; j > 0 &&
+		    m->customers[idx[j - 1]].w[RW_LONG].complaints < v; j--)
+			if (j < max)
+				idx[j] = idx[j - 1];
+		if (j < max) {
+			idx[j] = i;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
+}
+
+/* The x labels of the long window: "MM-DD" of each day. */
+static bool
+day_labels(const struct report_model *m, char (*lab)[6], const char **p,
+    size_t n)
+{
+	char	 day[11];
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (!report_day_add(m->p.day, (int)i - (int)(n - 1), day))
+			return false;
+		memcpy(lab[i], day + 5, 5);
+		lab[i][5] = '\0';
+		p[i] = lab[i];
+	}
+	return true;
+}
+
+/* Complaints per day, then rate per day (in %), of the top customers. */
+static void
+customer_charts(struct buf *b, const struct report_model *m)
+{
+	static char		 lab[REPORT_MAX_DAYS][6];
+	static const char	*xl[REPORT_MAX_DAYS];
+	double			*v;
+	struct svg_series	 s[TOP_CUSTOMERS], r[TOP_CUSTOMERS];
+	struct svg_threshold	 t[2];
+	struct svg_chart	 c;
+	size_t			 idx[TOP_CUSTOMERS], n, nd, i, k, nr = 0;
+
+	nd = (size_t)m->len[RW_LONG];
+	if (nd == 0 || nd > REPORT_MAX_DAYS || !day_labels(m, lab, xl, nd))
+		return;
+	n = top_customers(m, idx, TOP_CUSTOMERS);
+	if ((v = calloc(2 * TOP_CUSTOMERS * nd, sizeof(*v))) == NULL) {
+		b->oom = true;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct report_customer *cu = &m->customers[idx[i]];
+		double *cv = v + 2 * i * nd, *rv = cv + nd;
+		bool rated = false;
+
+		for (k = 0; k < nd; k++) {
+			cv[k] = (double)cu->day_complaints[k];
+			rv[k] = cu->day_rates[k] < 0 ? 0 : cu->day_rates[k] * 100;
+			rated |= cu->day_rates[k] >= 0;
+		}
+		s[i] = (struct svg_series){ cu->id, cv, nd };
+		if (rated)
+			r[nr++] = (struct svg_series){ cu->id, rv, nd };
+	}
+	c = (struct svg_chart){ "Complaints per day, top customers", NULL,
+	    NULL };
+	svg_line_chart(b, &c, xl, nd, s, n, NULL, 0);
+	t[0] = (struct svg_threshold){ "flagged", m->p.flag_rate * 100 };
+	t[1] = (struct svg_threshold){ "alarmed", m->p.alarm_rate * 100 };
+	c = (struct svg_chart){ "Complaint rate per day, top customers "
+	    "(days without volume at 0)", NULL, "%" };
+	svg_line_chart(b, &c, xl, nd, r, nr, t, 2);
+	free(v);
+}
+
+/* The results of every complaint signature of the long window. */
+static void
+result_chart(struct buf *b, const struct report_model *m)
+{
+	static const char *const names[] = { "pass", "headers verified",
+	    "fail", "permerror", "temperror", "policy", "neutral", "other" };
+	double		 sum[8] = { 0 };
+	struct svg_part	 p[8];
+	struct svg_chart c;
+	size_t		 i, j, k, np = 0;
+
+	for (i = 0; i < m->nverif; i++) {
+		const struct report_verif *v = &m->verif[i];
+
+		sum[0] += (double)v->verified;
+		sum[1] += (double)v->headers_only;
+		for (j = 0; j < v->nreasons; j++) {
+			for (k = 2; k < 7; k++)
+				if (strcmp(v->reasons[j].result, names[k]) == 0)
+					break;
+			sum[k] += (double)v->reasons[j].n;
+		}
+	}
+	for (k = 0; k < 8; k++)
+		if (sum[k] > 0)
+			p[np++] = (struct svg_part){ names[k], sum[k],
+			    (unsigned)k + 1 };
+	c = (struct svg_chart){ "Verification results of complaint "
+	    "signatures (long window)", NULL, NULL };
+	svg_stacked_bar(b, &c, p, np);
+}
+
+/* Attributed complaints of the long window by ISP, most first. */
+static void
+isp_chart(struct buf *b, const struct report_model *m)
+{
+	struct svg_part	 p[MAX_BARS], t;
+	struct svg_chart c;
+	size_t		 i, j, n = 0;
+
+	for (i = 0; i < m->esp.nisps; i++) {
+		t = (struct svg_part){ m->esp.isps[i].reporter,
+		    (double)m->esp.isps[i].w[RW_LONG].complaints, 0 };
+		for (j = n; j > 0 && p[j - 1].value < t.value; j--)
+			if (j < MAX_BARS)
+				p[j] = p[j - 1];
+		if (j < MAX_BARS) {
+			p[j] = t;
+			if (n < MAX_BARS)
+				n++;
+		}
+	}
+	c = (struct svg_chart){ "Complaints by ISP (long window)", NULL,
+	    NULL };
+	svg_bar_chart(b, &c, p, n);
+}
+
+/* --- tables --- */
+
+static void
+heading(struct buf *b, const struct report_model *m)
+{
+	struct buf	 t = BUF_INIT;
+
+	buf_printf(&t, "Report day %s (UTC days); windows: the day, %d days "
+	    "from %s, %d days from %s, each against the period before. "
+	    "Rates at or above %.1f %% are flagged, at or above %.1f %% "
+	    "alarmed; an alarmed customer recovers after %d days below.",
+	    m->p.day, m->len[RW_SHORT], m->start[RW_SHORT], m->len[RW_LONG],
+	    m->start[RW_LONG], m->p.flag_rate * 100, m->p.alarm_rate * 100,
+	    REPORT_RECOVERY_DAYS);
+	html_para(b, buf_cstr(&t));
+	if (!m->volume_known)
+		html_note(b, "No sending volume is known for these days "
+		    "(fblscope volume import): rates are not shown.");
+	buf_free(&t);
+}
+
+static void
+customers_table(struct buf *b, const struct report_model *m)
+{
+	static const char *const head[] = { "customer", "level", "day",
+	    "rate", "7 days", "rate", "change", "long", "rate", "change",
+	    "recovers in" };
+	struct row	 r;
+	size_t		 i;
+
+	html_table_begin(b, "Customers, alarmed and flagged first", head, 11,
+	    "llrrrrrrrrr");
+	for (i = 0; i < m->ncustomers; i++) {
+		const struct report_customer *c = &m->customers[i];
+
+		row_reset(&r);
+		row_str(&r, c->id);
+		row_str(&r, report_level_name(c->level));
+		row_num(&r, c->w[RW_DAY].complaints);
+		row_rate(&r, c->day_rate);
+		row_num(&r, c->w[RW_SHORT].complaints);
+		row_rate(&r, report_fig_rate(&c->w[RW_SHORT], false));
+		row_change(&r, c->w[RW_SHORT].complaints, c->w[RW_SHORT].prev);
+		row_num(&r, c->w[RW_LONG].complaints);
+		row_rate(&r, report_fig_rate(&c->w[RW_LONG], false));
+		row_change(&r, c->w[RW_LONG].complaints, c->w[RW_LONG].prev);
+		if (c->level == LEVEL_ALARMED)
+			row_num(&r, c->recover_days);
+		else
+			row_str(&r, "");
+		html_table_row(b, r.p, r.n, "llrrrrrrrrr");
+	}
+	html_table_end(b);
+}
+
+static void
+esp_table(struct buf *b, const struct report_model *m)
+{
+	static const char *const head[] = { "window", "complaints",
+	    "carried the ESP token", "verified", "attributed", "rate" };
+	struct row	 r;
+	int		 w;
+
+	html_table_begin(b, "The ESP token", head, 6, "lrrrrr");
+	for (w = 0; w < RW_N; w++) {
+		row_reset(&r);
+		row_str(&r, report_window_name((enum report_window)w));
+		row_num(&r, m->esp.total[w]);
+		row_num(&r, m->esp.carried[w]);
+		row_num(&r, m->esp.verified[w]);
+		row_num(&r, m->esp.w[w].complaints);
+		row_rate(&r, report_fig_rate(&m->esp.w[w], false));
+		html_table_row(b, r.p, r.n, "lrrrrr");
+	}
+	html_table_end(b);
+}
+
+static void
+forgery_table(struct buf *b, const struct report_model *m)
+{
+	static const enum report_auth cols[] = { AU_FORGED, AU_REPLAYED,
+	    AU_ROTATED, AU_REDACTED, AU_DAMAGED, AU_PENDING, AU_AUTHENTIC };
+	const char	*head[8];
+	struct row	 r;
+	size_t		 i, k, nc = sizeof(cols) / sizeof(cols[0]);
+
+	head[0] = "customer";
+	for (k = 0; k < nc; k++)
+		head[k + 1] = report_auth_name(cols[k]);
+	html_table_begin(b, "Suspected forgery (forged, replayed) and the "
+	    "rest, long window", head, nc + 1, "lrrrrrrr");
+	for (i = 0; i < m->ncustomers; i++) {
+		const struct report_customer *c = &m->customers[i];
+
+		if (c->auth[RW_LONG][AU_FORGED] + c->auth[RW_LONG][AU_REPLAYED]
+		    == 0)
+			continue;
+		row_reset(&r);
+		row_str(&r, c->id);
+		for (k = 0; k < nc; k++)
+			row_num(&r, c->auth[RW_LONG][cols[k]]);
+		html_table_row(b, r.p, r.n, "lrrrrrrr");
+	}
+	html_table_end(b);
+}
+
+static void
+verif_table(struct buf *b, const char *caption,
+    const struct report_verif *v, size_t n)
+{
+	static const char *const head[] = { "token", "role", "signatures",
+	    "verified", "headers only", "share", "the others" };
+	struct buf	 why = BUF_INIT;
+	struct row	 r;
+	size_t		 i, j;
+
+	html_table_begin(b, caption, head, 7, "llrrrrl");
+	for (i = 0; i < n; i++) {
+		buf_reset(&why);
+		for (j = 0; j < v[i].nreasons && j < 4; j++)
+			buf_printf(&why, "%s%s %s %lld", j ? ", " : "",
+			    v[i].reasons[j].result, v[i].reasons[j].reason,
+			    (long long)v[i].reasons[j].n);
+		row_reset(&r);
+		row_str(&r, v[i].token);
+		row_str(&r, v[i].role);
+		row_num(&r, v[i].signatures);
+		row_num(&r, v[i].verified);
+		row_num(&r, v[i].headers_only);
+		row_rate(&r, v[i].signatures > 0 ? (double)(v[i].verified +
+		    v[i].headers_only) / (double)v[i].signatures : -1);
+		row_str(&r, buf_cstr(&why));
+		html_table_row(b, r.p, r.n, "llrrrrl");
+	}
+	html_table_end(b);
+	if (!buf_ok(&why))
+		b->oom = true;
+	buf_free(&why);
+}
+
+static void
+keys_table(struct buf *b, const struct report_model *m)
+{
+	static const char *const head[] = { "token", "selector", "algorithm",
+	    "bits", "t=y", "signatures", "age (months)", "problems" };
+	struct row	 r;
+	char		 probs[64];
+	size_t		 i;
+
+	html_table_begin(b, "Key hygiene (long window)", head, 8, "lllrlrrl");
+	for (i = 0; i < m->nkeys; i++) {
+		const struct report_key *k = &m->keys[i];
+
+		snprintf(probs, sizeof(probs), "%s%s%s%s",
+		    k->past_rotation ? "past rotation " : "",
+		    k->sha1 ? "rsa-sha1 " : "",
+		    k->small_key ? "RSA under 2048 " : "",
+		    k->key_bits < 0 ? "no key found" : "");
+		row_reset(&r);
+		row_str(&r, k->token);
+		row_str(&r, k->selector);
+		row_str(&r, k->algorithm);
+		row_num(&r, k->key_bits);
+		row_str(&r, k->testing ? "yes" : "");
+		row_num(&r, k->signatures);
+		if (k->age_months >= 0)
+			row_num(&r, k->age_months);
+		else
+			row_str(&r, "");
+		row_str(&r, probs);
+		html_table_row(b, r.p, r.n, "lllrlrrl");
+	}
+	html_table_end(b);
+}
+
+static void
+unknown_table(struct buf *b, const struct report_model *m)
+{
+	static const char *const head[] = { "token", "role", "signatures",
+	    "verified" };
+	struct row	 r;
+	size_t		 i;
+
+	html_table_begin(b, "Tokens no customer rule maps", head, 4, "llrr");
+	for (i = 0; i < m->nunknown; i++) {
+		row_reset(&r);
+		row_str(&r, m->unknown[i].token);
+		row_str(&r, m->unknown[i].role);
+		row_num(&r, m->unknown[i].signatures);
+		row_num(&r, m->unknown[i].verified);
+		html_table_row(b, r.p, r.n, "llrr");
+	}
+	html_table_end(b);
+}
+
+bool
+report_render_html(struct buf *b, const struct report_model *m)
+{
+	struct buf	 title = BUF_INIT;
+
+	buf_printf(&title, "fblscope report %s", m->p.day);
+	html_page_begin(b, buf_cstr(&title));
+	buf_free(&title);
+	heading(b, m);
+	html_section_begin(b, "customers", "Customers");
+	customer_charts(b, m);
+	customers_table(b, m);
+	html_section_end(b);
+	html_section_begin(b, "isps", "ISPs and the ESP token");
+	isp_chart(b, m);
+	esp_table(b, m);
+	html_section_end(b);
+	html_section_begin(b, "verification", "Verification health");
+	result_chart(b, m);
+	verif_table(b, "Complaint signatures per token (long window)",
+	    m->verif, m->nverif);
+	verif_table(b, "Mail samples per token (long window)", m->samples,
+	    m->nsamples);
+	html_section_end(b);
+	html_section_begin(b, "forgery", "Suspected forgery");
+	forgery_table(b, m);
+	html_section_end(b);
+	html_section_begin(b, "keys", "Keys");
+	keys_table(b, m);
+	unknown_table(b, m);
+	html_section_end(b);
+	html_page_end(b);
+	if (!buf_ok(b)) {
+		buf_reset(b);
+		buf_puts(b, "out of memory");
+		return false;
+	}
+	return true;
+}
