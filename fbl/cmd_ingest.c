@@ -14,6 +14,8 @@
 #include "fbl/mailsource.h"
 #include "verifier/cli.h"
 
+#define LOG_SHOWN	10	/* problem lines shown without --verbose */
+
 static const char ingest_usage[] =
 "usage: fblscope ingest [options] SOURCE...\n"
 "\n"
@@ -45,6 +47,8 @@ static const char ingest_usage[] =
 "                       and stores (default 1: all in one thread; at most\n"
 "                       64)\n"
 "  --no-progress        no progress line, even on a terminal\n"
+"  --verbose            list every message that could not be read (the\n"
+"                       first 10 otherwise)\n"
 "  --keep               leave Maildir messages in new/\n"
 "  --new-only           read a Maildir's new/ only, not cur/ (for a\n"
 "                       mailbox no one else reads)\n"
@@ -63,6 +67,7 @@ enum {
 	OPT_JOBS,
 	OPT_NO_PROGRESS,
 	OPT_NEW_ONLY,
+	OPT_VERBOSE,
 };
 
 static const struct option ingest_longopts[] = {
@@ -77,6 +82,7 @@ static const struct option ingest_longopts[] = {
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "new-only", no_argument, NULL, OPT_NEW_ONLY },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -92,6 +98,7 @@ struct progress_line {
 struct ingest_cmd {
 	const char		*conninfo;
 	bool			 no_progress;
+	bool			 verbose;
 	struct progress_line	 pl;
 	const char		*config_path;
 	struct fbl_config	*config;
@@ -142,6 +149,9 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 				return ingest_usage_error("--jobs: want 1 to "
 				    "64");
 			ic->io.jobs = (unsigned)n;
+			break;
+		case OPT_VERBOSE:
+			ic->verbose = true;
 			break;
 		case OPT_NEW_ONLY:
 			ic->io.source_flags |= MAIL_SOURCE_NEW_ONLY;
@@ -214,14 +224,35 @@ show_progress(const struct ingest_progress *p, void *arg)
 	pl->shown = true;
 }
 
+/* The per-message problems: the first LOG_SHOWN, or all when verbose. */
 static void
-summary(const struct ingest_stats *s, bool secret)
+log_lines(const struct buf *log, bool verbose)
+{
+	const char	*p = buf_cstr(log), *nl;
+	size_t		 n = 0, more = 0;
+
+	for (; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p) - 1;
+		if (verbose || n < LOG_SHOWN) {
+			fwrite(p, 1, (size_t)(nl - p) + 1, stderr);
+			n++;
+		} else
+			more++;
+	}
+	if (more > 0)
+		fprintf(stderr, "  ... and %zu more problems like these "
+		    "(--verbose shows them all)\n", more);
+}
+
+static void
+summary(const struct ingest_stats *s, bool secret, bool verbose)
 {
 	static const char *const roles[INGEST_NROLES] = {
 		"unknown", "customer", "esp", "third-party" };
 	int	 r, k;
 
-	fputs(buf_cstr(&s->log), stderr);
+	log_lines(&s->log, verbose);
 	fprintf(stderr, "fblscope ingest: %" PRIu64 " messages read, %"
 	    PRIu64 " stored (%" PRIu64 " complaints, %" PRIu64 " samples, %"
 	    PRIu64 " not-arf), %" PRIu64 " unparseable, %" PRIu64
@@ -276,7 +307,7 @@ ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 		ic->io.progress_arg = &ic->pl;
 	}
 	ok = ingest_run(st, &ic->io, specs, n, &s, &err);
-	summary(&s, ic->io.secret != NULL);
+	summary(&s, ic->io.secret != NULL, ic->verbose);
 	if (!ok)
 		fprintf(stderr, "fblscope ingest: batch not stored, run "
 		    "stopped: %s\n", buf_cstr(&err));
