@@ -18,13 +18,16 @@ CC=${CC:-cc}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 BIN=$ROOT/build/samples/gen_mailbox
 SRC=$ROOT/samples/gen_mailbox.c
+LIB=$ROOT/samples/genlib.c
 
 mkdir -p "$ROOT/build/samples"
-if [ ! -x "$BIN" ] || [ -n "$(find "$SRC" -newer "$BIN")" ]; then
+if [ ! -x "$BIN" ] ||
+    [ -n "$(find "$SRC" "$LIB" "$ROOT/samples/genlib.h" -newer "$BIN")" ]; then
 	# shellcheck disable=SC2046,SC2086
 	$CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	    -Wall -Wextra -Werror -O2 ${CFLAGS:-} \
-	    $($PKG_CONFIG --cflags libcrypto) -o "$BIN.tmp" "$SRC" \
+	    $($PKG_CONFIG --cflags libcrypto) -I"$ROOT/samples" -o "$BIN.tmp" \
+	    "$SRC" "$LIB" \
 	    $($PKG_CONFIG --libs libcrypto)
 	mv -f "$BIN.tmp" "$BIN"
 fi

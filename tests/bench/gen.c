@@ -51,6 +51,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "genlib.h"	/* samples/: shared with gen_mailbox */
+
 #define GEN_VERSION	2
 
 #define NCUST		200		/* customer domains */
@@ -205,192 +207,6 @@ static const char *const words[] = {
 };
 #define NWORDS	(sizeof(words) / sizeof(words[0]))
 
-static void die(const char *, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("gen: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	ERR_print_errors_fp(stderr);
-	exit(1);
-}
-
-/* ---- PRNG: xoshiro256** seeded with splitmix64 (not cryptographic) ---- */
-
-struct rng {
-	uint64_t	 s[4];
-};
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z;
-
-	z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void
-rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
-{
-	uint64_t x;
-	int	 i;
-
-	x = seed ^ (stream * 0xd1342543de82ef95ULL);
-	for (i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
-}
-
-static uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t res, t;
-
-	res = rotl(r->s[1] * 5, 7) * 9;
-	t = r->s[1] << 17;
-	r->s[2] ^= r->s[0];
-	r->s[3] ^= r->s[1];
-	r->s[1] ^= r->s[2];
-	r->s[0] ^= r->s[3];
-	r->s[2] ^= t;
-	r->s[3] = rotl(r->s[3], 45);
-	return res;
-}
-
-/* Uniform in [0, n), n > 0. */
-static uint32_t
-rng_below(struct rng *r, uint32_t n)
-{
-	return (uint32_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
-}
-
-static double
-rng_unit(struct rng *r)
-{
-	return (double)(rng_next(r) >> 11) / 9007199254740992.0;
-}
-
-static void
-rng_bytes(struct rng *r, unsigned char *p, size_t n)
-{
-	uint64_t v = 0;
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (i % 8 == 0)
-			v = rng_next(r);
-		p[i] = (unsigned char)(v >> (8 * (i % 8)));
-	}
-}
-
-/* ---- growable string ---- */
-
-struct sbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
-static void
-sb_reserve(struct sbuf *b, size_t extra)
-{
-	size_t	 ncap;
-	char	*np;
-
-	if (extra < b->cap - b->len && b->p != NULL)
-		return;
-	ncap = b->cap ? b->cap : 4096;
-	while (ncap - b->len <= extra) {
-		if (ncap > SIZE_MAX / 2)
-			die("out of memory");
-		ncap *= 2;
-	}
-	if ((np = realloc(b->p, ncap)) == NULL)
-		die("out of memory");
-	b->p = np;
-	b->cap = ncap;
-}
-
-static void
-sb_add(struct sbuf *b, const void *p, size_t n)
-{
-	sb_reserve(b, n);
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_puts(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void
-sb_putc(struct sbuf *b, int c)
-{
-	char ch = (char)c;
-
-	sb_add(b, &ch, 1);
-}
-
-static void sb_printf(struct sbuf *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		die("vsnprintf");
-	sb_reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-static void
-sb_reset(struct sbuf *b)
-{
-	b->len = 0;
-	if (b->p != NULL)
-		b->p[0] = '\0';
-}
-
-static void
-sb_b64(struct sbuf *b, const unsigned char *p, size_t n)
-{
-	size_t	 olen = 4 * ((n + 2) / 3);
-
-	if (n > INT32_MAX)
-		die("base64 input too large");
-	sb_reserve(b, olen);
-	EVP_EncodeBlock((unsigned char *)b->p + b->len, p, (int)n);
-	b->len += olen;
-	b->p[b->len] = '\0';
-}
-
 /* ---- keys ---- */
 
 struct keys {
@@ -399,98 +215,6 @@ struct keys {
 	char		 rsa_pub[NRSA][512];	/* base64 SubjectPublicKeyInfo */
 	char		 ed_pub[NED][64];	/* base64 raw key */
 };
-
-static BIGNUM *
-gen_prime(struct rng *r, BN_CTX *ctx)
-{
-	unsigned char	 b[128];
-	BIGNUM		*p;
-	int		 ok;
-
-	if ((p = BN_new()) == NULL)
-		die("BN_new");
-	for (;;) {
-		rng_bytes(r, b, sizeof(b));
-		b[0] |= 0xc0;		/* so that p * q has 2048 bits */
-		b[sizeof(b) - 1] |= 1;
-		if (BN_bin2bn(b, sizeof(b), p) == NULL)
-			die("BN_bin2bn");
-		if (BN_mod_word(p, 65537) == 1)	/* e must not divide p - 1 */
-			continue;
-		if ((ok = BN_check_prime(p, ctx, NULL)) < 0)
-			die("BN_check_prime");
-		if (ok == 1)
-			return p;
-	}
-}
-
-static EVP_PKEY *
-gen_rsa(uint64_t seed, unsigned idx)
-{
-	struct rng	 r;
-	BN_CTX		*ctx;
-	BIGNUM		*p, *q, *n, *e, *d, *p1, *q1, *phi, *g, *lcm;
-	BIGNUM		*dmp1, *dmq1, *iqmp;
-	OSSL_PARAM_BLD	*bld;
-	OSSL_PARAM	*params;
-	EVP_PKEY_CTX	*pctx;
-	EVP_PKEY	*pkey = NULL;
-
-	rng_seed(&r, seed, 0x5253410000ULL + idx);
-	if ((ctx = BN_CTX_new()) == NULL)
-		die("BN_CTX_new");
-	p = gen_prime(&r, ctx);
-	do {
-		q = gen_prime(&r, ctx);
-		if (BN_cmp(p, q) != 0)
-			break;
-		BN_free(q);
-	} while (1);
-	n = BN_new(); e = BN_new(); d = BN_new(); p1 = BN_new();
-	q1 = BN_new(); phi = BN_new(); g = BN_new(); lcm = BN_new();
-	dmp1 = BN_new(); dmq1 = BN_new(); iqmp = BN_new();
-	if (n == NULL || e == NULL || d == NULL || p1 == NULL || q1 == NULL ||
-	    phi == NULL || g == NULL || lcm == NULL || dmp1 == NULL ||
-	    dmq1 == NULL || iqmp == NULL)
-		die("BN_new");
-	if (!BN_set_word(e, 65537) || !BN_mul(n, p, q, ctx) ||
-	    !BN_sub(p1, p, BN_value_one()) || !BN_sub(q1, q, BN_value_one()) ||
-	    !BN_mul(phi, p1, q1, ctx) || !BN_gcd(g, p1, q1, ctx) ||
-	    !BN_div(lcm, NULL, phi, g, ctx) ||
-	    BN_mod_inverse(d, e, lcm, ctx) == NULL ||
-	    !BN_mod(dmp1, d, p1, ctx) || !BN_mod(dmq1, d, q1, ctx) ||
-	    BN_mod_inverse(iqmp, q, p, ctx) == NULL)
-		die("RSA key arithmetic");
-	if (BN_num_bits(n) != 2048)
-		die("RSA modulus of %d bits", BN_num_bits(n));
-
-	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
-		die("OSSL_PARAM_BLD_new");
-	if (!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR1, p) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR2, q) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT1, dmp1) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2, dmq1) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
-	    iqmp))
-		die("OSSL_PARAM_BLD_push_BN");
-	if ((params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
-		die("OSSL_PARAM_BLD_to_param");
-	if ((pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(pctx) <= 0 ||
-	    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_KEYPAIR, params) <= 0)
-		die("EVP_PKEY_fromdata");
-	EVP_PKEY_CTX_free(pctx);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
-	BN_free(p); BN_free(q); BN_free(n); BN_free(e); BN_clear_free(d);
-	BN_free(p1); BN_free(q1); BN_free(phi); BN_free(g); BN_free(lcm);
-	BN_clear_free(dmp1); BN_clear_free(dmq1); BN_clear_free(iqmp);
-	BN_CTX_free(ctx);
-	return pkey;
-}
 
 static EVP_PKEY *
 gen_ed(uint64_t seed, unsigned idx)
@@ -506,23 +230,6 @@ gen_ed(uint64_t seed, unsigned idx)
 	if (pkey == NULL)
 		die("EVP_PKEY_new_raw_private_key");
 	return pkey;
-}
-
-static void
-path_fmt(char *dst, size_t dstlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-path_fmt(char *dst, size_t dstlen, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(dst, dstlen, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= dstlen)
-		die("path too long");
 }
 
 static EVP_PKEY *
@@ -542,7 +249,7 @@ load_or_make(const char *keydir, const char *kind, unsigned idx,
 		ERR_clear_error();
 		fprintf(stderr, "gen: %s unreadable, making it again\n", path);
 	}
-	pkey = strcmp(kind, "rsa") == 0 ? gen_rsa(seed, idx) :
+	pkey = strcmp(kind, "rsa") == 0 ? gen_rsa(seed, 0x5253410000ULL + idx, 2048) :
 	    gen_ed(seed, idx);
 	path_fmt(tmp, sizeof(tmp), "%s.tmp", path);
 	if ((f = fopen(tmp, "w")) == NULL)
@@ -864,18 +571,6 @@ qp_add(struct sbuf *b, const char *s, size_t *col)
 		sb_add(b, tok, tl);
 		*col += tl;
 	}
-}
-
-static void
-token(struct rng *r, char *dst, size_t n)
-{
-	static const char alnum[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	size_t i;
-
-	for (i = 0; i + 1 < n; i++)
-		dst[i] = alnum[rng_below(r, sizeof(alnum) - 1)];
-	dst[n - 1] = '\0';
 }
 
 /* An HTML newsletter, quoted-printable, about n bytes. */

@@ -71,11 +71,12 @@ CFLAGS_B="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g \
  -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
  -Wmissing-prototypes -Wvla -Wformat=2"
 
-build() {	# name, extra flags...
+build() {	# name, extra sources and flags...
 	name=$1
 	shift
 	if [ ! -x "$BIN/$name" ] ||
-	    [ -n "$(find "$here/$name.c" -newer "$BIN/$name")" ]; then
+	    [ -n "$(find "$here/$name.c" "$root/samples/genlib.c" \
+	    "$root/samples/genlib.h" -newer "$BIN/$name")" ]; then
 		# shellcheck disable=SC2086
 		$CC $CFLAGS_B -o "$BIN/$name" "$here/$name.c" "$@" ||
 		    return 1
@@ -83,7 +84,9 @@ build() {	# name, extra flags...
 	return 0
 }
 
-build gen -lcrypto || { warn "cannot build gen (libssl-dev?)"; exit 2; }
+# gen shares its PRNG, buffers and key making with samples/gen_mailbox.c
+build gen -I"$root/samples" "$root/samples/genlib.c" -lcrypto ||
+    { warn "cannot build gen (libssl-dev?)"; exit 2; }
 build ceiling -lcrypto || { warn "cannot build ceiling"; exit 2; }
 have_odkim=0
 if pkg-config --exists opendkim 2>/dev/null; then
