@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "fbl/archive.h"
@@ -177,18 +178,24 @@ digest_cmp(const void *a, const void *b)
 	return memcmp(a, b, SHA256_DIGEST_LENGTH);
 }
 
-/* The identity of (name, key) in this run's set. */
+/*
+ * The identity of (name, record text) in this run's set: taken before the
+ * record is parsed, so a key met again costs a hash, not a key decoding.
+ */
 static void
-seen_id(const struct key_archive_entry *e,
+seen_id(const char *name, const char *record, size_t len,
     unsigned char out[SHA256_DIGEST_LENGTH])
 {
-	unsigned char	 in[KEYARCHIVE_NAME_MAX + 1 + KEYARCHIVE_FP_LEN];
-	size_t		 len = strnlen(e->name, KEYARCHIVE_NAME_MAX);
+	EVP_MD_CTX	*ctx;
+	unsigned int	 n = 0;
 
-	memcpy(in, e->name, len);
-	in[len] = '\0';
-	memcpy(in + len + 1, e->fp, KEYARCHIVE_FP_LEN);
-	SHA256(in, len + 1 + KEYARCHIVE_FP_LEN, out);
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, name, strlen(name) + 1) != 1 ||
+	    EVP_DigestUpdate(ctx, record, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out, &n) != 1)
+		memset(out, 0, SHA256_DIGEST_LENGTH);	/* never matches */
+	EVP_MD_CTX_free(ctx);
 }
 
 static bool
@@ -252,19 +259,23 @@ collect(struct archive_cache *c, struct record *const *recs, size_t n,
 		for (j = 0; ok && j < recs[i]->nsigs; j++) {
 			const struct record_sig *rs = &recs[i]->sigs[j];
 
-			if (rs->key_record == NULL || rs->key_from_zone != zone)
+			if (rs->key_record == NULL || rs->key_name == NULL ||
+			    rs->key_from_zone != zone)
 				continue;
+			seen_id(rs->key_name, rs->key_record,
+			    rs->key_record_len, id);
+			if (seen_has(c, id))
+				continue;
+			if (!seen_add(c, id)) {
+				ok = false;
+				continue;
+			}
 			buf_reset(&why);
 			if (!keyarchive_entry_init(&e, rs->key_name,
 			    rs->key_record, rs->key_record_len, &why))
 				continue;	/* revoked, not a key */
 			e.seen = rs->key_seen;
-			seen_id(&e, id);
-			if (seen_has(c, id)) {
-				keyarchive_entry_free(&e);
-				continue;
-			}
-			if (!grow(&v, cnt, &cap) || !seen_add(c, id)) {
+			if (!grow(&v, cnt, &cap)) {
 				keyarchive_entry_free(&e);
 				ok = false;
 				continue;
