@@ -15,9 +15,11 @@
 #   BENCH_BATCH          files per fblscope process (default 2000)
 #   BENCH_RUNS           runs of the fast verifiers, best kept (default 2)
 #   BENCH_SKIP           space-separated rows to skip: fblscope opendkim
-#                        opendkim-file dkimpy maildkim rss ingest
+#                        opendkim-file dkimpy maildkim rss ingest report
 #   BENCH_INGEST_N, BENCH_INGEST_SIZES, BENCH_INGEST_SEED: the ingest rows
 #                        (tests/bench/ingest.sh)
+#   BENCH_REPORT_SIZES, BENCH_REPORT_RUNS: the report rows
+#                        (tests/bench/report.sh)
 #   BENCH_FBLSCOPE       the binary to measure (default ./fblscope)
 #   CC                   compiler for the harnesses (default cc)
 
@@ -390,6 +392,16 @@ if ! skipped ingest; then
 	[ -s "$OUT/ingest.txt" ] && ING_OK=1
 fi
 
+# ---- report: tests/bench/report.sh (PostgreSQL on loopback) ----------------
+REP_OK=0
+if ! skipped report; then
+	say "report rows (tests/bench/report.sh) ..."
+	rm -f "$OUT/report.txt"
+	BENCH_CPU=$CPU BENCH_FBLSCOPE=$FBL BENCH_REPORT_NO_TABLE=1 \
+	    sh "$here/report.sh"
+	[ -s "$OUT/report.txt" ] && REP_OK=1
+fi
+
 # ---- the table ------------------------------------------------------------
 row() {	# name msgs/s of-ceiling compared passed
 	printf '  %-32s %9s  %-15s %-24s %s\n' "$1" "$2" "$3" "$4" "$5" |
@@ -485,6 +497,15 @@ elif skipped ingest; then
 else
 	say ""
 	say "  ingest: not measured (see the messages of tests/bench/ingest.sh above)"
+fi
+if [ "$REP_OK" = 1 ]; then
+	cat "$OUT/report.txt"
+elif skipped report; then
+	say ""
+	say "  report: skipped (BENCH_SKIP)"
+else
+	say ""
+	say "  report: not measured (see the messages of tests/bench/report.sh above)"
 fi
 say ""
 say "  of ceiling: the verifier's rate over the ceiling for the same messages"
