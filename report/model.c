@@ -748,12 +748,64 @@ esp_tokens(struct loader *ld)
 	return true;
 }
 
+/*
+ * One read-only snapshot for every query, so the sections agree even while
+ * an ingest or a reverify commits.  JIT off: the planner's estimates for
+ * the volume views are far too high, and compiling the plans cost about a
+ * second at every size for queries that then run in milliseconds
+ * (docs/bench.md, the report rows); work_mem so the sorts of the daily
+ * rows stay in memory.
+ */
+static bool
+session_begin(struct loader *ld, const char *from)
+{
+	const char	*p[2];
+	PGresult	*res;
+	bool		 ok;
+
+	res = PQexec(ld->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+	    "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+	if ((ok = PQresultStatus(res) == PGRES_COMMAND_OK)) {
+		PQclear(res);
+		/* the days the views read (sql/005_report_window.sql) */
+		p[0] = from;
+		p[1] = ld->m->p.day;
+		res = PQexecParams(ld->conn, "SELECT set_config("
+		    "'fblscope.window_from', $1, true), set_config("
+		    "'fblscope.window_to', $2, true)", 2, NULL, p, NULL, NULL,
+		    0);
+		ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	}
+	if (!ok) {
+		buf_puts(ld->err, "starting the report's transaction: ");
+		store_error(ld->err, ld->conn, res);
+	}
+	PQclear(res);
+	return ok;
+}
+
+static bool
+session_end(struct loader *ld, bool ok)
+{
+	PGresult	*res;
+
+	res = PQexec(ld->conn, ok ? "COMMIT" : "ROLLBACK");
+	if (ok && PQresultStatus(res) != PGRES_COMMAND_OK) {
+		buf_puts(ld->err, "ending the report's transaction: ");
+		store_error(ld->err, ld->conn, res);
+		ok = false;
+	}
+	PQclear(res);
+	return ok;
+}
+
 bool
 report_model_load(struct report_model *m, PGconn *conn,
     const struct report_params *p, const struct fbl_config *cfg,
     struct buf *err)
 {
 	struct loader	 ld;
+	char		 from[11];
 	int		 back;
 
 	memset(m, 0, sizeof(*m));
@@ -774,9 +826,19 @@ report_model_load(struct report_model *m, PGconn *conn,
 	    2 * REPORT_SHORT_DAYS;
 	snprintf(ld.lookback, sizeof(ld.lookback), "%d", back - 1);
 	snprintf(ld.longback, sizeof(ld.longback), "%d", m->p.days - 1);
+	if (!report_day_add(m->p.day, -(back - 1), from)) {
+		buf_printf(err, "%s: not a day", m->p.day);
+		return false;
+	}
+	if (!session_begin(&ld, from))
+		return false;
 	if (!esp_tokens(&ld) || !load_customers(&ld) || !load_tokens(&ld) ||
 	    !load_auth(&ld) || !load_esp(&ld) || !load_verification(&ld) ||
-	    !load_keys(&ld) || !load_unknown(&ld))
+	    !load_keys(&ld) || !load_unknown(&ld)) {
+		session_end(&ld, false);
+		return false;
+	}
+	if (!session_end(&ld, true))
 		return false;
 	if (m->ncustomers > 1)
 		qsort(m->customers, m->ncustomers, sizeof(*m->customers),
