@@ -247,43 +247,6 @@ write_conf(const char *out)
 
 /* ---- DKIM signing (RFC 6376, relaxed/relaxed only) ---- */
 
-static int
-is_wsp(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* relaxed canonical form of one field (no terminator) */
-static void
-canon_hdr(struct sbuf *out, const char *f, size_t len)
-{
-	const char	*colon, *p, *end = f + len;
-	size_t		 nlen;
-	int		 started = 0, space = 0;
-
-	if ((colon = memchr(f, ':', len)) == NULL)
-		die("field without colon");
-	nlen = (size_t)(colon - f);
-	while (nlen > 0 && is_wsp((unsigned char)f[nlen - 1]))
-		nlen--;
-	for (p = f; p < f + nlen; p++)
-		sb_putc(out, tolower((unsigned char)*p));
-	sb_putc(out, ':');
-	for (p = colon + 1; p < end; p++) {
-		if (*p == '\r' || *p == '\n')
-			continue;
-		if (is_wsp((unsigned char)*p)) {
-			space = 1;
-			continue;
-		}
-		if (space && started)
-			sb_putc(out, ' ');
-		sb_putc(out, *p);
-		started = 1;
-		space = 0;
-	}
-}
-
 /* relaxed body hash; the body is CRLF lines */
 static void
 body_hash(unsigned char md[32], const char *body, size_t len)
@@ -374,12 +337,12 @@ dkim_sign(const struct msg *m, const char *d, const char *s, const char *h,
 		}
 		if (j == m->nf)
 			die("h= names a field the message lacks");
-		canon_hdr(&hd, m->f[j].p, m->f[j].len);
+		canon_hdr_relaxed(&hd, m->f[j].p, m->f[j].len);
 		sb_puts(&hd, "\r\n");
 		if (*colon == '\0')
 			break;
 	}
-	canon_hdr(&hd, out->p, out->len);
+	canon_hdr_relaxed(&hd, out->p, out->len);
 
 	siglen = sizeof(sbin);
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||

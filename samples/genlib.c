@@ -5,6 +5,7 @@
  * that every machine makes the same ones.  Nothing here is cryptographic:
  * the keys are throwaway test keys.  See genlib.h.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +215,44 @@ path_fmt(char *dst, size_t dstlen, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= dstlen)
 		die("name too long");
+}
+
+/* ---- canonicalization (RFC 6376 section 3.4.2), the signers' own ---- */
+
+int
+is_wsp(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+void
+canon_hdr_relaxed(struct sbuf *out, const char *f, size_t len)
+{
+	const char	*colon, *p, *end = f + len;
+	size_t		 nlen;
+	int		 started = 0, space = 0;
+
+	if ((colon = memchr(f, ':', len)) == NULL)
+		die("field without colon");
+	nlen = (size_t)(colon - f);
+	while (nlen > 0 && is_wsp((unsigned char)f[nlen - 1]))
+		nlen--;
+	for (p = f; p < f + nlen; p++)
+		sb_putc(out, tolower((unsigned char)*p));
+	sb_putc(out, ':');
+	for (p = colon + 1; p < end; p++) {
+		if (*p == '\r' || *p == '\n')
+			continue;
+		if (is_wsp((unsigned char)*p)) {
+			space = 1;
+			continue;
+		}
+		if (space && started)
+			sb_putc(out, ' ');
+		sb_putc(out, *p);
+		started = 1;
+		space = 0;
+	}
 }
 
 /* ---- keys ---- */

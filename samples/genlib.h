@@ -55,6 +55,15 @@ void	 sb_reset(struct sbuf *);
 /* Append p[0..n) in base64, no line breaks. */
 void	 sb_b64(struct sbuf *, const unsigned char *, size_t);
 
+/* Space or horizontal tab (RFC 5234 WSP). */
+int	 is_wsp(int);
+/*
+ * The relaxed canonical form (RFC 6376 section 3.4.2) of one header field of
+ * len bytes, without its line end: the generators sign with their own
+ * canonicalization, never fblscope's.
+ */
+void	 canon_hdr_relaxed(struct sbuf *, const char *field, size_t len);
+
 /* snprintf into dst, or die when it does not fit. */
 void	 path_fmt(char *dst, size_t dstlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

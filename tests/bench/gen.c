@@ -370,43 +370,6 @@ write_zone(const struct keys *k, const char *path, uint64_t seed)
 
 /* ---- canonicalization (RFC 6376 section 3.4) ---- */
 
-static int
-is_wsp(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* relaxed header canonicalization of one field (no terminator) */
-static void
-canon_hdr_relaxed(struct sbuf *out, const char *f, size_t len)
-{
-	const char	*colon, *p, *end = f + len;
-	size_t		 nlen;
-	int		 started = 0, space = 0;
-
-	if ((colon = memchr(f, ':', len)) == NULL)
-		die("field without colon");
-	nlen = (size_t)(colon - f);
-	while (nlen > 0 && is_wsp((unsigned char)f[nlen - 1]))
-		nlen--;
-	for (p = f; p < f + nlen; p++)
-		sb_putc(out, tolower((unsigned char)*p));
-	sb_putc(out, ':');
-	for (p = colon + 1; p < end; p++) {
-		if (*p == '\r' || *p == '\n')
-			continue;
-		if (is_wsp((unsigned char)*p)) {
-			space = 1;
-			continue;
-		}
-		if (space && started)
-			sb_putc(out, ' ');
-		sb_putc(out, *p);
-		started = 1;
-		space = 0;
-	}
-}
-
 struct body_hash {
 	unsigned char	 md[32];
 	size_t		 len;		/* canonical bytes hashed */
