@@ -27,6 +27,7 @@
 
 #include <ldns/ldns.h>
 
+#include "verifier/dnsquery.h"
 #include "verifier/keyfetch.h"
 
 #define KF_MAX_SERVERS		16
@@ -37,17 +38,7 @@
 #define KF_MAX_BUCKETS		((size_t)1 << 20)
 #define KF_TXT_BUDGET		65536	/* joined TXT bytes accepted per name */
 #define KF_MAX_CANDIDATES	4096	/* TXT records considered per name */
-#define KF_EDNS_SIZE		1232	/* no fragments (DNS flag day 2020) */
-#define KF_MSG_MAX		65535
 #define KF_ZONE_MAX_RR		((size_t)1 << 22)
-#define KF_WIRE_MAX		255
-#define KF_NAME_MAX		253
-
-struct server {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	char			 label[INET6_ADDRSTRLEN + 8];	/* IP@PORT */
-};
 
 /* One owner name of a zone file, lower-cased wire form, or an ancestor. */
 struct zentry {
@@ -73,7 +64,7 @@ struct centry {
 };
 
 struct key_source {
-	struct server		 servers[KF_MAX_SERVERS];
+	struct dns_server		 servers[KF_MAX_SERVERS];
 	size_t			 nservers;
 	unsigned		 timeout_ms;
 	unsigned		 attempts;
@@ -148,146 +139,6 @@ keyfetch_status_str(enum keyfetch_status s)
 		return "nomem";
 	}
 	return "unknown";
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const char *
-errstr(int e, char *b, size_t n)
-{
-	if (strerror_r(e, b, n) != 0)
-		snprintf(b, n, "error %d", e);
-	return b;
-}
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* Label length bytes are at most 63, below 'A', so lower() spares them. */
-static bool
-wire_eq(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
-{
-	size_t	 i;
-
-	if (al != bl)
-		return false;
-	for (i = 0; i < al; i++)
-		if (lower(a[i]) != lower(b[i]))
-			return false;
-	return true;
-}
-
-/* Whether anc is name itself or one of its ancestors. */
-static bool
-wire_under(const uint8_t *name, size_t nlen, const uint8_t *anc, size_t alen)
-{
-	size_t	 off = 0;
-
-	while (off < nlen) {
-		if (wire_eq(name + off, nlen - off, anc, alen))
-			return true;
-		if (name[off] == 0)
-			break;
-		off += 1 + (size_t)name[off];
-	}
-	return false;
-}
-
-static bool
-rdf_is_name(const ldns_rdf *r)
-{
-	return r != NULL && ldns_rdf_get_type(r) == LDNS_RDF_TYPE_DNAME &&
-	    ldns_rdf_size(r) >= 1 && ldns_rdf_size(r) <= KF_WIRE_MAX;
-}
-
-static bool
-rr_owned_by(const ldns_rr *rr, const uint8_t *w, size_t wlen)
-{
-	const ldns_rdf	*o = ldns_rr_owner(rr);
-
-	return rdf_is_name(o) && wire_eq(ldns_rdf_data(o), ldns_rdf_size(o),
-	    w, wlen);
-}
-
-/*
- * Check a name given by the caller and turn it into lower-case text (one
- * trailing dot dropped) and wire form.  Returns NULL or why it is invalid.
- */
-static const char *
-name_check(const char *name, char *text, uint8_t *wire, size_t *wlen)
-{
-	size_t		 n, i, lab = 0, lenpos = 0, w = 1;
-	unsigned char	 c;
-
-	n = strnlen(name, KF_NAME_MAX + 2);
-	if (n > 0 && name[n - 1] == '.')
-		n--;
-	if (n == 0)
-		return "empty name";
-	if (n > KF_NAME_MAX)
-		return "longer than 253 bytes";
-	for (i = 0; i <= n; i++) {
-		c = i < n ? (unsigned char)name[i] : '.';
-		if (c != '.') {
-			if (c < 0x21 || c > 0x7e)
-				return "byte outside printable ASCII";
-			text[i] = (char)lower(c);
-			wire[w++] = (uint8_t)lower(c);
-			continue;
-		}
-		if (i == lab)
-			return "empty label";
-		if (i - lab > 63)
-			return "label longer than 63 bytes";
-		wire[lenpos] = (uint8_t)(i - lab);
-		lenpos = w++;
-		lab = i + 1;
-		if (i < n)
-			text[i] = '.';
-	}
-	wire[lenpos] = 0;	/* the root label */
-	text[n] = '\0';
-	*wlen = w;
-	return NULL;
-}
-
-/* Presentation form of a wire name: lower case, no trailing dot. */
-static char *
-name_text(const ldns_rdf *r)
-{
-	char	*s, *p;
-	size_t	 n;
-
-	if ((s = ldns_rdf2str(r)) == NULL)
-		return NULL;
-	for (p = s; *p != '\0'; p++)
-		*p = (char)lower((unsigned char)*p);
-	n = strlen(s);
-	if (n > 1 && s[n - 1] == '.')
-		s[n - 1] = '\0';
-	return s;
-}
-
-static uint16_t
-random_id(void)
-{
-	static atomic_uint	 fallback;
-	uint16_t		 id;
-
-	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) == (ssize_t)sizeof(id))
-		return id;
-	return (uint16_t)(atomic_fetch_add(&fallback, 40503u) ^
-	    (unsigned)now_ms());
 }
 
 /* ---- answers ---------------------------------------------------------- */
@@ -433,289 +284,6 @@ cands_finish(struct cands *c, struct key_answer *a)
 	return true;
 }
 
-/* ---- transport -------------------------------------------------------- */
-
-enum xfer {
-	XFER_OK,
-	XFER_NOANSWER,
-	XFER_NOMEM,
-};
-
-static size_t
-query_wire(uint8_t *q, uint16_t id, const uint8_t *name, size_t nlen,
-    bool edns)
-{
-	size_t	 n = 0;
-
-	q[n++] = (uint8_t)(id >> 8);
-	q[n++] = (uint8_t)id;
-	q[n++] = 0x01;			/* RD */
-	q[n++] = 0x00;
-	q[n++] = 0;
-	q[n++] = 1;			/* QDCOUNT */
-	memset(q + n, 0, 4);
-	n += 4;
-	q[n++] = 0;
-	q[n++] = edns ? 1 : 0;		/* ARCOUNT */
-	memcpy(q + n, name, nlen);
-	n += nlen;
-	q[n++] = 0;
-	q[n++] = LDNS_RR_TYPE_TXT;
-	q[n++] = 0;
-	q[n++] = LDNS_RR_CLASS_IN;
-	if (edns) {
-		q[n++] = 0;		/* root owner */
-		q[n++] = 0;
-		q[n++] = LDNS_RR_TYPE_OPT;
-		q[n++] = (uint8_t)(KF_EDNS_SIZE >> 8);
-		q[n++] = (uint8_t)KF_EDNS_SIZE;
-		memset(q + n, 0, 6);	/* ext. rcode, version, flags, rdlen */
-		n += 6;
-	}
-	return n;
-}
-
-/* A reply to our question id, not a stray or spoofed datagram. */
-static bool
-reply_fits(const uint8_t *r, size_t n, uint16_t id)
-{
-	return n >= LDNS_HEADER_SIZE && r[0] == (uint8_t)(id >> 8) &&
-	    r[1] == (uint8_t)id && (r[2] & 0x80) != 0 &&
-	    ((r[2] >> 3) & 0x0f) == LDNS_PACKET_QUERY;
-}
-
-static int
-wait_fd(int fd, short ev, int64_t deadline)
-{
-	struct pollfd	 p;
-	int64_t		 left;
-	int		 r;
-
-	for (;;) {
-		if ((left = deadline - now_ms()) <= 0)
-			return 0;
-		p.fd = fd;
-		p.events = ev;
-		p.revents = 0;
-		r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		return r;
-	}
-}
-
-static enum xfer
-udp_ask(const struct server *sv, const uint8_t *q, size_t qlen, uint16_t id,
-    unsigned timeout_ms, uint8_t *resp, size_t *rlen, struct buf *why)
-{
-	int64_t		 deadline = now_ms() + timeout_ms;
-	ssize_t		 r;
-	int		 fd, e;
-	char		 eb[128];
-
-	fd = socket(sv->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		buf_printf(why, "socket: %s", errstr(errno, eb, sizeof(eb)));
-		return XFER_NOANSWER;
-	}
-	/* connected, so only the server's own datagrams reach us */
-	if (connect(fd, (const struct sockaddr *)&sv->ss, sv->sslen) == -1 ||
-	    send(fd, q, qlen, 0) != (ssize_t)qlen) {
-		e = errno;
-		goto neterr;
-	}
-	for (;;) {
-		if ((r = wait_fd(fd, POLLIN, deadline)) <= 0) {
-			if (r < 0) {
-				e = errno;
-				goto neterr;
-			}
-			buf_printf(why, "timed out after %u ms", timeout_ms);
-			close(fd);
-			return XFER_NOANSWER;
-		}
-		r = recv(fd, resp, KF_MSG_MAX, 0);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r < 0) {
-			e = errno;
-			goto neterr;
-		}
-		if (reply_fits(resp, (size_t)r, id))
-			break;
-	}
-	close(fd);
-	*rlen = (size_t)r;
-	return XFER_OK;
-neterr:
-	buf_puts(why, errstr(e, eb, sizeof(eb)));
-	close(fd);
-	return XFER_NOANSWER;
-}
-
-static bool
-tcp_io(int fd, uint8_t *p, size_t n, bool out, int64_t deadline)
-{
-	ssize_t	 r;
-	size_t	 done = 0;
-
-	while (done < n) {
-		if (wait_fd(fd, out ? POLLOUT : POLLIN, deadline) <= 0) {
-			errno = ETIMEDOUT;
-			return false;
-		}
-		r = out ? send(fd, p + done, n - done, MSG_NOSIGNAL) :
-		    recv(fd, p + done, n - done, 0);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r < 0)
-			return false;
-		if (r == 0) {
-			errno = ECONNRESET;
-			return false;
-		}
-		done += (size_t)r;
-	}
-	return true;
-}
-
-/* RFC 7766: the same question again over TCP, two-byte length prefixed. */
-static enum xfer
-tcp_ask(const struct server *sv, const uint8_t *q, size_t qlen, uint16_t id,
-    unsigned timeout_ms, uint8_t *resp, size_t *rlen, struct buf *why)
-{
-	int64_t		 deadline = now_ms() + timeout_ms;
-	uint8_t		 out[2 + 512];
-	int		 fd, err = 0;
-	socklen_t	 elen = sizeof(err);
-	size_t		 n;
-	char		 eb[128];
-
-	fd = socket(sv->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		goto neterr;
-	if (connect(fd, (const struct sockaddr *)&sv->ss, sv->sslen) == -1) {
-		if (errno != EINPROGRESS)
-			goto neterr;
-		if (wait_fd(fd, POLLOUT, deadline) <= 0) {
-			errno = ETIMEDOUT;
-			goto neterr;
-		}
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
-			goto neterr;
-		if (err != 0) {
-			errno = err;
-			goto neterr;
-		}
-	}
-	out[0] = (uint8_t)(qlen >> 8);
-	out[1] = (uint8_t)qlen;
-	memcpy(out + 2, q, qlen);
-	if (!tcp_io(fd, out, qlen + 2, true, deadline) ||
-	    !tcp_io(fd, resp, 2, false, deadline))
-		goto neterr;
-	n = (size_t)resp[0] << 8 | resp[1];
-	if (!tcp_io(fd, resp, n, false, deadline))
-		goto neterr;
-	close(fd);
-	if (!reply_fits(resp, n, id)) {
-		buf_puts(why, "TCP answer does not match the query id");
-		return XFER_NOANSWER;
-	}
-	*rlen = n;
-	return XFER_OK;
-neterr:
-	buf_printf(why, "TCP: %s", errstr(errno, eb, sizeof(eb)));
-	if (fd != -1)
-		close(fd);
-	return XFER_NOANSWER;
-}
-
-enum ask {
-	ASK_ANSWER,
-	ASK_NOANSWER,
-	ASK_MALFORMED,
-	ASK_NOMEM,
-};
-
-static bool
-question_fits(const ldns_pkt *p, const uint8_t *name, size_t nlen)
-{
-	const ldns_rr_list	*qs = ldns_pkt_question(p);
-	const ldns_rr		*q;
-	ldns_pkt_rcode		 rc = ldns_pkt_get_rcode(p);
-
-	/* error replies may come without the question */
-	if (ldns_rr_list_rr_count(qs) == 0)
-		return rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN;
-	if (ldns_rr_list_rr_count(qs) != 1)
-		return false;
-	q = ldns_rr_list_rr(qs, 0);
-	return rr_owned_by(q, name, nlen) &&
-	    ldns_rr_get_type(q) == LDNS_RR_TYPE_TXT &&
-	    ldns_rr_get_class(q) == LDNS_RR_CLASS_IN;
-}
-
-/*
- * One attempt at one server: UDP, TCP when the answer is truncated, and
- * again without EDNS when the server says it does not know EDNS.
- */
-static enum ask
-ask_server(struct key_source *ks, const struct server *sv,
-    const uint8_t *name, size_t nlen, uint8_t *resp, ldns_pkt **out,
-    struct buf *why)
-{
-	uint8_t		 q[LDNS_HEADER_SIZE + KF_WIRE_MAX + 4 + 11];
-	size_t		 qlen, rlen = 0;
-	uint16_t	 id;
-	ldns_status	 s;
-	ldns_pkt_rcode	 rc;
-	bool		 edns = true;
-	int		 tries;
-
-	for (tries = 0; tries < 2; tries++) {
-		id = random_id();
-		qlen = query_wire(q, id, name, nlen, edns);
-		atomic_fetch_add(&ks->queries, 1);
-		if (udp_ask(sv, q, qlen, id, ks->timeout_ms, resp, &rlen,
-		    why) != XFER_OK)
-			return ASK_NOANSWER;
-		if ((resp[2] & 0x02) != 0 && tcp_ask(sv, q, qlen, id,
-		    ks->timeout_ms, resp, &rlen, why) != XFER_OK)
-			return ASK_NOANSWER;
-		if ((s = ldns_wire2pkt(out, resp, rlen)) != LDNS_STATUS_OK) {
-			if (s == LDNS_STATUS_MEM_ERR)
-				return ASK_NOMEM;
-			buf_printf(why, "unparsable answer: %s",
-			    ldns_get_errorstr_by_id(s));
-			return ASK_MALFORMED;
-		}
-		if (!question_fits(*out, name, nlen)) {
-			ldns_pkt_free(*out);
-			*out = NULL;
-			buf_puts(why, "answer is not for the question asked");
-			return ASK_MALFORMED;
-		}
-		rc = ldns_pkt_get_rcode(*out);
-		if (!edns || (rc != LDNS_RCODE_FORMERR &&
-		    rc != LDNS_RCODE_NOTIMPL))
-			return ASK_ANSWER;
-		ldns_pkt_free(*out);
-		*out = NULL;
-		edns = false;
-	}
-	return ASK_ANSWER;	/* not reached: the second try returns */
-}
-
-static const char *
-rcode_name(ldns_pkt_rcode rc)
-{
-	const ldns_lookup_table	*t;
-
-	t = ldns_lookup_by_id(ldns_rcodes, (int)rc);
-	return t != NULL ? t->name : "unknown rcode";
-}
 
 static bool
 step_rrs(struct step *st, const ldns_rr_list *l)
@@ -748,10 +316,11 @@ dns_step(struct key_source *ks, const uint8_t *name, size_t nlen,
 	ldns_pkt_rcode	 rc;
 	unsigned	 round;
 	size_t		 i, silent = 0;
-	enum ask	 r;
+	enum dns_ask	 r;
+	unsigned	 sent;
 
 	st->status = KEYFETCH_TIMEOUT;
-	if ((resp = malloc(KF_MSG_MAX)) == NULL) {
+	if ((resp = malloc(DNS_MSG_MAX)) == NULL) {
 		st->status = KEYFETCH_NOMEM;
 		return;
 	}
@@ -763,19 +332,22 @@ dns_step(struct key_source *ks, const uint8_t *name, size_t nlen,
 			pkt = NULL;
 			snprintf(st->server, sizeof(st->server), "%s",
 			    ks->servers[i].label);
-			r = ask_server(ks, &ks->servers[i], name, nlen, resp,
-			    &pkt, &why);
-			if (r == ASK_NOMEM) {
+			sent = 0;
+			r = dns_ask(&ks->servers[i], name, nlen,
+			    LDNS_RR_TYPE_TXT, true, ks->timeout_ms, resp, &pkt,
+			    &sent, &why);
+			atomic_fetch_add(&ks->queries, sent);
+			if (r == DNS_ASK_NOMEM) {
 				st->status = KEYFETCH_NOMEM;
 				goto out;
 			}
-			if (r == ASK_NOANSWER) {
+			if (r == DNS_ASK_NOANSWER) {
 				silent++;
 				continue;
 			}
 			done[i] = true;
 			buf_reset(detail);
-			if (r == ASK_MALFORMED) {
+			if (r == DNS_ASK_MALFORMED) {
 				st->status = KEYFETCH_MALFORMED;
 				buf_printf(detail, "%s from %s", buf_cstr(&why),
 				    ks->servers[i].label);
@@ -792,7 +364,7 @@ dns_step(struct key_source *ks, const uint8_t *name, size_t nlen,
 				goto out;
 			}
 			st->status = KEYFETCH_SERVFAIL;
-			buf_printf(detail, "%s from %s", rcode_name(rc),
+			buf_printf(detail, "%s from %s", dns_rcode_name(rc),
 			    ks->servers[i].label);
 			ldns_pkt_free(pkt);
 			pkt = NULL;
@@ -823,8 +395,8 @@ dns_neg_ttl(const struct step *st, const uint8_t *name, size_t nlen,
 		rr = ldns_rr_list_rr(l, i);
 		o = ldns_rr_owner(rr);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA ||
-		    ldns_rr_rd_count(rr) != 7 || !rdf_is_name(o) ||
-		    !wire_under(name, nlen, ldns_rdf_data(o),
+		    ldns_rr_rd_count(rr) != 7 || !dns_rdf_is_name(o) ||
+		    !dns_wire_under(name, nlen, ldns_rdf_data(o),
 		    ldns_rdf_size(o)))
 			continue;
 		min = ldns_rr_rdf(rr, 6);
@@ -989,7 +561,7 @@ wire_labels(const uint8_t *w, size_t n)
 static bool
 zone_rr_ok(const ldns_rr *rr)
 {
-	return rdf_is_name(ldns_rr_owner(rr)) &&
+	return dns_rdf_is_name(ldns_rr_owner(rr)) &&
 	    ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN;
 }
 
@@ -1004,7 +576,7 @@ zone_index(struct key_source *ks, struct buf *err)
 	const ldns_rr_list	*l;
 	ldns_rr			*rr;
 	const ldns_rdf		*o;
-	size_t			 z, i, k, n = 0, bytes = 0, e = 0, at = 0, off;
+	size_t			 z, i, n = 0, bytes = 0, e = 0, at = 0, off;
 	size_t			 seq = 0;
 
 	for (z = 0; z < ks->nzones; z++) {
@@ -1034,9 +606,8 @@ zone_index(struct key_source *ks, struct buf *err)
 			if (!zone_rr_ok(rr))
 				continue;
 			o = ldns_rr_owner(rr);
-			for (k = 0; k < ldns_rdf_size(o); k++)
-				ks->owner_arena[at + k] =
-				    (uint8_t)lower(ldns_rdf_data(o)[k]);
+			dns_wire_lower(ks->owner_arena + at,
+			    ldns_rdf_data(o), ldns_rdf_size(o));
 			for (off = 0; off < ldns_rdf_size(o);
 			    off += 1 + ks->owner_arena[at + off]) {
 				ks->zidx[e].owner = ks->owner_arena + at + off;
@@ -1070,10 +641,9 @@ zone_load(struct key_source *ks, size_t z, size_t *nrr, struct buf *err)
 	ldns_status	 s = LDNS_STATUS_OK;
 	uint32_t	 ttl = LDNS_DEFAULT_TTL;
 	int		 line = 0;	/* ldns counts the newlines it read */
-	char		 eb[128];
 
 	if ((fp = fopen(file, "r")) == NULL) {
-		buf_printf(err, "%s: %s", file, errstr(errno, eb, sizeof(eb)));
+		buf_printf(err, "%s: %s", file, strerror(errno));
 		return false;
 	}
 	if ((ks->zones[z] = ldns_rr_list_new()) == NULL)
@@ -1135,14 +705,14 @@ step_find(const struct step *st, ldns_rr_type t, const uint8_t *name,
 	for (i = 0; i < st->nrrs; i++)
 		if (ldns_rr_get_type(st->rrs[i]) == t &&
 		    ldns_rr_get_class(st->rrs[i]) == LDNS_RR_CLASS_IN &&
-		    rr_owned_by(st->rrs[i], name, nlen))
+		    dns_rr_owned_by(st->rrs[i], name, nlen))
 			return st->rrs[i];
 	return NULL;
 }
 
 /* The chain so far, as wire names; [0] is the name asked. */
 struct chain {
-	uint8_t		 w[KEYFETCH_MAX_CNAME + 1][KF_WIRE_MAX];
+	uint8_t		 w[KEYFETCH_MAX_CNAME + 1][DNS_WIRE_MAX];
 	size_t		 len[KEYFETCH_MAX_CNAME + 1];
 	size_t		 n;
 	uint32_t	 ttl;
@@ -1163,7 +733,7 @@ chain_add(struct chain *ch, struct key_answer *a, const ldns_rr *cn,
 	char		*text;
 	size_t		 i;
 
-	if (ldns_rr_rd_count(cn) != 1 || !rdf_is_name(t)) {
+	if (ldns_rr_rd_count(cn) != 1 || !dns_rdf_is_name(t)) {
 		a->status = KEYFETCH_MALFORMED;
 		buf_puts(detail, "CNAME without a valid target");
 		return false;
@@ -1174,12 +744,12 @@ chain_add(struct chain *ch, struct key_answer *a, const ldns_rr *cn,
 		    KEYFETCH_MAX_CNAME);
 		return false;
 	}
-	if ((text = name_text(t)) == NULL) {
+	if ((text = dns_name_text(t)) == NULL) {
 		a->status = KEYFETCH_NOMEM;
 		return false;
 	}
 	for (i = 0; i < ch->n; i++) {
-		if (!wire_eq(ch->w[i], ch->len[i], ldns_rdf_data(t),
+		if (!dns_wire_eq(ch->w[i], ch->len[i], ldns_rdf_data(t),
 		    ldns_rdf_size(t)))
 			continue;
 		a->status = KEYFETCH_MALFORMED;
@@ -1188,8 +758,7 @@ chain_add(struct chain *ch, struct key_answer *a, const ldns_rr *cn,
 		return false;
 	}
 	a->cnames[a->ncnames++] = text;
-	for (i = 0; i < ldns_rdf_size(t); i++)
-		ch->w[ch->n][i] = (uint8_t)lower(ldns_rdf_data(t)[i]);
+	dns_wire_lower(ch->w[ch->n], ldns_rdf_data(t), ldns_rdf_size(t));
 	ch->len[ch->n++] = ldns_rdf_size(t);
 	ch->ttl = min32(ch->ttl, ldns_rr_ttl(cn));
 	return true;
@@ -1206,7 +775,7 @@ gather_txt(const struct step *st, const uint8_t *name, size_t nlen,
 		rr = st->rrs[i];
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT ||
 		    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN ||
-		    !rr_owned_by(rr, name, nlen))
+		    !dns_rr_owned_by(rr, name, nlen))
 			continue;
 		*ttl = min32(*ttl, ldns_rr_ttl(rr));
 		cands_add(c, rr);
@@ -1464,7 +1033,7 @@ fetch(struct key_source *ks, const char *text, const uint8_t *wire,
 	struct chain		*ch;
 	struct cands		 c;
 	struct buf		 detail = BUF_INIT;
-	int64_t			 t0 = now_ms(), t1;
+	int64_t			 t0 = dns_now_ms(), t1;
 	bool			 ok;
 
 	memset(&c, 0, sizeof(c));
@@ -1491,7 +1060,7 @@ fetch(struct key_source *ks, const char *text, const uint8_t *wire,
 		box_free(b);
 		return &nomem_box.a;
 	}
-	t1 = now_ms();
+	t1 = dns_now_ms();
 	b->a.query_ms = (unsigned)(t1 - t0);
 	pthread_mutex_lock(&ks->mu);
 	cache_put(ks, b, t1);
@@ -1503,8 +1072,8 @@ const struct key_answer *
 key_source_lookup(struct key_source *ks, const char *name, bool *from_cache)
 {
 	struct answer_box	*b;
-	char			 text[KF_NAME_MAX + 1];
-	uint8_t			 wire[KF_WIRE_MAX];
+	char			 text[DNS_NAME_MAX + 1];
+	uint8_t			 wire[DNS_WIRE_MAX];
 	size_t			 wlen;
 	const char		*why;
 
@@ -1513,10 +1082,10 @@ key_source_lookup(struct key_source *ks, const char *name, bool *from_cache)
 	atomic_fetch_add(&ks->lookups, 1);
 	if (name == NULL)
 		name = "";
-	if ((why = name_check(name, text, wire, &wlen)) != NULL)
+	if ((why = dns_name_wire(name, text, wire, &wlen)) != NULL)
 		return invalid_name(name, why);
 	pthread_mutex_lock(&ks->mu);
-	b = cache_get(ks, text, now_ms());
+	b = cache_get(ks, text, dns_now_ms());
 	pthread_mutex_unlock(&ks->mu);
 	if (b != NULL) {
 		atomic_fetch_add(&ks->hits, 1);
@@ -1533,108 +1102,6 @@ key_source_stats(struct key_source *ks, struct key_source_stats *s)
 	s->lookups = atomic_load(&ks->lookups);
 	s->hits = atomic_load(&ks->hits);
 	s->queries = atomic_load(&ks->queries);
-}
-
-static bool
-server_set(struct server *sv, int af, const void *addr, unsigned port)
-{
-	struct sockaddr_in	*s4 = (struct sockaddr_in *)&sv->ss;
-	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&sv->ss;
-	char			 ip[INET6_ADDRSTRLEN];
-
-	memset(&sv->ss, 0, sizeof(sv->ss));
-	if (af == AF_INET) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		memcpy(&s4->sin_addr, addr, sizeof(s4->sin_addr));
-		sv->sslen = sizeof(*s4);
-	} else {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		memcpy(&s6->sin6_addr, addr, sizeof(s6->sin6_addr));
-		sv->sslen = sizeof(*s6);
-	}
-	if (inet_ntop(af, addr, ip, sizeof(ip)) == NULL)
-		return false;
-	snprintf(sv->label, sizeof(sv->label), "%s@%u", ip, port);
-	return true;
-}
-
-/* "IP[@PORT]", IPv4 or IPv6. */
-static bool
-server_parse(struct server *sv, const char *spec, struct buf *err)
-{
-	char		 ip[INET6_ADDRSTRLEN];
-	unsigned char	 addr[sizeof(struct in6_addr)];
-	const char	*at, *p;
-	unsigned long	 port = 53;
-	size_t		 n;
-	int		 af;
-
-	at = strrchr(spec, '@');
-	n = at != NULL ? (size_t)(at - spec) : strlen(spec);
-	if (n == 0 || n >= sizeof(ip))
-		goto bad;
-	memcpy(ip, spec, n);
-	ip[n] = '\0';
-	if (at != NULL) {
-		port = 0;
-		for (p = at + 1; *p >= '0' && *p <= '9' && port <= 65535; p++)
-			port = port * 10 + (unsigned long)(*p - '0');
-		if (*p != '\0' || p == at + 1 || port == 0 || port > 65535)
-			goto bad;
-	}
-	if (inet_pton(AF_INET, ip, addr) == 1)
-		af = AF_INET;
-	else if (inet_pton(AF_INET6, ip, addr) == 1)
-		af = AF_INET6;
-	else
-		goto bad;
-	if (server_set(sv, af, addr, (unsigned)port))
-		return true;
-bad:
-	buf_puts(err, "bad resolver \"");
-	buf_put_visible(err, spec, strnlen(spec, 128));
-	buf_puts(err, "\": want IPv4 or IPv6 address, optionally @PORT");
-	return false;
-}
-
-static bool
-system_servers(struct key_source *ks, struct buf *err)
-{
-	ldns_resolver	*r = NULL;
-	ldns_rdf	**ns;
-	ldns_status	 s;
-	size_t		 i, n;
-	int		 af;
-
-	if ((s = ldns_resolver_new_frm_file(&r, NULL)) != LDNS_STATUS_OK) {
-		buf_printf(err, "system resolver (%s): %s", LDNS_RESOLV_CONF,
-		    ldns_get_errorstr_by_id(s));
-		return false;
-	}
-	ns = ldns_resolver_nameservers(r);
-	n = ldns_resolver_nameserver_count(r);
-	for (i = 0; i < n && ks->nservers < KF_MAX_SERVERS; i++) {
-		if (ldns_rdf_get_type(ns[i]) == LDNS_RDF_TYPE_A &&
-		    ldns_rdf_size(ns[i]) == 4)
-			af = AF_INET;
-		else if (ldns_rdf_get_type(ns[i]) == LDNS_RDF_TYPE_AAAA &&
-		    ldns_rdf_size(ns[i]) == 16)
-			af = AF_INET6;
-		else
-			continue;
-		if (server_set(&ks->servers[ks->nservers], af,
-		    ldns_rdf_data(ns[i]), ldns_resolver_port(r)))
-			ks->nservers++;
-	}
-	ldns_resolver_deep_free(r);
-	if (ks->nservers == 0) {
-		buf_printf(err, "system resolver (%s): no nameserver",
-		    LDNS_RESOLV_CONF);
-		return false;
-	}
-	return true;
 }
 
 static bool
@@ -1712,12 +1179,13 @@ key_source_new(const struct key_source_opts *o, struct buf *err)
 	} else if (o->nresolvers > 0) {
 		for (i = 0; i < o->nresolvers; i++) {
 			if (o->resolvers[i] == NULL ||
-			    !server_parse(&ks->servers[i], o->resolvers[i],
-			    err))
+			    !dns_server_parse(&ks->servers[i],
+			    o->resolvers[i], 53, err))
 				goto fail;
 		}
 		ks->nservers = o->nresolvers;
-	} else if (!system_servers(ks, err))
+	} else if (!dns_system_servers(ks->servers, KF_MAX_SERVERS,
+	    &ks->nservers, err))
 		goto fail;
 	return ks;
 fail:
