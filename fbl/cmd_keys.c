@@ -1,6 +1,6 @@
 /*
- * cmd_keys: `fblscope keys`, the key archive (keyarchive.h): a small
- * dispatcher of its own, since more subcommands (audit, zone) will come.
+ * cmd_keys: `fblscope keys`: the key archive (keyarchive.h) and a small
+ * dispatcher of its own; the audit is in cmd_keys_audit.c.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,10 +18,12 @@
 static const char keys_usage[] =
 "usage: fblscope keys SUBCOMMAND [options] [args]\n"
 "\n"
-"The key archive: every DKIM key record seen in DNS or imported, kept in\n"
-"PostgreSQL so that old mail can be judged under the key of its day.\n"
+"The ESP's DKIM keys: the audit of the nameservers that publish them, and\n"
+"the key archive (every key record seen in DNS or imported, kept in\n"
+"PostgreSQL so that old mail can be judged under the key of its day).\n"
 "\n"
 "subcommands:\n"
+"  audit      check the DKIM nameservers, delegations and keys\n"
 "  import     archive the keys of zone files and private key directories\n"
 "  list       show archived keys\n"
 "\n"
@@ -327,6 +329,7 @@ static const struct {
 	const char	*name;
 	int		(*run)(int, char **);
 } keys_subs[] = {
+	{ "audit", cmd_keys_audit },
 	{ "import", keys_import },
 	{ "list", keys_list },
 };

@@ -27,7 +27,7 @@ check_eq db/concurrent-migrate-exit "$r1$r2" 00
 check_eq db/concurrent-migrate-applied-once \
     "$(cat m1.out m2.out | grep -c '^applied 001_init')" 1
 check_eq db/schema-version-rows \
-    "$(psql "$DB" -Atc 'SELECT count(*) FROM schema_version')" 7
+    "$(psql "$DB" -Atc 'SELECT count(*) FROM schema_version')" 8
 
 "$FBL_BIN" db migrate --db "$DB" > m3.out
 check_eq db/migrate-again-exit "$?" 0
