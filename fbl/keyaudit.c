@@ -346,7 +346,7 @@ parent_nsset(struct audit *a, const char *child, struct nsset *s,
 	const char	*up;
 	char		*pzone;
 	enum deleg	 res = DELEG_TEMP;
-	bool		 temp;
+	bool		 temp = false;
 	size_t		 i;
 
 	dv_reply_init(&r);

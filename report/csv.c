@@ -275,6 +275,46 @@ unknown(struct buf *b, const struct report_model *m)
 	}
 }
 
+static void
+dns(struct buf *b, const struct report_model *m)
+{
+	const struct report_dns_problem	*p;
+	size_t				 i;
+
+	buf_puts(b, "\nsection,domain,customer_id,role,mode,audited,status,"
+	    "warn,fail,temp\n");
+	for (i = 0; i < m->ndns; i++) {
+		buf_puts(b, "dns_domain");
+		field(b, m->dns[i].domain);
+		field(b, m->dns[i].customer_id);
+		field(b, m->dns[i].role);
+		field(b, m->dns[i].mode);
+		field(b, m->dns[i].as_of);
+		field(b, m->dns[i].status);
+		num(b, m->dns[i].warn);
+		num(b, m->dns[i].fail);
+		num(b, m->dns[i].temp);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, "\nsection,domain,customer_id,check,subject,server,status,"
+	    "reason,detail,first_seen,days_open\n");
+	for (i = 0; i < m->ndns_problems; i++) {
+		p = &m->dns_problems[i];
+		buf_puts(b, "dns_problem");
+		field(b, p->domain);
+		field(b, p->customer_id);
+		field(b, p->check);
+		field(b, p->subject);
+		field(b, p->server);
+		field(b, p->status);
+		field(b, p->reason);
+		field(b, p->detail);
+		field(b, p->first_seen);
+		num(b, p->days_open);
+		buf_putc(b, '\n');
+	}
+}
+
 bool
 report_render_csv(struct buf *b, const struct report_model *m)
 {
@@ -286,6 +326,7 @@ report_render_csv(struct buf *b, const struct report_model *m)
 	verifs(b, "sample", m->samples, m->nsamples);
 	keys(b, m);
 	unknown(b, m);
+	dns(b, m);
 	if (!buf_ok(b)) {
 		buf_reset(b);
 		return false;

@@ -410,6 +410,37 @@ unknown_table(struct buf *b, const struct report_model *m)
 	html_table_end(b);
 }
 
+static void
+dns_table(struct buf *b, const struct report_model *m)
+{
+	static const char *const head[] = { "status", "domain", "check",
+	    "subject", "server", "reason", "detail", "days open" };
+	const struct report_dns_problem	*p;
+	struct row			 r;
+	size_t				 i, bad = 0;
+
+	for (i = 0; i < m->ndns; i++)
+		bad += strcmp(m->dns[i].status, "OK") != 0;
+	buf_printf(b, "<p>%zu domain%s in the latest key audits, %zu with "
+	    "problems.</p>\n", m->ndns, m->ndns == 1 ? "" : "s", bad);
+	html_table_begin(b, "Open problems of the DNS and keys", head, 8,
+	    "lllllllr");
+	for (i = 0; i < m->ndns_problems; i++) {
+		p = &m->dns_problems[i];
+		row_reset(&r);
+		row_str(&r, p->status);
+		row_str(&r, p->domain);
+		row_str(&r, p->check);
+		row_str(&r, p->subject);
+		row_str(&r, p->server);
+		row_str(&r, p->reason);
+		row_str(&r, p->detail);
+		row_num(&r, p->days_open);
+		html_table_row(b, r.p, r.n, "lllllllr");
+	}
+	html_table_end(b);
+}
+
 bool
 report_render_html(struct buf *b, const struct report_model *m)
 {
@@ -440,6 +471,9 @@ report_render_html(struct buf *b, const struct report_model *m)
 	html_section_begin(b, "keys", "Keys");
 	keys_table(b, m);
 	unknown_table(b, m);
+	html_section_end(b);
+	html_section_begin(b, "dns", "DNS and keys");
+	dns_table(b, m);
 	html_section_end(b);
 	html_page_end(b);
 	if (!buf_ok(b)) {

@@ -284,6 +284,55 @@ unknown(struct buf *b, const struct report_model *m, bool *first)
 	buf_putc(b, ']');
 }
 
+static void
+dns(struct buf *b, const struct report_model *m, bool *first)
+{
+	const struct report_dns_domain	*d;
+	const struct report_dns_problem	*p;
+	bool				 f, g = true;
+	size_t				 i;
+
+	json_key(b, "dns", first);
+	buf_putc(b, '{');
+	json_key(b, "domains", &g);
+	buf_putc(b, '[');
+	for (i = 0; i < m->ndns; i++) {
+		d = &m->dns[i];
+		f = true;
+		buf_puts(b, i > 0 ? ",{" : "{");
+		json_kv_str(b, "domain", d->domain, &f);
+		json_kv_str(b, "customer_id", d->customer_id, &f);
+		json_kv_str(b, "role", d->role, &f);
+		json_kv_str(b, "mode", d->mode, &f);
+		json_kv_str(b, "audited", d->as_of, &f);
+		json_kv_str(b, "status", d->status, &f);
+		json_kv_int(b, "warn", d->warn, &f);
+		json_kv_int(b, "fail", d->fail, &f);
+		json_kv_int(b, "temp", d->temp, &f);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	json_key(b, "problems", &g);
+	buf_putc(b, '[');
+	for (i = 0; i < m->ndns_problems; i++) {
+		p = &m->dns_problems[i];
+		f = true;
+		buf_puts(b, i > 0 ? ",{" : "{");
+		json_kv_str(b, "domain", p->domain, &f);
+		json_kv_str(b, "customer_id", p->customer_id, &f);
+		json_kv_str(b, "check", p->check, &f);
+		json_kv_str(b, "subject", p->subject, &f);
+		json_kv_str(b, "server", p->server, &f);
+		json_kv_str(b, "status", p->status, &f);
+		json_kv_str(b, "reason", p->reason, &f);
+		json_kv_str(b, "detail", p->detail, &f);
+		json_kv_str(b, "first_seen", p->first_seen, &f);
+		json_kv_int(b, "days_open", p->days_open, &f);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "]}");
+}
+
 bool
 report_render_json(struct buf *b, const struct report_model *m)
 {
@@ -312,6 +361,7 @@ report_render_json(struct buf *b, const struct report_model *m)
 	}
 	buf_putc(b, ']');
 	unknown(b, m, &first);
+	dns(b, m, &first);
 	buf_puts(b, "}\n");
 	if (!buf_ok(b)) {
 		buf_reset(b);

@@ -834,7 +834,8 @@ report_model_load(struct report_model *m, PGconn *conn,
 		return false;
 	if (!esp_tokens(&ld) || !load_customers(&ld) || !load_tokens(&ld) ||
 	    !load_auth(&ld) || !load_esp(&ld) || !load_verification(&ld) ||
-	    !load_keys(&ld) || !load_unknown(&ld)) {
+	    !load_keys(&ld) || !load_unknown(&ld) ||
+	    !report_model_dns_load(m, conn, err)) {
 		session_end(&ld, false);
 		return false;
 	}
@@ -913,5 +914,6 @@ report_model_free(struct report_model *m)
 		free(m->unknown[i].role);
 	}
 	free(m->unknown);
+	report_model_dns_free(m);
 	memset(m, 0, sizeof(*m));
 }

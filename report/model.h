@@ -150,6 +150,31 @@ struct report_unknown {
 	int		 last_day;	/* offset from the report day */
 };
 
+/* A domain's latest key audit on or before the report day (keys audit). */
+struct report_dns_domain {
+	char		*domain;
+	char		*customer_id;	/* "" for none */
+	char		*role;		/* customer, esp */
+	char		*mode;		/* delegated, cname, none, esp */
+	char		 as_of[11];	/* the audit's day */
+	char		*status;	/* OK, WARN, FAIL, TEMP */
+	int64_t		 warn, fail, temp;	/* rows */
+};
+
+/* One problem (a row not OK) of those audits. */
+struct report_dns_problem {
+	char		*domain;
+	char		*customer_id;
+	char		*check;
+	char		*subject;
+	char		*server;	/* "" for none */
+	char		*status;
+	char		*reason;
+	char		*detail;
+	char		 first_seen[11];
+	int		 days_open;	/* as_of - first_seen */
+};
+
 struct report_params {
 	char		 day[11];	/* YYYY-MM-DD, the report day */
 	int		 days;		/* the long window */
@@ -177,6 +202,10 @@ struct report_model {
 	struct report_unknown	*unknown;
 	size_t			 nunknown;
 	bool			 volume_known;	/* any volume in the windows */
+	struct report_dns_domain *dns;		/* "DNS and keys": domains */
+	size_t			 ndns;
+	struct report_dns_problem *dns_problems; /* FAIL, TEMP, WARN */
+	size_t			 ndns_problems;
 };
 
 /*
@@ -188,6 +217,14 @@ bool	 report_model_load(struct report_model *, PGconn *,
 	    const struct report_params *, const struct fbl_config *,
 	    struct buf *err);
 void	 report_model_free(struct report_model *);
+/*
+ * The "DNS and keys" part (report/model_dns.c, schema 9): each domain's
+ * latest key audit on or before the day, and its open problems, worst and
+ * oldest first.  Called by report_model_load inside its snapshot.
+ */
+bool	 report_model_dns_load(struct report_model *, PGconn *,
+	    struct buf *err);
+void	 report_model_dns_free(struct report_model *);
 
 /* The pure rules, for the model and its tests. */
 /* complaints / volume; < 0 when the volume is unknown or 0. */

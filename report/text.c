@@ -406,6 +406,53 @@ unknown(struct buf *b, const struct report_model *m)
 	}
 }
 
+static void
+dns(struct buf *b, const struct report_model *m)
+{
+	const struct report_dns_problem	*p;
+	size_t				 i, count[4] = { 0 };
+	static const char *const	 st[4] = { "OK", "WARN", "FAIL",
+					    "TEMP" };
+	size_t				 k, line;
+
+	buf_puts(b, "\nDNS AND KEYS: the latest `fblscope keys audit --db` of "
+	    "each domain\n\n");
+	if (m->ndns == 0) {
+		buf_puts(b, "(no key audit stored up to this day)\n");
+		return;
+	}
+	for (i = 0; i < m->ndns; i++)
+		for (k = 0; k < 4; k++)
+			count[k] += strcmp(m->dns[i].status, st[k]) == 0;
+	buf_printf(b, "%zu domain%s audited (latest %s): %zu OK, %zu WARN, "
+	    "%zu FAIL, %zu TEMP\n", m->ndns, m->ndns == 1 ? "" : "s",
+	    m->dns[0].as_of, count[0], count[1], count[2], count[3]);
+	if (m->ndns_problems == 0)
+		return;
+	buf_printf(b, "\n%-4s %-24s %-11s %-30s %s\n      %s\n", "",
+	    "domain", "check", "subject", "server",
+	    "reason, days open: detail");
+	for (i = 0; i < m->ndns_problems; i++) {
+		p = &m->dns_problems[i];
+		put_name(b, p->status, 4);
+		buf_putc(b, ' ');
+		put_name(b, p->domain, 24);
+		buf_putc(b, ' ');
+		put_name(b, p->check, 11);
+		buf_putc(b, ' ');
+		put_name(b, p->subject, 30);
+		buf_putc(b, ' ');
+		put_cut(b, p->server[0] != '\0' ? p->server : "-", 27, false);
+		buf_puts(b, "\n      ");
+		line = b->len;
+		buf_printf(b, "%s, %d day%s: ", p->reason, p->days_open,
+		    p->days_open == 1 ? "" : "s");
+		line = b->len - line;
+		put_cut(b, p->detail, line < 94 ? 94 - line : 0, false);
+		buf_putc(b, '\n');
+	}
+}
+
 bool
 report_render_text(struct buf *b, const struct report_model *m)
 {
@@ -417,6 +464,7 @@ report_render_text(struct buf *b, const struct report_model *m)
 	verifs(b, m, "MAIL SAMPLES", m->samples, m->nsamples);
 	keys(b, m);
 	unknown(b, m);
+	dns(b, m);
 	if (!buf_ok(b)) {
 		buf_reset(b);
 		return false;
