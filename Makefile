@@ -95,6 +95,7 @@ test: deps
 	sh tests/run.sh
 
 fuzz: deps
+	$(MAKE) $(GEN_SRC)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps

@@ -199,7 +199,7 @@ print_text(const struct audit_domain *d, size_t n)
 
 	for (i = 0; i < n; i++) {
 		count[d[i].status]++;
-		printf("%s (%s) %s %s\n", d[i].domain, d[i].esp ? "esp" :
+		printf("%s (%s) %s %s\n", d[i].domain,
 		    d[i].customer_id != NULL ? d[i].customer_id : "-",
 		    audit_mode_name(d[i].mode), audit_status_name(d[i].status));
 		for (j = 0; j < d[i].nrows; j++) {

@@ -10,6 +10,7 @@
 #include "fbl/classify.h"
 #include "fbl/keyaudit.h"
 #include "fbl/keyarchive.h"
+#include "fbl/keyimport.h"
 #include "verifier/hex.h"
 #include "verifier/key_record.h"
 
@@ -67,6 +68,7 @@ struct audit {
 	size_t			 nns;
 	struct probe		*p;
 	size_t			 np;
+	bool			 heard;		/* a configured server answered */
 	int			 today;		/* month index of the date */
 	int64_t			 day;		/* days since 1970 */
 	bool			 oom;
@@ -305,8 +307,8 @@ nsset_has(const struct nsset *s, const char *name)
 
 /* NS records of owner in a section, into s (names, no duplicates). */
 static void
-nsset_take(struct audit *a, struct nsset *s, const ldns_pkt *p,
-    ldns_pkt_section sec, const char *owner)
+nsset_take(struct nsset *s, const ldns_pkt *p, ldns_pkt_section sec,
+    const char *owner)
 {
 	const ldns_rr	*rrs[MAX_NSSET];
 	size_t		 i, n;
@@ -314,10 +316,9 @@ nsset_take(struct audit *a, struct nsset *s, const ldns_pkt *p,
 
 	n = dv_rrs(p, sec, LDNS_RR_TYPE_NS, owner, rrs, MAX_NSSET);
 	for (i = 0; i < n && s->n < MAX_NSSET; i++) {
-		if ((t = dv_rdata_name(rrs[i], 0)) == NULL) {
-			a->oom = true;
+		/* not a name (a hostile answer): skipped */
+		if ((t = dv_rdata_name(rrs[i], 0)) == NULL)
 			continue;
-		}
 		if (nsset_has(s, t))
 			free(t);
 		else
@@ -359,7 +360,7 @@ parent_nsset(struct audit *a, const char *child, struct nsset *s,
 	}
 	dnsview_public(a->o->view, pzone, LDNS_RR_TYPE_NS, &r);
 	if (answered(&r))
-		nsset_take(a, &pns, r.pkt, LDNS_SECTION_ANSWER, pzone);
+		nsset_take(&pns, r.pkt, LDNS_SECTION_ANSWER, pzone);
 	if (pns.n == 0) {
 		buf_printf(why, "no NS for the parent zone %s in the public "
 		    "DNS", pzone);
@@ -375,8 +376,8 @@ parent_nsset(struct audit *a, const char *child, struct nsset *s,
 			    buf_cstr(&r.detail));
 			continue;
 		}
-		nsset_take(a, s, r.pkt, LDNS_SECTION_ANSWER, child);
-		nsset_take(a, s, r.pkt, LDNS_SECTION_AUTHORITY, child);
+		nsset_take(s, r.pkt, LDNS_SECTION_ANSWER, child);
+		nsset_take(s, r.pkt, LDNS_SECTION_AUTHORITY, child);
 		buf_reset(why);
 		buf_printf(why, "%s (zone %s) at %s", pns.v[i], pzone,
 		    r.server);
@@ -634,12 +635,13 @@ srv_take_txt(struct audit *a, struct srv_answer *s, const ldns_pkt *p,
 	n = dv_rrs(p, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TXT, name, rrs,
 	    MAX_TXT);
 	for (i = 0; i < n; i++) {
-		if (!dv_txt_join(rrs[i], &b) || (v[nv] = buf_steal(&b)) ==
-		    NULL) {
+		if (!dv_txt_join(rrs[i], &b)) {
 			a->oom = true;
 			continue;
 		}
-		if (v[nv] == NULL && (v[nv] = strdup("")) == NULL) {
+		/* an empty record leaves an empty buffer: no string to steal */
+		if ((v[nv] = buf_steal(&b)) == NULL &&
+		    (v[nv] = strdup("")) == NULL) {
 			a->oom = true;
 			continue;
 		}
@@ -649,10 +651,12 @@ srv_take_txt(struct audit *a, struct srv_answer *s, const ldns_pkt *p,
 	for (i = 0; i < nv; i++) {
 		buf_printf(&all, "%s%s", i > 0 ? "\n" : "", v[i]);
 		buf_reset(&why);
-		if (s->record == NULL && key_record_parse(&k, v[i],
-		    strlen(v[i]), &why) == REASON_OK) {
-			s->record = v[i];
-			v[i] = NULL;
+		if (s->record == NULL) {
+			if (key_record_parse(&k, v[i], strlen(v[i]), &why) ==
+			    REASON_OK) {
+				s->record = v[i];
+				v[i] = NULL;
+			}
 			key_record_free(&k);
 		}
 		free(v[i]);
@@ -735,10 +739,8 @@ probe_cname(struct audit *a, struct probe *p, const char *pubname,
 	    rr, 1);
 	if (n == 0)
 		return;
-	if ((p->cname = dv_rdata_name(rr[0], 0)) == NULL) {
-		a->oom = true;
-		return;
-	}
+	if ((p->cname = dv_rdata_name(rr[0], 0)) == NULL)
+		return;		/* not a name: no usable CNAME */
 	p->cname_resolves = rcode(r) == LDNS_RCODE_NOERROR &&
 	    dv_rrs(r->pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TXT, NULL, rr,
 	    1) == 1;
@@ -775,6 +777,9 @@ probes_run(struct audit *a)
 			break;
 		for (k = 0; k < a->nns; k++) {
 			probe_server(a, p, k, &r);
+			if (p->srv[k].state != SRV_TIMEOUT &&
+			    p->srv[k].state != SRV_NOADDR)
+				a->heard = true;
 			if (p->srv[k].state != SRV_PRESENT)
 				continue;
 			p->published = true;
@@ -849,14 +854,16 @@ audit_serial(struct audit *a)
 		if (!answered(&r) || !ldns_pkt_aa(r.pkt) ||
 		    (soa = dv_soa(r.pkt)) == NULL)
 			continue;
-		if (zone == NULL && (zone = dv_owner(soa)) == NULL)
-			a->oom = true;
+		if (zone == NULL)
+			zone = dv_owner(soa);
 		serial[k] = dv_soa_serial(soa);
 		have[k] = true;
 		if (n++ == 0 || serial[k] > max)
 			max = serial[k];
 	}
 	dv_reply_free(&r);
+	if (zone == NULL)	/* the SOA's owner was no name */
+		zone = xstrdup(a, a->zone);
 	if (n >= 2) {
 		for (k = 0; k < a->nns; k++)
 			if (have[k] && serial[k] != max)
@@ -1008,6 +1015,7 @@ audit_key(struct audit *a, const struct probe *p, bool current)
 		return;		/* unparseable: said by the record rows */
 	if (key_record_parse(&k, p->record, strlen(p->record), &why) !=
 	    REASON_OK) {
+		key_record_free(&k);
 		buf_free(&why);
 		return;
 	}
@@ -1175,9 +1183,10 @@ probe_revoked(const struct probe *p)
 	struct buf		 why = BUF_INIT;
 	bool			 revoked = false;
 
-	if (p->record != NULL && key_record_parse(&k, p->record,
-	    strlen(p->record), &why) == REASON_OK) {
-		revoked = k.revoked;
+	if (p->record != NULL) {
+		if (key_record_parse(&k, p->record, strlen(p->record), &why) ==
+		    REASON_OK)
+			revoked = k.revoked;
 		key_record_free(&k);
 	}
 	buf_free(&why);
@@ -1194,6 +1203,15 @@ audit_rotation(struct audit *a)
 	int			 age;
 
 	grace = a->o->cfg->rotation_grace_days;
+	if (cur == NULL && !a->heard) {
+		keyaudit_selector(&b, a->espid, a->today / 12,
+		    a->today % 12 + 1);
+		row_add(a, CHK_CURRENT, buf_cstr(&b), NULL, AUDIT_TEMP,
+		    "timeout", "no configured nameserver answered: the "
+		    "selectors could not be looked up");
+		buf_free(&b);
+		return;
+	}
 	if (cur == NULL) {
 		keyaudit_selector(&b, a->espid, a->today / 12,
 		    a->today % 12 + 1);

@@ -23,8 +23,9 @@
 
 #include "fbl/config.h"
 #include "fbl/dnsview.h"
-#include "fbl/keyimport.h"
 #include "verifier/buf.h"
+
+struct key_import;	/* keyimport.h */
 
 #define KEYAUDIT_MONTHS_BACK	24	/* convention selectors probed */
 #define KEYAUDIT_MONTHS_AHEAD	1

@@ -17,7 +17,7 @@
 #                              with its own scratch dir; shared shell helpers
 #                              in tests/lib/common.sh (ok/not_ok/skip, at_exit
 #                              cleanup, free ports), servers started through
-#                              tests/lib/*.sh (NSD, PostgreSQL)
+#                              tests/lib/*.sh (NSD, Unbound, PostgreSQL)
 #   tests/fuzz/run.sh          short libFuzzer run (15 s per target) if present
 #   tests/lib/                 helpers; deps.sh is the package installer
 #   tests/out/                 logs of the last run: NAME.out (stdout, the test

@@ -1,5 +1,7 @@
 /*
- * fuzz_dns: hostile DNS answers through key_source_lookup().
+ * fuzz_dns: hostile DNS answers through key_source_lookup() and through the
+ * key audit (keyaudit_domain(): dnsview.c and the answer readers of
+ * keyaudit.c, which ask for SOA, NS, A, AAAA and TXT with and without RD).
  *
  * A server thread of this process listens on 127.0.0.1 (UDP and TCP, one
  * ephemeral port) and answers every query with the input, so the fuzzed
@@ -9,13 +11,19 @@
  * answer is accepted at the transport level (the query id is copied in and
  * QR set), so no lookup waits for a timeout.
  *
- * Input: byte 0 chooses the layout.
+ * Input: byte 0 chooses the layout and the consumer.
+ *   bit 6 set:   the key audit of one domain reads every answer (bit 5
+ *                chooses an ESP token or a customer domain); else keyfetch;
  *   bit 7 set:   the rest is the whole reply (id and QR patched in, padded
  *                to a header);
  *   bit 7 clear: bytes 1-2 are the header flags, 3-5 the answer, authority
  *                and additional counts; the query's own question follows,
  *                then bytes 6.. (the records; 0xc00c names the question).
  *
+ * FUZZ_SOURCES: fbl/dnsview.c fbl/keyaudit.c fbl/keyarchive.c fbl/keyimport.c
+ * FUZZ_SOURCES: fbl/config.c fbl/classify.c fbl/cidr.c fbl/store.c
+ * FUZZ_SOURCES: build/release/gen/migrations.c
+ * FUZZ_PKGS: libpq libpcre2-8
  * FUZZ_MAX_LEN: 4096
  * FUZZ_DICT: "\xc0\x0c\x00\x10\x00\x01\x00\x00\x01\x2c"
  * FUZZ_DICT: "\xc0\x0c\x00\x05\x00\x01\x00\x00\x01\x2c"
@@ -46,6 +54,9 @@
 
 #include <openssl/err.h>
 
+#include "fbl/config.h"
+#include "fbl/dnsview.h"
+#include "fbl/keyaudit.h"
 #include "verifier/buf.h"
 #include "verifier/key_record.h"
 #include "verifier/keyfetch.h"
@@ -63,6 +74,7 @@ static uint8_t		 input[MSG_MAX];
 static size_t		 input_len;
 static int		 udp_fd = -1, tcp_fd = -1;
 static char		 resolver[64];
+static unsigned		 server_port;
 
 #define REQUIRE(cond) do {						\
 	if (!(cond)) {							\
@@ -231,8 +243,8 @@ start_server(void)
 		udp_fd = tcp_fd = -1;
 	}
 	REQUIRE(udp_fd >= 0);
-	snprintf(resolver, sizeof(resolver), "127.0.0.1@%u",
-	    (unsigned)ntohs(sin.sin_port));
+	server_port = ntohs(sin.sin_port);
+	snprintf(resolver, sizeof(resolver), "127.0.0.1@%u", server_port);
 	REQUIRE(pthread_create(&t, NULL, server, NULL) == 0);
 	(void)pthread_detach(t);
 }
@@ -283,6 +295,67 @@ check_answer(const struct key_answer *a)
 	}
 }
 
+/* Every row the audit made is whole: the readers kept to the answers. */
+static void
+check_audit(const struct audit_domain *d)
+{
+	size_t	 i;
+
+	REQUIRE(d->status <= AUDIT_FAIL);
+	for (i = 0; i < d->nrows; i++) {
+		REQUIRE(d->rows[i].check < CHK_COUNT);
+		REQUIRE(d->rows[i].status <= d->status);
+		REQUIRE(d->rows[i].reason != NULL);
+		REQUIRE(d->rows[i].detail != NULL);
+		sink += strlen(d->rows[i].detail);
+	}
+	for (i = 0; i < d->nselectors; i++)
+		sink += strlen(d->selectors[i]);
+}
+
+static void
+fuzz_audit(bool esp)
+{
+	static const char conf[] =
+	    "esp-id myesp\n"
+	    "nameserver 127.0.0.1\n"
+	    "esp-domain fbl.example.net\n"
+	    "customer c1 example.com\n"
+	    "cname-target {selector}.{domain}.hack.example.net\n";
+	static struct fbl_config *cfg;
+	struct dnsview_opts	 vo;
+	struct audit_opts	 ao;
+	struct audit_domain	 d;
+	struct dnsview		*v;
+	struct buf		 err = BUF_INIT;
+	const char		*servers[1];
+
+	if (cfg == NULL && (cfg = config_load_mem("fuzz.conf", conf,
+	    sizeof(conf) - 1, &err)) == NULL) {
+		fprintf(stderr, "fuzz_dns: config: %s\n", buf_cstr(&err));
+		abort();
+	}
+	memset(&vo, 0, sizeof(vo));
+	servers[0] = resolver;
+	vo.resolvers = servers;
+	vo.nresolvers = 1;
+	vo.port = server_port;
+	vo.timeout_ms = 300;
+	REQUIRE((v = dnsview_new(&vo, &err)) != NULL);
+	memset(&ao, 0, sizeof(ao));
+	ao.cfg = cfg;
+	ao.view = v;
+	ao.year = 2026;
+	ao.month = 11;
+	ao.day = 23;
+	REQUIRE(keyaudit_domain(&ao, esp ? "fbl.example.net" : "example.com",
+	    &d));
+	check_audit(&d);
+	keyaudit_domain_free(&d);
+	dnsview_free(v);
+	buf_free(&err);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -302,6 +375,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	input_len = size;
 	pthread_mutex_unlock(&mu);
 
+	if (size > 0 && (data[0] & 0x40)) {
+		fuzz_audit((data[0] & 0x20) != 0);
+		ERR_clear_error();
+		return 0;
+	}
 	memset(&o, 0, sizeof(o));
 	servers[0] = resolver;
 	o.resolvers = servers;

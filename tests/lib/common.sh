@@ -113,18 +113,21 @@ have_corpus() {
 	[ -d "$FBL_CORPUS${1:+/$1}" ]
 }
 
+# free_port [ADDR...]: a port free for TCP and UDP on every ADDR (default
+# 127.0.0.1), for servers that share one port on several addresses.
 free_port() {
-	"$PYTHON" - "${1:-127.0.0.1}" <<'EOF'
+	[ $# -gt 0 ] || set -- 127.0.0.1
+	"$PYTHON" - "$@" <<'EOF'
 import random, socket, sys
-addr = sys.argv[1]
 for _ in range(200):
     port = random.randint(20000, 59999)
     socks = []
     try:
-        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-            s = socket.socket(socket.AF_INET, kind)
-            socks.append(s)
-            s.bind((addr, port))
+        for addr in sys.argv[1:]:
+            for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                s = socket.socket(socket.AF_INET, kind)
+                socks.append(s)
+                s.bind((addr, port))
     except OSError:
         continue
     finally:
@@ -132,7 +135,7 @@ for _ in range(200):
             s.close()
     print(port)
     sys.exit(0)
-sys.exit("free_port: no free port found on %s" % addr)
+sys.exit("free_port: no port free on all of %s" % " ".join(sys.argv[1:]))
 EOF
 }
 

@@ -10,24 +10,26 @@
 # apt-get runs as root, or through "sudo -n" (never prompts); with neither the
 # script stops with the list of what is missing.
 #
-# System services: the postgresql and nsd packages would start their system
-# daemons (ports 5432 and 53) on installation.  The tests run servers of their
-# own on 127.0.0.x high ports and never use or touch those, so while installing
-# we keep Debian from starting any service (a temporary policy-rc.d that says
-# "101: action forbidden", removed afterwards; an existing one is left alone).
+# System services: the postgresql, nsd and unbound packages would start their
+# system daemons (ports 5432 and 53) on installation.  The tests run servers of
+# their own on 127.0.0.x high ports and never use or touch those, so while
+# installing we keep Debian from starting any service (a temporary policy-rc.d
+# that says "101: action forbidden", removed afterwards; an existing one is left
+# alone).
 # We never start or stop a system service.
 set -eu
 
 # Build: compiler, pkg-config, OpenSSL, ldns, PCRE2, libpq.
 # Fuzz/sanitizers: clang with its runtime (libFuzzer, ASan, UBSan), llvm for
 # llvm-symbolizer.  Tests: openssl CLI (keys), ldnsutils (drill, ldns-*), NSD,
+# Unbound (the recursive resolver of tests/integration/keys_audit.sh),
 # PostgreSQL server, python3 + dkimpy + nacl + jsonschema (the report's JSON
 # Schema), OpenDKIM and Mail::DKIM (interop), valgrind (bench instruction
 # counts), chromium + python3-pil (the HTML report rendered headless, its
 # screenshot inspected: tests/integration/html_charts.sh).
 PKGS="build-essential pkg-config clang libclang-rt-14-dev llvm
 libssl-dev openssl libldns-dev ldnsutils libpcre2-dev libpq-dev
-postgresql postgresql-contrib nsd
+postgresql postgresql-contrib nsd unbound
 python3 python3-dkim python3-nacl python3-dnspython python3-jsonschema
 opendkim-tools libopendkim-dev libmail-dkim-perl valgrind
 chromium python3-pil"
@@ -80,7 +82,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 if [ ! -e "$POLICY" ]; then
-	# Keep postinst scripts from starting nsd / postgresql system services.
+	# Keep postinst scripts from starting nsd / unbound / postgresql system
+	# services.
 	printf '#!/bin/sh\n# temporary, from fblscope tests/lib/deps.sh\nexit 101\n' |
 	    $SUDO tee "$POLICY" >/dev/null
 	$SUDO chmod 0755 "$POLICY"

@@ -27,10 +27,8 @@ die() {
 	exit 1
 }
 
-# Fractional sleeps are not POSIX; fall back to whole seconds.
-nap() {
-	sleep 0.2 2>/dev/null || sleep 1
-}
+# shellcheck source=tests/lib/daemon.sh
+. "$(dirname "$0")/daemon.sh"
 
 abspath() {
 	case $1 in
@@ -41,19 +39,7 @@ abspath() {
 
 # The pid in STATEDIR/nsd.pid when that process is alive and is nsd.
 running_pid() {
-	pidfile=$1/nsd.pid
-	[ -s "$pidfile" ] || return 1
-	pid=$(head -n 1 "$pidfile" | tr -cd 0-9)
-	[ -n "$pid" ] || return 1
-	kill -0 "$pid" 2>/dev/null || return 1
-	# nsd renames its processes ("nsd: xfrd"), so match the prefix only
-	if [ -r "/proc/$pid/comm" ]; then
-		case $(cat "/proc/$pid/comm") in
-		nsd*) ;;
-		*) return 1 ;;
-		esac
-	fi
-	printf '%s\n' "$pid"
+	daemon_pid "$1/nsd.pid" nsd
 }
 
 answers_soa() {
@@ -64,23 +50,7 @@ answers_soa() {
 }
 
 do_stop() {
-	state=$1
-	pid=$(running_pid "$state") || {
-		rm -f "$state/nsd.pid"
-		return 0
-	}
-	kill "$pid" 2>/dev/null
-	i=0
-	while kill -0 "$pid" 2>/dev/null; do
-		i=$((i + 1))
-		if [ "$i" -eq 50 ]; then
-			kill -9 "$pid" 2>/dev/null
-		elif [ "$i" -gt 75 ]; then
-			die "nsd (pid $pid) in $state does not go away"
-		fi
-		nap
-	done
-	rm -f "$state/nsd.pid"
+	daemon_stop "$1/nsd.pid" nsd
 }
 
 write_conf() {
@@ -123,22 +93,10 @@ do_start() {
 	[ $# -ge 4 ] || die "usage: $usage"
 	state=$1 addrs=$2 port=$3
 	shift 3
-	for c in nsd nsd-checkzone drill; do
-		command -v "$c" >/dev/null 2>&1 ||
-			die "$c is not installed (packages nsd, ldnsutils)"
-	done
-	case $port in
-	'' | *[!0-9]*) die "bad port '$port'" ;;
-	esac
-	if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
-		die "bad port '$port'"
-	fi
+	daemon_need "nsd, ldnsutils" nsd nsd-checkzone drill
+	daemon_port "$port"
 	[ -n "$addrs" ] || die "no address given"
-	mkdir -p "$state" || die "cannot create $state"
-	state=$(cd "$state" && pwd) || die "cannot enter $state"
-	if pid=$(running_pid "$state"); then
-		die "nsd already runs in $state (pid $pid)"
-	fi
+	state=$(daemon_state "$state" nsd) || exit 1
 	first=
 	for z in "$@"; do
 		case $z in
