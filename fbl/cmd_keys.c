@@ -26,6 +26,7 @@ static const char keys_usage[] =
 "  audit      check the DKIM nameservers, delegations and keys\n"
 "  import     archive the keys of zone files and private key directories\n"
 "  list       show archived keys\n"
+"  zone       the DNS records the ESP's nameservers serve for its keys\n"
 "\n"
 "`fblscope keys SUBCOMMAND --help` describes each; see fblscope(1).\n";
 
@@ -332,6 +333,7 @@ static const struct {
 	{ "audit", cmd_keys_audit },
 	{ "import", keys_import },
 	{ "list", keys_list },
+	{ "zone", cmd_keys_zone },
 };
 
 int

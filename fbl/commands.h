@@ -10,8 +10,11 @@ int	 cmd_arf(int, char **);
 int	 cmd_db(int, char **);
 int	 cmd_ingest(int, char **);
 int	 cmd_keys(int, char **);
-int	 cmd_keys_audit(int, char **);	/* cmd_keys_audit.c */
 int	 cmd_reverify(int, char **);
 int	 cmd_volume(int, char **);
+
+/* `keys` subcommands in files of their own (cmd_keys.c dispatches) */
+int	 cmd_keys_audit(int, char **);
+int	 cmd_keys_zone(int, char **);
 
 #endif

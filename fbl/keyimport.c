@@ -349,6 +349,27 @@ ignore_file(struct key_import *ki, const char *path, const char *why)
 	ki->ignored++;
 }
 
+/*
+ * keygen writes SELECTOR.DOMAIN.zone beside SELECTOR.DOMAIN.pem: such a
+ * companion is left out without a note (it says nothing the .pem does not).
+ */
+static bool
+keygen_companion(const char *path, size_t len)
+{
+	struct buf	 pem = BUF_INIT;
+	struct stat	 sb;
+	bool		 yes = false;
+
+	if (len > 5 && strcmp(path + len - 5, ".zone") == 0) {
+		buf_append(&pem, path, len - 5);
+		buf_puts(&pem, ".pem");
+		yes = buf_ok(&pem) && stat(pem.data, &sb) == 0 &&
+		    S_ISREG(sb.st_mode);
+	}
+	buf_free(&pem);
+	return yes;
+}
+
 static bool
 keydir_file(struct key_import *ki, const char *dir, const char *fname,
     const struct fbl_config *cfg, struct buf *err)
@@ -370,6 +391,8 @@ keydir_file(struct key_import *ki, const char *dir, const char *fname,
 		ignore_file(ki, path.data, strerror(errno));
 	else if (!S_ISREG(sb.st_mode))
 		ignore_file(ki, path.data, "not a regular file");
+	else if (selend == 0 && keygen_companion(path.data, path.len))
+		ki->ignored++;
 	else if (selend == 0)
 		ignore_file(ki, path.data, "not named SELECTOR.DOMAIN.pem");
 	else

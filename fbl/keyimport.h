@@ -17,7 +17,8 @@
  *   selector-pattern matches a longer run of leading labels (the ESP's
  *   dotted selectors: "nov2026.myesp.customer.example.pem" is selector
  *   nov2026.myesp with the demo configuration).  DOMAIN needs two labels.
- *   Other files are noted and ignored (not counted as skipped); a .pem of
+ *   Other files are noted and ignored (not counted as skipped; keygen's
+ *   SELECTOR.DOMAIN.zone beside its .pem is ignored without a note); a .pem of
  *   the right name that cannot be used is noted and counted as skipped.
  *
  * Library code: notes go to a buffer, one line each, for the command.

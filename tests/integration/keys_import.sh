@@ -89,6 +89,10 @@ check_eq keys/dir-fp-rsa "$(fp_of sel1._domainkey.keys.example)" "$WANT1"
 check_eq keys/dir-fp-ed25519 "$(fp_of sel2._domainkey.keys.example)" "$WANT2"
 grep -q 'kd/README: ignored' d1.err && ok keys/dir-other-file-noted ||
     not_ok keys/dir-other-file-noted "$(cat d1.err)"
+# keygen's .zone beside each .pem is left out without a note, and counted
+check_eq keys/dir-companions-quiet "$(grep -c '\.zone: ignored' d1.err)" 0
+grep -q '3 files ignored' d1.err && ok keys/dir-ignored-count ||
+    not_ok keys/dir-ignored-count "$(tail -n 1 d1.err)"
 # the record is exactly the one keygen published (its strings joined)
 for s in sel1 sel2; do
 	want=$(sed 's/^[^"]*"//; s/" *)$//; s/" "//g' "kd/$s.keys.example.zone")

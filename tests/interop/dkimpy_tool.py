@@ -207,7 +207,14 @@ class ZoneKeys:
 
 
 class ResolverKeys:
-    """TXT records from one DNS server (dnspython), no system resolver."""
+    """TXT records from one DNS server (dnspython), no system resolver.
+
+    An authoritative server answers a name that is a CNAME into another of
+    its zones with the CNAME alone (NSD does); the target is then asked for
+    itself, as a recursive resolver would, at most MAX_CNAME times.
+    """
+
+    MAX_CNAME = 8
 
     def __init__(self, spec, timeout):
         import dns.resolver
@@ -225,16 +232,23 @@ class ResolverKeys:
         import dns.resolver
         if isinstance(name, bytes):
             name = name.decode("ascii", "replace")
-        try:
-            a = self.r.resolve(name, "TXT", lifetime=self.timeout,
-                               raise_on_no_answer=False)
-        except dns.resolver.NXDOMAIN:
-            return None
-        except (dns.exception.Timeout, dns.resolver.NoNameservers) as e:
-            raise dkim.DnsTimeoutError(str(e))
-        for rrset in a.response.answer:
-            if rrset.rdtype == dns.rdatatype.TXT:
-                return sorted(b"".join(rd.strings) for rd in rrset)[0]
+        for _ in range(self.MAX_CNAME + 1):
+            try:
+                a = self.r.resolve(name, "TXT", lifetime=self.timeout,
+                                   raise_on_no_answer=False)
+            except dns.resolver.NXDOMAIN:
+                return None
+            except (dns.exception.Timeout, dns.resolver.NoNameservers) as e:
+                raise dkim.DnsTimeoutError(str(e))
+            target = None
+            for rrset in a.response.answer:
+                if rrset.rdtype == dns.rdatatype.TXT:
+                    return sorted(b"".join(rd.strings) for rd in rrset)[0]
+                if rrset.rdtype == dns.rdatatype.CNAME:
+                    target = rrset[0].target.to_text()
+            if target is None:
+                return None
+            name = target
         return None
 
 
