@@ -497,6 +497,33 @@ else
 	not_ok keys-audit/fixture/private-badpriv-differs "the private key is the published one"
 fi
 
+# A black hole at dead.myesp.example: a socket that takes every datagram and
+# TCP connection and never answers (no ICMP "port unreachable" either), so
+# the audit meets a real timeout there, not a quick refusal.
+"$PYTHON" - "$DEAD" "$P" > blackhole.log 2>&1 <<'EOF' &
+import socket, sys, time
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind((sys.argv[1], int(sys.argv[2])))
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind((sys.argv[1], int(sys.argv[2])))
+t.listen(64)
+print("listening", flush=True)
+time.sleep(600)
+EOF
+HOLE=$!
+at_exit "kill $HOLE 2>/dev/null"
+i=0
+until grep -q listening blackhole.log 2>/dev/null || [ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if silent $DEAD; then
+	ok keys-audit/fixture/black-hole
+else
+	not_ok keys-audit/fixture/black-hole "something answers on $DEAD port $P"
+fi
+
 # ---------------------------------------------------------------- running the audit
 phase "audits"
 # audit NAME [options and domains]: run NAME.out NAME.err NAME.rc NAME.secs
@@ -642,6 +669,13 @@ expect_detail() {
 # ---------------------------------------------------------------- every domain of the config
 audit all --format json
 check_eq keys-audit/all/exit "$(cat all.rc)" 1
+# 16 domains, the black hole costs 2 x 500 ms once, then is skipped
+secs=$(cat all.secs)
+if [ "$secs" -lt 30 ]; then
+	ok keys-audit/all/bounded-time
+else
+	not_ok keys-audit/all/bounded-time "took $secs s (--timeout 500)"
+fi
 if parse all; then
 	ok keys-audit/all/json-parses
 else
