@@ -31,7 +31,8 @@ static const char select_sql[] =
 /*
  * One row's new verdict.  The update takes effect only if the row still
  * holds the verdict read ($4, $5, $6); then, when the result or reason
- * changed ($10), its daily_signature count moves from the old to the new.
+ * changed ($10), its daily_signature and daily_verification counts move
+ * from the old to the new.
  */
 static const char update_sql[] =
     "WITH u AS (UPDATE signature SET result = $7, reason = $8,"
@@ -61,6 +62,17 @@ static const char update_sql[] =
     " $13::integer, $14::boolean, 1 FROM r WHERE $15::boolean"
     " ON CONFLICT (day, kind, token, role, customer_id, selector, algorithm,"
     " key_bits, key_testing) DO UPDATE SET count = t.count + 1),"
+    " vdec AS (UPDATE daily_verification t SET count = t.count - 1 FROM r"
+    " WHERE $10::boolean AND t.day = r.msg_day AND t.kind = r.kind"
+    " AND t.token = r.token AND t.role = r.role"
+    " AND t.customer_id = r.customer_id AND t.result = $4"
+    " AND t.reason = $5),"
+    " vinc AS (INSERT INTO daily_verification AS t (day, kind, token, role,"
+    " customer_id, result, reason, count)"
+    " SELECT msg_day, kind, token, role, customer_id, $7, $8, 1 FROM r"
+    " WHERE $10::boolean"
+    " ON CONFLICT (day, kind, token, role, customer_id, result, reason)"
+    " DO UPDATE SET count = t.count + 1),"
     " dec AS (UPDATE daily_signature t SET count = t.count - 1 FROM r"
     " WHERE $10::boolean AND t.day = r.msg_day AND t.kind = r.kind"
     " AND t.token = r.token AND t.role = r.role"
@@ -78,9 +90,34 @@ static const char update_sql[] =
     " SELECT count(*) FROM u";
 
 /*
+ * daily_customer's count columns (sql/008_daily_customer.sql), each moved
+ * from the old standing's contribution (o) to the new one's (a): the row's
+ * key (day, customer, token, reporter) does not depend on the standing.
+ */
+#define DAILY_CUSTOMER_MOVE \
+    " complaints = t.complaints + a.complaints - o.complaints," \
+    " attributed = t.attributed + a.attributed - o.attributed," \
+    " carried = t.carried + a.carried - o.carried," \
+    " esp_verified = t.esp_verified + a.esp_verified - o.esp_verified," \
+    " opt_out = t.opt_out + a.opt_out - o.opt_out," \
+    " not_spam = t.not_spam + a.not_spam - o.not_spam," \
+    " auth_failure = t.auth_failure + a.auth_failure - o.auth_failure," \
+    " other = t.other + a.other - o.other," \
+    " unsigned = t.unsigned + a.unsigned - o.unsigned," \
+    " authentic = t.authentic + a.authentic - o.authentic," \
+    " replayed = t.replayed + a.replayed - o.replayed," \
+    " forged = t.forged + a.forged - o.forged," \
+    " rotated = t.rotated + a.rotated - o.rotated," \
+    " redacted = t.redacted + a.redacted - o.redacted," \
+    " damaged = t.damaged + a.damaged - o.damaged," \
+    " pending = t.pending + a.pending - o.pending," \
+    " unknown = t.unknown + a.unknown - o.unknown"
+
+/*
  * The standing of the report of row ($1, $2) again (sql/003_standing.sql),
  * after one of its verdicts changed; when it changed, its daily_complaint
- * count moves from the old standing to the new one.
+ * count moves from the old standing to the new one, and its daily_customer
+ * counts from the old standing's columns to the new one's.
  */
 static const char standing_sql[] =
     "WITH x AS (SELECT"
@@ -117,7 +154,15 @@ static const char standing_sql[] =
     " AND t.reporter = n.reporter AND t.feedback_type = n.feedback_type"
     " AND t.customer_id = n.customer_id AND t.token = n.token"
     " AND t.esp_state = n.old_esp AND t.customer_state = n.old_customer"
-    " AND t.authenticity = n.old_authenticity)"
+    " AND t.authenticity = n.old_authenticity),"
+    " mv AS (UPDATE daily_customer t SET" DAILY_CUSTOMER_MOVE
+    " FROM n, LATERAL fbl_customer_counts(n.kind, n.feedback_type,"
+    " n.esp_state, n.customer_state, n.authenticity) a,"
+    " LATERAL fbl_customer_counts(n.kind, n.feedback_type, n.old_esp,"
+    " n.old_customer, n.old_authenticity) o"
+    " WHERE n.complaint AND EXISTS (SELECT 1 FROM u)"
+    " AND t.day = n.msg_day AND t.customer_id = n.customer_id"
+    " AND t.token = n.token AND t.reporter = n.reporter)"
     " INSERT INTO daily_complaint AS t (day, kind, reporter, feedback_type,"
     " customer_id, token, esp_state, customer_state, authenticity, count)"
     " SELECT msg_day, kind, reporter, feedback_type, customer_id, token,"
@@ -414,6 +459,7 @@ write_page(struct store *s, struct open_sig *v, size_t n,
 	}
 	if (ok)
 		ok = exec_simple(c, "DELETE FROM daily_signature"
+		    " WHERE count = 0; DELETE FROM daily_verification"
 		    " WHERE count = 0; DELETE FROM daily_complaint"
 		    " WHERE count = 0; DELETE FROM daily_key WHERE count = 0",
 		    err) && exec_simple(c, "COMMIT", err);

@@ -81,6 +81,29 @@ static const char standing_sql[] =
     " coalesce(reporter_verified_dkim, false)) END";
 
 /*
+ * daily_customer's count columns (sql/008_daily_customer.sql): a batch's
+ * sums (EXCLUDED) added to those of its day, customer, token and reporter.
+ */
+#define DAILY_CUSTOMER_ADD \
+    " complaints = t.complaints + EXCLUDED.complaints," \
+    " attributed = t.attributed + EXCLUDED.attributed," \
+    " carried = t.carried + EXCLUDED.carried," \
+    " esp_verified = t.esp_verified + EXCLUDED.esp_verified," \
+    " opt_out = t.opt_out + EXCLUDED.opt_out," \
+    " not_spam = t.not_spam + EXCLUDED.not_spam," \
+    " auth_failure = t.auth_failure + EXCLUDED.auth_failure," \
+    " other = t.other + EXCLUDED.other," \
+    " unsigned = t.unsigned + EXCLUDED.unsigned," \
+    " authentic = t.authentic + EXCLUDED.authentic," \
+    " replayed = t.replayed + EXCLUDED.replayed," \
+    " forged = t.forged + EXCLUDED.forged," \
+    " rotated = t.rotated + EXCLUDED.rotated," \
+    " redacted = t.redacted + EXCLUDED.redacted," \
+    " damaged = t.damaged + EXCLUDED.damaged," \
+    " pending = t.pending + EXCLUDED.pending," \
+    " unknown = t.unknown + EXCLUDED.unknown"
+
+/*
  * From the staging tables into the real ones.  Only the report rows that
  * were new (RETURNING) bring their signature rows, facts and counts, so a
  * duplicate adds nothing.  Rows are taken in key order so that two ingests
@@ -118,6 +141,22 @@ static const char merge_sql[] =
     " ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,"
     " esp_state, customer_state, authenticity)"
     " DO UPDATE SET count = t.count + EXCLUDED.count),"
+    " du AS (INSERT INTO daily_customer AS t (day, customer_id, token,"
+    " reporter, complaints, attributed, carried, esp_verified, opt_out,"
+    " not_spam, auth_failure, other, unsigned, authentic, replayed, forged,"
+    " rotated, redacted, damaged, pending, unknown)"
+    " SELECT i.msg_day, coalesce(i.customer_id, ''),"
+    " coalesce(i.customer_token, ''), coalesce(i.reporter, ''),"
+    " sum(c.complaints), sum(c.attributed), sum(c.carried),"
+    " sum(c.esp_verified), sum(c.opt_out), sum(c.not_spam),"
+    " sum(c.auth_failure), sum(c.other), sum(c.unsigned),"
+    " sum(c.authentic), sum(c.replayed), sum(c.forged), sum(c.rotated),"
+    " sum(c.redacted), sum(c.damaged), sum(c.pending), sum(c.unknown)"
+    " FROM ins i, LATERAL fbl_customer_counts(i.kind, i.feedback_type,"
+    " i.esp_state, i.customer_state, i.authenticity) c WHERE i.complaint"
+    " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+    " ON CONFLICT (day, customer_id, token, reporter) DO UPDATE SET"
+    DAILY_CUSTOMER_ADD "),"
     " dr AS (INSERT INTO daily_report AS t (day, kind, reporter,"
     " feedback_type, count)"
     " SELECT msg_day, kind, coalesce(reporter, ''),"
@@ -160,6 +199,14 @@ static const char merge_sql[] =
     " ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
     " ON CONFLICT (day, kind, token, role, customer_id, selector, reporter,"
     " feedback_type, result, reason)"
+    " DO UPDATE SET count = t.count + EXCLUDED.count),"
+    " dv AS (INSERT INTO daily_verification AS t (day, kind, token, role,"
+    " customer_id, result, reason, count)"
+    " SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,"
+    " coalesce(sig.customer_id, ''), sig.result, sig.reason, count(*)"
+    " FROM sig JOIN ins USING (msg_day, fingerprint)"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7"
+    " ON CONFLICT (day, kind, token, role, customer_id, result, reason)"
     " DO UPDATE SET count = t.count + EXCLUDED.count),"
     " fx AS (INSERT INTO signature_facts SELECT f.msg_day, f.fingerprint,"
     " f.idx, f.field, f.header_digest, f.has_body, f.body_verified,"

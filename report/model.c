@@ -405,13 +405,17 @@ window_add(const struct report_model *m, int64_t *v, int off, int64_t n)
 			v[k] += n;
 }
 
+/*
+ * The token and authenticity sections read daily_customer (schema 8), whose
+ * size is set by customers and days, not daily_complaint, which grows with
+ * the complaints.
+ */
 static const char token_sql[] =
-    "SELECT customer_id, token, day - $1::date, sum(count) "
-    "FROM report_complaint "
-    "WHERE feedback_class = 'complaint' AND attributed "
-    "AND customer_id <> '' AND day BETWEEN $1::date - $2::int AND $1::date "
+    "SELECT customer_id, token, day - $1::date, complaints "
+    "FROM report_customer_token_day "
+    "WHERE day BETWEEN $1::date - $2::int AND $1::date "
     "AND ($3::text IS NULL OR customer_id = $3) "
-    "GROUP BY 1, 2, 3 ORDER BY customer_id COLLATE \"C\", token";
+    "ORDER BY customer_id COLLATE \"C\", token";
 
 static bool
 load_tokens(struct loader *ld)
@@ -456,11 +460,10 @@ auth_index(const char *s)
 }
 
 static const char auth_sql[] =
-    "SELECT customer_id, authenticity, day - $1::date, sum(count) "
-    "FROM report_complaint "
-    "WHERE customer_id <> '' AND day BETWEEN $1::date - $2::int AND $1::date "
-    "AND ($3::text IS NULL OR customer_id = $3) "
-    "GROUP BY 1, 2, 3";
+    "SELECT customer_id, authenticity, day - $1::date, complaints "
+    "FROM report_customer_authenticity_day "
+    "WHERE day BETWEEN $1::date - $2::int AND $1::date "
+    "AND ($3::text IS NULL OR customer_id = $3)";
 
 static bool
 load_auth(struct loader *ld)

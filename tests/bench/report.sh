@@ -137,7 +137,48 @@ SELECT day, 'fbl.myesp.example', coalesce(reporter, '*'), sum(sent),
   FROM v GROUP BY GROUPING SETS ((day, reporter), (day));
 COMMIT;
 ANALYZE daily_report; ANALYZE daily_signature; ANALYZE daily_complaint;
-ANALYZE daily_key; ANALYZE volume;"
+ANALYZE daily_key; ANALYZE daily_customer; ANALYZE daily_verification;
+ANALYZE volume;"
+
+# EXPLAIN (ANALYZE, BUFFERS) of each query of report/model.c, for day $1
+plans() {
+	"$PGBIN/psql" -X -h 127.0.0.1 -p "$PGPORT" -U fblscope -d fblscope \
+	    -v ON_ERROR_STOP=1 -Aq -v day="$1" <<'SQL'
+BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+SET LOCAL jit = off; SET LOCAL work_mem = '64MB';
+SELECT set_config('fblscope.window_from', (:'day'::date - 59)::text, true),
+       set_config('fblscope.window_to', :'day', true) \g /dev/null
+EXPLAIN (ANALYZE, BUFFERS) SELECT day - :'day'::date, customer_id, reporter,
+    complaints, opt_out, not_spam, auth_failure, other, denominator
+    FROM report_customer_day WHERE day BETWEEN :'day'::date - 59 AND :'day'
+    ORDER BY customer_id COLLATE "C", reporter, day;
+EXPLAIN (ANALYZE, BUFFERS) SELECT customer_id, token, day - :'day'::date,
+    complaints FROM report_customer_token_day
+    WHERE day BETWEEN :'day'::date - 29 AND :'day'
+    ORDER BY customer_id COLLATE "C", token;
+EXPLAIN (ANALYZE, BUFFERS) SELECT customer_id, authenticity,
+    day - :'day'::date, complaints FROM report_customer_authenticity_day
+    WHERE day BETWEEN :'day'::date - 29 AND :'day';
+EXPLAIN (ANALYZE, BUFFERS) SELECT day - :'day'::date, reporter, attributed,
+    complaints, carried, verified, denominator FROM report_esp_day
+    WHERE day BETWEEN :'day'::date - 59 AND :'day' ORDER BY reporter, day;
+EXPLAIN (ANALYZE, BUFFERS) SELECT use, token, role, customer_id, result,
+    reason, sum(signatures) AS n, bool_or(verified), bool_or(headers_only)
+    FROM report_verification_day WHERE use IN ('complaint', 'sample')
+    AND day BETWEEN :'day'::date - 29 AND :'day'
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, n DESC, 5, 6;
+EXPLAIN (ANALYZE, BUFFERS) SELECT token, role, customer_id, selector,
+    algorithm, key_bits, key_testing, sum(signatures), min(day), max(day)
+    FROM report_key_day WHERE role IN ('customer', 'esp')
+    AND day BETWEEN :'day'::date - 29 AND :'day'
+    GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7;
+EXPLAIN (ANALYZE, BUFFERS) SELECT token, role, sum(signatures) AS n,
+    sum(verified), max(day) FROM report_unknown_token_day
+    WHERE day BETWEEN :'day'::date - 29 AND :'day'
+    GROUP BY 1, 2 ORDER BY n DESC, 1, 2;
+COMMIT;
+SQL
+}
 
 # ---- start -----------------------------------------------------------------
 T_START=$(now)
@@ -174,19 +215,32 @@ for n in $SIZES; do
 	done_n=$n
 	# consistency, and the sizes
 	# shellcheck disable=SC2046
+	# daily_customer: every complaint in one class column and in one
+	# authenticity column
 	set -- $(psql_q "SELECT (SELECT sum(count) FROM daily_complaint),
 	    (SELECT count(*) FROM report WHERE complaint),
 	    (SELECT sum(count) FROM daily_signature),
 	    (SELECT count(*) FROM signature),
+	    (SELECT sum(complaints + opt_out + not_spam + auth_failure + other)
+	        FROM daily_customer),
+	    (SELECT sum(authentic + replayed + forged + rotated + redacted +
+	        damaged + pending + unknown) FROM daily_customer),
+	    (SELECT sum(count) FROM daily_verification),
 	    pg_size_pretty(pg_database_size('fblscope'))" | tr '|' ' ')
-	DC_SUM=$1 R_N=$2 DS_SUM=$3 S_N=$4 DBSIZE="$5 $6"
-	if [ "$DC_SUM" = "$R_N" ] && [ "$DS_SUM" = "$S_N" ]; then
-		cons="consistent: sum(daily_complaint.count) = $DC_SUM = complaint reports; sum(daily_signature.count) = $DS_SUM = signature rows"
+	DC_SUM=$1 R_N=$2 DS_SUM=$3 S_N=$4 DU_CLS=$5 DU_AUTH=$6 DV_SUM=$7
+	DBSIZE="$8 $9"
+	if [ "$DC_SUM" = "$R_N" ] && [ "$DS_SUM" = "$S_N" ] &&
+	    [ "$DU_CLS" = "$R_N" ] && [ "$DU_AUTH" = "$R_N" ] &&
+	    [ "$DV_SUM" = "$S_N" ]; then
+		cons="consistent: sum(daily_complaint.count) = sum of daily_customer's class columns = of its authenticity columns = $R_N = complaint reports;
+               sum(daily_signature.count) = sum(daily_verification.count) = $S_N = signature rows"
 	else
-		cons="!! INCONSISTENT: sum(daily_complaint.count) $DC_SUM vs $R_N complaint reports; daily_signature $DS_SUM vs $S_N signatures"
+		cons="!! INCONSISTENT: $R_N complaint reports: sum(daily_complaint.count) $DC_SUM, daily_customer classes $DU_CLS, authenticities $DU_AUTH; $S_N signatures: daily_signature $DS_SUM, daily_verification $DV_SUM"
 	fi
 	ROWS=$(psql_q "SELECT 'daily_report ' || (SELECT count(*) FROM daily_report)
 	    || ', daily_complaint ' || (SELECT count(*) FROM daily_complaint)
+	    || ', daily_customer ' || (SELECT count(*) FROM daily_customer)
+	    || ', daily_verification ' || (SELECT count(*) FROM daily_verification)
 	    || ', daily_signature ' || (SELECT count(*) FROM daily_signature)
 	    || ', daily_key ' || (SELECT count(*) FROM daily_key)
 	    || ', volume ' || (SELECT count(*) FROM volume)")
@@ -256,10 +310,10 @@ $line
 	fi
 	LAST_N=$n
 	LAST_BEST="$best_text $best_json $best_html"
-	# keep a query plan of the heaviest view, for the record
-	psql_q "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM report_customer_day
-	    WHERE day BETWEEN date '$LAST' - 60 AND date '$LAST'" \
-	    >"$OUT/report-$n-plan.txt" 2>&1
+	# keep the plans of the report's queries, for the record: as
+	# report/model.c runs them (its transaction's settings and window,
+	# the default 30 days: 59 days back for the rates, 29 for the rest)
+	plans "$LAST" >"$OUT/report-$n-plan.txt" 2>&1
 done
 
 # ---- the table -------------------------------------------------------------

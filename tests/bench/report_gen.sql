@@ -7,7 +7,8 @@
 -- signature rows (role customer, role esp) are made from the same bytes.
 -- The daily aggregates are then counted from the rows just inserted, by the
 -- statement of fbl/store_batch.c (merge_sql): same keys, same coalesce()s,
--- ON CONFLICT adding to the counts.  authenticity comes from the
+-- ON CONFLICT adding to the counts; daily_customer's count columns from
+-- fbl_customer_counts() (sql/008_daily_customer.sql), as ingest has them.  authenticity comes from the
 -- fbl_authenticity() of sql/003_standing.sql, as ingest computes it.
 WITH g0 AS (
     SELECT i, sha256(int8send(i)) AS fp, (:'day0'::date + :d) AS msg_day
@@ -107,6 +108,40 @@ WITH g0 AS (
     ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
                  esp_state, customer_state, authenticity)
     DO UPDATE SET count = t.count + EXCLUDED.count
+), du AS (
+    INSERT INTO daily_customer AS t (day, customer_id, token, reporter,
+        complaints, attributed, carried, esp_verified, opt_out, not_spam,
+        auth_failure, other, unsigned, authentic, replayed, forged, rotated,
+        redacted, damaged, pending, unknown)
+    SELECT i.msg_day, coalesce(i.customer_id, ''),
+           coalesce(i.customer_token, ''), coalesce(i.reporter, ''),
+           sum(c.complaints), sum(c.attributed), sum(c.carried),
+           sum(c.esp_verified), sum(c.opt_out), sum(c.not_spam),
+           sum(c.auth_failure), sum(c.other), sum(c.unsigned),
+           sum(c.authentic), sum(c.replayed), sum(c.forged), sum(c.rotated),
+           sum(c.redacted), sum(c.damaged), sum(c.pending), sum(c.unknown)
+      FROM ins i, LATERAL fbl_customer_counts(i.kind, i.feedback_type,
+               i.esp_state, i.customer_state, i.authenticity) c
+     WHERE i.complaint
+     GROUP BY 1, 2, 3, 4
+    ON CONFLICT (day, customer_id, token, reporter) DO UPDATE SET
+        complaints = t.complaints + EXCLUDED.complaints,
+        attributed = t.attributed + EXCLUDED.attributed,
+        carried = t.carried + EXCLUDED.carried,
+        esp_verified = t.esp_verified + EXCLUDED.esp_verified,
+        opt_out = t.opt_out + EXCLUDED.opt_out,
+        not_spam = t.not_spam + EXCLUDED.not_spam,
+        auth_failure = t.auth_failure + EXCLUDED.auth_failure,
+        other = t.other + EXCLUDED.other,
+        unsigned = t.unsigned + EXCLUDED.unsigned,
+        authentic = t.authentic + EXCLUDED.authentic,
+        replayed = t.replayed + EXCLUDED.replayed,
+        forged = t.forged + EXCLUDED.forged,
+        rotated = t.rotated + EXCLUDED.rotated,
+        redacted = t.redacted + EXCLUDED.redacted,
+        damaged = t.damaged + EXCLUDED.damaged,
+        pending = t.pending + EXCLUDED.pending,
+        unknown = t.unknown + EXCLUDED.unknown
 ), dr AS (
     INSERT INTO daily_report AS t (day, kind, reporter, feedback_type, count)
     SELECT msg_day, kind, coalesce(reporter, ''),
@@ -165,6 +200,15 @@ WITH g0 AS (
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
     ON CONFLICT (day, kind, token, role, customer_id, selector, reporter,
                  feedback_type, result, reason)
+    DO UPDATE SET count = t.count + EXCLUDED.count
+), dv AS (
+    INSERT INTO daily_verification AS t (day, kind, token, role, customer_id,
+        result, reason, count)
+    SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
+           coalesce(sig.customer_id, ''), sig.result, sig.reason, count(*)
+      FROM sig JOIN ins USING (msg_day, fingerprint)
+     GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (day, kind, token, role, customer_id, result, reason)
     DO UPDATE SET count = t.count + EXCLUDED.count
 )
 SELECT count(*) FROM ins;

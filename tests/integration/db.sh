@@ -14,7 +14,7 @@ DB=$(cat "$T/conninfo")
 cd "$T"
 "$FBL_BIN" db status --db "$DB" > status0.out
 check_eq db/status-pending-exit "$?" 1
-check_eq db/status-pending "$(cat status0.out)" "$(printf '001_init\tpending\n002_judgements\tpending\n003_standing\tpending\n004_report_views\tpending\n005_report_window\tpending\n006_customer_token\tpending\n007_window_once\tpending\n009_key_audit\tpending')"
+check_eq db/status-pending "$(cat status0.out)" "$(printf '001_init\tpending\n002_judgements\tpending\n003_standing\tpending\n004_report_views\tpending\n005_report_window\tpending\n006_customer_token\tpending\n007_window_once\tpending\n008_daily_customer\tpending\n009_key_audit\tpending')"
 
 # two migrations at once on the empty database: each applied exactly once
 "$FBL_BIN" db migrate --db "$DB" > m1.out 2> m1.err &
@@ -27,14 +27,14 @@ check_eq db/concurrent-migrate-exit "$r1$r2" 00
 check_eq db/concurrent-migrate-applied-once \
     "$(cat m1.out m2.out | grep -c '^applied 001_init')" 1
 check_eq db/schema-version-rows \
-    "$(psql "$DB" -Atc 'SELECT count(*) FROM schema_version')" 8
+    "$(psql "$DB" -Atc 'SELECT count(*) FROM schema_version')" 9
 
 "$FBL_BIN" db migrate --db "$DB" > m3.out
 check_eq db/migrate-again-exit "$?" 0
 check_eq db/migrate-again-nothing "$(cat m3.out)" "0 migrations applied"
 "$FBL_BIN" db status --db "$DB" > status1.out
 check_eq db/status-applied-exit "$?" 0
-check_eq db/status-applied "$(cat status1.out)" "$(printf '001_init\tapplied\n002_judgements\tapplied\n003_standing\tapplied\n004_report_views\tapplied\n005_report_window\tapplied\n006_customer_token\tapplied\n007_window_once\tapplied\n009_key_audit\tapplied')"
+check_eq db/status-applied "$(cat status1.out)" "$(printf '001_init\tapplied\n002_judgements\tapplied\n003_standing\tapplied\n004_report_views\tapplied\n005_report_window\tapplied\n006_customer_token\tapplied\n007_window_once\tapplied\n008_daily_customer\tapplied\n009_key_audit\tapplied')"
 
 # month partitions on demand, idempotent
 psql "$DB" -Atqc "SELECT fbl_ensure_month('2026-11-21'); SELECT fbl_ensure_month('2026-11-02'); SELECT fbl_ensure_month('2026-12-01')" > /dev/null
@@ -54,7 +54,8 @@ psql "$DB1" -Atq -v ON_ERROR_STOP=1 -f "$FBL_ROOT/sql/001_init.sql" > /dev/null 
 psql "$DB1" -Atq -v ON_ERROR_STOP=1 -c "CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO schema_version (version, name) VALUES (1, 'init'); SELECT fbl_ensure_month('2025-03-09')" > /dev/null 2>> up.err
 check_eq db/upgrade-setup "$?" 0 "$(cat up.err)"
 # a complaint stored under schema 1: an ESP signature that passed and a
-# customer one that failed; and one with only a forged customer signature
+# customer one that failed; and one with only a forged customer signature;
+# and their daily_signature counts, as schema 1's ingest kept them
 psql "$DB1" -Atq -v ON_ERROR_STOP=1 -c "
 INSERT INTO report (msg_day, fingerprint, kind, complaint, source, reporter, feedback_type)
 VALUES ('2025-03-09', sha256('a'), 'arf', true, 't', 'gmx', 'abuse'),
@@ -62,11 +63,15 @@ VALUES ('2025-03-09', sha256('a'), 'arf', true, 't', 'gmx', 'abuse'),
 INSERT INTO signature (msg_day, fingerprint, idx, d, s, a, result, reason, role, customer_id, key_bits)
 VALUES ('2025-03-09', sha256('a'), 1, 'fbl.myesp.example', 'mar2025.myesp', 'rsa-sha256', 'pass', 'ok', 'esp', NULL, 2048),
        ('2025-03-09', sha256('a'), 2, 'Shop.Example', 'mar2025.myesp', 'rsa-sha256', 'fail', 'body-hash-mismatch', 'customer', 'shop', 2048),
-       ('2025-03-09', sha256('b'), 1, 'shop.example', 'x1', 'rsa-sha256', 'fail', 'signature-mismatch', 'customer', 'shop', 1024)" > /dev/null 2>> up.err
+       ('2025-03-09', sha256('b'), 1, 'shop.example', 'x1', 'rsa-sha256', 'fail', 'signature-mismatch', 'customer', 'shop', 1024);
+INSERT INTO daily_signature (day, kind, token, role, customer_id, selector, reporter, feedback_type, result, reason, count)
+VALUES ('2025-03-09', 'arf', 'fbl.myesp.example', 'esp', '', 'mar2025.myesp', 'gmx', 'abuse', 'pass', 'ok', 1),
+       ('2025-03-09', 'arf', 'shop.example', 'customer', 'shop', 'mar2025.myesp', 'gmx', 'abuse', 'fail', 'body-hash-mismatch', 1),
+       ('2025-03-09', 'arf', 'shop.example', 'customer', 'shop', 'x1', 'gmx', 'abuse', 'fail', 'signature-mismatch', 1)" > /dev/null 2>> up.err
 check_eq db/upgrade-rows "$?" 0 "$(cat up.err)"
 "$FBL_BIN" db migrate --db "$DB1" > up.out
 check_eq db/upgrade-exit "$?" 0
-check_eq db/upgrade-applied "$(cat up.out)" "$(printf 'applied 002_judgements\napplied 003_standing\napplied 004_report_views\napplied 005_report_window\napplied 006_customer_token\napplied 007_window_once\napplied 009_key_audit\n7 migrations applied')"
+check_eq db/upgrade-applied "$(cat up.out)" "$(printf 'applied 002_judgements\napplied 003_standing\napplied 004_report_views\napplied 005_report_window\napplied 006_customer_token\napplied 007_window_once\napplied 008_daily_customer\napplied 009_key_audit\n8 migrations applied')"
 check_eq db/upgrade-partitions \
     "$(psql "$DB1" -Atc "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'")" \
     "report_2025_03 signature_2025_03 signature_facts_2025_03"
@@ -76,6 +81,14 @@ check_eq db/upgrade-standing \
 check_eq db/upgrade-daily-complaint \
     "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', day, token, esp_state, authenticity, count), ', ' ORDER BY authenticity) FROM daily_complaint")" \
     "2025-03-09 shop.example pass authentic 1, 2025-03-09 shop.example none forged 1"
+# schema 8 counts the same complaints per customer, token and reporter, the
+# standing in columns: one complaint attributed (authentic), one forged
+check_eq db/upgrade-daily-customer \
+    "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', day, customer_id, token, reporter, complaints, attributed, carried, esp_verified, unsigned, authentic, forged), ', ') FROM daily_customer")" \
+    "2025-03-09 shop shop.example gmx 2 1 1 1 0 1 1"
+check_eq db/upgrade-daily-verification \
+    "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', token, role, result, reason, count), ', ' ORDER BY token, reason) FROM daily_verification")" \
+    "fbl.myesp.example esp pass ok 1, shop.example customer fail body-hash-mismatch 1, shop.example customer fail signature-mismatch 1"
 check_eq db/upgrade-daily-key \
     "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', token, selector, key_bits, count), ', ' ORDER BY token, selector) FROM daily_key")" \
     "fbl.myesp.example mar2025.myesp 2048 1, shop.example mar2025.myesp 2048 1, shop.example x1 1024 1"
