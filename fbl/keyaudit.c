@@ -1263,6 +1263,7 @@ audit_signing(struct audit *a)
 	const struct probe		*cur = current_probe(a), *p, *next;
 	int64_t				 since;
 	size_t				 i, j;
+	int				 y, m, dd;
 
 	if (cur == NULL)
 		return;
@@ -1277,13 +1278,17 @@ audit_signing(struct audit *a)
 		    (next = successor(a, p)) == NULL)
 			continue;
 		since = superseded_days(a, next);
-		if (since <= (int64_t)a->o->cfg->rotation_grace_days)
+		/* mail that arrived after the grace was signed after it too */
+		if (sscanf(s->last, "%4d-%2d-%2d", &y, &m, &dd) != 3 ||
+		    days_from_civil(y, m, dd) - (a->day - since) <=
+		    (int64_t)a->o->cfg->rotation_grace_days)
 			continue;
 		row_add(a, CHK_SIGNING, s->selector, NULL, AUDIT_WARN,
-		    "still-signing", "%lld signatures in complaints up to %s, "
-		    "superseded by %s %lld days ago (grace %u days)",
-		    (long long)s->count, s->last, next->selector,
-		    (long long)since, a->o->cfg->rotation_grace_days);
+		    "still-signing", "%lld signatures in complaints of the last "
+		    "%u days, the last arrived %s; superseded by %s %lld days "
+		    "ago", (long long)s->count,
+		    a->o->cfg->rotation_grace_days, s->last, next->selector,
+		    (long long)since);
 	}
 }
 

@@ -1047,7 +1047,9 @@ else
 	    VALUES ('2026-11-22', 'arf', 'oldsel.example', 'customer', 'cust-oldsel',
 	            'aug2026.myesp', 'rsa-sha256', 2048, false, 4),
 	           ('2026-10-01', 'arf', 'good.example', 'customer', 'cust-good',
-	            'aug2026.myesp', 'rsa-sha256', 2048, false, 9)" > /dev/null
+	            'aug2026.myesp', 'rsa-sha256', 2048, false, 9),
+	           ('2026-10-30', 'arf', 'lagging.example', 'customer', 'cust-lagging',
+	            'aug2026.myesp', 'rsa-sha256', 2048, false, 2)" > /dev/null
 	"$FBL_BIN" keys audit --config "$CONF" --date 2026-11-23 --resolver "$RES@$P" \
 	    --port "$P" --timeout 500 --private-keys "$T/priv" --db "$DB" \
 	    --format json > db2.out 2> db2.err
@@ -1063,6 +1065,15 @@ grace aug2026.myesp - WARN past-grace
 signing aug2026.myesp - WARN still-signing
 EOF
 		expect_detail $TST $DOM "signing aug2026.myesp -" "4 signatures" "2026-11-22" "oct2026.myesp"
+	fi
+	# lagging.example signed with aug2026 on 2026-10-30: inside the 30 days
+	# read, but before aug2026's grace ended (oct2026 took over on
+	# 2026-10-01, grace to 2026-10-31): mail of its time, no row
+	DOM=lagging.example
+	if have_domain $TST $DOM; then
+		expect_nonok $TST $DOM <<EOF
+serial $Z.lagging.example - WARN lagging
+EOF
 	fi
 	check_eq keys-audit/db/runs "$(psql "$DB" -Atc "SELECT string_agg(as_of || ':' || domains, ' ' ORDER BY run_id) FROM key_audit_run")" \
 	    "2026-11-21:16 2026-11-23:16"
