@@ -424,7 +424,7 @@ dns_table(struct buf *b, const struct report_model *m)
 	buf_printf(b, "<p>%zu domain%s in the latest key audits, %zu with "
 	    "problems.</p>\n", m->ndns, m->ndns == 1 ? "" : "s", bad);
 	html_table_begin(b, "Open problems of the DNS and keys", head, 8,
-	    "lllllllr");
+	    "lllwwlwr");
 	for (i = 0; i < m->ndns_problems; i++) {
 		p = &m->dns_problems[i];
 		row_reset(&r);
@@ -436,7 +436,7 @@ dns_table(struct buf *b, const struct report_model *m)
 		row_str(&r, p->reason);
 		row_str(&r, p->detail);
 		row_num(&r, p->days_open);
-		html_table_row(b, r.p, r.n, "lllllllr");
+		html_table_row(b, r.p, r.n, "lllwwlwr");
 	}
 	html_table_end(b);
 }

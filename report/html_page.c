@@ -21,10 +21,12 @@ static const char css[] =
 	"h2{font-size:1.2rem;margin:2rem 0 .5rem;padding-bottom:.2rem;"
 	"border-bottom:1px solid #ccc}\n"
 	"table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem;"
-	"font-variant-numeric:tabular-nums}\n"
+	"font-variant-numeric:tabular-nums;max-width:100%}\n"
 	"caption{text-align:left;font-weight:600;padding:.3rem 0}\n"
 	"th,td{padding:.25rem .6rem;border-bottom:1px solid #e2e2e2;"
 	"vertical-align:top}\n"
+	/* long names (zones, key names) break rather than widen the page */
+	"td.w{overflow-wrap:anywhere;min-width:8rem}\n"
 	"th{text-align:left;background:#f3f3f3}\n"
 	"td.r,th.r{text-align:right}\n"
 	"tbody tr:nth-child(even){background:#fafafa}\n"
@@ -108,7 +110,8 @@ cells(struct buf *b, const char *tag, const char *const *c, size_t n,
 	buf_puts(b, "<tr>");
 	for (i = 0; i < n; i++) {
 		buf_printf(b, "<%s%s>", tag,
-		    i < alen && align[i] == 'r' ? " class=\"r\"" : "");
+		    i < alen && align[i] == 'r' ? " class=\"r\"" :
+		    i < alen && align[i] == 'w' ? " class=\"w\"" : "");
 		esc(b, c != NULL ? c[i] : NULL);
 		buf_printf(b, "</%s>", tag);
 	}

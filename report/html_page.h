@@ -29,7 +29,8 @@ void	 html_para(struct buf *, const char *text);
 void	 html_note(struct buf *, const char *text);
 /*
  * A table: caption (may be NULL) and a header row of n cells.  align holds
- * one letter per column, 'l' or 'r' (numbers), or is NULL for all left;
+ * one letter per column, 'l', 'r' (numbers) or 'w' (left, long names may
+ * break anywhere), or is NULL for all left;
  * html_table_row takes the same align string.  A NULL cell is empty.
  */
 void	 html_table_begin(struct buf *, const char *caption,
