@@ -47,17 +47,22 @@ LANGUAGE sql AS $$
            last_run = EXCLUDED.last_run;
 $$;
 
+-- Each domain's latest run on or before a day.
+CREATE FUNCTION key_audit_latest(upto date)
+RETURNS TABLE (domain text, run_id bigint, as_of date)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT ON (d.domain) d.domain, d.run_id, d.as_of
+      FROM key_audit_domain_run d
+     WHERE d.as_of <= upto
+     ORDER BY d.domain, d.as_of DESC, d.run_id DESC
+$$;
+
 CREATE OR REPLACE FUNCTION report_key_audit_domain(upto date)
 RETURNS TABLE (domain text, customer_id text, role text, mode text,
                as_of date, status text, warn bigint, fail bigint,
                temp bigint)
 LANGUAGE sql STABLE AS $$
-    WITH latest AS (
-        SELECT DISTINCT ON (d.domain) d.domain, d.run_id, d.as_of
-          FROM key_audit_domain_run d
-         WHERE d.as_of <= upto
-         ORDER BY d.domain, d.as_of DESC, d.run_id DESC
-    )
+    WITH latest AS (SELECT * FROM key_audit_latest(upto))
     SELECT c.domain, min(c.customer_id), min(c.role), min(c.mode), l.as_of,
            CASE WHEN bool_or(c.status = 'FAIL') THEN 'FAIL'
                 WHEN bool_or(c.status = 'TEMP') THEN 'TEMP'
@@ -76,12 +81,7 @@ RETURNS TABLE (domain text, customer_id text, check_name text,
                subject text, server text, status text, reason text,
                detail text, first_seen date, days_open integer)
 LANGUAGE sql STABLE AS $$
-    WITH latest AS (
-        SELECT DISTINCT ON (d.domain) d.domain, d.run_id, d.as_of
-          FROM key_audit_domain_run d
-         WHERE d.as_of <= upto
-         ORDER BY d.domain, d.as_of DESC, d.run_id DESC
-    )
+    WITH latest AS (SELECT * FROM key_audit_latest(upto))
     SELECT c.domain, c.customer_id, c.check_name, c.subject, c.server,
            c.status, c.reason, c.detail,
            -- a problem whose open streak began after that audit (the
