@@ -53,6 +53,7 @@ struct probe {
 	int		 mindex;	/* year * 12 + month - 1, or -1 */
 	char		*keyname;	/* asked of the ESP's servers */
 	char		*cname;		/* public CNAME at the customer */
+	bool		 cname_asked;	/* the public view was asked */
 	bool		 cname_resolves;
 	bool		 published;
 	const char	*record;	/* first server's record, or NULL */
@@ -732,6 +733,7 @@ probe_cname(struct audit *a, struct probe *p, const char *pubname,
 	const ldns_rr	*rr[1];
 	size_t		 n;
 
+	p->cname_asked = true;
 	dnsview_public(a->o->view, pubname, LDNS_RR_TYPE_TXT, r);
 	if (!answered(r))
 		return;
@@ -762,7 +764,7 @@ probes_run(struct audit *a)
 		pub = join3(a, p->selector, "._domainkey.", a->d->domain);
 		if (pub == NULL)
 			break;
-		if (a->d->mode == MODE_CNAME)
+		if (a->d->mode == MODE_CNAME && !p->cname_asked)
 			probe_cname(a, p, pub, &r);
 		if (a->d->mode == MODE_CNAME && config_cname_target(a->o->cfg,
 		    p->selector, a->d->domain, &b)) {
@@ -812,11 +814,10 @@ audit_mode(struct audit *a, enum deleg res)
 		if ((pub = join3(a, a->p[i].selector, "._domainkey.",
 		    a->d->domain)) == NULL)
 			break;
+		/* kept for the cname check: the probes do not ask again */
 		probe_cname(a, &a->p[i], pub, &r);
 		if (a->p[i].cname != NULL)
 			a->d->mode = MODE_CNAME;
-		free(a->p[i].cname);
-		a->p[i].cname = NULL;
 		free(pub);
 	}
 	dv_reply_free(&r);
@@ -941,6 +942,8 @@ describe_key(struct buf *b, const char *record)
 		buf_puts(b, "no key record");
 		return;
 	}
+	/* the archive's fingerprint, so that keys read alike everywhere;
+	   the entry's name is not used here */
 	if (!keyarchive_entry_init(&e, "x._domainkey.x", record,
 	    strlen(record), &why)) {
 		buf_puts(b, buf_cstr(&why));
