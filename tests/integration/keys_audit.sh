@@ -229,6 +229,17 @@ both oldsel.example oct2026=oct2026.myesp.oldsel.example aug2026=aug2026.myesp.o
 std partial.example
 std lame.example
 std dead.example
+# weak.example (not in the config, audited alone): the current key revoked,
+# the previous one restricted to h=sha1 (both keys as written here)
+for n in 1 2; do
+	{
+		zhead myesp._domainkey.weak.example $S
+		printf 'nov2026 300 IN TXT "v=DKIM1; k=rsa; p="\n'
+		printf 'oct2026 300 IN TXT "v=DKIM1; k=rsa; h=sha1; " %s\n' \
+		    "$(rdata oct2026.myesp.shared | sed 's/^( *"v=DKIM1; k=rsa; /"/; s/ *)$//')"
+	} > "$T/zones/dkim$n/myesp._domainkey.weak.example.zone"
+	eval "DKIM${n}_ZONES=\"\$DKIM${n}_ZONES myesp._domainkey.weak.example=$T/zones/dkim$n/myesp._domainkey.weak.example.zone\""
+done
 # the ESP token's zone (the zone cut below fbl.myesp.example), and the zone
 # of the CNAME targets
 for n in 1 2; do
@@ -242,7 +253,7 @@ for n in 1 2; do
 	    oct2026.myesp.cnamenowhere.example=oct2026.myesp.cnamenowhere.example
 done
 # the resolver reaches every zone the parents delegate (not nodeleg's)
-for z in good lacksel diffkey lagging small testing badpriv unpub oldsel partial lame dead; do
+for z in good lacksel diffkey lagging small testing badpriv unpub oldsel partial lame dead weak; do
 	STUBS="$STUBS myesp._domainkey.$z.example=$D1@$P,$D2@$P"
 done
 STUBS="$STUBS _domainkey.fbl.myesp.example=$D1@$P,$D2@$P dkimhack.myesp.example=$D1@$P,$D2@$P"
@@ -269,7 +280,7 @@ EOF
 	    badpriv unpub oldsel partial lame dead; do
 		printf '%s IN A 192.0.2.1\n' "$d"
 	done
-	for d in good lacksel diffkey lagging small testing badpriv unpub oldsel; do
+	for d in good lacksel diffkey lagging small testing badpriv unpub oldsel weak; do
 		printf 'myesp._domainkey.%s IN NS dkim1.myesp.example.\n' "$d"
 		printf 'myesp._domainkey.%s IN NS dkim2.myesp.example.\n' "$d"
 	done
@@ -1015,6 +1026,26 @@ if have_domain $TST $DOM; then
 	expect_nonok $TST $DOM <<EOF
 delegation $Z.stranger.example - FAIL missing
 current nov2026.myesp - FAIL missing
+EOF
+fi
+
+# ---------------------------------------------------------------- revoked current key, h=sha1
+audit weak --format json weak.example
+check_eq keys-audit/weak/exit "$(cat weak.rc)" 1
+parse weak
+R=$T/weak.d TST=keys-audit/weak DOM=weak.example
+if have_domain $TST $DOM; then
+	expect_meta $TST $DOM null customer delegated FAIL nov2026.myesp,oct2026.myesp
+	expect_nonok $TST $DOM <<EOF
+key nov2026.myesp - FAIL revoked
+key oct2026.myesp - FAIL sha1-only
+EOF
+	expect_rows $TST $DOM <<EOF
+record nov2026.myesp dkim1.myesp.example OK present
+record nov2026.myesp dkim2.myesp.example OK present
+consistency oct2026.myesp - OK identical
+current nov2026.myesp - OK published
+grace oct2026.myesp - OK in-grace
 EOF
 fi
 
