@@ -420,20 +420,3 @@ dv_soa_serial(const ldns_rr *rr)
 	return d != NULL && ldns_rdf_size(d) == 4 ?
 	    ldns_rdf2native_int32(d) : 0;
 }
-
-bool
-dv_txt_join(const ldns_rr *rr, struct buf *out)
-{
-	const ldns_rdf	*f;
-	size_t		 i;
-
-	buf_reset(out);
-	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
-		f = ldns_rr_rdf(rr, i);
-		if (ldns_rdf_size(f) < 1)
-			continue;
-		buf_append(out, ldns_rdf_data(f) + 1,
-		    ldns_rdf_size(f) - 1);
-	}
-	return buf_ok(out);
-}

@@ -107,8 +107,6 @@ char		*dv_rdata_name(const ldns_rr *, size_t field);
 const ldns_rr	*dv_soa(const ldns_pkt *);
 /* The SOA serial of rr. */
 uint32_t	 dv_soa_serial(const ldns_rr *);
-/* TXT character-strings joined (RFC 6376 3.6.2.2), NUL-terminated. */
-bool		 dv_txt_join(const ldns_rr *, struct buf *out);
 const char	*dv_status_str(enum dv_status);
 
 #endif

@@ -636,7 +636,7 @@ srv_take_txt(struct audit *a, struct srv_answer *s, const ldns_pkt *p,
 	n = dv_rrs(p, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TXT, name, rrs,
 	    MAX_TXT);
 	for (i = 0; i < n; i++) {
-		if (!dv_txt_join(rrs[i], &b)) {
+		if (!dns_txt_join(rrs[i], &b)) {
 			a->oom = true;
 			continue;
 		}

@@ -144,6 +144,23 @@ dns_name_wire(const char *name, char *text, uint8_t *wire, size_t *wlen)
 	return NULL;
 }
 
+bool
+dns_txt_join(const ldns_rr *rr, struct buf *out)
+{
+	const ldns_rdf	*f;
+	size_t		 i;
+
+	buf_reset(out);
+	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
+		f = ldns_rr_rdf(rr, i);
+		/* ldns checked each string's length byte against the rdata */
+		if (ldns_rdf_size(f) >= 1)
+			buf_append(out, ldns_rdf_data(f) + 1,
+			    ldns_rdf_size(f) - 1);
+	}
+	return buf_ok(out);
+}
+
 /* Presentation form of a wire name: lower case, no trailing dot. */
 char *
 dns_name_text(const ldns_rdf *r)

@@ -79,6 +79,11 @@ bool		 dns_wire_under(const uint8_t *name, size_t nlen,
 bool		 dns_rr_owned_by(const ldns_rr *, const uint8_t *w, size_t wlen);
 /* A DNAME rdf of a sane size. */
 bool		 dns_rdf_is_name(const ldns_rdf *);
+/*
+ * The character-strings of a TXT record joined without a separator (RFC
+ * 6376 section 3.6.2.2) into out (replaced).  False when out of memory.
+ */
+bool		 dns_txt_join(const ldns_rr *, struct buf *out);
 /* Presentation form of a name rdf: lower case, no trailing dot; free(). */
 char		*dns_name_text(const ldns_rdf *);
 const char	*dns_rcode_name(ldns_pkt_rcode);

@@ -198,48 +198,38 @@ cands_free(struct cands *c)
 static void
 cands_add(struct cands *c, const ldns_rr *rr)
 {
-	const ldns_rdf	*f;
-	const uint8_t	*d;
 	struct key_txt	*t;
-	size_t		 i, len = 0, off = 0, ncap;
-	char		*s;
+	struct buf	 s = BUF_INIT;
+	size_t		 len, ncap;
 
-	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
-		f = ldns_rr_rdf(rr, i);
-		if (ldns_rdf_size(f) >= 1)
-			len += ldns_rdf_size(f) - 1;
+	if (!dns_txt_join(rr, &s)) {
+		c->oom = true;
+		return;
 	}
+	len = s.len;
 	if (c->n >= KF_MAX_CANDIDATES || len > KF_TXT_BUDGET - c->bytes) {
+		buf_free(&s);
 		c->dropped++;
 		return;
 	}
 	if (c->n == c->cap) {
 		ncap = c->cap == 0 ? 4 : c->cap * 2;
 		if ((t = reallocarray(c->v, ncap, sizeof(*t))) == NULL) {
+			buf_free(&s);
 			c->oom = true;
 			return;
 		}
 		c->v = t;
 		c->cap = ncap;
 	}
-	if ((s = malloc(len + 1)) == NULL) {
+	t = &c->v[c->n];
+	memset(t, 0, sizeof(*t));
+	if ((t->data = buf_steal(&s)) == NULL) {
 		c->oom = true;
 		return;
 	}
-	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
-		f = ldns_rr_rdf(rr, i);
-		d = ldns_rdf_data(f);
-		if (ldns_rdf_size(f) < 1)
-			continue;
-		/* ldns checked each string's length byte against the rdata */
-		memcpy(s + off, d + 1, ldns_rdf_size(f) - 1);
-		off += ldns_rdf_size(f) - 1;
-	}
-	s[len] = '\0';
-	t = &c->v[c->n++];
-	memset(t, 0, sizeof(*t));
-	t->data = s;
 	t->len = len;
+	c->n++;
 	c->bytes += len;
 }
 
