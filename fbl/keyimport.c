@@ -309,6 +309,10 @@ pem_record(const char *path, struct buf *rec, struct buf *why)
 		buf_putc(why, ')');
 		return false;
 	}
+	if (crypto_key_check(pk, why) != CRYPTO_KEY_OK) {
+		EVP_PKEY_free(pk);
+		return false;
+	}
 	ok = sign_key_record(pk, false, rec);
 	if (!ok)
 		buf_puts(why, "not an RSA or Ed25519 key");

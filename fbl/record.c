@@ -406,7 +406,9 @@ record_archive_applies(const char *reason)
 	return strcmp(reason, "key-not-found") == 0 ||
 	    strcmp(reason, "key-revoked") == 0 ||
 	    strcmp(reason, "signature-mismatch") == 0 ||
-	    strcmp(reason, "key-syntax") == 0;
+	    strcmp(reason, "key-syntax") == 0 ||
+	    strcmp(reason, "key-too-large") == 0 ||
+	    strcmp(reason, "key-bad-exponent") == 0;
 }
 
 bool

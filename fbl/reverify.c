@@ -25,7 +25,7 @@ static const char select_sql[] =
     " AND s.msg_day >= $4::date"
     " AND (s.result = 'temperror' OR (s.archived_verdict IS NULL AND"
     " s.reason IN ('key-not-found', 'key-revoked', 'signature-mismatch',"
-    " 'key-syntax')))"
+    " 'key-syntax', 'key-too-large', 'key-bad-exponent')))"
     " ORDER BY s.msg_day, s.fingerprint, s.idx LIMIT $5::integer";
 
 /*

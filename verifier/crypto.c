@@ -2,8 +2,11 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -117,44 +120,104 @@ static const unsigned char di_sha1[] = {
 	0x05, 0x00, 0x04, 0x14
 };
 
+/* A PKCS#1 DigestInfo block: which hash, and the digest copied out. */
+static bool
+digest_info(const unsigned char *blk, size_t len, enum dkim_hash *hash,
+    unsigned char *digest, size_t cap, size_t *digest_len)
+{
+	if (len == sizeof(di_sha256) + 32 && cap >= 32 &&
+	    memcmp(blk, di_sha256, sizeof(di_sha256)) == 0) {
+		*hash = DKIM_HASH_SHA256;
+		memcpy(digest, blk + sizeof(di_sha256), 32);
+		*digest_len = 32;
+		return true;
+	}
+	if (len == sizeof(di_sha1) + 20 && cap >= 20 &&
+	    memcmp(blk, di_sha1, sizeof(di_sha1)) == 0) {
+		*hash = DKIM_HASH_SHA1;
+		memcpy(digest, blk + sizeof(di_sha1), 20);
+		*digest_len = 20;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The recovered block is as long as the modulus, less the padding: it is
+ * sized from the key, never from a constant (a key is attacker data).
+ */
 enum crypto_recover
 crypto_rsa_recover(EVP_PKEY *pk, const unsigned char *sig, size_t sig_len,
-    enum dkim_hash *hash, unsigned char *digest, size_t *digest_len)
+    enum dkim_hash *hash, unsigned char *digest, size_t digest_cap,
+    size_t *digest_len)
 {
 	EVP_PKEY_CTX	*ctx;
-	unsigned char	 out[1024];
-	size_t		 outlen = sizeof(out);
-	int		 rc;
+	unsigned char	*out;
+	size_t		 outcap, outlen;
+	int		 size, rc;
+	enum crypto_recover ret = RECOVER_BAD_PADDING;
 
-	if (pk == NULL || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA)
+	if (pk == NULL || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
+	    (size = EVP_PKEY_get_size(pk)) <= 0)
 		return RECOVER_NOT_RSA;
-	if (sig_len > (size_t)EVP_PKEY_get_size(pk))
+	if (sig_len > (size_t)size)
 		return RECOVER_BAD_LENGTH;
-	if ((ctx = EVP_PKEY_CTX_new(pk, NULL)) == NULL)
+	outcap = outlen = (size_t)size;
+	if ((out = malloc(outcap)) == NULL)
 		return RECOVER_NOT_RSA;
+	if ((ctx = EVP_PKEY_CTX_new(pk, NULL)) == NULL) {
+		free(out);
+		return RECOVER_NOT_RSA;
+	}
 	rc = EVP_PKEY_verify_recover_init(ctx) == 1 &&
 	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
-	    EVP_PKEY_verify_recover(ctx, out, &outlen, sig, sig_len) == 1;
+	    EVP_PKEY_verify_recover(ctx, out, &outlen, sig, sig_len) == 1 &&
+	    outlen <= outcap;
 	EVP_PKEY_CTX_free(ctx);
 	ERR_clear_error();
-	if (!rc)
-		return RECOVER_BAD_PADDING;
-	if (outlen == sizeof(di_sha256) + 32 &&
-	    memcmp(out, di_sha256, sizeof(di_sha256)) == 0) {
-		*hash = DKIM_HASH_SHA256;
-		memcpy(digest, out + sizeof(di_sha256), 32);
-		*digest_len = 32;
-		return RECOVER_DIGEST;
+	if (rc && digest_info(out, outlen, hash, digest, digest_cap,
+	    digest_len))
+		ret = RECOVER_DIGEST;
+	/* else: bad padding, or padding around something not a DigestInfo */
+	free(out);
+	return ret;
+}
+
+enum crypto_key_check
+crypto_key_check(EVP_PKEY *pk, struct buf *why)
+{
+	BIGNUM		*e = NULL;
+	enum crypto_key_check r = CRYPTO_KEY_OK;
+	int		 bits, ebits;
+
+	if (pk == NULL || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA)
+		return CRYPTO_KEY_OK;
+	if ((bits = EVP_PKEY_get_bits(pk)) > CRYPTO_RSA_MAX_BITS) {
+		buf_printf(why, "RSA key of %d bits; fblscope refuses keys "
+		    "over %d bits (their cost is unbounded)", bits,
+		    CRYPTO_RSA_MAX_BITS);
+		return CRYPTO_KEY_TOO_LARGE;
 	}
-	if (outlen == sizeof(di_sha1) + 20 &&
-	    memcmp(out, di_sha1, sizeof(di_sha1)) == 0) {
-		*hash = DKIM_HASH_SHA1;
-		memcpy(digest, out + sizeof(di_sha1), 20);
-		*digest_len = 20;
-		return RECOVER_DIGEST;
+	if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) != 1) {
+		ERR_clear_error();
+		buf_puts(why, "the RSA public exponent cannot be read");
+		return CRYPTO_KEY_UNREADABLE;
 	}
-	/* valid padding around something that is not a DigestInfo */
-	return RECOVER_BAD_PADDING;
+	ebits = BN_num_bits(e);
+	if (BN_is_one(e) || BN_is_zero(e) || !BN_is_odd(e) ||
+	    ebits > CRYPTO_RSA_MAX_E_BITS) {
+		if (ebits <= 1)
+			buf_printf(why, "RSA public exponent e=%d", ebits);
+		else if (!BN_is_odd(e))
+			buf_puts(why, "even RSA public exponent");
+		else
+			buf_printf(why, "RSA public exponent of %d bits", ebits);
+		buf_printf(why, "; fblscope wants an odd e from 3 to %d bits "
+		    "(65537 in practice)", CRYPTO_RSA_MAX_E_BITS);
+		r = CRYPTO_KEY_EXPONENT;
+	}
+	BN_free(e);
+	return r;
 }
 
 bool
@@ -228,6 +291,7 @@ crypto_load_private(const char *path, struct buf *err)
 {
 	FILE		*fp;
 	EVP_PKEY	*pk;
+	struct buf	 why = BUF_INIT;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		buf_printf(err, "%s: %s", path, strerror(errno));
@@ -239,7 +303,14 @@ crypto_load_private(const char *path, struct buf *err)
 		buf_printf(err, "%s: not a PEM private key (", path);
 		crypto_last_error(err);
 		buf_puts(err, ")");
+		return NULL;
 	}
+	if (crypto_key_check(pk, &why) != CRYPTO_KEY_OK) {
+		buf_printf(err, "%s: %s", path, buf_cstr(&why));
+		EVP_PKEY_free(pk);
+		pk = NULL;
+	}
+	buf_free(&why);
 	return pk;
 }
 

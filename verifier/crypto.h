@@ -49,7 +49,31 @@ enum crypto_recover {
 
 enum crypto_recover crypto_rsa_recover(EVP_PKEY *, const unsigned char *sig,
 		    size_t sig_len, enum dkim_hash *hash, unsigned char *digest,
-		    size_t *digest_len);
+		    size_t digest_cap, size_t *digest_len);
+
+/*
+ * Bounds on the public keys fblscope will use, wherever a key is read (DNS,
+ * zone files, key directories, the archive, a signing key).  An RSA
+ * operation costs about the cube of the modulus size: a 16,384-bit key is
+ * some 500 times a 2,048-bit one, and a public exponent of thousands of bits
+ * makes every verification as slow as a signature.  Every real DKIM key uses
+ * e = 65537 (or 3); RFC 8301 asks verifiers for 1024 to 4096 bits.  The caps
+ * are twice that size and BoringSSL's exponent bound (33 bits).  e = 1 (the
+ * identity: any "signature" verifies to itself) and even exponents are not
+ * RSA keys at all.
+ */
+#define CRYPTO_RSA_MAX_BITS	8192
+#define CRYPTO_RSA_MAX_E_BITS	33
+
+enum crypto_key_check {
+	CRYPTO_KEY_OK = 0,
+	CRYPTO_KEY_TOO_LARGE,	/* modulus over CRYPTO_RSA_MAX_BITS */
+	CRYPTO_KEY_EXPONENT,	/* e even, under 3 or over the bound */
+	CRYPTO_KEY_UNREADABLE,	/* OpenSSL would not give the parameters */
+};
+
+/* Is pk within the bounds above?  Ed25519 keys always are. */
+enum crypto_key_check crypto_key_check(EVP_PKEY *pk, struct buf *why);
 
 bool		 crypto_sign(EVP_PKEY *, enum dkim_alg,
 		    const unsigned char *digest, size_t digest_len,

@@ -521,7 +521,8 @@ recover_evidence(struct buf *o, const struct sig_result *sr)
 	enum dkim_hash	 h;
 
 	switch (crypto_rsa_recover(sr->key->key.pkey,
-	    (const unsigned char *)sig->b.data, sig->b.len, &h, d, &dl)) {
+	    (const unsigned char *)sig->b.data, sig->b.len, &h, d, sizeof(d),
+	    &dl)) {
 	case RECOVER_DIGEST:
 		buf_puts(o, "    evidence: the signature opens with the public "
 		    "key to a well-formed DigestInfo (");

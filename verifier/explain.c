@@ -253,6 +253,14 @@ explain_diagnosis(struct buf *b, const struct verify_result *vr,
 		buf_puts(b, "    failing step: key record\n    cause: key "
 		    "revoked: the publisher emptied p= (rotation completed)\n");
 		return;
+	case REASON_KEY_TOO_LARGE:
+	case REASON_KEY_EXPONENT:
+		buf_puts(b, "    failing step: key record\n    cause: the "
+		    "published RSA key is outside what fblscope will compute "
+		    "with (docs/security.md): no legitimate signer publishes "
+		    "it; it costs every verifier time, or is no RSA key at "
+		    "all\n");
+		return;
 	case REASON_EXPIRED:
 	case REASON_FUTURE_TIMESTAMP:
 		buf_puts(b, "    failing step: signature times\n    cause: "

@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 
 #include "verifier/b64.h"
+#include "verifier/crypto.h"
 #include "verifier/key_record.h"
 #include "verifier/tagvalue.h"
 
@@ -180,6 +181,34 @@ rsa_from_der(const unsigned char *der, size_t len)
 	return pk;
 }
 
+/*
+ * A key outside crypto_key_check's bounds is never kept: no RSA operation
+ * is ever done with it.  bits stays set so that the explain view can say
+ * what was refused.
+ */
+static enum dkim_reason
+key_bounds(struct key_record *k, struct buf *why)
+{
+	enum dkim_reason r;
+
+	switch (crypto_key_check(k->pkey, why)) {
+	case CRYPTO_KEY_OK:
+		return REASON_OK;
+	case CRYPTO_KEY_TOO_LARGE:
+		r = REASON_KEY_TOO_LARGE;
+		break;
+	case CRYPTO_KEY_EXPONENT:
+		r = REASON_KEY_EXPONENT;
+		break;
+	default:
+		r = REASON_KEY_SYNTAX;
+		break;
+	}
+	EVP_PKEY_free(k->pkey);
+	k->pkey = NULL;
+	return r;
+}
+
 static enum dkim_reason
 load_public_key(struct key_record *k, const struct tag *p, struct buf *why)
 {
@@ -206,6 +235,8 @@ load_public_key(struct key_record *k, const struct tag *p, struct buf *why)
 		    der.len);
 		if (k->pkey != NULL)
 			k->bits = (unsigned)EVP_PKEY_get_bits(k->pkey);
+		if (k->pkey != NULL && (r = key_bounds(k, why)) != REASON_OK)
+			goto out;
 	}
 	if (k->pkey == NULL) {
 		buf_printf(why, "p= does not hold a valid %s public key",

@@ -48,7 +48,9 @@ struct key_record {
  * Parse one TXT record.  Returns REASON_OK, or REASON_KEY_SYNTAX with a
  * human detail in why.  A revoked key (empty p=) parses fine: revoked is set
  * and the verifier decides.  Keys under KEY_RSA_MIN_BITS also parse (bits
- * says the size) so the explain view can show them.  Call key_record_free()
+ * says the size) so the explain view can show them.  RSA keys outside
+ * crypto_key_check()'s bounds return REASON_KEY_TOO_LARGE or
+ * REASON_KEY_EXPONENT, with bits set and no pkey.  Call key_record_free()
  * after every key_record_parse(), whatever it returned.
  */
 enum dkim_reason key_record_parse(struct key_record *, const char *txt,

@@ -29,6 +29,8 @@ enum dkim_reason {
 	REASON_KEY_NOT_FOUND,
 	REASON_KEY_REVOKED,
 	REASON_KEY_TOO_SMALL,
+	REASON_KEY_TOO_LARGE,		/* RSA over CRYPTO_RSA_MAX_BITS */
+	REASON_KEY_EXPONENT,		/* RSA e outside the bound */
 	REASON_KEY_SYNTAX,
 	REASON_KEY_TYPE_MISMATCH,	/* k= does not match a= */
 	REASON_KEY_HASH_NOT_ALLOWED,	/* key h= excludes the hash */

@@ -34,6 +34,7 @@
 
 #include "verifier/b64.h"
 #include "verifier/buf.h"
+#include "verifier/crypto.h"
 #include "verifier/key_record.h"
 #include "verifier/result.h"
 
@@ -77,7 +78,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct key_record	 k;
 	struct buf		 txt = BUF_INIT, why = BUF_INIT;
+	struct buf		 bwhy = BUF_INIT;
 	enum dkim_reason	 r;
+	enum crypto_key_check	 bound;
 	EVP_PKEY		*ref;
 
 	if (size == 0)
@@ -87,6 +90,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	REQUIRE(buf_ok(&txt));
 	r = key_record_parse(&k, txt.data, txt.len, &why);
 	ref = ref_rsa(data, size);
+	if (ref != NULL && (bound = crypto_key_check(ref, &bwhy)) !=
+	    CRYPTO_KEY_OK) {
+		/* a key OpenSSL reads but the bounds refuse: named, unused */
+		REQUIRE(r == (bound == CRYPTO_KEY_TOO_LARGE ?
+		    REASON_KEY_TOO_LARGE : bound == CRYPTO_KEY_EXPONENT ?
+		    REASON_KEY_EXPONENT : REASON_KEY_SYNTAX));
+		REQUIRE(k.pkey == NULL && why.len > 0);
+		REQUIRE(k.bits == (unsigned)EVP_PKEY_get_bits(ref));
+		EVP_PKEY_free(ref);
+		ref = NULL;
+		goto out;
+	}
 	if (ref != NULL && r != REASON_OK) {
 		fprintf(stderr, "fuzz_key_der: OpenSSL reads an RSA key of %d "
 		    "bits, key_record_parse says %s: %s\n",
@@ -106,7 +121,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		REQUIRE(k.bits == (unsigned)EVP_PKEY_get_bits(ref));
 	} else
 		REQUIRE(r == REASON_KEY_SYNTAX && k.pkey == NULL);
+out:
 	EVP_PKEY_free(ref);
+	buf_free(&bwhy);
 	key_record_free(&k);
 	buf_free(&txt);
 	buf_free(&why);

@@ -145,6 +145,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_rsa_key(&k, (const char *)data, size);
 		}
 		break;
+	case REASON_KEY_TOO_LARGE:
+	case REASON_KEY_EXPONENT:
+		/* outside the bounds: never kept for an RSA operation */
+		REQUIRE(k.type == KEY_TYPE_RSA && k.pkey == NULL);
+		REQUIRE(why.len > 0);
+		break;
 	case REASON_KEY_SYNTAX:
 	case REASON_INTERNAL:
 		/* a failure always says why */

@@ -15,6 +15,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
 #include "tests/unit/unit.h"
 #include "verifier/crypto.h"
 #include "verifier/key_record.h"
@@ -199,20 +205,20 @@ test_rsa(EVP_PKEY *a, EVP_PKEY *b)
 
 	/* recovery: the right key gives back the digest ... */
 	CHECK_INT("crypto/recover-digest", crypto_rsa_recover(a,
-	    (unsigned char *)sig.data, sig.len, &h, got, &got_len),
+	    (unsigned char *)sig.data, sig.len, &h, got, sizeof(got), &got_len),
 	    RECOVER_DIGEST);
 	CHECK_INT("crypto/recover-digest-hash", h, DKIM_HASH_SHA256);
 	CHECK_STR("crypto/recover-digest-bytes", hex(got, got_len), SHA256_ABC);
 	/* another key: no PKCS#1 block */
 	CHECK_INT("crypto/recover-other-key", crypto_rsa_recover(b,
-	    (unsigned char *)sig.data, sig.len, &h, got, &got_len),
+	    (unsigned char *)sig.data, sig.len, &h, got, sizeof(got), &got_len),
 	    RECOVER_BAD_PADDING);
 	CHECK_INT("crypto/recover-flipped-sig", crypto_rsa_recover(a,
-	    (unsigned char *)bad.data, bad.len, &h, got, &got_len),
+	    (unsigned char *)bad.data, bad.len, &h, got, sizeof(got), &got_len),
 	    RECOVER_BAD_PADDING);
 	memset(big, 0x5a, sizeof(big));
 	CHECK_INT("crypto/recover-too-long", crypto_rsa_recover(a, big,
-	    sizeof(big), &h, got, &got_len), RECOVER_BAD_LENGTH);
+	    sizeof(big), &h, got, sizeof(got), &got_len), RECOVER_BAD_LENGTH);
 
 	/* rsa-sha1 still signs and recovers (RFC 8301 refuses it elsewhere) */
 	(void)crypto_digest(DKIM_HASH_SHA1, "abc", 3, d1, &dl);
@@ -222,7 +228,7 @@ test_rsa(EVP_PKEY *a, EVP_PKEY *b)
 	CHECK_INT("crypto/rsa-sha1-verify", crypto_verify(a, DKIM_ALG_RSA_SHA1,
 	    d1, 20, (unsigned char *)sig.data, sig.len), CRYPTO_GOOD);
 	CHECK_INT("crypto/rsa-sha1-recover", crypto_rsa_recover(a,
-	    (unsigned char *)sig.data, sig.len, &h, got, &got_len),
+	    (unsigned char *)sig.data, sig.len, &h, got, sizeof(got), &got_len),
 	    RECOVER_DIGEST);
 	CHECK_INT("crypto/rsa-sha1-recover-hash", h, DKIM_HASH_SHA1);
 	CHECK_STR("crypto/rsa-sha1-recover-bytes", hex(got, got_len), SHA1_ABC);
@@ -294,7 +300,7 @@ test_ed25519(EVP_PKEY *ed, EVP_PKEY *rsa)
 	    DKIM_ALG_ED25519_SHA256, d, 32, (unsigned char *)sig.data, sig.len),
 	    CRYPTO_ERROR);
 	CHECK_INT("crypto/ed25519-recover-not-rsa", crypto_rsa_recover(ed,
-	    (unsigned char *)sig.data, sig.len, &h, got, &got_len),
+	    (unsigned char *)sig.data, sig.len, &h, got, sizeof(got), &got_len),
 	    RECOVER_NOT_RSA);
 
 	/* the wrong key type cannot sign */
@@ -352,6 +358,200 @@ test_load(void)
 	buf_free(&err);
 }
 
+/*
+ * An RSA public key from n and e alone: what an attacker publishes need not
+ * be a real key (n random with its top and bottom bits set).
+ */
+static EVP_PKEY *
+public_key(int bits, const BIGNUM *e)
+{
+	OSSL_PARAM_BLD	*bld;
+	OSSL_PARAM	*params = NULL;
+	EVP_PKEY_CTX	*ctx;
+	EVP_PKEY	*pk = NULL;
+	BIGNUM		*n = BN_new();
+
+	if (n == NULL || BN_rand(n, bits, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD)
+	    != 1 || (bld = OSSL_PARAM_BLD_new()) == NULL)
+		exit(2);
+	if (OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1 ||
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1 ||
+	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL)
+		exit(2);
+	if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pk, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		pk = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(n);
+	return pk;
+}
+
+static EVP_PKEY *
+public_key_e(int bits, unsigned long long e)
+{
+	BIGNUM		*b = BN_new();
+	EVP_PKEY	*pk;
+
+	if (b == NULL || BN_set_word(b, (BN_ULONG)e) != 1)
+		exit(2);
+	pk = public_key(bits, b);
+	BN_free(b);
+	return pk;
+}
+
+/*
+ * Issue 11, item 1: with e = 1 the public operation is the identity, so the
+ * attacker chooses the whole recovered block, as long as the modulus.  A
+ * 16,384-bit key gives 2,037 bytes after the padding: more than any fixed
+ * buffer sized for real keys.  Recovery must size its buffer from the key.
+ */
+static void
+test_recover_large(void)
+{
+	static const unsigned char di[] = { 0x30, 0x31, 0x30, 0x0d, 0x06,
+	    0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+	    0x00, 0x04, 0x20 };
+	unsigned char	 blk[2048], got[64];
+	size_t		 got_len = 0, i;
+	enum dkim_hash	 h;
+	EVP_PKEY	*pk = public_key_e(16384, 1);
+
+	CHECK_TRUE("crypto/recover-16384-e1-key", pk != NULL);
+	if (pk == NULL)
+		return;
+	/* 00 01 FF*8 00, then 2,037 bytes of payload: not a DigestInfo */
+	memset(blk, 0xff, sizeof(blk));
+	blk[0] = 0x00;
+	blk[1] = 0x01;
+	blk[10] = 0x00;
+	memset(blk + 11, 'A', sizeof(blk) - 11);
+	CHECK_INT("crypto/recover-16384-e1-full-block", crypto_rsa_recover(pk,
+	    blk, sizeof(blk), &h, got, sizeof(got), &got_len),
+	    RECOVER_BAD_PADDING);
+	/* the same key, padding up to a SHA-256 DigestInfo: recovered */
+	memset(blk + 2, 0xff, sizeof(blk) - 2);
+	i = sizeof(blk) - sizeof(di) - 32;
+	blk[i - 1] = 0x00;
+	memcpy(blk + i, di, sizeof(di));
+	memset(blk + i + sizeof(di), 0xab, 32);
+	CHECK_INT("crypto/recover-16384-e1-digest", crypto_rsa_recover(pk,
+	    blk, sizeof(blk), &h, got, sizeof(got), &got_len), RECOVER_DIGEST);
+	CHECK_INT("crypto/recover-16384-e1-digest-len", got_len, 32);
+	CHECK_TRUE("crypto/recover-16384-e1-digest-bytes", got_len == 32 &&
+	    got[0] == 0xab && got[31] == 0xab);
+	/* a caller's digest buffer too small for the digest: never written */
+	memset(got, 0, sizeof(got));
+	CHECK_INT("crypto/recover-digest-cap", crypto_rsa_recover(pk, blk,
+	    sizeof(blk), &h, got, 16, &got_len), RECOVER_BAD_PADDING);
+	CHECK_TRUE("crypto/recover-digest-cap-untouched", got[0] == 0);
+	EVP_PKEY_free(pk);
+}
+
+/* One bound, one key: its check and the key record made of it. */
+static void
+key_case(const char *name, EVP_PKEY *pk, enum crypto_key_check want,
+    enum dkim_reason want_reason, unsigned want_bits)
+{
+	struct buf	 why = BUF_INIT, rec = BUF_INIT;
+	struct key_record k;
+	char		 n[96];
+
+	snprintf(n, sizeof(n), "crypto/bounds-%s-key", name);
+	CHECK_TRUE(n, pk != NULL);
+	if (pk == NULL)
+		return;
+	snprintf(n, sizeof(n), "crypto/bounds-%s-check", name);
+	CHECK_INT(n, crypto_key_check(pk, &why), want);
+	snprintf(n, sizeof(n), "crypto/bounds-%s-why", name);
+	CHECK_TRUE(n, (want == CRYPTO_KEY_OK) == (why.len == 0));
+	buf_reset(&why);
+	buf_puts(&rec, "v=DKIM1; k=rsa; p=");
+	if (!crypto_public_b64(pk, &rec))
+		exit(2);
+	snprintf(n, sizeof(n), "crypto/bounds-%s-record", name);
+	CHECK_INT(n, key_record_parse(&k, rec.data, rec.len, &why),
+	    want_reason);
+	snprintf(n, sizeof(n), "crypto/bounds-%s-record-bits", name);
+	CHECK_INT(n, k.bits, want_bits);
+	snprintf(n, sizeof(n), "crypto/bounds-%s-record-pkey", name);
+	CHECK_TRUE(n, (k.pkey != NULL) == (want_reason == REASON_OK));
+	key_record_free(&k);
+	buf_free(&why);
+	buf_free(&rec);
+	EVP_PKEY_free(pk);
+}
+
+static void
+test_key_bounds(void)
+{
+	BIGNUM		*e = BN_new();
+
+	key_case("2048-65537", public_key_e(2048, 65537), CRYPTO_KEY_OK,
+	    REASON_OK, 2048);
+	key_case("8192-65537", public_key_e(8192, 65537), CRYPTO_KEY_OK,
+	    REASON_OK, 8192);
+	key_case("8200-65537", public_key_e(8200, 65537),
+	    CRYPTO_KEY_TOO_LARGE, REASON_KEY_TOO_LARGE, 8200);
+	key_case("16384-e1", public_key_e(16384, 1), CRYPTO_KEY_TOO_LARGE,
+	    REASON_KEY_TOO_LARGE, 16384);
+	key_case("2048-e3", public_key_e(2048, 3), CRYPTO_KEY_OK, REASON_OK,
+	    2048);
+	key_case("2048-e1", public_key_e(2048, 1), CRYPTO_KEY_EXPONENT,
+	    REASON_KEY_EXPONENT, 2048);
+	key_case("2048-even", public_key_e(2048, 65536), CRYPTO_KEY_EXPONENT,
+	    REASON_KEY_EXPONENT, 2048);
+	/* the bound is 33 bits: 2^33 - 1 is in, 2^33 + 1 is out */
+	key_case("2048-e33bits", public_key_e(2048, (1ULL << 33) - 1),
+	    CRYPTO_KEY_OK, REASON_OK, 2048);
+	key_case("2048-e34bits", public_key_e(2048, (1ULL << 33) + 1),
+	    CRYPTO_KEY_EXPONENT, REASON_KEY_EXPONENT, 2048);
+	/* a 3,072-bit key with a 3,071-bit exponent (issue 11, item 5) */
+	if (e == NULL || BN_rand(e, 3071, BN_RAND_TOP_ONE,
+	    BN_RAND_BOTTOM_ODD) != 1)
+		exit(2);
+	key_case("3072-e3071bits", public_key(3072, e), CRYPTO_KEY_EXPONENT,
+	    REASON_KEY_EXPONENT, 3072);
+	BN_free(e);
+}
+
+/* A signing key is held to the same bounds as a published one. */
+static void
+test_load_bounds(void)
+{
+	EVP_PKEY_CTX	*ctx;
+	EVP_PKEY	*pk = NULL;
+	BIGNUM		*e = BN_new();
+	struct buf	 err = BUF_INIT;
+	char		 path[128];
+	FILE		*fp;
+
+	if (e == NULL || BN_set_word(e, (BN_ULONG)((1ULL << 33) + 1)) != 1 ||
+	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
+	    EVP_PKEY_keygen_init(ctx) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 1024) != 1 ||
+	    EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, e) != 1 ||
+	    EVP_PKEY_keygen(ctx, &pk) != 1)
+		exit(2);
+	snprintf(path, sizeof(path), "%s/e34.pem", tmpdir);
+	if ((fp = fopen(path, "w")) == NULL ||
+	    PEM_write_PrivateKey(fp, pk, NULL, NULL, 0, NULL, NULL) != 1 ||
+	    fclose(fp) != 0)
+		exit(2);
+	CHECK_TRUE("crypto/load-e34bits-refused", crypto_load_private(path,
+	    &err) == NULL);
+	CHECK_TRUE("crypto/load-e34bits-says-why", strstr(buf_cstr(&err),
+	    "exponent of 34 bits") != NULL && strstr(buf_cstr(&err), path) !=
+	    NULL);
+	unlink(path);
+	EVP_PKEY_free(pk);
+	EVP_PKEY_CTX_free(ctx);
+	BN_free(e);
+	buf_free(&err);
+}
+
 int
 main(void)
 {
@@ -371,6 +571,9 @@ main(void)
 		test_ed25519(ed, a);
 	}
 	test_load();
+	test_recover_large();
+	test_key_bounds();
+	test_load_bounds();
 	EVP_PKEY_free(a);
 	EVP_PKEY_free(b);
 	EVP_PKEY_free(ed);

@@ -71,6 +71,8 @@ test_reasons(void)
 		{ REASON_KEY_NOT_FOUND, "key-not-found" },
 		{ REASON_KEY_REVOKED, "key-revoked" },
 		{ REASON_KEY_TOO_SMALL, "key-too-small" },
+		{ REASON_KEY_TOO_LARGE, "key-too-large" },
+		{ REASON_KEY_EXPONENT, "key-bad-exponent" },
 		{ REASON_ALGORITHM_FORBIDDEN, "algorithm-forbidden" },
 		{ REASON_TAG_SYNTAX, "tag-syntax" },
 		{ REASON_EXPIRED, "expired" },
