@@ -29,6 +29,7 @@ as_owner() {
 pg_start() {	# dir port
 	dir=$1 port=$2
 	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
 	if [ "$(id -u)" = 0 ]; then
 		chown postgres "$dir"
 		# the path down to dir must be searchable by postgres
