@@ -27,7 +27,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
 LDLIBS    += $(PKG_LIBS) -lpthread
 
 BUILD     ?= build/release
-LIB_SRC   := $(sort $(wildcard verifier/*.c fbl/*.c report/*.c))
+LIB_SRC   := $(sort $(wildcard base/*.c verifier/*.c fbl/*.c fbl/*/*.c report/*.c))
 SQL_SRC   := $(sort $(wildcard sql/[0-9]*.sql))
 GEN_SRC   := $(BUILD)/gen/migrations.c
 CMD_SRC   := fblscope.c

@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 
 #define IP_TEXT_MAX	64	/* longest address text looked at */
 

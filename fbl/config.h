@@ -23,7 +23,7 @@
 #include <stddef.h>
 
 #include "fbl/cidr.h"
-#include "verifier/buf.h"
+#include "base/buf.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/fblscope.conf"
 #define CONFIG_MAX_BYTES	(1024 * 1024)	/* bigger files: an error */

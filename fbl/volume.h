@@ -21,8 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fbl/store.h"
-#include "verifier/buf.h"
+#include "fbl/store/store.h"
+#include "base/buf.h"
 
 #define VOLUME_MAX_ERRORS	20
 #define VOLUME_TOKEN_MAX	253

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "fbl/config.h"
-#include "fbl/store.h"
+#include "fbl/store/store.h"
 #include "fbl/volume.h"
 #include "report/commands.h"
 #include "report/render.h"

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 
 /* Doctype, head (charset, viewport, CSP, style, <title>), <body>, <h1>. */
 void	 html_page_begin(struct buf *, const char *title);

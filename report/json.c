@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "report/render.h"
-#include "verifier/json.h"
+#include "base/json.h"
 
 #define REPORT_JSON_VERSION	1
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "fbl/classify.h"
-#include "fbl/store.h"
+#include "fbl/store/store.h"
 #include "report/model.h"
 
 #define OID_INT4	23

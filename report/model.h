@@ -26,7 +26,7 @@
 #include <libpq-fe.h>
 
 #include "fbl/config.h"
-#include "verifier/buf.h"
+#include "base/buf.h"
 
 #define REPORT_SHORT_DAYS	7
 #define REPORT_DEFAULT_DAYS	30

@@ -8,7 +8,7 @@
 
 #include <libpq-fe.h>
 
-#include "fbl/store.h"
+#include "fbl/store/store.h"
 #include "report/model.h"
 
 #define DNS_MAX_ROWS	100000	/* problems read: a bound, not a limit */

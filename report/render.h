@@ -13,7 +13,7 @@
 #include <stdbool.h>
 
 #include "report/model.h"
-#include "verifier/buf.h"
+#include "base/buf.h"
 
 #define REPORT_TEXT_WIDTH	100
 

@@ -28,7 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 
 #define SVG_MAX_SERIES	12
 #define SVG_PALETTE_N	8

@@ -15,7 +15,7 @@
 --                       feedback type the report never splits by.
 --
 -- Both are kept in the same transaction as the rows they count: by ingest's
--- merge statement (fbl/store_batch.c) and by reverify (fbl/reverify.c),
+-- merge statement (fbl/store/store_batch.c) and by reverify (fbl/store/reverify.c),
 -- which moves counts between columns when a standing changes.  The older
 -- daily tables are kept as before: dashboards and report_complaint read
 -- them.

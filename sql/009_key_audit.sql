@@ -1,5 +1,5 @@
 -- Schema 9: the key and delegation audit, `fblscope keys audit --db`
--- (fbl/keyaudit_store.c, docs/keys.md).
+-- (fbl/keys/keyaudit_store.c, docs/keys.md).
 --
 -- Every run is kept (key_audit_run, key_audit_check: one row per domain
 -- and check); key_audit_problem holds the problems open now, each with the

@@ -17,7 +17,7 @@
 
 #include <openssl/evp.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/dkim_sig.h"
 #include "verifier/message.h"
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/keyfetch.h"
 
 #define CLI_MAX_LIST		16		/* --resolver / --zone each */

@@ -12,7 +12,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "verifier/b64.h"
+#include "base/b64.h"
 #include "verifier/crypto.h"
 
 static EVP_MD		*md_sha256;

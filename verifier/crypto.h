@@ -13,7 +13,7 @@
 
 #include <openssl/evp.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/dkim_sig.h"
 
 /* Digest implementations, fetched once (implicit fetches cost per call). */

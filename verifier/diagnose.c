@@ -2,11 +2,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "verifier/b64.h"
+#include "base/b64.h"
 #include "verifier/canon.h"
 #include "verifier/crypto.h"
 #include "verifier/diagnose.h"
-#include "verifier/hex.h"
+#include "base/hex.h"
 
 #define DIAG_MAX_LINES	100000	/* prefix trials stop here */
 

@@ -17,7 +17,7 @@
 #ifndef FBL_DIAGNOSE_H
 #define FBL_DIAGNOSE_H
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/verify.h"
 
 /* Append "  cause: ..." lines for a signature whose body hash failed. */

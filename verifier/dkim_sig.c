@@ -5,9 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "verifier/b64.h"
+#include "base/b64.h"
 #include "verifier/dkim_sig.h"
-#include "verifier/hex.h"
+#include "base/hex.h"
 
 #define DOMAIN_MAX	253
 

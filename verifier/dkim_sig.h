@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/message.h"
 #include "verifier/result.h"
 #include "verifier/tagvalue.h"

@@ -25,7 +25,7 @@
 
 #include <ldns/ldns.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 
 #define DNS_MSG_MAX		65535	/* bytes of an answer buffer */
 #define DNS_WIRE_MAX		255	/* bytes of a wire-form name */

@@ -7,7 +7,7 @@
 #ifndef FBL_EXPLAIN_H
 #define FBL_EXPLAIN_H
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/verify.h"
 
 void	 explain_render(struct buf *, const char *file,

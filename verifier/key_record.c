@@ -6,7 +6,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "verifier/b64.h"
+#include "base/b64.h"
 #include "verifier/crypto.h"
 #include "verifier/key_record.h"
 #include "verifier/tagvalue.h"

@@ -16,7 +16,7 @@
 
 #include <openssl/evp.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/result.h"
 
 enum key_type {

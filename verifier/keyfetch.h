@@ -33,7 +33,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/key_record.h"
 #include "verifier/result.h"
 

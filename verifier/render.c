@@ -1,7 +1,7 @@
 /* render: text, JSON Lines and Authentication-Results; see render.h. */
 #include <string.h>
 
-#include "verifier/json.h"
+#include "base/json.h"
 #include "verifier/render.h"
 
 const char *

@@ -6,7 +6,7 @@
 #ifndef FBL_RENDER_H
 #define FBL_RENDER_H
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/verify.h"
 
 /* Message-level word: none (no signature), pass (all passed), fail. */

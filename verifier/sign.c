@@ -2,7 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "verifier/b64.h"
+#include "base/b64.h"
 #include "verifier/canon.h"
 #include "verifier/crypto.h"
 #include "verifier/message.h"

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/canon.h"
 #include "verifier/dkim_sig.h"
 #include "verifier/keyfetch.h"

@@ -1,6 +1,6 @@
 /*
  * fuzz_arf: arf_parse() on hostile bytes, checked against the contract of
- * fbl/arf.h; then the MIME tree of the same bytes (fbl/mime.h) is walked
+ * fbl/feedback/arf.h; then the MIME tree of the same bytes (fbl/feedback/mime.h) is walked
  * and every part range must lie inside the input.
  *
  * Any broken invariant is reported on stderr and abort()s, so libFuzzer saves
@@ -8,7 +8,7 @@
  *
  * FUZZ_MAX_LEN: 65536
  * FUZZ_SEEDS: arf
- * FUZZ_SOURCES: fbl/arf.c fbl/mime.c fbl/reporter.c
+ * FUZZ_SOURCES: fbl/feedback/arf.c fbl/feedback/mime.c fbl/feedback/reporter.c
  * FUZZ_DICT: "Content-Type: multipart/report; boundary=\"B\"\x0a"
  * FUZZ_DICT: "; report-type=feedback-report"
  * FUZZ_DICT: "Content-Type: message/feedback-report\x0a"
@@ -40,8 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fbl/arf.h"
-#include "fbl/mime.h"
+#include "fbl/feedback/arf.h"
+#include "fbl/feedback/mime.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verifier/b64.h"
-#include "verifier/buf.h"
+#include "base/b64.h"
+#include "base/buf.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

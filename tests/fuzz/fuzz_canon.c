@@ -31,7 +31,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/canon.h"
 #include "verifier/dkim_sig.h"
 #include "verifier/message.h"

@@ -37,8 +37,8 @@
 #include <openssl/err.h>
 #include <openssl/param_build.h>
 
-#include "verifier/b64.h"
-#include "verifier/buf.h"
+#include "base/b64.h"
+#include "base/buf.h"
 #include "verifier/crypto.h"
 #include "verifier/explain.h"
 #include "verifier/key_record.h"

@@ -39,9 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/dkim_sig.h"
-#include "verifier/hex.h"
+#include "base/hex.h"
 #include "verifier/message.h"
 #include "verifier/result.h"
 

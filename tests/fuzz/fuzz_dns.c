@@ -20,8 +20,8 @@
  *                and additional counts; the query's own question follows,
  *                then bytes 6.. (the records; 0xc00c names the question).
  *
- * FUZZ_SOURCES: fbl/dnsview.c fbl/keyaudit.c fbl/keyarchive.c fbl/keyimport.c
- * FUZZ_SOURCES: fbl/config.c fbl/classify.c fbl/cidr.c fbl/store.c
+ * FUZZ_SOURCES: fbl/keys/dnsview.c fbl/keys/keyaudit.c fbl/keys/keyarchive.c fbl/keys/keyimport.c
+ * FUZZ_SOURCES: fbl/config.c fbl/classify.c fbl/cidr.c fbl/store/store.c
  * FUZZ_SOURCES: build/release/gen/migrations.c
  * FUZZ_PKGS: libpq libpcre2-8
  * FUZZ_MAX_LEN: 4096
@@ -55,9 +55,9 @@
 #include <openssl/err.h>
 
 #include "fbl/config.h"
-#include "fbl/dnsview.h"
-#include "fbl/keyaudit.h"
-#include "verifier/buf.h"
+#include "fbl/keys/dnsview.h"
+#include "fbl/keys/keyaudit.h"
+#include "base/buf.h"
 #include "verifier/key_record.h"
 #include "verifier/keyfetch.h"
 

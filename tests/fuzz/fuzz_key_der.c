@@ -32,8 +32,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "verifier/b64.h"
-#include "verifier/buf.h"
+#include "base/b64.h"
+#include "base/buf.h"
 #include "verifier/crypto.h"
 #include "verifier/key_record.h"
 #include "verifier/result.h"

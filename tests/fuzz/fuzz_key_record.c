@@ -34,8 +34,8 @@
 
 #include <openssl/x509.h>
 
-#include "verifier/b64.h"
-#include "verifier/buf.h"
+#include "base/b64.h"
+#include "base/buf.h"
 #include "verifier/key_record.h"
 #include "verifier/result.h"
 #include "verifier/tagvalue.h"

@@ -1,5 +1,5 @@
 /*
- * fuzz_mbox: the streaming mbox splitter (fbl/mbox.h) on hostile bytes.
+ * fuzz_mbox: the streaming mbox splitter (fbl/source/mbox.h) on hostile bytes.
  *
  * The last four bytes of the input choose the mode and the parameters (so
  * seeds that are real mailboxes start as mailboxes):
@@ -18,7 +18,7 @@
  * Any broken invariant is reported on stderr and abort()s.
  *
  * FUZZ_MAX_LEN: 65536
- * FUZZ_SOURCES: fbl/mbox.c
+ * FUZZ_SOURCES: fbl/source/mbox.c
  * FUZZ_SEEDS: arf
  * FUZZ_DICT: "From "
  * FUZZ_DICT: ">From "
@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fbl/mbox.h"
+#include "fbl/source/mbox.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

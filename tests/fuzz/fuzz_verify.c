@@ -41,7 +41,7 @@
 
 #include <openssl/err.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/explain.h"
 #include "verifier/keyfetch.h"
 #include "verifier/render.h"

@@ -34,7 +34,7 @@
 
 #include <openssl/err.h>
 
-#include "verifier/buf.h"
+#include "base/buf.h"
 #include "verifier/key_record.h"
 #include "verifier/keyfetch.h"
 

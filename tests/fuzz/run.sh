@@ -22,8 +22,8 @@
 #                            dkim-zones (TXT records of dkim/*.zone),
 #                            dkim-zonefiles (dkim/*.zone), arf (arf/* and
 #                            not-arf/*)
-#   FUZZ_SOURCES: FILE...    sources to add to the library (e.g. fbl/arf.c);
-#                            verifier/*.c is always there
+#   FUZZ_SOURCES: FILE...    sources to add to the library (e.g. fbl/feedback/arf.c);
+#                            base/*.c and verifier/*.c are always there
 #   FUZZ_PKGS: PKG...        pkg-config packages beyond ldns and libcrypto
 #   FUZZ_DICT: "TOKEN"       one libFuzzer dictionary entry per line
 #
@@ -162,7 +162,7 @@ rm -f "$probe" "$probe.c"
 
 # --- the library ------------------------------------------------------------
 
-# Sources: verifier/*.c (minus cmd_* and programs) and what targets ask for.
+# Sources: base/*.c, verifier/*.c (minus cmd_* and programs) and what targets ask for.
 lib_srcs=
 add_src() {
 	case " $lib_srcs " in *" $1 "*) return ;; esac
@@ -171,7 +171,7 @@ add_src() {
 	defines_main "$1" && return
 	lib_srcs="$lib_srcs $1"
 }
-for s in verifier/*.c; do
+for s in base/*.c verifier/*.c; do
 	add_src "$s"
 done
 pkgs=$PKGS_BASE

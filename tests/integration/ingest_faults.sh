@@ -1,6 +1,6 @@
 #!/bin/sh
 # ingest_faults.sh: the fault behaviour promised for `fblscope ingest`
-# (exactly-once storage, fbl/ingest.h, fbl/mailsource.h, fbl/store_batch.h)
+# (exactly-once storage, fbl/store/ingest.h, fbl/source/mailsource.h, fbl/store/store_batch.h)
 # against a private PostgreSQL (tests/lib/pg.sh), with the generated
 # feedback-loop mailbox (samples/mailbox.sh) in its Maildir and mbox forms.
 #
@@ -69,7 +69,7 @@ ingest() {	# db out-prefix source... ; status in $rc
 	"$FBL_BIN" ingest --db "$(conn "$_db")" $ING "$@" > "$_o.out" 2> "$_o.err"
 	rc=$?
 }
-# the numbers of a summary line (fbl/cmd_ingest.c: summary())
+# the numbers of a summary line (fbl/store/cmd_ingest.c: summary())
 summary_field() {	# err-file word: "read" "stored" "duplicates"
 	sed -n 's/^fblscope ingest: \([0-9]*\) messages read, \([0-9]*\) stored .* \([0-9]*\) duplicates skipped.*/\1 \2 \3/p' "$1" |
 	    tail -n 1 | awk -v w="$2" '{ print w == "read" ? $1 : w == "stored" ? $2 : $3 }'

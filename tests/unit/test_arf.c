@@ -1,7 +1,7 @@
 /*
- * test_arf: the feedback-report parser (fbl/arf.h) on hand-made reports, one
+ * test_arf: the feedback-report parser (fbl/feedback/arf.h) on hand-made reports, one
  * or more per deviation code it emits, per kind and per complaint format,
- * and the reporter table (fbl/reporter.h).  Expected values follow RFC 5965,
+ * and the reporter table (fbl/feedback/reporter.h).  Expected values follow RFC 5965,
  * RFC 6591 and the definitions of docs/arf.md.
  *
  * Every message is parsed from an exact-size heap copy so that the sanitizer
@@ -9,8 +9,8 @@
  */
 #include <stdlib.h>
 
-#include "fbl/arf.h"
-#include "fbl/reporter.h"
+#include "fbl/feedback/arf.h"
+#include "fbl/feedback/reporter.h"
 #include "tests/unit/unit.h"
 
 static struct arf_report r;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "tests/unit/unit.h"
-#include "verifier/b64.h"
+#include "base/b64.h"
 
 /* Decode s from an exact-size heap copy; *out holds the result. */
 static bool

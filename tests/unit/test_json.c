@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "tests/unit/unit.h"
-#include "verifier/json.h"
+#include "base/json.h"
 
 static void
 check_json_n(const char *tname, const char *in, size_t len, const char *want)

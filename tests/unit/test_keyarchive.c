@@ -1,5 +1,5 @@
 /*
- * test_keyarchive: the key archive's entry builder (fbl/keyarchive.h).
+ * test_keyarchive: the key archive's entry builder (fbl/keys/keyarchive.h).
  *
  * The fingerprint must be the SHA-256 of the public key bytes as published:
  * the expected values are computed here, independently of fblscope's own
@@ -13,7 +13,7 @@
 
 #include <openssl/evp.h>
 
-#include "fbl/keyarchive.h"
+#include "fbl/keys/keyarchive.h"
 #include "tests/unit/unit.h"
 
 #define RSA1024_SPKI \

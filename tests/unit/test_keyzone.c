@@ -1,5 +1,5 @@
 /*
- * test_keyzone: the zone plan of `fblscope keys zone` (fbl/keyzone.h): the
+ * test_keyzone: the zone plan of `fblscope keys zone` (fbl/keys/keyzone.h): the
  * cname zone of a template, key names split, where each key goes, the
  * printed form, a zone file and its serial.
  *
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "fbl/config.h"
-#include "fbl/keyzone.h"
+#include "fbl/keys/keyzone.h"
 #include "tests/unit/unit.h"
 
 #define ED25519 "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="

@@ -1,6 +1,6 @@
 /*
  * test_mailsource: Maildir, directories, single files, mbox files and stdin
- * through fbl/mailsource.h, in a scratch directory ($FBL_TMP or $TMPDIR or
+ * through fbl/source/mailsource.h, in a scratch directory ($FBL_TMP or $TMPDIR or
  * /tmp) that is removed at the end.
  */
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "fbl/mailsource.h"
+#include "fbl/source/mailsource.h"
 #include "tests/unit/unit.h"
 
 static char	 root[4096];

@@ -1,5 +1,5 @@
 /*
- * test_mbox: the streaming mbox splitter (fbl/mbox.h).
+ * test_mbox: the streaming mbox splitter (fbl/source/mbox.h).
  *
  * Every input is fed through a reader that hands out at most `chunk` bytes
  * per call, and most cases run with several chunk sizes and the smallest
@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "fbl/mbox.h"
+#include "fbl/source/mbox.h"
 #include "tests/unit/unit.h"
 
 struct mem_reader {

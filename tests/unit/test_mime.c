@@ -1,5 +1,5 @@
 /*
- * test_mime: the MIME layer of the report parser (fbl/mime.h): header
+ * test_mime: the MIME layer of the report parser (fbl/feedback/mime.h): header
  * blocks, Content-Type with RFC 2231 parameters, transfer decodings, and the
  * multipart tree with its tolerated breakages.
  *
@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 
-#include "fbl/mime.h"
+#include "fbl/feedback/mime.h"
 #include "tests/unit/unit.h"
 
 static char	*cur;

@@ -1,12 +1,12 @@
 /*
- * test_record: the rows of one message (fbl/record.h): safe texts, array
+ * test_record: the rows of one message (fbl/store/record.h): safe texts, array
  * literals, the day of a message and its fallbacks, recipient HMACs (RFC
  * 4231 test vector), and a record built from a small hand-made report.
  * Expected values are worked out by hand.
  */
 #include <stdlib.h>
 
-#include "fbl/record.h"
+#include "fbl/store/record.h"
 #include "tests/unit/unit.h"
 
 static void

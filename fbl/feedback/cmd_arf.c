@@ -1,0 +1,572 @@
+/*
+ * cmd_arf: `fblscope arf`, the record ingest would store for each message,
+ * without a database: what the message is and how that was decided, the
+ * feedback-report fields, the deviations from RFC 5965, and the original's
+ * DKIM signatures with their results and token roles.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fbl/feedback/arf.h"
+#include "fbl/classify.h"
+#include "fbl/commands.h"
+#include "fbl/store/record.h"
+#include "verifier/cli.h"
+#include "base/json.h"
+#include "verifier/render.h"
+#include "verifier/verify.h"
+
+enum arf_format { ARF_FMT_TEXT, ARF_FMT_JSON };
+
+struct arf_cmd {
+	struct verify_opts	 vo;
+	enum arf_format		 format;
+	bool			 have_at;	/* --at: one clock for all */
+	const char		*config_path;	/* --config */
+	struct fbl_config	*config;	/* NULL: every role unknown */
+};
+
+/* What one message came to. */
+struct arf_one {
+	const char		*file;
+	struct arf_report	 r;
+	struct verify_result	 vr;
+	bool			 verified;
+	int64_t			 now;
+	const char		*clock;		/* where now came from */
+};
+
+static const char arf_usage[] =
+"usage: fblscope arf [options] FILE...|-\n"
+"\n"
+"Show, without a database, the record `fblscope ingest` would store for each\n"
+"message: its kind (arf, complaint, sample, not-arf, unparseable) and how it\n"
+"was decided, the feedback-report fields, what deviated from RFC 5965, and\n"
+"the DKIM signatures of the original with their results and token roles.\n"
+"The signatures are verified as of the report's Arrival-Date (else\n"
+"Received-Date, else the report's Date, else the original's Date, else\n"
+"now), the clock `fblscope ingest` uses.\n"
+"\n"
+"  --format FMT         text (default) or json (JSON Lines, docs/arf.md)\n"
+"  --config FILE        the configuration (fblscope.conf(5)) that gives each\n"
+"                       signature's token role (customer, esp, third-party);\n"
+"                       without it every role is \"unknown\"\n"
+"  --zone FILE          take key records from a master-format zone file\n"
+"                       instead of DNS (repeatable)\n"
+"  --resolver IP[@PORT] ask this DNS server (repeatable; default: the\n"
+"                       servers of /etc/resolv.conf)\n"
+"  --timeout MS         per-query DNS timeout (default 3000)\n"
+"  --retries N          DNS retries per server (default 1)\n"
+"  --at TIME            verify as of TIME instead of the report's dates\n"
+"  -h, --help           this text\n"
+"\n"
+"Exit status: 0 every message was parsed (whatever its kind); 1 some message\n"
+"is not a mail message at all (unparseable); 2 usage or I/O error.\n";
+
+enum {
+	OPT_FORMAT = CLI_OPT_FIRST_FREE,
+	OPT_CONFIG,
+};
+
+static const struct option arf_longopts[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
+	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
+	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
+	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
+	{ "at", required_argument, NULL, CLI_OPT_AT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * The verification clock: Arrival-Date (or Received-Date), the report's
+ * Date, the original's Date, or now.
+ */
+static void
+pick_clock(const struct arf_cmd *ac, struct arf_one *o)
+{
+	struct message	 orig;
+	bool		 have_orig;
+	int64_t		 t;
+	const char	*from;
+
+	o->now = ac->vo.now;
+	o->clock = ac->have_at ? "option" : "now";
+	if (ac->have_at)
+		return;
+	/* the same clock ingest uses (record_clock), so both give one verdict */
+	have_orig = o->r.original != NULL && o->r.original_len > 0 &&
+	    message_parse(&orig, o->r.original, o->r.original_len) ==
+	    MESSAGE_OK;
+	if (record_clock(&o->r, have_orig ? &orig : NULL, &t, &from)) {
+		o->now = t;
+		o->clock = from;
+	}
+	if (o->r.original != NULL && o->r.original_len > 0)
+		message_free(&orig);
+}
+
+/* Verify what the report gives of the original (or a sample itself). */
+static void
+verify_original(const struct arf_cmd *ac, struct arf_one *o)
+{
+	struct verify_opts	 vo = ac->vo;
+
+	pick_clock(ac, o);
+	if (o->r.original == NULL || o->r.original_len == 0 ||
+	    o->r.kind == ARF_KIND_NOT_ARF || o->r.kind == ARF_KIND_UNPARSEABLE)
+		return;
+	vo.now = o->now;
+	memset(&o->vr, 0, sizeof(o->vr));
+	if (dkim_verify(&vo, o->r.original, o->r.original_len, &o->vr))
+		o->verified = true;
+	else
+		verify_result_free(&o->vr);
+}
+
+/* --- JSON ----------------------------------------------------------------- */
+
+static void
+json_list(struct buf *b, const char *key, const struct arf_list *l,
+    bool *first)
+{
+	size_t	 i;
+
+	json_key(b, key, first);
+	buf_putc(b, '[');
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		json_cstr(b, l->v[i]);
+	}
+	buf_putc(b, ']');
+}
+
+static enum token_role
+sig_role(const struct arf_cmd *ac, const struct sig_result *sr,
+    const char **customer)
+{
+	*customer = NULL;
+	return classify_domain(ac->config, sr->sig.d, customer);
+}
+
+static void
+json_sigs(struct buf *b, const struct arf_cmd *ac, const struct arf_one *o,
+    bool *first)
+{
+	enum token_role	 role;
+	const char	*customer;
+	size_t		 i;
+	bool		 f;
+
+	json_kv_int(b, "signature_count", o->verified ?
+	    (int64_t)o->vr.nsigs_total : 0, first);
+	json_key(b, "signatures", first);
+	buf_putc(b, '[');
+	for (i = 0; o->verified && i < o->vr.nsigs; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		render_json_sig(b, &o->vr.sigs[i], i + 1,
+		    o->vr.msg.has_body);
+		/* the object's closing brace gives way to the role */
+		if (b->len > 0 && b->data[b->len - 1] == '}')
+			b->data[--b->len] = '\0';
+		role = sig_role(ac, &o->vr.sigs[i], &customer);
+		f = false;
+		json_kv_str(b, "role", token_role_name(role), &f);
+		json_kv_str(b, "customer", customer, &f);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
+static void
+json_fields(struct buf *b, const struct arf_report *r, bool *first)
+{
+	json_kv_str(b, "user_agent", r->user_agent, first);
+	json_kv_str(b, "version", r->version, first);
+	json_kv_str(b, "arrival_date", r->arrival_date, first);
+	json_kv_str(b, "source_ip", r->source_ip, first);
+	json_kv_str(b, "original_mail_from", r->original_mail_from, first);
+	json_list(b, "original_rcpt_to", &r->original_rcpt_to, first);
+	json_list(b, "reported_uri", &r->reported_uri, first);
+	json_kv_str(b, "reporting_mta", r->reporting_mta, first);
+	json_kv_str(b, "incidents", r->incidents, first);
+	json_kv_str(b, "original_envelope_id", r->original_envelope_id,
+	    first);
+	json_kv_str(b, "authentication_results", r->authentication_results,
+	    first);
+	json_kv_str(b, "auth_failure", r->auth_failure, first);
+	json_kv_str(b, "delivery_result", r->delivery_result, first);
+	json_kv_str(b, "dkim_domain", r->dkim_domain, first);
+	json_kv_str(b, "dkim_identity", r->dkim_identity, first);
+	json_kv_str(b, "dkim_selector", r->dkim_selector, first);
+	json_kv_str(b, "dkim_canonicalized_header",
+	    r->dkim_canonicalized_header, first);
+	json_kv_str(b, "dkim_canonicalized_body", r->dkim_canonicalized_body,
+	    first);
+	json_kv_str(b, "identity_alignment", r->identity_alignment, first);
+	json_kv_str(b, "source", r->source, first);
+	json_kv_bool(b, "recipient_redacted", r->recipient_redacted, first);
+	json_kv_str(b, "report_from_domain", r->report_from_domain, first);
+	json_kv_str(b, "report_date", r->report_date, first);
+}
+
+/* Is the Source-IP one of the ESP's sending networks?  null: unknown. */
+static void
+json_source_ip(struct buf *b, const struct arf_cmd *ac,
+    const struct arf_report *r, bool *first)
+{
+	int	 in = r->source_ip != NULL ?
+		    classify_source_ip(ac->config, r->source_ip) : -1;
+
+	if (in < 0)
+		json_kv_null(b, "source_ip_ours", first);
+	else
+		json_kv_bool(b, "source_ip_ours", in == 1, first);
+}
+
+/* RFC 9477: is the original's CFBL-Feedback-ID under a valid signature? */
+static void
+json_cfbl(struct buf *b, const struct arf_one *o, bool *first)
+{
+	int	 v = o->verified ? record_cfbl_signed(&o->vr.msg, &o->vr) : -1;
+
+	if (v < 0)
+		json_kv_null(b, "cfbl_signed", first);
+	else
+		json_kv_bool(b, "cfbl_signed", v == 1, first);
+}
+
+static void
+render_arf_json(struct buf *b, const struct arf_cmd *ac,
+    const struct arf_one *o)
+{
+	const struct arf_report *r = &o->r;
+	bool	 first = true;
+
+	buf_putc(b, '{');
+	json_kv_str(b, "file", o->file, &first);
+	json_kv_str(b, "kind", arf_kind_name(r->kind), &first);
+	json_kv_bool(b, "complaint", r->complaint, &first);
+	json_kv_str(b, "decided", r->decided, &first);
+	json_list(b, "deviations", &r->deviations, &first);
+	json_kv_str(b, "feedback_type", r->feedback_type, &first);
+	json_kv_str(b, "reporter", r->reporter, &first);
+	json_kv_str(b, "original", r->complaint ?
+	    arf_original_name(r->original_form) : NULL, &first);
+	if (r->complaint) {
+		json_kv_bool(b, "original_has_dkim", r->original_has_dkim,
+		    &first);
+		json_kv_bool(b, "original_has_body", r->original_has_body,
+		    &first);
+	} else {
+		json_kv_null(b, "original_has_dkim", &first);
+		json_kv_null(b, "original_has_body", &first);
+	}
+	json_kv_int(b, "original_bytes", (int64_t)r->original_len, &first);
+	json_list(b, "reported_domain", &r->reported_domain, &first);
+	json_fields(b, r, &first);
+	json_kv_int(b, "verified_at", o->now, &first);
+	json_kv_str(b, "clock", o->clock, &first);
+	json_source_ip(b, ac, r, &first);
+	json_cfbl(b, o, &first);
+	if (r->complaint)
+		json_kv_bool(b, "reporter_verified_dkim",
+		    record_reporter_verified_dkim(r->reporter), &first);
+	else
+		json_kv_null(b, "reporter_verified_dkim", &first);
+	json_sigs(b, ac, o, &first);
+	buf_puts(b, "}\n");
+}
+
+/* --- text ----------------------------------------------------------------- */
+
+static void
+text_kv(struct buf *b, const char *key, const char *v)
+{
+	if (v == NULL)
+		return;
+	buf_printf(b, "  %s: ", key);
+	buf_put_safe(b, v);
+	buf_putc(b, '\n');
+}
+
+static void
+text_list(struct buf *b, const char *key, const struct arf_list *l)
+{
+	size_t	 i;
+
+	if (l->n == 0)
+		return;
+	buf_printf(b, "  %s: ", key);
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			buf_puts(b, ", ");
+		buf_put_safe(b, l->v[i]);
+	}
+	buf_putc(b, '\n');
+}
+
+static void
+text_fields(struct buf *b, const struct arf_report *r)
+{
+	text_kv(b, "User-Agent", r->user_agent);
+	text_kv(b, "Version", r->version);
+	text_kv(b, "Arrival-Date", r->arrival_date);
+	text_kv(b, "Source-IP", r->source_ip);
+	text_kv(b, "Original-Mail-From", r->original_mail_from);
+	text_list(b, "Original-Rcpt-To", &r->original_rcpt_to);
+	text_list(b, "Reported-Domain", &r->reported_domain);
+	text_list(b, "Reported-URI", &r->reported_uri);
+	text_kv(b, "Reporting-MTA", r->reporting_mta);
+	text_kv(b, "Incidents", r->incidents);
+	text_kv(b, "Original-Envelope-Id", r->original_envelope_id);
+	text_kv(b, "Authentication-Results", r->authentication_results);
+	text_kv(b, "Auth-Failure", r->auth_failure);
+	text_kv(b, "Delivery-Result", r->delivery_result);
+	text_kv(b, "DKIM-Domain", r->dkim_domain);
+	text_kv(b, "DKIM-Identity", r->dkim_identity);
+	text_kv(b, "DKIM-Selector", r->dkim_selector);
+	text_kv(b, "Source", r->source);
+}
+
+static void
+text_sigs(struct buf *b, const struct arf_cmd *ac, const struct arf_one *o)
+{
+	const char	*customer;
+	size_t		 i;
+
+	if (!o->verified)
+		return;
+	if (o->vr.nsigs_total == 0)
+		buf_puts(b, "  signatures: none\n");
+	for (i = 0; i < o->vr.nsigs; i++) {
+		const struct sig_result *sr = &o->vr.sigs[i];
+
+		buf_printf(b, "  signature %zu: d=", i + 1);
+		buf_put_safe(b, sr->sig.d);
+		buf_puts(b, " s=");
+		buf_put_safe(b, sr->sig.s);
+		buf_printf(b, ": %s (%s) ", dkim_result_name(sr->result),
+		    dkim_reason_name(sr->reason));
+		buf_put_safe(b, buf_cstr(&sr->detail));
+		buf_printf(b, "; role %s", token_role_name(sig_role(ac, sr,
+		    &customer)));
+		if (customer != NULL) {
+			buf_puts(b, " (");
+			buf_put_safe(b, customer);
+			buf_putc(b, ')');
+		}
+		buf_putc(b, '\n');
+	}
+	if (o->vr.nsigs_total > o->vr.nsigs)
+		buf_printf(b, "  %zu more signatures not verified\n",
+		    o->vr.nsigs_total - o->vr.nsigs);
+}
+
+/* What the reporter and the sender's own marks add to the verdicts. */
+static void
+text_notes(struct buf *b, const struct arf_one *o)
+{
+	const struct arf_report *r = &o->r;
+	size_t	 i;
+	int	 cfbl;
+
+	if (!o->verified)
+		return;
+	if ((cfbl = record_cfbl_signed(&o->vr.msg, &o->vr)) >= 0)
+		buf_printf(b, "  CFBL-Feedback-ID: %s\n", cfbl ? "covered by a "
+		    "valid aligned signature (RFC 9477)" : "NOT covered by a "
+		    "valid aligned signature: not to be trusted (RFC 9477)");
+	if (!r->complaint || !record_reporter_verified_dkim(r->reporter))
+		return;
+	for (i = 0; i < o->vr.nsigs; i++) {
+		if (o->vr.sigs[i].result == DKIM_RESULT_FAIL ||
+		    o->vr.sigs[i].result == DKIM_RESULT_PERMERROR) {
+			buf_puts(b, "  note: this reporter forwards only mail "
+			    "whose DKIM verified on arrival: a failure here is "
+			    "a rotated key or damage, not a forgery\n");
+			return;
+		}
+	}
+}
+
+static void
+render_arf_text(struct buf *b, const struct arf_cmd *ac,
+    const struct arf_one *o)
+{
+	const struct arf_report *r = &o->r;
+	size_t	 i;
+
+	buf_put_safe(b, o->file);
+	buf_printf(b, ": %s%s", arf_kind_name(r->kind),
+	    r->complaint ? " (complaint)" : "");
+	if (r->feedback_type != NULL) {
+		buf_puts(b, ", Feedback-Type ");
+		buf_put_safe(b, r->feedback_type);
+	}
+	if (r->complaint) {
+		buf_puts(b, ", reporter ");
+		buf_put_safe(b, r->reporter != NULL ? r->reporter : "unknown");
+	}
+	buf_puts(b, "\n  decided: ");
+	buf_put_safe(b, r->decided);
+	buf_putc(b, '\n');
+	if (r->deviations.n > 0) {
+		buf_puts(b, "  deviations:");
+		for (i = 0; i < r->deviations.n; i++) {
+			buf_putc(b, ' ');
+			buf_put_safe(b, r->deviations.v[i]);
+		}
+		buf_putc(b, '\n');
+	}
+	text_fields(b, r);
+	if (r->complaint)
+		buf_printf(b, "  original: %s, %zu bytes%s%s\n",
+		    arf_original_name(r->original_form), r->original_len,
+		    r->original_has_dkim ? ", has DKIM-Signature" : "",
+		    r->recipient_redacted ? ", recipient redacted" : "");
+	if (o->verified)
+		buf_printf(b, "  verified as of %lld (%s)\n",
+		    (long long)o->now, o->clock);
+	text_sigs(b, ac, o);
+	text_notes(b, o);
+}
+
+/* --- the command ---------------------------------------------------------- */
+
+static int
+arf_file(const struct arf_cmd *ac, const char *file, struct buf *raw)
+{
+	struct arf_one	 o;
+	struct buf	 out = BUF_INIT, err = BUF_INIT;
+	int		 st;
+
+	memset(&o, 0, sizeof(o));
+	o.file = file;
+	if (!cli_read_file(file, CLI_MAX_MESSAGE, raw, &err)) {
+		fprintf(stderr, "fblscope arf: %s\n", buf_cstr(&err));
+		buf_free(&err);
+		return 2;
+	}
+	if (!arf_parse(&o.r, raw->data, raw->len)) {
+		fprintf(stderr, "fblscope arf: %s: out of memory\n", file);
+		arf_report_free(&o.r);
+		return 2;
+	}
+	verify_original(ac, &o);
+	if (ac->format == ARF_FMT_JSON)
+		render_arf_json(&out, ac, &o);
+	else
+		render_arf_text(&out, ac, &o);
+	st = o.r.kind == ARF_KIND_UNPARSEABLE ? 1 : 0;
+	if (!buf_ok(&out)) {
+		fprintf(stderr, "fblscope arf: %s: out of memory\n", file);
+		st = 2;
+	} else
+		fwrite(out.data, 1, out.len, stdout);
+	if (o.verified)
+		verify_result_free(&o.vr);
+	arf_report_free(&o.r);
+	buf_free(&out);
+	return st;
+}
+
+static int
+arf_usage_error(const char *msg)
+{
+	fprintf(stderr, "fblscope arf: %s\n%s", msg, arf_usage);
+	return 2;
+}
+
+/* Options; returns -1 to go on, else the exit status. */
+static int
+arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
+{
+	struct buf	 err = BUF_INIT;
+	int		 ch, st;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", arf_longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(arf_usage, stdout);
+			return 0;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				ac->format = ARF_FMT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				ac->format = ARF_FMT_TEXT;
+			else
+				return arf_usage_error("--format: want text "
+				    "or json");
+			break;
+		case OPT_CONFIG:
+			ac->config_path = optarg;
+			break;
+		case CLI_OPT_AT:
+			if (!cli_parse_time(optarg, &ac->vo.now))
+				return arf_usage_error("--at: unrecognised "
+				    "time");
+			ac->have_at = true;
+			break;
+		case '?':
+			return arf_usage_error("unknown option");
+		default:
+			if (!cli_keys_option(keys, ch, optarg, &err)) {
+				st = arf_usage_error(buf_cstr(&err));
+				buf_free(&err);
+				return st;
+			}
+		}
+	}
+	if (optind >= argc)
+		return arf_usage_error("no message given (a file, or - for "
+		    "standard input)");
+	return -1;
+}
+
+int
+cmd_arf(int argc, char **argv)
+{
+	struct arf_cmd	 ac;
+	struct cli_keys	 keys;
+	struct buf	 err = BUF_INIT, raw = BUF_INIT;
+	int		 st, status = 0, i;
+
+	memset(&ac, 0, sizeof(ac));
+	cli_keys_init(&keys);
+	ac.vo.now = (int64_t)time(NULL);
+	ac.vo.skew = VERIFY_DEFAULT_SKEW;
+	if ((st = arf_options(argc, argv, &ac, &keys)) >= 0)
+		return st;
+	if (ac.config_path != NULL &&
+	    (ac.config = config_load(ac.config_path, &err)) == NULL) {
+		fprintf(stderr, "fblscope arf: %s\n", buf_cstr(&err));
+		buf_free(&err);
+		return 2;
+	}
+	if ((ac.vo.keys = cli_keys_open(&keys, &err)) == NULL) {
+		fprintf(stderr, "fblscope arf: %s\n", buf_cstr(&err));
+		buf_free(&err);
+		config_free(ac.config);
+		return 2;
+	}
+	for (i = optind; i < argc; i++) {
+		st = arf_file(&ac, argv[i], &raw);
+		if (st > status)
+			status = st;
+	}
+	fflush(stdout);
+	key_source_free(ac.vo.keys);
+	config_free(ac.config);
+	buf_free(&raw);
+	buf_free(&err);
+	return status;
+}

@@ -1,0 +1,501 @@
+/*
+ * cmd_keys_audit: `fblscope keys audit`, the check of the ESP's DKIM
+ * nameservers, delegations and keys (keyaudit.h), printed as text or JSON
+ * and, with --db, stored for the nightly report (keyaudit_store.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fbl/commands.h"
+#include "fbl/config.h"
+#include "fbl/keys/dnsview.h"
+#include "fbl/keys/keyaudit.h"
+#include "fbl/keys/keyaudit_store.h"
+#include "fbl/keys/keyimport.h"
+#include "fbl/volume.h"
+#include "base/json.h"
+
+#define AUDIT_MAX_TIMEOUT_MS	60000
+
+static const char audit_usage[] =
+"usage: fblscope keys audit [--config FILE] [--resolver IP[@PORT]]...\n"
+"           [--port N] [--timeout MS] [--private-keys DIR] [--db CONNINFO]\n"
+"           [--date YYYY-MM-DD] [--format text|json] [DOMAIN...]\n"
+"\n"
+"Check that the ESP's DKIM nameservers serve what they should, for each\n"
+"DOMAIN, or for every esp-domain and exact customer domain of the\n"
+"configuration: the delegation of <esp-id>._domainkey.<domain> at its\n"
+"parent (or the customer's CNAMEs), lame servers, SOA serials, each\n"
+"selector's key record on each server, identical records, key sizes, t=y,\n"
+"h=, revoked keys, private keys against published keys, the current\n"
+"selector of the <mon><yyyy>.<esp-id> convention and old selectors past\n"
+"rotation-grace-days.  One row per check: OK, WARN, FAIL or TEMP (a server\n"
+"did not answer in time).  docs/keys.md lists every check.\n"
+"\n"
+"  --config FILE        fblscope.conf(5) (default /etc/fblscope.conf)\n"
+"  --resolver IP[@PORT] the recursive resolver that stands for the public\n"
+"                       DNS, repeatable (default: /etc/resolv.conf)\n"
+"  --port N             port of the servers asked directly (default 53)\n"
+"  --timeout MS         per question, 2 tries (default 2000)\n"
+"  --private-keys DIR   private keys SELECTOR.DOMAIN.pem to match\n"
+"                       (default: the private-key-dir of the config)\n"
+"  --db CONNINFO        store the results (one row per domain and check)\n"
+"                       and look up selectors still signing in complaints\n"
+"  --date YYYY-MM-DD    judge rotation as of this day (default today, UTC)\n"
+"  --format text|json   output (default text)\n"
+"  -h, --help           this text\n"
+"\n"
+"Exit status: 0 no FAIL and no TEMP (WARN allowed); 1 some FAIL or TEMP;\n"
+"2 could not run (usage, configuration, resolver, database).\n";
+
+enum {
+	OPT_CONFIG = 256, OPT_RESOLVER, OPT_PORT, OPT_TIMEOUT, OPT_PRIVATE,
+	OPT_DB, OPT_DATE, OPT_FORMAT,
+};
+
+static const struct option audit_longopts[] = {
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "resolver", required_argument, NULL, OPT_RESOLVER },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "private-keys", required_argument, NULL, OPT_PRIVATE },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct audit_cli {
+	const char	*config;
+	const char	*resolvers[DNSVIEW_MAX_RESOLVERS];
+	size_t		 nresolvers;
+	unsigned	 port;
+	unsigned	 timeout_ms;
+	const char	*private_dir;
+	const char	*conninfo;
+	int		 year, month, day;
+	bool		 json;
+	char		**domains;
+	size_t		 ndomains;
+};
+
+static int
+audit_fail(const char *msg, const char *arg)
+{
+	fprintf(stderr, "fblscope keys audit: %s%s%s%s\n", msg,
+	    arg != NULL ? " \"" : "", arg != NULL ? arg : "",
+	    arg != NULL ? "\"" : "");
+	return 2;
+}
+
+static bool
+parse_uint(const char *s, unsigned long lo, unsigned long hi,
+    unsigned *out)
+{
+	char		*end;
+	unsigned long	 v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || v < lo || v > hi)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+static bool
+parse_date(const char *s, int *y, int *m, int *d)
+{
+	return volume_is_day(s, strlen(s)) &&
+	    sscanf(s, "%4d-%2d-%2d", y, m, d) == 3;
+}
+
+static void
+today(int *y, int *m, int *d)
+{
+	time_t		 now = time(NULL);
+	struct tm	 t;
+
+	gmtime_r(&now, &t);
+	*y = t.tm_year + 1900;
+	*m = t.tm_mon + 1;
+	*d = t.tm_mday;
+}
+
+/* -1 to go on, else the exit status. */
+static int
+audit_options(int argc, char **argv, struct audit_cli *c)
+{
+	int	 ch;
+
+	memset(c, 0, sizeof(*c));
+	c->port = 53;
+	today(&c->year, &c->month, &c->day);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", audit_longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'h':
+			fputs(audit_usage, stdout);
+			return 0;
+		case OPT_CONFIG:
+			c->config = optarg;
+			break;
+		case OPT_RESOLVER:
+			if (c->nresolvers == DNSVIEW_MAX_RESOLVERS)
+				return audit_fail("too many --resolver", NULL);
+			c->resolvers[c->nresolvers++] = optarg;
+			break;
+		case OPT_PORT:
+			if (!parse_uint(optarg, 1, 65535, &c->port))
+				return audit_fail("bad --port", optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (!parse_uint(optarg, 1, AUDIT_MAX_TIMEOUT_MS,
+			    &c->timeout_ms))
+				return audit_fail("bad --timeout (1 to 60000 "
+				    "ms)", optarg);
+			break;
+		case OPT_PRIVATE:
+			c->private_dir = optarg;
+			break;
+		case OPT_DB:
+			c->conninfo = optarg;
+			break;
+		case OPT_DATE:
+			if (!parse_date(optarg, &c->year, &c->month, &c->day))
+				return audit_fail("bad --date (YYYY-MM-DD)",
+				    optarg);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				c->json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return audit_fail("bad --format (text or "
+				    "json)", optarg);
+			break;
+		default:
+			fputs(audit_usage, stderr);
+			return 2;
+		}
+	}
+	c->domains = argv + optind;
+	c->ndomains = (size_t)(argc - optind);
+	return -1;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void
+print_text(const struct audit_domain *d, size_t n)
+{
+	const struct audit_row	*r;
+	size_t			 i, j, count[AUDIT_FAIL + 1] = { 0 };
+
+	for (i = 0; i < n; i++) {
+		count[d[i].status]++;
+		printf("%s (%s) %s %s\n", d[i].domain,
+		    d[i].customer_id != NULL ? d[i].customer_id : "-",
+		    audit_mode_name(d[i].mode), audit_status_name(d[i].status));
+		for (j = 0; j < d[i].nrows; j++) {
+			r = &d[i].rows[j];
+			printf("  %-4s  %-11s  %s%s%s  %s: %s\n",
+			    audit_status_name(r->status),
+			    audit_check_name(r->check),
+			    r->subject != NULL ? r->subject : "-",
+			    r->server != NULL ? "  @" : "",
+			    r->server != NULL ? r->server : "", r->reason,
+			    r->detail);
+		}
+	}
+	printf("%zu domain%s: %zu OK, %zu WARN, %zu FAIL, %zu TEMP\n", n,
+	    n == 1 ? "" : "s", count[AUDIT_OK], count[AUDIT_WARN],
+	    count[AUDIT_FAIL], count[AUDIT_TEMP]);
+}
+
+static void
+json_row(struct buf *b, const struct audit_row *r)
+{
+	bool	 f = true;
+
+	buf_putc(b, '{');
+	json_kv_str(b, "check", audit_check_name(r->check), &f);
+	json_key(b, "subject", &f);
+	json_cstr(b, r->subject);
+	json_key(b, "server", &f);
+	json_cstr(b, r->server);
+	json_kv_str(b, "status", audit_status_name(r->status), &f);
+	json_kv_str(b, "reason", r->reason, &f);
+	json_kv_str(b, "detail", r->detail, &f);
+	buf_putc(b, '}');
+}
+
+static void
+json_domain(struct buf *b, const struct audit_domain *d)
+{
+	size_t	 i;
+	bool	 f = true;
+
+	buf_puts(b, "\n    {");
+	json_kv_str(b, "domain", d->domain, &f);
+	json_key(b, "customer_id", &f);
+	json_cstr(b, d->customer_id);
+	json_kv_str(b, "role", d->esp ? "esp" : "customer", &f);
+	json_kv_str(b, "mode", audit_mode_name(d->mode), &f);
+	json_kv_str(b, "status", audit_status_name(d->status), &f);
+	json_key(b, "selectors", &f);
+	buf_putc(b, '[');
+	for (i = 0; i < d->nselectors; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		json_cstr(b, d->selectors[i]);
+	}
+	buf_putc(b, ']');
+	json_key(b, "checks", &f);
+	buf_putc(b, '[');
+	for (i = 0; i < d->nrows; i++) {
+		buf_puts(b, i > 0 ? ",\n      " : "\n      ");
+		json_row(b, &d->rows[i]);
+	}
+	buf_puts(b, "]}");
+}
+
+static const char *
+host_status(const struct dv_host *h)
+{
+	if (h == NULL || h->state == DV_HOST_UNKNOWN)
+		return "timeout";
+	if (h->state == DV_HOST_NOADDR)
+		return "no-address";
+	return h->timed_out && !h->answered ? "timeout" : "ok";
+}
+
+static void
+json_nameservers(struct buf *b, const struct fbl_config *cfg,
+    struct dnsview *v)
+{
+	const struct dv_host	*h;
+	size_t			 i, k;
+	bool			 f;
+
+	buf_puts(b, "[");
+	for (i = 0; i < cfg->nameservers.n; i++) {
+		h = dnsview_host(v, cfg->nameservers.v[i]);
+		f = true;
+		buf_puts(b, i > 0 ? ",\n    {" : "\n    {");
+		json_kv_str(b, "name", cfg->nameservers.v[i], &f);
+		json_key(b, "addresses", &f);
+		buf_putc(b, '[');
+		for (k = 0; h != NULL && k < h->naddr; k++) {
+			if (k > 0)
+				buf_putc(b, ',');
+			/* the label is IP@PORT: the address alone */
+			json_str(b, h->addr[k].label,
+			    strcspn(h->addr[k].label, "@"));
+		}
+		buf_putc(b, ']');
+		json_kv_str(b, "status", host_status(h), &f);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "]");
+}
+
+static void
+print_json(const struct audit_cli *c, const struct fbl_config *cfg,
+    struct dnsview *v, const struct audit_domain *d, size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	char		 date[16];
+	size_t		 i, count[AUDIT_FAIL + 1] = { 0 };
+	bool		 f = true;
+
+	snprintf(date, sizeof(date), "%04d-%02d-%02d", c->year, c->month,
+	    c->day);
+	buf_puts(&b, "{");
+	json_kv_int(&b, "version", 1, &f);
+	json_kv_str(&b, "date", date, &f);
+	json_kv_str(&b, "esp_id", cfg->esp_id, &f);
+	buf_puts(&b, "\n  ");
+	json_key(&b, "nameservers", &f);
+	json_nameservers(&b, cfg, v);
+	buf_puts(&b, "\n  ");
+	json_key(&b, "domains", &f);
+	buf_putc(&b, '[');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		json_domain(&b, &d[i]);
+		count[d[i].status]++;
+	}
+	buf_puts(&b, "]\n  ");
+	json_key(&b, "summary", &f);
+	f = true;
+	buf_putc(&b, '{');
+	json_kv_uint(&b, "domains", n, &f);
+	json_kv_uint(&b, "OK", count[AUDIT_OK], &f);
+	json_kv_uint(&b, "WARN", count[AUDIT_WARN], &f);
+	json_kv_uint(&b, "FAIL", count[AUDIT_FAIL], &f);
+	json_kv_uint(&b, "TEMP", count[AUDIT_TEMP], &f);
+	buf_puts(&b, "}\n}\n");
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+/* The domains of the config: ESP tokens, then exact customer domains. */
+static bool
+config_domains(const struct fbl_config *cfg, const char ***out, size_t *n)
+{
+	const char	**v;
+	size_t		  i, k = 0;
+
+	v = calloc(cfg->esp_domains.n + cfg->nexact + 1, sizeof(*v));
+	if (v == NULL)
+		return false;
+	for (i = 0; i < cfg->esp_domains.n; i++)
+		v[k++] = cfg->esp_domains.v[i];
+	for (i = 0; i < cfg->nexact; i++)
+		v[k++] = cfg->exact[i].domain;
+	*out = v;
+	*n = k;
+	return true;
+}
+
+static bool
+load_private(const struct audit_cli *c, const struct fbl_config *cfg,
+    struct key_import *ki, bool *have)
+{
+	const char	*dir = c->private_dir != NULL ? c->private_dir :
+			    cfg->private_key_dir;
+	struct buf	 err = BUF_INIT;
+
+	*have = false;
+	if (dir == NULL)
+		return true;
+	if (!keyimport_keydir(ki, dir, cfg, &err)) {
+		fprintf(stderr, "fblscope keys audit: %s\n", buf_cstr(&err));
+		buf_free(&err);
+		return false;
+	}
+	fputs(buf_cstr(&ki->notes), stderr);
+	*have = true;
+	buf_free(&err);
+	return true;
+}
+
+static int
+audit_run(const struct audit_cli *c, const struct fbl_config *cfg,
+    const struct key_import *ki, struct keyaudit_db *db)
+{
+	struct dnsview_opts	 vo;
+	struct audit_opts	 ao;
+	struct audit_domain	*d = NULL;
+	struct dnsview		*v;
+	struct buf		 err = BUF_INIT;
+	const char		**names = NULL;
+	size_t			 n = 0, i;
+	int			 status = 2;
+
+	memset(&vo, 0, sizeof(vo));
+	vo.resolvers = c->resolvers;
+	vo.nresolvers = c->nresolvers;
+	vo.port = c->port;
+	vo.timeout_ms = c->timeout_ms;
+	if ((v = dnsview_new(&vo, &err)) == NULL) {
+		fprintf(stderr, "fblscope keys audit: %s\n", buf_cstr(&err));
+		buf_free(&err);
+		return 2;
+	}
+	memset(&ao, 0, sizeof(ao));
+	ao.cfg = cfg;
+	ao.view = v;
+	ao.year = c->year;
+	ao.month = c->month;
+	ao.day = c->day;
+	ao.private_keys = ki;
+	if (db != NULL)
+		keyaudit_db_signing(db, &ao.signing, &ao.nsigning);
+	if (c->ndomains > 0) {
+		names = (const char **)c->domains;
+		n = c->ndomains;
+	} else if (!config_domains(cfg, &names, &n))
+		goto nomem;
+	if (n > 0 && (d = calloc(n, sizeof(*d))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++)
+		if (!keyaudit_domain(&ao, names[i], &d[i]))
+			goto nomem;
+	if (c->json)
+		print_json(c, cfg, v, d, n);
+	else
+		print_text(d, n);
+	status = 0;
+	for (i = 0; i < n; i++)
+		if (d[i].status >= AUDIT_TEMP)
+			status = 1;
+	if (db != NULL && !keyaudit_db_store(db, d, n, &err)) {
+		fprintf(stderr, "fblscope keys audit: not stored: %s\n",
+		    buf_cstr(&err));
+		status = 2;
+	}
+	goto out;
+nomem:
+	fputs("fblscope keys audit: out of memory\n", stderr);
+out:
+	for (i = 0; d != NULL && i < n; i++)
+		keyaudit_domain_free(&d[i]);
+	free(d);
+	if (c->ndomains == 0)
+		free(names);
+	dnsview_free(v);
+	buf_free(&err);
+	return status;
+}
+
+int
+cmd_keys_audit(int argc, char **argv)
+{
+	struct audit_cli	 c;
+	struct fbl_config	*cfg;
+	struct key_import	 ki;
+	struct keyaudit_db	*db = NULL;
+	struct buf		 err = BUF_INIT;
+	bool			 have_keys;
+	int			 st;
+	char			 date[16];
+
+	if ((st = audit_options(argc, argv, &c)) >= 0)
+		return st;
+	if ((cfg = config_load(c.config != NULL ? c.config :
+	    CONFIG_DEFAULT_PATH, &err)) == NULL) {
+		fprintf(stderr, "fblscope keys audit: %s\n", buf_cstr(&err));
+		buf_free(&err);
+		return 2;
+	}
+	memset(&ki, 0, sizeof(ki));
+	st = 2;
+	if (cfg->esp_id == NULL || cfg->nameservers.n == 0)
+		fprintf(stderr, "fblscope keys audit: %s: esp-id and "
+		    "nameserver are needed\n", cfg->path);
+	else if (load_private(&c, cfg, &ki, &have_keys)) {
+		snprintf(date, sizeof(date), "%04d-%02d-%02d", c.year,
+		    c.month, c.day);
+		if (c.conninfo != NULL && (db = keyaudit_db_open(c.conninfo,
+		    cfg, date, &err)) == NULL)
+			fprintf(stderr, "fblscope keys audit: %s\n",
+			    buf_cstr(&err));
+		else
+			st = audit_run(&c, cfg, have_keys ? &ki : NULL, db);
+	}
+	keyaudit_db_close(db);
+	keyimport_free(&ki);
+	config_free(cfg);
+	buf_free(&err);
+	return st;
+}

@@ -1,0 +1,180 @@
+/*
+ * mailsource: where `fblscope ingest` gets messages from.
+ *
+ * One interface over five kinds of source, picked from the spec by
+ * mail_source_open():
+ *
+ *   "-"                       standard input: one message (an MTA pipes one
+ *                             in); MAIL_SOURCE_STDIN_MBOX reads it as an
+ *                             mbox instead.
+ *   a directory holding new/  a Maildir: new/, then cur/ (tmp/ is where
+ *   and cur/                  deliveries are still being written: never
+ *                             read).
+ *   another directory         a directory of message files, one level deep
+ *                             (subdirectories are not entered).
+ *   a file starting "From "   an mbox (fbl/source/mbox.h: mboxrd rules, no
+ *                             Content-Length trust, streaming).
+ *   another file              one message.  So is a FIFO or a device.
+ *
+ * Which files a directory source takes: names not starting with '.' nor
+ * ending in '~', that end in ".eml" or ".mbox" (any case), or have no '.'
+ * at all (MH folders: 1, 2, 3...), or look like Maildir names (digits then
+ * a '.', as in 1700000000.M1P2.host:2,S, so a Maildir's new/ or cur/ can be
+ * given directly).  Everything else (README.md, expected.tsv, ...) is
+ * skipped quietly, as are subdirectories and anything not a regular file.
+ * Each taken file is itself a single message or, when it starts with
+ * "From ", an mbox.  In a Maildir, every name not starting with '.' is a
+ * message.
+ *
+ * Order: names are read in bytewise order (determinism: two runs over the
+ * same folder give the same order).  A Maildir's cur/ is listed right
+ * after its new/, before this source moves anything: the messages a run
+ * moves are not read again by it, and a message another reader moves from
+ * new/ to cur/ meanwhile is in one list or has vanished from new/ (the
+ * other reader has it).  At most MAIL_SOURCE_MAX_FILES names are
+ * taken from one directory; beyond that an error item says so and the rest
+ * waits for the next run.
+ *
+ * Envelope: a single message (a file, a Maildir file, stdin) that starts
+ * with an mbox From_ line (Postfix pipe(8) flag F, procmail, a saved mbox)
+ * has that line removed and kept as envelope_from / envelope_date; nothing
+ * else in it is changed.  The bytes of an item are otherwise exactly the
+ * file's, except for mbox messages, whose ">From " quoting is undone
+ * (mbox.h): the message as it was delivered, which is what was signed.
+ *
+ * Exactly once.  The database counts each message once by the SHA-256 of
+ * its bytes; the sources make sure nothing is lost and nothing is moved
+ * before it is stored:
+ * - mail_source_commit() is called by the pipeline only after the batch
+ *   holding the item has committed.  Only then does a Maildir message move
+ *   from new/ to cur/ (with the S flag).  A crash between the database
+ *   commit and the rename leaves the message in new/: the next run stores
+ *   nothing new for it (same fingerprint) and moves it.  No fsync is needed
+ *   for the same reason.
+ * - Two ingests of one Maildir at the same time: both may read a message;
+ *   the database keeps one; the second rename fails with ENOENT, which
+ *   commit treats as done.  A file moved away between listing and reading
+ *   is an error item with vanished = true (the pipeline may count those
+ *   apart: the other reader has it, or it will be met in cur/).
+ * - Other sources are never changed: commit is a no-op for them, and for
+ *   everything under MAIL_SOURCE_KEEP.
+ *
+ * Errors: mail_source_open() fails only when the spec itself cannot be
+ * used.  Everything after that is per item: mail_source_next() returns -1
+ * for a message it could not read (vanished, too large, empty, not a
+ * regular file in a Maildir, unreadable, a directory listing that failed)
+ * with err naming the file and, for mbox, the message number and offset;
+ * the item still carries the origin.  The source goes on with the next
+ * one.  Nothing is skipped without an error item, except what the name
+ * filter above leaves out of a directory source.
+ *
+ * Threads: next() is for one thread at a time.  Items own their memory, so
+ * a batch of them can be held and handed to workers; commit() touches only
+ * the item and read-only parts of the source, so it may run in any thread
+ * while next() runs in another.
+ */
+#ifndef FBL_MAILSOURCE_H
+#define FBL_MAILSOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+#define MAIL_SOURCE_KEEP	0x01u	/* never move or rename anything */
+#define MAIL_SOURCE_NEW_ONLY	0x02u	/* Maildir: read new/ only */
+#define MAIL_SOURCE_STDIN_MBOX	0x04u	/* "-" is an mbox */
+
+#define MAIL_SOURCE_MAX_MESSAGE	(64u << 20)	/* = CLI_MAX_MESSAGE */
+#define MAIL_SOURCE_MAX_FILES	(1u << 20)	/* names per directory */
+
+enum mail_source_kind {
+	MAIL_SOURCE_MAILDIR,
+	MAIL_SOURCE_DIR,
+	MAIL_SOURCE_MBOX,
+	MAIL_SOURCE_FILE,
+	MAIL_SOURCE_STDIN,
+};
+
+/*
+ * One message.  Every pointer is owned by the item, freed by
+ * mail_item_free(); a zeroed item is empty.
+ */
+struct mail_item {
+	char		*data;		/* the message, NUL after the last
+					   byte; NULL on an error item */
+	size_t		 len;
+	char		*origin;	/* for humans: "Maildir/new/1234.h",
+					   "box.mbox@102400 (message 17)",
+					   "-" */
+	char		*id;		/* stable for logs: a Maildir message
+					   keeps its id in new/ and cur/ */
+	uint64_t	 number;	/* 1-based, in the whole source */
+	uint64_t	 offset;	/* in the file: of its From_ line */
+	uint64_t	 file_size;	/* of that file (0: unknown), for
+					   progress with offset */
+	char		*envelope_from;	/* From_ line, NULL without one */
+	char		*envelope_date;
+	size_t		 unquoted;	/* mbox lines that lost a '>' */
+	bool		 vanished;	/* error item: the file went away */
+
+	/* Maildir */
+	char		*path;		/* current path of the file */
+	bool		 in_new;	/* still in new/ (commit moves it) */
+	bool		 maildir;
+
+	const void	*owner;		/* the source that made it */
+};
+
+struct mail_source;
+
+/*
+ * Open spec ("-" or a path) with MAIL_SOURCE_* flags.  NULL with the
+ * reason in err (naming spec) when it does not exist, cannot be read, or
+ * memory ran out.
+ */
+struct mail_source *mail_source_open(const char *spec, unsigned flags,
+		    struct buf *err);
+void		 mail_source_close(struct mail_source *);
+
+/* Bytes per message (default MAIL_SOURCE_MAX_MESSAGE); before next(). */
+void		 mail_source_set_max_message(struct mail_source *, size_t);
+
+/*
+ * How far reading has come, for a progress line: *done of *total bytes of
+ * an mbox or file, or names of the directory (or Maildir folder) being
+ * read.  *total is 0 when unknown (standard input, a listing not made).
+ */
+void		 mail_source_progress(const struct mail_source *,
+		    uint64_t *done, uint64_t *total);
+
+enum mail_source_kind mail_source_kind(const struct mail_source *);
+/* "maildir", "directory", "mbox", "file", "stdin" */
+const char	*mail_source_kind_name(enum mail_source_kind);
+
+/*
+ * The next message into *item, which is overwritten: it must be empty
+ * (zeroed, or freed with mail_item_free()).  1: a message.  0: no more.
+ * -1: an error item (see above): err holds the reason; item->origin and
+ * item->id are set, item->data is NULL.  Call again to go on.
+ */
+int		 mail_source_next(struct mail_source *, struct mail_item *item,
+		    struct buf *err);
+
+/*
+ * The item's batch has committed: a Maildir message still in new/ moves to
+ * cur/ with ":2," info holding the flags it had plus S, in ASCII order
+ * (1234.h -> 1234.h:2,S; 1234.h:2,F -> 1234.h:2,FS).  item->path and
+ * item->in_new follow.  true when done, when there was nothing to do
+ * (another source, cur/, KEEP, already committed) and when the file had
+ * already gone from new/ (another reader moved it).  false, with the
+ * reason in err, when the rename failed otherwise; the message then stays
+ * in new/ and a later run retries.
+ */
+bool		 mail_source_commit(struct mail_source *, struct mail_item *,
+		    struct buf *err);
+
+void		 mail_item_free(struct mail_item *);
+
+#endif

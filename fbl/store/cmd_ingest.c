@@ -1,0 +1,348 @@
+/*
+ * cmd_ingest: `fblscope ingest`, feedback mailboxes and samples into
+ * PostgreSQL (ingest.h), with a summary on standard error.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fbl/commands.h"
+#include "fbl/store/ingest.h"
+#include "fbl/source/mailsource.h"
+#include "verifier/cli.h"
+
+#define LOG_SHOWN	10	/* problem lines shown without --verbose */
+
+static const char ingest_usage[] =
+"usage: fblscope ingest [options] SOURCE...\n"
+"\n"
+"Read feedback reports and mail samples from each SOURCE (a Maildir, a\n"
+"directory of message files, an mbox, a file, or - for standard input),\n"
+"verify the DKIM signatures of each original as of the message's arrival\n"
+"(Arrival-Date, else the report's Date, else the original's Date), and\n"
+"store one report row per message and one signature row per signature,\n"
+"with the daily counts, in PostgreSQL.  One transaction per batch; a\n"
+"message already stored (same SHA-256 of its bytes) is counted once only.\n"
+"Maildir messages move from new/ to cur/ (flag S) once their batch is\n"
+"stored.  Recipients are stored only as HMAC-SHA256 with the secret of\n"
+"hmac-secret-file, and not at all without one.  On a terminal, a progress\n"
+"line shows messages, rate and, for a file or folder of known size, the\n"
+"time left.\n"
+"\n"
+"  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
+"                       environment variables and the service file)\n"
+"  --config FILE        the configuration (fblscope.conf(5)): token roles,\n"
+"                       sending networks, hmac-secret-file\n"
+"  --zone FILE          take key records from a zone file instead of DNS\n"
+"                       (repeatable)\n"
+"  --resolver IP[@PORT] ask this DNS server (repeatable)\n"
+"  --timeout MS         per-query DNS timeout (default 3000)\n"
+"  --retries N          DNS retries per server (default 1)\n"
+"  --batch N            messages per transaction (default 500, at most\n"
+"                       10000)\n"
+"  --jobs N             verify with N worker threads while this one reads\n"
+"                       and stores (default 1: all in one thread; at most\n"
+"                       64)\n"
+"  --no-progress        no progress line, even on a terminal\n"
+"  --verbose            list every message that could not be read (the\n"
+"                       first 10 otherwise)\n"
+"  --keep               leave Maildir messages in new/\n"
+"  --new-only           read a Maildir's new/ only, not cur/ (for a\n"
+"                       mailbox no one else reads)\n"
+"  -h, --help           this text\n"
+"\n"
+"Exit status: 0 done; 1 done, but some message was unparseable or could\n"
+"not be read; 2 the run could not complete (usage, configuration, a source\n"
+"that cannot be opened, the database): the failed batch is rolled back and\n"
+"its Maildir messages stay in new/.\n";
+
+enum {
+	OPT_DB = CLI_OPT_FIRST_FREE,
+	OPT_CONFIG,
+	OPT_BATCH,
+	OPT_KEEP,
+	OPT_JOBS,
+	OPT_NO_PROGRESS,
+	OPT_NEW_ONLY,
+	OPT_VERBOSE,
+};
+
+static const struct option ingest_longopts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
+	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
+	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
+	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "keep", no_argument, NULL, OPT_KEEP },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "new-only", no_argument, NULL, OPT_NEW_ONLY },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The progress line: where the current source started, for its ETA. */
+struct progress_line {
+	double		 src_start;
+	uint64_t	 last_done;
+	uint64_t	 last_total;
+	bool		 shown;
+};
+
+struct ingest_cmd {
+	const char		*conninfo;
+	bool			 no_progress;
+	bool			 verbose;
+	struct progress_line	 pl;
+	const char		*config_path;
+	struct fbl_config	*config;
+	struct buf		 secret;
+	struct ingest_opts	 io;
+};
+
+static int
+ingest_usage_error(const char *msg)
+{
+	fprintf(stderr, "fblscope ingest: %s\n%s", msg, ingest_usage);
+	return 2;
+}
+
+/* Options; -1 to go on, else the exit status. */
+static int
+ingest_options(int argc, char **argv, struct ingest_cmd *ic,
+    struct cli_keys *keys)
+{
+	struct buf	 err = BUF_INIT;
+	unsigned long	 n;
+	int		 ch, st;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", ingest_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(ingest_usage, stdout);
+			return 0;
+		case OPT_DB:
+			ic->conninfo = optarg;
+			break;
+		case OPT_CONFIG:
+			ic->config_path = optarg;
+			break;
+		case OPT_BATCH:
+			if (!cli_parse_uint(optarg, 1, INGEST_MAX_BATCH, &n))
+				return ingest_usage_error("--batch: want 1 to "
+				    "10000");
+			ic->io.batch = n;
+			break;
+		case OPT_KEEP:
+			ic->io.source_flags |= MAIL_SOURCE_KEEP;
+			break;
+		case OPT_JOBS:
+			if (!cli_parse_uint(optarg, 1, INGEST_MAX_JOBS, &n))
+				return ingest_usage_error("--jobs: want 1 to "
+				    "64");
+			ic->io.jobs = (unsigned)n;
+			break;
+		case OPT_VERBOSE:
+			ic->verbose = true;
+			break;
+		case OPT_NEW_ONLY:
+			ic->io.source_flags |= MAIL_SOURCE_NEW_ONLY;
+			break;
+		case OPT_NO_PROGRESS:
+			ic->no_progress = true;
+			break;
+		case '?':
+			return ingest_usage_error("unknown option");
+		default:
+			if (!cli_keys_option(keys, ch, optarg, &err)) {
+				st = ingest_usage_error(buf_cstr(&err));
+				buf_free(&err);
+				return st;
+			}
+		}
+	}
+	if (optind >= argc)
+		return ingest_usage_error("no source given");
+	return -1;
+}
+
+/* Configuration and secret; false with the reason in err. */
+static bool
+ingest_setup(struct ingest_cmd *ic, struct buf *err)
+{
+	if (ic->config_path == NULL)
+		return true;
+	if ((ic->config = config_load(ic->config_path, err)) == NULL)
+		return false;
+	ic->io.config = ic->config;
+	if (ic->config->hmac_secret_file == NULL)
+		return true;
+	if (!config_read_secret(ic->config, &ic->secret, err))
+		return false;
+	ic->io.secret = &ic->secret;
+	return true;
+}
+
+/* "\r  1234 messages  567/s  stored 1200  ...  ETA 0:42", on stderr. */
+static void
+show_progress(const struct ingest_progress *p, void *arg)
+{
+	struct progress_line	*pl = arg;
+	const struct ingest_stats *s = p->stats;
+	double			 rate, left;
+
+	if (p->final) {
+		if (pl->shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if (p->total != pl->last_total || p->done < pl->last_done)
+		pl->src_start = p->elapsed;	/* another source */
+	pl->last_total = p->total;
+	pl->last_done = p->done;
+	rate = p->elapsed > 0 ? (double)s->seen / p->elapsed : 0;
+	fprintf(stderr, "\r\033[K  %" PRIu64 " messages  %.0f/s  stored %"
+	    PRIu64 "  duplicates %" PRIu64 "  unparseable %" PRIu64, s->seen,
+	    rate, s->stored, s->duplicates, s->unparseable);
+	if (p->total > 0 && p->done > 0 && p->done <= p->total &&
+	    p->elapsed > pl->src_start) {
+		left = (p->elapsed - pl->src_start) *
+		    (double)(p->total - p->done) / (double)p->done;
+		fprintf(stderr, "  %.0f%%  ETA %d:%02d",
+		    100.0 * (double)p->done / (double)p->total,
+		    (int)(left / 60), (int)left % 60);
+	}
+	fflush(stderr);
+	pl->shown = true;
+}
+
+/* The per-message problems: the first LOG_SHOWN, or all when verbose. */
+static void
+log_lines(const struct buf *log, bool verbose)
+{
+	const char	*p = buf_cstr(log), *nl;
+	size_t		 n = 0, more = 0;
+
+	for (; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p) - 1;
+		if (verbose || n < LOG_SHOWN) {
+			fwrite(p, 1, (size_t)(nl - p) + 1, stderr);
+			n++;
+		} else
+			more++;
+	}
+	if (more > 0)
+		fprintf(stderr, "  ... and %zu more problems like these "
+		    "(--verbose shows them all)\n", more);
+}
+
+static void
+summary(const struct ingest_stats *s, bool secret, bool verbose)
+{
+	static const char *const roles[INGEST_NROLES] = {
+		"unknown", "customer", "esp", "third-party" };
+	int	 r, k;
+
+	log_lines(&s->log, verbose);
+	fprintf(stderr, "fblscope ingest: %" PRIu64 " messages read, %"
+	    PRIu64 " stored (%" PRIu64 " complaints, %" PRIu64 " samples, %"
+	    PRIu64 " not-arf), %" PRIu64 " unparseable, %" PRIu64
+	    " duplicates skipped, %" PRIu64 " unreadable, %" PRIu64
+	    " batches\n", s->seen, s->stored, s->complaints, s->samples,
+	    s->not_arf, s->unparseable, s->duplicates, s->read_errors,
+	    s->batches);
+	for (r = 0; r < INGEST_NROLES; r++) {
+		uint64_t tot = 0;
+
+		for (k = 0; k < INGEST_NRESULTS; k++)
+			tot += s->sigs[r][k];
+		if (tot == 0)
+			continue;
+		fprintf(stderr, "  signatures, role %s:", roles[r]);
+		for (k = 0; k < INGEST_NRESULTS; k++)
+			if (s->sigs[r][k] > 0)
+				fprintf(stderr, " %s %" PRIu64,
+				    dkim_result_name((enum dkim_result)k),
+				    s->sigs[r][k]);
+		fputc('\n', stderr);
+	}
+	for (k = 0; k < (int)INGEST_MAX_WHY; k++)
+		if (s->unparseable_why[k].n > 0)
+			fprintf(stderr, "  unparseable: %" PRIu64 " %s\n",
+			    s->unparseable_why[k].n, s->unparseable_why[k].text);
+	if (!secret)
+		fputs("  recipients not stored (no hmac-secret-file)\n",
+		    stderr);
+	fprintf(stderr, "  %.2f s, of which %.2f s storing (%.0f %%)\n",
+	    s->elapsed, s->storing, s->elapsed > 0 ?
+	    100.0 * s->storing / s->elapsed : 0.0);
+}
+
+static int
+ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
+{
+	struct ingest_stats	 s;
+	struct store		*st;
+	struct buf		 err = BUF_INIT;
+	bool			 ok;
+	int			 status;
+
+	memset(&s, 0, sizeof(s));
+	if ((st = store_open(ic->conninfo, &err)) == NULL) {
+		fprintf(stderr, "fblscope ingest: %s\n", buf_cstr(&err));
+		buf_free(&err);
+		return 2;
+	}
+	if (!ic->no_progress && isatty(STDERR_FILENO)) {
+		ic->io.progress = show_progress;
+		ic->io.progress_arg = &ic->pl;
+	}
+	ok = ingest_run(st, &ic->io, specs, n, &s, &err);
+	summary(&s, ic->io.secret != NULL, ic->verbose);
+	if (!ok)
+		fprintf(stderr, "fblscope ingest: batch not stored, run "
+		    "stopped: %s\n", buf_cstr(&err));
+	status = !ok || s.source_errors > 0 ? 2 :
+	    s.unparseable > 0 || s.read_errors > s.vanished ? 1 : 0;
+	ingest_stats_free(&s);
+	store_close(st);
+	buf_free(&err);
+	return status;
+}
+
+int
+cmd_ingest(int argc, char **argv)
+{
+	struct ingest_cmd	 ic;
+	struct cli_keys		 keys;
+	struct buf		 err = BUF_INIT;
+	int			 st;
+
+	memset(&ic, 0, sizeof(ic));
+	cli_keys_init(&keys);
+	ic.io.vo.now = (int64_t)time(NULL);
+	ic.io.vo.skew = VERIFY_DEFAULT_SKEW;
+	ic.io.batch = INGEST_DEFAULT_BATCH;
+	if ((st = ingest_options(argc, argv, &ic, &keys)) >= 0)
+		return st;
+	if (!ingest_setup(&ic, &err) ||
+	    (ic.io.vo.keys = cli_keys_open(&keys, &err)) == NULL) {
+		fprintf(stderr, "fblscope ingest: %s\n", buf_cstr(&err));
+		st = 2;
+	} else
+		st = ingest_go(&ic, argv + optind, (size_t)(argc - optind));
+	key_source_free(ic.io.vo.keys);
+	config_free(ic.config);
+	buf_free(&ic.secret);
+	buf_free(&err);
+	return st;
+}

@@ -1,0 +1,179 @@
+/*
+ * cmd_reverify: `fblscope reverify`, stored signatures whose verdict may
+ * still change, judged again (reverify.h).
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fbl/commands.h"
+#include "fbl/store/reverify.h"
+#include "verifier/cli.h"
+
+static const char reverify_usage[] =
+"usage: fblscope reverify [options]\n"
+"\n"
+"Judge again the stored signatures whose verdict may still change, from\n"
+"the facts kept at ingest (the messages themselves are not stored):\n"
+"a temperror (DNS failed during the ingest) is verified again as of the\n"
+"message's arrival, and its row and daily count take the new verdict; a\n"
+"key gone or replaced (key-not-found, key-revoked, key-syntax,\n"
+"key-too-large, key-bad-exponent, signature-mismatch) gets its second\n"
+"verdict under the keys of the key archive (`fblscope keys import`),\n"
+"once there are keys for its name.\n"
+"Rows another run changed meanwhile are left alone.\n"
+"\n"
+"  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
+"                       environment variables and the service file)\n"
+"  --since YYYY-MM-DD   only messages of that day (UTC) and later\n"
+"  --zone FILE          take key records from a zone file instead of DNS\n"
+"                       (repeatable)\n"
+"  --resolver IP[@PORT] ask this DNS server (repeatable)\n"
+"  --timeout MS         per-query DNS timeout (default 3000)\n"
+"  --retries N          DNS retries per server (default 1)\n"
+"  --batch N            rows per transaction (default 500, at most 10000)\n"
+"  -h, --help           this text\n"
+"\n"
+"Exit status: 0 done and no temperror left; 1 done, but some signatures\n"
+"are still temperror (DNS still failing); 2 could not run (usage, the\n"
+"database): the failed batch is rolled back.\n";
+
+enum {
+	OPT_DB = CLI_OPT_FIRST_FREE,
+	OPT_SINCE,
+	OPT_BATCH,
+};
+
+static const struct option reverify_longopts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
+	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
+	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
+	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+reverify_usage_error(const char *msg)
+{
+	fprintf(stderr, "fblscope reverify: %s\n%s", msg, reverify_usage);
+	return 2;
+}
+
+/* YYYY-MM-DD with a month 01-12 and a day 01-31. */
+static bool
+is_day(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd";
+	size_t	 i;
+	int	 mon, day;
+
+	if (strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) :
+		    s[i] != shape[i])
+			return false;
+	mon = (s[5] - '0') * 10 + (s[6] - '0');
+	day = (s[8] - '0') * 10 + (s[9] - '0');
+	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31;
+}
+
+/* Options; -1 to go on, else the exit status. */
+static int
+reverify_options(int argc, char **argv, const char **conninfo,
+    struct reverify_opts *ro, struct cli_keys *keys)
+{
+	struct buf	 err = BUF_INIT;
+	unsigned long	 n;
+	int		 ch, st;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", reverify_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(reverify_usage, stdout);
+			return 0;
+		case OPT_DB:
+			*conninfo = optarg;
+			break;
+		case OPT_SINCE:
+			if (!is_day(optarg))
+				return reverify_usage_error("--since: want "
+				    "YYYY-MM-DD");
+			ro->since = optarg;
+			break;
+		case OPT_BATCH:
+			if (!cli_parse_uint(optarg, 1, REVERIFY_MAX_BATCH, &n))
+				return reverify_usage_error("--batch: want 1 "
+				    "to 10000");
+			ro->batch = n;
+			break;
+		case '?':
+			return reverify_usage_error("unknown option");
+		default:
+			if (!cli_keys_option(keys, ch, optarg, &err)) {
+				st = reverify_usage_error(buf_cstr(&err));
+				buf_free(&err);
+				return st;
+			}
+		}
+	}
+	if (optind < argc)
+		return reverify_usage_error("no arguments expected");
+	return -1;
+}
+
+static void
+reverify_summary(const struct reverify_stats *s)
+{
+	fprintf(stderr, "fblscope reverify: %" PRIu64 " open signatures "
+	    "examined; %" PRIu64 " temperror verified again: %" PRIu64
+	    " now judged (%" PRIu64 " pass), %" PRIu64 " still temperror; "
+	    "archived keys: %" PRIu64 " authentic, %" PRIu64 " not; %" PRIu64
+	    " changed meanwhile by another run; %" PRIu64 " batches\n",
+	    s->examined, s->temperror, s->resolved, s->pass, s->still,
+	    s->archived_pass, s->archived_fail, s->skipped, s->batches);
+}
+
+int
+cmd_reverify(int argc, char **argv)
+{
+	struct reverify_opts	 ro;
+	struct reverify_stats	 s;
+	struct cli_keys		 keys;
+	struct store		*st = NULL;
+	struct buf		 err = BUF_INIT;
+	const char		*conninfo = NULL;
+	int			 status;
+
+	memset(&ro, 0, sizeof(ro));
+	memset(&s, 0, sizeof(s));
+	ro.batch = REVERIFY_DEFAULT_BATCH;
+	cli_keys_init(&keys);
+	if ((status = reverify_options(argc, argv, &conninfo, &ro, &keys)) >= 0)
+		return status;
+	if ((ro.keys = cli_keys_open(&keys, &err)) == NULL ||
+	    (st = store_open(conninfo, &err)) == NULL) {
+		fprintf(stderr, "fblscope reverify: %s\n", buf_cstr(&err));
+		status = 2;
+	} else if (!reverify_run(st, &ro, &s, &err)) {
+		reverify_summary(&s);
+		fprintf(stderr, "fblscope reverify: batch not stored, run "
+		    "stopped: %s\n", buf_cstr(&err));
+		status = 2;
+	} else {
+		reverify_summary(&s);
+		status = s.still > 0 ? 1 : 0;
+	}
+	store_close(st);
+	key_source_free(ro.keys);
+	buf_free(&err);
+	return status;
+}

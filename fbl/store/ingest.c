@@ -1,0 +1,623 @@
+/*
+ * ingest: source -> parse -> verify -> record -> batch -> store.
+ *
+ * The main thread reads messages and stores batches; with jobs > 1, worker
+ * threads turn messages into records meanwhile.  Two batches are in play:
+ * the one being filled (and worked on as its messages arrive) and the one
+ * before it, stored as soon as its last record is made.  So reading,
+ * verifying and storing overlap, and batches are still stored in order.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fbl/store/archive.h"
+#include "fbl/feedback/arf.h"
+#include "fbl/store/ingest.h"
+#include "fbl/source/mailsource.h"
+#include "fbl/store/record.h"
+#include "fbl/store/store_batch.h"
+
+/*
+ * The messages of one batch, with their records and sources.  A batch may
+ * span sources; a source that has ended is closed once the batch holding
+ * its last items is stored (done[]).  Under the pool's lock: n (items
+ * published), claimed, made.
+ */
+struct batch {
+	struct mail_item	*items;
+	struct mail_source	**src;
+	struct mail_source	**done;
+	size_t			 ndone;
+	struct record		*recs;
+	struct record		**rp;
+	bool			*inserted;
+	bool			*failed;	/* out of memory making it */
+	size_t			 n;
+	size_t			 claimed;
+	size_t			 made;
+	size_t			 cap;
+	uint64_t		 seq;		/* order of filling */
+};
+
+/* The state of one run. */
+struct run {
+	struct store		*st;
+	const struct ingest_opts *o;
+	struct ingest_stats	*s;
+	struct buf		*err;
+	struct batch		 b[2];
+	struct batch		*fill;		/* being filled */
+	struct batch		*prev;		/* filled, not yet stored */
+	uint64_t		 seq;
+	pthread_t		*workers;
+	size_t			 nworkers;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 work;		/* an item to claim, or stop */
+	pthread_cond_t		 made;		/* a record was made */
+	bool			 stop;
+	struct timespec		 started;
+	struct timespec		 last_progress;
+	struct mail_source	*reading;	/* for progress */
+	struct archive_cache	*archive;	/* archived keys, by name */
+};
+
+static void log_line(struct ingest_stats *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+log_line(struct ingest_stats *s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (s->log.len >= INGEST_MAX_LOG)
+		return;
+	va_start(ap, fmt);
+	buf_vprintf(&s->log, fmt, ap);
+	va_end(ap);
+	buf_putc(&s->log, '\n');
+}
+
+static bool
+batch_init(struct batch *b, size_t cap)
+{
+	memset(b, 0, sizeof(*b));
+	b->cap = cap;
+	b->items = calloc(cap, sizeof(*b->items));
+	b->src = calloc(cap, sizeof(*b->src));
+	b->done = calloc(cap, sizeof(*b->done));
+	b->recs = calloc(cap, sizeof(*b->recs));
+	b->rp = calloc(cap, sizeof(*b->rp));
+	b->inserted = calloc(cap, sizeof(*b->inserted));
+	b->failed = calloc(cap, sizeof(*b->failed));
+	return b->items != NULL && b->recs != NULL && b->rp != NULL &&
+	    b->inserted != NULL && b->src != NULL && b->done != NULL &&
+	    b->failed != NULL;
+}
+
+/*
+ * Free what b holds; only when no worker can hold one of its items.  The
+ * counts stay: reset_batch() clears them under the lock.
+ */
+static void
+batch_clear(struct batch *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->n; i++) {
+		mail_item_free(&b->items[i]);
+		record_free(&b->recs[i]);
+		b->failed[i] = false;
+	}
+	for (i = 0; i < b->ndone; i++)
+		mail_source_close(b->done[i]);
+	b->ndone = 0;
+}
+
+static void
+reset_batch(struct run *r, struct batch *b)
+{
+	batch_clear(b);
+	pthread_mutex_lock(&r->mu);
+	b->n = b->claimed = b->made = 0;
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void
+batch_free(struct batch *b)
+{
+	batch_clear(b);
+	free(b->items);
+	free(b->src);
+	free(b->done);
+	free(b->recs);
+	free(b->rp);
+	free(b->inserted);
+	free(b->failed);
+}
+
+/* Verify what the report gives of the original, as of its arrival. */
+static bool
+verify_original(const struct ingest_opts *o, const struct arf_report *r,
+    const struct message *orig, struct verify_result *vr)
+{
+	struct verify_opts	 vo = o->vo;
+	const char		*from;
+	int64_t			 t;
+
+	if (r->original == NULL || r->original_len == 0 ||
+	    r->kind == ARF_KIND_NOT_ARF || r->kind == ARF_KIND_UNPARSEABLE)
+		return false;
+	if (record_clock(r, orig, &t, &from))
+		vo.now = t;
+	memset(vr, 0, sizeof(*vr));
+	if (dkim_verify(&vo, r->original, r->original_len, vr))
+		return true;
+	verify_result_free(vr);
+	return false;
+}
+
+/* Parse, verify and build the record of one item; false: out of memory. */
+static bool
+make_record(const struct ingest_opts *o, const struct mail_item *it,
+    struct record *rec)
+{
+	struct arf_report	 r;
+	struct message		 m;
+	struct verify_result	 vr;
+	struct record_input	 in;
+	bool			 have_m = false, have_vr, ok;
+
+	memset(&r, 0, sizeof(r));
+	memset(&m, 0, sizeof(m));
+	if (!arf_parse(&r, it->data, it->len)) {
+		arf_report_free(&r);
+		return false;
+	}
+	if (r.original != NULL && r.original_len > 0)
+		have_m = message_parse(&m, r.original, r.original_len) ==
+		    MESSAGE_OK;
+	have_vr = verify_original(o, &r, have_m ? &m : NULL, &vr);
+	memset(&in, 0, sizeof(in));
+	in.raw = it->data;
+	in.len = it->len;
+	in.source = it->origin;
+	in.report = &r;
+	in.original = have_m ? &m : NULL;
+	in.vr = have_vr ? &vr : NULL;
+	in.config = o->config;
+	in.secret = o->secret;
+	ok = record_build(rec, &in);
+	if (have_vr)
+		verify_result_free(&vr);
+	message_free(&m);
+	arf_report_free(&r);
+	return ok;
+}
+
+/* Make the record of item i of b; the message bytes are freed after. */
+static void
+make_item(const struct ingest_opts *o, struct batch *b, size_t i)
+{
+	struct mail_item *it = &b->items[i];
+
+	b->failed[i] = !make_record(o, it, &b->recs[i]);
+	free(it->data);		/* the record has what is stored */
+	it->data = NULL;
+	it->len = 0;
+}
+
+/* --- the worker pool --- */
+
+/* The oldest batch with an item to claim, or NULL. */
+static struct batch *
+claimable(struct run *r)
+{
+	struct batch	*a = &r->b[0], *b = &r->b[1], *t;
+
+	if (a->seq > b->seq) {
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (a->claimed < a->n)
+		return a;
+	if (b->claimed < b->n)
+		return b;
+	return NULL;
+}
+
+static void *
+worker(void *arg)
+{
+	struct run	*r = arg;
+	struct batch	*b;
+	size_t		 i;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (!r->stop && (b = claimable(r)) == NULL)
+			pthread_cond_wait(&r->work, &r->mu);
+		if (r->stop)
+			break;
+		i = b->claimed++;
+		pthread_mutex_unlock(&r->mu);
+		make_item(r->o, b, i);
+		pthread_mutex_lock(&r->mu);
+		b->made++;
+		pthread_cond_signal(&r->made);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+static bool
+pool_start(struct run *r, unsigned jobs)
+{
+	size_t	 i;
+
+	if (jobs <= 1)
+		return true;
+	if ((r->workers = calloc(jobs, sizeof(*r->workers))) == NULL)
+		return false;
+	for (i = 0; i < jobs; i++) {
+		if (pthread_create(&r->workers[i], NULL, worker, r) != 0)
+			break;
+		r->nworkers++;
+	}
+	return r->nworkers > 0;
+}
+
+static void
+pool_stop(struct run *r)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&r->mu);
+	r->stop = true;
+	pthread_cond_broadcast(&r->work);
+	pthread_mutex_unlock(&r->mu);
+	for (i = 0; i < r->nworkers; i++)
+		pthread_join(r->workers[i], NULL);
+	free(r->workers);
+	r->workers = NULL;
+	r->nworkers = 0;
+}
+
+/* Item b->n has been read: hand it to the workers, or make it here. */
+static void
+publish(struct run *r, struct batch *b)
+{
+	size_t	 i;
+
+	if (r->nworkers == 0) {
+		i = b->n++;
+		b->claimed++;
+		make_item(r->o, b, i);
+		b->made++;
+		return;
+	}
+	pthread_mutex_lock(&r->mu);
+	b->n++;
+	pthread_cond_signal(&r->work);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* Wait until every published item of b has its record. */
+static void
+wait_made(struct run *r, struct batch *b)
+{
+	if (r->nworkers == 0)
+		return;
+	pthread_mutex_lock(&r->mu);
+	while (b->made < b->n)
+		pthread_cond_wait(&r->made, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* --- storing --- */
+
+static void
+count_stored(struct ingest_stats *s, const struct record *r)
+{
+	enum token_role	 role;
+	int		 res;
+	size_t		 i;
+
+	s->stored++;
+	if (r->complaint)
+		s->complaints++;
+	else if (strcmp(r->kind, "sample") == 0)
+		s->samples++;
+	else if (strcmp(r->kind, "not-arf") == 0)
+		s->not_arf++;
+	for (i = 0; i < r->nsigs; i++) {
+		res = dkim_result_from_name(r->sigs[i].result);
+		if (token_role_parse(r->sigs[i].role, &role) && res >= 0 &&
+		    res < INGEST_NRESULTS && (int)role < INGEST_NROLES)
+			s->sigs[role][res]++;
+	}
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+progress(struct run *r, bool force)
+{
+	const struct ingest_opts *o = r->o;
+	struct ingest_progress	 p;
+	struct timespec		 now;
+	double			 since;
+
+	if (o->progress == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	since = (double)(now.tv_sec - r->last_progress.tv_sec) +
+	    (double)(now.tv_nsec - r->last_progress.tv_nsec) / 1e9;
+	if (!force && since < 0.25)
+		return;
+	r->last_progress = now;
+	memset(&p, 0, sizeof(p));
+	p.stats = r->s;
+	p.elapsed = (double)(now.tv_sec - r->started.tv_sec) +
+	    (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+	if (r->reading != NULL)
+		mail_source_progress(r->reading, &p.done, &p.total);
+	p.final = force;
+	o->progress(&p, o->progress_arg);
+}
+
+/* One more unparseable message, counted under its reason. */
+static void
+count_unparseable(struct ingest_stats *s, const char *why)
+{
+	size_t	 i;
+
+	s->unparseable++;
+	if (why == NULL)
+		why = "unknown";
+	for (i = 0; i < s->nwhy; i++)
+		if (strncmp(s->unparseable_why[i].text, why,
+		    sizeof(s->unparseable_why[i].text) - 1) == 0)
+			break;
+	if (i == s->nwhy) {
+		if (s->nwhy == INGEST_MAX_WHY - 1) {
+			i = s->nwhy;
+			snprintf(s->unparseable_why[i].text,
+			    sizeof(s->unparseable_why[i].text), "other reasons");
+		} else
+			snprintf(s->unparseable_why[s->nwhy++].text,
+			    sizeof(s->unparseable_why[i].text), "%s", why);
+	}
+	s->unparseable_why[i].n++;
+}
+
+/* The second verdicts, under archived keys, of the batch's signatures. */
+static bool
+judge_archived(struct run *r, struct batch *b)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < b->n; i++)
+		for (j = 0; j < b->recs[i].nsigs; j++)
+			if (!archive_judge(r->archive, r->st,
+			    &b->recs[i].sigs[j], r->err))
+				return false;
+	return true;
+}
+
+/* Store b (all its records made), then commit its Maildir items. */
+static bool
+flush(struct run *r, struct batch *b)
+{
+	struct ingest_stats *s = r->s;
+	struct buf	 cerr = BUF_INIT;
+	struct timespec	 t0;
+	size_t		 i;
+	bool		 ok;
+
+	wait_made(r, b);
+	for (i = 0; i < b->n; i++) {
+		if (b->failed[i]) {
+			buf_puts(r->err, "out of memory");
+			reset_batch(r, b);
+			return false;
+		}
+		if (strcmp(b->recs[i].kind, "unparseable") == 0)
+			count_unparseable(s, b->recs[i].decided);
+		b->rp[i] = &b->recs[i];
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* keys first: a key met in this batch is archived when judging it */
+	ok = b->n == 0 || (archive_keys_seen(r->archive, r->st, b->rp, b->n,
+	    r->err) && judge_archived(r, b) && store_write_batch(r->st, b->rp,
+	    b->n, b->inserted, r->err));
+	s->storing += seconds_since(&t0);
+	if (!ok) {
+		reset_batch(r, b);
+		return false;
+	}
+	if (b->n > 0)
+		s->batches++;
+	for (i = 0; i < b->n; i++) {
+		if (b->inserted[i])
+			count_stored(s, &b->recs[i]);
+		else
+			s->duplicates++;
+		buf_reset(&cerr);
+		if (!mail_source_commit(b->src[i], &b->items[i], &cerr)) {
+			s->commit_errors++;
+			log_line(s, "%s", buf_cstr(&cerr));
+		}
+	}
+	buf_free(&cerr);
+	reset_batch(r, b);
+	progress(r, false);
+	return true;
+}
+
+/*
+ * The batch being filled is full (or the sources ended): store the one
+ * before it, and make the full one the one before.
+ */
+static bool
+rotate(struct run *r)
+{
+	struct batch	*t;
+	bool		 ok = true;
+
+	if (r->prev != NULL)
+		ok = flush(r, r->prev);
+	t = r->prev != NULL ? r->prev : (r->fill == &r->b[0] ? &r->b[1] :
+	    &r->b[0]);
+	r->prev = r->fill;
+	pthread_mutex_lock(&r->mu);
+	t->seq = ++r->seq;
+	pthread_mutex_unlock(&r->mu);
+	r->fill = t;
+	return ok;
+}
+
+/* --- reading --- */
+
+/* Read one item into the batch being filled; 1 added, 0 end of src. */
+static int
+next_item(struct run *r, struct mail_source *src)
+{
+	struct batch		*b = r->fill;
+	struct mail_item	*it = &b->items[b->n];
+	struct ingest_stats	*s = r->s;
+	struct buf		 err = BUF_INIT;
+	int			 rc;
+
+	for (;;) {
+		memset(it, 0, sizeof(*it));
+		buf_reset(&err);
+		if ((rc = mail_source_next(src, it, &err)) >= 0)
+			break;
+		s->read_errors++;
+		if (it->vanished)
+			s->vanished++;
+		log_line(s, "%s", buf_cstr(&err));
+		mail_item_free(it);
+	}
+	buf_free(&err);
+	if (rc == 0)
+		return 0;
+	s->seen++;
+	b->src[b->n] = src;
+	publish(r, b);
+	return 1;
+}
+
+/* Read src to its end; it is closed with the batch of its last items. */
+static bool
+ingest_source(struct run *r, struct mail_source *src)
+{
+	r->reading = src;
+	while (next_item(r, src) > 0) {
+		progress(r, false);
+		if (r->fill->n == r->fill->cap && !rotate(r)) {
+			mail_source_close(src);
+			r->reading = NULL;
+			return false;
+		}
+	}
+	r->fill->done[r->fill->ndone++] = src;
+	r->reading = NULL;
+	if (r->fill->ndone == r->fill->cap)
+		return rotate(r);
+	return true;
+}
+
+static bool
+run_init(struct run *r, struct store *st, const struct ingest_opts *o,
+    struct ingest_stats *s, struct buf *err)
+{
+	size_t	 cap = o->batch > 0 && o->batch <= INGEST_MAX_BATCH ?
+		    o->batch : INGEST_DEFAULT_BATCH;
+
+	memset(r, 0, sizeof(*r));
+	r->st = st;
+	r->o = o;
+	r->s = s;
+	r->err = err;
+	r->fill = &r->b[0];
+	r->b[0].seq = ++r->seq;
+	clock_gettime(CLOCK_MONOTONIC, &r->started);
+	r->last_progress = r->started;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->work, NULL);
+	pthread_cond_init(&r->made, NULL);
+	if (!batch_init(&r->b[0], cap) || !batch_init(&r->b[1], cap) ||
+	    (r->archive = archive_cache_new()) == NULL) {
+		buf_puts(err, "out of memory");
+		return false;
+	}
+	if (!pool_start(r, o->jobs > INGEST_MAX_JOBS ? INGEST_MAX_JOBS :
+	    o->jobs)) {
+		buf_puts(err, "cannot start worker threads");
+		return false;
+	}
+	return true;
+}
+
+static void
+run_free(struct run *r)
+{
+	pool_stop(r);
+	batch_free(&r->b[0]);
+	batch_free(&r->b[1]);
+	archive_cache_free(r->archive);
+	pthread_cond_destroy(&r->made);
+	pthread_cond_destroy(&r->work);
+	pthread_mutex_destroy(&r->mu);
+}
+
+bool
+ingest_run(struct store *st, const struct ingest_opts *o,
+    char *const *specs, size_t n, struct ingest_stats *s, struct buf *err)
+{
+	struct mail_source	*src;
+	struct run		 r;
+	struct buf		 oerr = BUF_INIT;
+	size_t			 i;
+	bool			 ok;
+
+	ok = run_init(&r, st, o, s, err);
+	for (i = 0; ok && i < n; i++) {
+		buf_reset(&oerr);
+		if ((src = mail_source_open(specs[i], o->source_flags,
+		    &oerr)) == NULL) {
+			s->source_errors++;
+			log_line(s, "%s", buf_cstr(&oerr));
+			continue;
+		}
+		ok = ingest_source(&r, src);
+	}
+	if (ok && r.prev != NULL)
+		ok = flush(&r, r.prev);
+	if (ok)		/* else what was read after the failure is dropped */
+		ok = flush(&r, r.fill);
+	progress(&r, true);
+	s->elapsed = seconds_since(&r.started);
+	buf_free(&oerr);
+	run_free(&r);
+	return ok;
+}
+
+void
+ingest_stats_free(struct ingest_stats *s)
+{
+	buf_free(&s->log);
+}

@@ -1,0 +1,107 @@
+/*
+ * ingest: the pipeline of `fblscope ingest`: source -> parse (arf.h) ->
+ * verify (verify.h, as of the message's own arrival time, record.h) ->
+ * classify -> record -> batch -> store (store_batch.h).
+ *
+ * Sources are read in the order given, one message at a time, by the
+ * calling thread, which also stores the batches.  With jobs > 1, that many
+ * worker threads turn messages into records (parse, verify, classify)
+ * while the caller goes on reading and stores the batch before; with
+ * jobs <= 1 the caller does everything.  The key source must then be safe
+ * for threads (keyfetch.h is).
+ *
+ * A batch holds at most opts->batch messages and is stored in one
+ * transaction, batches in the order they were read.  Only after its COMMIT
+ * are its Maildir items committed (moved from new/ to cur/,
+ * mailsource.h).  A failed batch stops the run: nothing of it is stored and
+ * its messages stay where they were; the batches before it stay stored, and
+ * what was read after it is dropped unstored (still in new/).
+ *
+ * Unparseable messages are stored too (kind 'unparseable').  Items a source
+ * could not read at all (mail_source_next() returning -1) have no bytes and
+ * are only counted and logged.  Library code: nothing is printed; the log
+ * (at most INGEST_MAX_LOG bytes) says what went wrong per item, and the
+ * progress callback, when set, is called from the calling thread.
+ */
+#ifndef FBL_INGEST_H
+#define FBL_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fbl/classify.h"
+#include "fbl/config.h"
+#include "fbl/store/store.h"
+#include "base/buf.h"
+#include "verifier/result.h"
+#include "verifier/verify.h"
+
+#define INGEST_DEFAULT_BATCH	500
+#define INGEST_MAX_BATCH	10000
+#define INGEST_MAX_LOG		(64 * 1024)
+#define INGEST_MAX_JOBS		64
+#define INGEST_MAX_WHY		8	/* reasons of unparseable counted */
+#define INGEST_NROLES		4	/* enum token_role */
+#define INGEST_NRESULTS		7	/* enum dkim_result */
+
+struct ingest_progress;
+
+struct ingest_opts {
+	struct verify_opts	 vo;	/* keys, skew; now: the fallback */
+	const struct fbl_config	*config;	/* NULL: roles unknown */
+	const struct buf	*secret;	/* NULL: no recipients */
+	size_t			 batch;
+	unsigned		 jobs;		/* worker threads; <= 1: none */
+	unsigned		 source_flags;	/* MAIL_SOURCE_* */
+	/* At most 4 times a second, after a batch, and once at the end. */
+	void			(*progress)(const struct ingest_progress *,
+				    void *arg);
+	void			*progress_arg;
+};
+
+/* Counts of what was stored in this run (duplicates apart). */
+struct ingest_stats {
+	uint64_t	 seen;		/* messages read */
+	uint64_t	 stored;
+	uint64_t	 complaints;	/* stored, complaint = true */
+	uint64_t	 samples;
+	uint64_t	 not_arf;
+	uint64_t	 unparseable;	/* seen (stored or not) */
+	uint64_t	 duplicates;	/* already in the database */
+	uint64_t	 read_errors;	/* items without bytes */
+	uint64_t	 vanished;	/* of those: moved away meanwhile */
+	uint64_t	 source_errors;	/* sources that could not be opened */
+	uint64_t	 commit_errors;	/* Maildir renames that failed */
+	uint64_t	 batches;	/* committed */
+	double		 elapsed;	/* seconds, the whole run */
+	double		 storing;	/* seconds in store_write_batch() */
+	uint64_t	 sigs[INGEST_NROLES][INGEST_NRESULTS];	/* stored */
+	struct ingest_why {
+		char		 text[96];	/* record.decided */
+		uint64_t	 n;
+	}		 unparseable_why[INGEST_MAX_WHY];	/* the last: other */
+	size_t		 nwhy;
+	struct buf	 log;		/* one line per problem */
+};
+
+/* Where a run is, for a progress line. */
+struct ingest_progress {
+	const struct ingest_stats *stats;
+	double		 elapsed;	/* seconds since the start */
+	uint64_t	 done;		/* of the source being read: */
+	uint64_t	 total;		/* mail_source_progress() */
+	bool		 final;		/* the last call */
+};
+
+/*
+ * Ingest specs[0..n) into st.  True when every batch was stored (per-item
+ * and per-source problems are in stats); false when a batch failed (the
+ * reason in err) and the run stopped.
+ */
+bool	 ingest_run(struct store *, const struct ingest_opts *,
+	    char *const *specs, size_t n, struct ingest_stats *,
+	    struct buf *err);
+void	 ingest_stats_free(struct ingest_stats *);
+
+#endif

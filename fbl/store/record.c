@@ -1,0 +1,618 @@
+/* record: the rows of one message; see record.h. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include "fbl/classify.h"
+#include "fbl/store/record.h"
+#include "verifier/cli.h"
+
+#define RECORD_MAX_DATE	256	/* bytes of a Date value looked at */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t		 need, i;
+	unsigned	 cp;
+
+	if (s[0] < 0x80)
+		return s[0] != 0;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n < need)
+		return 0;
+	for (i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return need;
+}
+
+char *
+record_text(const char *s, size_t len)
+{
+	struct buf	 b = BUF_INIT;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t		 i = 0, k;
+
+	while (i < len && b.len + 4 <= RECORD_MAX_TEXT) {
+		if ((k = utf8_len(u + i, len - i)) == 0) {
+			buf_puts(&b, "\xef\xbf\xbd");	/* U+FFFD */
+			i++;
+			continue;
+		}
+		buf_append(&b, u + i, k);
+		i += k;
+	}
+	if (!buf_ok(&b)) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* A copy of an optional C string; *ok goes false when memory ran out. */
+static char *opt_text(const char *, bool *);
+
+/* A lower-case copy (domain names), or NULL for NULL. */
+static char *
+lower_text(const char *s, bool *ok)
+{
+	char	*t = opt_text(s, ok);
+	size_t	 i;
+
+	for (i = 0; t != NULL && t[i] != '\0'; i++)
+		t[i] = (char)tolower((unsigned char)t[i]);
+	return t;
+}
+
+static char *
+opt_text(const char *s, bool *ok)
+{
+	char	*t;
+
+	if (s == NULL)
+		return NULL;
+	if ((t = record_text(s, strlen(s))) == NULL)
+		*ok = false;
+	return t;
+}
+
+void
+record_array(struct buf *b, const char *const *v, size_t n)
+{
+	const char	*p;
+	size_t		 i;
+
+	buf_putc(b, '{');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		buf_putc(b, '"');
+		for (p = v[i]; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_putc(b, '\\');
+			buf_putc(b, *p);
+		}
+		buf_putc(b, '"');
+	}
+	buf_putc(b, '}');
+}
+
+/* The array literal of a list (texts made safe first), NULL when empty. */
+static char *
+list_array(const struct arf_list *l, bool *ok)
+{
+	char		*v[ARF_MAX_LIST];
+	struct buf	 b = BUF_INIT;
+	size_t		 i, n = 0;
+
+	if (l->n == 0)
+		return NULL;
+	for (i = 0; i < l->n && i < ARF_MAX_LIST; i++)
+		if ((v[n] = opt_text(l->v[i], ok)) != NULL)
+			n++;
+	record_array(&b, (const char *const *)v, n);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	if (!buf_ok(&b)) {
+		*ok = false;
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+void
+record_day(int64_t t, char out[11])
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (t < 0 || t > 253402300799LL || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		memcpy(out, "1970-01-01", 11);
+}
+
+/* The time in field name of m (first occurrence), as cli_parse_time. */
+static bool
+field_time(const struct message *m, const char *name, int64_t *t)
+{
+	char	 v[RECORD_MAX_DATE + 1];
+	long	 i;
+	size_t	 n, j, k = 0;
+	const char *s;
+
+	if (m == NULL || (i = message_find_field(m, name)) < 0)
+		return false;
+	s = m->fields[i].value;
+	n = m->fields[i].value_len;
+	for (j = 0; j < n && k < RECORD_MAX_DATE; j++)
+		v[k++] = (s[j] == '\r' || s[j] == '\n' || s[j] == '\t') ?
+		    ' ' : s[j];
+	v[k] = '\0';
+	return cli_parse_time(v, t);
+}
+
+bool
+record_clock(const struct arf_report *r, const struct message *orig,
+    int64_t *t, const char **from)
+{
+	if (r->arrival_date != NULL && cli_parse_time(r->arrival_date, t)) {
+		*from = "arrival-date";
+		return true;
+	}
+	if (r->report_date != NULL && cli_parse_time(r->report_date, t)) {
+		*from = "report-date";
+		return true;
+	}
+	if (field_time(orig, "Date", t)) {
+		*from = "original-date";
+		return true;
+	}
+	*from = "none";
+	return false;
+}
+
+/* Trimmed value of the first field name of m, made safe; NULL if none. */
+static char *
+field_text(const struct message *m, const char *name, bool *ok)
+{
+	const char	*s;
+	size_t		 n;
+	long		 i;
+	char		*t;
+
+	if (m == NULL || (i = message_find_field(m, name)) < 0)
+		return NULL;
+	s = m->fields[i].value;
+	n = m->fields[i].value_len;
+	while (n > 0 && isspace((unsigned char)*s))
+		s++, n--;
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	if ((t = record_text(s, n)) == NULL)
+		*ok = false;
+	else
+		for (n = 0; t[n] != '\0'; n++)
+			if (t[n] == '\r' || t[n] == '\n' || t[n] == '\t')
+				t[n] = ' ';
+	return t;
+}
+
+/* The domain after the last '@' of a From value, lower case. */
+static char *
+from_domain(const struct message *m, bool *ok)
+{
+	char	*v, *at, *e, *d = NULL;
+
+	if ((v = field_text(m, "From", ok)) == NULL)
+		return NULL;
+	if ((at = strrchr(v, '@')) != NULL) {
+		at++;
+		e = at + strcspn(at, " >)\";,<");
+		*e = '\0';
+		for (e = at; *e != '\0'; e++)
+			*e = (char)tolower((unsigned char)*e);
+		if (*at != '\0' && strlen(at) <= CONFIG_DOMAIN_MAX &&
+		    (d = strdup(at)) == NULL)
+			*ok = false;
+	}
+	free(v);
+	return d;
+}
+
+bool
+record_hmac_recipient(const struct buf *secret, const char *addr,
+    unsigned char out[RECORD_HMAC_LEN])
+{
+	char		 a[RECORD_MAX_TEXT];
+	size_t		 n = 0;
+	unsigned int	 olen = 0;
+	const char	*p = addr;
+
+	while (*p == ' ' || *p == '\t' || *p == '<')
+		p++;
+	for (; *p != '\0' && *p != '>' && n < sizeof(a); p++)
+		a[n++] = (char)tolower((unsigned char)*p);
+	while (n > 0 && (a[n - 1] == ' ' || a[n - 1] == '\t'))
+		n--;
+	if (secret == NULL || secret->len == 0 || secret->len > 4096)
+		return false;
+	return HMAC(EVP_sha256(), secret->data, (int)secret->len,
+	    (const unsigned char *)a, n, out, &olen) != NULL &&
+	    olen == RECORD_HMAC_LEN;
+}
+
+/* {"\\x<hex>",...} of the recipients' HMACs; NULL without a secret. */
+static char *
+recipients(const struct record_input *in, size_t *count, bool *ok)
+{
+	const struct arf_list *l = &in->report->original_rcpt_to;
+	unsigned char	 mac[RECORD_HMAC_LEN];
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+
+	*count = 0;
+	if (in->secret == NULL || in->secret->len == 0 || l->n == 0)
+		return NULL;
+	buf_putc(&b, '{');
+	for (i = 0; i < l->n && i < ARF_MAX_LIST; i++) {
+		if (!record_hmac_recipient(in->secret, l->v[i], mac))
+			continue;
+		buf_puts(&b, *count > 0 ? ",\"\\\\x" : "\"\\\\x");
+		buf_put_hex(&b, mac, sizeof(mac));
+		buf_putc(&b, '"');
+		(*count)++;
+	}
+	buf_putc(&b, '}');
+	if (!buf_ok(&b) || *count == 0) {
+		if (!buf_ok(&b))
+			*ok = false;
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+static int
+tri(bool known, bool v)
+{
+	return known ? (v ? 1 : 0) : -1;
+}
+
+static void
+sig_build(struct record_sig *rs, const struct sig_result *sr,
+    const struct fbl_config *cfg, size_t idx, bool *ok)
+{
+	const struct dkim_sig *g = &sr->sig;
+	const char	*cust = NULL;
+	enum token_role	 role;
+
+	rs->idx = (int)idx;
+	rs->d = opt_text(g->d, ok);
+	rs->s = opt_text(g->s, ok);
+	rs->a = opt_text(g->a, ok);
+	rs->c = opt_text(g->c, ok);
+	rs->has_l = g->has_l;
+	rs->l = g->l;
+	rs->has_t = g->has_t && g->t <= (uint64_t)INT64_MAX;
+	rs->t = rs->has_t ? (int64_t)g->t : 0;
+	rs->has_x = g->has_x && g->x <= (uint64_t)INT64_MAX;
+	rs->x = rs->has_x ? (int64_t)g->x : 0;
+	rs->key_bits = sr->key != NULL && sr->key->parse == REASON_OK ?
+	    (int)sr->key->key.bits : -1;
+	rs->key_testing = sr->key != NULL && sr->key->parse == REASON_OK ?
+	    sr->key->key.testing : -1;
+	rs->result = dkim_result_name(sr->result);
+	rs->reason = dkim_reason_name(sr->reason);
+	rs->header_verified = tri(sr->header_checked, sr->header_verified);
+	rs->body_verified = tri(sr->body != NULL, sr->body_verified);
+	role = classify_domain(cfg, g->d, &cust);
+	rs->role = token_role_name(role);
+	rs->customer_id = opt_text(cust, ok);
+	if (g->s == NULL ||
+	    !classify_selector(cfg, g->s, &rs->sel_year, &rs->sel_month))
+		rs->sel_year = rs->sel_month = 0;
+}
+
+bool
+record_reporter_verified_dkim(const char *reporter)
+{
+	return reporter != NULL && strcmp(reporter, "yahoo") == 0;
+}
+
+/* a and b equal, or one a subdomain of the other (case-insensitive). */
+static bool
+domains_aligned(const char *a, size_t alen, const char *b, size_t blen)
+{
+	const char	*ls, *sh;
+	size_t		 ll, sl;
+
+	if (alen >= blen) {
+		ls = a, ll = alen, sh = b, sl = blen;
+	} else {
+		ls = b, ll = blen, sh = a, sl = alen;
+	}
+	if (sl == 0 || strncasecmp(ls + ll - sl, sh, sl) != 0)
+		return false;
+	return ll == sl || ls[ll - sl - 1] == '.';
+}
+
+/* The domain of CFBL-Address ("fbl@esp.example; report=arf"), or NULL. */
+static const char *
+cfbl_address_domain(const struct message *m, size_t *len)
+{
+	const char	*v, *at, *end;
+	long		 i;
+
+	if ((i = message_find_field(m, "CFBL-Address")) < 0)
+		return NULL;
+	v = m->fields[i].value;
+	end = v + m->fields[i].value_len;
+	if ((at = memchr(v, '@', (size_t)(end - v))) == NULL)
+		return NULL;
+	at++;
+	*len = 0;
+	while (at + *len < end && strchr("; \t\r\n>", at[*len]) == NULL)
+		(*len)++;
+	return at;
+}
+
+int
+record_cfbl_signed(const struct message *m, const struct verify_result *vr)
+{
+	const char	*dom = NULL;
+	size_t		 dlen = 0, i;
+
+	if (m == NULL || vr == NULL ||
+	    message_find_field(m, "CFBL-Feedback-ID") < 0)
+		return -1;
+	dom = cfbl_address_domain(m, &dlen);
+	for (i = 0; i < vr->nsigs; i++) {
+		const struct sig_result *sr = &vr->sigs[i];
+
+		if (sr->result != DKIM_RESULT_PASS || sr->sig.d == NULL ||
+		    dkim_sig_signs(&sr->sig, "cfbl-feedback-id") == 0)
+			continue;
+		if (dom == NULL || domains_aligned(sr->sig.d,
+		    strlen(sr->sig.d), dom, dlen))
+			return 1;
+	}
+	return 0;
+}
+
+bool
+record_archive_applies(const char *reason)
+{
+	return strcmp(reason, "key-not-found") == 0 ||
+	    strcmp(reason, "key-revoked") == 0 ||
+	    strcmp(reason, "signature-mismatch") == 0 ||
+	    strcmp(reason, "key-syntax") == 0 ||
+	    strcmp(reason, "key-too-large") == 0 ||
+	    strcmp(reason, "key-bad-exponent") == 0;
+}
+
+bool
+record_verdict_open(const char *result, const char *reason)
+{
+	return strcmp(result, "temperror") == 0 ||
+	    record_archive_applies(reason);
+}
+
+/* Keep the key-independent facts of a signature whose verdict is open. */
+static void
+facts_build(struct record_facts *rf, const struct verify_result *vr,
+    size_t i, bool *ok)
+{
+	struct sig_facts f;
+
+	if (!verify_facts(vr, i, &f) || f.hdigest_len > RECORD_MAX_DIGEST)
+		return;
+	if ((rf->field = malloc(f.field_len ? f.field_len : 1)) == NULL) {
+		*ok = false;
+		return;
+	}
+	memcpy(rf->field, f.field, f.field_len);
+	rf->field_len = f.field_len;
+	memcpy(rf->digest, f.hdigest, f.hdigest_len);
+	rf->digest_len = f.hdigest_len;
+	rf->has_body = f.has_body;
+	rf->body_verified = f.body_verified;
+	rf->l_exceeds = f.l_exceeds;
+	rf->canon_len = f.canon_len;
+	rf->n_from = f.n_from > UINT_MAX ? UINT_MAX : (unsigned)f.n_from;
+	rf->redacted = f.redacted;
+	rf->verified_at = f.now;
+	rf->skew = f.skew;
+	rf->present = true;
+}
+
+/* The key record the signature was checked with, for the key archive. */
+static void
+key_build(struct record_sig *rs, const struct sig_result *sr, bool *ok)
+{
+	const struct key_answer *a = sr->answer;
+
+	if (a == NULL || sr->key == NULL || a->status != KEYFETCH_OK)
+		return;
+	rs->key_name = opt_text(a->name, ok);
+	/* whole, not cut at RECORD_MAX_TEXT: the archive checks it */
+	if ((rs->key_record = malloc(sr->key->len + 1)) == NULL) {
+		*ok = false;
+		return;
+	}
+	memcpy(rs->key_record, sr->key->data, sr->key->len);
+	rs->key_record[sr->key->len] = '\0';
+	rs->key_record_len = sr->key->len;
+	rs->key_seen = (int64_t)a->fetched;
+	rs->key_from_zone = strncmp(a->server, "zone ", 5) == 0;
+}
+
+static bool
+sigs_build(struct record *rec, const struct record_input *in)
+{
+	const struct verify_result *vr = in->vr;
+	bool	 ok = true;
+	size_t	 i;
+
+	if (vr == NULL || vr->nsigs == 0)
+		return true;
+	if ((rec->sigs = calloc(vr->nsigs, sizeof(*rec->sigs))) == NULL)
+		return false;
+	rec->nsigs = vr->nsigs;
+	for (i = 0; i < vr->nsigs; i++) {
+		sig_build(&rec->sigs[i], &vr->sigs[i], in->config, i + 1, &ok);
+		key_build(&rec->sigs[i], &vr->sigs[i], &ok);
+		if (record_verdict_open(rec->sigs[i].result,
+		    rec->sigs[i].reason))
+			facts_build(&rec->sigs[i].facts, vr, i, &ok);
+	}
+	return ok;
+}
+
+static void
+fields_build(struct record *rec, const struct record_input *in, bool *ok)
+{
+	const struct arf_report *r = in->report;
+	int	 ip;
+
+	rec->feedback_type = opt_text(r->feedback_type, ok);
+	rec->reporter = opt_text(r->reporter, ok);
+	rec->user_agent = opt_text(r->user_agent, ok);
+	rec->arf_version = opt_text(r->version, ok);
+	rec->has_arrival = r->arrival_date != NULL &&
+	    cli_parse_time(r->arrival_date, &rec->arrival);
+	rec->source_ip = opt_text(r->source_ip, ok);
+	ip = r->source_ip != NULL ?
+	    classify_source_ip(in->config, r->source_ip) : -1;
+	rec->source_ip_in_esp = ip < 0 ? -1 : ip;
+	rec->original_mail_from = opt_text(r->original_mail_from, ok);
+	rec->original_form = r->original != NULL && r->complaint ?
+	    arf_original_name(r->original_form) : NULL;
+	rec->reported_domain = list_array(&r->reported_domain, ok);
+	rec->deviations = list_array(&r->deviations, ok);
+	rec->recipient_hmac = recipients(in, &rec->nrecipients, ok);
+	rec->original_message_id = field_text(in->original, "Message-ID", ok);
+	rec->original_from_domain = from_domain(in->original, ok);
+	rec->cfbl_feedback_id = field_text(in->original, "CFBL-Feedback-ID",
+	    ok);
+	rec->feedback_id = field_text(in->original, "Feedback-ID", ok);
+	rec->cfbl_signed = record_cfbl_signed(in->original, in->vr);
+	if (r->complaint)
+		rec->reporter_verified_dkim =
+		    record_reporter_verified_dkim(r->reporter);
+}
+
+/*
+ * The customer the message claims: its first customer-role signature
+ * (whatever its verdict: a forgery claims too), else the customer its From
+ * domain maps to.  The report's standing (sql/003_standing.sql) and the
+ * report's per-customer counts rest on it.
+ */
+static void
+claim_build(struct record *rec, const struct record_input *in, bool *ok)
+{
+	const char	*cust = NULL;
+	size_t		 i;
+
+	for (i = 0; i < rec->nsigs; i++) {
+		if (strcmp(rec->sigs[i].role, "customer") != 0 ||
+		    rec->sigs[i].d == NULL)
+			continue;
+		rec->customer_id = opt_text(rec->sigs[i].customer_id, ok);
+		rec->customer_token = lower_text(rec->sigs[i].d, ok);
+		return;
+	}
+	if (rec->original_from_domain != NULL &&
+	    classify_domain(in->config, rec->original_from_domain, &cust) ==
+	    ROLE_CUSTOMER) {
+		rec->customer_id = opt_text(cust, ok);
+		rec->customer_token = opt_text(rec->original_from_domain, ok);
+	}
+}
+
+bool
+record_build(struct record *rec, const struct record_input *in)
+{
+	const char	*from;
+	int64_t		 t;
+	bool		 ok = true;
+
+	memset(rec, 0, sizeof(*rec));
+	SHA256((const unsigned char *)in->raw, in->len, rec->fingerprint);
+	if (record_clock(in->report, in->original, &t, &from))
+		record_day(t, rec->msg_day);
+	else
+		memcpy(rec->msg_day, "1970-01-01", 11);
+	rec->kind = arf_kind_name(in->report->kind);
+	rec->complaint = in->report->complaint;
+	rec->source = opt_text(in->source != NULL ? in->source : "?", &ok);
+	rec->decided = opt_text(in->report->decided, &ok);
+	rec->source_ip_in_esp = -1;
+	rec->cfbl_signed = -1;
+	rec->reporter_verified_dkim = -1;
+	if (in->report->kind != ARF_KIND_UNPARSEABLE) {
+		fields_build(rec, in, &ok);
+		if (!sigs_build(rec, in))
+			ok = false;
+		claim_build(rec, in, &ok);
+	}
+	if (!ok)
+		record_free(rec);
+	return ok;
+}
+
+void
+record_free(struct record *rec)
+{
+	size_t	 i;
+
+	for (i = 0; i < rec->nsigs; i++) {
+		free(rec->sigs[i].d);
+		free(rec->sigs[i].s);
+		free(rec->sigs[i].a);
+		free(rec->sigs[i].c);
+		free(rec->sigs[i].customer_id);
+		free(rec->sigs[i].facts.field);
+		free(rec->sigs[i].key_name);
+		free(rec->sigs[i].key_record);
+	}
+	free(rec->sigs);
+	free(rec->source);
+	free(rec->decided);
+	free(rec->customer_id);
+	free(rec->customer_token);
+	free(rec->feedback_type);
+	free(rec->reporter);
+	free(rec->user_agent);
+	free(rec->arf_version);
+	free(rec->source_ip);
+	free(rec->original_mail_from);
+	free(rec->reported_domain);
+	free(rec->recipient_hmac);
+	free(rec->deviations);
+	free(rec->original_message_id);
+	free(rec->original_from_domain);
+	free(rec->cfbl_feedback_id);
+	free(rec->feedback_id);
+	memset(rec, 0, sizeof(*rec));
+}

@@ -1,0 +1,187 @@
+/*
+ * record: what `fblscope ingest` stores for one message: exactly the values
+ * of its report row and of its signature rows (sql/001_init.sql), built
+ * from the parsed report (arf.h), the verification of its original
+ * (verify.h) and the token roles (classify.h).
+ *
+ * Every text is a private copy, valid UTF-8 (an invalid byte becomes
+ * U+FFFD), without NUL, at most RECORD_MAX_TEXT bytes: a hostile header
+ * cannot make the database refuse a batch.  Arrays are PostgreSQL array
+ * literals ("{...}"), NULL when empty.
+ *
+ * The day of a message (msg_day, UTC) and the clock its signatures are
+ * verified at come from the message itself, so that a re-ingested message
+ * lands on the same row:
+ *   1. the report's Arrival-Date (or Received-Date);
+ *   2. else the report's own Date;
+ *   3. else the original's Date (for a plain sample: its Date);
+ *   4. else msg_day is 1970-01-01 and the signatures are verified as of
+ *      the time of the run (record_clock returns false).
+ *
+ * Recipients (Original-Rcpt-To) are stored only as HMAC-SHA256 with the
+ * site secret, over the address in lower case without angle brackets and
+ * surrounding blanks; without a secret no recipient is stored at all.
+ */
+#ifndef FBL_RECORD_H
+#define FBL_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fbl/feedback/arf.h"
+#include "fbl/config.h"
+#include "base/buf.h"
+#include "verifier/message.h"
+#include "verifier/verify.h"
+
+#define RECORD_MAX_TEXT		2048	/* bytes kept of a text value */
+#define RECORD_FP_LEN		32	/* SHA-256 */
+#define RECORD_HMAC_LEN		32	/* HMAC-SHA256 */
+#define RECORD_MAX_DIGEST	64	/* = EVP_MAX_MD_SIZE */
+
+/*
+ * The key-independent facts of a signature whose verdict may still change
+ * (a DNS failure, a key gone or replaced): a signature_facts row
+ * (sql/002_judgements.sql).  present false: none kept.
+ */
+struct record_facts {
+	bool		 present;
+	char		*field;		/* the DKIM-Signature field, raw */
+	size_t		 field_len;
+	unsigned char	 digest[RECORD_MAX_DIGEST];	/* signed headers */
+	size_t		 digest_len;
+	bool		 has_body;
+	bool		 body_verified;
+	bool		 l_exceeds;
+	uint64_t	 canon_len;
+	unsigned	 n_from;
+	bool		 redacted;
+	int64_t		 verified_at;	/* the clock of the verdict */
+	int64_t		 skew;
+};
+
+/* One signature row.  Tri-state booleans: -1 NULL, 0 false, 1 true. */
+struct record_sig {
+	int		 idx;		/* 1-based, header order */
+	char		*d, *s, *a, *c;
+	bool		 has_l, has_t, has_x;
+	uint64_t	 l;
+	int64_t		 t, x;		/* has_t/x false when > INT64_MAX */
+	int		 key_bits;	/* -1: no key */
+	int		 key_testing;
+	const char	*result;	/* static words */
+	const char	*reason;
+	int		 header_verified;
+	int		 body_verified;
+	const char	*role;
+	char		*customer_id;
+	int		 sel_year;	/* 0: selector convention not met */
+	int		 sel_month;
+	struct record_facts facts;
+	/* The key record used (for the key archive), or NULLs. */
+	char		*key_name;	/* selector._domainkey.domain */
+	char		*key_record;	/* the TXT strings joined */
+	size_t		 key_record_len;
+	int64_t		 key_seen;	/* when it was fetched */
+	bool		 key_from_zone;	/* a --zone file, not DNS */
+	/* Under the archived keys of the name (keyarchive.h), or NULL. */
+	const char	*archived_verdict;	/* "pass", "fail" */
+	unsigned char	 archived_key[32];	/* the key that passed */
+};
+
+/* One report row and its signature rows. */
+struct record {
+	unsigned char	 fingerprint[RECORD_FP_LEN];
+	char		 msg_day[11];	/* YYYY-MM-DD */
+	const char	*kind;		/* arf_kind_name() */
+	char		*decided;	/* how the parser decided it */
+	bool		 complaint;
+	char		*source;
+	char		*feedback_type;
+	char		*reporter;
+	char		*user_agent;
+	char		*arf_version;
+	bool		 has_arrival;
+	int64_t		 arrival;	/* epoch s */
+	char		*source_ip;
+	int		 source_ip_in_esp;	/* tri-state */
+	char		*original_mail_from;
+	const char	*original_form;	/* NULL when no original */
+	char		*reported_domain;	/* array literals or NULL */
+	char		*recipient_hmac;
+	char		*deviations;
+	char		*original_message_id;
+	char		*original_from_domain;
+	char		*cfbl_feedback_id;
+	char		*feedback_id;
+	char		*customer_id;	/* the customer it claims, or NULL: */
+	char		*customer_token;	/* its signature's d=, else From */
+	int		 cfbl_signed;		/* tri-state */
+	int		 reporter_verified_dkim;	/* tri-state */
+	struct record_sig *sigs;
+	size_t		 nsigs;
+	size_t		 nrecipients;	/* hashed and stored */
+};
+
+/* What a record is built from; vr NULL when nothing was verified. */
+struct record_input {
+	const char		*raw;		/* the item's bytes */
+	size_t			 len;
+	const char		*source;	/* where it came from */
+	const struct arf_report	*report;
+	const struct message	*original;	/* parsed original, or NULL */
+	const struct verify_result *vr;
+	const struct fbl_config	*config;	/* NULL: roles unknown */
+	const struct buf	*secret;	/* NULL/empty: no recipients */
+};
+
+/*
+ * The time the message arrived, by the rules above; *from names the rule
+ * ("arrival-date", "report-date", "original-date").  False when none.
+ */
+bool		 record_clock(const struct arf_report *,
+		    const struct message *original, int64_t *t,
+		    const char **from);
+/* YYYY-MM-DD (UTC) of t; 1970-01-01 when out of range. */
+void		 record_day(int64_t t, char out[11]);
+
+/*
+ * RFC 9477 section 3.2: a CFBL-Feedback-ID counts only when a signature
+ * that verified (pass) covers the field (h=) and its d= aligns with the
+ * domain of CFBL-Address (equal, or one a subdomain of the other; any d=
+ * without a CFBL-Address).  1 yes, 0 no, -1 the original has no
+ * CFBL-Feedback-ID (or was not verified).
+ */
+int		 record_cfbl_signed(const struct message *original,
+		    const struct verify_result *);
+/*
+ * Whether the reporting ISP forwards only mail whose DKIM verified on
+ * arrival, unaltered (Yahoo's Complaint Feedback Loop): a failure on
+ * re-verification is then a rotated key or damage on the sender's side,
+ * never a forgery.  reporter as arf.h names it.
+ */
+bool		 record_reporter_verified_dkim(const char *reporter);
+
+/*
+ * Whether a verdict (RFC 8601 result and reason names) may still change
+ * and the signature's facts are kept: a DNS failure (reverify), or a key
+ * gone or replaced (the key archive).
+ */
+bool		 record_verdict_open(const char *result, const char *reason);
+/* Whether a verdict is one the archived keys can reverse. */
+bool		 record_archive_applies(const char *reason);
+
+/* Build rec from in; false only when memory ran out (rec is then freed). */
+bool		 record_build(struct record *, const struct record_input *);
+void		 record_free(struct record *);
+
+/* Copy s[0..len) as valid UTF-8 without NUL, at most RECORD_MAX_TEXT. */
+char		*record_text(const char *s, size_t len);
+/* A PostgreSQL array literal of n strings, each quoted and escaped. */
+void		 record_array(struct buf *, const char *const *v, size_t n);
+/* HMAC-SHA256 of a recipient address, normalised as described above. */
+bool		 record_hmac_recipient(const struct buf *secret,
+		    const char *addr, unsigned char out[RECORD_HMAC_LEN]);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * reverify: the stored signatures whose verdict may still change, judged
+ * again from their facts (signature_facts, sql/002_judgements.sql), without
+ * the messages, which are not stored:
+ *   - a temperror (the DNS failed at ingest) is verified again through the
+ *     key source, as of the clock of the first verification
+ *     (verify_replay()); a new verdict replaces it in the signature row and
+ *     moves its count in daily_signature from the old (result, reason) to
+ *     the new one, in the same transaction;
+ *   - a verdict the key archive can reverse (key gone or replaced) gets its
+ *     second verdict (archive.h) when it has none yet, e.g. after
+ *     `fblscope keys import`.
+ * A row is updated only if it still holds the verdict that was read, so two
+ * runs at once, or a run beside an ingest, change each row and count once.
+ * One transaction per batch of rows; a failed batch is rolled back whole.
+ */
+#ifndef FBL_REVERIFY_H
+#define FBL_REVERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fbl/store/store.h"
+#include "base/buf.h"
+#include "verifier/keyfetch.h"
+
+#define REVERIFY_DEFAULT_BATCH	500
+#define REVERIFY_MAX_BATCH	10000
+
+struct reverify_opts {
+	struct key_source	*keys;
+	const char		*since;		/* YYYY-MM-DD, or NULL: all */
+	size_t			 batch;
+};
+
+struct reverify_stats {
+	uint64_t	 examined;	/* rows read */
+	uint64_t	 temperror;	/* of those: temperror, verified again */
+	uint64_t	 resolved;	/* ... with another verdict now */
+	uint64_t	 pass;		/* ... of which pass */
+	uint64_t	 still;		/* ... still temperror */
+	uint64_t	 archived_pass;	/* second verdicts given */
+	uint64_t	 archived_fail;
+	uint64_t	 skipped;	/* changed meanwhile by another run */
+	uint64_t	 batches;
+};
+
+bool	 reverify_run(struct store *, const struct reverify_opts *,
+	    struct reverify_stats *, struct buf *err);
+
+#endif
