@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "fbl/volume.h"
 
 #define NCOLS_MAX	5
@@ -118,36 +119,6 @@ header(struct parser *ps, const struct fields *f)
 	return true;
 }
 
-static int
-days_in_month(int y, int m)
-{
-	static const int	 dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-				    31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return dm[m - 1];
-}
-
-bool
-volume_is_day(const char *s, size_t len)
-{
-	static const char	 shape[] = "dddd-dd-dd";
-	size_t			 i;
-	int			 y, m, d;
-
-	if (len != sizeof(shape) - 1)
-		return false;
-	for (i = 0; i < len; i++)
-		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') :
-		    s[i] != '-')
-			return false;
-	y = atoi(s);
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	return y >= 1970 && m >= 1 && m <= 12 && d >= 1 &&
-	    d <= days_in_month(y, m);
-}
 
 /* A count: decimal digits only; what is wrong with it, or NULL. */
 static const char *
@@ -271,7 +242,7 @@ row(struct parser *ps, const struct fields *f)
 		return problem(ps, "%s", f->n < ps->ncols ?
 		    "missing column: want day,token,isp,sent[,delivered] as "
 		    "in the header" : "more columns than the header has");
-	if (!volume_is_day(f->p[0], f->len[0]))
+	if (!date_parse_day(f->p[0], f->len[0], NULL, NULL, NULL, NULL))
 		return problem(ps, "day \"%.*s\" is not a date YYYY-MM-DD",
 		    (int)f->len[0], f->p[0]);
 	memcpy(r.day, f->p[0], 10);

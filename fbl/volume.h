@@ -69,7 +69,4 @@ bool	 volume_check_duplicates(struct volume_set *, struct buf *err);
 bool	 volume_store(struct store *, const struct volume_set *,
 	    struct buf *err);
 
-/* YYYY-MM-DD naming a real day (leap years included), 1970-9999. */
-bool	 volume_is_day(const char *, size_t);
-
 #endif

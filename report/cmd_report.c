@@ -10,9 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/date.h"
 #include "fbl/config.h"
 #include "fbl/store/store.h"
-#include "fbl/volume.h"
 #include "report/commands.h"
 #include "report/render.h"
 #include "verifier/cli.h"
@@ -164,7 +164,8 @@ report_day(const char *date, const char *tz, char *out, struct buf *err)
 
 	if (date != NULL && strcmp(date, "today") != 0 &&
 	    strcmp(date, "yesterday") != 0) {
-		if (!volume_is_day(date, strlen(date))) {
+		if (!date_parse_day(date, strlen(date), NULL, NULL, NULL,
+		    NULL)) {
 			buf_printf(err, "--date \"%s\": want YYYY-MM-DD, today "
 			    "or yesterday", date);
 			return false;
@@ -186,7 +187,7 @@ report_day(const char *date, const char *tz, char *out, struct buf *err)
 		memcpy(out, today, 11);
 		return true;
 	}
-	return report_day_add(today, -1, out) ||
+	return date_day_add(today, -1, out) ||
 	    (buf_printf(err, "no day before %s", today), false);
 }
 

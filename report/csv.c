@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "base/date.h"
 #include "report/render.h"
 
 static void
@@ -241,9 +242,9 @@ keys(struct buf *b, const struct report_model *m)
 		field(b, k->algorithm);
 		buf_printf(b, ",%d,%s", k->key_bits, k->testing ? "yes" : "no");
 		num(b, k->signatures);
-		report_day_add(m->p.day, k->first_day, d);
+		date_day_add(m->p.day, k->first_day, d);
 		field(b, d);
-		report_day_add(m->p.day, k->last_day, d);
+		date_day_add(m->p.day, k->last_day, d);
 		field(b, d);
 		if (k->age_months >= 0)
 			buf_printf(b, ",%04d-%02d,%d", k->sel_year,
@@ -269,7 +270,7 @@ unknown(struct buf *b, const struct report_model *m)
 		field(b, m->unknown[i].role);
 		num(b, m->unknown[i].signatures);
 		num(b, m->unknown[i].verified);
-		report_day_add(m->p.day, m->unknown[i].last_day, d);
+		date_day_add(m->p.day, m->unknown[i].last_day, d);
 		field(b, d);
 		buf_putc(b, '\n');
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "report/html_page.h"
 #include "report/render.h"
 #include "report/svg.h"
@@ -104,7 +105,7 @@ day_labels(const struct report_model *m, char (*lab)[6], const char **p,
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		if (!report_day_add(m->p.day, (int)i - (int)(n - 1), day))
+		if (!date_day_add(m->p.day, (int)i - (int)(n - 1), day))
 			return false;
 		memcpy(lab[i], day + 5, 5);
 		lab[i][5] = '\0';

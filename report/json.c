@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "base/date.h"
 #include "report/render.h"
 #include "base/json.h"
 
@@ -115,7 +116,7 @@ meta(struct buf *b, const struct report_model *m, bool *first)
 		json_kv_str(b, "start", m->start[k], &wf);
 		json_kv_str(b, "end", m->p.day, &wf);
 		json_kv_str(b, "previous_start", m->prev_start[k], &wf);
-		report_day_add(m->start[k], -1, end);
+		date_day_add(m->start[k], -1, end);
 		json_kv_str(b, "previous_end", end, &wf);
 		buf_putc(b, '}');
 	}
@@ -243,9 +244,9 @@ key(struct buf *b, const struct report_model *m, const struct report_key *k)
 	json_kv_int(b, "key_bits", k->key_bits, &f);
 	json_kv_bool(b, "testing", k->testing, &f);
 	json_kv_int(b, "signatures", k->signatures, &f);
-	report_day_add(m->p.day, k->first_day, d);
+	date_day_add(m->p.day, k->first_day, d);
 	json_kv_str(b, "first_day", d, &f);
-	report_day_add(m->p.day, k->last_day, d);
+	date_day_add(m->p.day, k->last_day, d);
 	json_kv_str(b, "last_day", d, &f);
 	if (k->age_months >= 0) {
 		json_key(b, "selector_month", &f);
@@ -277,7 +278,7 @@ unknown(struct buf *b, const struct report_model *m, bool *first)
 		json_kv_str(b, "role", m->unknown[i].role, &f);
 		json_kv_int(b, "signatures", m->unknown[i].signatures, &f);
 		json_kv_int(b, "verified", m->unknown[i].verified, &f);
-		report_day_add(m->p.day, m->unknown[i].last_day, d);
+		date_day_add(m->p.day, m->unknown[i].last_day, d);
 		json_kv_str(b, "last_day", d, &f);
 		buf_putc(b, '}');
 	}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "fbl/classify.h"
 #include "fbl/store/store.h"
 #include "report/model.h"
@@ -90,52 +91,6 @@ report_level_of(double day_rate, int recover_days, double flag)
 	if (day_rate >= 0 && day_rate >= flag)
 		return LEVEL_FLAGGED;
 	return LEVEL_OK;
-}
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static long
-days_from_civil(long y, long m, long d)
-{
-	long	 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(long z, long *y, long *m, long *d)
-{
-	long	 era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp + (mp < 10 ? 3 : -9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-bool
-report_day_add(const char *day, int delta, char *out)
-{
-	long	 y, m, d;
-
-	if (strlen(day) != 10 || sscanf(day, "%4ld-%2ld-%2ld", &y, &m,
-	    &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	civil_from_days(days_from_civil(y, m, d) + delta, &y, &m, &d);
-	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	snprintf(out, 11, "%04d-%02d-%02d", (int)y % 10000, (int)m % 100,
-	    (int)d % 100);
-	return true;
 }
 
 int
@@ -725,8 +680,8 @@ windows(struct report_model *m, struct buf *err)
 	m->len[RW_SHORT] = REPORT_SHORT_DAYS;
 	m->len[RW_LONG] = m->p.days;
 	for (k = 0; k < RW_N; k++)
-		if (!report_day_add(m->p.day, 1 - m->len[k], m->start[k]) ||
-		    !report_day_add(m->p.day, 1 - 2 * m->len[k],
+		if (!date_day_add(m->p.day, 1 - m->len[k], m->start[k]) ||
+		    !date_day_add(m->p.day, 1 - 2 * m->len[k],
 		    m->prev_start[k])) {
 			buf_printf(err, "report day %s: not a day from 1970 "
 			    "to 9999", m->p.day);
@@ -829,7 +784,7 @@ report_model_load(struct report_model *m, PGconn *conn,
 	    2 * REPORT_SHORT_DAYS;
 	snprintf(ld.lookback, sizeof(ld.lookback), "%d", back - 1);
 	snprintf(ld.longback, sizeof(ld.longback), "%d", m->p.days - 1);
-	if (!report_day_add(m->p.day, -(back - 1), from)) {
+	if (!date_day_add(m->p.day, -(back - 1), from)) {
 		buf_printf(err, "%s: not a day", m->p.day);
 		return false;
 	}

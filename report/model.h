@@ -243,8 +243,6 @@ enum report_level report_level_of(double day_rate, int recover_days,
 	    double flag);
 /* Whole months from the selector's month to the report day's month. */
 int	 report_age_months(int sel_year, int sel_month, const char *day);
-/* "2026-11-21" moved by delta days into out (11 bytes); false if bad. */
-bool	 report_day_add(const char *day, int delta, char *out);
 
 const char	*report_level_name(enum report_level);
 const char	*report_class_name(enum report_class);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "report/render.h"
 
 #define NAME_W	18
@@ -377,7 +378,7 @@ keys(struct buf *b, const struct report_model *m)
 			buf_printf(b, " %3d", k->age_months);
 		else
 			buf_printf(b, " %3s", "?");
-		report_day_add(m->p.day, k->last_day, d);
+		date_day_add(m->p.day, k->last_day, d);
 		buf_printf(b, " %s", d);
 		key_flags(b, k);
 	}
@@ -399,7 +400,7 @@ unknown(struct buf *b, const struct report_model *m)
 		put_name(b, m->unknown[i].token, 40);
 		buf_putc(b, ' ');
 		put_name(b, m->unknown[i].role, 11);
-		report_day_add(m->p.day, m->unknown[i].last_day, d);
+		date_day_add(m->p.day, m->unknown[i].last_day, d);
 		buf_printf(b, " %8lld %8lld %s\n",
 		    (long long)m->unknown[i].signatures,
 		    (long long)m->unknown[i].verified, d);

@@ -1,6 +1,7 @@
 /*
  * cli: pieces shared by the commands: the key-source options every command
- * that verifies takes, time parsing for --at, and reading a message file.
+ * that verifies takes, and reading a message file.  Times given on the
+ * command line (--at) are read by base/date.h.
  */
 #ifndef FBL_CLI_H
 #define FBL_CLI_H
@@ -43,13 +44,6 @@ void	 cli_keys_init(struct cli_keys *);
 bool	 cli_keys_option(struct cli_keys *, int opt, const char *arg,
 	    struct buf *err);
 struct key_source *cli_keys_open(const struct cli_keys *, struct buf *err);
-
-/*
- * Parse a time: epoch seconds, "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" with
- * "Z" or "+hh:mm" (UTC when absent), or an RFC 5322 date
- * ("Tue, 1 Jul 2003 10:52:37 +0200").
- */
-bool	 cli_parse_time(const char *, int64_t *out);
 
 /*
  * Read a whole file ("-" = standard input) into out.  false with the reason

@@ -9,6 +9,7 @@
 
 #include <openssl/pem.h>
 
+#include "base/date.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
 #include "verifier/crypto.h"
@@ -174,7 +175,7 @@ cmd_sign(int argc, char **argv)
 			o.identity = optarg;
 			break;
 		case OPT_TIMESTAMP:
-			if (!cli_parse_time(optarg, &t))
+			if (!date_parse_time(optarg, &t))
 				return fail("sign", sign_usage,
 				    "--timestamp: unrecognised time");
 			o.timestamp = t;

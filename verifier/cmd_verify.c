@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/date.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
 #include "verifier/explain.h"
@@ -278,7 +279,7 @@ cmd_verify(int argc, char **argv)
 			fputs(verify_usage, stdout);
 			return 0;
 		case CLI_OPT_AT:
-			if (!cli_parse_time(optarg, &vc.vo.now))
+			if (!date_parse_time(optarg, &vc.vo.now))
 				return usage_error("--at: unrecognised time");
 			break;
 		case OPT_JOBS:

@@ -1,23 +1,22 @@
 /* explain: the step-by-step view of one message; see explain.h. */
 #include <string.h>
-#include <time.h>
 
+#include "base/date.h"
 #include "verifier/diagnose.h"
 #include "verifier/explain.h"
 
 static void
 put_time(struct buf *b, uint64_t t)
 {
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
-	char		 s[64];
+	char	 s[21];
 
-	if (t > 253402300799ULL || gmtime_r(&tt, &tm) == NULL) {
+	if (t > (uint64_t)DATE_MAX_EPOCH) {
 		buf_puts(b, "(out of range)");
 		return;
 	}
-	strftime(s, sizeof(s), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	buf_puts(b, s);
+	/* 2026-11-21T09:00:00Z as 2026-11-21 09:00:00 UTC */
+	date_format_time((int64_t)t, s);
+	buf_printf(b, "%.10s %.8s UTC", s, s + 11);
 }
 
 static void

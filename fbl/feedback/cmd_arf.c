@@ -15,6 +15,7 @@
 #include "fbl/commands.h"
 #include "fbl/store/record.h"
 #include "verifier/cli.h"
+#include "base/date.h"
 #include "base/json.h"
 #include "verifier/render.h"
 #include "verifier/verify.h"
@@ -511,7 +512,7 @@ arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 			ac->config_path = optarg;
 			break;
 		case CLI_OPT_AT:
-			if (!cli_parse_time(optarg, &ac->vo.now))
+			if (!date_parse_time(optarg, &ac->vo.now))
 				return arf_usage_error("--at: unrecognised "
 				    "time");
 			ac->have_at = true;

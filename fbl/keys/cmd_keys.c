@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/date.h"
 #include "fbl/commands.h"
 #include "fbl/config.h"
 #include "fbl/keys/keyarchive.h"
@@ -241,12 +241,7 @@ keys_import(int argc, char **argv)
 static void
 utc(int64_t t, char out[32])
 {
-	time_t		 tt = (time_t)t;
-	struct tm	 tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "?");
+	date_format_time(t, out);
 }
 
 static void

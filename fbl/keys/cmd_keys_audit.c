@@ -9,13 +9,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/date.h"
 #include "fbl/commands.h"
 #include "fbl/config.h"
 #include "fbl/keys/dnsview.h"
 #include "fbl/keys/keyaudit.h"
 #include "fbl/keys/keyaudit_store.h"
 #include "fbl/keys/keyimport.h"
-#include "fbl/volume.h"
 #include "base/json.h"
 
 #define AUDIT_MAX_TIMEOUT_MS	60000
@@ -111,20 +111,13 @@ parse_uint(const char *s, unsigned long lo, unsigned long hi,
 static bool
 parse_date(const char *s, int *y, int *m, int *d)
 {
-	return volume_is_day(s, strlen(s)) &&
-	    sscanf(s, "%4d-%2d-%2d", y, m, d) == 3;
+	return date_parse_day(s, strlen(s), NULL, y, m, d);
 }
 
 static void
 today(int *y, int *m, int *d)
 {
-	time_t		 now = time(NULL);
-	struct tm	 t;
-
-	gmtime_r(&now, &t);
-	*y = t.tm_year + 1900;
-	*m = t.tm_mon + 1;
-	*d = t.tm_mday;
+	date_civil_from_days((int64_t)time(NULL) / 86400, y, m, d);
 }
 
 /* -1 to go on, else the exit status. */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/date.h"
 #include "fbl/commands.h"
 #include "fbl/config.h"
 #include "fbl/keys/keyimport.h"
@@ -89,13 +90,10 @@ put_out(const struct buf *b)
 static uint32_t
 today(void)
 {
-	time_t		 t = time(NULL);
-	struct tm	 tm;
+	int	 y, m, d;
 
-	if (gmtime_r(&t, &tm) == NULL)
-		return 19700101;
-	return (uint32_t)((tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 +
-	    tm.tm_mday);
+	date_civil_from_days((int64_t)time(NULL) / 86400, &y, &m, &d);
+	return (uint32_t)(y * 10000 + m * 100 + d);
 }
 
 /* The old file at path, if any: 1 read, 0 none, -1 error (err). */

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/date.h"
 #include "fbl/classify.h"
 #include "fbl/keys/keyaudit.h"
 #include "fbl/keys/keyarchive.h"
@@ -1139,18 +1139,6 @@ audit_private(struct audit *a)
 	buf_free(&d);
 }
 
-static int64_t
-days_from_civil(int y, int m, int d)
-{
-	struct tm	 t;
-
-	memset(&t, 0, sizeof(t));
-	t.tm_year = y - 1900;
-	t.tm_mon = m - 1;
-	t.tm_mday = d;
-	return (int64_t)timegm(&t) / 86400;
-}
-
 /*
  * The published selector of the convention that took over from p: the
  * oldest one newer than p, not after the date.  A key is superseded on the
@@ -1174,7 +1162,7 @@ successor(const struct audit *a, const struct probe *p)
 static int64_t
 superseded_days(const struct audit *a, const struct probe *next)
 {
-	return a->day - days_from_civil(next->mindex / 12,
+	return a->day - date_days_from_civil(next->mindex / 12,
 	    next->mindex % 12 + 1, 1);
 }
 
@@ -1283,7 +1271,7 @@ audit_signing(struct audit *a)
 		since = superseded_days(a, next);
 		/* mail that arrived after the grace was signed after it too */
 		if (sscanf(s->last, "%4d-%2d-%2d", &y, &m, &dd) != 3 ||
-		    days_from_civil(y, m, dd) - (a->day - since) <=
+		    date_days_from_civil(y, m, dd) - (a->day - since) <=
 		    (int64_t)a->o->cfg->rotation_grace_days)
 			continue;
 		row_add(a, CHK_SIGNING, s->selector, NULL, AUDIT_WARN,
@@ -1351,7 +1339,7 @@ keyaudit_domain(const struct audit_opts *o, const char *domain,
 	a.nns = o->cfg->nameservers.n < KEYAUDIT_MAX_NS ?
 	    o->cfg->nameservers.n : KEYAUDIT_MAX_NS;
 	a.today = o->year * 12 + o->month - 1;
-	a.day = days_from_civil(o->year, o->month, o->day);
+	a.day = date_days_from_civil(o->year, o->month, o->day);
 	if ((d->domain = xstrdup(&a, domain)) == NULL)
 		return false;
 	role = classify_domain(o->cfg, domain, &d->customer_id);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "fbl/commands.h"
 #include "fbl/store/reverify.h"
 #include "verifier/cli.h"
@@ -65,25 +66,6 @@ reverify_usage_error(const char *msg)
 	return 2;
 }
 
-/* YYYY-MM-DD with a month 01-12 and a day 01-31. */
-static bool
-is_day(const char *s)
-{
-	static const char shape[] = "dddd-dd-dd";
-	size_t	 i;
-	int	 mon, day;
-
-	if (strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (i = 0; shape[i] != '\0'; i++)
-		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) :
-		    s[i] != shape[i])
-			return false;
-	mon = (s[5] - '0') * 10 + (s[6] - '0');
-	day = (s[8] - '0') * 10 + (s[9] - '0');
-	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31;
-}
-
 /* Options; -1 to go on, else the exit status. */
 static int
 reverify_options(int argc, char **argv, const char **conninfo,
@@ -104,7 +86,8 @@ reverify_options(int argc, char **argv, const char **conninfo,
 			*conninfo = optarg;
 			break;
 		case OPT_SINCE:
-			if (!is_day(optarg))
+			if (!date_parse_day(optarg, strlen(optarg), NULL, NULL,
+			    NULL, NULL))
 				return reverify_usage_error("--since: want "
 				    "YYYY-MM-DD");
 			ro->since = optarg;

@@ -4,15 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include "base/date.h"
 #include "fbl/classify.h"
 #include "fbl/store/record.h"
-#include "verifier/cli.h"
 
 #define RECORD_MAX_DATE	256	/* bytes of a Date value looked at */
 
@@ -141,18 +140,7 @@ list_array(const struct arf_list *l, bool *ok)
 	return buf_steal(&b);
 }
 
-void
-record_day(int64_t t, char out[11])
-{
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
-
-	if (t < 0 || t > 253402300799LL || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-		memcpy(out, "1970-01-01", 11);
-}
-
-/* The time in field name of m (first occurrence), as cli_parse_time. */
+/* The time in field name of m (first occurrence), as date_parse_time. */
 static bool
 field_time(const struct message *m, const char *name, int64_t *t)
 {
@@ -169,18 +157,18 @@ field_time(const struct message *m, const char *name, int64_t *t)
 		v[k++] = (s[j] == '\r' || s[j] == '\n' || s[j] == '\t') ?
 		    ' ' : s[j];
 	v[k] = '\0';
-	return cli_parse_time(v, t);
+	return date_parse_time(v, t);
 }
 
 bool
 record_clock(const struct arf_report *r, const struct message *orig,
     int64_t *t, const char **from)
 {
-	if (r->arrival_date != NULL && cli_parse_time(r->arrival_date, t)) {
+	if (r->arrival_date != NULL && date_parse_time(r->arrival_date, t)) {
 		*from = "arrival-date";
 		return true;
 	}
-	if (r->report_date != NULL && cli_parse_time(r->report_date, t)) {
+	if (r->report_date != NULL && date_parse_time(r->report_date, t)) {
 		*from = "report-date";
 		return true;
 	}
@@ -500,7 +488,7 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
 	rec->user_agent = opt_text(r->user_agent, ok);
 	rec->arf_version = opt_text(r->version, ok);
 	rec->has_arrival = r->arrival_date != NULL &&
-	    cli_parse_time(r->arrival_date, &rec->arrival);
+	    date_parse_time(r->arrival_date, &rec->arrival);
 	rec->source_ip = opt_text(r->source_ip, ok);
 	ip = r->source_ip != NULL ?
 	    classify_source_ip(in->config, r->source_ip) : -1;
@@ -560,7 +548,7 @@ record_build(struct record *rec, const struct record_input *in)
 	memset(rec, 0, sizeof(*rec));
 	SHA256((const unsigned char *)in->raw, in->len, rec->fingerprint);
 	if (record_clock(in->report, in->original, &t, &from))
-		record_day(t, rec->msg_day);
+		date_day_of(t, rec->msg_day);
 	else
 		memcpy(rec->msg_day, "1970-01-01", 11);
 	rec->kind = arf_kind_name(in->report->kind);

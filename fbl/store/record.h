@@ -144,7 +144,6 @@ bool		 record_clock(const struct arf_report *,
 		    const struct message *original, int64_t *t,
 		    const char **from);
 /* YYYY-MM-DD (UTC) of t; 1970-01-01 when out of range. */
-void		 record_day(int64_t t, char out[11]);
 
 /*
  * RFC 9477 section 3.2: a CFBL-Feedback-ID counts only when a signature

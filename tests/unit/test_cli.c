@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tests/unit/unit.h"
+#include "base/date.h"
 #include "verifier/cli.h"
 
 static void
@@ -19,7 +20,7 @@ check_time(const char *tname, const char *in, int64_t want)
 	char	 n[160];
 
 	snprintf(n, sizeof(n), "%s-ok", tname);
-	CHECK_TRUE(n, cli_parse_time(in, &got));
+	CHECK_TRUE(n, date_parse_time(in, &got));
 	CHECK_INT(tname, got, want);
 }
 
@@ -28,7 +29,7 @@ check_time_bad(const char *tname, const char *in)
 {
 	int64_t	 got = 0;
 
-	CHECK_TRUE(tname, !cli_parse_time(in, &got));
+	CHECK_TRUE(tname, !date_parse_time(in, &got));
 }
 
 static void
@@ -204,23 +205,23 @@ test_obsolete_dates(void)
 	int64_t	 t;
 
 	/* PST is -0800: 2013-04-30 07:45:50 UTC */
-	CHECK_TRUE("cli/time-obs-pst", cli_parse_time(
+	CHECK_TRUE("cli/time-obs-pst", date_parse_time(
 	    "Thu, 29 Apr 2013 23:45:50 PST", &t) && t == 1367307950);
 	/* EDT is -0400: 2005-03-08 21:40:36 UTC */
-	CHECK_TRUE("cli/time-obs-edt", cli_parse_time(
+	CHECK_TRUE("cli/time-obs-edt", date_parse_time(
 	    "Tue, 8 Mar 2005 17:40:36 EDT", &t) && t == 1110318036);
 	/* a two-digit year below 50 is 20yy: 2010-12-30 18:37:16 UTC */
-	CHECK_TRUE("cli/time-obs-2digit-year", cli_parse_time(
+	CHECK_TRUE("cli/time-obs-2digit-year", date_parse_time(
 	    "Thu, 30 Dec 10 10:37:16 -0800", &t) && t == 1293734236);
 	/* military zones count as -0000 */
-	CHECK_TRUE("cli/time-obs-military", cli_parse_time(
+	CHECK_TRUE("cli/time-obs-military", date_parse_time(
 	    "30 Dec 2010 18:37:16 Z", &t) && t == 1293734236);
-	CHECK_TRUE("cli/time-obs-ut", cli_parse_time(
+	CHECK_TRUE("cli/time-obs-ut", date_parse_time(
 	    "30 Dec 2010 18:37:16 UT", &t) && t == 1293734236);
 	/* fractions of a second (Amazon SES): 2016-11-25 01:49:01 UTC */
-	CHECK_TRUE("cli/time-iso-fraction", cli_parse_time(
+	CHECK_TRUE("cli/time-iso-fraction", date_parse_time(
 	    "2016-11-25T01:49:01.000Z", &t) && t == 1480038541);
-	CHECK_TRUE("cli/time-iso-dot-alone", !cli_parse_time(
+	CHECK_TRUE("cli/time-iso-dot-alone", !date_parse_time(
 	    "2016-11-25T01:49:01.Z", &t));
 }
 

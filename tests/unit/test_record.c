@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "base/date.h"
 #include "fbl/store/record.h"
 #include "tests/unit/unit.h"
 
@@ -56,13 +57,13 @@ test_day(void)
 {
 	char	 d[11];
 
-	record_day(0, d);
+	date_day_of(0, d);
 	CHECK_STR("record/day-epoch", d, "1970-01-01");
-	record_day(1763683200, d);		/* 2025-11-21T00:00:00Z */
+	date_day_of(1763683200, d);		/* 2025-11-21T00:00:00Z */
 	CHECK_STR("record/day", d, "2025-11-21");
-	record_day(1763769599, d);		/* one second before the next */
+	date_day_of(1763769599, d);		/* one second before the next */
 	CHECK_STR("record/day-last-second", d, "2025-11-21");
-	record_day(-5, d);
+	date_day_of(-5, d);
 	CHECK_STR("record/day-negative", d, "1970-01-01");
 }
 

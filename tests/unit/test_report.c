@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "base/date.h"
 #include "report/model.h"
 #include "report/render.h"
 #include "tests/unit/unit.h"
@@ -63,16 +64,16 @@ test_days(void)
 {
 	char	 d[11];
 
-	CHECK_TRUE("day/back", report_day_add("2026-03-01", -1, d) &&
+	CHECK_TRUE("day/back", date_day_add("2026-03-01", -1, d) &&
 	    strcmp(d, "2026-02-28") == 0);
-	CHECK_TRUE("day/leap", report_day_add("2024-03-01", -1, d) &&
+	CHECK_TRUE("day/leap", date_day_add("2024-03-01", -1, d) &&
 	    strcmp(d, "2024-02-29") == 0);
-	CHECK_TRUE("day/year", report_day_add("2026-12-31", 1, d) &&
+	CHECK_TRUE("day/year", date_day_add("2026-12-31", 1, d) &&
 	    strcmp(d, "2027-01-01") == 0);
-	CHECK_TRUE("day/window", report_day_add("2026-11-21", -29, d) &&
+	CHECK_TRUE("day/window", date_day_add("2026-11-21", -29, d) &&
 	    strcmp(d, "2026-10-23") == 0);
-	CHECK_TRUE("day/bad", !report_day_add("2026-1-01", 0, d));
-	CHECK_TRUE("day/before-1970", !report_day_add("1970-01-01", -1, d));
+	CHECK_TRUE("day/bad", !date_day_add("2026-1-01", 0, d));
+	CHECK_TRUE("day/before-1970", !date_day_add("1970-01-01", -1, d));
 	CHECK_INT("age/same-month", report_age_months(2026, 11, "2026-11-21"),
 	    0);
 	CHECK_INT("age/over-year", report_age_months(2025, 12, "2026-02-01"),

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "base/date.h"
 #include "fbl/volume.h"
 #include "tests/unit/unit.h"
 
@@ -139,11 +140,11 @@ test_duplicates(void)
 static void
 test_days(void)
 {
-	CHECK_TRUE("volume/day-ok", volume_is_day("2000-02-29", 10));
-	CHECK_TRUE("volume/day-1900", !volume_is_day("2100-02-29", 10));
-	CHECK_TRUE("volume/day-month", !volume_is_day("2026-00-10", 10));
-	CHECK_TRUE("volume/day-april", !volume_is_day("2026-04-31", 10));
-	CHECK_TRUE("volume/day-length", !volume_is_day("2026-04-301", 11));
+	CHECK_TRUE("volume/day-ok", date_parse_day("2000-02-29", 10, NULL, NULL, NULL, NULL));
+	CHECK_TRUE("volume/day-1900", !date_parse_day("2100-02-29", 10, NULL, NULL, NULL, NULL));
+	CHECK_TRUE("volume/day-month", !date_parse_day("2026-00-10", 10, NULL, NULL, NULL, NULL));
+	CHECK_TRUE("volume/day-april", !date_parse_day("2026-04-31", 10, NULL, NULL, NULL, NULL));
+	CHECK_TRUE("volume/day-length", !date_parse_day("2026-04-301", 11, NULL, NULL, NULL, NULL));
 }
 
 int
