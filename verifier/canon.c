@@ -3,15 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ascii.h"
 #include "verifier/canon.h"
 #include "verifier/crypto.h"
 #include "verifier/message.h"
-
-static bool
-is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
 
 /* Copy a header span turning LF and CRLF line breaks into CRLF. */
 static void
@@ -47,7 +42,7 @@ relaxed_header(struct buf *out, const char *raw, size_t len)
 	if (colon == NULL)	/* not a field: keep it as data */
 		colon = raw + len;
 	nlen = (size_t)(colon - raw);
-	while (nlen > 0 && is_wsp(raw[nlen - 1]))
+	while (nlen > 0 && ascii_is_wsp(raw[nlen - 1]))
 		nlen--;
 	if (!buf_reserve(out, len + 3))
 		return;
@@ -62,7 +57,7 @@ relaxed_header(struct buf *out, const char *raw, size_t len)
 			if (c == '\n' || (c == '\r' && i + 1 < len &&
 			    raw[i + 1] == '\n'))
 				continue;	/* unfold */
-			if (is_wsp(c)) {
+			if (ascii_is_wsp(c)) {
 				space = true;
 				continue;
 			}
@@ -238,10 +233,10 @@ relax_line(char *dst, const char *src, size_t len)
 	size_t	 i, n = 0;
 	bool	 space = false;
 
-	while (len > 0 && is_wsp(src[len - 1]))
+	while (len > 0 && ascii_is_wsp(src[len - 1]))
 		len--;
 	for (i = 0; i < len; i++) {
-		if (is_wsp(src[i])) {
+		if (ascii_is_wsp(src[i])) {
 			space = true;
 			continue;
 		}
@@ -267,7 +262,7 @@ relaxed_clean(const char *p, size_t len)
 
 	if (len == 0)
 		return true;
-	if (is_wsp(p[len - 1]))
+	if (ascii_is_wsp(p[len - 1]))
 		return false;
 	for (; i + 17 <= len; i += 16) {
 		bad = 0;
@@ -282,7 +277,7 @@ relaxed_clean(const char *p, size_t len)
 	}
 	for (; i < len; i++) {
 		if (p[i] == '\t' || (p[i] == ' ' && i + 1 < len &&
-		    is_wsp(p[i + 1])))
+		    ascii_is_wsp(p[i + 1])))
 			return false;
 	}
 	return true;

@@ -19,6 +19,7 @@
 
 #include <ldns/ldns.h>
 
+#include "base/ascii.h"
 #include "verifier/dnsquery.h"
 
 #define DNS_EDNS_SIZE		1232	/* no fragments (DNS flag day 2020) */
@@ -40,12 +41,6 @@ errstr(int e, char *b, size_t n)
 	return b;
 }
 
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
 /* Copy a wire name in lower case (length bytes are below 'A'). */
 void
 dns_wire_lower(uint8_t *dst, const uint8_t *src, size_t n)
@@ -53,10 +48,10 @@ dns_wire_lower(uint8_t *dst, const uint8_t *src, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		dst[i] = (uint8_t)lower(src[i]);
+		dst[i] = (uint8_t)ascii_lower(src[i]);
 }
 
-/* Label length bytes are at most 63, below 'A', so lower() spares them. */
+/* Label length bytes are at most 63, below 'A': ascii_lower() spares them. */
 bool
 dns_wire_eq(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
@@ -65,7 +60,7 @@ dns_wire_eq(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 	if (al != bl)
 		return false;
 	for (i = 0; i < al; i++)
-		if (lower(a[i]) != lower(b[i]))
+		if (ascii_lower(a[i]) != ascii_lower(b[i]))
 			return false;
 	return true;
 }
@@ -124,8 +119,8 @@ dns_name_wire(const char *name, char *text, uint8_t *wire, size_t *wlen)
 		if (c != '.') {
 			if (c < 0x21 || c > 0x7e)
 				return "byte outside printable ASCII";
-			text[i] = (char)lower(c);
-			wire[w++] = (uint8_t)lower(c);
+			text[i] = (char)ascii_lower(c);
+			wire[w++] = (uint8_t)ascii_lower(c);
 			continue;
 		}
 		if (i == lab)
@@ -171,7 +166,7 @@ dns_name_text(const ldns_rdf *r)
 	if ((s = ldns_rdf2str(r)) == NULL)
 		return NULL;
 	for (p = s; *p != '\0'; p++)
-		*p = (char)lower((unsigned char)*p);
+		*p = (char)ascii_lower((unsigned char)*p);
 	n = strlen(s);
 	if (n > 1 && s[n - 1] == '.')
 		s[n - 1] = '\0';

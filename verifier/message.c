@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/ascii.h"
 #include "verifier/message.h"
 
 void
@@ -38,12 +39,6 @@ line_iter_next(struct line_iter *it, const char **line, size_t *line_len,
 	*has_eol = true;
 	it->p = lf + 1;
 	return true;
-}
-
-static bool
-is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
 }
 
 /*
@@ -157,7 +152,7 @@ field_split(struct header_field *f, unsigned *flags)
 	colon = memchr(f->raw, ':', f->raw_len);
 	if (colon != NULL) {
 		nlen = (size_t)(colon - f->raw);
-		while (nlen > 0 && is_wsp(f->raw[nlen - 1]))
+		while (nlen > 0 && ascii_is_wsp(f->raw[nlen - 1]))
 			nlen--;
 		if (valid_name(f->raw, nlen)) {
 			f->name = f->raw;
@@ -235,7 +230,7 @@ message_parse(struct message *m, const char *raw, size_t len)
 			m->body_len = (size_t)(it.end - it.p);
 			break;
 		}
-		if (is_wsp(line[0]) && fstart != NULL) {
+		if (ascii_is_wsp(line[0]) && fstart != NULL) {
 			fend = line + line_len;	/* continuation */
 			goto next;
 		}
@@ -244,7 +239,7 @@ message_parse(struct message *m, const char *raw, size_t len)
 			if (st != MESSAGE_OK)
 				return st;
 		}
-		if (is_wsp(line[0]))
+		if (ascii_is_wsp(line[0]))
 			m->flags |= MSG_F_LEADING_WSP;
 		fstart = line;
 		fend = line + line_len;

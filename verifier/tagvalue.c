@@ -2,25 +2,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/ascii.h"
 #include "verifier/tagvalue.h"
-
-static bool
-is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 static bool
 is_valchar(char c)
@@ -40,14 +23,15 @@ skip_fws(const char *p, size_t len, size_t *i)
 	size_t	 j;
 
 	while (*i < len) {
-		if (is_wsp(p[*i])) {
+		if (ascii_is_wsp(p[*i])) {
 			(*i)++;
 			continue;
 		}
 		j = *i;
 		if (p[j] == '\r')
 			j++;
-		if (j < len && p[j] == '\n' && j + 1 < len && is_wsp(p[j + 1])) {
+		if (j < len && p[j] == '\n' && j + 1 < len &&
+		    ascii_is_wsp(p[j + 1])) {
 			*i = j + 1;
 			continue;
 		}
@@ -67,7 +51,7 @@ tag_list_parse(struct tag_list *tl, const char *p, size_t len, size_t *err_off)
 		skip_fws(p, len, &i);
 		if (i >= len)	/* empty list, or after a trailing ';' */
 			return TAG_OK;
-		if (!is_alpha(p[i])) {
+		if (!ascii_is_alpha(p[i])) {
 			*err_off = i;
 			return TAG_SYNTAX;
 		}
@@ -77,8 +61,8 @@ tag_list_parse(struct tag_list *tl, const char *p, size_t len, size_t *err_off)
 		}
 		t = &tl->tags[tl->ntags];
 		t->name = p + i;
-		while (i < len && (is_alpha(p[i]) || is_digit(p[i]) ||
-		    p[i] == '_'))
+		while (i < len && (ascii_is_alpha(p[i]) ||
+		    ascii_is_digit(p[i]) || p[i] == '_'))
 			i++;
 		t->name_len = (size_t)(p + i - t->name);
 		skip_fws(p, len, &i);

@@ -3,23 +3,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/ascii.h"
 #include "fbl/feedback/mime.h"
 #include "base/hex.h"
 #include "verifier/message.h"
 
 #define MIME_MAX_COMMENT	16	/* nested comment levels skipped */
-
-static bool
-is_wsp(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 /* --- header blocks ------------------------------------------------------ */
 
@@ -41,7 +30,7 @@ field_name(const char *line, size_t len)
 	if ((colon = memchr(line, ':', len)) == NULL)
 		return 0;
 	n = (size_t)(colon - line);
-	while (n > 0 && is_wsp(line[n - 1]))
+	while (n > 0 && ascii_is_wsp(line[n - 1]))
 		n--;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)line[i] <= ' ' ||
@@ -66,7 +55,7 @@ mime_hdr_next(struct mime_hdr_iter *it, struct mime_field *f)
 		return false;
 	}
 	memset(f, 0, sizeof(*f));
-	n = is_wsp(line[0]) ? 0 : field_name(line, len);
+	n = ascii_is_wsp(line[0]) ? 0 : field_name(line, len);
 	f->name = line;
 	f->name_len = n;
 	if (n > 0) {
@@ -77,7 +66,7 @@ mime_hdr_next(struct mime_hdr_iter *it, struct mime_field *f)
 		vend = line + len;
 	}
 	it->p = li.p;
-	while (eol && it->p < it->end && is_wsp(*it->p)) {
+	while (eol && it->p < it->end && ascii_is_wsp(*it->p)) {
 		if (!line_iter_next(&li, &line, &len, &eol))
 			break;
 		vend = line + len;
@@ -115,7 +104,7 @@ mime_unfold(struct buf *b, const char *v, size_t n)
 {
 	size_t	 i, start = b->len;
 
-	while (n > 0 && (is_wsp(*v) || *v == '\r' || *v == '\n')) {
+	while (n > 0 && (ascii_is_wsp(*v) || *v == '\r' || *v == '\n')) {
 		v++;
 		n--;
 	}
@@ -125,7 +114,7 @@ mime_unfold(struct buf *b, const char *v, size_t n)
 		buf_putc(b, v[i]);
 	}
 	while (b->len > start && b->data != NULL &&
-	    is_wsp(b->data[b->len - 1]))
+	    ascii_is_wsp(b->data[b->len - 1]))
 		b->data[--b->len] = '\0';
 }
 
@@ -172,7 +161,7 @@ skip_cfws(const char *p, const char *end)
 	int	 depth;
 
 	while (p < end) {
-		if (is_wsp(*p) || *p == '\r' || *p == '\n') {
+		if (ascii_is_wsp(*p) || *p == '\r' || *p == '\n') {
 			p++;
 			continue;
 		}
@@ -203,7 +192,7 @@ take_token(const char *p, const char *end, char *out, size_t outlen,
 
 	while (p < end && is_token((unsigned char)*p)) {
 		if (n + 1 < outlen)
-			out[n++] = (char)lower((unsigned char)*p);
+			out[n++] = (char)ascii_lower((unsigned char)*p);
 		else
 			*cut = true;
 		p++;
@@ -240,7 +229,7 @@ take_bare(const char *p, const char *end, struct mime_param *pr)
 {
 	size_t	 n = 0;
 
-	while (p < end && *p != ';' && !is_wsp(*p) && *p != '\r' &&
+	while (p < end && *p != ';' && !ascii_is_wsp(*p) && *p != '\r' &&
 	    *p != '\n') {
 		if (*p != '\0') {
 			if (n + 1 < sizeof(pr->value))
@@ -555,7 +544,7 @@ trailing_blanks(const char *s, size_t i, size_t n)
 {
 	size_t	 j = i;
 
-	while (j < n && is_wsp(s[j]))
+	while (j < n && ascii_is_wsp(s[j]))
 		j++;
 	if (j == n || s[j] == '\n' || (s[j] == '\r' && j + 1 < n &&
 	    s[j + 1] == '\n'))
@@ -577,7 +566,7 @@ qp_escape(struct buf *out, const char *s, size_t i, size_t n)
 	}
 	/* soft line break: "=" [blanks] line end */
 	j = i + 1;
-	while (j < n && is_wsp(s[j]))
+	while (j < n && ascii_is_wsp(s[j]))
 		j++;
 	if (j == n)
 		return j - i;
@@ -601,7 +590,7 @@ mime_qp_decode(struct buf *out, const char *s, size_t n)
 			i += qp_escape(out, s, i, n);
 			continue;
 		}
-		if (is_wsp(s[i]) && (t = trailing_blanks(s, i, n)) > 0) {
+		if (ascii_is_wsp(s[i]) && (t = trailing_blanks(s, i, n)) > 0) {
 			i += t;		/* transport padding at a line end */
 			continue;
 		}
@@ -665,7 +654,7 @@ is_delimiter(const char *line, size_t len, const char *b, size_t blen,
 	if (*close)
 		return true;
 	for (; i < len; i++)
-		if (!is_wsp(line[i]))
+		if (!ascii_is_wsp(line[i]))
 			return false;
 	return true;
 }
@@ -681,7 +670,7 @@ guess_boundary(const char *p, size_t n, char *out, size_t outlen)
 
 	line_iter_init(&it, p, n);
 	while (line_iter_next(&it, &line, &len, &eol)) {
-		while (len > 0 && is_wsp(line[len - 1]))
+		while (len > 0 && ascii_is_wsp(line[len - 1]))
 			len--;
 		if (len < 3 || line[0] != '-' || line[1] != '-')
 			continue;
@@ -703,7 +692,7 @@ blank_only(const char *p, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		if (!is_wsp(p[i]) && p[i] != '\r' && p[i] != '\n')
+		if (!ascii_is_wsp(p[i]) && p[i] != '\r' && p[i] != '\n')
 			return false;
 	return true;
 }
