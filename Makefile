@@ -73,7 +73,19 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfblscope.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfblscope.a $(LDLIBS)
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(BUILD)/base-alone
+
+# base/ depends on libc and OpenSSL only: every base object linked with
+# nothing but libcrypto (an object is linked whole, so any call into ldns,
+# PCRE2, libpq or another folder fails here), and no include of another
+# folder's header.
+BASE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard base/*.c)))
+$(BUILD)/base-alone: $(BASE_OBJ) tests/unit/base_alone.c
+	@$(if $(Q),echo "  LD      $@ (base/ with libc and libcrypto only)")
+	$(Q)if grep -n '#include "' base/*.c base/*.h | grep -v '#include "base/'; then \
+	    echo "base/ includes a header outside base/" >&2; exit 1; fi
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/unit/base_alone.c $(BASE_OBJ) \
+	    $$(pkg-config --libs libcrypto)
 
 # The sanitizer build lives beside the release build; tests/run.sh uses both.
 # clang's UBSan checks more than gcc's (e.g. arithmetic on a null pointer).

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "fbl/commands.h"
 #include "fbl/volume.h"
 #include "verifier/cli.h"
@@ -62,7 +63,7 @@ volume_read_all(int argc, char **argv, struct volume_set *set,
 
 	for (i = 0; i < argc; i++) {
 		buf_reset(&rerr);
-		if (!cli_read_file(argv[i], VOLUME_MAX_FILE, &data, &rerr)) {
+		if (!file_read(argv[i], VOLUME_MAX_FILE, &data, &rerr)) {
 			buf_printf(err, "%s\n", buf_cstr(&rerr));
 			set->nerrors++;
 			ok = false;

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/date.h"
 #include "fbl/config.h"
 #include "fbl/store/store.h"
@@ -191,38 +192,19 @@ report_day(const char *date, const char *tz, char *out, struct buf *err)
 	    (buf_printf(err, "no day before %s", today), false);
 }
 
-/* Write all of b to path (via path.tmp, renamed), or to stdout. */
+/* Write all of b to path (atomically, base/file.h), or to stdout. */
 static bool
 report_write(const char *path, const struct buf *b, struct buf *err)
 {
-	struct buf	 tmp = BUF_INIT;
-	FILE		*fp = stdout;
-	bool		 ok;
-
-	if (path != NULL) {
-		buf_printf(&tmp, "%s.tmp", path);
-		if (!buf_ok(&tmp) || (fp = fopen(buf_cstr(&tmp), "w")) ==
-		    NULL) {
-			buf_printf(err, "%s: %s", buf_cstr(&tmp),
-			    strerror(errno));
-			buf_free(&tmp);
-			return false;
-		}
-	}
-	ok = fwrite(b->data != NULL ? b->data : "", 1, b->len, fp) == b->len;
-	ok = fflush(fp) == 0 && ok && !ferror(fp);
-	if (path != NULL) {
-		ok = fclose(fp) == 0 && ok;
-		if (ok && rename(buf_cstr(&tmp), path) != 0)
-			ok = false;
-		if (!ok) {
-			buf_printf(err, "%s: %s", path, strerror(errno));
-			unlink(buf_cstr(&tmp));
-		}
-	} else if (!ok)
+	if (path != NULL)
+		return file_write(path, b->data != NULL ? b->data : "",
+		    b->len, 0644, FILE_REPLACE, err);
+	if (fwrite(b->data != NULL ? b->data : "", 1, b->len, stdout) !=
+	    b->len || fflush(stdout) != 0) {
 		buf_printf(err, "standard output: %s", strerror(errno));
-	buf_free(&tmp);
-	return ok;
+		return false;
+	}
+	return true;
 }
 
 /* Load, render, write; false with the reason in err. */

@@ -45,14 +45,6 @@ bool	 cli_keys_option(struct cli_keys *, int opt, const char *arg,
 	    struct buf *err);
 struct key_source *cli_keys_open(const struct cli_keys *, struct buf *err);
 
-/*
- * Read a whole file ("-" = standard input) into out.  false with the reason
- * (naming the file) in err on I/O error or when larger than max bytes.
- * The buffer may be reused across calls: it is reset, not freed.
- */
-bool	 cli_read_file(const char *path, size_t max, struct buf *out,
-	    struct buf *err);
-
 /* Parse a decimal in [min, max]. */
 bool	 cli_parse_uint(const char *, unsigned long min, unsigned long max,
 	    unsigned long *out);

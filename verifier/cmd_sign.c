@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/pem.h>
 
+#include "base/file.h"
 #include "base/date.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
@@ -107,7 +107,7 @@ sign_message(struct sign_opts *o, const char *keyfile, const char *file)
 
 	if ((o->key = crypto_load_private(keyfile, &err)) == NULL)
 		goto out;
-	if (!cli_read_file(file, CLI_MAX_MESSAGE, &raw, &err))
+	if (!file_read(file, CLI_MAX_MESSAGE, &raw, &err))
 		goto out;
 	if (!dkim_sign(o, raw.data, raw.len, &field, &err)) {
 		buf_printf(&err, " (%s)", file);
@@ -230,18 +230,27 @@ struct keygen_opts {
 static bool
 write_private(EVP_PKEY *pk, const char *path, struct buf *err)
 {
-	FILE	*fp;
-	int	 fd;
-	bool	 ok;
+	struct buf	 pem = BUF_INIT;
+	FILE		*fp;
+	int		 fd;
+	bool		 ok;
 
+	if (!crypto_private_pem(pk, &pem)) {
+		buf_puts(err, "cannot encode the private key");
+		buf_free(&pem);
+		return false;
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
 		buf_printf(err, "%s: cannot create", path);
 		if (fd != -1)
 			close(fd);
+		buf_free(&pem);
 		return false;
 	}
-	ok = PEM_write_PrivateKey(fp, pk, NULL, NULL, 0, NULL, NULL) == 1;
+	ok = fwrite(pem.data, 1, pem.len, fp) == pem.len;
+	explicit_bzero(pem.data, pem.len);
+	buf_free(&pem);
 	if (fclose(fp) != 0 || !ok) {
 		buf_printf(err, "%s: write failed", path);
 		return false;
@@ -286,13 +295,8 @@ keygen_run(const struct keygen_opts *k)
 	EVP_PKEY	*pk;
 	int		 status = 2;
 
-	pk = k->ed25519 ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519") :
-	    EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)k->bits);
-	if (pk == NULL) {
-		buf_puts(&err, "key generation failed: ");
-		crypto_last_error(&err);
+	if ((pk = crypto_keygen(k->ed25519, (unsigned)k->bits, &err)) == NULL)
 		goto out;
-	}
 	buf_printf(&path, "%s.pem", k->out);
 	if (!write_private(pk, path.data, &err))
 		goto out;

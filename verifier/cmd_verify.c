@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/date.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
@@ -93,7 +94,7 @@ verify_one(struct verify_cmd *vc, size_t idx, struct verify_out *vo,
 	const char		*file = vc->files[idx];
 
 	vo->status = 2;
-	if (!cli_read_file(file, CLI_MAX_MESSAGE, raw, &err)) {
+	if (!file_read(file, CLI_MAX_MESSAGE, raw, &err)) {
 		buf_printf(&vo->text, "fblscope verify: %s\n", buf_cstr(&err));
 		goto out;
 	}

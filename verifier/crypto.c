@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -13,7 +14,9 @@
 #include <openssl/x509.h>
 
 #include "base/b64.h"
+#include "base/pkey.h"
 #include "verifier/crypto.h"
+#include "verifier/key_record.h"
 
 static EVP_MD		*md_sha256;
 static EVP_MD		*md_sha1;
@@ -183,6 +186,118 @@ crypto_rsa_recover(EVP_PKEY *pk, const unsigned char *sig, size_t sig_len,
 	return ret;
 }
 
+/* --- public keys from their published bytes --- */
+
+/* One DER tag and length at *p; the content is [*p, *p + *n). */
+static bool
+der_next(const unsigned char **p, const unsigned char *end, unsigned char tag,
+    size_t *n)
+{
+	const unsigned char *q = *p;
+	size_t	 len, k;
+
+	if (end - q < 2 || *q++ != tag)
+		return false;
+	len = *q++;
+	if (len & 0x80) {
+		k = len & 0x7f;
+		if (k == 0 || k > 2 || (size_t)(end - q) < k)
+			return false;
+		for (len = 0; k > 0; k--)
+			len = len << 8 | *q++;
+	}
+	if ((size_t)(end - q) < len)
+		return false;
+	*p = q;
+	*n = len;
+	return true;
+}
+
+/*
+ * The RSAPublicKey inside an RSA SubjectPublicKeyInfo, found by walking the
+ * DER.  OpenSSL 3's d2i_PUBKEY goes through the generic decoder machinery,
+ * some 600,000 instructions a key; d2i_PublicKey on the inner key is a small
+ * fraction of that.  Anything unexpected returns false and the caller falls
+ * back to d2i_PUBKEY.
+ */
+static bool
+spki_rsa_inner(const unsigned char *der, size_t len,
+    const unsigned char **inner, size_t *inner_len)
+{
+	static const unsigned char rsa_oid[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7,
+	    0x0d, 0x01, 0x01, 0x01 };
+	const unsigned char *p = der, *end = der + len, *alg_end;
+	size_t	 n;
+
+	if (!der_next(&p, end, 0x30, &n) || p + n != end ||
+	    !der_next(&p, end, 0x30, &n))
+		return false;
+	alg_end = p + n;
+	if (!der_next(&p, alg_end, 0x06, &n) || n != sizeof(rsa_oid) ||
+	    memcmp(p, rsa_oid, n) != 0)
+		return false;
+	p += n;
+	if (p != alg_end && (!der_next(&p, alg_end, 0x05, &n) || n != 0 ||
+	    p != alg_end))
+		return false;
+	if (!der_next(&p, end, 0x03, &n) || p + n != end || n < 2 || *p != 0)
+		return false;
+	*inner = p + 1;
+	*inner_len = n - 1;
+	return true;
+}
+
+EVP_PKEY *
+crypto_rsa_public(const unsigned char *der, size_t len)
+{
+	const unsigned char	*p = der, *inner;
+	size_t			 inner_len;
+	EVP_PKEY		*pk;
+
+	if (len > 16384)
+		return NULL;
+	if (spki_rsa_inner(der, len, &inner, &inner_len)) {
+		p = inner;
+		pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)inner_len);
+		if (pk != NULL && p == inner + inner_len)
+			return pk;
+		EVP_PKEY_free(pk);
+		p = der;
+	}
+	pk = d2i_PUBKEY(NULL, &p, (long)len);
+	if (pk != NULL) {
+		if (p != der + len || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
+			EVP_PKEY_free(pk);
+			return NULL;
+		}
+		return pk;
+	}
+	/* erratum 3017: a bare PKCS#1 RSAPublicKey */
+	p = der;
+	pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
+	if (pk != NULL && p != der + len) {
+		EVP_PKEY_free(pk);
+		return NULL;
+	}
+	return pk;
+}
+
+EVP_PKEY *
+crypto_ed25519_public(const unsigned char *raw, size_t len)
+{
+	if (len != 32)
+		return NULL;
+	return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, len);
+}
+
+unsigned
+crypto_key_bits(EVP_PKEY *pk)
+{
+	int	 bits = EVP_PKEY_get_bits(pk);
+
+	return bits > 0 ? (unsigned)bits : 0;
+}
+
 enum crypto_key_check
 crypto_key_check(EVP_PKEY *pk, struct buf *why)
 {
@@ -289,29 +404,57 @@ crypto_public_b64(EVP_PKEY *pk, struct buf *out)
 EVP_PKEY *
 crypto_load_private(const char *path, struct buf *err)
 {
-	FILE		*fp;
 	EVP_PKEY	*pk;
 	struct buf	 why = BUF_INIT;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		buf_printf(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	pk = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
-	fclose(fp);
-	if (pk == NULL) {
-		buf_printf(err, "%s: not a PEM private key (", path);
-		crypto_last_error(err);
-		buf_puts(err, ")");
-		return NULL;
-	}
-	if (crypto_key_check(pk, &why) != CRYPTO_KEY_OK) {
-		buf_printf(err, "%s: %s", path, buf_cstr(&why));
+	if ((pk = pkey_load_private(path, &why)) != NULL &&
+	    crypto_key_check(pk, &why) != CRYPTO_KEY_OK) {
 		EVP_PKEY_free(pk);
 		pk = NULL;
 	}
+	if (pk == NULL)
+		buf_printf(err, "%s: %s", path, buf_cstr(&why));
 	buf_free(&why);
 	return pk;
+}
+
+EVP_PKEY *
+crypto_keygen(bool ed25519, unsigned bits, struct buf *err)
+{
+	EVP_PKEY	*pk;
+
+	if (!ed25519 && (bits < KEY_RSA_MIN_BITS || bits >
+	    CRYPTO_RSA_MAX_BITS)) {
+		buf_printf(err, "RSA keys of %d to %d bits", KEY_RSA_MIN_BITS,
+		    CRYPTO_RSA_MAX_BITS);
+		return NULL;
+	}
+	pk = ed25519 ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519") :
+	    EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+	if (pk == NULL) {
+		buf_puts(err, "key generation failed: ");
+		crypto_last_error(err);
+	}
+	return pk;
+}
+
+bool
+crypto_private_pem(EVP_PKEY *pk, struct buf *out)
+{
+	BIO	*bio;
+	char	*p;
+	long	 n;
+	bool	 ok;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return false;
+	ok = PEM_write_bio_PrivateKey(bio, pk, NULL, NULL, 0, NULL, NULL) ==
+	    1 && (n = BIO_get_mem_data(bio, &p)) > 0;
+	if (ok)
+		buf_append(out, p, (size_t)n);
+	BIO_free(bio);
+	ERR_clear_error();
+	return ok && buf_ok(out);
 }
 
 void

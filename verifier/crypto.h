@@ -1,5 +1,12 @@
 /*
- * crypto: every OpenSSL call of the verifier and signer, through EVP only.
+ * crypto: every OpenSSL operation on keys and signatures, through EVP only:
+ * decoding the published keys, verifying, recovering, signing, making and
+ * encoding keys, and the digests DKIM chooses (crypto_md()).  Elsewhere in
+ * verifier/, modules hold EVP_PKEY handles (ask their type and size, free
+ * them) and stream canonical data into an EVP_MD_CTX of crypto_md()
+ * (canon.c, diagnose.c), nothing more.  Outside verifier/, base/digest.h
+ * (fingerprints, HMAC) and base/pkey.h (the private-key loader) are the
+ * only users of OpenSSL.
  *
  * DKIM signs a digest: RSA signatures are PKCS#1 v1.5 over the SHA-256 (or
  * SHA-1) digest of the canonical header block; ed25519-sha256 (RFC 8463) is
@@ -72,6 +79,16 @@ enum crypto_key_check {
 	CRYPTO_KEY_UNREADABLE,	/* OpenSSL would not give the parameters */
 };
 
+/*
+ * Public keys from the bytes of a key record's p=: an RSA key as a
+ * SubjectPublicKeyInfo or, per erratum 3017, a bare RSAPublicKey, each
+ * filling all of der; a raw 32-byte Ed25519 key (RFC 8463).  NULL when the
+ * bytes are not such a key.
+ */
+EVP_PKEY	*crypto_rsa_public(const unsigned char *der, size_t len);
+EVP_PKEY	*crypto_ed25519_public(const unsigned char *raw, size_t len);
+unsigned	 crypto_key_bits(EVP_PKEY *);
+
 /* Is pk within the bounds above?  Ed25519 keys always are. */
 enum crypto_key_check crypto_key_check(EVP_PKEY *pk, struct buf *why);
 
@@ -82,8 +99,16 @@ bool		 crypto_sign(EVP_PKEY *, enum dkim_alg,
 /* The base64 p= value of a public key (SubjectPublicKeyInfo or raw ed25519). */
 bool		 crypto_public_b64(EVP_PKEY *, struct buf *out);
 
-/* Load a PEM private key; error names the file. */
+/*
+ * A signing key: base/pkey.h's loader (never prompts), then the bounds of
+ * crypto_key_check(); the error names the file.
+ */
 EVP_PKEY	*crypto_load_private(const char *path, struct buf *err);
+
+/* A new key pair: Ed25519, or RSA of bits bits; NULL with why. */
+EVP_PKEY	*crypto_keygen(bool ed25519, unsigned bits, struct buf *err);
+/* The unencrypted PKCS#8 PEM of a private key, appended to out. */
+bool		 crypto_private_pem(EVP_PKEY *, struct buf *out);
 
 /* The last OpenSSL error queue entry as text, and the queue cleared. */
 void		 crypto_last_error(struct buf *);

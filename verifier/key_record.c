@@ -3,8 +3,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/rsa.h>
-#include <openssl/x509.h>
 
 #include "base/b64.h"
 #include "verifier/crypto.h"
@@ -87,100 +85,6 @@ hash_item(const char *p, size_t n, void *arg)
 	return false;
 }
 
-/* One DER tag and length at *p; the content is [*p, *p + *n). */
-static bool
-der_next(const unsigned char **p, const unsigned char *end, unsigned char tag,
-    size_t *n)
-{
-	const unsigned char *q = *p;
-	size_t	 len, k;
-
-	if (end - q < 2 || *q++ != tag)
-		return false;
-	len = *q++;
-	if (len & 0x80) {
-		k = len & 0x7f;
-		if (k == 0 || k > 2 || (size_t)(end - q) < k)
-			return false;
-		for (len = 0; k > 0; k--)
-			len = len << 8 | *q++;
-	}
-	if ((size_t)(end - q) < len)
-		return false;
-	*p = q;
-	*n = len;
-	return true;
-}
-
-/*
- * The RSAPublicKey inside an RSA SubjectPublicKeyInfo, found by walking the
- * DER.  OpenSSL 3's d2i_PUBKEY goes through the generic decoder machinery,
- * some 600,000 instructions a key; d2i_PublicKey on the inner key is a small
- * fraction of that.  Anything unexpected returns false and the caller falls
- * back to d2i_PUBKEY.
- */
-static bool
-spki_rsa_inner(const unsigned char *der, size_t len,
-    const unsigned char **inner, size_t *inner_len)
-{
-	static const unsigned char rsa_oid[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7,
-	    0x0d, 0x01, 0x01, 0x01 };
-	const unsigned char *p = der, *end = der + len, *alg_end;
-	size_t	 n;
-
-	if (!der_next(&p, end, 0x30, &n) || p + n != end ||
-	    !der_next(&p, end, 0x30, &n))
-		return false;
-	alg_end = p + n;
-	if (!der_next(&p, alg_end, 0x06, &n) || n != sizeof(rsa_oid) ||
-	    memcmp(p, rsa_oid, n) != 0)
-		return false;
-	p += n;
-	if (p != alg_end && (!der_next(&p, alg_end, 0x05, &n) || n != 0 ||
-	    p != alg_end))
-		return false;
-	if (!der_next(&p, end, 0x03, &n) || p + n != end || n < 2 || *p != 0)
-		return false;
-	*inner = p + 1;
-	*inner_len = n - 1;
-	return true;
-}
-
-static EVP_PKEY *
-rsa_from_der(const unsigned char *der, size_t len)
-{
-	const unsigned char	*p = der, *inner;
-	size_t			 inner_len;
-	EVP_PKEY		*pk;
-
-	if (len > 16384)
-		return NULL;
-	if (spki_rsa_inner(der, len, &inner, &inner_len)) {
-		p = inner;
-		pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)inner_len);
-		if (pk != NULL && p == inner + inner_len)
-			return pk;
-		EVP_PKEY_free(pk);
-		p = der;
-	}
-	pk = d2i_PUBKEY(NULL, &p, (long)len);
-	if (pk != NULL) {
-		if (p != der + len || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
-			EVP_PKEY_free(pk);
-			return NULL;
-		}
-		return pk;
-	}
-	/* erratum 3017: a bare PKCS#1 RSAPublicKey */
-	p = der;
-	pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
-	if (pk != NULL && p != der + len) {
-		EVP_PKEY_free(pk);
-		return NULL;
-	}
-	return pk;
-}
-
 /*
  * A key outside crypto_key_check's bounds is never kept: no RSA operation
  * is ever done with it.  bits stays set so that the explain view can say
@@ -227,14 +131,14 @@ load_public_key(struct key_record *k, const struct tag *p, struct buf *why)
 			r = REASON_KEY_SYNTAX;
 			goto out;
 		}
-		k->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
+		k->pkey = crypto_ed25519_public(
 		    (const unsigned char *)der.data, der.len);
 		k->bits = 256;
 	} else {
-		k->pkey = rsa_from_der((const unsigned char *)der.data,
+		k->pkey = crypto_rsa_public((const unsigned char *)der.data,
 		    der.len);
 		if (k->pkey != NULL)
-			k->bits = (unsigned)EVP_PKEY_get_bits(k->pkey);
+			k->bits = crypto_key_bits(k->pkey);
 		if (k->pkey != NULL && (r = key_bounds(k, why)) != REASON_OK)
 			goto out;
 	}

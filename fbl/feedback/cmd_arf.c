@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/file.h"
 #include "fbl/feedback/arf.h"
 #include "fbl/classify.h"
 #include "fbl/commands.h"
@@ -451,7 +452,7 @@ arf_file(const struct arf_cmd *ac, const char *file, struct buf *raw)
 
 	memset(&o, 0, sizeof(o));
 	o.file = file;
-	if (!cli_read_file(file, CLI_MAX_MESSAGE, raw, &err)) {
+	if (!file_read(file, CLI_MAX_MESSAGE, raw, &err)) {
 		fprintf(stderr, "fblscope arf: %s\n", buf_cstr(&err));
 		buf_free(&err);
 		return 2;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/date.h"
 #include "fbl/commands.h"
 #include "fbl/config.h"
@@ -108,45 +109,15 @@ read_old(const char *path, struct buf *old, struct buf *err)
 		buf_printf(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	return cli_read_file(path, ZONE_MAX_FILE, old, err) ? 1 : -1;
+	return file_read(path, ZONE_MAX_FILE, old, err) ? 1 : -1;
 }
 
-/* text to path, through a temporary file in the same directory. */
+/* text to path, replacing it atomically (base/file.h). */
 static bool
 write_file(const char *path, const struct buf *text, struct buf *err)
 {
-	struct buf	 tmp = BUF_INIT;
-	FILE		*fp = NULL;
-	int		 fd;
-	bool		 ok = false;
-
-	buf_printf(&tmp, "%s.XXXXXX", path);
-	if (!buf_ok(&tmp)) {
-		buf_puts(err, "out of memory");
-		return false;
-	}
-	if ((fd = mkstemp(tmp.data)) == -1 || fchmod(fd, 0644) == -1 ||
-	    (fp = fdopen(fd, "w")) == NULL) {
-		buf_printf(err, "%s: %s", tmp.data, strerror(errno));
-		if (fd != -1) {
-			close(fd);
-			unlink(tmp.data);
-		}
-		goto out;
-	}
-	ok = fwrite(text->data, 1, text->len, fp) == text->len;
-	if (fclose(fp) != 0 || !ok) {
-		buf_printf(err, "%s: write failed", tmp.data);
-		unlink(tmp.data);
-		ok = false;
-	} else if (rename(tmp.data, path) == -1) {
-		buf_printf(err, "%s: %s", path, strerror(errno));
-		unlink(tmp.data);
-		ok = false;
-	}
-out:
-	buf_free(&tmp);
-	return ok;
+	return file_write(path, text->data, text->len, 0644, FILE_REPLACE,
+	    err);
 }
 
 /* Zone i into outdir; one line on stdout (in report). */

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/digest.h"
 #include "fbl/keys/keyarchive.h"
 #include "base/b64.h"
-#include "verifier/crypto.h"
 #include "verifier/tagvalue.h"
 
 #define NUPSERT_PARAMS	5
@@ -134,7 +134,6 @@ record_fp(const char *r, size_t len, unsigned char fp[KEYARCHIVE_FP_LEN],
 	struct tag_list	 tl;
 	const struct tag *p;
 	struct buf	 der = BUF_INIT;
-	unsigned int	 n = 0;
 	size_t		 off;
 	bool		 ok;
 
@@ -145,8 +144,7 @@ record_fp(const char *r, size_t len, unsigned char fp[KEYARCHIVE_FP_LEN],
 		buf_puts(why, "p= cannot be decoded");
 		return false;
 	}
-	ok = crypto_digest(DKIM_HASH_SHA256, der.data, der.len, fp, &n) &&
-	    n == KEYARCHIVE_FP_LEN;
+	ok = digest_sha256(der.data, der.len, fp);
 	buf_free(&der);
 	if (!ok)
 		buf_puts(why, "SHA-256 failed");

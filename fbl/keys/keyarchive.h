@@ -38,9 +38,10 @@
 
 #include "fbl/store/store.h"
 #include "base/buf.h"
+#include "base/digest.h"
 #include "verifier/key_record.h"
 
-#define KEYARCHIVE_FP_LEN	32	/* SHA-256 */
+#define KEYARCHIVE_FP_LEN	DIGEST_SHA256_LEN
 #define KEYARCHIVE_NAME_MAX	253	/* a domain name in text form */
 
 struct key_archive_entry {

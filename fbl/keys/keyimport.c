@@ -9,12 +9,10 @@
 #include <strings.h>
 
 #include <ldns/ldns.h>
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 
 #include "fbl/classify.h"
 #include "fbl/keys/keyimport.h"
+#include "base/pkey.h"
 #include "verifier/crypto.h"
 #include "verifier/sign.h"
 
@@ -278,37 +276,15 @@ selector_end(const struct fbl_config *cfg, const char *base, size_t len)
 	return dots[0];
 }
 
-static int
-no_passphrase(char *b, int size, int rw, void *u)
-{
-	(void)b;
-	(void)size;
-	(void)rw;
-	(void)u;
-	return -1;	/* never prompt: an import runs unattended */
-}
-
 /* The public key record of a private key file; false with why. */
 static bool
 pem_record(const char *path, struct buf *rec, struct buf *why)
 {
-	BIO		*bio;
 	EVP_PKEY	*pk;
 	bool		 ok;
 
-	if ((bio = BIO_new_file(path, "r")) == NULL) {
-		buf_printf(why, "cannot open: %s", strerror(errno));
-		ERR_clear_error();
+	if ((pk = pkey_load_private(path, why)) == NULL)
 		return false;
-	}
-	pk = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
-	BIO_free(bio);
-	if (pk == NULL) {
-		buf_puts(why, "not an unencrypted PEM private key (");
-		crypto_last_error(why);
-		buf_putc(why, ')');
-		return false;
-	}
 	if (crypto_key_check(pk, why) != CRYPTO_KEY_OK) {
 		EVP_PKEY_free(pk);
 		return false;

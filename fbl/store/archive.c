@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 
+#include "base/digest.h"
+#include "base/vec.h"
 #include "fbl/store/archive.h"
 #include "fbl/keys/keyarchive.h"
 
@@ -21,7 +21,7 @@ struct archive_cache {
 	struct archived_name	*names;		/* looked up */
 	size_t			 nnames;
 	size_t			 capnames;
-	unsigned char		(*seen)[SHA256_DIGEST_LENGTH];	/* archived */
+	unsigned char		(*seen)[DIGEST_SHA256_LEN];	/* archived */
 	size_t			 nseen;		/* sorted */
 	size_t			 capseen;
 };
@@ -88,21 +88,16 @@ static struct archived_name *
 lookup(struct archive_cache *c, struct store *st, const char *name,
     struct buf *err)
 {
-	struct archived_name	*an, *v;
+	struct archived_name	*an;
 	struct buf		 why = BUF_INIT;
 	size_t			 i;
 
 	for (i = 0; i < c->nnames; i++)
 		if (strcmp(c->names[i].name, name) == 0)
 			return &c->names[i];
-	if (c->nnames == c->capnames) {
-		size_t cap = c->capnames ? 2 * c->capnames : 16;
-
-		if ((v = realloc(c->names, cap * sizeof(*v))) == NULL)
-			goto nomem;
-		c->names = v;
-		c->capnames = cap;
-	}
+	if (!vec_reserve(&c->names, &c->capnames, c->nnames + 1,
+	    sizeof(*c->names)))
+		goto nomem;
 	an = &c->names[c->nnames];
 	memset(an, 0, sizeof(*an));
 	if ((an->name = strdup(name)) == NULL)
@@ -175,7 +170,7 @@ archive_judge(struct archive_cache *c, struct store *st,
 static int
 digest_cmp(const void *a, const void *b)
 {
-	return memcmp(a, b, SHA256_DIGEST_LENGTH);
+	return memcmp(a, b, DIGEST_SHA256_LEN);
 }
 
 /*
@@ -184,18 +179,15 @@ digest_cmp(const void *a, const void *b)
  */
 static void
 seen_id(const char *name, const char *record, size_t len,
-    unsigned char out[SHA256_DIGEST_LENGTH])
+    unsigned char out[DIGEST_SHA256_LEN])
 {
-	EVP_MD_CTX	*ctx;
-	unsigned int	 n = 0;
+	struct digest_piece v[2] = {
+		{ name, strlen(name) + 1 },	/* the NUL ends the name */
+		{ record, len },
+	};
 
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, name, strlen(name) + 1) != 1 ||
-	    EVP_DigestUpdate(ctx, record, len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, out, &n) != 1)
-		memset(out, 0, SHA256_DIGEST_LENGTH);	/* never matches */
-	EVP_MD_CTX_free(ctx);
+	/* a failure gives zeros, which never match */
+	(void)digest_sha256_pieces(v, 2, out);
 }
 
 static bool
@@ -208,39 +200,16 @@ seen_has(const struct archive_cache *c, const unsigned char *id)
 static bool
 seen_add(struct archive_cache *c, const unsigned char *id)
 {
-	unsigned char	(*v)[SHA256_DIGEST_LENGTH];
 	size_t		 i;
 
-	if (c->nseen == c->capseen) {
-		size_t cap = c->capseen ? 2 * c->capseen : 64;
-
-		if ((v = realloc(c->seen, cap * sizeof(*v))) == NULL)
-			return false;
-		c->seen = v;
-		c->capseen = cap;
-	}
-	for (i = c->nseen; i > 0 && memcmp(c->seen[i - 1], id,
-	    SHA256_DIGEST_LENGTH) > 0; i--)
-		memcpy(c->seen[i], c->seen[i - 1], SHA256_DIGEST_LENGTH);
-	memcpy(c->seen[i], id, SHA256_DIGEST_LENGTH);
-	c->nseen++;
-	return true;
-}
-
-/* Room for one more entry in *v; false when memory ran out. */
-static bool
-grow(struct key_archive_entry **v, size_t cnt, size_t *cap)
-{
-	struct key_archive_entry *nv;
-	size_t	 ncap;
-
-	if (cnt < *cap)
-		return true;
-	ncap = *cap ? 2 * *cap : 16;
-	if ((nv = realloc(*v, ncap * sizeof(**v))) == NULL)
+	if (!vec_reserve(&c->seen, &c->capseen, c->nseen + 1,
+	    sizeof(*c->seen)))
 		return false;
-	*v = nv;
-	*cap = ncap;
+	for (i = c->nseen; i > 0 && memcmp(c->seen[i - 1], id,
+	    DIGEST_SHA256_LEN) > 0; i--)
+		memcpy(c->seen[i], c->seen[i - 1], DIGEST_SHA256_LEN);
+	memcpy(c->seen[i], id, DIGEST_SHA256_LEN);
+	c->nseen++;
 	return true;
 }
 
@@ -251,7 +220,7 @@ collect(struct archive_cache *c, struct record *const *recs, size_t n,
 {
 	struct key_archive_entry *v = NULL, e;
 	struct buf	 why = BUF_INIT;
-	unsigned char	 id[SHA256_DIGEST_LENGTH];
+	unsigned char	 id[DIGEST_SHA256_LEN];
 	size_t		 i, j, cnt = 0, cap = 0;
 	bool		 ok = true;
 
@@ -275,7 +244,7 @@ collect(struct archive_cache *c, struct record *const *recs, size_t n,
 			    rs->key_record, rs->key_record_len, &why))
 				continue;	/* revoked, not a key */
 			e.seen = rs->key_seen;
-			if (!grow(&v, cnt, &cap)) {
+			if (!vec_reserve(&v, &cap, cnt + 1, sizeof(*v))) {
 				keyarchive_entry_free(&e);
 				ok = false;
 				continue;

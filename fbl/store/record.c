@@ -5,10 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
+#include "base/digest.h"
 #include "base/date.h"
 #include "fbl/classify.h"
 #include "fbl/store/record.h"
@@ -234,7 +232,6 @@ record_hmac_recipient(const struct buf *secret, const char *addr,
 {
 	char		 a[RECORD_MAX_TEXT];
 	size_t		 n = 0;
-	unsigned int	 olen = 0;
 	const char	*p = addr;
 
 	while (*p == ' ' || *p == '\t' || *p == '<')
@@ -243,11 +240,9 @@ record_hmac_recipient(const struct buf *secret, const char *addr,
 		a[n++] = (char)tolower((unsigned char)*p);
 	while (n > 0 && (a[n - 1] == ' ' || a[n - 1] == '\t'))
 		n--;
-	if (secret == NULL || secret->len == 0 || secret->len > 4096)
+	if (secret == NULL)
 		return false;
-	return HMAC(EVP_sha256(), secret->data, (int)secret->len,
-	    (const unsigned char *)a, n, out, &olen) != NULL &&
-	    olen == RECORD_HMAC_LEN;
+	return digest_hmac_sha256(secret->data, secret->len, a, n, out);
 }
 
 /* {"\\x<hex>",...} of the recipients' HMACs; NULL without a secret. */
@@ -546,7 +541,7 @@ record_build(struct record *rec, const struct record_input *in)
 	bool		 ok = true;
 
 	memset(rec, 0, sizeof(*rec));
-	SHA256((const unsigned char *)in->raw, in->len, rec->fingerprint);
+	(void)digest_sha256(in->raw, in->len, rec->fingerprint);
 	if (record_clock(in->report, in->original, &t, &from))
 		date_day_of(t, rec->msg_day);
 	else

@@ -32,12 +32,13 @@
 #include "fbl/feedback/arf.h"
 #include "fbl/config.h"
 #include "base/buf.h"
+#include "base/digest.h"
 #include "verifier/message.h"
 #include "verifier/verify.h"
 
 #define RECORD_MAX_TEXT		2048	/* bytes kept of a text value */
-#define RECORD_FP_LEN		32	/* SHA-256 */
-#define RECORD_HMAC_LEN		32	/* HMAC-SHA256 */
+#define RECORD_FP_LEN		DIGEST_SHA256_LEN
+#define RECORD_HMAC_LEN		DIGEST_SHA256_LEN	/* HMAC-SHA-256 */
 #define RECORD_MAX_DIGEST	64	/* = EVP_MAX_MD_SIZE */
 
 /*

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "tests/unit/unit.h"
 #include "base/date.h"
 #include "verifier/cli.h"
@@ -180,18 +181,18 @@ test_read_file(void)
 		fprintf(stderr, "cannot write %s\n", path);
 		exit(2);
 	}
-	CHECK_TRUE("cli/read-ok", cli_read_file(path, 1000, &out, &err));
+	CHECK_TRUE("cli/read-ok", file_read(path, 1000, &out, &err));
 	CHECK_MEM("cli/read-bytes", buf_cstr(&out), out.len, content, clen);
 	CHECK_INT("cli/read-no-err", err.len, 0);
 	/* exactly max bytes is fine, one over is not */
-	CHECK_TRUE("cli/read-at-max", cli_read_file(path, clen, &out, &err));
+	CHECK_TRUE("cli/read-at-max", file_read(path, clen, &out, &err));
 	CHECK_TRUE("cli/read-over-max",
-	    !cli_read_file(path, clen - 1, &out, &err));
+	    !file_read(path, clen - 1, &out, &err));
 	CHECK_TRUE("cli/read-over-max-names-file",
 	    strstr(buf_cstr(&err), path) != NULL);
 	buf_reset(&err);
 	unlink(path);
-	CHECK_TRUE("cli/read-missing", !cli_read_file(path, 1000, &out, &err));
+	CHECK_TRUE("cli/read-missing", !file_read(path, 1000, &out, &err));
 	CHECK_TRUE("cli/read-missing-names-file",
 	    strstr(buf_cstr(&err), path) != NULL);
 	buf_free(&out);

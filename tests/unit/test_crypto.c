@@ -359,6 +359,31 @@ test_load(void)
 }
 
 /*
+ * An encrypted key is refused with its reason, never a passphrase prompt
+ * (a nightly job has no terminal; OpenSSL's default would open /dev/tty).
+ */
+static void
+test_load_encrypted(EVP_PKEY *a)
+{
+	struct buf	 err = BUF_INIT;
+	char		 path[128];
+	FILE		*fp;
+
+	snprintf(path, sizeof(path), "%s/encrypted.pem", tmpdir);
+	if ((fp = fopen(path, "w")) == NULL || PEM_write_PrivateKey(fp, a,
+	    EVP_aes_128_cbc(), (unsigned char *)"secret", 6, NULL, NULL) != 1 ||
+	    fclose(fp) != 0)
+		exit(2);
+	CHECK_TRUE("crypto/load-encrypted-refused", crypto_load_private(path,
+	    &err) == NULL);
+	CHECK_TRUE("crypto/load-encrypted-says-why", strstr(buf_cstr(&err),
+	    "an encrypted private key (fblscope never asks for a passphrase")
+	    != NULL && strstr(buf_cstr(&err), path) != NULL);
+	unlink(path);
+	buf_free(&err);
+}
+
+/*
  * An RSA public key from n and e alone: what an attacker publishes need not
  * be a real key (n random with its top and bottom bits set).
  */
@@ -569,6 +594,7 @@ main(void)
 	if (a != NULL && b != NULL && ed != NULL) {
 		test_rsa(a, b);
 		test_ed25519(ed, a);
+		test_load_encrypted(a);
 	}
 	test_load();
 	test_recover_large();
