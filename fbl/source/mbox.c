@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ascii.h"
 #include "fbl/source/mbox.h"
 
 /* The message being assembled. */
@@ -47,18 +48,6 @@ static const char *const months[] = {
 	"Nov", "Dec"
 };
 
-static bool
-is_alpha(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Is p[i..i+3) one of the n words, standing alone (not inside a word)? */
 static bool
 word_at(const char *p, size_t len, size_t i, const char *const *words,
@@ -66,8 +55,8 @@ word_at(const char *p, size_t len, size_t i, const char *const *words,
 {
 	size_t	 k;
 
-	if (i + 3 > len || (i > 0 && is_alpha(p[i - 1])) ||
-	    (i + 3 < len && is_alpha(p[i + 3])))
+	if (i + 3 > len || (i > 0 && ascii_is_alpha(p[i - 1])) ||
+	    (i + 3 < len && ascii_is_alpha(p[i + 3])))
 		return false;
 	for (k = 0; k < n; k++)
 		if (memcmp(p + i, words[k], 3) == 0)
@@ -96,8 +85,8 @@ find_time(const char *p, size_t len, size_t from)
 	size_t	 i;
 
 	for (i = from; i + 3 < len; i++)
-		if (is_digit(p[i]) && p[i + 1] == ':' && is_digit(p[i + 2]) &&
-		    is_digit(p[i + 3]))
+		if (ascii_is_digit(p[i]) && p[i + 1] == ':' &&
+		    ascii_is_digit(p[i + 2]) && ascii_is_digit(p[i + 3]))
 			return true;
 	return false;
 }
@@ -119,13 +108,17 @@ mbox_envelope_ok(const char *line, size_t len)
 		return false;
 	if (len > MBOX_HEAD)
 		len = MBOX_HEAD;
-	/* the sender is at least one byte: the date starts at 6 or later */
-	for (i = 6; (i = find_word(line, len, i, weekdays, nw)) < len; i++) {
-		j = find_word(line, len, i + 3, months, nm);
-		if (j < len && find_time(line, len, j + 3))
-			return true;
-	}
-	return false;
+	/*
+	 * The sender is at least one byte: the date starts at 6 or later.
+	 * Some weekday, a month after it and a time after that exist exactly
+	 * when they do after the first weekday and its first month: three
+	 * scans, linear in the line (a line of "Mon Mon Mon ..." cost a scan
+	 * per weekday).
+	 */
+	if ((i = find_word(line, len, 6, weekdays, nw)) >= len ||
+	    (j = find_word(line, len, i + 3, months, nm)) >= len)
+		return false;
+	return find_time(line, len, j + 3);
 }
 
 /* Is a line of the input, starting a line, ">...>From " within the head? */

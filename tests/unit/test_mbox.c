@@ -439,6 +439,88 @@ test_envelope_words(void)
 	free(date);
 }
 
+/*
+ * The envelope check against its definition, written here the slow, plain
+ * way: some weekday standing alone at 6 or later, a month after it, a time
+ * H:MM after that, within the first MBOX_HEAD bytes.  Lines are made of
+ * the pieces that matter (issue 11: "From x Mon Mon Mon ..." lines made
+ * the old check scan once per weekday).
+ */
+static bool
+word_ref(const char *p, size_t len, size_t i, const char *const *w, size_t n)
+{
+	size_t	 k;
+
+	if (i + 3 > len || (i > 0 && ((p[i - 1] | 0x20) >= 'a' &&
+	    (p[i - 1] | 0x20) <= 'z')) || (i + 3 < len && ((p[i + 3] | 0x20) >=
+	    'a' && (p[i + 3] | 0x20) <= 'z')))
+		return false;
+	for (k = 0; k < n; k++)
+		if (memcmp(p + i, w[k], 3) == 0)
+			return true;
+	return false;
+}
+
+static bool
+envelope_ref(const char *p, size_t len)
+{
+	static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
+	    "Sat", "Sun" };
+	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	size_t	 i, j, k;
+
+	if (len < 5 || memcmp(p, "From ", 5) != 0)
+		return false;
+	if (len > MBOX_HEAD)
+		len = MBOX_HEAD;
+	for (i = 6; i < len; i++) {
+		if (!word_ref(p, len, i, wd, 7))
+			continue;
+		for (j = i + 3; j < len; j++) {
+			if (!word_ref(p, len, j, mo, 12))
+				continue;
+			for (k = j + 3; k + 3 < len; k++)
+				if (p[k] >= '0' && p[k] <= '9' &&
+				    p[k + 1] == ':' && p[k + 2] >= '0' &&
+				    p[k + 2] <= '9' && p[k + 3] >= '0' &&
+				    p[k + 3] <= '9')
+					return true;
+		}
+	}
+	return false;
+}
+
+static void
+test_envelope_linear(void)
+{
+	static const char *const piece[] = { "Mon", "Jan", " ", "1:23", "x",
+	    "Monday", "Janx", "12:3", "From", "Sun", ":", "9", "Dec" };
+	char		 line[600];
+	unsigned	 seed = 12345, i, mismatches = 0, yes = 0;
+	size_t		 n, k;
+
+	for (i = 0; i < 20000; i++) {
+		memcpy(line, "From ", 5);
+		n = 5;
+		while (n < 560) {
+			seed = seed * 1103515245 + 12345;
+			k = (seed >> 16) % (sizeof(piece) / sizeof(piece[0]));
+			if ((seed >> 8) % 7 == 0)
+				break;
+			memcpy(line + n, piece[k], strlen(piece[k]));
+			n += strlen(piece[k]);
+		}
+		if (mbox_envelope_ok(line, n) != envelope_ref(line, n))
+			mismatches++;
+		yes += envelope_ref(line, n);
+	}
+	CHECK_INT("mbox: envelope check as defined (20000 lines)", mismatches,
+	    0);
+	CHECK_TRUE("mbox: envelope lines of both kinds", yes > 100 &&
+	    yes < 19900);
+}
+
 int
 main(void)
 {
@@ -453,5 +535,6 @@ main(void)
 	test_read_error();
 	test_envelope_ok();
 	test_envelope_words();
+	test_envelope_linear();
 	return UNIT_DONE();
 }
