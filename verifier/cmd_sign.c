@@ -1,5 +1,6 @@
 /* cmd_sign: `fblscope sign` and `fblscope keygen`. */
-#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +9,8 @@
 #include <unistd.h>
 
 
-#include "base/file.h"
 #include "base/date.h"
+#include "base/file.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
 #include "verifier/crypto.h"
@@ -46,13 +47,15 @@ static const char keygen_usage[] =
 "  --bits N            RSA size (default 2048; 1024 to 8192)\n"
 "  --ttl N             TTL of the zone line (default 3600)\n"
 "  --testing           add t=y to the record\n"
+"  --force             replace PREFIX.pem and PREFIX.zone if they exist\n"
+"                      (without it keygen refuses, exit 2)\n"
 "  -h, --help          this text\n";
 
 enum {
 	OPT_DOMAIN = CLI_OPT_FIRST_FREE, OPT_SELECTOR, OPT_KEY, OPT_CANON,
 	OPT_HEADERS, OPT_OVERSIGN, OPT_LENGTH, OPT_IDENTITY, OPT_TIMESTAMP,
 	OPT_NO_TIMESTAMP, OPT_EXPIRE, OPT_TYPE, OPT_BITS, OPT_OUT, OPT_TTL,
-	OPT_TESTING
+	OPT_TESTING, OPT_FORCE
 };
 
 static const struct option sign_longopts[] = {
@@ -213,6 +216,7 @@ static const struct option keygen_longopts[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "testing", no_argument, NULL, OPT_TESTING },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -225,14 +229,21 @@ struct keygen_opts {
 	unsigned long	 bits;
 	unsigned long	 ttl;
 	bool		 testing;
+	bool		 force;		/* replace existing files */
 };
 
+/*
+ * Both files through base/file.h: a fresh temporary file with its final
+ * mode (the private key is 0600 whatever was at PREFIX.pem before), then
+ * linked into place, which never replaces an existing file (perhaps a
+ * published key) nor follows a planted symbolic link; --force renames
+ * over instead.
+ */
 static bool
-write_private(EVP_PKEY *pk, const char *path, struct buf *err)
+write_private(EVP_PKEY *pk, const char *path, unsigned flags,
+    struct buf *err)
 {
 	struct buf	 pem = BUF_INIT;
-	FILE		*fp;
-	int		 fd;
 	bool		 ok;
 
 	if (!crypto_private_pem(pk, &pem)) {
@@ -240,30 +251,17 @@ write_private(EVP_PKEY *pk, const char *path, struct buf *err)
 		buf_free(&pem);
 		return false;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		buf_printf(err, "%s: cannot create", path);
-		if (fd != -1)
-			close(fd);
-		buf_free(&pem);
-		return false;
-	}
-	ok = fwrite(pem.data, 1, pem.len, fp) == pem.len;
+	ok = file_write(path, pem.data, pem.len, 0600, flags, err);
 	explicit_bzero(pem.data, pem.len);
 	buf_free(&pem);
-	if (fclose(fp) != 0 || !ok) {
-		buf_printf(err, "%s: write failed", path);
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 static bool
 write_zone(EVP_PKEY *pk, const struct keygen_opts *k, const char *path,
-    struct buf *err)
+    unsigned flags, struct buf *err)
 {
 	struct buf	 rec = BUF_INIT, line = BUF_INIT, owner = BUF_INIT;
-	FILE		*fp;
 	bool		 ok = false;
 
 	if (!sign_key_record(pk, k->testing, &rec)) {
@@ -272,15 +270,8 @@ write_zone(EVP_PKEY *pk, const struct keygen_opts *k, const char *path,
 	}
 	buf_printf(&owner, "%s._domainkey.%s", k->selector, k->domain);
 	key_record_zone_line(&line, owner.data, (unsigned)k->ttl, rec.data);
-	if ((fp = fopen(path, "w")) == NULL) {
-		buf_printf(err, "%s: cannot create", path);
-		goto out;
-	}
-	ok = fwrite(line.data, 1, line.len, fp) == line.len;
-	if (fclose(fp) != 0 || !ok) {
-		buf_printf(err, "%s: write failed", path);
-		ok = false;
-	}
+	ok = buf_ok(&line) && file_write(path, line.data, line.len, 0644,
+	    flags, err);
 out:
 	buf_free(&rec);
 	buf_free(&line);
@@ -288,28 +279,50 @@ out:
 	return ok;
 }
 
+/* Without --force, neither file may exist (checked before the work). */
+static bool
+free_to_write(const char *pem, const char *zone, struct buf *err)
+{
+	struct stat	 sb;
+	const char	*p = lstat(pem, &sb) == 0 ? pem :
+	    lstat(zone, &sb) == 0 ? zone : NULL;
+
+	if (p == NULL)
+		return true;
+	buf_printf(err, "%s exists: not replaced (--force replaces it)", p);
+	return false;
+}
+
 static int
 keygen_run(const struct keygen_opts *k)
 {
-	struct buf	 path = BUF_INIT, err = BUF_INIT;
-	EVP_PKEY	*pk;
+	struct buf	 pem = BUF_INIT, zone = BUF_INIT, err = BUF_INIT;
+	EVP_PKEY	*pk = NULL;
+	unsigned	 flags = k->force ? FILE_REPLACE : 0;
 	int		 status = 2;
 
-	if ((pk = crypto_keygen(k->ed25519, (unsigned)k->bits, &err)) == NULL)
+	buf_printf(&pem, "%s.pem", k->out);
+	buf_printf(&zone, "%s.zone", k->out);
+	if (!buf_ok(&pem) || !buf_ok(&zone)) {
+		buf_puts(&err, "out of memory");
 		goto out;
-	buf_printf(&path, "%s.pem", k->out);
-	if (!write_private(pk, path.data, &err))
+	}
+	if ((!k->force && !free_to_write(pem.data, zone.data, &err)) ||
+	    (pk = crypto_keygen(k->ed25519, (unsigned)k->bits, &err)) == NULL ||
+	    !write_private(pk, pem.data, flags, &err))
 		goto out;
-	buf_reset(&path);
-	buf_printf(&path, "%s.zone", k->out);
-	if (!write_zone(pk, k, path.data, &err))
+	if (!write_zone(pk, k, zone.data, flags, &err)) {
+		if (!k->force)
+			(void)unlink(pem.data);	/* ours: made just now */
 		goto out;
+	}
 	status = 0;
 out:
 	if (status != 0)
 		fprintf(stderr, "fblscope keygen: %s\n", buf_cstr(&err));
 	EVP_PKEY_free(pk);
-	buf_free(&path);
+	buf_free(&pem);
+	buf_free(&zone);
 	buf_free(&err);
 	return status;
 }
@@ -358,6 +371,9 @@ cmd_keygen(int argc, char **argv)
 			break;
 		case OPT_TESTING:
 			k.testing = true;
+			break;
+		case OPT_FORCE:
+			k.force = true;
 			break;
 		default:
 			return fail("keygen", keygen_usage, "unknown option");
