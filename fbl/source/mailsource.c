@@ -491,14 +491,26 @@ open_entry(struct mail_source *src, int dfd, const char *name,
 	bool	 maildir = src->kind == MAIL_SOURCE_MAILDIR;
 
 	*fd = -1;
-	/* look before opening: opening a device or FIFO can have effects */
-	if (fstatat(dfd, name, st, 0) == 0 && !S_ISREG(st->st_mode)) {
+	/*
+	 * Look before opening: opening a device or FIFO can have effects.
+	 * A symbolic link is never followed (issue 11: a link to the HMAC
+	 * secret was read and its digest stored): reported, left where it is.
+	 */
+	if (fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st->st_mode)) {
+		buf_printf(err, "%s: a symbolic link, not followed, left alone",
+		    path);
+		return TAKE_ERROR;
+	}
+	if (fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(st->st_mode)) {
 		if (!maildir)
 			return TAKE_SKIP;
 		buf_printf(err, "%s: not a regular file, skipped", path);
 		return TAKE_ERROR;
 	}
-	*fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	*fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
+	    O_NOFOLLOW);
 	if (*fd == -1 || fstat(*fd, st) == -1) {
 		it->vanished = errno == ENOENT;
 		buf_printf(err, "%s: %s%s, skipped", path, it->vanished ?

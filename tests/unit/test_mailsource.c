@@ -330,6 +330,37 @@ test_maildir_odd(void)
 	buf_free(&err);
 }
 
+/*
+ * Symbolic links in a Maildir are never followed (issue 11, item 9): a link
+ * to a secret was read and its digest stored, then moved to cur/.  Now an
+ * error item that says so, not read, left in new/ after the commit.
+ */
+static void
+test_maildir_symlink(void)
+{
+	struct mail_source *src;
+	struct mail_item it;
+	struct buf	 err = BUF_INIT;
+
+	make_maildir("links");
+	write_at("secret.key", "the HMAC secret\n");
+	if (symlink(at("secret.key"), at("links/new/5000.L.host")) == -1)
+		die("symlink");
+	src = open_ok("links: open", at("links"), 0);
+	memset(&it, 0, sizeof(it));
+	CHECK_INT("links: an error item", next(src, &it, &err), -1);
+	CHECK_TRUE("links: says so", strstr(buf_cstr(&err),
+	    "5000.L.host: a symbolic link, not followed, left alone") != NULL);
+	CHECK_TRUE("links: not read", it.data == NULL);
+	CHECK_TRUE("links: not moved", mail_source_commit(src, &it, &err) &&
+	    exists("links/new/5000.L.host") &&
+	    !exists("links/cur/5000.L.host:2,S"));
+	mail_item_free(&it);
+	CHECK_INT("links: end", next(src, &it, &err), 0);
+	mail_source_close(src);
+	buf_free(&err);
+}
+
 /* --- directories, files, mbox ------------------------------------------- */
 
 static const char two_mbox[] =
@@ -726,6 +757,7 @@ main(void)
 	test_maildir_own_moves();
 	test_maildir_keep();
 	test_maildir_odd();
+	test_maildir_symlink();
 	test_directory();
 	test_files();
 	test_vanished();
