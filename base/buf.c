@@ -114,31 +114,91 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, at most U+10FFFF) and its code point, or 0.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t len, unsigned long *cp)
+{
+	size_t	 n, k;
+	unsigned long c;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[k] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/*
+ * Code points a terminal acts on rather than shows: the C1 controls (0x9b
+ * is CSI, as ESC [ is), and the bidirectional formatting characters, which
+ * reorder what follows them on the line (U+202E makes "exe.txt" of
+ * "txt.exe").
+ */
+static bool
+invisible(unsigned long c)
+{
+	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e ||
+	    c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069);
+}
+
 void
 buf_put_visible(struct buf *b, const void *p, size_t len)
 {
 	const unsigned char *s = p;
-	size_t	 i;
+	unsigned long	 cp;
+	size_t		 i, n;
 
 	for (i = 0; i < len; i++) {
 		switch (s[i]) {
 		case '\r':
 			buf_puts(b, "\\r");
-			break;
+			continue;
 		case '\n':
 			buf_puts(b, "\\n");
-			break;
+			continue;
 		case '\t':
 			buf_puts(b, "\\t");
-			break;
+			continue;
 		case '\\':
 			buf_puts(b, "\\\\");
-			break;
-		default:
-			if (s[i] < 0x20 || s[i] == 0x7f)
-				buf_printf(b, "\\x%02x", s[i]);
-			else
-				buf_putc(b, s[i]);
+			continue;
+		}
+		if (s[i] < 0x20 || s[i] == 0x7f) {
+			buf_printf(b, "\\x%02x", s[i]);
+			continue;
+		}
+		if (s[i] < 0x80) {
+			buf_putc(b, s[i]);
+			continue;
+		}
+		/* valid UTF-8 is kept, but for what a terminal acts on */
+		if ((n = utf8_seq(s + i, len - i, &cp)) == 0)
+			buf_printf(b, "\\x%02x", s[i]);
+		else if (invisible(cp)) {
+			buf_printf(b, "\\u%04lx", cp);
+			i += n - 1;
+		} else {
+			buf_append(b, s + i, n);
+			i += n - 1;
 		}
 	}
 }

@@ -36,7 +36,12 @@ void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
-/* Bytes with CR, LF, TAB and other controls made visible ("\r", "\n"...). */
+/*
+ * Bytes made safe for a terminal and for one line of text: CR, LF, TAB,
+ * backslash and the other C0 controls and DEL escaped ("\r", "\x1b"),
+ * bytes that are not valid UTF-8 as "\xHH", and the C1 controls and the
+ * bidirectional formatting characters as "\u202e"; other UTF-8 is kept.
+ */
 void	 buf_put_visible(struct buf *, const void *, size_t);
 /*
  * A NUL-terminated string from the message or the network, made visible the

@@ -264,9 +264,17 @@ static bool
 item_names(struct mail_item *it, const struct mail_source *src,
     const char *origin, const char *id)
 {
+	struct buf	 shown = BUF_INIT;
+
+	/*
+	 * origin is printed and stored: a file name holding ESC sequences or
+	 * bidi overrides must reach neither a terminal nor the database raw.
+	 */
+	buf_put_visible(&shown, origin, strlen(origin));
 	it->owner = src;
-	it->origin = strdup(origin);
+	it->origin = buf_ok(&shown) ? buf_steal(&shown) : NULL;
 	it->id = strdup(id);
+	buf_free(&shown);
 	return it->origin != NULL && it->id != NULL;
 }
 

@@ -229,17 +229,24 @@ static void
 log_lines(const struct buf *log, bool verbose)
 {
 	const char	*p = buf_cstr(log), *nl;
+	struct buf	 line = BUF_INIT;
 	size_t		 n = 0, more = 0;
 
 	for (; *p != '\0'; p = nl + 1) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p) - 1;
 		if (verbose || n < LOG_SHOWN) {
-			fwrite(p, 1, (size_t)(nl - p) + 1, stderr);
+			/* file names are the mailbox writer's: made visible */
+			buf_reset(&line);
+			buf_put_visible(&line, p, (size_t)(nl - p) +
+			    (*nl != '\n'));
+			buf_putc(&line, '\n');
+			fputs(buf_cstr(&line), stderr);
 			n++;
 		} else
 			more++;
 	}
+	buf_free(&line);
 	if (more > 0)
 		fprintf(stderr, "  ... and %zu more problems like these "
 		    "(--verbose shows them all)\n", more);

@@ -361,6 +361,27 @@ test_maildir_symlink(void)
 	buf_free(&err);
 }
 
+/* A file name is the mailbox writer's: its origin is shown, not raw. */
+static void
+test_maildir_escape_name(void)
+{
+	struct mail_source *src;
+	struct mail_item it;
+	struct buf	 err = BUF_INIT;
+
+	make_maildir("esc");
+	write_at("esc/new/7000.\033]0;pwned\007\xe2\x80\xae.host",
+	    "From: a@example.com\n\nbody\n");
+	src = open_ok("esc: open", at("esc"), 0);
+	memset(&it, 0, sizeof(it));
+	CHECK_INT("esc: the message", next(src, &it, &err), 1);
+	CHECK_TRUE("esc: origin shown", it.origin != NULL && strstr(it.origin,
+	    "7000.\\x1b]0;pwned\\x07\\u202e.host") != NULL);
+	mail_item_free(&it);
+	mail_source_close(src);
+	buf_free(&err);
+}
+
 /* --- directories, files, mbox ------------------------------------------- */
 
 static const char two_mbox[] =
@@ -758,6 +779,7 @@ main(void)
 	test_maildir_keep();
 	test_maildir_odd();
 	test_maildir_symlink();
+	test_maildir_escape_name();
 	test_directory();
 	test_files();
 	test_vanished();
