@@ -9,29 +9,54 @@
 #include "base/hex.h"
 
 #define DIAG_MAX_LINES	100000	/* prefix trials stop here */
+#define DIAG_SHOW	512	/* bytes of a field value shown */
+
+void
+diag_budget_init(struct diag_budget *bg)
+{
+	bg->left = DIAG_BUDGET_BYTES;
+	bg->cut = false;
+}
+
+/* May a trial over n bytes run?  Spends them when it may. */
+static bool
+spend(struct diag_budget *bg, size_t n)
+{
+	if (bg->cut || n > bg->left) {
+		bg->cut = true;
+		return false;
+	}
+	bg->left -= n;
+	return true;
+}
 
 /* --- body --- */
 
 /* Hash canonical bytes as the signature would (l= applied). */
 static bool
-canon_bytes_match(const struct dkim_sig *sig, const char *p, size_t len)
+canon_bytes_match(struct diag_budget *bg, const struct dkim_sig *sig,
+    const char *p, size_t len)
 {
 	unsigned char	 d[EVP_MAX_MD_SIZE];
 	unsigned int	 dl;
 
 	if (sig->has_l && sig->l < len)
 		len = (size_t)sig->l;
+	if (!spend(bg, len))
+		return false;
 	return crypto_digest(sig->hash, p, len, d, &dl) &&
 	    dl == sig->bh.len && memcmp(d, sig->bh.data, dl) == 0;
 }
 
 /* Canonicalize body with canon and compare with bh=. */
 static bool
-body_matches(const struct dkim_sig *sig, enum dkim_canon canon, bool use_l,
-    const char *body, size_t len)
+body_matches(struct diag_budget *bg, const struct dkim_sig *sig,
+    enum dkim_canon canon, bool use_l, const char *body, size_t len)
 {
 	struct body_hash h;
 
+	if (!spend(bg, len))
+		return false;
 	memset(&h, 0, sizeof(h));
 	h.canon = canon;
 	h.hash = sig->hash;
@@ -141,8 +166,8 @@ struct body_trial {
 };
 
 static bool
-try_raw_variants(struct buf *o, const struct verify_result *vr,
-    const struct dkim_sig *sig)
+try_raw_variants(struct buf *o, struct diag_budget *bg,
+    const struct verify_result *vr, const struct dkim_sig *sig)
 {
 	const struct message *m = &vr->msg;
 	struct buf	 v = BUF_INIT;
@@ -165,7 +190,7 @@ try_raw_variants(struct buf *o, const struct verify_result *vr,
 
 	if (mem_find(m->body, m->body_len, "\r\r\n", 3) != NULL) {
 		xform_strip_cr(&v, m->body, m->body_len);
-		if (body_matches(sig, sig->bcanon, true, v.data, v.len)) {
+		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len)) {
 			buf_puts(o, "    cause: line endings rewritten: a gateway "
 			    "turned CRLF into CR CR LF; removing the extra CR "
 			    "reproduces bh=\n");
@@ -175,7 +200,7 @@ try_raw_variants(struct buf *o, const struct verify_result *vr,
 	for (k = 0; !found && k < 3; k++) {
 		buf_reset(&v);
 		xform_whitespace(&v, m->body, m->body_len, ws[k].mode);
-		if (body_matches(sig, sig->bcanon, true, v.data, v.len)) {
+		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len)) {
 			buf_printf(o, "    cause: %s\n", ws[k].cause);
 			found = true;
 		}
@@ -184,7 +209,7 @@ try_raw_variants(struct buf *o, const struct verify_result *vr,
 	if (!found && strcmp(cte, "quoted-printable") == 0) {
 		buf_reset(&v);
 		xform_qp_decode(&v, m->body, m->body_len);
-		if (body_matches(sig, sig->bcanon, true, v.data, v.len)) {
+		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len)) {
 			buf_puts(o, "    cause: body re-encoded as "
 			    "quoted-printable in transit (8BITMIME downgrade); "
 			    "the decoded body reproduces bh=\n");
@@ -194,13 +219,13 @@ try_raw_variants(struct buf *o, const struct verify_result *vr,
 	if (!found && strcmp(cte, "base64") == 0) {
 		buf_reset(&v);
 		if (b64_decode(&v, m->body, m->body_len) &&
-		    body_matches(sig, sig->bcanon, true, v.data, v.len)) {
+		    body_matches(bg, sig, sig->bcanon, true, v.data, v.len)) {
 			buf_puts(o, "    cause: body re-encoded as base64 in "
 			    "transit; the decoded body reproduces bh=\n");
 			found = true;
 		}
 	}
-	if (!found && body_matches(sig, sig->bcanon == DKIM_CANON_SIMPLE ?
+	if (!found && body_matches(bg, sig, sig->bcanon == DKIM_CANON_SIMPLE ?
 	    DKIM_CANON_RELAXED : DKIM_CANON_SIMPLE, true, m->body,
 	    m->body_len)) {
 		buf_printf(o, "    cause: the signer hashed the body with %s "
@@ -209,7 +234,7 @@ try_raw_variants(struct buf *o, const struct verify_result *vr,
 		    dkim_canon_name(sig->bcanon));
 		found = true;
 	}
-	if (!found && sig->has_l && body_matches(sig, sig->bcanon, false,
+	if (!found && sig->has_l && body_matches(bg, sig, sig->bcanon, false,
 	    m->body, m->body_len)) {
 		buf_puts(o, "    cause: the signer hashed the whole body but "
 		    "declared a shorter l=\n");
@@ -221,14 +246,14 @@ try_raw_variants(struct buf *o, const struct verify_result *vr,
 
 /* Variants of the canonical body: final CRLF, LF line ends. */
 static bool
-try_canon_variants(struct buf *o, const struct dkim_sig *sig,
-    const struct buf *canon)
+try_canon_variants(struct buf *o, struct diag_budget *bg,
+    const struct dkim_sig *sig, const struct buf *canon)
 {
 	struct buf	 v = BUF_INIT;
 	size_t		 i;
 	bool		 found = false;
 
-	if (canon->len >= 2 && canon_bytes_match(sig, canon->data,
+	if (canon->len >= 2 && canon_bytes_match(bg, sig, canon->data,
 	    canon->len - 2)) {
 		buf_puts(o, "    cause: a final CRLF was added after signing "
 		    "(or the signer hashed the body without its last line "
@@ -237,7 +262,7 @@ try_canon_variants(struct buf *o, const struct dkim_sig *sig,
 	}
 	buf_append(&v, canon->data, canon->len);
 	buf_append(&v, "\r\n", 2);
-	if (canon_bytes_match(sig, v.data, v.len)) {
+	if (canon_bytes_match(bg, sig, v.data, v.len)) {
 		buf_puts(o, "    cause: a final empty line was removed after "
 		    "signing (or the signer hashed an extra CRLF)\n");
 		found = true;
@@ -247,7 +272,7 @@ try_canon_variants(struct buf *o, const struct dkim_sig *sig,
 		if (!(canon->data[i] == '\r' && i + 1 < canon->len &&
 		    canon->data[i + 1] == '\n'))
 			buf_putc(&v, canon->data[i]);
-	if (!found && canon_bytes_match(sig, v.data, v.len)) {
+	if (!found && canon_bytes_match(bg, sig, v.data, v.len)) {
 		buf_puts(o, "    cause: line endings: the signer hashed bare LF "
 		    "line ends instead of CRLF\n");
 		found = true;
@@ -261,8 +286,8 @@ try_canon_variants(struct buf *o, const struct dkim_sig *sig,
  * non-empty line, with one running context copied at each line end.
  */
 static bool
-try_prefixes(struct buf *o, const struct dkim_sig *sig,
-    const struct buf *canon)
+try_prefixes(struct buf *o, struct diag_budget *bg,
+    const struct dkim_sig *sig, const struct buf *canon)
 {
 	EVP_MD_CTX	*ctx, *tmp;
 	unsigned char	 d[EVP_MAX_MD_SIZE];
@@ -270,7 +295,7 @@ try_prefixes(struct buf *o, const struct dkim_sig *sig,
 	size_t		 pos = 0, line = 0, nlines = 0, start;
 	bool		 found = false;
 
-	if (sig->has_l)
+	if (sig->has_l || !spend(bg, canon->len))
 		return false;
 	ctx = EVP_MD_CTX_new();
 	tmp = EVP_MD_CTX_new();
@@ -325,8 +350,8 @@ has_trailing_ws(const char *body, size_t len)
 }
 
 void
-diagnose_body(struct buf *o, const struct verify_result *vr,
-    const struct sig_result *sr)
+diagnose_body(struct buf *o, struct diag_budget *bg,
+    const struct verify_result *vr, const struct sig_result *sr)
 {
 	const struct dkim_sig *sig = &sr->sig;
 	struct body_hash h;
@@ -336,10 +361,12 @@ diagnose_body(struct buf *o, const struct verify_result *vr,
 	memset(&h, 0, sizeof(h));
 	h.canon = sig->bcanon;
 	h.hash = sig->hash;
-	if (!body_hash_compute(&h, 1, vr->msg.body, vr->msg.body_len, &canon))
+	if (!spend(bg, vr->msg.body_len) || !body_hash_compute(&h, 1,
+	    vr->msg.body, vr->msg.body_len, &canon))
 		goto out;
-	if (try_raw_variants(o, vr, sig) || try_canon_variants(o, sig, &canon) ||
-	    try_prefixes(o, sig, &canon))
+	if (try_raw_variants(o, bg, vr, sig) ||
+	    try_canon_variants(o, bg, sig, &canon) ||
+	    try_prefixes(o, bg, sig, &canon) || bg->cut)
 		goto out;
 	buf_printf(o, "    cause: body modified after signing: none of the "
 	    "usual transport damages (CR CR LF, trailing whitespace, final "
@@ -360,35 +387,49 @@ out:
 
 /* --- headers --- */
 
-/* The signed fields taken top-down instead of bottom-up. */
+/*
+ * The signed fields taken top-down instead of bottom-up: for each h= name
+ * the topmost instance not taken yet, found through the index.
+ */
 static void
 fields_top_down(struct buf *out, const struct message *m,
     const struct dkim_sig *sig)
 {
 	unsigned char	 used[MESSAGE_MAX_FIELDS];
-	size_t		 i, j;
+	struct field_index ix;
+	size_t		 i, k;
+	long		 first;
 
+	if (!field_index_build(&ix, m))
+		return;
 	memset(used, 0, m->nfields);
 	used[sig->field_index] = 1;
-	for (i = 0; i < sig->nh; i++)
-		for (j = 0; j < m->nfields; j++) {
-			if (used[j] || !header_name_is(&m->fields[j],
-			    sig->h[i].name, sig->h[i].len))
+	for (i = 0; i < sig->nh; i++) {
+		if ((first = field_index_find(&ix, sig->h[i].name,
+		    sig->h[i].len)) < 0)
+			continue;
+		for (k = (size_t)first; k < ix.n && header_name_is(
+		    &m->fields[ix.v[k].pos], sig->h[i].name, sig->h[i].len);
+		    k++) {
+			if (used[ix.v[k].pos])
 				continue;
-			used[j] = 1;
-			canon_header(out, sig->hcanon, m->fields[j].raw,
-			    m->fields[j].raw_len);
+			used[ix.v[k].pos] = 1;
+			canon_header(out, sig->hcanon, m->fields[ix.v[k].pos].raw,
+			    m->fields[ix.v[k].pos].raw_len);
 			break;
 		}
+	}
+	field_index_free(&ix);
 }
 
 static bool
-header_variant_verifies(const struct sig_result *sr, const struct buf *blk)
+header_variant_verifies(struct diag_budget *bg, const struct sig_result *sr,
+    const struct buf *blk)
 {
 	unsigned char	 d[EVP_MAX_MD_SIZE];
 	unsigned int	 dl;
 
-	return buf_ok(blk) && crypto_digest(sr->sig.hash, blk->data, blk->len,
+	return buf_ok(blk) && spend(bg, blk->len) && crypto_digest(sr->sig.hash, blk->data, blk->len,
 	    d, &dl) && crypto_verify(sr->key->key.pkey, sr->sig.alg, d, dl,
 	    (const unsigned char *)sr->sig.b.data, sr->sig.b.len) ==
 	    CRYPTO_GOOD;
@@ -418,68 +459,87 @@ z_decode(struct buf *out, const char *p, size_t len)
 	}
 }
 
+/* The value of one z= entry as shown: at most EXPLAIN_SHOW bytes. */
+static void
+put_shown(struct buf *o, const char *p, size_t len)
+{
+	buf_put_visible(o, p, len > DIAG_SHOW ? DIAG_SHOW : len);
+	if (len > DIAG_SHOW)
+		buf_printf(o, "... (%zu bytes more)", len - DIAG_SHOW);
+}
+
 /*
- * Compare the z= copies with the fields now in the message (relaxed form)
- * and rebuild the header block with the z= values; true when that verifies.
+ * Compare the z= copies with the fields now in the message (relaxed form);
+ * true when some differ.  Fields are found through an index (one scan of
+ * the header, not one per entry: an attacker chooses how many entries
+ * there are), at most DIAG_MAX_Z entries are compared, each within the
+ * budget.
  */
 static bool
-try_z(struct buf *o, const struct verify_result *vr,
+try_z(struct buf *o, struct diag_budget *bg, const struct verify_result *vr,
     const struct sig_result *sr)
 {
 	const struct dkim_sig *sig = &sr->sig;
-	const char	*p, *end, *bar;
+	const char	*p, *end, *bar, *colon;
 	struct buf	 entry = BUF_INIT, now = BUF_INIT, was = BUF_INIT;
-	size_t		 changed = 0;
-	long		 idx;
+	struct field_index ix;
+	size_t		 changed = 0, seen = 0;
+	long		 k;
 
-	if (sig->z == NULL)
+	if (sig->z == NULL || !field_index_build(&ix, &vr->msg))
 		return false;
 	p = sig->z;
 	end = p + strlen(p);
-	while (p < end) {
-		bar = memchr(p, '|', (size_t)(end - p));
-		if (bar == NULL)
+	for (; p < end && seen < DIAG_MAX_Z; p = bar + 1) {
+		if ((bar = memchr(p, '|', (size_t)(end - p))) == NULL)
 			bar = end;
+		if (!spend(bg, (size_t)(bar - p)))
+			break;
 		buf_reset(&entry);
 		z_decode(&entry, p, (size_t)(bar - p));
-		p = bar + 1;
-		if (entry.len == 0 || memchr(entry.data, ':', entry.len) ==
-		    NULL)
+		if (entry.len == 0 || (colon = memchr(entry.data, ':',
+		    entry.len)) == NULL)
 			continue;
-		*(char *)memchr(entry.data, ':', entry.len) = '\0';
-		idx = message_find_field(&vr->msg, entry.data);
-		entry.data[strlen(entry.data)] = ':';
+		seen++;
+		k = field_index_find(&ix, entry.data,
+		    (size_t)(colon - entry.data));
 		buf_reset(&was);
 		canon_header(&was, DKIM_CANON_RELAXED, entry.data, entry.len);
 		buf_reset(&now);
-		if (idx >= 0)
+		if (k >= 0)
 			canon_header(&now, DKIM_CANON_RELAXED,
-			    vr->msg.fields[idx].raw, vr->msg.fields[idx].raw_len);
-		if (was.len != now.len || memcmp(was.data, now.data,
-		    was.len) != 0) {
-			buf_puts(o, "    evidence: z= says the signer saw  ");
-			buf_put_visible(o, was.data, was.len);
-			buf_puts(o, "\n              the message now has  ");
-			if (idx >= 0)
-				buf_put_visible(o, now.data, now.len);
-			else
-				buf_puts(o, "(no such field)");
-			buf_putc(o, '\n');
-			changed++;
-		}
+			    vr->msg.fields[ix.v[k].pos].raw,
+			    vr->msg.fields[ix.v[k].pos].raw_len);
+		if (was.len == now.len && memcmp(was.data, now.data,
+		    was.len) == 0)
+			continue;
+		buf_puts(o, "    evidence: z= says the signer saw  ");
+		put_shown(o, was.data, was.len);
+		buf_puts(o, "\n              the message now has  ");
+		if (k >= 0)
+			put_shown(o, now.data, now.len);
+		else
+			buf_puts(o, "(no such field)");
+		buf_putc(o, '\n');
+		changed++;
 	}
+	if (p < end && seen == DIAG_MAX_Z)
+		buf_printf(o, "    note: z= holds more entries; the first %d "
+		    "were compared\n", DIAG_MAX_Z);
+	field_index_free(&ix);
 	buf_free(&entry);
 	buf_free(&now);
 	buf_free(&was);
 	if (changed > 0)
 		buf_printf(o, "    cause: headers changed: %zu signed field%s "
-		    "differ from the z= copy\n", changed, changed > 1 ? "s" : "");
+		    "differ from the z= copy\n", changed, changed > 1 ? "s" :
+		    "");
 	return changed > 0;
 }
 
 static bool
-try_header_variants(struct buf *o, const struct verify_result *vr,
-    const struct sig_result *sr)
+try_header_variants(struct buf *o, struct diag_budget *bg,
+    const struct verify_result *vr, const struct sig_result *sr)
 {
 	const struct dkim_sig *sig = &sr->sig;
 	enum dkim_canon	 other = sig->hcanon == DKIM_CANON_SIMPLE ?
@@ -490,7 +550,7 @@ try_header_variants(struct buf *o, const struct verify_result *vr,
 	canon_signed_fields(&blk, &vr->msg, sig->h, sig->nh, other,
 	    (long)sig->field_index);
 	sig_field(&blk, sig, other);
-	if (header_variant_verifies(sr, &blk)) {
+	if (header_variant_verifies(bg, sr, &blk)) {
 		buf_printf(o, "    cause: the signer hashed the headers with %s "
 		    "canonicalization but declared c=%s/...\n",
 		    dkim_canon_name(other), dkim_canon_name(sig->hcanon));
@@ -500,7 +560,7 @@ try_header_variants(struct buf *o, const struct verify_result *vr,
 	if (!found) {
 		fields_top_down(&blk, &vr->msg, sig);
 		sig_field(&blk, sig, sig->hcanon);
-		if (header_variant_verifies(sr, &blk)) {
+		if (header_variant_verifies(bg, sr, &blk)) {
 			buf_puts(o, "    cause: a signed field name occurs more "
 			    "than once and the signer took the topmost instead "
 			    "of the bottom one (RFC 6376 section 5.4.2), or a "
@@ -557,8 +617,8 @@ recover_evidence(struct buf *o, const struct sig_result *sr)
 }
 
 void
-diagnose_header(struct buf *o, const struct verify_result *vr,
-    const struct sig_result *sr)
+diagnose_header(struct buf *o, struct diag_budget *bg,
+    const struct verify_result *vr, const struct sig_result *sr)
 {
 	buf_puts(o, "    failing step: header signature (b=)\n");
 	if (sr->key == NULL || sr->key->key.pkey == NULL)
@@ -568,7 +628,7 @@ diagnose_header(struct buf *o, const struct verify_result *vr,
 	else
 		buf_puts(o, "    note: an ed25519 signature cannot tell a "
 		    "changed header from a different key\n");
-	if (try_header_variants(o, vr, sr) || try_z(o, vr, sr))
+	if (try_header_variants(o, bg, vr, sr) || try_z(o, bg, vr, sr))
 		return;
 	if (sr->reason == REASON_REDACTED)
 		buf_puts(o, "    cause: redacted: the report's sender altered a "

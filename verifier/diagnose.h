@@ -17,14 +17,34 @@
 #ifndef FBL_DIAGNOSE_H
 #define FBL_DIAGNOSE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "base/buf.h"
 #include "verifier/verify.h"
 
+/*
+ * The work of one message's diagnosis is bounded, whatever its signatures
+ * ask: every trial spends the bytes it hashes from one budget, shared by
+ * all the signatures of the message; when it is spent, the remaining
+ * trials are not run and cut says so.  256 MiB is four times the largest
+ * message (64 MiB): every trial of one signature on any real message, a
+ * few seconds of SHA-256.  z= entries compared: at most DIAG_MAX_Z.
+ */
+#define DIAG_BUDGET_BYTES	((uint64_t)256 << 20)
+#define DIAG_MAX_Z		1024
+
+struct diag_budget {
+	uint64_t	 left;
+	bool		 cut;		/* a trial was refused */
+};
+
+void	 diag_budget_init(struct diag_budget *);
 /* Append "  cause: ..." lines for a signature whose body hash failed. */
-void	 diagnose_body(struct buf *, const struct verify_result *,
-	    const struct sig_result *);
+void	 diagnose_body(struct buf *, struct diag_budget *,
+	    const struct verify_result *, const struct sig_result *);
 /* Append lines for a signature whose header signature failed. */
-void	 diagnose_header(struct buf *, const struct verify_result *,
-	    const struct sig_result *);
+void	 diagnose_header(struct buf *, struct diag_budget *,
+	    const struct verify_result *, const struct sig_result *);
 
 #endif

@@ -204,15 +204,24 @@ explain_headers(struct buf *b, const struct sig_result *sr)
 	buf_printf(b, "  signed header block (%s, exactly as hashed; CR LF "
 	    "shown as \\r\\n):\n", dkim_canon_name(sr->sig.hcanon));
 	p = sr->canon_headers.data;
-	end = p + sr->canon_headers.len;
+	end = p + (sr->canon_headers.len < EXPLAIN_MAX_BLOCK ?
+	    sr->canon_headers.len : EXPLAIN_MAX_BLOCK);
 	while (p < end) {
 		nl = mem_find(p, (size_t)(end - p), "\r\n", 2);
 		nl = nl ? nl + 2 : end;
 		buf_puts(b, "    | ");
-		buf_put_visible(b, p, (size_t)(nl - p));
+		buf_put_visible(b, p, (size_t)(nl - p) > EXPLAIN_MAX_LINE ?
+		    EXPLAIN_MAX_LINE : (size_t)(nl - p));
+		if ((size_t)(nl - p) > EXPLAIN_MAX_LINE)
+			buf_printf(b, "... (%zu bytes more on this line)",
+			    (size_t)(nl - p) - EXPLAIN_MAX_LINE);
 		buf_putc(b, '\n');
 		p = nl;
 	}
+	if (sr->canon_headers_len > (size_t)(end - sr->canon_headers.data))
+		buf_printf(b, "    | ... (%zu bytes more of the block, not "
+		    "shown)\n", sr->canon_headers_len -
+		    (size_t)(end - sr->canon_headers.data));
 	buf_printf(b, "  header hash: ");
 	buf_put_hex(b, sr->hdigest, sr->hdigest_len);
 	buf_printf(b, "\n  signature over it: %s\n", sr->header_verified ?
@@ -220,27 +229,27 @@ explain_headers(struct buf *b, const struct sig_result *sr)
 }
 
 static void
-explain_diagnosis(struct buf *b, const struct verify_result *vr,
-    const struct sig_result *sr)
+explain_diagnosis(struct buf *b, struct diag_budget *bg,
+    const struct verify_result *vr, const struct sig_result *sr)
 {
 	if (sr->result == DKIM_RESULT_PASS)
 		return;
 	buf_puts(b, "  diagnosis:\n");
 	switch (sr->reason) {
 	case REASON_BODY_HASH_MISMATCH:
-		diagnose_body(b, vr, sr);
+		diagnose_body(b, bg, vr, sr);
 		if (!sr->header_verified)
-			diagnose_header(b, vr, sr);
+			diagnose_header(b, bg, vr, sr);
 		return;
 	case REASON_SIGNATURE_MISMATCH:
 	case REASON_REDACTED:
-		diagnose_header(b, vr, sr);
+		diagnose_header(b, bg, vr, sr);
 		return;
 	case REASON_HEADERS_ONLY:
 		buf_puts(b, "    failing step: none that can be checked: the "
 		    "body is not in this copy\n");
 		if (!sr->header_verified)
-			diagnose_header(b, vr, sr);
+			diagnose_header(b, bg, vr, sr);
 		return;
 	case REASON_KEY_NOT_FOUND:
 		buf_puts(b, "    failing step: key lookup\n    cause: key "
@@ -289,8 +298,10 @@ explain_diagnosis(struct buf *b, const struct verify_result *vr,
 void
 explain_render(struct buf *b, const char *file, const struct verify_result *vr)
 {
+	struct diag_budget bg;
 	size_t	 i;
 
+	diag_budget_init(&bg);
 	explain_message(b, file, vr);
 	for (i = 0; i < vr->nsigs; i++) {
 		const struct sig_result *sr = &vr->sigs[i];
@@ -309,8 +320,13 @@ explain_render(struct buf *b, const char *file, const struct verify_result *vr)
 		    dkim_result_name(sr->result), dkim_reason_name(sr->reason));
 		buf_put_safe(b, buf_cstr(&sr->detail));
 		buf_putc(b, '\n');
-		explain_diagnosis(b, vr, sr);
+		explain_diagnosis(b, &bg, vr, sr);
 	}
+	if (bg.cut)
+		buf_printf(b, "note: the diagnosis of this message stopped at "
+		    "its work bound (%llu MiB hashed, docs/security.md); the "
+		    "remaining experiments were not run\n",
+		    (unsigned long long)(DIAG_BUDGET_BYTES >> 20));
 	if (vr->nsigs_total == 0)
 		buf_puts(b, "verdict: none (no DKIM-Signature)\n");
 	buf_putc(b, '\n');

@@ -3,12 +3,21 @@
  * parsed, the DNS name, answer and key, the canonical header block exactly as
  * hashed, the body hashes, and for a failure a diagnosis of the failing step
  * and its likely cause (see diagnose.h).
+ *
+ * What it prints is bounded whatever the message: tag values and key
+ * records are cut at 120 and 200 bytes, the signed header block shows
+ * EXPLAIN_MAX_LINE bytes a line and EXPLAIN_MAX_BLOCK bytes in all, each
+ * cut saying how many bytes were not shown; the diagnosis has its own
+ * work bound (diagnose.h).
  */
 #ifndef FBL_EXPLAIN_H
 #define FBL_EXPLAIN_H
 
 #include "base/buf.h"
 #include "verifier/verify.h"
+
+#define EXPLAIN_MAX_LINE	512		/* bytes of one field line */
+#define EXPLAIN_MAX_BLOCK	(16u * 1024)	/* bytes of a header block */
 
 void	 explain_render(struct buf *, const char *file,
 	    const struct verify_result *);

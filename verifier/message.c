@@ -317,3 +317,68 @@ message_find_field(const struct message *m, const char *name)
 			return (long)i;
 	return -1;
 }
+
+/* Field names case-insensitively, then header order. */
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct field_ref *x = a, *y = b;
+	size_t	 n = x->name_len < y->name_len ? x->name_len : y->name_len;
+	int	 c = strncasecmp(x->name, y->name, n);
+
+	if (c != 0)
+		return c;
+	if (x->name_len != y->name_len)
+		return x->name_len < y->name_len ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+bool
+field_index_build(struct field_index *ix, const struct message *m)
+{
+	size_t	 i;
+
+	ix->n = 0;
+	if (m->nfields == 0) {
+		ix->v = NULL;
+		return true;
+	}
+	if ((ix->v = calloc(m->nfields, sizeof(*ix->v))) == NULL)
+		return false;
+	for (i = 0; i < m->nfields; i++) {
+		ix->v[i].name = m->fields[i].name;
+		ix->v[i].name_len = m->fields[i].name_len;
+		ix->v[i].pos = i;
+	}
+	ix->n = m->nfields;
+	qsort(ix->v, ix->n, sizeof(*ix->v), ref_cmp);
+	return true;
+}
+
+long
+field_index_find(const struct field_index *ix, const char *name, size_t len)
+{
+	struct field_ref key = { name, len, 0 };
+	size_t	 lo = 0, hi = ix->n, mid;
+
+	/* the first entry not below (name, position 0) */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ref_cmp(&ix->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ix->n && ix->v[lo].name_len == len && len > 0 &&
+	    strncasecmp(ix->v[lo].name, name, len) == 0)
+		return (long)lo;
+	return -1;
+}
+
+void
+field_index_free(struct field_index *ix)
+{
+	free(ix->v);
+	ix->v = NULL;
+	ix->n = 0;
+}

@@ -93,6 +93,26 @@ size_t		 message_count_fields(const struct message *, const char *name);
 long		 message_find_field(const struct message *, const char *name);
 
 /*
+ * The fields by name, for lookups that would otherwise scan the header
+ * once per question (a diagnosis asks once per h= name or z= entry, and an
+ * attacker chooses how many): sorted once, O(log n) a lookup.
+ */
+struct field_index {
+	struct field_ref {
+		const char	*name;
+		size_t		 name_len;
+		size_t		 pos;		/* index into fields */
+	}		*v;
+	size_t		 n;
+};
+bool		 field_index_build(struct field_index *, const struct message *);
+/* The first entry (topmost field) named so, or -1; entries of one name
+ * follow it in header order. */
+long		 field_index_find(const struct field_index *, const char *name,
+		    size_t len);
+void		 field_index_free(struct field_index *);
+
+/*
  * Iterate the lines of a byte range by the rule above.  Returns false at the
  * end.  The line is the content without terminator, *has_eol whether a
  * terminator followed.

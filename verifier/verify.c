@@ -131,6 +131,7 @@ hash_header(const struct message *m, struct sig_result *sr)
 	    sig->field->raw_len, sig->b_value_off, sig->b_value_end);
 	if (!buf_ok(&sr->canon_headers))
 		return;
+	sr->canon_headers_len = sr->canon_headers.len;
 	if (!crypto_digest(sig->hash, sr->canon_headers.data,
 	    sr->canon_headers.len, sr->hdigest, &sr->hdigest_len))
 		sr->hdigest_len = 0;
@@ -429,6 +430,19 @@ key_side(const struct verify_opts *o, const struct sig_facts *f,
 }
 
 /* Facts (message side, then key side), then the verdict. */
+/* Keep the first VERIFY_TRACE_MAX bytes, in memory of that size. */
+static void
+trace_trim(struct buf *b)
+{
+	struct buf	 keep = BUF_INIT;
+
+	if (b->len <= VERIFY_TRACE_MAX)
+		return;
+	buf_append(&keep, b->data, VERIFY_TRACE_MAX);
+	buf_free(b);
+	*b = keep;
+}
+
 static void
 judge(const struct verify_opts *o, const struct verify_result *vr,
     struct sig_result *sr)
@@ -443,6 +457,8 @@ judge(const struct verify_opts *o, const struct verify_result *vr,
 	/* the trace shows the block only where a key was tried over it */
 	if (!o->keep_trace || !sr->header_checked)
 		buf_free(&sr->canon_headers);
+	else
+		trace_trim(&sr->canon_headers);
 	decide(&f, sr);
 }
 

@@ -37,6 +37,12 @@
 #include "verifier/result.h"
 
 #define VERIFY_MAX_SIGS		32	/* signatures verified per message */
+/*
+ * What --explain keeps of a signature's canonical header block, after
+ * hashing all of it: 32 signatures over one 50 MB field must not keep (or
+ * print) 1.6 GB.
+ */
+#define VERIFY_TRACE_MAX	(64u * 1024)
 #define VERIFY_DEFAULT_SKEW	300	/* seconds of clock skew for t= */
 
 struct verify_opts {
@@ -65,7 +71,10 @@ struct sig_result {
 	bool			 header_verified;
 	unsigned char		 hdigest[EVP_MAX_MD_SIZE];
 	unsigned int		 hdigest_len;	/* 0: not computed */
-	struct buf		 canon_headers;	/* exactly as hashed (trace) */
+	struct buf		 canon_headers;	/* exactly as hashed (trace:
+						 * its first VERIFY_TRACE_MAX
+						 * bytes only) */
+	size_t			 canon_headers_len; /* all of it */
 	enum dkim_reason	 time_problem;	/* expired / future, or OK */
 	bool			 would_pass;	/* crypto good, policy aside */
 	struct replay_copy	*replay;	/* verify_replay(): the copy of

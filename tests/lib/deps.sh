@@ -26,13 +26,14 @@ set -eu
 # PostgreSQL server, python3 + dkimpy + nacl + jsonschema (the report's JSON
 # Schema), OpenDKIM and Mail::DKIM (interop), valgrind (bench instruction
 # counts), chromium + python3-pil (the HTML report rendered headless, its
-# screenshot inspected: tests/integration/html_charts.sh).
+# screenshot inspected: tests/integration/html_charts.sh), GNU time (peak
+# RSS of the hostile-input tests and the benchmark).
 PKGS="build-essential pkg-config clang libclang-rt-14-dev llvm
 libssl-dev openssl libldns-dev ldnsutils libpcre2-dev libpq-dev
 postgresql postgresql-contrib nsd unbound
 python3 python3-dkim python3-nacl python3-dnspython python3-jsonschema
 opendkim-tools libopendkim-dev libmail-dkim-perl valgrind
-chromium python3-pil"
+chromium python3-pil time"
 
 die() {
 	echo "deps.sh: $*" >&2
