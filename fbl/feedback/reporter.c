@@ -411,15 +411,65 @@ from_mta(const char *mta, char *out, size_t outlen)
 	return put(out, outlen, name);
 }
 
+/* One of the organisations the tables above name? */
+static bool
+known_name(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(domains) / sizeof(domains[0]); i++)
+		if (strcmp(domains[i].name, name) == 0)
+			return true;
+	for (i = 0; i < sizeof(agents) / sizeof(agents[0]); i++)
+		if (agents[i].name != NULL && strcmp(agents[i].name, name) == 0)
+			return true;
+	for (i = 0; i < sizeof(netease) / sizeof(netease[0]); i++)
+		if (strcmp(netease[i].name, name) == 0)
+			return true;
+	return strcmp(name, "netease") == 0;
+}
+
+/* A host name of letters, digits, dots and hyphens, with two labels. */
+static bool
+plain_domain(const char *s)
+{
+	size_t	 i, label = 0, labels = 1;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			labels++;
+			label = 0;
+			continue;
+		}
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' &&
+		    s[i] <= '9') || (s[i] == '-' && label > 0)))
+			return false;
+		label++;
+	}
+	return labels >= 2 && label > 0 && s[i - 1] != '-';
+}
+
+/*
+ * The name is the sender's choice (its From domain, its Source: field), and
+ * it reaches CSV cells, the report's ISP split and one aggregate row per
+ * name: the set is closed.  A known organisation, else a plain registrable
+ * domain, else "other".
+ */
 bool
 reporter_name(const struct reporter_input *in, char *out, size_t outlen)
 {
 	if (outlen == 0)
 		return false;
 	out[0] = '\0';
-	return from_domain(in, out, outlen) || from_agent(in, out, outlen) ||
-	    from_source(in->source, out, outlen) ||
-	    from_mta(in->reporting_mta, out, outlen);
+	if (!from_domain(in, out, outlen) && !from_agent(in, out, outlen) &&
+	    !from_source(in->source, out, outlen) &&
+	    !from_mta(in->reporting_mta, out, outlen))
+		return false;
+	if (!known_name(out) && !plain_domain(out))
+		(void)put(out, outlen, REPORTER_OTHER);
+	return true;
 }
 
 bool

@@ -18,6 +18,10 @@
  * 4. the Reporting-MTA host, when it belongs to a known organisation.
  * Software names (OpenDMARC-Filter, Lua, SomeGenerator) name nobody.
  *
+ * The set of names is closed (the sender writes every input above): a
+ * name from the tables, else a registrable domain of [a-z0-9.-], else
+ * REPORTER_OTHER.
+ *
  * Placeholder domains (RFC 2606/6761 names: example.*, *.example, *.test,
  * *.invalid, *.localhost; anonymisers' domain.tld, domainN.tld, mydomain.*,
  * ourdomain.* ...) never name a reporter.
@@ -29,6 +33,7 @@
 #include <stddef.h>
 
 #define REPORTER_NAME_MAX	64	/* bytes, NUL included */
+#define REPORTER_OTHER		"other"	/* a name outside the closed set */
 
 struct reporter_input {
 	const char	*from_domain;	/* the report's From, or NULL */

@@ -851,6 +851,19 @@ test_reporter(void)
 	    reporter_domain_is_placeholder("localhost") &&
 	    !reporter_domain_is_placeholder("aol.net") &&
 	    !reporter_domain_is_placeholder("mydomainisreal.com"));
+	/* the set is closed: a sender's name that is no domain is "other" */
+	CHECK_STR("rep/closed-formula", reporter("staff@x.=cmd|'/Ccalc'!A0.evil"
+	    + 6, NULL, NULL, NULL), "other");
+	CHECK_STR("rep/closed-source", reporter(NULL, "ReturnPathFBL/2.0",
+	    "=HYPERLINK(\"x\")", NULL), "other");
+	CHECK_STR("rep/closed-source-words", reporter(NULL, NULL, "Some ISP",
+	    NULL), "other");
+	CHECK_STR("rep/closed-8bit", reporter("fbl.\xe9vil.com", NULL, NULL,
+	    NULL), "other");
+	CHECK_STR("rep/closed-underscore", reporter("fbl.a_b.com", NULL, NULL,
+	    NULL), "other");
+	CHECK_STR("rep/closed-hyphen-ok", reporter("fbl.isp-three.net", NULL,
+	    NULL, NULL), "isp-three.net");
 	CHECK_TRUE("rep/redacts", reporter_redacts("aol") &&
 	    reporter_redacts("microsoft") && !reporter_redacts("yahoo") &&
 	    !reporter_redacts(NULL));
