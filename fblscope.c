@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fbl/commands.h"
+#include "fbl/store/conninfo.h"
 #include "report/commands.h"
 #include "verifier/commands.h"
 
@@ -43,6 +44,36 @@ usage(FILE *fp)
 	    fp);
 }
 
+/*
+ * Every command that opens the database takes --db; a password in it is
+ * readable by every user of the machine.  Said once, here at the edge,
+ * whatever the command.
+ */
+static void
+warn_db_password(int argc, char **argv)
+{
+	const char	*v;
+	int		 i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return;
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			v = argv[++i];
+		else if (strncmp(argv[i], "--db=", 5) == 0)
+			v = argv[i] + 5;
+		else
+			continue;
+		if (conninfo_has_password(v)) {
+			fprintf(stderr, "fblscope: warning: the --db connection "
+			    "string holds a password, which every user of this "
+			    "machine can read (ps); put it in ~/.pgpass or in "
+			    "the file PGPASSFILE names instead\n");
+			return;
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -63,8 +94,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			warn_db_password(argc, argv);
 			return commands[i].run(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "fblscope: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;
