@@ -403,6 +403,73 @@ question_fits(const ldns_pkt *p, const uint8_t *name, size_t nlen,
 	    ldns_rr_get_class(q) == LDNS_RR_CLASS_IN;
 }
 
+/* Past the name at off; false when it runs off the message. */
+static bool
+skip_name(const uint8_t *m, size_t len, size_t *off)
+{
+	size_t	 o = *off, labels = 0;
+
+	while (o < len && labels++ < 128) {
+		if (m[o] == 0) {
+			*off = o + 1;
+			return true;
+		}
+		if ((m[o] & 0xc0) == 0xc0) {	/* a pointer ends the name */
+			if (o + 2 > len)
+				return false;
+			*off = o + 2;
+			return true;
+		}
+		if ((m[o] & 0xc0) != 0)
+			return false;
+		o += 1 + m[o];
+	}
+	return false;
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+bool
+dns_answer_shape_ok(const uint8_t *m, size_t len, struct buf *why)
+{
+	size_t	 off = LDNS_HEADER_SIZE, nrr, i, end, strings = 0;
+	uint16_t type, rdlen;
+
+	if (len < LDNS_HEADER_SIZE)
+		return true;
+	nrr = (size_t)get16(m + 6) + get16(m + 8) + get16(m + 10);
+	if (nrr > DNS_MAX_RRS) {
+		buf_printf(why, "answer of %zu records, over the %d any "
+		    "question of fblscope needs", nrr, DNS_MAX_RRS);
+		return false;
+	}
+	for (i = get16(m + 4); i > 0; i--)
+		if (!skip_name(m, len, &off) || (off += 4) > len)
+			return true;
+	for (i = 0; i < nrr; i++) {
+		if (!skip_name(m, len, &off) || off + 10 > len)
+			return true;
+		type = get16(m + off);
+		rdlen = get16(m + off + 8);
+		off += 10;
+		if ((end = off + rdlen) > len)
+			return true;
+		for (; type == LDNS_RR_TYPE_TXT && off < end; strings++)
+			off += 1 + m[off];
+		if (strings > DNS_MAX_STRINGS) {
+			buf_printf(why, "answer of more than %d TXT strings, "
+			    "more than any key record needs", DNS_MAX_STRINGS);
+			return false;
+		}
+		off = end;
+	}
+	return true;
+}
+
 /*
  * One attempt at one server: UDP, TCP when the answer is truncated, and
  * again without EDNS when the server says it does not know EDNS.
@@ -431,6 +498,8 @@ dns_ask(const struct dns_server *sv, const uint8_t *name, size_t nlen,
 		if ((resp[2] & 0x02) != 0 && tcp_ask(sv, q, qlen, id,
 		    timeout_ms, resp, &rlen, why) != XFER_OK)
 			return DNS_ASK_NOANSWER;
+		if (!dns_answer_shape_ok(resp, rlen, why))
+			return DNS_ASK_MALFORMED;
 		if ((s = ldns_wire2pkt(out, resp, rlen)) != LDNS_STATUS_OK) {
 			if (s == LDNS_STATUS_MEM_ERR)
 				return DNS_ASK_NOMEM;

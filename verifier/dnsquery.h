@@ -31,6 +31,15 @@
 #define DNS_WIRE_MAX		255	/* bytes of a wire-form name */
 #define DNS_NAME_MAX		253	/* bytes of a text name, no final dot */
 #define DNS_MAX_SYSTEM_SERVERS	16
+/*
+ * The shape of an answer that any question fblscope asks can need: a key
+ * record of the largest key (8,192 bits) is a few TXT strings, a NS set a
+ * few dozen records.  An answer beyond these is refused before ldns parses
+ * it: ldns allocates per character-string, and 60,000 empty strings in one
+ * TXT answer cost ~700 MB (issue 11, item 2).
+ */
+#define DNS_MAX_RRS		100	/* records in all sections */
+#define DNS_MAX_STRINGS		512	/* TXT character-strings */
 
 struct dns_server {
 	struct sockaddr_storage	 ss;
@@ -99,6 +108,14 @@ enum dns_ask	 dns_ask(const struct dns_server *sv, const uint8_t *name,
 		    size_t nlen, ldns_rr_type qtype, bool rd,
 		    unsigned timeout_ms, uint8_t *resp, ldns_pkt **out,
 		    unsigned *sent, struct buf *why);
+
+/*
+ * Does the answer in wire form stay within DNS_MAX_RRS and DNS_MAX_STRINGS?
+ * false with why when not.  An answer it cannot walk is left to ldns to
+ * refuse (true).
+ */
+bool		 dns_answer_shape_ok(const uint8_t *resp, size_t len,
+		    struct buf *why);
 
 /* Monotonic milliseconds. */
 int64_t		 dns_now_ms(void);
