@@ -16,6 +16,7 @@
 #   BENCH_RUNS           runs of the fast verifiers, best kept (default 2)
 #   BENCH_SKIP           space-separated rows to skip: fblscope opendkim
 #                        opendkim-file dkimpy maildkim rss ingest report
+#                        hostile
 #   BENCH_INGEST_N, BENCH_INGEST_SIZES, BENCH_INGEST_SEED: the ingest rows
 #                        (tests/bench/ingest.sh)
 #   BENCH_REPORT_SIZES, BENCH_REPORT_RUNS: the report rows
@@ -402,6 +403,16 @@ if ! skipped report; then
 	[ -s "$OUT/report.txt" ] && REP_OK=1
 fi
 
+# ---- hostile inputs: tests/bench/hostile.sh -------------------------------
+HOS_OK=0
+if ! skipped hostile; then
+	say "hostile-input rows (tests/bench/hostile.sh) ..."
+	rm -f "$OUT/hostile.txt"
+	BENCH_CPU=$CPU BENCH_FBLSCOPE=$FBL BENCH_HOSTILE_NO_TABLE=1 \
+	    sh "$here/hostile.sh"
+	[ -s "$OUT/hostile.txt" ] && HOS_OK=1
+fi
+
 # ---- the table ------------------------------------------------------------
 row() {	# name msgs/s of-ceiling compared passed
 	printf '  %-32s %9s  %-15s %-24s %s\n' "$1" "$2" "$3" "$4" "$5" |
@@ -506,6 +517,12 @@ elif skipped report; then
 else
 	say ""
 	say "  report: not measured (see the messages of tests/bench/report.sh above)"
+fi
+if [ "$HOS_OK" = 1 ]; then
+	cat "$OUT/hostile.txt"
+elif skipped hostile; then
+	say ""
+	say "  hostile inputs: skipped (BENCH_SKIP)"
 fi
 say ""
 say "  of ceiling: the verifier's rate over the ceiling for the same messages"

@@ -17,6 +17,7 @@ first label of the question under hostile.example decides the answer:
   tcsilent*  UDP says TC; TCP accepts and never answers
   formerr*   FORMERR to a query with EDNS; no answer without it
   loopa/loopb  CNAME to each other
+  plain*     one ordinary TXT record (a revoked key), the baseline
   anything else: NXDOMAIN
 """
 import socket
@@ -74,6 +75,8 @@ def answer(q, proto):
         return header(q, base | 0x0200, 0) + question if proto == 'udp' else None
     if first.startswith('formerr'):
         return header(q, base | 1, 0) + question if edns else None
+    if first.startswith('plain'):
+        return header(q, base, 1) + question + rr(16, b'\x12v=DKIM1; k=rsa; p=')
     if first in ('loopa', 'loopb'):
         other = b'loopb' if first == 'loopa' else b'loopa'
         target = (bytes([len(other)]) + other + b'\x0a_domainkey\x07hostile'
