@@ -14,7 +14,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -29,6 +28,7 @@
 
 #include "verifier/dnsquery.h"
 #include "verifier/keyfetch.h"
+#include "verifier/zonefile.h"
 
 #define KF_MAX_SERVERS		16
 #define KF_MAX_RETRIES		16
@@ -617,62 +617,52 @@ zone_index(struct key_source *ks, struct buf *err)
 	return true;
 }
 
-/*
- * One file, record by record: ldns_zone_new_frm_fp_l() would do, but it
- * leaks the records read so far when a later line is bad.
- */
+/* What zone_load() reads one file with. */
+struct zone_load {
+	ldns_rr_list	*list;
+	size_t		*nrr;		/* records of all the files so far */
+};
+
+static bool
+zone_load_rr(void *arg, const char *path, int line, ldns_rr *rr,
+    struct buf *err)
+{
+	struct zone_load *zl = arg;
+
+	if (++*zl->nrr > KF_ZONE_MAX_RR) {
+		ldns_rr_free(rr);
+		buf_printf(err, "%s:%d: more than %zu records in the zone "
+		    "files", path, line, KF_ZONE_MAX_RR);
+		return false;
+	}
+	if (!ldns_rr_list_push_rr(zl->list, rr)) {
+		ldns_rr_free(rr);
+		buf_printf(err, "%s:%d: %s", path, line,
+		    ldns_get_errorstr_by_id(LDNS_STATUS_MEM_ERR));
+		return false;
+	}
+	return true;
+}
+
+/* One file; the first bad line refuses it (zonefile.h). */
 static bool
 zone_load(struct key_source *ks, size_t z, size_t *nrr, struct buf *err)
 {
-	const char	*file = ks->zone_files[z];
-	FILE		*fp;
-	ldns_rr		*rr;
-	ldns_rdf	*origin = NULL, *prev = NULL;
-	ldns_status	 s = LDNS_STATUS_OK;
-	uint32_t	 ttl = LDNS_DEFAULT_TTL;
-	int		 line = 0;	/* ldns counts the newlines it read */
+	struct zonefile_reader	 zr;
+	struct zone_load	 zl;
 
-	if ((fp = fopen(file, "r")) == NULL) {
-		buf_printf(err, "%s: %s", file, strerror(errno));
+	if ((ks->zones[z] = ldns_rr_list_new()) == NULL) {
+		buf_printf(err, "%s: %s", ks->zone_files[z],
+		    ldns_get_errorstr_by_id(LDNS_STATUS_MEM_ERR));
 		return false;
 	}
-	if ((ks->zones[z] = ldns_rr_list_new()) == NULL)
-		s = LDNS_STATUS_MEM_ERR;
-	while (s == LDNS_STATUS_OK && !feof(fp)) {
-		rr = NULL;
-		s = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
-		if (s == LDNS_STATUS_SYNTAX_EMPTY ||
-		    s == LDNS_STATUS_SYNTAX_TTL ||
-		    s == LDNS_STATUS_SYNTAX_ORIGIN) {
-			s = LDNS_STATUS_OK;
-			continue;
-		}
-		if (s != LDNS_STATUS_OK)
-			break;
-		if (++*nrr > KF_ZONE_MAX_RR) {
-			ldns_rr_free(rr);
-			fclose(fp);
-			buf_printf(err, "%s:%d: more than %zu records in the "
-			    "zone files", file, line, KF_ZONE_MAX_RR);
-			goto out;
-		}
-		if (!ldns_rr_list_push_rr(ks->zones[z], rr)) {
-			ldns_rr_free(rr);
-			s = LDNS_STATUS_MEM_ERR;
-		}
-	}
-	/* a last line without its newline was not counted */
-	if (s != LDNS_STATUS_OK && feof(fp) && fseek(fp, -1, SEEK_END) == 0 &&
-	    fgetc(fp) != '\n')
-		line++;
-	fclose(fp);
-	if (s != LDNS_STATUS_OK)
-		buf_printf(err, "%s:%d: %s", file, line,
-		    ldns_get_errorstr_by_id(s));
-out:
-	ldns_rdf_deep_free(origin);
-	ldns_rdf_deep_free(prev);
-	return buf_ok(err) && err->len == 0;
+	zl.list = ks->zones[z];
+	zl.nrr = nrr;
+	memset(&zr, 0, sizeof(zr));
+	zr.policy = ZONEFILE_STOP;
+	zr.rr = zone_load_rr;
+	zr.arg = &zl;
+	return zonefile_read(ks->zone_files[z], &zr, NULL, err);
 }
 
 /* ---- resolving -------------------------------------------------------- */
