@@ -16,6 +16,7 @@
 #include "fbl/classify.h"
 #include "fbl/keys/keyimport.h"
 #include "verifier/crypto.h"
+#include "verifier/dnsquery.h"
 #include "verifier/sign.h"
 #include "verifier/zonefile.h"
 
@@ -94,22 +95,6 @@ dk_owner(const char *s)
 	}
 }
 
-/* The character-strings of a TXT RR joined (RFC 6376 section 3.6.2.2). */
-static void
-txt_join(const ldns_rr *rr, struct buf *out)
-{
-	const ldns_rdf	*f;
-	size_t		 i;
-
-	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
-		f = ldns_rr_rdf(rr, i);
-		/* ldns checked each string's length byte against the rdata */
-		if (ldns_rdf_size(f) >= 1)
-			buf_append(out, ldns_rdf_data(f) + 1,
-			    ldns_rdf_size(f) - 1);
-	}
-}
-
 /* What keyimport_zone() reads one file with. */
 struct zone_import {
 	struct key_import *ki;
@@ -132,9 +117,8 @@ zone_rr(void *arg, const char *path, int line, ldns_rr *rr, struct buf *err)
 		goto out;
 	}
 	if (dk_owner(owner)) {
-		txt_join(rr, &txt);
 		buf_printf(&where, "%s:%d", path, line);
-		if (!buf_ok(&txt) || !buf_ok(&where)) {
+		if (!dns_txt_join(rr, &txt) || !buf_ok(&where)) {
 			buf_puts(err, "out of memory");
 			ok = false;
 		} else

@@ -3,7 +3,7 @@
  *
  * - A master-format zone file, read by the reader keyfetch reads --zone
  *   files with (zonefile.h: $ORIGIN, $TTL, relative names), its TXT strings
- *   joined without separator.  Every TXT record whose owner
+ *   joined without separator (dns_txt_join).  Every TXT record whose owner
  *   has a "_domainkey" label is a candidate; those that hold a usable key
  *   become entries, the others are noted (FILE:LINE: OWNER: why) and counted
  *   as skipped.  A bad entry is noted (FILE:LINE: skipped: why) and reading
