@@ -309,11 +309,7 @@ classify(struct ctx *c)
 	    try_jmrp_attached(c, subject) || try_jmrp_inline(c) ||
 	    try_not_arf(c, top_rt, subject))
 		return;
-	r->original = c->m->msg.raw;
-	r->original_len = c->m->msg.raw_len;
-	r->original_has_body = c->m->msg.has_body;
-	r->original_form = ARF_ORIG_INLINE;
-	r->original_has_dkim = has_dkim(c->hdr, c->hdr_len);
+	take_inline(c);
 	decide(c, ARF_KIND_SAMPLE, "no feedback report, no complaint format, "
 	    "no sign of a bounce or auto-reply: %s", any_part(c, "message",
 	    "rfc822") ? "a message forwarding another as an attachment "

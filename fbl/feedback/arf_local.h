@@ -69,9 +69,9 @@ void		 top_deviations(struct ctx *);
 void		 boundary_deviations(struct ctx *);
 
 /* arf_original.c */
-bool		 has_dkim(const char *p, size_t n);
 bool		 take_message(struct ctx *, const char *p, size_t n,
 		    enum arf_original full);
+void		 take_inline(struct ctx *);
 const char	*encoding_deviation(enum mime_cte);
 void		 find_original(struct ctx *, size_t ri);
 

@@ -7,14 +7,29 @@
 
 #include "fbl/feedback/arf_local.h"
 
-/* --- the original --------------------------------------------------------- */
-
-bool
+static bool
 has_dkim(const char *p, size_t n)
 {
 	struct mime_field f;
 
 	return mime_hdr_find(p, n, "DKIM-Signature", &f);
+}
+
+/*
+ * Where the original in p[0..n) starts (past an mbox "From " line); false
+ * when it holds no header field (redacted, empty).
+ */
+static bool
+original_start(struct ctx *c, const char **p, size_t *n)
+{
+	if (skip_mbox_line(p, n))
+		deviate(c, "original-mbox-from-line");
+	if (!starts_with_field(*p, *n)) {
+		deviate(c, blank_only(*p, *n) ? "original-empty" :
+		    "original-redacted");
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -28,13 +43,8 @@ take_message(struct ctx *c, const char *p, size_t n, enum arf_original full)
 	struct arf_report *r = c->r;
 	size_t		 hlen, boff;
 
-	if (skip_mbox_line(&p, &n))
-		deviate(c, "original-mbox-from-line");
-	if (!starts_with_field(p, n)) {
-		deviate(c, blank_only(p, n) ? "original-empty" :
-		    "original-redacted");
+	if (!original_start(c, &p, &n))
 		return false;
-	}
 	if (!mime_split_header(p, n, &hlen, &boff) ||
 	    blank_only(p + boff, n - boff)) {
 		if (full == ARF_ORIG_RFC822 ||
@@ -54,6 +64,20 @@ take_message(struct ctx *c, const char *p, size_t n, enum arf_original full)
 	return true;
 }
 
+/* The message itself is the original (a sample, an inline JMRP). */
+void
+take_inline(struct ctx *c)
+{
+	struct arf_report	*r = c->r;
+	const struct message	*msg = &c->m->msg;
+
+	r->original = msg->raw;
+	r->original_len = msg->raw_len;
+	r->original_has_body = msg->has_body;
+	r->original_form = ARF_ORIG_INLINE;
+	r->original_has_dkim = has_dkim(c->hdr, c->hdr_len);
+}
+
 /* A text/rfc822-headers part (or a variant): headers only. */
 static bool
 take_headers(struct ctx *c, const char *p, size_t n)
@@ -61,13 +85,8 @@ take_headers(struct ctx *c, const char *p, size_t n)
 	struct arf_report *r = c->r;
 	size_t		 hlen, boff;
 
-	if (skip_mbox_line(&p, &n))
-		deviate(c, "original-mbox-from-line");
-	if (!starts_with_field(p, n)) {
-		deviate(c, blank_only(p, n) ? "original-empty" :
-		    "original-redacted");
+	if (!original_start(c, &p, &n))
 		return false;
-	}
 	if (mime_split_header(p, n, &hlen, &boff) &&
 	    !blank_only(p + boff, n - boff))
 		deviate(c, "headers-part-has-body");

@@ -229,11 +229,7 @@ try_jmrp_inline(struct ctx *c)
 	r->feedback_type = keep_str(c, "abuse");
 	r->reporter = keep_str(c, "microsoft");
 	r->recipient_redacted = true;
-	r->original = c->m->msg.raw;
-	r->original_len = c->m->msg.raw_len;
-	r->original_has_body = c->m->msg.has_body;
-	r->original_form = ARF_ORIG_INLINE;
-	r->original_has_dkim = has_dkim(c->hdr, c->hdr_len);
+	take_inline(c);
 	decide(c, ARF_KIND_COMPLAINT, "Microsoft JMRP, inline form: "
 	    "X-HmXmrOriginalRecipient and %s on the message itself, which is "
 	    "the original (Feedback-Type abuse assigned)",
