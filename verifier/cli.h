@@ -35,6 +35,14 @@ enum cli_opt {
 	CLI_OPT_FIRST_FREE,
 };
 
+/* The getopt_long entries of the shared options, for a command's table. */
+#define CLI_KEYS_LONGOPTS						\
+	{ "zone", required_argument, NULL, CLI_OPT_ZONE },		\
+	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },	\
+	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },	\
+	{ "retries", required_argument, NULL, CLI_OPT_RETRIES }
+#define CLI_AT_LONGOPT	{ "at", required_argument, NULL, CLI_OPT_AT }
+
 /*
  * Take one shared option; false (with the reason in err) on a bad value.
  * Returns true without doing anything for options it does not know.

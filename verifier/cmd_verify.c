@@ -70,11 +70,8 @@ static const char verify_usage[] =
 enum { OPT_JOBS = CLI_OPT_FIRST_FREE, OPT_FORMAT, OPT_EXPLAIN, OPT_AUTHSERV };
 
 static const struct option verify_longopts[] = {
-	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
-	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
-	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
-	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
-	{ "at", required_argument, NULL, CLI_OPT_AT },
+	CLI_KEYS_LONGOPTS,
+	CLI_AT_LONGOPT,
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
