@@ -65,11 +65,8 @@ enum {
 static const struct option arf_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
-	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
-	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
-	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
-	{ "at", required_argument, NULL, CLI_OPT_AT },
+	CLI_KEYS_LONGOPTS,
+	CLI_AT_LONGOPT,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -162,30 +159,14 @@ json_fields(struct buf *b, const struct arf_report *r, bool *first)
 	json_kv_str(b, "report_date", r->report_date, first);
 }
 
-/* Is the Source-IP one of the ESP's sending networks?  null: unknown. */
+/* A yes (1), no (0) or unknown (< 0, null) answer. */
 static void
-json_source_ip(struct buf *b, const struct arf_cmd *ac,
-    const struct arf_report *r, bool *first)
+json_kv_maybe(struct buf *b, const char *key, int v, bool *first)
 {
-	int	 in = r->source_ip != NULL ?
-		    classify_source_ip(ac->config, r->source_ip) : -1;
-
-	if (in < 0)
-		json_kv_null(b, "source_ip_ours", first);
-	else
-		json_kv_bool(b, "source_ip_ours", in == 1, first);
-}
-
-/* RFC 9477: is the original's CFBL-Feedback-ID under a valid signature? */
-static void
-json_cfbl(struct buf *b, const struct complaint *c, bool *first)
-{
-	int	 v = c->verified ? record_cfbl_signed(&c->vr.msg, &c->vr) : -1;
-
 	if (v < 0)
-		json_kv_null(b, "cfbl_signed", first);
+		json_kv_null(b, key, first);
 	else
-		json_kv_bool(b, "cfbl_signed", v == 1, first);
+		json_kv_bool(b, key, v == 1, first);
 }
 
 static void
@@ -205,27 +186,23 @@ render_arf_json(struct buf *b, const struct arf_cmd *ac, const char *file,
 	json_kv_str(b, "reporter", r->reporter, &first);
 	json_kv_str(b, "original", r->complaint ?
 	    arf_original_name(r->original_form) : NULL, &first);
-	if (r->complaint) {
-		json_kv_bool(b, "original_has_dkim", r->original_has_dkim,
-		    &first);
-		json_kv_bool(b, "original_has_body", r->original_has_body,
-		    &first);
-	} else {
-		json_kv_null(b, "original_has_dkim", &first);
-		json_kv_null(b, "original_has_body", &first);
-	}
+	json_kv_maybe(b, "original_has_dkim", r->complaint ?
+	    r->original_has_dkim : -1, &first);
+	json_kv_maybe(b, "original_has_body", r->complaint ?
+	    r->original_has_body : -1, &first);
 	json_kv_int(b, "original_bytes", (int64_t)r->original_len, &first);
 	json_list(b, "reported_domain", &r->reported_domain, &first);
 	json_fields(b, r, &first);
 	json_kv_int(b, "verified_at", c->now, &first);
 	json_kv_str(b, "clock", c->clock, &first);
-	json_source_ip(b, ac, r, &first);
-	json_cfbl(b, c, &first);
-	if (r->complaint)
-		json_kv_bool(b, "reporter_verified_dkim",
-		    record_reporter_verified_dkim(r->reporter), &first);
-	else
-		json_kv_null(b, "reporter_verified_dkim", &first);
+	/* is the Source-IP one of the ESP's sending networks? */
+	json_kv_maybe(b, "source_ip_ours", r->source_ip != NULL ?
+	    classify_source_ip(ac->config, r->source_ip) : -1, &first);
+	/* RFC 9477: is the CFBL-Feedback-ID under a valid signature? */
+	json_kv_maybe(b, "cfbl_signed", c->verified ?
+	    record_cfbl_signed(&c->vr.msg, &c->vr) : -1, &first);
+	json_kv_maybe(b, "reporter_verified_dkim", r->complaint ?
+	    record_reporter_verified_dkim(r->reporter) : -1, &first);
 	json_sigs(b, ac, c, &first);
 	buf_puts(b, "}\n");
 }
