@@ -67,6 +67,18 @@ strlist_has(const struct config_strlist *l, const char *s)
 	return false;
 }
 
+/* Add s to l once; a repeat is an error. */
+static bool
+strlist_add_once(struct loader *ld, struct config_strlist *l,
+    const char *key, const char *s)
+{
+	if (strlist_has(l, s))
+		return lerr(ld, "%s %s given twice", key, s);
+	if (!strlist_add(l, s))
+		return oom(ld);
+	return true;
+}
+
 static char
 lower(char c)
 {
@@ -226,10 +238,8 @@ d_esp_domain(struct loader *ld)
 	for (i = 1; i < ld->argc; i++) {
 		if (!get_domain(ld, "esp-domain", ld->argv[i], d))
 			return false;
-		if (strlist_has(&ld->cfg->esp_domains, d))
-			return lerr(ld, "esp-domain %s given twice", d);
-		if (!strlist_add(&ld->cfg->esp_domains, d))
-			return oom(ld);
+		if (!strlist_add_once(ld, &ld->cfg->esp_domains, "esp-domain", d))
+			return false;
 	}
 	return true;
 }
@@ -252,10 +262,8 @@ d_nameserver(struct loader *ld)
 			d[k] = '\0';
 		} else if (!get_domain(ld, "nameserver", v, d))
 			return false;
-		if (strlist_has(&ld->cfg->nameservers, d))
-			return lerr(ld, "nameserver %s given twice", d);
-		if (!strlist_add(&ld->cfg->nameservers, d))
-			return oom(ld);
+		if (!strlist_add_once(ld, &ld->cfg->nameservers, "nameserver", d))
+			return false;
 	}
 	return true;
 }
