@@ -51,6 +51,13 @@ enum cli_opt {
 void	 cli_keys_init(struct cli_keys *);
 bool	 cli_keys_option(struct cli_keys *, int opt, const char *arg,
 	    struct buf *err);
+/*
+ * Take an option that is not the command's own: a key-source option, --at
+ * (into *now), or an unknown one ('?' from getopt_long).  False with the
+ * reason in err, for the command's usage message.
+ */
+bool	 cli_shared_option(struct cli_keys *, int64_t *now, int opt,
+	    const char *arg, struct buf *err);
 struct key_source *cli_keys_open(const struct cli_keys *, struct buf *err);
 
 /*

@@ -275,10 +275,6 @@ cmd_verify(int argc, char **argv)
 		case 'h':
 			fputs(verify_usage, stdout);
 			return 0;
-		case CLI_OPT_AT:
-			if (!date_parse_time(optarg, &vc.vo.now))
-				return usage_error("--at: unrecognised time");
-			break;
 		case OPT_JOBS:
 			if (!cli_parse_uint(optarg, 1, VERIFY_MAX_JOBS, &jobs))
 				return usage_error("--jobs: want 1 to 64");
@@ -295,10 +291,9 @@ cmd_verify(int argc, char **argv)
 		case OPT_AUTHSERV:
 			vc.authserv_id = optarg;
 			break;
-		case '?':
-			return usage_error("unknown option");
 		default:
-			if (!cli_keys_option(&keys, ch, optarg, &err)) {
+			if (!cli_shared_option(&keys, &vc.vo.now, ch, optarg,
+			    &err)) {
 				status = usage_error(buf_cstr(&err));
 				buf_free(&err);
 				return status;

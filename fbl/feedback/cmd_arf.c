@@ -426,20 +426,16 @@ arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 		case OPT_CONFIG:
 			ac->config_path = optarg;
 			break;
-		case CLI_OPT_AT:
-			if (!date_parse_time(optarg, &ac->vo.now))
-				return arf_usage_error("--at: unrecognised "
-				    "time");
-			ac->have_at = true;
-			break;
-		case '?':
-			return arf_usage_error("unknown option");
 		default:
-			if (!cli_keys_option(keys, ch, optarg, &err)) {
+			if (!cli_shared_option(keys, &ac->vo.now, ch, optarg,
+			    &err)) {
 				st = arf_usage_error(buf_cstr(&err));
 				buf_free(&err);
 				return st;
 			}
+			/* --at: one clock for every message */
+			if (ch == CLI_OPT_AT)
+				ac->have_at = true;
 		}
 	}
 	if (optind >= argc)
