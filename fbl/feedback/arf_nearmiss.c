@@ -9,8 +9,6 @@
 
 #include "fbl/feedback/arf_local.h"
 
-/* --- near misses ---------------------------------------------------------- */
-
 static const char *
 report_type_words(const char *rt)
 {

@@ -14,8 +14,6 @@
 
 #define ARF_MAX_JSON_VALUE	512	/* bytes of an SES JSON string kept */
 
-/* --- non-ARF complaint formats -------------------------------------------- */
-
 /* The body text of the message: itself, or its first text/plain part. */
 static bool
 main_text(struct ctx *c, const char **p, size_t *n)

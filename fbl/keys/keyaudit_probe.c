@@ -14,8 +14,6 @@
 
 #define MAX_TXT		16	/* TXT records read at one name */
 
-/* ---- probes ------------------------------------------------------------- */
-
 static struct probe *
 probe_add(struct audit *a, const char *selector)
 {

@@ -14,8 +14,6 @@
 
 #define FP_SHOWN	4	/* fingerprint bytes in details */
 
-/* ---- what the servers serve ---------------------------------------------- */
-
 /* One SOA serial per configured server; name the servers behind. */
 void
 audit_serial(struct audit *a)

@@ -11,6 +11,7 @@
 #include "fbl/keys/keyaudit_local.h"
 #include "verifier/key_record.h"
 
+/* The newest published selector of the convention, not after the date. */
 const struct probe *
 current_probe(const struct audit *a)
 {
