@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "verifier/cli.h"
 
 bool
@@ -72,6 +73,23 @@ cli_keys_option(struct cli_keys *k, int opt, const char *arg, struct buf *err)
 		return true;
 	}
 	return true;
+}
+
+bool
+cli_shared_option(struct cli_keys *k, int64_t *now, int opt, const char *arg,
+    struct buf *err)
+{
+	if (opt == '?') {
+		buf_puts(err, "unknown option");
+		return false;
+	}
+	if (opt == CLI_OPT_AT) {
+		if (date_parse_time(arg, now))
+			return true;
+		buf_puts(err, "--at: unrecognised time");
+		return false;
+	}
+	return cli_keys_option(k, opt, arg, err);
 }
 
 struct key_source *

@@ -35,6 +35,14 @@ enum cli_opt {
 	CLI_OPT_FIRST_FREE,
 };
 
+/* The getopt_long entries of the shared options, for a command's table. */
+#define CLI_KEYS_LONGOPTS						\
+	{ "zone", required_argument, NULL, CLI_OPT_ZONE },		\
+	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },	\
+	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },	\
+	{ "retries", required_argument, NULL, CLI_OPT_RETRIES }
+#define CLI_AT_LONGOPT	{ "at", required_argument, NULL, CLI_OPT_AT }
+
 /*
  * Take one shared option; false (with the reason in err) on a bad value.
  * Returns true without doing anything for options it does not know.
@@ -43,6 +51,13 @@ enum cli_opt {
 void	 cli_keys_init(struct cli_keys *);
 bool	 cli_keys_option(struct cli_keys *, int opt, const char *arg,
 	    struct buf *err);
+/*
+ * Take an option that is not the command's own: a key-source option, --at
+ * (into *now), or an unknown one ('?' from getopt_long).  False with the
+ * reason in err, for the command's usage message.
+ */
+bool	 cli_shared_option(struct cli_keys *, int64_t *now, int opt,
+	    const char *arg, struct buf *err);
 struct key_source *cli_keys_open(const struct cli_keys *, struct buf *err);
 
 /* Parse a decimal in [min, max]. */

@@ -71,11 +71,8 @@ static const char verify_usage[] =
 enum { OPT_JOBS = CLI_OPT_FIRST_FREE, OPT_FORMAT, OPT_EXPLAIN, OPT_AUTHSERV };
 
 static const struct option verify_longopts[] = {
-	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
-	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
-	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
-	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
-	{ "at", required_argument, NULL, CLI_OPT_AT },
+	CLI_KEYS_LONGOPTS,
+	CLI_AT_LONGOPT,
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
@@ -279,10 +276,6 @@ cmd_verify(int argc, char **argv)
 		case 'h':
 			fputs(verify_usage, stdout);
 			return 0;
-		case CLI_OPT_AT:
-			if (!date_parse_time(optarg, &vc.vo.now))
-				return usage_error("--at: unrecognised time");
-			break;
 		case OPT_JOBS:
 			if (!cli_parse_uint(optarg, 1, VERIFY_MAX_JOBS, &jobs))
 				return usage_error("--jobs: want 1 to 64");
@@ -299,10 +292,9 @@ cmd_verify(int argc, char **argv)
 		case OPT_AUTHSERV:
 			vc.authserv_id = optarg;
 			break;
-		case '?':
-			return usage_error("unknown option");
 		default:
-			if (!cli_keys_option(&keys, ch, optarg, &err)) {
+			if (!cli_shared_option(&keys, &vc.vo.now, ch, optarg,
+			    &err)) {
 				status = usage_error(buf_cstr(&err));
 				buf_free(&err);
 				return status;

@@ -5,8 +5,9 @@
  * - DNS through ldns: the system resolver (/etc/resolv.conf) by default, or
  *   the servers given as "IP[@PORT]" (tried in order), with a per-query
  *   timeout and a number of retries;
- * - one or more master-format zone files (parsed with ldns), in which case
- *   DNS is not used at all and a name absent from the zones is NXDOMAIN.
+ * - one or more master-format zone files (zonefile.h; the first bad line
+ *   refuses the file), in which case DNS is not used at all and a name
+ *   absent from the zones is NXDOMAIN.
  *
  * CNAME chains are followed (at most KEYFETCH_MAX_CNAME links) and recorded,
  * since the "DKIM Core" practice publishes customer keys through CNAMEs into

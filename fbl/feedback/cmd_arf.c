@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "base/file.h"
-#include "fbl/feedback/arf.h"
+#include "fbl/feedback/complaint.h"
 #include "fbl/classify.h"
 #include "fbl/commands.h"
 #include "fbl/store/record.h"
@@ -29,16 +29,6 @@ struct arf_cmd {
 	bool			 have_at;	/* --at: one clock for all */
 	const char		*config_path;	/* --config */
 	struct fbl_config	*config;	/* NULL: every role unknown */
-};
-
-/* What one message came to. */
-struct arf_one {
-	const char		*file;
-	struct arf_report	 r;
-	struct verify_result	 vr;
-	bool			 verified;
-	int64_t			 now;
-	const char		*clock;		/* where now came from */
 };
 
 static const char arf_usage[] =
@@ -76,60 +66,11 @@ enum {
 static const struct option arf_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
-	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
-	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
-	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
-	{ "at", required_argument, NULL, CLI_OPT_AT },
+	CLI_KEYS_LONGOPTS,
+	CLI_AT_LONGOPT,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
-
-/*
- * The verification clock: Arrival-Date (or Received-Date), the report's
- * Date, the original's Date, or now.
- */
-static void
-pick_clock(const struct arf_cmd *ac, struct arf_one *o)
-{
-	struct message	 orig;
-	bool		 have_orig;
-	int64_t		 t;
-	const char	*from;
-
-	o->now = ac->vo.now;
-	o->clock = ac->have_at ? "option" : "now";
-	if (ac->have_at)
-		return;
-	/* the same clock ingest uses (record_clock), so both give one verdict */
-	have_orig = o->r.original != NULL && o->r.original_len > 0 &&
-	    message_parse(&orig, o->r.original, o->r.original_len) ==
-	    MESSAGE_OK;
-	if (record_clock(&o->r, have_orig ? &orig : NULL, &t, &from)) {
-		o->now = t;
-		o->clock = from;
-	}
-	if (o->r.original != NULL && o->r.original_len > 0)
-		message_free(&orig);
-}
-
-/* Verify what the report gives of the original (or a sample itself). */
-static void
-verify_original(const struct arf_cmd *ac, struct arf_one *o)
-{
-	struct verify_opts	 vo = ac->vo;
-
-	pick_clock(ac, o);
-	if (o->r.original == NULL || o->r.original_len == 0 ||
-	    o->r.kind == ARF_KIND_NOT_ARF || o->r.kind == ARF_KIND_UNPARSEABLE)
-		return;
-	vo.now = o->now;
-	memset(&o->vr, 0, sizeof(o->vr));
-	if (dkim_verify(&vo, o->r.original, o->r.original_len, &o->vr))
-		o->verified = true;
-	else
-		verify_result_free(&o->vr);
-}
 
 /* --- JSON ----------------------------------------------------------------- */
 
@@ -158,7 +99,7 @@ sig_role(const struct arf_cmd *ac, const struct sig_result *sr,
 }
 
 static void
-json_sigs(struct buf *b, const struct arf_cmd *ac, const struct arf_one *o,
+json_sigs(struct buf *b, const struct arf_cmd *ac, const struct complaint *c,
     bool *first)
 {
 	enum token_role	 role;
@@ -166,19 +107,19 @@ json_sigs(struct buf *b, const struct arf_cmd *ac, const struct arf_one *o,
 	size_t		 i;
 	bool		 f;
 
-	json_kv_int(b, "signature_count", o->verified ?
-	    (int64_t)o->vr.nsigs_total : 0, first);
+	json_kv_int(b, "signature_count", c->verified ?
+	    (int64_t)c->vr.nsigs_total : 0, first);
 	json_key(b, "signatures", first);
 	buf_putc(b, '[');
-	for (i = 0; o->verified && i < o->vr.nsigs; i++) {
+	for (i = 0; c->verified && i < c->vr.nsigs; i++) {
 		if (i > 0)
 			buf_putc(b, ',');
-		render_json_sig(b, &o->vr.sigs[i], i + 1,
-		    o->vr.msg.has_body);
+		render_json_sig(b, &c->vr.sigs[i], i + 1,
+		    c->vr.msg.has_body);
 		/* the object's closing brace gives way to the role */
 		if (b->len > 0 && b->data[b->len - 1] == '}')
 			b->data[--b->len] = '\0';
-		role = sig_role(ac, &o->vr.sigs[i], &customer);
+		role = sig_role(ac, &c->vr.sigs[i], &customer);
 		f = false;
 		json_kv_str(b, "role", token_role_name(role), &f);
 		json_kv_str(b, "customer", customer, &f);
@@ -219,41 +160,25 @@ json_fields(struct buf *b, const struct arf_report *r, bool *first)
 	json_kv_str(b, "report_date", r->report_date, first);
 }
 
-/* Is the Source-IP one of the ESP's sending networks?  null: unknown. */
+/* A yes (1), no (0) or unknown (< 0, null) answer. */
 static void
-json_source_ip(struct buf *b, const struct arf_cmd *ac,
-    const struct arf_report *r, bool *first)
+json_kv_maybe(struct buf *b, const char *key, int v, bool *first)
 {
-	int	 in = r->source_ip != NULL ?
-		    classify_source_ip(ac->config, r->source_ip) : -1;
-
-	if (in < 0)
-		json_kv_null(b, "source_ip_ours", first);
-	else
-		json_kv_bool(b, "source_ip_ours", in == 1, first);
-}
-
-/* RFC 9477: is the original's CFBL-Feedback-ID under a valid signature? */
-static void
-json_cfbl(struct buf *b, const struct arf_one *o, bool *first)
-{
-	int	 v = o->verified ? record_cfbl_signed(&o->vr.msg, &o->vr) : -1;
-
 	if (v < 0)
-		json_kv_null(b, "cfbl_signed", first);
+		json_kv_null(b, key, first);
 	else
-		json_kv_bool(b, "cfbl_signed", v == 1, first);
+		json_kv_bool(b, key, v == 1, first);
 }
 
 static void
-render_arf_json(struct buf *b, const struct arf_cmd *ac,
-    const struct arf_one *o)
+render_arf_json(struct buf *b, const struct arf_cmd *ac, const char *file,
+    const struct complaint *c)
 {
-	const struct arf_report *r = &o->r;
+	const struct arf_report *r = &c->report;
 	bool	 first = true;
 
 	buf_putc(b, '{');
-	json_kv_str(b, "file", o->file, &first);
+	json_kv_str(b, "file", file, &first);
 	json_kv_str(b, "kind", arf_kind_name(r->kind), &first);
 	json_kv_bool(b, "complaint", r->complaint, &first);
 	json_kv_str(b, "decided", r->decided, &first);
@@ -262,28 +187,24 @@ render_arf_json(struct buf *b, const struct arf_cmd *ac,
 	json_kv_str(b, "reporter", r->reporter, &first);
 	json_kv_str(b, "original", r->complaint ?
 	    arf_original_name(r->original_form) : NULL, &first);
-	if (r->complaint) {
-		json_kv_bool(b, "original_has_dkim", r->original_has_dkim,
-		    &first);
-		json_kv_bool(b, "original_has_body", r->original_has_body,
-		    &first);
-	} else {
-		json_kv_null(b, "original_has_dkim", &first);
-		json_kv_null(b, "original_has_body", &first);
-	}
+	json_kv_maybe(b, "original_has_dkim", r->complaint ?
+	    r->original_has_dkim : -1, &first);
+	json_kv_maybe(b, "original_has_body", r->complaint ?
+	    r->original_has_body : -1, &first);
 	json_kv_int(b, "original_bytes", (int64_t)r->original_len, &first);
 	json_list(b, "reported_domain", &r->reported_domain, &first);
 	json_fields(b, r, &first);
-	json_kv_int(b, "verified_at", o->now, &first);
-	json_kv_str(b, "clock", o->clock, &first);
-	json_source_ip(b, ac, r, &first);
-	json_cfbl(b, o, &first);
-	if (r->complaint)
-		json_kv_bool(b, "reporter_verified_dkim",
-		    record_reporter_verified_dkim(r->reporter), &first);
-	else
-		json_kv_null(b, "reporter_verified_dkim", &first);
-	json_sigs(b, ac, o, &first);
+	json_kv_int(b, "verified_at", c->now, &first);
+	json_kv_str(b, "clock", c->clock, &first);
+	/* is the Source-IP one of the ESP's sending networks? */
+	json_kv_maybe(b, "source_ip_ours", r->source_ip != NULL ?
+	    classify_source_ip(ac->config, r->source_ip) : -1, &first);
+	/* RFC 9477: is the CFBL-Feedback-ID under a valid signature? */
+	json_kv_maybe(b, "cfbl_signed", c->verified ?
+	    record_cfbl_signed(&c->vr.msg, &c->vr) : -1, &first);
+	json_kv_maybe(b, "reporter_verified_dkim", r->complaint ?
+	    record_reporter_verified_dkim(r->reporter) : -1, &first);
+	json_sigs(b, ac, c, &first);
 	buf_puts(b, "}\n");
 }
 
@@ -339,17 +260,17 @@ text_fields(struct buf *b, const struct arf_report *r)
 }
 
 static void
-text_sigs(struct buf *b, const struct arf_cmd *ac, const struct arf_one *o)
+text_sigs(struct buf *b, const struct arf_cmd *ac, const struct complaint *c)
 {
 	const char	*customer;
 	size_t		 i;
 
-	if (!o->verified)
+	if (!c->verified)
 		return;
-	if (o->vr.nsigs_total == 0)
+	if (c->vr.nsigs_total == 0)
 		buf_puts(b, "  signatures: none\n");
-	for (i = 0; i < o->vr.nsigs; i++) {
-		const struct sig_result *sr = &o->vr.sigs[i];
+	for (i = 0; i < c->vr.nsigs; i++) {
+		const struct sig_result *sr = &c->vr.sigs[i];
 
 		buf_printf(b, "  signature %zu: d=", i + 1);
 		buf_put_safe(b, sr->sig.d);
@@ -367,30 +288,30 @@ text_sigs(struct buf *b, const struct arf_cmd *ac, const struct arf_one *o)
 		}
 		buf_putc(b, '\n');
 	}
-	if (o->vr.nsigs_total > o->vr.nsigs)
+	if (c->vr.nsigs_total > c->vr.nsigs)
 		buf_printf(b, "  %zu more signatures not verified\n",
-		    o->vr.nsigs_total - o->vr.nsigs);
+		    c->vr.nsigs_total - c->vr.nsigs);
 }
 
 /* What the reporter and the sender's own marks add to the verdicts. */
 static void
-text_notes(struct buf *b, const struct arf_one *o)
+text_notes(struct buf *b, const struct complaint *c)
 {
-	const struct arf_report *r = &o->r;
+	const struct arf_report *r = &c->report;
 	size_t	 i;
 	int	 cfbl;
 
-	if (!o->verified)
+	if (!c->verified)
 		return;
-	if ((cfbl = record_cfbl_signed(&o->vr.msg, &o->vr)) >= 0)
+	if ((cfbl = record_cfbl_signed(&c->vr.msg, &c->vr)) >= 0)
 		buf_printf(b, "  CFBL-Feedback-ID: %s\n", cfbl ? "covered by a "
 		    "valid aligned signature (RFC 9477)" : "NOT covered by a "
 		    "valid aligned signature: not to be trusted (RFC 9477)");
 	if (!r->complaint || !record_reporter_verified_dkim(r->reporter))
 		return;
-	for (i = 0; i < o->vr.nsigs; i++) {
-		if (o->vr.sigs[i].result == DKIM_RESULT_FAIL ||
-		    o->vr.sigs[i].result == DKIM_RESULT_PERMERROR) {
+	for (i = 0; i < c->vr.nsigs; i++) {
+		if (c->vr.sigs[i].result == DKIM_RESULT_FAIL ||
+		    c->vr.sigs[i].result == DKIM_RESULT_PERMERROR) {
 			buf_puts(b, "  note: this reporter forwards only mail "
 			    "whose DKIM verified on arrival: a failure here is "
 			    "a rotated key or damage, not a forgery\n");
@@ -400,13 +321,13 @@ text_notes(struct buf *b, const struct arf_one *o)
 }
 
 static void
-render_arf_text(struct buf *b, const struct arf_cmd *ac,
-    const struct arf_one *o)
+render_arf_text(struct buf *b, const struct arf_cmd *ac, const char *file,
+    const struct complaint *c)
 {
-	const struct arf_report *r = &o->r;
+	const struct arf_report *r = &c->report;
 	size_t	 i;
 
-	buf_put_safe(b, o->file);
+	buf_put_safe(b, file);
 	buf_printf(b, ": %s%s", arf_kind_name(r->kind),
 	    r->complaint ? " (complaint)" : "");
 	if (r->feedback_type != NULL) {
@@ -434,11 +355,11 @@ render_arf_text(struct buf *b, const struct arf_cmd *ac,
 		    arf_original_name(r->original_form), r->original_len,
 		    r->original_has_dkim ? ", has DKIM-Signature" : "",
 		    r->recipient_redacted ? ", recipient redacted" : "");
-	if (o->verified)
+	if (c->verified)
 		buf_printf(b, "  verified as of %lld (%s)\n",
-		    (long long)o->now, o->clock);
-	text_sigs(b, ac, o);
-	text_notes(b, o);
+		    (long long)c->now, c->clock);
+	text_sigs(b, ac, c);
+	text_notes(b, c);
 }
 
 /* --- the command ---------------------------------------------------------- */
@@ -446,36 +367,30 @@ render_arf_text(struct buf *b, const struct arf_cmd *ac,
 static int
 arf_file(const struct arf_cmd *ac, const char *file, struct buf *raw)
 {
-	struct arf_one	 o;
+	struct complaint c;
 	struct buf	 out = BUF_INIT, err = BUF_INIT;
 	int		 st;
 
-	memset(&o, 0, sizeof(o));
-	o.file = file;
 	if (!file_read(file, CLI_MAX_MESSAGE, raw, &err)) {
 		fprintf(stderr, "fblscope arf: %s\n", buf_cstr(&err));
 		buf_free(&err);
 		return 2;
 	}
-	if (!arf_parse(&o.r, raw->data, raw->len)) {
+	if (!complaint_make(&c, &ac->vo, ac->have_at, raw->data, raw->len)) {
 		fprintf(stderr, "fblscope arf: %s: out of memory\n", file);
-		arf_report_free(&o.r);
 		return 2;
 	}
-	verify_original(ac, &o);
 	if (ac->format == ARF_FMT_JSON)
-		render_arf_json(&out, ac, &o);
+		render_arf_json(&out, ac, file, &c);
 	else
-		render_arf_text(&out, ac, &o);
-	st = o.r.kind == ARF_KIND_UNPARSEABLE ? 1 : 0;
+		render_arf_text(&out, ac, file, &c);
+	st = c.report.kind == ARF_KIND_UNPARSEABLE ? 1 : 0;
 	if (!buf_ok(&out)) {
 		fprintf(stderr, "fblscope arf: %s: out of memory\n", file);
 		st = 2;
 	} else
 		fwrite(out.data, 1, out.len, stdout);
-	if (o.verified)
-		verify_result_free(&o.vr);
-	arf_report_free(&o.r);
+	complaint_free(&c);
 	buf_free(&out);
 	return st;
 }
@@ -512,20 +427,16 @@ arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 		case OPT_CONFIG:
 			ac->config_path = optarg;
 			break;
-		case CLI_OPT_AT:
-			if (!date_parse_time(optarg, &ac->vo.now))
-				return arf_usage_error("--at: unrecognised "
-				    "time");
-			ac->have_at = true;
-			break;
-		case '?':
-			return arf_usage_error("unknown option");
 		default:
-			if (!cli_keys_option(keys, ch, optarg, &err)) {
+			if (!cli_shared_option(keys, &ac->vo.now, ch, optarg,
+			    &err)) {
 				st = arf_usage_error(buf_cstr(&err));
 				buf_free(&err);
 				return st;
 			}
+			/* --at: one clock for every message */
+			if (ch == CLI_OPT_AT)
+				ac->have_at = true;
 		}
 	}
 	if (optind >= argc)

@@ -201,6 +201,16 @@ take_token(const char *p, const char *end, char *out, size_t outlen,
 	return p;
 }
 
+/* One more byte of a parameter's value; what does not fit is cut. */
+static void
+param_putc(struct mime_param *pr, size_t *n, char c)
+{
+	if (*n + 1 < sizeof(pr->value))
+		pr->value[(*n)++] = c;
+	else
+		pr->truncated = true;
+}
+
 static const char *
 take_quoted(const char *p, const char *end, struct mime_param *pr)
 {
@@ -210,12 +220,8 @@ take_quoted(const char *p, const char *end, struct mime_param *pr)
 	while (p < end && *p != '"') {
 		if (*p == '\\' && p + 1 < end)
 			p++;
-		if (*p != '\r' && *p != '\n' && *p != '\0') {
-			if (n + 1 < sizeof(pr->value))
-				pr->value[n++] = *p;
-			else
-				pr->truncated = true;
-		}
+		if (*p != '\r' && *p != '\n' && *p != '\0')
+			param_putc(pr, &n, *p);
 		p++;
 	}
 	pr->value[n] = '\0';
@@ -231,12 +237,8 @@ take_bare(const char *p, const char *end, struct mime_param *pr)
 
 	while (p < end && *p != ';' && !ascii_is_wsp(*p) && *p != '\r' &&
 	    *p != '\n') {
-		if (*p != '\0') {
-			if (n + 1 < sizeof(pr->value))
-				pr->value[n++] = *p;
-			else
-				pr->truncated = true;
-		}
+		if (*p != '\0')
+			param_putc(pr, &n, *p);
 		p++;
 	}
 	pr->value[n] = '\0';

@@ -14,7 +14,9 @@
 #include "fbl/keys/keyimport.h"
 #include "base/pkey.h"
 #include "verifier/crypto.h"
+#include "verifier/dnsquery.h"
 #include "verifier/sign.h"
+#include "verifier/zonefile.h"
 
 #define KI_MAX_ERRORS	100	/* bad entries noted per zone file */
 #define KI_MAX_LABELS	127
@@ -91,145 +93,80 @@ dk_owner(const char *s)
 	}
 }
 
-/* The character-strings of a TXT RR joined (RFC 6376 section 3.6.2.2). */
-static void
-txt_join(const ldns_rr *rr, struct buf *out)
-{
-	const ldns_rdf	*f;
-	size_t		 i;
-
-	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
-		f = ldns_rr_rdf(rr, i);
-		/* ldns checked each string's length byte against the rdata */
-		if (ldns_rdf_size(f) >= 1)
-			buf_append(out, ldns_rdf_data(f) + 1,
-			    ldns_rdf_size(f) - 1);
-	}
-}
+/* What keyimport_zone() reads one file with. */
+struct zone_import {
+	struct key_import *ki;
+	struct buf	 first_error;	/* the first bad entry's */
+};
 
 static bool
-zone_rr(struct key_import *ki, const char *path, int line, const ldns_rr *rr,
-    struct buf *err)
+zone_rr(void *arg, const char *path, int line, ldns_rr *rr, struct buf *err)
 {
+	struct zone_import *zi = arg;
 	struct buf	 txt = BUF_INIT, where = BUF_INIT;
-	char		*owner;
-	bool		 ok;
+	char		*owner = NULL;
+	bool		 ok = true;
 
 	if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT)
-		return true;
+		goto out;
 	if ((owner = ldns_rdf2str(ldns_rr_owner(rr))) == NULL) {
 		buf_puts(err, "out of memory");
-		return false;
+		ok = false;
+		goto out;
 	}
-	ok = true;
 	if (dk_owner(owner)) {
-		txt_join(rr, &txt);
 		buf_printf(&where, "%s:%d", path, line);
-		if (!buf_ok(&txt) || !buf_ok(&where)) {
+		if (!dns_txt_join(rr, &txt) || !buf_ok(&where)) {
 			buf_puts(err, "out of memory");
 			ok = false;
 		} else
-			ok = candidate(ki, where.data, owner, buf_cstr(&txt),
-			    txt.len, err);
+			ok = candidate(zi->ki, where.data, owner,
+			    buf_cstr(&txt), txt.len, err);
 	}
+out:
 	free(owner);
 	buf_free(&txt);
 	buf_free(&where);
+	ldns_rr_free(rr);
 	return ok;
 }
 
-struct zone_read {
-	FILE		*fp;
-	const char	*path;
-	ldns_rdf	*origin;
-	ldns_rdf	*prev;
-	uint32_t	 ttl;
-	int		 line;	/* ldns counts the newlines it read */
-	size_t		 nrr;	/* records read */
-	size_t		 nbad;	/* entries ldns refused */
-	struct buf	 first_error;
-};
-
-/* A bad entry: noted; false when reading cannot go on. */
-static bool
-zone_bad(struct key_import *ki, struct zone_read *z, ldns_status s,
-    long before)
+/* A bad entry: noted, and reading goes on (zonefile.h). */
+static void
+zone_bad(void *arg, const char *path, int line, const char *why)
 {
-	int	 line = z->line;
+	struct zone_import *zi = arg;
 
-	/* a last line without its newline was not counted */
-	if (feof(z->fp))
-		line++;
-	if (z->first_error.len == 0)
-		buf_printf(&z->first_error, "%s:%d: %s", z->path, line,
-		    ldns_get_errorstr_by_id(s));
-	buf_printf(&ki->notes, "%s:%d: skipped: %s\n", z->path, line,
-	    ldns_get_errorstr_by_id(s));
-	/* nothing consumed means no progress: stop rather than spin */
-	return ++z->nbad < KI_MAX_ERRORS && s != LDNS_STATUS_MEM_ERR &&
-	    ftell(z->fp) != before;
-}
-
-static bool
-zone_loop(struct key_import *ki, struct zone_read *z, struct buf *err)
-{
-	ldns_rr		*rr;
-	ldns_status	 s;
-	long		 before;
-	bool		 ok;
-
-	while (!feof(z->fp)) {
-		rr = NULL;
-		before = ftell(z->fp);
-		s = ldns_rr_new_frm_fp_l(&rr, z->fp, &z->ttl, &z->origin,
-		    &z->prev, &z->line);
-		if (s == LDNS_STATUS_SYNTAX_EMPTY ||
-		    s == LDNS_STATUS_SYNTAX_TTL ||
-		    s == LDNS_STATUS_SYNTAX_ORIGIN)
-			continue;
-		if (s != LDNS_STATUS_OK) {
-			if (!zone_bad(ki, z, s, before))
-				return true;
-			continue;
-		}
-		z->nrr++;
-		ok = zone_rr(ki, z->path, z->line, rr, err);
-		ldns_rr_free(rr);
-		if (!ok)
-			return false;
-	}
-	return true;
+	if (zi->first_error.len == 0)
+		buf_printf(&zi->first_error, "%s:%d: %s", path, line, why);
+	buf_printf(&zi->ki->notes, "%s:%d: skipped: %s\n", path, line, why);
 }
 
 bool
 keyimport_zone(struct key_import *ki, const char *path, struct buf *err)
 {
-	struct zone_read z;
-	bool		 ok;
+	struct zonefile_reader	 zr;
+	struct zone_import	 zi;
+	size_t			 nrr;
+	bool			 ok;
 
-	memset(&z, 0, sizeof(z));
-	z.path = path;
-	z.ttl = LDNS_DEFAULT_TTL;
-	if ((z.fp = fopen(path, "r")) == NULL) {
-		buf_printf(err, "%s: %s", path, strerror(errno));
-		return false;
-	}
-	ok = zone_loop(ki, &z, err);
-	if (ok && ferror(z.fp)) {
-		buf_printf(err, "%s: read error", path);
-		ok = false;
-	}
-	if (ok && z.nrr == 0) {
-		if (z.first_error.len > 0)
-			buf_puts(err, buf_cstr(&z.first_error));
+	zi.ki = ki;
+	buf_init(&zi.first_error);
+	memset(&zr, 0, sizeof(zr));
+	zr.policy = ZONEFILE_SKIP;
+	zr.max_bad = KI_MAX_ERRORS;
+	zr.rr = zone_rr;
+	zr.bad = zone_bad;
+	zr.arg = &zi;
+	ok = zonefile_read(path, &zr, &nrr, err);
+	if (ok && nrr == 0) {
+		if (zi.first_error.len > 0)
+			buf_puts(err, buf_cstr(&zi.first_error));
 		else
 			buf_printf(err, "%s: no resource records", path);
 		ok = false;
 	}
-	fclose(z.fp);
-	ldns_rdf_deep_free(z.origin);
-	ldns_rdf_deep_free(z.prev);
-	buf_free(&z.first_error);
+	buf_free(&zi.first_error);
 	return ok;
 }
 

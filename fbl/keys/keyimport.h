@@ -1,13 +1,14 @@
 /*
  * keyimport: where imported keys come from, for `fblscope keys import`.
  *
- * - A master-format zone file, read with ldns as keyfetch reads --zone files
- *   ($ORIGIN, $TTL, relative names, TXT strings joined without separator).
- *   Every TXT record whose owner has a "_domainkey" label is a candidate;
- *   those that hold a usable key become entries, the others are noted
- *   (FILE:LINE: OWNER: why) and counted as skipped.  A bad entry is noted and
- *   reading goes on; the file is an error only when no record at all could
- *   be read from it.
+ * - A master-format zone file, read by the reader keyfetch reads --zone
+ *   files with (zonefile.h: $ORIGIN, $TTL, relative names), its TXT strings
+ *   joined without separator (dns_txt_join).  Every TXT record whose owner
+ *   has a "_domainkey" label is a candidate; those that hold a usable key
+ *   become entries, the others are noted (FILE:LINE: OWNER: why) and counted
+ *   as skipped.  A bad entry is noted (FILE:LINE: skipped: why) and reading
+ *   goes on (ZONEFILE_SKIP, at most 100 of them); the file is an error only
+ *   when no record at all could be read from it.
  * - A directory of private keys named SELECTOR.DOMAIN.pem (PEM, RSA or
  *   Ed25519), as `fblscope keygen --out DIR/SELECTOR.DOMAIN` writes them: the
  *   entry is the public key record keygen publishes (sign_key_record()) at

@@ -1,5 +1,6 @@
 /*
- * ingest: source -> parse -> verify -> record -> batch -> store.
+ * ingest: source -> parse -> verify -> record -> batch -> store.  Parsing
+ * and verifying are the step `fblscope arf` takes too (complaint.h).
  *
  * The main thread reads messages and stores batches; with jobs > 1, worker
  * threads turn messages into records meanwhile.  Two batches are in play:
@@ -14,7 +15,7 @@
 #include <time.h>
 
 #include "fbl/store/archive.h"
-#include "fbl/feedback/arf.h"
+#include "fbl/feedback/complaint.h"
 #include "fbl/store/ingest.h"
 #include "fbl/source/mailsource.h"
 #include "fbl/store/record.h"
@@ -138,62 +139,28 @@ batch_free(struct batch *b)
 	free(b->failed);
 }
 
-/* Verify what the report gives of the original, as of its arrival. */
-static bool
-verify_original(const struct ingest_opts *o, const struct arf_report *r,
-    const struct message *orig, struct verify_result *vr)
-{
-	struct verify_opts	 vo = o->vo;
-	const char		*from;
-	int64_t			 t;
-
-	if (r->original == NULL || r->original_len == 0 ||
-	    r->kind == ARF_KIND_NOT_ARF || r->kind == ARF_KIND_UNPARSEABLE)
-		return false;
-	if (record_clock(r, orig, &t, &from))
-		vo.now = t;
-	memset(vr, 0, sizeof(*vr));
-	if (dkim_verify(&vo, r->original, r->original_len, vr))
-		return true;
-	verify_result_free(vr);
-	return false;
-}
-
 /* Parse, verify and build the record of one item; false: out of memory. */
 static bool
 make_record(const struct ingest_opts *o, const struct mail_item *it,
     struct record *rec)
 {
-	struct arf_report	 r;
-	struct message		 m;
-	struct verify_result	 vr;
+	struct complaint	 c;
 	struct record_input	 in;
-	bool			 have_m = false, have_vr, ok;
+	bool			 ok;
 
-	memset(&r, 0, sizeof(r));
-	memset(&m, 0, sizeof(m));
-	if (!arf_parse(&r, it->data, it->len)) {
-		arf_report_free(&r);
+	if (!complaint_make(&c, &o->vo, false, it->data, it->len))
 		return false;
-	}
-	if (r.original != NULL && r.original_len > 0)
-		have_m = message_parse(&m, r.original, r.original_len) ==
-		    MESSAGE_OK;
-	have_vr = verify_original(o, &r, have_m ? &m : NULL, &vr);
 	memset(&in, 0, sizeof(in));
 	in.raw = it->data;
 	in.len = it->len;
 	in.source = it->origin;
-	in.report = &r;
-	in.original = have_m ? &m : NULL;
-	in.vr = have_vr ? &vr : NULL;
+	in.report = &c.report;
+	in.original = c.have_original ? &c.original : NULL;
+	in.vr = c.verified ? &c.vr : NULL;
 	in.config = o->config;
 	in.secret = o->secret;
 	ok = record_build(rec, &in);
-	if (have_vr)
-		verify_result_free(&vr);
-	message_free(&m);
-	arf_report_free(&r);
+	complaint_free(&c);
 	return ok;
 }
 

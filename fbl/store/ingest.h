@@ -1,6 +1,6 @@
 /*
- * ingest: the pipeline of `fblscope ingest`: source -> parse (arf.h) ->
- * verify (verify.h, as of the message's own arrival time, record.h) ->
+ * ingest: the pipeline of `fblscope ingest`: source -> parse and verify
+ * (complaint.h: arf.h, verify.h, as of the message's own arrival time) ->
  * classify -> record -> batch -> store (store_batch.h).
  *
  * Sources are read in the order given, one message at a time, by the

@@ -1,11 +1,11 @@
 /*
  * fuzz_dns: hostile DNS answers through key_source_lookup() and through the
  * key audit (keyaudit_domain(): dnsview.c and the answer readers of
- * keyaudit.c, which ask for SOA, NS, A, AAAA and TXT with and without RD).
+ * keyaudit*.c, which ask for SOA, NS, A, AAAA and TXT with and without RD).
  *
  * A server thread of this process listens on 127.0.0.1 (UDP and TCP, one
  * ephemeral port) and answers every query with the input, so the fuzzed
- * bytes reach the real transport and parsing code of keyfetch.c (reply
+ * bytes reach the real transport and parsing code of keyfetch*.c (reply
  * checks, truncation and the TCP retry, ldns_wire2pkt, the question check,
  * rcodes, CNAME chains, TXT joining, negative TTLs, the cache).  Every
  * answer is accepted at the transport level (the query id is copied in and
@@ -20,8 +20,12 @@
  *                and additional counts; the query's own question follows,
  *                then bytes 6.. (the records; 0xc00c names the question).
  *
- * FUZZ_SOURCES: fbl/keys/dnsview.c fbl/keys/keyaudit.c fbl/keys/keyarchive.c fbl/keys/keyimport.c
- * FUZZ_SOURCES: fbl/config.c fbl/classify.c fbl/cidr.c fbl/store/store.c
+ * FUZZ_SOURCES: fbl/keys/dnsview.c fbl/keys/keyarchive.c fbl/keys/keyimport.c
+ * FUZZ_SOURCES: fbl/keys/keyaudit.c fbl/keys/keyaudit_deleg.c
+ * FUZZ_SOURCES: fbl/keys/keyaudit_probe.c fbl/keys/keyaudit_records.c
+ * FUZZ_SOURCES: fbl/keys/keyaudit_rotation.c
+ * FUZZ_SOURCES: fbl/config.c fbl/config_directives.c fbl/classify.c
+ * FUZZ_SOURCES: fbl/cidr.c fbl/store/store.c
  * FUZZ_SOURCES: build/release/gen/migrations.c
  * FUZZ_PKGS: libpq libpcre2-8
  * FUZZ_MAX_LEN: 4096

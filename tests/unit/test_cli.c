@@ -168,6 +168,28 @@ test_keys_option(void)
 }
 
 static void
+test_shared_option(void)
+{
+	struct cli_keys	 k;
+	struct buf	 err = BUF_INIT;
+	int64_t		 now = 7;
+
+	cli_keys_init(&k);
+	CHECK_TRUE("cli/shared-at", cli_shared_option(&k, &now, CLI_OPT_AT,
+	    "2026-11-21T08:00Z", &err) && now == 1795248000 && err.len == 0);
+	CHECK_TRUE("cli/shared-at-bad", !cli_shared_option(&k, &now,
+	    CLI_OPT_AT, "soon", &err) && strcmp(buf_cstr(&err),
+	    "--at: unrecognised time") == 0 && now == 1795248000);
+	buf_reset(&err);
+	CHECK_TRUE("cli/shared-unknown", !cli_shared_option(&k, &now, '?',
+	    NULL, &err) && strcmp(buf_cstr(&err), "unknown option") == 0);
+	buf_reset(&err);
+	CHECK_TRUE("cli/shared-keys", cli_shared_option(&k, &now,
+	    CLI_OPT_ZONE, "z.zone", &err) && k.nzones == 1);
+	buf_free(&err);
+}
+
+static void
 test_read_file(void)
 {
 	char	 path[] = "/tmp/test_cli.XXXXXX";
@@ -232,6 +254,7 @@ main(void)
 	test_time();
 	test_uint();
 	test_keys_option();
+	test_shared_option();
 	test_read_file();
 	test_obsolete_dates();
 	return UNIT_DONE();

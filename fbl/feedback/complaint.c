@@ -1,0 +1,68 @@
+/* complaint: raw bytes -> report, original, clock, verification. */
+#include <string.h>
+
+#include "fbl/feedback/complaint.h"
+#include "fbl/store/record.h"
+
+/* The verification clock: the message's own, else vo->now. */
+static void
+pick_clock(struct complaint *c, const struct verify_opts *vo,
+    bool fixed_clock)
+{
+	const char	*from;
+	int64_t		 t;
+
+	c->now = vo->now;
+	c->clock = fixed_clock ? "option" : "now";
+	if (!fixed_clock && record_clock(&c->report, c->have_original ?
+	    &c->original : NULL, &t, &from)) {
+		c->now = t;
+		c->clock = from;
+	}
+}
+
+/* Verify what the report gives of the original (or a sample itself). */
+static void
+verify_original(struct complaint *c, const struct verify_opts *vo)
+{
+	const struct arf_report	*r = &c->report;
+	struct verify_opts	 at = *vo;
+
+	if (r->original == NULL || r->original_len == 0 ||
+	    r->kind == ARF_KIND_NOT_ARF || r->kind == ARF_KIND_UNPARSEABLE)
+		return;
+	at.now = c->now;
+	if (dkim_verify(&at, r->original, r->original_len, &c->vr))
+		c->verified = true;
+	else
+		verify_result_free(&c->vr);
+}
+
+bool
+complaint_make(struct complaint *c, const struct verify_opts *vo,
+    bool fixed_clock, const char *raw, size_t len)
+{
+	const struct arf_report	*r = &c->report;
+
+	memset(c, 0, sizeof(*c));
+	if (!arf_parse(&c->report, raw, len)) {
+		arf_report_free(&c->report);
+		return false;
+	}
+	if (r->original != NULL && r->original_len > 0)
+		c->have_original = message_parse(&c->original, r->original,
+		    r->original_len) == MESSAGE_OK;
+	pick_clock(c, vo, fixed_clock);
+	verify_original(c, vo);
+	return true;
+}
+
+void
+complaint_free(struct complaint *c)
+{
+	if (c->verified)
+		verify_result_free(&c->vr);
+	message_free(&c->original);
+	arf_report_free(&c->report);
+	memset(c, 0, sizeof(*c));
+}
