@@ -1,5 +1,5 @@
 /*
- * store: the PostgreSQL side of fblscope (libpq).
+ * store: fblscope's database (db.h) and its schema.
  *
  * The connection follows libpq conventions: a conninfo string or URI from
  * --db, else the PG* environment variables and the service file; passwords
@@ -16,15 +16,14 @@
 
 #include <stdbool.h>
 
-#include <libpq-fe.h>
-
 #include "base/buf.h"
+#include "fbl/store/db.h"
 
 struct store;
 
 struct store	*store_open(const char *conninfo, struct buf *err);
 void		 store_close(struct store *);
-PGconn		*store_conn(struct store *);
+struct db	*store_db(struct store *);
 
 /* Apply what is missing; *applied counts them; a line per migration in log. */
 bool		 store_migrate(struct store *, int *applied, struct buf *log,
@@ -33,7 +32,11 @@ bool		 store_migrate(struct store *, int *applied, struct buf *log,
 bool		 store_status(struct store *, struct buf *out, int *pending,
 		    struct buf *err);
 
-/* The error text of a failed result or connection, one line. */
+/*
+ * The raw connection and libpq's error text, for report/ until it moves
+ * onto db.h (issue 12).
+ */
+PGconn		*store_conn(struct store *);
 void		 store_error(struct buf *, PGconn *, const PGresult *);
 
 #endif

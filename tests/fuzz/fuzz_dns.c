@@ -22,6 +22,7 @@
  *
  * FUZZ_SOURCES: fbl/keys/dnsview.c fbl/keys/keyaudit.c fbl/keys/keyarchive.c fbl/keys/keyimport.c
  * FUZZ_SOURCES: fbl/config.c fbl/classify.c fbl/cidr.c fbl/store/store.c
+ * FUZZ_SOURCES: fbl/store/db.c
  * FUZZ_SOURCES: build/release/gen/migrations.c
  * FUZZ_PKGS: libpq libpcre2-8
  * FUZZ_MAX_LEN: 4096

@@ -93,6 +93,41 @@ check_eq db/upgrade-daily-key \
     "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', token, selector, key_bits, count), ', ' ORDER BY token, selector) FROM daily_key")" \
     "fbl.myesp.example mar2025.myesp 2048 1, shop.example mar2025.myesp 2048 1, shop.example x1 1024 1"
 
+# the transaction runner (fbl/store/db.h): a transaction ended by a
+# deadlock or a serialization failure is run again, whole, up to 5 times in
+# all; any other failure ends it at once.  A trigger fails the first
+# attempts with the SQLSTATE given in test_flaky.fail; a sequence, which
+# no rollback resets, counts the attempts.
+psql "$DB" -Atq -v ON_ERROR_STOP=1 -c "
+CREATE TABLE test_flaky (fail text, times integer);
+CREATE SEQUENCE test_attempts;
+CREATE FUNCTION test_flaky() RETURNS trigger LANGUAGE plpgsql AS \$\$
+DECLARE f test_flaky;
+BEGIN
+    SELECT * INTO f FROM test_flaky;
+    IF nextval('test_attempts') <= f.times THEN
+        RAISE EXCEPTION 'test: attempt refused' USING ERRCODE = f.fail;
+    END IF;
+    RETURN NULL;
+END \$\$;
+CREATE TRIGGER test_flaky AFTER INSERT ON volume
+    FOR EACH STATEMENT EXECUTE FUNCTION test_flaky()" > /dev/null 2> flaky.err
+check_eq db/retry-setup "$?" 0 "$(cat flaky.err)"
+printf 'day,token,isp,sent\n2026-11-21,shop.example,*,1000\n' > vol.csv
+flaky() {	# sqlstate times: import vol.csv, print exit status and attempts
+	psql "$DB" -Atq -c "TRUNCATE volume, test_flaky; INSERT INTO test_flaky VALUES ('$1', $2); SELECT setval('test_attempts', 1, false)" > /dev/null
+	"$FBL_BIN" volume import --db "$DB" vol.csv > /dev/null 2> flaky.err
+	printf '%s %s %s' "$?" "$(psql "$DB" -Atc "SELECT last_value - 1 + (CASE WHEN is_called THEN 1 ELSE 0 END) FROM test_attempts")" \
+	    "$(psql "$DB" -Atc "SELECT count(*) FROM volume")"
+}
+check_eq db/retry-deadlock "$(flaky 40P01 2)" "0 3 1" "$(cat flaky.err)"
+check_eq db/retry-serialization "$(flaky 40001 4)" "0 5 1" "$(cat flaky.err)"
+check_eq db/retry-gives-up "$(flaky 40P01 9)" "2 5 0" "$(cat flaky.err)"
+grep -q 'test: attempt refused' flaky.err && ok db/retry-gives-up-says-why ||
+    not_ok db/retry-gives-up-says-why "$(cat flaky.err)"
+check_eq db/no-retry-other-errors "$(flaky 23514 9)" "2 1 0" "$(cat flaky.err)"
+psql "$DB" -Atq -c "DROP TRIGGER test_flaky ON volume" > /dev/null
+
 # an unreachable server: exit 2, and the error says why
 "$FBL_BIN" db status --db "host=127.0.0.1 port=1 user=x dbname=x connect_timeout=2" 2> bad.err > /dev/null
 check_eq db/unreachable-exit "$?" 2
