@@ -10,10 +10,11 @@ struct store {
 	struct db	*db;
 };
 
-/* One migration's transaction (db_tx may run it again). */
+/* What one run of the migration transaction did (db_tx may run it again). */
 struct migrate {
-	const struct migration	*m;
-	bool			 applied;
+	bool		 pending[64];	/* of migrations[] */
+	int		 applied;
+	struct buf	 log;
 };
 
 struct store *
@@ -94,28 +95,78 @@ record_version(struct db *db, const struct migration *m, struct buf *err)
 	    "VALUES ($1, $2)", 2, p, err);
 }
 
-/* One migration in one transaction; the lock makes concurrent runs wait. */
+/* Which migrations are missing; false on a database error. */
 static bool
-apply_one(struct db *db, void *arg, struct buf *err)
+find_pending(struct db *db, struct migrate *mg, bool *any, struct buf *err)
 {
-	struct migrate	*mg = arg;
-	int		 have;
+	size_t	 i;
+	int	 have;
 
-	mg->applied = false;
-	if (!db_exec(db, "LOCK TABLE schema_version IN EXCLUSIVE MODE", 0,
-	    NULL, err) || (have = version_applied(db, mg->m->version,
-	    err)) < 0)
+	*any = false;
+	for (i = 0; i < migrations_count; i++) {
+		if ((have = version_applied(db, migrations[i].version,
+		    err)) < 0)
+			return false;
+		mg->pending[i] = !have;
+		*any |= !have;
+	}
+	return true;
+}
+
+/*
+ * The functions before the migrations, their bodies unchecked: the tables
+ * they read may come with a pending migration.
+ */
+static bool
+functions_first(struct db *db, struct buf *err)
+{
+	if (!db_exec(db, "SET LOCAL check_function_bodies = off", 0, NULL,
+	    err))
 		return false;
-	if (have)
-		return true;
-	if (!db_exec(db, mg->m->sql, 0, NULL, err)) {
-		buf_printf(err, " (migration %03d_%s)", mg->m->version,
-		    mg->m->name);
+	if (!db_exec(db, definitions_functions, 0, NULL, err)) {
+		buf_puts(err, " (sql/definitions.sql, its functions)");
 		return false;
 	}
-	if (!record_version(db, mg->m, err))
+	return db_exec(db, "RESET check_function_bodies", 0, NULL, err);
+}
+
+static bool
+apply_one(struct db *db, const struct migration *m, struct migrate *mg,
+    struct buf *err)
+{
+	if (!db_exec(db, m->sql, 0, NULL, err)) {
+		buf_printf(err, " (migration %03d_%s)", m->version, m->name);
 		return false;
-	mg->applied = true;
+	}
+	if (!record_version(db, m, err))
+		return false;
+	buf_printf(&mg->log, "applied %03d_%s\n", m->version, m->name);
+	mg->applied++;
+	return true;
+}
+
+/* The migration transaction; the lock makes concurrent runs wait. */
+static bool
+migrate_tx(struct db *db, void *arg, struct buf *err)
+{
+	struct migrate	*mg = arg;
+	size_t		 i;
+	bool		 any;
+
+	mg->applied = 0;
+	buf_reset(&mg->log);
+	if (!db_exec(db, "LOCK TABLE schema_version IN EXCLUSIVE MODE", 0,
+	    NULL, err) || !find_pending(db, mg, &any, err))
+		return false;
+	if (any && !functions_first(db, err))
+		return false;
+	for (i = 0; i < migrations_count; i++)
+		if (mg->pending[i] && !apply_one(db, &migrations[i], mg, err))
+			return false;
+	if (!db_exec(db, definitions_sql, 0, NULL, err)) {
+		buf_puts(err, " (sql/definitions.sql)");
+		return false;
+	}
 	return true;
 }
 
@@ -125,10 +176,14 @@ store_migrate(struct store *st, int *applied, struct buf *log,
 {
 	struct migrate	 mg;
 	struct buf	 ignore = BUF_INIT;
-	size_t		 i;
 	bool		 ok;
 
 	*applied = 0;
+	memset(&mg, 0, sizeof(mg));
+	if (migrations_count > sizeof(mg.pending) / sizeof(mg.pending[0])) {
+		buf_puts(err, "too many migrations");
+		return false;
+	}
 	/*
 	 * Two processes creating schema_version at once race in the catalog
 	 * (duplicate pg_type row): a session advisory lock serialises them.
@@ -137,17 +192,13 @@ store_migrate(struct store *st, int *applied, struct buf *log,
 	    err) || !db_exec(st->db, "SELECT pg_advisory_lock(hashtext("
 	    "'fblscope.migrate'))", 0, NULL, err))
 		return false;
-	ok = db_exec(st->db, create_version_sql, 0, NULL, err);
-	for (i = 0; ok && i < migrations_count; i++) {
-		mg.m = &migrations[i];
-		if (!(ok = db_tx(st->db, DB_TX_WRITE, apply_one, &mg, err)))
-			break;
-		if (mg.applied) {
-			buf_printf(log, "applied %03d_%s\n", mg.m->version,
-			    mg.m->name);
-			(*applied)++;
-		}
+	ok = db_exec(st->db, create_version_sql, 0, NULL, err) &&
+	    db_tx(st->db, DB_TX_WRITE, migrate_tx, &mg, err);
+	if (ok) {
+		buf_append(log, mg.log.data, mg.log.len);
+		*applied = mg.applied;
 	}
+	buf_free(&mg.log);
 	if (!db_exec(st->db, "SELECT pg_advisory_unlock_all()", 0, NULL,
 	    ok ? err : &ignore))
 		ok = false;

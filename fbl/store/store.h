@@ -5,11 +5,13 @@
  * --db, else the PG* environment variables and the service file; passwords
  * belong in ~/.pgpass or PGPASSFILE, never on a command line.
  *
- * Migrations are the numbered files of sql/ compiled into the binary
- * (migrations.h).  store_migrate() applies the missing ones in version
- * order, each in its own transaction together with its schema_version row,
- * under a lock on schema_version so that two processes migrating at once
- * apply each migration exactly once.
+ * The schema is the files of sql/ compiled into the binary (migrations.h).
+ * store_migrate() runs in one transaction, under a lock on schema_version
+ * so that two processes migrating at once apply each migration exactly
+ * once: the definitions' functions (when a migration is pending), the
+ * missing numbered migrations in version order, each with its
+ * schema_version row, then sql/definitions.sql, every view and function,
+ * whether anything was pending or not.
  */
 #ifndef FBL_STORE_H
 #define FBL_STORE_H

@@ -1,0 +1,570 @@
+-- fblscope's views and functions: the one definition of each.
+--
+-- The numbered files beside this one hold tables and data changes, each
+-- applied once.  This file is applied by `fblscope db migrate` on every
+-- run, in the migration transaction, after the migrations it applied (and
+-- when there was none): whatever an older schema defined, the live views
+-- and functions are those below.  Everything here is therefore written to
+-- be applied again and again: CREATE OR REPLACE.  A change CREATE OR
+-- REPLACE refuses (a view losing or renaming a column, a function changing
+-- its result type or its parameters) puts a DROP ... IF EXISTS before the
+-- new definition; an object taken out of this file leaves a DROP ... IF
+-- EXISTS behind; tests/integration/db.sh checks that a database holds
+-- exactly the objects defined here.
+--
+-- The functions, up to the views' heading below, are also applied before
+-- the pending migrations, with their bodies unchecked (the tables they read
+-- may not exist yet): a migration's data change may call them.  So no
+-- function's parameters or result may name a table's row type.
+
+-- ---- Partitions ---------------------------------------------------------
+
+-- The month partitions of report, signature and signature_facts holding
+-- day, made when missing.  The advisory lock is taken only when a
+-- partition is missing, so concurrent ingests do not wait for each
+-- other's transactions once a month exists.
+CREATE OR REPLACE FUNCTION fbl_ensure_month(day date) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    lo     date := date_trunc('month', day)::date;
+    hi     date := (date_trunc('month', day) + interval '1 month')::date;
+    tables text[] := ARRAY['report', 'signature', 'signature_facts'];
+    part   text;
+    tbl    text;
+    locked boolean := false;
+BEGIN
+    FOREACH tbl IN ARRAY tables LOOP
+        part := format('%s_%s', tbl, to_char(lo, 'YYYY_MM'));
+        IF to_regclass(part) IS NULL THEN
+            IF NOT locked THEN
+                PERFORM pg_advisory_xact_lock(
+                    hashtext('fblscope.partitions'));
+                locked := true;
+            END IF;
+            -- The lookup above may have answered from a catalog cache
+            -- made before another ingest committed the partition: the
+            -- table itself says whether it exists now.
+            BEGIN
+                EXECUTE format('CREATE TABLE %I PARTITION OF %I '
+                               'FOR VALUES FROM (%L) TO (%L)',
+                               part, tbl, lo, hi);
+            EXCEPTION WHEN duplicate_table THEN
+                NULL;
+            END;
+        END IF;
+    END LOOP;
+END;
+$$;
+
+-- ---- The standing of a complaint ----------------------------------------
+
+-- A report's standing is derived from its signature rows by the functions
+-- below, in SQL only, so that ingest (from its staging tables) and
+-- reverify (after a verdict changed) compute it the same way.
+
+-- One signature, as the standing sees it: 'pass'; 'headers-ok' (a
+-- headers-only copy whose header signature verifies: bh= is signed);
+-- 'temperror' (not judged yet); 'fail' (anything else).
+CREATE OR REPLACE FUNCTION fbl_sig_state(result text,
+    header_verified boolean)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN result = 'pass' THEN 'pass'
+        WHEN result = 'neutral' AND header_verified THEN 'headers-ok'
+        WHEN result = 'temperror' THEN 'temperror'
+        ELSE 'fail'
+    END
+$$;
+
+-- The best of several states; 'none' for no signature.
+CREATE OR REPLACE FUNCTION fbl_best_state(states text[]) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN 'pass' = ANY (states) THEN 'pass'
+        WHEN 'headers-ok' = ANY (states) THEN 'headers-ok'
+        WHEN 'temperror' = ANY (states) THEN 'temperror'
+        WHEN 'fail' = ANY (states) THEN 'fail'
+        ELSE 'none'
+    END
+$$;
+
+-- What a complaint is, in this order:
+--   authentic  an ESP-token signature verifies (headers at least), and the
+--              Source-IP is not outside the ESP's networks;
+--   replayed   ... but the Source-IP is outside them: a valid message sent
+--              again by someone else;
+--   rotated    no live verification, but a signature verifies under a key
+--              archived for its name: signed with the key published then;
+--   redacted   a signature fails because the reporter altered a signed
+--              header (redaction): not evidence either way;
+--   pending    a signature still waits for DNS (temperror);
+--   damaged    signed, and the reporter forwards only mail whose DKIM
+--              verified on arrival (Yahoo): a failure here is rotation or
+--              damage;
+--   forged     claims a customer (signature or From) without any of the
+--              above;
+--   unknown    claims no customer: not the ESP's mail as far as we know.
+CREATE OR REPLACE FUNCTION fbl_authenticity(esp_state text,
+    customer_state text, archived_pass boolean, redacted boolean,
+    claims_customer boolean, source_ip_in_esp boolean,
+    reporter_verified boolean)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN esp_state IN ('pass', 'headers-ok') THEN
+            CASE WHEN source_ip_in_esp IS FALSE THEN 'replayed'
+                 ELSE 'authentic' END
+        WHEN archived_pass THEN 'rotated'
+        WHEN redacted THEN 'redacted'
+        WHEN esp_state = 'temperror' OR customer_state = 'temperror'
+            THEN 'pending'
+        WHEN reporter_verified AND (esp_state <> 'none'
+                                    OR customer_state <> 'none')
+            THEN 'damaged'
+        WHEN claims_customer THEN 'forged'
+        ELSE 'unknown'
+    END
+$$;
+
+-- ---- Daily counts per customer ------------------------------------------
+
+-- A feedback report's class, as report_complaint has it:
+-- 'complaint' (abuse, fraud, virus, and the non-ARF complaint formats),
+-- 'opt-out', 'not-spam', 'auth-failure', else 'other'.
+CREATE OR REPLACE FUNCTION fbl_feedback_class(kind text,
+    feedback_type text)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN feedback_type IN ('abuse', 'fraud', 'virus')
+                    THEN 'complaint'
+                WHEN feedback_type IN ('opt-out', 'not-spam', 'auth-failure')
+                    THEN feedback_type
+                WHEN kind = 'complaint' THEN 'complaint'
+                ELSE 'other'
+           END
+$$;
+
+-- What one complaint adds to each count column of daily_customer (0 or 1
+-- each): ingest sums these, reverify adds the new standing's and takes away
+-- the old one's, migration 008's backfill multiplied them by
+-- daily_complaint's counts.  One definition, so they cannot disagree.
+--   complaints      feedback class 'complaint'
+--   attributed      ... of mail the ESP plausibly sent (counts in a rate)
+--   carried         ... with an ESP-token signature (esp_state <> 'none')
+--   esp_verified    ... whose ESP-token signature verified
+--   opt_out .. other  the other classes
+--   unsigned        any class, no customer signature (customer_state
+--                   'none'): the From domain stands for the customer
+--   authentic .. unknown  any class, by authenticity; a value this schema
+--                   does not know counts as unknown, as the report reads it
+CREATE OR REPLACE FUNCTION fbl_customer_counts(kind text,
+    feedback_type text, esp_state text, customer_state text,
+    authenticity text)
+RETURNS TABLE (complaints int, attributed int, carried int,
+    esp_verified int, opt_out int, not_spam int, auth_failure int,
+    other int, unsigned int, authentic int, replayed int, forged int,
+    rotated int, redacted int, damaged int, pending int, unknown int)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT (c = 'complaint')::int,
+           ((c = 'complaint' AND authenticity NOT IN ('forged', 'replayed',
+                                                      'unknown')) IS TRUE)::int,
+           ((c = 'complaint' AND esp_state <> 'none') IS TRUE)::int,
+           ((c = 'complaint' AND esp_state IN ('pass', 'headers-ok'))
+               IS TRUE)::int,
+           (c = 'opt-out')::int, (c = 'not-spam')::int,
+           (c = 'auth-failure')::int, (c = 'other')::int,
+           ((customer_state = 'none') IS TRUE)::int,
+           ((authenticity = 'authentic') IS TRUE)::int,
+           ((authenticity = 'replayed') IS TRUE)::int,
+           ((authenticity = 'forged') IS TRUE)::int,
+           ((authenticity = 'rotated') IS TRUE)::int,
+           ((authenticity = 'redacted') IS TRUE)::int,
+           ((authenticity = 'damaged') IS TRUE)::int,
+           ((authenticity = 'pending') IS TRUE)::int,
+           ((authenticity IN ('authentic', 'replayed', 'forged', 'rotated',
+                              'redacted', 'damaged', 'pending'))
+               IS NOT TRUE)::int
+      FROM (SELECT fbl_feedback_class(kind, feedback_type) AS c) x
+$$;
+
+-- ---- The report's window ------------------------------------------------
+
+-- The days the views read (see the views' heading): the settings
+-- fblscope.window_from and fblscope.window_to, else every day.
+CREATE OR REPLACE FUNCTION fbl_window_from() RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('fblscope.window_from', true),
+                           '')::date, '-infinity'::date)
+$$;
+
+CREATE OR REPLACE FUNCTION fbl_window_to() RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('fblscope.window_to', true),
+                           '')::date, 'infinity'::date)
+$$;
+
+-- ---- The key audit (fbl/keys/keyaudit_store.c, docs/keys.md) ------------
+
+-- After a run's rows are in (fbl/keys/keyaudit_store.c): the run's domains
+-- recorded (key_audit_domain_run); the domains it audited lose the
+-- problems it did not see again; the ones it saw are added or brought up
+-- to date (a problem keeps its first_seen while runs keep seeing it).
+CREATE OR REPLACE FUNCTION fbl_key_audit_close(run bigint) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO key_audit_domain_run (domain, run_id, as_of)
+    SELECT DISTINCT c.domain, c.run_id, r.as_of
+      FROM key_audit_check c JOIN key_audit_run r USING (run_id)
+     WHERE c.run_id = run
+    ON CONFLICT DO NOTHING;
+    DELETE FROM key_audit_problem p
+     WHERE p.domain IN (SELECT d.domain FROM key_audit_domain_run d
+                         WHERE d.run_id = run)
+       AND NOT EXISTS (SELECT 1 FROM key_audit_check c
+                        WHERE c.run_id = run AND c.domain = p.domain
+                          AND c.check_name = p.check_name
+                          AND c.subject = p.subject
+                          AND c.server = p.server AND c.status <> 'OK');
+    INSERT INTO key_audit_problem AS p (domain, customer_id, check_name,
+           subject, server, status, reason, detail, first_seen, last_seen,
+           last_run)
+    SELECT c.domain, c.customer_id, c.check_name, c.subject, c.server,
+           c.status, c.reason, c.detail, r.as_of, r.as_of, r.run_id
+      FROM key_audit_check c JOIN key_audit_run r USING (run_id)
+     WHERE c.run_id = run AND c.status <> 'OK'
+    ON CONFLICT (domain, check_name, subject, server) DO UPDATE
+       SET customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
+           reason = EXCLUDED.reason, detail = EXCLUDED.detail,
+           first_seen = least(p.first_seen, EXCLUDED.first_seen),
+           last_seen = greatest(p.last_seen, EXCLUDED.last_seen),
+           last_run = EXCLUDED.last_run;
+$$;
+
+-- Each domain's latest run on or before a day.
+CREATE OR REPLACE FUNCTION key_audit_latest(upto date)
+RETURNS TABLE (domain text, run_id bigint, as_of date)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT ON (d.domain) d.domain, d.run_id, d.as_of
+      FROM key_audit_domain_run d
+     WHERE d.as_of <= upto
+     ORDER BY d.domain, d.as_of DESC, d.run_id DESC
+$$;
+
+CREATE OR REPLACE FUNCTION report_key_audit_domain(upto date)
+RETURNS TABLE (domain text, customer_id text, role text, mode text,
+               as_of date, status text, warn bigint, fail bigint,
+               temp bigint)
+LANGUAGE sql STABLE AS $$
+    WITH latest AS (SELECT * FROM key_audit_latest(upto))
+    SELECT c.domain, min(c.customer_id), min(c.role), min(c.mode), l.as_of,
+           CASE WHEN bool_or(c.status = 'FAIL') THEN 'FAIL'
+                WHEN bool_or(c.status = 'TEMP') THEN 'TEMP'
+                WHEN bool_or(c.status = 'WARN') THEN 'WARN'
+                ELSE 'OK' END,
+           count(*) FILTER (WHERE c.status = 'WARN'),
+           count(*) FILTER (WHERE c.status = 'FAIL'),
+           count(*) FILTER (WHERE c.status = 'TEMP')
+      FROM latest l JOIN key_audit_check c
+           ON c.run_id = l.run_id AND c.domain = l.domain
+     GROUP BY c.domain, l.as_of
+$$;
+
+CREATE OR REPLACE FUNCTION report_key_audit_problem(upto date)
+RETURNS TABLE (domain text, customer_id text, check_name text,
+               subject text, server text, status text, reason text,
+               detail text, first_seen date, days_open integer)
+LANGUAGE sql STABLE AS $$
+    WITH latest AS (SELECT * FROM key_audit_latest(upto))
+    SELECT c.domain, c.customer_id, c.check_name, c.subject, c.server,
+           c.status, c.reason, c.detail,
+           -- a problem whose open streak began after that audit (the
+           -- report of an earlier day): its start is not known, say 0 days
+           least(coalesce(p.first_seen, l.as_of), l.as_of),
+           l.as_of - least(coalesce(p.first_seen, l.as_of), l.as_of)
+      FROM latest l
+      JOIN key_audit_check c ON c.run_id = l.run_id AND c.domain = l.domain
+      LEFT JOIN key_audit_problem p
+           ON p.domain = c.domain AND p.check_name = c.check_name
+          AND p.subject = c.subject AND p.server = c.server
+     WHERE c.status <> 'OK'
+$$;
+
+-- ---- Views --------------------------------------------------------------
+-- @views: sql/embed.sh splits the file at this line; what is above it is
+-- applied before the pending migrations as well.
+--
+-- Views for the nightly report (DESIGN section 6) and for dashboards
+-- (Grafana, Metabase).  Every view reads the daily aggregates only
+-- (daily_customer, daily_complaint, daily_verification, daily_key,
+-- volume), never the report or signature rows: they stay cheap however
+-- many messages are stored, and carry no message data.  Days are UTC days
+-- (msg_day: the report's Arrival-Date, else its Date); a dashboard filters
+-- on the day column.
+--
+-- The views read only the days of a window, from two settings which
+-- `fblscope report` sets for its transaction (fblscope.window_from,
+-- fblscope.window_to: fbl_window_from(), fbl_window_to()); a dashboard that
+-- sets neither sees every day.  The window is compared as scalar
+-- subqueries, evaluated once per query, not once per row.
+--
+-- Which complaints count in a complaint rate: the feedback class
+-- 'complaint' (Feedback-Type abuse, fraud or virus, and the non-ARF
+-- complaint formats, kind 'complaint') of mail the ESP plausibly sent
+-- (authenticity not 'forged', 'replayed' or 'unknown': those are reported
+-- as suspected forgery, not held against the customer).  opt-out,
+-- not-spam, auth-failure and any other type are counted in their own
+-- columns, never in a rate.
+
+-- A row: one daily_complaint row with its feedback class and whether it
+-- counts against the customer ("attributed").
+CREATE OR REPLACE VIEW report_complaint AS
+SELECT day, kind, reporter, feedback_type, customer_id, token, esp_state,
+       customer_state, authenticity,
+       CASE WHEN feedback_type IN ('abuse', 'fraud', 'virus')
+                THEN 'complaint'
+            WHEN feedback_type IN ('opt-out', 'not-spam', 'auth-failure')
+                THEN feedback_type
+            WHEN kind = 'complaint' THEN 'complaint'
+            ELSE 'other'
+       END AS feedback_class,
+       authenticity NOT IN ('forged', 'replayed', 'unknown') AS attributed,
+       count
+  FROM daily_complaint
+ WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to());
+COMMENT ON VIEW report_complaint IS
+    'daily_complaint rows with feedback_class (complaint, opt-out, not-spam, '
+    'auth-failure, other) and attributed (counts in a complaint rate)';
+
+-- The tokens each customer is known by, as the data shows: the d= domains
+-- of its signatures (daily_key), and the From domains of its complaints
+-- that came without a customer signature.  A row: one (customer_id,
+-- token) pair.
+CREATE OR REPLACE VIEW report_customer_token AS
+SELECT DISTINCT customer_id, token FROM daily_key
+ WHERE role = 'customer' AND customer_id <> '' AND token <> ''
+   AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+UNION
+SELECT DISTINCT customer_id, token FROM daily_customer
+ WHERE customer_id <> '' AND token <> '' AND unsigned > 0
+   AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to());
+COMMENT ON VIEW report_customer_token IS
+    'one row per customer id and a d= domain seen signing for it';
+
+-- Sending volume per customer, day and reporter ('*': all ISPs), in one
+-- pass over volume: volume rows keyed by the customer id win; otherwise
+-- the rows of the customer's tokens are summed.  A missing '*' row is the
+-- sum of the ISP rows.
+CREATE OR REPLACE VIEW report_customer_volume AS
+WITH t AS (
+    SELECT customer_id, token FROM report_customer_token
+), k AS (
+    SELECT DISTINCT customer_id, customer_id AS key, true AS by_id FROM t
+    UNION ALL
+    SELECT customer_id, token, false FROM t
+), m AS (
+    SELECT v.day, k.customer_id, v.reporter,
+           (CASE WHEN bool_or(k.by_id)
+                 THEN sum(v.sent) FILTER (WHERE k.by_id)
+                 ELSE sum(v.sent) END)::bigint AS sent,
+           (CASE WHEN bool_or(k.by_id)
+                 THEN sum(v.delivered) FILTER (WHERE k.by_id)
+                 ELSE sum(v.delivered) END)::bigint AS delivered
+      FROM volume v JOIN k ON k.key = v.token
+     WHERE v.day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+     GROUP BY v.day, k.customer_id, v.reporter
+)
+SELECT * FROM m
+UNION ALL
+SELECT day, customer_id, '*', sum(sent)::bigint, sum(delivered)::bigint
+  FROM m
+ GROUP BY day, customer_id
+HAVING count(*) FILTER (WHERE reporter = '*') = 0;
+COMMENT ON VIEW report_customer_volume IS
+    'messages sent (and delivered to the inbox, where known) per customer, '
+    'UTC day and reporter (''*'' for all ISPs)';
+
+-- A row: one customer, UTC day and reporter ('*': all ISPs together) with
+-- its complaints by feedback class, suspected forgeries, the volume and the
+-- complaint rate.  The rate's denominator is the reporter's own volume:
+-- for Yahoo the mail delivered to the inbox when known, else sent.  A day
+-- with volume but no complaint has a row (rate 0); one with complaints but
+-- no volume has rate NULL.
+CREATE OR REPLACE VIEW report_customer_day AS
+WITH c AS (
+    SELECT day, customer_id,
+           CASE WHEN grouping(reporter) = 1 THEN '*' ELSE reporter END
+               AS reporter,
+           sum(attributed) AS complaints, sum(opt_out) AS opt_out,
+           sum(not_spam) AS not_spam, sum(auth_failure) AS auth_failure,
+           sum(other) AS other, sum(forged + replayed) AS suspected_forgery
+      FROM daily_customer
+     WHERE customer_id <> ''
+       AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+     GROUP BY GROUPING SETS ((day, customer_id, reporter),
+                             (day, customer_id))
+), j AS (
+    SELECT day, customer_id, reporter,
+           coalesce(c.complaints, 0)::bigint AS complaints,
+           coalesce(c.opt_out, 0)::bigint AS opt_out,
+           coalesce(c.not_spam, 0)::bigint AS not_spam,
+           coalesce(c.auth_failure, 0)::bigint AS auth_failure,
+           coalesce(c.other, 0)::bigint AS other,
+           coalesce(c.suspected_forgery, 0)::bigint AS suspected_forgery,
+           v.sent, v.delivered,
+           CASE WHEN reporter = 'yahoo' AND v.delivered IS NOT NULL
+                THEN v.delivered ELSE v.sent END AS denominator
+      FROM c FULL JOIN report_customer_volume v
+           USING (day, customer_id, reporter)
+)
+SELECT j.*,
+       CASE WHEN denominator > 0
+            THEN complaints::numeric / denominator END AS rate
+  FROM j;
+COMMENT ON VIEW report_customer_day IS
+    'per customer, UTC day and reporter (''*'': all): complaints by '
+    'feedback class, suspected forgeries, volume, rate = complaints / '
+    'denominator (Yahoo: delivered when known)';
+
+-- The ESP token's volume: volume rows of the d= domains seen with role
+-- 'esp' (daily_verification, the small table).  A row: one UTC day and
+-- reporter.
+CREATE OR REPLACE VIEW report_esp_volume AS
+WITH esp AS (
+    SELECT DISTINCT token FROM daily_verification WHERE role = 'esp'
+), v AS (
+    SELECT day, reporter, sum(sent)::bigint AS sent,
+           sum(delivered)::bigint AS delivered
+      FROM volume WHERE token IN (SELECT token FROM esp)
+     GROUP BY 1, 2
+)
+SELECT * FROM v
+UNION ALL
+SELECT day, '*', sum(sent)::bigint, sum(delivered)::bigint
+  FROM v WHERE reporter <> '*'
+   AND NOT EXISTS (SELECT 1 FROM v s WHERE s.day = v.day
+                                       AND s.reporter = '*')
+ GROUP BY day;
+COMMENT ON VIEW report_esp_volume IS
+    'messages sent per UTC day and reporter under the ESP token domains';
+
+-- A row: one UTC day and reporter ('*': all) for the ESP as a whole:
+-- every complaint of the day, how many carried an ESP-token signature
+-- (esp_state <> 'none') and how many verified, and the rate over the ESP
+-- token's volume.
+CREATE OR REPLACE VIEW report_esp_day AS
+WITH c AS (
+    SELECT day,
+           CASE WHEN grouping(reporter) = 1 THEN '*' ELSE reporter END
+               AS reporter,
+           sum(complaints) AS complaints, sum(attributed) AS attributed,
+           sum(carried) AS carried, sum(esp_verified) AS verified,
+           sum(opt_out + not_spam + auth_failure + other) AS other_feedback
+      FROM daily_customer
+     WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+     GROUP BY GROUPING SETS ((day, reporter), (day))
+), j AS (
+    SELECT day, reporter,
+           coalesce(c.complaints, 0)::bigint AS complaints,
+           coalesce(c.attributed, 0)::bigint AS attributed,
+           coalesce(c.carried, 0)::bigint AS carried,
+           coalesce(c.verified, 0)::bigint AS verified,
+           coalesce(c.other_feedback, 0)::bigint AS other_feedback,
+           v.sent, v.delivered,
+           CASE WHEN reporter = 'yahoo' AND v.delivered IS NOT NULL
+                THEN v.delivered ELSE v.sent END AS denominator
+      FROM c FULL JOIN report_esp_volume v USING (day, reporter)
+)
+SELECT j.*,
+       CASE WHEN denominator > 0
+            THEN attributed::numeric / denominator END AS rate
+  FROM j;
+COMMENT ON VIEW report_esp_day IS
+    'per UTC day and reporter (''*'': all): complaints, attributed, carried '
+    'an ESP-token signature, ESP signature verified, volume, rate';
+
+-- A row: one UTC day, use ('complaint': ARF and non-ARF complaint reports;
+-- 'sample': mail samples; 'other'), d= token, role, customer, result and
+-- reason, with the number of signatures.  verified: the signature passed;
+-- headers_only: a headers-only copy whose header signature verified.
+CREATE OR REPLACE VIEW report_verification_day AS
+SELECT day,
+       CASE WHEN kind IN ('arf', 'complaint') THEN 'complaint'
+            WHEN kind = 'sample' THEN 'sample'
+            ELSE 'other' END AS use,
+       token, role, customer_id, result, reason,
+       result = 'pass' AS verified,
+       result = 'neutral' AND reason = 'headers-only' AS headers_only,
+       sum(count)::bigint AS signatures
+  FROM daily_verification
+ WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+ GROUP BY 1, 2, 3, 4, 5, 6, 7;
+COMMENT ON VIEW report_verification_day IS
+    'signatures per UTC day, use (complaint, sample, other), token, role, '
+    'customer, result and reason';
+
+-- A row: one UTC day, d= token, selector and key as checked (algorithm,
+-- size, t=y), with the signatures that used it and the hygiene flags.
+CREATE OR REPLACE VIEW report_key_day AS
+SELECT day, token, role, customer_id, selector, algorithm, key_bits,
+       key_testing, sum(count)::bigint AS signatures,
+       algorithm = 'rsa-sha1' AS sha1,
+       key_bits >= 0 AND key_bits < 2048 AND algorithm LIKE 'rsa-%'
+           AS small_key,
+       key_bits < 0 AS no_key
+  FROM daily_key
+ GROUP BY day, token, role, customer_id, selector, algorithm, key_bits,
+          key_testing;
+COMMENT ON VIEW report_key_day IS
+    'keys used per UTC day, token and selector: algorithm, key_bits (-1: '
+    'no key), t=y, signatures; flags sha1, small_key (RSA < 2048), no_key';
+
+-- A row: one UTC day and d= domain that no rule maps (role 'unknown' or
+-- 'third-party'), with the signatures of complaints and how many verified.
+CREATE OR REPLACE VIEW report_unknown_token_day AS
+SELECT day, token, role, sum(count)::bigint AS signatures,
+       coalesce(sum(count) FILTER (WHERE result = 'pass'), 0)::bigint
+           AS verified
+  FROM daily_verification
+ WHERE role IN ('unknown', 'third-party') AND kind IN ('arf', 'complaint')
+   AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+ GROUP BY day, token, role;
+COMMENT ON VIEW report_unknown_token_day IS
+    'signatures of complaints per UTC day by d= domains no rule maps';
+
+-- A row: one UTC day, customer and token with its attributed complaints
+-- (feedback class 'complaint', authenticity not forged, replayed or
+-- unknown); days without any have no row.
+CREATE OR REPLACE VIEW report_customer_token_day AS
+SELECT day, customer_id, token, sum(attributed)::bigint AS complaints
+  FROM daily_customer
+ WHERE customer_id <> ''
+   AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+ GROUP BY day, customer_id, token
+HAVING sum(attributed) > 0;
+COMMENT ON VIEW report_customer_token_day IS
+    'attributed complaints per UTC day, customer and token (d= or From '
+    'domain)';
+
+-- A row: one UTC day, customer and authenticity with its complaints of
+-- every feedback class; none: no row.  Summed per day and customer first,
+-- then turned into rows: eight times fewer rows to group.
+CREATE OR REPLACE VIEW report_customer_authenticity_day AS
+WITH s AS (
+    SELECT day, customer_id, sum(authentic) AS authentic,
+           sum(replayed) AS replayed, sum(forged) AS forged,
+           sum(rotated) AS rotated, sum(redacted) AS redacted,
+           sum(damaged) AS damaged, sum(pending) AS pending,
+           sum(unknown) AS unknown
+      FROM daily_customer
+     WHERE customer_id <> ''
+       AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+     GROUP BY day, customer_id
+)
+SELECT s.day, s.customer_id, a.authenticity, a.n::bigint AS complaints
+  FROM s
+ CROSS JOIN LATERAL (VALUES ('authentic', s.authentic),
+                            ('replayed', s.replayed), ('forged', s.forged),
+                            ('rotated', s.rotated), ('redacted', s.redacted),
+                            ('damaged', s.damaged), ('pending', s.pending),
+                            ('unknown', s.unknown)) a(authenticity, n)
+ WHERE a.n > 0;
+COMMENT ON VIEW report_customer_authenticity_day IS
+    'complaints (every feedback class) per UTC day, customer and '
+    'authenticity';
