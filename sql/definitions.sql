@@ -185,6 +185,230 @@ LANGUAGE sql IMMUTABLE AS $$
       FROM (SELECT fbl_feedback_class(kind, feedback_type) AS c) x
 $$;
 
+-- ---- Ingest: the batch (fbl/store/store_batch.c) ------------------------
+
+-- The staging tables of one batch, private to the session and emptied at
+-- every COMMIT.  The batch's rows are COPYed into them as the encoder
+-- (fbl/store/encode.c) writes them, column for column in this order: a
+-- value ingest newly stores is a column here and a line there.  The
+-- arrival time travels as epoch seconds.
+CREATE OR REPLACE FUNCTION fbl_stage_open() RETURNS void
+LANGUAGE plpgsql SET client_min_messages = warning AS $$
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS stage_report (
+        msg_day date, fingerprint bytea, kind text, complaint boolean,
+        source text, feedback_type text, reporter text, user_agent text,
+        arf_version text, arrival bigint, source_ip text,
+        source_ip_in_esp boolean, original_mail_from text,
+        original_form text, reported_domain text[], recipient_hmac bytea[],
+        original_message_id text, original_from_domain text,
+        deviations text[], cfbl_feedback_id text, feedback_id text,
+        cfbl_signed boolean, reporter_verified_dkim boolean, decided text,
+        customer_id text, customer_token text)
+        ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_signature (
+        msg_day date, fingerprint bytea, idx smallint, d text, s text,
+        a text, c text, l numeric(20, 0), t bigint, x bigint,
+        key_bits integer, key_testing boolean, result text, reason text,
+        header_verified boolean, body_verified boolean, role text,
+        customer_id text, selector_year smallint, selector_month smallint,
+        archived_verdict text, archived_key bytea)
+        ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_facts (
+        msg_day date, fingerprint bytea, idx smallint, field bytea,
+        header_digest bytea, has_body boolean, body_verified boolean,
+        l_exceeds boolean, canon_len bigint, n_from smallint,
+        redacted boolean, verified_at bigint, skew integer)
+        ON COMMIT DELETE ROWS;
+END;
+$$;
+
+-- From the staging tables into the real ones, in one statement after the
+-- batch's month partitions are made.  Each staged report gets its
+-- standing from its staged signatures (fbl_sig_state, fbl_best_state,
+-- fbl_authenticity, as reverify computes it).  Only the report rows that
+-- were new (ON CONFLICT DO NOTHING ... RETURNING) bring their signature
+-- rows, facts and daily counts, so a message counts once.  Rows are taken
+-- in key order so that two ingests storing overlapping batches lock in the
+-- same order.  Returns the new rows' keys (fingerprint in hex, day).
+CREATE OR REPLACE FUNCTION fbl_stage_merge()
+RETURNS TABLE (fingerprint text, msg_day text)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM fbl_ensure_month(m)
+       FROM (SELECT DISTINCT date_trunc('month', msg_day)::date AS m
+               FROM stage_report) x
+      ORDER BY m;
+    RETURN QUERY
+    WITH g AS (
+        SELECT msg_day, fingerprint,
+               fbl_best_state(array_agg(fbl_sig_state(result,
+                   header_verified)) FILTER (WHERE role = 'esp'))
+                   AS esp_state,
+               fbl_best_state(array_agg(fbl_sig_state(result,
+                   header_verified)) FILTER (WHERE role = 'customer'))
+                   AS customer_state,
+               bool_or(archived_verdict = 'pass') AS archived_pass,
+               bool_or(reason = 'redacted') AS redacted
+          FROM stage_signature GROUP BY 1, 2
+    ), st AS (
+        SELECT r.*, coalesce(g.esp_state, 'none') AS esp_state,
+               coalesce(g.customer_state, 'none') AS customer_state,
+               CASE WHEN r.complaint THEN fbl_authenticity(
+                   coalesce(g.esp_state, 'none'),
+                   coalesce(g.customer_state, 'none'),
+                   coalesce(g.archived_pass, false),
+                   coalesce(g.redacted, false), r.customer_id IS NOT NULL,
+                   r.source_ip_in_esp,
+                   coalesce(r.reporter_verified_dkim, false)) END
+                   AS authenticity
+          FROM stage_report r LEFT JOIN g USING (msg_day, fingerprint)
+    ), ins AS (
+        INSERT INTO report (msg_day, fingerprint, kind, complaint, source,
+               feedback_type, reporter, user_agent, arf_version,
+               arrival_date, source_ip, source_ip_in_esp,
+               original_mail_from, original_form, reported_domain,
+               recipient_hmac, original_message_id, original_from_domain,
+               deviations, cfbl_feedback_id, feedback_id, cfbl_signed,
+               reporter_verified_dkim, decided, customer_id,
+               customer_token, esp_state, customer_state, authenticity)
+        SELECT msg_day, fingerprint, kind, complaint, source, feedback_type,
+               reporter, user_agent, arf_version, to_timestamp(arrival),
+               source_ip, source_ip_in_esp, original_mail_from,
+               original_form, reported_domain, recipient_hmac,
+               original_message_id, original_from_domain, deviations,
+               cfbl_feedback_id, feedback_id, cfbl_signed,
+               reporter_verified_dkim, decided, customer_id, customer_token,
+               esp_state, customer_state, authenticity
+          FROM st ORDER BY msg_day, fingerprint
+        ON CONFLICT DO NOTHING
+        RETURNING msg_day, fingerprint, kind, reporter, feedback_type,
+                  complaint, customer_id, customer_token, esp_state,
+                  customer_state, authenticity
+    ), dc AS (
+        INSERT INTO daily_complaint AS t (day, kind, reporter,
+               feedback_type, customer_id, token, esp_state,
+               customer_state, authenticity, count)
+        SELECT msg_day, kind, coalesce(reporter, ''),
+               coalesce(feedback_type, ''), coalesce(customer_id, ''),
+               coalesce(customer_token, ''), esp_state, customer_state,
+               authenticity, count(*)
+          FROM ins WHERE complaint
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
+                     esp_state, customer_state, authenticity)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), du AS (
+        INSERT INTO daily_customer AS t (day, customer_id, token, reporter,
+               complaints, attributed, carried, esp_verified, opt_out,
+               not_spam, auth_failure, other, unsigned, authentic,
+               replayed, forged, rotated, redacted, damaged, pending,
+               unknown)
+        SELECT i.msg_day, coalesce(i.customer_id, ''),
+               coalesce(i.customer_token, ''), coalesce(i.reporter, ''),
+               sum(c.complaints), sum(c.attributed), sum(c.carried),
+               sum(c.esp_verified), sum(c.opt_out), sum(c.not_spam),
+               sum(c.auth_failure), sum(c.other), sum(c.unsigned),
+               sum(c.authentic), sum(c.replayed), sum(c.forged),
+               sum(c.rotated), sum(c.redacted), sum(c.damaged),
+               sum(c.pending), sum(c.unknown)
+          FROM ins i,
+               LATERAL fbl_customer_counts(i.kind, i.feedback_type,
+                   i.esp_state, i.customer_state, i.authenticity) c
+         WHERE i.complaint
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, customer_id, token, reporter) DO UPDATE SET
+               complaints = t.complaints + EXCLUDED.complaints,
+               attributed = t.attributed + EXCLUDED.attributed,
+               carried = t.carried + EXCLUDED.carried,
+               esp_verified = t.esp_verified + EXCLUDED.esp_verified,
+               opt_out = t.opt_out + EXCLUDED.opt_out,
+               not_spam = t.not_spam + EXCLUDED.not_spam,
+               auth_failure = t.auth_failure + EXCLUDED.auth_failure,
+               other = t.other + EXCLUDED.other,
+               unsigned = t.unsigned + EXCLUDED.unsigned,
+               authentic = t.authentic + EXCLUDED.authentic,
+               replayed = t.replayed + EXCLUDED.replayed,
+               forged = t.forged + EXCLUDED.forged,
+               rotated = t.rotated + EXCLUDED.rotated,
+               redacted = t.redacted + EXCLUDED.redacted,
+               damaged = t.damaged + EXCLUDED.damaged,
+               pending = t.pending + EXCLUDED.pending,
+               unknown = t.unknown + EXCLUDED.unknown
+    ), dr AS (
+        INSERT INTO daily_report AS t (day, kind, reporter, feedback_type,
+               count)
+        SELECT msg_day, kind, coalesce(reporter, ''),
+               coalesce(feedback_type, ''), count(*)
+          FROM ins
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, kind, reporter, feedback_type)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), sig AS (
+        INSERT INTO signature (msg_day, fingerprint, idx, d, s, a, c, l, t,
+               x, key_bits, key_testing, result, reason, header_verified,
+               body_verified, role, customer_id, selector_year,
+               selector_month, archived_verdict, archived_key)
+        SELECT g.msg_day, g.fingerprint, g.idx, g.d, g.s, g.a, g.c, g.l,
+               g.t, g.x, g.key_bits, g.key_testing, g.result, g.reason,
+               g.header_verified, g.body_verified, g.role, g.customer_id,
+               g.selector_year, g.selector_month, g.archived_verdict,
+               g.archived_key
+          FROM stage_signature g JOIN ins USING (msg_day, fingerprint)
+         ORDER BY g.msg_day, g.fingerprint, g.idx
+        RETURNING msg_day, fingerprint, d, s, a, role, customer_id, result,
+                  reason, key_bits, key_testing
+    ), dk AS (
+        INSERT INTO daily_key AS t (day, kind, token, role, customer_id,
+               selector, algorithm, key_bits, key_testing, count)
+        SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
+               coalesce(sig.customer_id, ''), coalesce(sig.s, ''),
+               coalesce(sig.a, ''), coalesce(sig.key_bits, -1),
+               coalesce(sig.key_testing, false), count(*)
+          FROM sig JOIN ins USING (msg_day, fingerprint)
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     algorithm, key_bits, key_testing)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), ds AS (
+        INSERT INTO daily_signature AS t (day, kind, token, role,
+               customer_id, selector, reporter, feedback_type, result,
+               reason, count)
+        SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
+               coalesce(sig.customer_id, ''), coalesce(sig.s, ''),
+               coalesce(ins.reporter, ''), coalesce(ins.feedback_type, ''),
+               sig.result, sig.reason, count(*)
+          FROM sig JOIN ins USING (msg_day, fingerprint)
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     reporter, feedback_type, result, reason)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), dv AS (
+        INSERT INTO daily_verification AS t (day, kind, token, role,
+               customer_id, result, reason, count)
+        SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
+               coalesce(sig.customer_id, ''), sig.result, sig.reason,
+               count(*)
+          FROM sig JOIN ins USING (msg_day, fingerprint)
+         GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT (day, kind, token, role, customer_id, result, reason)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), fx AS (
+        INSERT INTO signature_facts
+        SELECT f.msg_day, f.fingerprint, f.idx, f.field, f.header_digest,
+               f.has_body, f.body_verified, f.l_exceeds, f.canon_len,
+               f.n_from, f.redacted, f.verified_at, f.skew
+          FROM stage_facts f JOIN ins USING (msg_day, fingerprint)
+    )
+    SELECT encode(ins.fingerprint, 'hex'), to_char(ins.msg_day, 'YYYY-MM-DD')
+      FROM ins;
+END;
+$$;
+
 -- ---- The report's window ------------------------------------------------
 
 -- The days the views read (see the views' heading): the settings
