@@ -409,6 +409,207 @@ BEGIN
 END;
 $$;
 
+-- ---- Reverify: a verdict judged again (fbl/store/reverify.c) ------------
+
+-- A signature's new verdict, written only if the row still holds the
+-- verdict that was read (p_old_*): two runs at once, or a run beside an
+-- ingest, change each row and count once.  When the result or reason
+-- changed, its daily_signature and daily_verification counts move from the
+-- old to the new; when the key changed (size, t=y), its daily_key count.
+-- True when the row was updated.
+CREATE OR REPLACE FUNCTION fbl_signature_verdict(p_day date, p_fp text,
+    p_idx smallint, p_old_result text, p_old_reason text,
+    p_old_archived text, p_result text, p_reason text, p_archived text,
+    p_archived_key text, p_header_verified boolean, p_key_bits integer,
+    p_key_testing boolean, p_old_key_bits integer,
+    p_old_key_testing boolean)
+RETURNS boolean LANGUAGE sql AS $$
+    WITH u AS (
+        UPDATE signature SET result = p_result, reason = p_reason,
+               archived_verdict = p_archived,
+               archived_key = decode(p_archived_key, 'hex'),
+               header_verified = p_header_verified,
+               key_bits = nullif(p_key_bits, -1),
+               key_testing = CASE WHEN p_key_bits = -1 THEN NULL
+                                  ELSE p_key_testing END
+         WHERE msg_day = p_day AND fingerprint = decode(p_fp, 'hex')
+           AND idx = p_idx AND result = p_old_result
+           AND reason = p_old_reason
+           AND archived_verdict IS NOT DISTINCT FROM p_old_archived
+        RETURNING msg_day, fingerprint, d, s, a, role, customer_id
+    ), m AS (
+        SELECT p_result <> p_old_result OR p_reason <> p_old_reason
+                   AS verdict,
+               p_key_bits <> p_old_key_bits OR (p_key_bits >= 0 AND
+                   p_key_testing <> p_old_key_testing) AS key
+    ), r AS (
+        SELECT u.msg_day, rp.kind, lower(coalesce(u.d, '')) AS token,
+               u.role, coalesce(u.customer_id, '') AS customer_id,
+               coalesce(u.s, '') AS selector,
+               coalesce(rp.reporter, '') AS reporter,
+               coalesce(rp.feedback_type, '') AS feedback_type,
+               coalesce(u.a, '') AS algorithm, m.verdict, m.key
+          FROM u JOIN report rp USING (msg_day, fingerprint), m
+    ), kdec AS (
+        UPDATE daily_key t SET count = t.count - 1 FROM r
+         WHERE r.key AND t.day = r.msg_day AND t.kind = r.kind
+           AND t.token = r.token AND t.role = r.role
+           AND t.customer_id = r.customer_id AND t.selector = r.selector
+           AND t.algorithm = r.algorithm AND t.key_bits = p_old_key_bits
+           AND t.key_testing = p_old_key_testing
+    ), kinc AS (
+        INSERT INTO daily_key AS t (day, kind, token, role, customer_id,
+               selector, algorithm, key_bits, key_testing, count)
+        SELECT msg_day, kind, token, role, customer_id, selector, algorithm,
+               p_key_bits, p_key_testing, 1
+          FROM r WHERE r.key
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     algorithm, key_bits, key_testing)
+        DO UPDATE SET count = t.count + 1
+    ), vdec AS (
+        UPDATE daily_verification t SET count = t.count - 1 FROM r
+         WHERE r.verdict AND t.day = r.msg_day AND t.kind = r.kind
+           AND t.token = r.token AND t.role = r.role
+           AND t.customer_id = r.customer_id AND t.result = p_old_result
+           AND t.reason = p_old_reason
+    ), vinc AS (
+        INSERT INTO daily_verification AS t (day, kind, token, role,
+               customer_id, result, reason, count)
+        SELECT msg_day, kind, token, role, customer_id, p_result, p_reason,
+               1
+          FROM r WHERE r.verdict
+        ON CONFLICT (day, kind, token, role, customer_id, result, reason)
+        DO UPDATE SET count = t.count + 1
+    ), sdec AS (
+        UPDATE daily_signature t SET count = t.count - 1 FROM r
+         WHERE r.verdict AND t.day = r.msg_day AND t.kind = r.kind
+           AND t.token = r.token AND t.role = r.role
+           AND t.customer_id = r.customer_id AND t.selector = r.selector
+           AND t.reporter = r.reporter
+           AND t.feedback_type = r.feedback_type
+           AND t.result = p_old_result AND t.reason = p_old_reason
+    ), sinc AS (
+        INSERT INTO daily_signature AS t (day, kind, token, role,
+               customer_id, selector, reporter, feedback_type, result,
+               reason, count)
+        SELECT msg_day, kind, token, role, customer_id, selector, reporter,
+               feedback_type, p_result, p_reason, 1
+          FROM r WHERE r.verdict
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     reporter, feedback_type, result, reason)
+        DO UPDATE SET count = t.count + 1
+    )
+    SELECT count(*) > 0 FROM u
+$$;
+
+-- The standing of a report again (fbl_sig_state, fbl_best_state,
+-- fbl_authenticity, as ingest computes it), after one of its verdicts
+-- changed.  When it changed, its daily_complaint count moves from the old
+-- standing to the new one, and its daily_customer counts from the old
+-- standing's columns to the new one's (fbl_customer_counts): the row's key
+-- (day, customer, token, reporter) does not depend on the standing.
+CREATE OR REPLACE FUNCTION fbl_report_standing(p_day date, p_fp text)
+RETURNS void LANGUAGE sql AS $$
+    WITH x AS (
+        SELECT fbl_best_state(array_agg(fbl_sig_state(result,
+                   header_verified)) FILTER (WHERE role = 'esp'))
+                   AS esp_state,
+               fbl_best_state(array_agg(fbl_sig_state(result,
+                   header_verified)) FILTER (WHERE role = 'customer'))
+                   AS customer_state,
+               coalesce(bool_or(archived_verdict = 'pass'), false)
+                   AS archived_pass,
+               coalesce(bool_or(reason = 'redacted'), false) AS redacted
+          FROM signature
+         WHERE msg_day = p_day AND fingerprint = decode(p_fp, 'hex')
+    ), n AS (
+        SELECT r.msg_day, r.fingerprint, r.complaint, r.kind,
+               coalesce(r.reporter, '') AS reporter,
+               coalesce(r.feedback_type, '') AS feedback_type,
+               coalesce(r.customer_id, '') AS customer_id,
+               coalesce(r.customer_token, '') AS token,
+               r.esp_state AS old_esp, r.customer_state AS old_customer,
+               r.authenticity AS old_authenticity, x.esp_state,
+               x.customer_state,
+               CASE WHEN r.complaint THEN fbl_authenticity(x.esp_state,
+                   x.customer_state, x.archived_pass, x.redacted,
+                   r.customer_id IS NOT NULL, r.source_ip_in_esp,
+                   coalesce(r.reporter_verified_dkim, false)) END
+                   AS authenticity
+          FROM report r, x
+         WHERE r.msg_day = p_day AND r.fingerprint = decode(p_fp, 'hex')
+    ), u AS (
+        UPDATE report r SET esp_state = n.esp_state,
+               customer_state = n.customer_state,
+               authenticity = n.authenticity
+          FROM n
+         WHERE r.msg_day = n.msg_day AND r.fingerprint = n.fingerprint
+           AND (r.esp_state, r.customer_state, r.authenticity)
+               IS DISTINCT FROM (n.esp_state, n.customer_state,
+                                 n.authenticity)
+        RETURNING r.msg_day
+    ), dec AS (
+        UPDATE daily_complaint t SET count = t.count - 1 FROM n
+         WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
+           AND t.day = n.msg_day AND t.kind = n.kind
+           AND t.reporter = n.reporter
+           AND t.feedback_type = n.feedback_type
+           AND t.customer_id = n.customer_id AND t.token = n.token
+           AND t.esp_state = n.old_esp
+           AND t.customer_state = n.old_customer
+           AND t.authenticity = n.old_authenticity
+    ), mv AS (
+        UPDATE daily_customer t SET
+               complaints = t.complaints + a.complaints - o.complaints,
+               attributed = t.attributed + a.attributed - o.attributed,
+               carried = t.carried + a.carried - o.carried,
+               esp_verified = t.esp_verified + a.esp_verified
+                   - o.esp_verified,
+               opt_out = t.opt_out + a.opt_out - o.opt_out,
+               not_spam = t.not_spam + a.not_spam - o.not_spam,
+               auth_failure = t.auth_failure + a.auth_failure
+                   - o.auth_failure,
+               other = t.other + a.other - o.other,
+               unsigned = t.unsigned + a.unsigned - o.unsigned,
+               authentic = t.authentic + a.authentic - o.authentic,
+               replayed = t.replayed + a.replayed - o.replayed,
+               forged = t.forged + a.forged - o.forged,
+               rotated = t.rotated + a.rotated - o.rotated,
+               redacted = t.redacted + a.redacted - o.redacted,
+               damaged = t.damaged + a.damaged - o.damaged,
+               pending = t.pending + a.pending - o.pending,
+               unknown = t.unknown + a.unknown - o.unknown
+          FROM n,
+               LATERAL fbl_customer_counts(n.kind, n.feedback_type,
+                   n.esp_state, n.customer_state, n.authenticity) a,
+               LATERAL fbl_customer_counts(n.kind, n.feedback_type,
+                   n.old_esp, n.old_customer, n.old_authenticity) o
+         WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
+           AND t.day = n.msg_day AND t.customer_id = n.customer_id
+           AND t.token = n.token AND t.reporter = n.reporter
+    )
+    INSERT INTO daily_complaint AS t (day, kind, reporter, feedback_type,
+           customer_id, token, esp_state, customer_state, authenticity,
+           count)
+    SELECT msg_day, kind, reporter, feedback_type, customer_id, token,
+           esp_state, customer_state, authenticity, 1
+      FROM n
+     WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
+    ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
+                 esp_state, customer_state, authenticity)
+    DO UPDATE SET count = t.count + 1
+$$;
+
+-- Counts moved down to zero leave their rows; reverify drops them at the
+-- end of each batch.
+CREATE OR REPLACE FUNCTION fbl_daily_prune() RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM daily_signature WHERE count = 0;
+    DELETE FROM daily_verification WHERE count = 0;
+    DELETE FROM daily_complaint WHERE count = 0;
+    DELETE FROM daily_key WHERE count = 0;
+$$;
+
 -- ---- The report's window ------------------------------------------------
 
 -- The days the views read (see the views' heading): the settings
