@@ -1,6 +1,5 @@
 /* encode: a record's rows for COPY; see encode.h. */
 #include <stdint.h>
-#include <string.h>
 
 #include "fbl/store/db.h"
 #include "fbl/store/encode.h"
@@ -10,7 +9,7 @@ encode_report(struct buf *b, const struct record *r)
 {
 	db_copy_text(b, r->msg_day, false);
 	db_copy_bytea(b, r->fingerprint, RECORD_FP_LEN, false);
-	db_copy_text(b, r->kind, false);
+	db_copy_text(b, arf_kind_name(r->kind), false);
 	db_copy_bool(b, r->complaint, false);
 	db_copy_text(b, r->source, false);
 	db_copy_text(b, r->feedback_type, false);
@@ -21,7 +20,8 @@ encode_report(struct buf *b, const struct record *r)
 	db_copy_text(b, r->source_ip, false);
 	db_copy_tri(b, r->source_ip_in_esp, false);
 	db_copy_text(b, r->original_mail_from, false);
-	db_copy_text(b, r->original_form, false);
+	db_copy_text(b, r->has_original ? arf_original_name(r->original_form) :
+	    NULL, false);
 	db_copy_text(b, r->reported_domain, false);
 	db_copy_text(b, r->recipient_hmac, false);
 	db_copy_text(b, r->original_message_id, false);
@@ -39,9 +39,6 @@ encode_report(struct buf *b, const struct record *r)
 static void
 encode_sig(struct buf *b, const struct record *r, const struct record_sig *s)
 {
-	bool	 pass = s->archived_verdict != NULL &&
-		    strcmp(s->archived_verdict, "pass") == 0;
-
 	db_copy_text(b, r->msg_day, false);
 	db_copy_bytea(b, r->fingerprint, RECORD_FP_LEN, false);
 	db_copy_int(b, s->idx, true, false);
@@ -54,16 +51,16 @@ encode_sig(struct buf *b, const struct record *r, const struct record_sig *s)
 	db_copy_int(b, s->x, s->has_x, false);
 	db_copy_int(b, s->key_bits, s->key_bits >= 0, false);
 	db_copy_tri(b, s->key_testing, false);
-	db_copy_text(b, s->result, false);
-	db_copy_text(b, s->reason, false);
+	db_copy_text(b, dkim_result_name(s->result), false);
+	db_copy_text(b, dkim_reason_name(s->reason), false);
 	db_copy_tri(b, s->header_verified, false);
 	db_copy_tri(b, s->body_verified, false);
-	db_copy_text(b, s->role, false);
+	db_copy_text(b, token_role_name(s->role), false);
 	db_copy_text(b, s->customer_id, false);
 	db_copy_int(b, s->sel_year, s->sel_year > 0, false);
 	db_copy_int(b, s->sel_month, s->sel_year > 0, false);
-	db_copy_text(b, s->archived_verdict, false);
-	if (pass)
+	db_copy_text(b, record_archived_name(s->archived), false);
+	if (s->archived == ARCHIVED_PASS)
 		db_copy_bytea(b, s->archived_key, sizeof(s->archived_key),
 		    true);
 	else

@@ -2,9 +2,10 @@
  * encode: the rows of a record (record.h) in PostgreSQL's COPY text
  * format, column for column in the order of the staging tables that
  * fbl_stage_open() makes (sql/definitions.sql).  The one place C spells
- * what ingest stores: a new stored value is a column there and a line
- * here; what SQL derives from the rows (the standing, the daily counts)
- * needs nothing here.
+ * what ingest stores, and where the record's enums become the words
+ * stored: a new stored value is a column there and a line here; what SQL
+ * derives from the rows (the standing, the daily counts) needs nothing
+ * here.
  */
 #ifndef FBL_ENCODE_H
 #define FBL_ENCODE_H

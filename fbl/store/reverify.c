@@ -10,7 +10,11 @@
 #include "base/hex.h"
 #include "verifier/verify.h"
 
-/* Rows after the key ($1, $2, $3), from day $4 on, at most $5. */
+/*
+ * Rows after the key ($1, $2, $3), from day $4 on, at most $5, whose
+ * verdict may still change: result $7 (temperror), or a reason of $6 (the
+ * archive's, record_archive_applies()) without a second verdict yet.
+ */
 static const char select_sql[] =
     "SELECT to_char(s.msg_day, 'YYYY-MM-DD'), encode(s.fingerprint, 'hex'),"
     " s.idx, s.d, s.s, s.l, s.result, s.reason, s.archived_verdict,"
@@ -23,9 +27,8 @@ static const char select_sql[] =
     " WHERE (s.msg_day, s.fingerprint, s.idx) >"
     " ($1::date, decode($2, 'hex'), $3::smallint)"
     " AND s.msg_day >= $4::date"
-    " AND (s.result = 'temperror' OR (s.archived_verdict IS NULL AND"
-    " s.reason IN ('key-not-found', 'key-revoked', 'signature-mismatch',"
-    " 'key-syntax', 'key-too-large', 'key-bad-exponent')))"
+    " AND (s.result = $7 OR (s.archived_verdict IS NULL AND"
+    " s.reason = ANY ($6::text[])))"
     " ORDER BY s.msg_day, s.fingerprint, s.idx LIMIT $5::integer";
 
 /*
@@ -44,17 +47,21 @@ enum col {
 	C_KEY_TESTING, C_HEADER_VERIFIED, C__COUNT
 };
 
-/* One row read, judged again. */
+/*
+ * One row read, judged again: the verdict read, and in rs the new one.  A
+ * result or reason this binary does not know (a newer one wrote it) is
+ * left alone.
+ */
 struct open_sig {
 	char		 day[11];
 	char		 fp[2 * RECORD_FP_LEN + 1];
 	char		 idx[8];
-	char		*old_result, *old_reason;
-	const char	*old_archived;	/* NULL, "pass", "fail" */
+	bool		 known;
+	enum dkim_result old_result;
+	enum dkim_reason old_reason;
+	enum record_archived old_archived;
 	struct record_sig rs;		/* what is judged and written */
-	char		 result[32], reason[48];	/* the new verdict */
 	int		 old_bits, old_testing, old_header;	/* -1: NULL */
-	char		 bits[16], testing[8], header[8];	/* new, or "" */
 };
 
 /* Hex text into a new buffer of *len bytes; NULL on bad input or memory. */
@@ -88,8 +95,6 @@ dup_value(const struct db_rows *res, size_t row, size_t col)
 static void
 open_sig_free(struct open_sig *o)
 {
-	free(o->old_result);
-	free(o->old_reason);
 	free(o->rs.d);
 	free(o->rs.s);
 	free(o->rs.facts.field);
@@ -127,13 +132,28 @@ read_facts(const struct db_rows *res, size_t row, struct record_facts *f)
 	return true;
 }
 
-static const char *
-archived_word(const struct db_rows *res, size_t row)
+static enum record_archived
+archived_read(const struct db_rows *res, size_t row)
 {
 	if (db_null(res, row, C_ARCHIVED))
-		return NULL;
-	return strcmp(db_get(res, row, C_ARCHIVED), "pass") == 0 ? "pass" :
-	    "fail";
+		return ARCHIVED_NONE;
+	return strcmp(db_get(res, row, C_ARCHIVED),
+	    record_archived_name(ARCHIVED_PASS)) == 0 ? ARCHIVED_PASS :
+	    ARCHIVED_FAIL;
+}
+
+/* The verdict read, as enums; false when a name is unknown here. */
+static bool
+verdict_read(const struct db_rows *res, size_t row, struct open_sig *o)
+{
+	int	 result = dkim_result_from_name(db_get(res, row, C_RESULT));
+	int	 reason = dkim_reason_from_name(db_get(res, row, C_REASON));
+
+	if (result < 0 || reason < 0)
+		return false;
+	o->old_result = (enum dkim_result)result;
+	o->old_reason = (enum dkim_reason)reason;
+	return true;
 }
 
 static bool
@@ -143,16 +163,14 @@ read_row(const struct db_rows *res, size_t row, struct open_sig *o)
 	snprintf(o->day, sizeof(o->day), "%s", db_get(res, row, C_DAY));
 	snprintf(o->fp, sizeof(o->fp), "%s", db_get(res, row, C_FP));
 	snprintf(o->idx, sizeof(o->idx), "%s", db_get(res, row, C_IDX));
-	o->old_result = dup_value(res, row, C_RESULT);
-	o->old_reason = dup_value(res, row, C_REASON);
-	o->old_archived = archived_word(res, row);
+	o->known = verdict_read(res, row, o);
+	o->old_archived = archived_read(res, row);
 	o->rs.d = dup_value(res, row, C_D);
 	o->rs.s = dup_value(res, row, C_S);
 	o->rs.has_l = !db_null(res, row, C_L);
 	o->rs.l = o->rs.has_l ? strtoull(db_get(res, row, C_L), NULL, 10) :
 	    0;
-	if (o->old_result == NULL || o->old_reason == NULL ||
-	    !read_facts(res, row, &o->rs.facts))
+	if (!read_facts(res, row, &o->rs.facts))
 		return false;
 	o->old_bits = atoi(db_get(res, row, C_KEY_BITS));
 	o->old_testing = db_bool(res, row, C_KEY_TESTING);
@@ -161,10 +179,8 @@ read_row(const struct db_rows *res, size_t row, struct open_sig *o)
 	o->rs.key_bits = o->old_bits;
 	o->rs.key_testing = o->old_testing;
 	o->rs.header_verified = o->old_header;
-	snprintf(o->result, sizeof(o->result), "%s", o->old_result);
-	snprintf(o->reason, sizeof(o->reason), "%s", o->old_reason);
-	o->rs.result = o->result;
-	o->rs.reason = o->reason;
+	o->rs.result = o->old_result;
+	o->rs.reason = o->old_reason;
 	return true;
 }
 
@@ -177,7 +193,7 @@ replay(const struct reverify_opts *ro, struct open_sig *o,
 	struct sig_facts	 f;
 	struct sig_result	 sr;
 
-	if (strcmp(o->old_result, "temperror") != 0 ||
+	if (!o->known || o->old_result != DKIM_RESULT_TEMPERROR ||
 	    !archive_sig_facts(&o->rs, &f))
 		return;
 	st->temperror++;
@@ -187,10 +203,8 @@ replay(const struct reverify_opts *ro, struct open_sig *o,
 	vo.skew = f.skew;
 	memset(&sr, 0, sizeof(sr));
 	if (verify_replay(&vo, &f, &sr)) {
-		snprintf(o->result, sizeof(o->result), "%s",
-		    dkim_result_name(sr.result));
-		snprintf(o->reason, sizeof(o->reason), "%s",
-		    dkim_reason_name(sr.reason));
+		o->rs.result = sr.result;
+		o->rs.reason = sr.reason;
 		if (sr.key != NULL && sr.key->parse == REASON_OK) {
 			o->rs.key_bits = (int)sr.key->key.bits;
 			o->rs.key_testing = sr.key->key.testing;
@@ -199,7 +213,7 @@ replay(const struct reverify_opts *ro, struct open_sig *o,
 		    sr.header_verified : -1;
 	}
 	sig_result_free(&sr);
-	if (strcmp(o->result, "temperror") == 0)
+	if (o->rs.result == DKIM_RESULT_TEMPERROR)
 		st->still++;
 }
 
@@ -212,8 +226,7 @@ write_row(struct db *db, struct open_sig *o, bool *applied, struct buf *err)
 	const char	*p[15];
 	char		 nbits[16], obits[16];
 
-	if (o->rs.archived_verdict != NULL &&
-	    strcmp(o->rs.archived_verdict, "pass") == 0) {
+	if (o->rs.archived == ARCHIVED_PASS) {
 		hex_put(&hex, o->rs.archived_key, sizeof(o->rs.archived_key));
 		snprintf(key, sizeof(key), "%s", buf_cstr(&hex));
 	}
@@ -223,12 +236,12 @@ write_row(struct db *db, struct open_sig *o, bool *applied, struct buf *err)
 	p[0] = o->day;
 	p[1] = o->fp;
 	p[2] = o->idx;
-	p[3] = o->old_result;
-	p[4] = o->old_reason;
-	p[5] = o->old_archived;
-	p[6] = o->result;
-	p[7] = o->reason;
-	p[8] = o->rs.archived_verdict;
+	p[3] = dkim_result_name(o->old_result);
+	p[4] = dkim_reason_name(o->old_reason);
+	p[5] = record_archived_name(o->old_archived);
+	p[6] = dkim_result_name(o->rs.result);
+	p[7] = dkim_reason_name(o->rs.reason);
+	p[8] = record_archived_name(o->rs.archived);
 	p[9] = key[0] != '\0' ? key : NULL;
 	p[10] = o->rs.header_verified < 0 ? NULL :
 	    o->rs.header_verified ? "true" : "false";
@@ -246,14 +259,15 @@ write_row(struct db *db, struct open_sig *o, bool *applied, struct buf *err)
 static void
 count_row(const struct open_sig *o, struct reverify_stats *st)
 {
-	if (strcmp(o->old_result, "temperror") == 0 &&
-	    strcmp(o->result, "temperror") != 0) {
+	if (o->old_result == DKIM_RESULT_TEMPERROR &&
+	    o->rs.result != DKIM_RESULT_TEMPERROR) {
 		st->resolved++;
-		if (strcmp(o->result, "pass") == 0)
+		if (o->rs.result == DKIM_RESULT_PASS)
 			st->pass++;
 	}
-	if (o->rs.archived_verdict != NULL && o->old_archived == NULL) {
-		if (strcmp(o->rs.archived_verdict, "pass") == 0)
+	if (o->rs.archived != ARCHIVED_NONE &&
+	    o->old_archived == ARCHIVED_NONE) {
+		if (o->rs.archived == ARCHIVED_PASS)
 			st->archived_pass++;
 		else
 			st->archived_fail++;
@@ -278,10 +292,10 @@ write_page(struct db *db, void *arg, struct buf *err)
 
 	memset(&pg->add, 0, sizeof(pg->add));
 	for (i = 0; i < pg->n; i++) {
-		if (strcmp(v[i].result, v[i].old_result) == 0 &&
-		    strcmp(v[i].reason, v[i].old_reason) == 0 &&
-		    (v[i].rs.archived_verdict == NULL ||
-		    v[i].old_archived != NULL))
+		if (!v[i].known || (v[i].rs.result == v[i].old_result &&
+		    v[i].rs.reason == v[i].old_reason &&
+		    (v[i].rs.archived == ARCHIVED_NONE ||
+		    v[i].old_archived != ARCHIVED_NONE)))
 			continue;	/* nothing new */
 		if (!write_row(db, &v[i], &applied, err))
 			return false;
@@ -307,14 +321,14 @@ add_stats(struct reverify_stats *st, const struct reverify_stats *a)
 /* Read, judge and write one page; *n rows read (0: done). */
 static bool
 page(struct store *s, const struct reverify_opts *ro,
-    struct archive_cache *ac, char last[3][80], int *nread,
-    struct reverify_stats *st, struct buf *err)
+    struct archive_cache *ac, const char *reasons, char last[3][80],
+    int *nread, struct reverify_stats *st, struct buf *err)
 {
 	struct db	*db = store_db(s);
 	struct page	 pg;
 	struct db_rows	*res;
 	char		 lim[24];
-	const char	*p[5];
+	const char	*p[7];
 	size_t		 i, n;
 	bool		 ok = true;
 
@@ -324,7 +338,9 @@ page(struct store *s, const struct reverify_opts *ro,
 	p[2] = last[2];
 	p[3] = ro->since != NULL ? ro->since : "1970-01-01";
 	p[4] = lim;
-	if ((res = db_query(db, select_sql, 5, p, err)) == NULL)
+	p[5] = reasons;
+	p[6] = dkim_result_name(DKIM_RESULT_TEMPERROR);
+	if ((res = db_query(db, select_sql, 7, p, err)) == NULL)
 		return false;
 	memset(&pg, 0, sizeof(pg));
 	n = db_nrows(res);
@@ -341,7 +357,8 @@ page(struct store *s, const struct reverify_opts *ro,
 			break;
 		}
 		replay(ro, &pg.v[i], st);
-		ok = archive_judge(ac, s, &pg.v[i].rs, err);
+		if (pg.v[i].known)
+			ok = archive_judge(ac, s, &pg.v[i].rs, err);
 	}
 	if (n > 0) {
 		snprintf(last[0], 80, "%s", db_get(res, n - 1, C_DAY));
@@ -360,22 +377,41 @@ page(struct store *s, const struct reverify_opts *ro,
 	return ok;
 }
 
+/* The reasons the archive can reverse, as an array literal for select_sql. */
+static void
+open_reasons(struct buf *b)
+{
+	const char	*v[REASON__COUNT];
+	size_t		 n = 0;
+	int		 r;
+
+	for (r = 0; r < REASON__COUNT; r++)
+		if (record_archive_applies((enum dkim_reason)r))
+			v[n++] = dkim_reason_name((enum dkim_reason)r);
+	record_array(b, v, n);
+}
+
 bool
 reverify_run(struct store *s, const struct reverify_opts *ro,
     struct reverify_stats *st, struct buf *err)
 {
 	struct archive_cache	*ac;
+	struct buf		 reasons = BUF_INIT;
 	char			 last[3][80] = { "0001-01-01", "", "0" };
 	int			 n;
 	bool			 ok;
 
-	if ((ac = archive_cache_new()) == NULL) {
+	open_reasons(&reasons);
+	if ((ac = archive_cache_new()) == NULL || !buf_ok(&reasons)) {
+		archive_cache_free(ac);
+		buf_free(&reasons);
 		buf_puts(err, "out of memory");
 		return false;
 	}
 	do {
-		ok = page(s, ro, ac, last, &n, st, err);
+		ok = page(s, ro, ac, buf_cstr(&reasons), last, &n, st, err);
 	} while (ok && n > 0);
 	archive_cache_free(ac);
+	buf_free(&reasons);
 	return ok;
 }
