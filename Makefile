@@ -29,6 +29,7 @@ LDLIBS    += $(PKG_LIBS) -lpthread
 BUILD     ?= build/release
 LIB_SRC   := $(sort $(wildcard base/*.c verifier/*.c fbl/*.c fbl/*/*.c report/*.c))
 SQL_SRC   := $(sort $(wildcard sql/[0-9]*.sql))
+SQL_DEFS  := sql/definitions.sql
 GEN_SRC   := $(BUILD)/gen/migrations.c
 CMD_SRC   := fblscope.c
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
@@ -51,10 +52,11 @@ $(BUILD)/libfblscope.a: $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-# The SQL migrations are compiled in: `db migrate` needs no files.
-$(GEN_SRC): sql/embed.sh $(SQL_SRC)
+# The SQL migrations and definitions are compiled in: `db migrate` needs
+# no files.
+$(GEN_SRC): sql/embed.sh $(SQL_DEFS) $(SQL_SRC)
 	@mkdir -p $(dir $@)
-	$(Q)sh sql/embed.sh $@ $(SQL_SRC)
+	$(Q)sh sql/embed.sh $@ $(SQL_DEFS) $(SQL_SRC)
 
 $(BUILD)/gen/migrations.o: $(GEN_SRC)
 	@$(if $(Q),echo "  CC      $<")

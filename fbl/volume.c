@@ -365,23 +365,11 @@ static const char upsert_sql[] =
     "SET sent = EXCLUDED.sent, delivered = EXCLUDED.delivered";
 
 static bool
-exec_cmd(PGconn *c, const char *sql, struct buf *err)
-{
-	PGresult	*res = PQexec(c, sql);
-	bool		 ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-
-	if (!ok)
-		store_error(err, c, res);
-	PQclear(res);
-	return ok;
-}
-
-static bool
-upsert(PGconn *c, const struct volume_row *r, struct buf *err)
+upsert(struct db *db, const struct volume_row *r, struct buf *err)
 {
 	char		 sent[24], deliv[24];
 	const char	*p[5];
-	PGresult	*res;
+	struct buf	 why = BUF_INIT;
 	bool		 ok;
 
 	snprintf(sent, sizeof(sent), "%lld", (long long)r->sent);
@@ -391,37 +379,34 @@ upsert(PGconn *c, const struct volume_row *r, struct buf *err)
 	p[2] = r->isp;
 	p[3] = sent;
 	p[4] = r->delivered < 0 ? NULL : deliv;
-	res = PQexecPrepared(c, "volume_upsert", 5, p, NULL, NULL, 0);
-	if (!(ok = PQresultStatus(res) == PGRES_COMMAND_OK)) {
-		buf_printf(err, "%s:%u: ", r->file, r->line);
-		store_error(err, c, res);
-	}
-	PQclear(res);
+	if (!(ok = db_exec_prepared(db, "volume_upsert", 5, p, &why)))
+		buf_printf(err, "%s:%u: %s", r->file, r->line, buf_cstr(&why));
+	buf_free(&why);
 	return ok;
+}
+
+struct rows {
+	const struct volume_set	*set;
+};
+
+static bool
+store_rows(struct db *db, void *arg, struct buf *err)
+{
+	const struct volume_set *set = ((struct rows *)arg)->set;
+	size_t		 i;
+
+	if (!db_prepare(db, "volume_upsert", upsert_sql, 5, err))
+		return false;
+	for (i = 0; i < set->n; i++)
+		if (!upsert(db, &set->v[i], err))
+			return false;
+	return true;
 }
 
 bool
 volume_store(struct store *st, const struct volume_set *set, struct buf *err)
 {
-	PGconn		*c = store_conn(st);
-	PGresult	*res;
-	struct buf	 ignore = BUF_INIT;
-	size_t		 i;
-	bool		 ok;
+	struct rows	 r = { set };
 
-	if (!exec_cmd(c, "BEGIN", err))
-		return false;
-	res = PQprepare(c, "volume_upsert", upsert_sql, 5, NULL);
-	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-	if (!ok)
-		store_error(err, c, res);
-	PQclear(res);
-	for (i = 0; ok && i < set->n; i++)
-		ok = upsert(c, &set->v[i], err);
-	if (ok)
-		ok = exec_cmd(c, "COMMIT", err);
-	else
-		exec_cmd(c, "ROLLBACK", &ignore);
-	buf_free(&ignore);
-	return ok;
+	return db_tx(store_db(st), DB_TX_WRITE, store_rows, &r, err);
 }

@@ -6,7 +6,8 @@
 -- from the message itself (the report's Arrival-Date, else its Date), so a
 -- re-ingested message lands in the same partition and the primary key
 -- (msg_day, fingerprint) keeps ingestion idempotent.  Retention is DROP of a
--- month's partitions.  Partitions are made on demand by fbl_ensure_month().
+-- month's partitions.  Partitions are made on demand by fbl_ensure_month()
+-- (sql/definitions.sql).
 
 CREATE TABLE report (
     msg_day              date        NOT NULL,
@@ -112,26 +113,3 @@ CREATE TABLE volume (
     delivered bigint CHECK (delivered >= 0), -- to the inbox, where known
     PRIMARY KEY (day, token, reporter)
 );
-
--- The month partitions of report and signature holding day, made when
--- missing.  An advisory lock serialises concurrent ingests making the same
--- partition.
-CREATE FUNCTION fbl_ensure_month(day date) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    lo   date := date_trunc('month', day)::date;
-    hi   date := (date_trunc('month', day) + interval '1 month')::date;
-    part text;
-    tbl  text;
-BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('fblscope.partitions'));
-    FOREACH tbl IN ARRAY ARRAY['report', 'signature'] LOOP
-        part := format('%s_%s', tbl, to_char(lo, 'YYYY_MM'));
-        IF to_regclass(part) IS NULL THEN
-            EXECUTE format('CREATE TABLE %I PARTITION OF %I '
-                           'FOR VALUES FROM (%L) TO (%L)',
-                           part, tbl, lo, hi);
-        END IF;
-    END LOOP;
-END;
-$$;

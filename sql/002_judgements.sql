@@ -46,43 +46,8 @@ ALTER TABLE report ADD COLUMN reporter_verified_dkim boolean;
 COMMENT ON COLUMN key_archive.fingerprint IS
     'SHA-256 of the public key as published (the decoded p= value)';
 
--- As in schema 1, for the three partitioned tables, but the advisory lock
--- is taken only when a partition is missing, so concurrent ingests do not
--- wait for each other's transactions once a month exists.
-CREATE OR REPLACE FUNCTION fbl_ensure_month(day date) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    lo     date := date_trunc('month', day)::date;
-    hi     date := (date_trunc('month', day) + interval '1 month')::date;
-    tables text[] := ARRAY['report', 'signature', 'signature_facts'];
-    part   text;
-    tbl    text;
-    locked boolean := false;
-BEGIN
-    FOREACH tbl IN ARRAY tables LOOP
-        part := format('%s_%s', tbl, to_char(lo, 'YYYY_MM'));
-        IF to_regclass(part) IS NULL THEN
-            IF NOT locked THEN
-                PERFORM pg_advisory_xact_lock(
-                    hashtext('fblscope.partitions'));
-                locked := true;
-            END IF;
-            -- The lookup above may have answered from a catalog cache
-            -- made before another ingest committed the partition: the
-            -- table itself says whether it exists now.
-            BEGIN
-                EXECUTE format('CREATE TABLE %I PARTITION OF %I '
-                               'FOR VALUES FROM (%L) TO (%L)',
-                               part, tbl, lo, hi);
-            EXCEPTION WHEN duplicate_table THEN
-                NULL;
-            END;
-        END IF;
-    END LOOP;
-END;
-$$;
-
--- Months made under schema 1 get their signature_facts partition.
+-- Months made under schema 1 get their signature_facts partition
+-- (fbl_ensure_month, sql/definitions.sql, makes the three).
 SELECT fbl_ensure_month(to_date(substring(c.relname FROM 8), 'YYYY_MM'))
   FROM pg_class c
  WHERE c.relname ~ '^report_[0-9]{4}_[0-9]{2}$' AND c.relkind = 'r';

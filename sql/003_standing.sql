@@ -1,8 +1,9 @@
 -- fblscope schema 3: the standing of each complaint, and the keys seen, as
 -- daily counts for the nightly report (DESIGN section 6).
 --
--- A report's standing is derived from its signature rows by the functions
--- below, in SQL only, so that ingest (from its staging tables) and
+-- A report's standing is derived from its signature rows by functions in
+-- SQL only (fbl_sig_state, fbl_best_state, fbl_authenticity in
+-- sql/definitions.sql), so that ingest (from its staging tables) and
 -- reverify (after a verdict changed) compute it the same way.
 
 -- The customer a message claims: its customer-role signature, else the
@@ -14,67 +15,6 @@ ALTER TABLE report ADD COLUMN customer_token text;
 ALTER TABLE report ADD COLUMN esp_state text;
 ALTER TABLE report ADD COLUMN customer_state text;
 ALTER TABLE report ADD COLUMN authenticity text;
-
--- One signature, as the standing sees it: 'pass'; 'headers-ok' (a
--- headers-only copy whose header signature verifies: bh= is signed);
--- 'temperror' (not judged yet); 'fail' (anything else).
-CREATE FUNCTION fbl_sig_state(result text, header_verified boolean)
-RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE
-        WHEN result = 'pass' THEN 'pass'
-        WHEN result = 'neutral' AND header_verified THEN 'headers-ok'
-        WHEN result = 'temperror' THEN 'temperror'
-        ELSE 'fail'
-    END
-$$;
-
--- The best of several states; 'none' for no signature.
-CREATE FUNCTION fbl_best_state(states text[]) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE
-        WHEN 'pass' = ANY (states) THEN 'pass'
-        WHEN 'headers-ok' = ANY (states) THEN 'headers-ok'
-        WHEN 'temperror' = ANY (states) THEN 'temperror'
-        WHEN 'fail' = ANY (states) THEN 'fail'
-        ELSE 'none'
-    END
-$$;
-
--- What a complaint is, in this order:
---   authentic  an ESP-token signature verifies (headers at least), and the
---              Source-IP is not outside the ESP's networks;
---   replayed   ... but the Source-IP is outside them: a valid message sent
---              again by someone else;
---   rotated    no live verification, but a signature verifies under a key
---              archived for its name: signed with the key published then;
---   redacted   a signature fails because the reporter altered a signed
---              header (redaction): not evidence either way;
---   pending    a signature still waits for DNS (temperror);
---   damaged    signed, and the reporter forwards only mail whose DKIM
---              verified on arrival (Yahoo): a failure here is rotation or
---              damage;
---   forged     claims a customer (signature or From) without any of the
---              above;
---   unknown    claims no customer: not the ESP's mail as far as we know.
-CREATE FUNCTION fbl_authenticity(esp_state text, customer_state text,
-    archived_pass boolean, redacted boolean, claims_customer boolean,
-    source_ip_in_esp boolean, reporter_verified boolean)
-RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE
-        WHEN esp_state IN ('pass', 'headers-ok') THEN
-            CASE WHEN source_ip_in_esp IS FALSE THEN 'replayed'
-                 ELSE 'authentic' END
-        WHEN archived_pass THEN 'rotated'
-        WHEN redacted THEN 'redacted'
-        WHEN esp_state = 'temperror' OR customer_state = 'temperror'
-            THEN 'pending'
-        WHEN reporter_verified AND (esp_state <> 'none'
-                                    OR customer_state <> 'none')
-            THEN 'damaged'
-        WHEN claims_customer THEN 'forged'
-        ELSE 'unknown'
-    END
-$$;
 
 -- Complaint-level daily counts: one row per day and every dimension the
 -- report splits by.  Empty strings stand for "none".

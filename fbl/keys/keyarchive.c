@@ -239,26 +239,13 @@ entry_cmp(const void *pa, const void *pb)
 }
 
 static bool
-exec_cmd(PGconn *c, const char *sql, struct buf *err)
-{
-	PGresult	*res = PQexec(c, sql);
-	bool		 ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-
-	if (!ok) {
-		buf_printf(err, "%s: ", sql);
-		store_error(err, c, res);
-	}
-	PQclear(res);
-	return ok;
-}
-
-static bool
-upsert_one(PGconn *c, const struct key_archive_entry *e, const char *origin,
-    bool *is_new, struct buf *err)
+upsert_one(struct db *db, const struct key_archive_entry *e,
+    const char *origin, bool *is_new, struct buf *err)
 {
 	char		 hex[2 * KEYARCHIVE_FP_LEN + 1], seen[24];
 	const char	*p[NUPSERT_PARAMS];
-	PGresult	*res;
+	struct buf	 why = BUF_INIT;
+	struct db_rows	*res;
 	size_t		 i;
 	bool		 ok;
 
@@ -270,30 +257,29 @@ upsert_one(PGconn *c, const struct key_archive_entry *e, const char *origin,
 	p[2] = e->record;
 	p[3] = origin;
 	p[4] = e->seen > 0 ? seen : NULL;
-	res = PQexecParams(c, upsert_sql, NUPSERT_PARAMS, NULL, p, NULL, NULL,
-	    0);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
-	if (!ok) {
-		buf_printf(err, "archiving %s: ", e->name);
-		store_error(err, c, res);
-	} else
-		*is_new = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
+	res = db_query(db, upsert_sql, NUPSERT_PARAMS, p, &why);
+	if ((ok = res != NULL && db_nrows(res) == 1))
+		*is_new = db_bool(res, 0, 0);
+	else
+		buf_printf(err, "archiving %s: %s", e->name, res != NULL ?
+		    "no row returned" : buf_cstr(&why));
+	db_rows_free(res);
+	buf_free(&why);
 	return ok;
 }
 
 /* The transaction state the caller promised. */
 static bool
-tx_state_ok(PGconn *c, bool in_tx, struct buf *err)
+tx_state_ok(struct db *db, bool in_tx, struct buf *err)
 {
-	PGTransactionStatusType t = PQtransactionStatus(c);
+	enum db_state	 t = db_state(db);
 
-	if (in_tx && t != PQTRANS_INTRANS) {
-		buf_puts(err, t == PQTRANS_INERROR ? "the enclosing "
+	if (in_tx && t != DB_IN_TX) {
+		buf_puts(err, t == DB_IN_FAILED_TX ? "the enclosing "
 		    "transaction has failed" : "not inside a transaction");
 		return false;
 	}
-	if (!in_tx && t != PQTRANS_IDLE) {
+	if (!in_tx && t != DB_IDLE) {
 		buf_puts(err, "a transaction is already open (use "
 		    "keyarchive_store_in)");
 		return false;
@@ -302,28 +288,37 @@ tx_state_ok(PGconn *c, bool in_tx, struct buf *err)
 }
 
 /* The upserts, in (name, fingerprint) order. */
+struct upsert {
+	const struct key_archive_entry *e;
+	size_t		 n;
+	const char	*origin;
+	bool		*is_new;
+};
+
 static bool
-upsert_sorted(PGconn *c, const struct key_archive_entry *e, size_t n,
-    const char *origin, bool *is_new, struct buf *err)
+upsert_sorted(struct db *db, void *arg, struct buf *err)
 {
+	const struct upsert *u = arg;
 	const struct key_archive_entry **ord;
 	size_t		 i, at;
 	bool		 fresh, ok = true;
 
-	if (n == 0)
+	for (i = 0; u->is_new != NULL && i < u->n; i++)
+		u->is_new[i] = false;
+	if (u->n == 0)
 		return true;
-	if ((ord = calloc(n, sizeof(*ord))) == NULL) {
+	if ((ord = calloc(u->n, sizeof(*ord))) == NULL) {
 		buf_puts(err, "out of memory");
 		return false;
 	}
-	for (i = 0; i < n; i++)
-		ord[i] = &e[i];
-	qsort(ord, n, sizeof(*ord), entry_cmp);
-	for (i = 0; ok && i < n; i++) {
-		at = (size_t)(ord[i] - e);
-		ok = upsert_one(c, ord[i], origin, &fresh, err);
-		if (ok && is_new != NULL)
-			is_new[at] = fresh;
+	for (i = 0; i < u->n; i++)
+		ord[i] = &u->e[i];
+	qsort(ord, u->n, sizeof(*ord), entry_cmp);
+	for (i = 0; ok && i < u->n; i++) {
+		at = (size_t)(ord[i] - u->e);
+		ok = upsert_one(db, ord[i], u->origin, &fresh, err);
+		if (ok && u->is_new != NULL)
+			u->is_new[at] = fresh;
 	}
 	free(ord);
 	return ok;
@@ -333,9 +328,10 @@ bool
 keyarchive_upsert(struct store *st, const struct key_archive_entry *e,
     size_t n, const char *origin, bool in_tx, bool *is_new, struct buf *err)
 {
-	PGconn		*c = store_conn(st);
-	struct buf	 ignore = BUF_INIT;
+	struct db	*db = store_db(st);
+	struct upsert	 u = { e, n, origin, is_new };
 	size_t		 i;
+	bool		 ok;
 
 	for (i = 0; is_new != NULL && i < n; i++)
 		is_new[i] = false;
@@ -344,21 +340,14 @@ keyarchive_upsert(struct store *st, const struct key_archive_entry *e,
 		    origin);
 		return false;
 	}
-	if (!tx_state_ok(c, in_tx, err))
+	if (!tx_state_ok(db, in_tx, err))
 		return false;
 	if (in_tx)
-		return upsert_sorted(c, e, n, origin, is_new, err);
-	if (!exec_cmd(c, "BEGIN", err))
-		return false;
-	if (upsert_sorted(c, e, n, origin, is_new, err) &&
-	    exec_cmd(c, "COMMIT", err))
-		return true;
-	if (PQstatus(c) == CONNECTION_OK)
-		exec_cmd(c, "ROLLBACK", &ignore);
-	buf_free(&ignore);
-	for (i = 0; is_new != NULL && i < n; i++)
+		return upsert_sorted(db, &u, err);
+	ok = db_tx(db, DB_TX_WRITE, upsert_sorted, &u, err);
+	for (i = 0; !ok && is_new != NULL && i < n; i++)
 		is_new[i] = false;
-	return false;
+	return ok;
 }
 
 bool
@@ -406,26 +395,26 @@ fp_from_hex(const char *h, unsigned char fp[KEYARCHIVE_FP_LEN])
 
 /* One row into e; the key type from the record when it still parses. */
 static bool
-row_entry(const PGresult *res, int row, struct key_archive_entry *e,
+row_entry(const struct db_rows *res, size_t row, struct key_archive_entry *e,
     struct buf *err)
 {
 	struct buf	 why = BUF_INIT;
 
 	memset(e, 0, sizeof(*e));
-	e->name = strdup(PQgetvalue(res, row, COL_NAME));
-	e->record = strdup(PQgetvalue(res, row, COL_RECORD));
-	e->origin = strdup(PQgetvalue(res, row, COL_ORIGIN));
+	e->name = strdup(db_get(res, row, COL_NAME));
+	e->record = strdup(db_get(res, row, COL_RECORD));
+	e->origin = strdup(db_get(res, row, COL_ORIGIN));
 	if (e->name == NULL || e->record == NULL || e->origin == NULL) {
 		buf_puts(err, "out of memory");
 		return false;
 	}
-	if (!fp_from_hex(PQgetvalue(res, row, COL_FP), e->fp)) {
+	if (!fp_from_hex(db_get(res, row, COL_FP), e->fp)) {
 		buf_printf(err, "key_archive row %s: fingerprint is not 32 "
 		    "bytes", e->name);
 		return false;
 	}
-	e->first_seen = strtoll(PQgetvalue(res, row, COL_FIRST), NULL, 10);
-	e->last_seen = strtoll(PQgetvalue(res, row, COL_LAST), NULL, 10);
+	e->first_seen = strtoll(db_get(res, row, COL_FIRST), NULL, 10);
+	e->last_seen = strtoll(db_get(res, row, COL_LAST), NULL, 10);
 	if (!record_key(e, e->record, strlen(e->record), &why)) {
 		e->type = KEY_TYPE_UNKNOWN;
 		e->bits = 0;
@@ -435,26 +424,26 @@ row_entry(const PGresult *res, int row, struct key_archive_entry *e,
 }
 
 static bool
-rows_entries(const PGresult *res, struct key_archive_entry **out, size_t *n,
-    struct buf *err)
+rows_entries(const struct db_rows *res, struct key_archive_entry **out,
+    size_t *n, struct buf *err)
 {
 	struct key_archive_entry *v;
-	int		 i, rows = PQntuples(res);
+	size_t		 i, rows = db_nrows(res);
 
 	if (rows == 0)
 		return true;
-	if ((v = calloc((size_t)rows, sizeof(*v))) == NULL) {
+	if ((v = calloc(rows, sizeof(*v))) == NULL) {
 		buf_puts(err, "out of memory");
 		return false;
 	}
 	for (i = 0; i < rows; i++) {
 		if (!row_entry(res, i, &v[i], err)) {
-			keyarchive_entries_free(v, (size_t)i + 1);
+			keyarchive_entries_free(v, i + 1);
 			return false;
 		}
 	}
 	*out = v;
-	*n = (size_t)rows;
+	*n = rows;
 	return true;
 }
 
@@ -462,10 +451,9 @@ bool
 keyarchive_lookup(struct store *st, const char *name,
     struct key_archive_entry **out, size_t *n, struct buf *err)
 {
-	PGconn		*c = store_conn(st);
 	struct buf	 folded = BUF_INIT;
 	const char	*p[1] = { NULL };
-	PGresult	*res;
+	struct db_rows	*res;
 	bool		 ok;
 
 	*out = NULL;
@@ -478,14 +466,12 @@ keyarchive_lookup(struct store *st, const char *name,
 		}
 		p[0] = folded.data;
 	}
-	res = PQexecParams(c, lookup_sql, 1, NULL, p, NULL, NULL, 0);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK &&
-	    PQnfields(res) == NCOLS;
-	if (!ok)
-		store_error(err, c, res);
-	else
+	res = db_query(store_db(st), lookup_sql, 1, p, err);
+	if ((ok = res != NULL && db_ncols(res) == NCOLS))
 		ok = rows_entries(res, out, n, err);
-	PQclear(res);
+	else if (res != NULL)
+		buf_puts(err, "key_archive: unexpected columns");
+	db_rows_free(res);
 	buf_free(&folded);
 	return ok;
 }

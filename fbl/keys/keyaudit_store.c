@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "fbl/keys/keyaudit_store.h"
 #include "fbl/store/store.h"
 #include "base/json.h"
@@ -16,7 +14,7 @@
 struct keyaudit_db {
 	struct store		*st;
 	char			 date[11];
-	PGresult		*signing_res;	/* owns the strings below */
+	struct db_rows		*signing_rows;	/* owns the strings below */
 	struct audit_signing	*signing;
 	size_t			 nsigning;
 };
@@ -45,18 +43,9 @@ static const char rows_sql[] =
 static const char close_sql[] = "SELECT fbl_key_audit_close($1::bigint)";
 
 static bool
-exec_ok(PGconn *c, PGresult *res, ExecStatusType want, struct buf *err)
-{
-	if (PQresultStatus(res) == want)
-		return true;
-	store_error(err, c, res);
-	return false;
-}
-
-static bool
 read_signing(struct keyaudit_db *db, unsigned grace, struct buf *err)
 {
-	PGconn		*c = store_conn(db->st);
+	struct db_rows	*r;
 	const char	*p[3];
 	char		 g[16], lim[16];
 	size_t		 i, n;
@@ -66,25 +55,21 @@ read_signing(struct keyaudit_db *db, unsigned grace, struct buf *err)
 	p[0] = db->date;
 	p[1] = g;
 	p[2] = lim;
-	db->signing_res = PQexecParams(c, signing_sql, 3, NULL, p, NULL, NULL,
-	    0);
-	if (!exec_ok(c, db->signing_res, PGRES_TUPLES_OK, err))
+	if ((r = db->signing_rows = db_query(store_db(db->st), signing_sql, 3,
+	    p, err)) == NULL)
 		return false;
-	n = (size_t)PQntuples(db->signing_res);
-	if (n == 0)
+	if ((n = db_nrows(r)) == 0)
 		return true;
 	if ((db->signing = calloc(n, sizeof(*db->signing))) == NULL) {
 		buf_puts(err, "out of memory");
 		return false;
 	}
 	for (i = 0; i < n; i++) {
-		db->signing[i].domain = PQgetvalue(db->signing_res, (int)i, 0);
-		db->signing[i].selector = PQgetvalue(db->signing_res, (int)i,
-		    1);
-		db->signing[i].count = strtoll(PQgetvalue(db->signing_res,
-		    (int)i, 2), NULL, 10);
+		db->signing[i].domain = db_get(r, i, 0);
+		db->signing[i].selector = db_get(r, i, 1);
+		db->signing[i].count = strtoll(db_get(r, i, 2), NULL, 10);
 		snprintf(db->signing[i].last, sizeof(db->signing[i].last),
-		    "%s", PQgetvalue(db->signing_res, (int)i, 3));
+		    "%s", db_get(r, i, 3));
 	}
 	db->nsigning = n;
 	return true;
@@ -114,7 +99,7 @@ keyaudit_db_close(struct keyaudit_db *db)
 {
 	if (db == NULL)
 		return;
-	PQclear(db->signing_res);
+	db_rows_free(db->signing_rows);
 	free(db->signing);
 	store_close(db->st);
 	free(db);
@@ -165,45 +150,41 @@ rows_json(struct buf *b, const struct audit_domain *d, size_t n)
 	buf_putc(b, ']');
 }
 
-static bool
-store_run(PGconn *c, const char *date, size_t n, const struct buf *rows,
-    struct buf *err)
-{
-	PGresult	*res;
-	const char	*p[2];
-	char		 nd[24], run[24];
-	bool		 ok;
+/* One run and its rows, in the caller's transaction. */
+struct run {
+	const char		*date;
+	size_t			 n;
+	const struct buf	*rows;
+};
 
-	snprintf(nd, sizeof(nd), "%zu", n);
-	p[0] = date;
+static bool
+store_run(struct db *db, void *arg, struct buf *err)
+{
+	const struct run *run = arg;
+	struct db_rows	*r;
+	const char	*p[2];
+	char		 nd[24], id[24];
+
+	snprintf(nd, sizeof(nd), "%zu", run->n);
+	p[0] = run->date;
 	p[1] = nd;
-	res = PQexecParams(c, run_sql, 2, NULL, p, NULL, NULL, 0);
-	if (!exec_ok(c, res, PGRES_TUPLES_OK, err)) {
-		PQclear(res);
+	if ((r = db_query(db, run_sql, 2, p, err)) == NULL)
 		return false;
-	}
-	snprintf(run, sizeof(run), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	p[0] = run;
-	p[1] = buf_cstr(rows);
-	res = PQexecParams(c, rows_sql, 2, NULL, p, NULL, NULL, 0);
-	ok = exec_ok(c, res, PGRES_COMMAND_OK, err);
-	PQclear(res);
-	if (!ok)
-		return false;
-	res = PQexecParams(c, close_sql, 1, NULL, p, NULL, NULL, 0);
-	ok = exec_ok(c, res, PGRES_TUPLES_OK, err);
-	PQclear(res);
-	return ok;
+	snprintf(id, sizeof(id), "%s", db_nrows(r) > 0 ? db_get(r, 0, 0) :
+	    "");
+	db_rows_free(r);
+	p[0] = id;
+	p[1] = buf_cstr(run->rows);
+	return db_exec(db, rows_sql, 2, p, err) &&
+	    db_exec(db, close_sql, 1, p, err);
 }
 
 bool
 keyaudit_db_store(struct keyaudit_db *db, const struct audit_domain *d,
     size_t n, struct buf *err)
 {
-	PGconn		*c = store_conn(db->st);
-	PGresult	*res;
 	struct buf	 rows = BUF_INIT;
+	struct run	 run = { db->date, n, &rows };
 	bool		 ok;
 
 	rows_json(&rows, d, n);
@@ -212,15 +193,7 @@ keyaudit_db_store(struct keyaudit_db *db, const struct audit_domain *d,
 		buf_free(&rows);
 		return false;
 	}
-	res = PQexec(c, "BEGIN");
-	ok = exec_ok(c, res, PGRES_COMMAND_OK, err);
-	PQclear(res);
-	if (ok)
-		ok = store_run(c, db->date, n, &rows, err);
-	res = PQexec(c, ok ? "COMMIT" : "ROLLBACK");
-	if (ok)
-		ok = exec_ok(c, res, PGRES_COMMAND_OK, err);
-	PQclear(res);
+	ok = db_tx(store_db(db->st), DB_TX_WRITE, store_run, &run, err);
 	buf_free(&rows);
 	return ok;
 }

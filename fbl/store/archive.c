@@ -134,7 +134,7 @@ archive_judge(struct archive_cache *c, struct store *st,
 	struct buf		 name = BUF_INIT;
 	size_t			 i;
 
-	rs->archived_verdict = NULL;
+	rs->archived = ARCHIVED_NONE;
 	if (!record_archive_applies(rs->reason) || rs->d == NULL ||
 	    rs->s == NULL || !archive_sig_facts(rs, &f))
 		return true;
@@ -152,11 +152,11 @@ archive_judge(struct archive_cache *c, struct store *st,
 		return false;
 	if (an->n == 0)
 		return true;
-	rs->archived_verdict = "fail";
+	rs->archived = ARCHIVED_FAIL;
 	for (i = 0; i < an->n; i++) {
 		if (an->usable[i] &&
 		    verify_facts_under_key(&f, &an->keys[i], NULL)) {
-			rs->archived_verdict = "pass";
+			rs->archived = ARCHIVED_PASS;
 			memcpy(rs->archived_key, an->e[i].fp,
 			    sizeof(rs->archived_key));
 			break;

@@ -2,12 +2,13 @@
  * archive: a signature judged again under the keys archived for its name
  * (keyarchive.h), when the live verdict may be a key that has since been
  * rotated away or replaced (record_archive_applies()).  The live result
- * stays as DNS says; this is a second verdict:
- *   "pass"  an archived key of that name verifies the signature (from the
- *           facts kept at ingest, verify_facts_under_key()): rotated away,
- *           but signed by whoever held the key then;
- *   "fail"  keys are archived for the name, none verifies it;
- *   NULL    nothing archived for the name: no second opinion.
+ * stays as DNS says; this is a second verdict (record.h):
+ *   ARCHIVED_PASS  an archived key of that name verifies the signature
+ *                  (from the facts kept at ingest,
+ *                  verify_facts_under_key()): rotated away, but signed by
+ *                  whoever held the key then;
+ *   ARCHIVED_FAIL  keys are archived for the name, none verifies it;
+ *   ARCHIVED_NONE  nothing archived for the name: no second opinion.
  *
  * Also here: the keys a batch met, archived once per run.
  *
@@ -34,8 +35,8 @@ void			 archive_cache_free(struct archive_cache *);
 bool	 archive_sig_facts(const struct record_sig *rs, struct sig_facts *);
 
 /*
- * Set rs->archived_verdict (and archived_key) when its verdict is one the
- * archive can reverse and its facts were kept; else leave NULL.  False
+ * Set rs->archived (and archived_key) when its verdict is one the archive
+ * can reverse and its facts were kept; else ARCHIVED_NONE.  False
  * only when the database could not be read (err).
  */
 bool	 archive_judge(struct archive_cache *, struct store *,

@@ -9,9 +9,9 @@
 static const char db_usage[] =
 "usage: fblscope db migrate|status [--db CONNINFO]\n"
 "\n"
-"  migrate        apply the schema migrations the database lacks\n"
-"                 (each in its own transaction; safe to run twice or\n"
-"                 from two places at once)\n"
+"  migrate        apply the schema migrations the database lacks, then\n"
+"                 every view and function again, in one transaction\n"
+"                 (safe to run twice or from two places at once)\n"
 "  status         list the migrations and whether each is applied;\n"
 "                 exit 1 when some are pending\n"
 "  --db CONNINFO  libpq connection string or URI (default: the PG*\n"

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fbl/classify.h"
 #include "fbl/commands.h"
 #include "fbl/store/ingest.h"
 #include "fbl/source/mailsource.h"
@@ -255,8 +256,6 @@ log_lines(const struct buf *log, bool verbose)
 static void
 summary(const struct ingest_stats *s, bool secret, bool verbose)
 {
-	static const char *const roles[INGEST_NROLES] = {
-		"unknown", "customer", "esp", "third-party" };
 	int	 r, k;
 
 	log_lines(&s->log, verbose);
@@ -274,7 +273,8 @@ summary(const struct ingest_stats *s, bool secret, bool verbose)
 			tot += s->sigs[r][k];
 		if (tot == 0)
 			continue;
-		fprintf(stderr, "  signatures, role %s:", roles[r]);
+		fprintf(stderr, "  signatures, role %s:",
+		    token_role_name((enum token_role)r));
 		for (k = 0; k < INGEST_NRESULTS; k++)
 			if (s->sigs[r][k] > 0)
 				fprintf(stderr, " %s %" PRIu64,

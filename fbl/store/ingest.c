@@ -289,22 +289,21 @@ wait_made(struct run *r, struct batch *b)
 static void
 count_stored(struct ingest_stats *s, const struct record *r)
 {
-	enum token_role	 role;
-	int		 res;
+	const struct record_sig *g;
 	size_t		 i;
 
 	s->stored++;
 	if (r->complaint)
 		s->complaints++;
-	else if (strcmp(r->kind, "sample") == 0)
+	else if (r->kind == ARF_KIND_SAMPLE)
 		s->samples++;
-	else if (strcmp(r->kind, "not-arf") == 0)
+	else if (r->kind == ARF_KIND_NOT_ARF)
 		s->not_arf++;
 	for (i = 0; i < r->nsigs; i++) {
-		res = dkim_result_from_name(r->sigs[i].result);
-		if (token_role_parse(r->sigs[i].role, &role) && res >= 0 &&
-		    res < INGEST_NRESULTS && (int)role < INGEST_NROLES)
-			s->sigs[role][res]++;
+		g = &r->sigs[i];
+		if ((int)g->result < INGEST_NRESULTS &&
+		    (int)g->role < INGEST_NROLES)
+			s->sigs[g->role][g->result]++;
 	}
 }
 
@@ -400,7 +399,7 @@ flush(struct run *r, struct batch *b)
 			reset_batch(r, b);
 			return false;
 		}
-		if (strcmp(b->recs[i].kind, "unparseable") == 0)
+		if (b->recs[i].kind == ARF_KIND_UNPARSEABLE)
 			count_unparseable(s, b->recs[i].decided);
 		b->rp[i] = &b->recs[i];
 	}

@@ -288,7 +288,6 @@ sig_build(struct record_sig *rs, const struct sig_result *sr,
 {
 	const struct dkim_sig *g = &sr->sig;
 	const char	*cust = NULL;
-	enum token_role	 role;
 
 	rs->idx = (int)idx;
 	rs->d = opt_text(g->d, ok);
@@ -305,12 +304,11 @@ sig_build(struct record_sig *rs, const struct sig_result *sr,
 	    (int)sr->key->key.bits : -1;
 	rs->key_testing = sr->key != NULL && sr->key->parse == REASON_OK ?
 	    sr->key->key.testing : -1;
-	rs->result = dkim_result_name(sr->result);
-	rs->reason = dkim_reason_name(sr->reason);
+	rs->result = sr->result;
+	rs->reason = sr->reason;
 	rs->header_verified = tri(sr->header_checked, sr->header_verified);
 	rs->body_verified = tri(sr->body != NULL, sr->body_verified);
-	role = classify_domain(cfg, g->d, &cust);
-	rs->role = token_role_name(role);
+	rs->role = classify_domain(cfg, g->d, &cust);
 	rs->customer_id = opt_text(cust, ok);
 	if (g->s == NULL ||
 	    !classify_selector(cfg, g->s, &rs->sel_year, &rs->sel_month))
@@ -384,21 +382,40 @@ record_cfbl_signed(const struct message *m, const struct verify_result *vr)
 }
 
 bool
-record_archive_applies(const char *reason)
+record_archive_applies(enum dkim_reason reason)
 {
-	return strcmp(reason, "key-not-found") == 0 ||
-	    strcmp(reason, "key-revoked") == 0 ||
-	    strcmp(reason, "signature-mismatch") == 0 ||
-	    strcmp(reason, "key-syntax") == 0 ||
-	    strcmp(reason, "key-too-large") == 0 ||
-	    strcmp(reason, "key-bad-exponent") == 0;
+	switch (reason) {
+	case REASON_KEY_NOT_FOUND:
+	case REASON_KEY_REVOKED:
+	case REASON_SIGNATURE_MISMATCH:
+	case REASON_KEY_SYNTAX:
+	case REASON_KEY_TOO_LARGE:
+	case REASON_KEY_EXPONENT:
+		return true;
+	default:
+		return false;
+	}
 }
 
 bool
-record_verdict_open(const char *result, const char *reason)
+record_verdict_open(enum dkim_result result, enum dkim_reason reason)
 {
-	return strcmp(result, "temperror") == 0 ||
+	return result == DKIM_RESULT_TEMPERROR ||
 	    record_archive_applies(reason);
+}
+
+const char *
+record_archived_name(enum record_archived a)
+{
+	switch (a) {
+	case ARCHIVED_PASS:
+		return "pass";
+	case ARCHIVED_FAIL:
+		return "fail";
+	case ARCHIVED_NONE:
+	default:
+		return NULL;
+	}
 }
 
 /* Keep the key-independent facts of a signature whose verdict is open. */
@@ -489,8 +506,8 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
 	    classify_source_ip(in->config, r->source_ip) : -1;
 	rec->source_ip_in_esp = ip < 0 ? -1 : ip;
 	rec->original_mail_from = opt_text(r->original_mail_from, ok);
-	rec->original_form = r->original != NULL && r->complaint ?
-	    arf_original_name(r->original_form) : NULL;
+	rec->has_original = r->original != NULL && r->complaint;
+	rec->original_form = r->original_form;
 	rec->reported_domain = list_array(&r->reported_domain, ok);
 	rec->deviations = list_array(&r->deviations, ok);
 	rec->recipient_hmac = recipients(in, &rec->nrecipients, ok);
@@ -518,7 +535,7 @@ claim_build(struct record *rec, const struct record_input *in, bool *ok)
 	size_t		 i;
 
 	for (i = 0; i < rec->nsigs; i++) {
-		if (strcmp(rec->sigs[i].role, "customer") != 0 ||
+		if (rec->sigs[i].role != ROLE_CUSTOMER ||
 		    rec->sigs[i].d == NULL)
 			continue;
 		rec->customer_id = opt_text(rec->sigs[i].customer_id, ok);
@@ -546,7 +563,7 @@ record_build(struct record *rec, const struct record_input *in)
 		date_day_of(t, rec->msg_day);
 	else
 		memcpy(rec->msg_day, "1970-01-01", 11);
-	rec->kind = arf_kind_name(in->report->kind);
+	rec->kind = in->report->kind;
 	rec->complaint = in->report->complaint;
 	rec->source = opt_text(in->source != NULL ? in->source : "?", &ok);
 	rec->decided = opt_text(in->report->decided, &ok);

@@ -7,7 +7,9 @@
  * Every text is a private copy, valid UTF-8 (an invalid byte becomes
  * U+FFFD), without NUL, at most RECORD_MAX_TEXT bytes: a hostile header
  * cannot make the database refuse a batch.  Arrays are PostgreSQL array
- * literals ("{...}"), NULL when empty.
+ * literals ("{...}"), NULL when empty.  Verdicts, roles and kinds are
+ * enums, compared as such; they become the words the database stores only
+ * where a row is encoded (encode.h) or a statement takes them.
  *
  * The day of a message (msg_day, UTC) and the clock its signatures are
  * verified at come from the message itself, so that a re-ingested message
@@ -29,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fbl/classify.h"
 #include "fbl/feedback/arf.h"
 #include "fbl/config.h"
 #include "base/buf.h"
@@ -62,6 +65,13 @@ struct record_facts {
 	int64_t		 skew;
 };
 
+/* A signature's second verdict, under the archived keys (archive.h). */
+enum record_archived {
+	ARCHIVED_NONE = 0,	/* no key archived for its name: NULL */
+	ARCHIVED_PASS,		/* an archived key verifies it */
+	ARCHIVED_FAIL,		/* keys archived, none verifies it */
+};
+
 /* One signature row.  Tri-state booleans: -1 NULL, 0 false, 1 true. */
 struct record_sig {
 	int		 idx;		/* 1-based, header order */
@@ -71,11 +81,11 @@ struct record_sig {
 	int64_t		 t, x;		/* has_t/x false when > INT64_MAX */
 	int		 key_bits;	/* -1: no key */
 	int		 key_testing;
-	const char	*result;	/* static words */
-	const char	*reason;
+	enum dkim_result result;
+	enum dkim_reason reason;
 	int		 header_verified;
 	int		 body_verified;
-	const char	*role;
+	enum token_role	 role;
 	char		*customer_id;
 	int		 sel_year;	/* 0: selector convention not met */
 	int		 sel_month;
@@ -86,8 +96,8 @@ struct record_sig {
 	size_t		 key_record_len;
 	int64_t		 key_seen;	/* when it was fetched */
 	bool		 key_from_zone;	/* a --zone file, not DNS */
-	/* Under the archived keys of the name (keyarchive.h), or NULL. */
-	const char	*archived_verdict;	/* "pass", "fail" */
+	/* Under the archived keys of the name (keyarchive.h). */
+	enum record_archived archived;
 	unsigned char	 archived_key[32];	/* the key that passed */
 };
 
@@ -95,7 +105,7 @@ struct record_sig {
 struct record {
 	unsigned char	 fingerprint[RECORD_FP_LEN];
 	char		 msg_day[11];	/* YYYY-MM-DD */
-	const char	*kind;		/* arf_kind_name() */
+	enum arf_kind	 kind;
 	char		*decided;	/* how the parser decided it */
 	bool		 complaint;
 	char		*source;
@@ -108,7 +118,8 @@ struct record {
 	char		*source_ip;
 	int		 source_ip_in_esp;	/* tri-state */
 	char		*original_mail_from;
-	const char	*original_form;	/* NULL when no original */
+	bool		 has_original;	/* a complaint's original stored */
+	enum arf_original original_form;
 	char		*reported_domain;	/* array literals or NULL */
 	char		*recipient_hmac;
 	char		*deviations;
@@ -164,13 +175,14 @@ int		 record_cfbl_signed(const struct message *original,
 bool		 record_reporter_verified_dkim(const char *reporter);
 
 /*
- * Whether a verdict (RFC 8601 result and reason names) may still change
- * and the signature's facts are kept: a DNS failure (reverify), or a key
- * gone or replaced (the key archive).
+ * Whether a verdict may still change and the signature's facts are kept: a
+ * DNS failure (reverify), or a key gone or replaced (the key archive).
  */
-bool		 record_verdict_open(const char *result, const char *reason);
+bool		 record_verdict_open(enum dkim_result, enum dkim_reason);
 /* Whether a verdict is one the archived keys can reverse. */
-bool		 record_archive_applies(const char *reason);
+bool		 record_archive_applies(enum dkim_reason);
+/* The word stored for a second verdict: "pass", "fail", or NULL. */
+const char	*record_archived_name(enum record_archived);
 
 /* Build rec from in; false only when memory ran out (rec is then freed). */
 bool		 record_build(struct record *, const struct record_input *);

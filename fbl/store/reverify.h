@@ -12,7 +12,10 @@
  *     `fblscope keys import`.
  * A row is updated only if it still holds the verdict that was read, so two
  * runs at once, or a run beside an ingest, change each row and count once.
- * One transaction per batch of rows; a failed batch is rolled back whole.
+ * The rows and their counts are written by SQL functions
+ * (fbl_signature_verdict, fbl_report_standing, sql/definitions.sql).  One
+ * transaction per batch of rows; a failed batch is rolled back whole, and
+ * tried again after a deadlock (db_tx(), db.h).
  */
 #ifndef FBL_REVERIFY_H
 #define FBL_REVERIFY_H

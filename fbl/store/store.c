@@ -1,4 +1,4 @@
-/* store: connection and migrations; see store.h. */
+/* store: connection and schema; see store.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,21 +7,15 @@
 #include "fbl/store/store.h"
 
 struct store {
-	PGconn	*conn;
+	struct db	*db;
 };
 
-/* libpq messages end with a newline and may span lines: keep one line. */
-void
-store_error(struct buf *err, PGconn *conn, const PGresult *res)
-{
-	const char	*msg = res != NULL ? PQresultErrorMessage(res) : "";
-	size_t		 n;
-
-	if (msg == NULL || *msg == '\0')
-		msg = conn != NULL ? PQerrorMessage(conn) : "no connection";
-	n = strcspn(msg, "\n");
-	buf_append(err, msg, n);
-}
+/* What one run of the migration transaction did (db_tx may run it again). */
+struct migrate {
+	bool		 pending[64];	/* of migrations[] */
+	int		 applied;
+	struct buf	 log;
+};
 
 struct store *
 store_open(const char *conninfo, struct buf *err)
@@ -32,11 +26,8 @@ store_open(const char *conninfo, struct buf *err)
 		buf_puts(err, "out of memory");
 		return NULL;
 	}
-	st->conn = PQconnectdb(conninfo != NULL ? conninfo : "");
-	if (st->conn == NULL || PQstatus(st->conn) != CONNECTION_OK) {
-		buf_puts(err, "cannot connect to PostgreSQL: ");
-		store_error(err, st->conn, NULL);
-		store_close(st);
+	if ((st->db = db_open(conninfo, err)) == NULL) {
+		free(st);
 		return NULL;
 	}
 	return st;
@@ -47,28 +38,26 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	if (st->conn != NULL)
-		PQfinish(st->conn);
+	db_close(st->db);
 	free(st);
+}
+
+struct db *
+store_db(struct store *st)
+{
+	return st->db;
 }
 
 PGconn *
 store_conn(struct store *st)
 {
-	return st->conn;
+	return db_pgconn(st->db);
 }
 
-static bool
-exec_ok(PGconn *c, const char *sql, struct buf *err)
+void
+store_error(struct buf *err, PGconn *conn, const PGresult *res)
 {
-	PGresult	*r = PQexec(c, sql);
-	bool		 ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
-			    PQresultStatus(r) == PGRES_TUPLES_OK;
-
-	if (!ok)
-		store_error(err, c, r);
-	PQclear(r);
-	return ok;
+	db_pgerror(err, conn, res);
 }
 
 static const char create_version_sql[] =
@@ -79,126 +68,161 @@ static const char create_version_sql[] =
 
 /* Is version applied?  -1 on error. */
 static int
-version_applied(PGconn *c, int version, struct buf *err)
+version_applied(struct db *db, int version, struct buf *err)
 {
 	char		 v[16];
-	const char	*params[1] = { v };
-	PGresult	*r;
+	const char	*p[1] = { v };
+	struct db_rows	*r;
 	int		 n;
 
 	snprintf(v, sizeof(v), "%d", version);
-	r = PQexecParams(c, "SELECT 1 FROM schema_version WHERE version = $1",
-	    1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		store_error(err, c, r);
-		PQclear(r);
+	if ((r = db_query(db, "SELECT 1 FROM schema_version WHERE version = $1",
+	    1, p, err)) == NULL)
 		return -1;
-	}
-	n = PQntuples(r);
-	PQclear(r);
-	return n > 0;
+	n = db_nrows(r) > 0;
+	db_rows_free(r);
+	return n;
 }
 
 static bool
-record_version(PGconn *c, const struct migration *m, struct buf *err)
+record_version(struct db *db, const struct migration *m, struct buf *err)
 {
 	char		 v[16];
-	const char	*params[2] = { v, m->name };
-	PGresult	*r;
-	bool		 ok;
+	const char	*p[2] = { v, m->name };
 
 	snprintf(v, sizeof(v), "%d", m->version);
-	r = PQexecParams(c, "INSERT INTO schema_version (version, name) "
-	    "VALUES ($1, $2)", 2, NULL, params, NULL, NULL, 0);
-	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok)
-		store_error(err, c, r);
-	PQclear(r);
-	return ok;
+	return db_exec(db, "INSERT INTO schema_version (version, name) "
+	    "VALUES ($1, $2)", 2, p, err);
 }
 
-/* One migration in one transaction; the lock makes concurrent runs wait. */
-static int
-apply_one(PGconn *c, const struct migration *m, struct buf *err)
+/* Which migrations are missing; false on a database error. */
+static bool
+find_pending(struct db *db, struct migrate *mg, bool *any, struct buf *err)
 {
+	size_t	 i;
 	int	 have;
 
-	if (!exec_ok(c, "BEGIN", err))
-		return -1;
-	if (!exec_ok(c, "LOCK TABLE schema_version IN EXCLUSIVE MODE", err) ||
-	    (have = version_applied(c, m->version, err)) < 0)
-		goto fail;
-	if (have) {
-		exec_ok(c, "ROLLBACK", err);
-		return 0;
+	*any = false;
+	for (i = 0; i < migrations_count; i++) {
+		if ((have = version_applied(db, migrations[i].version,
+		    err)) < 0)
+			return false;
+		mg->pending[i] = !have;
+		*any |= !have;
 	}
-	if (!exec_ok(c, m->sql, err)) {
+	return true;
+}
+
+/*
+ * The functions before the migrations, their bodies unchecked: the tables
+ * they read may come with a pending migration.
+ */
+static bool
+functions_first(struct db *db, struct buf *err)
+{
+	if (!db_exec(db, "SET LOCAL check_function_bodies = off", 0, NULL,
+	    err))
+		return false;
+	if (!db_exec(db, definitions_functions, 0, NULL, err)) {
+		buf_puts(err, " (sql/definitions.sql, its functions)");
+		return false;
+	}
+	return db_exec(db, "RESET check_function_bodies", 0, NULL, err);
+}
+
+static bool
+apply_one(struct db *db, const struct migration *m, struct migrate *mg,
+    struct buf *err)
+{
+	if (!db_exec(db, m->sql, 0, NULL, err)) {
 		buf_printf(err, " (migration %03d_%s)", m->version, m->name);
-		goto fail;
+		return false;
 	}
-	if (!record_version(c, m, err) || !exec_ok(c, "COMMIT", err))
-		goto fail;
-	return 1;
-fail:
-	exec_ok(c, "ROLLBACK", err);
-	return -1;
+	if (!record_version(db, m, err))
+		return false;
+	buf_printf(&mg->log, "applied %03d_%s\n", m->version, m->name);
+	mg->applied++;
+	return true;
+}
+
+/* The migration transaction; the lock makes concurrent runs wait. */
+static bool
+migrate_tx(struct db *db, void *arg, struct buf *err)
+{
+	struct migrate	*mg = arg;
+	size_t		 i;
+	bool		 any;
+
+	mg->applied = 0;
+	buf_reset(&mg->log);
+	if (!db_exec(db, "LOCK TABLE schema_version IN EXCLUSIVE MODE", 0,
+	    NULL, err) || !find_pending(db, mg, &any, err))
+		return false;
+	if (any && !functions_first(db, err))
+		return false;
+	for (i = 0; i < migrations_count; i++)
+		if (mg->pending[i] && !apply_one(db, &migrations[i], mg, err))
+			return false;
+	if (!db_exec(db, definitions_sql, 0, NULL, err)) {
+		buf_puts(err, " (sql/definitions.sql)");
+		return false;
+	}
+	return true;
 }
 
 bool
 store_migrate(struct store *st, int *applied, struct buf *log,
     struct buf *err)
 {
-	size_t	 i;
-	int	 rc;
+	struct migrate	 mg;
+	struct buf	 ignore = BUF_INIT;
+	bool		 ok;
 
 	*applied = 0;
+	memset(&mg, 0, sizeof(mg));
+	if (migrations_count > sizeof(mg.pending) / sizeof(mg.pending[0])) {
+		buf_puts(err, "too many migrations");
+		return false;
+	}
 	/*
 	 * Two processes creating schema_version at once race in the catalog
 	 * (duplicate pg_type row): a session advisory lock serialises them.
 	 */
-	if (!exec_ok(st->conn, "SET client_min_messages = warning", err) ||
-	    !exec_ok(st->conn, "SELECT pg_advisory_lock(hashtext("
-	    "'fblscope.migrate'))", err))
+	if (!db_exec(st->db, "SET client_min_messages = warning", 0, NULL,
+	    err) || !db_exec(st->db, "SELECT pg_advisory_lock(hashtext("
+	    "'fblscope.migrate'))", 0, NULL, err))
 		return false;
-	if (!exec_ok(st->conn, create_version_sql, err)) {
-		exec_ok(st->conn, "SELECT pg_advisory_unlock_all()", err);
-		return false;
+	ok = db_exec(st->db, create_version_sql, 0, NULL, err) &&
+	    db_tx(st->db, DB_TX_WRITE, migrate_tx, &mg, err);
+	if (ok) {
+		buf_append(log, mg.log.data, mg.log.len);
+		*applied = mg.applied;
 	}
-	for (i = 0; i < migrations_count; i++) {
-		rc = apply_one(st->conn, &migrations[i], err);
-		if (rc < 0) {
-			exec_ok(st->conn, "SELECT pg_advisory_unlock_all()", err);
-			return false;
-		}
-		if (rc > 0) {
-			buf_printf(log, "applied %03d_%s\n", migrations[i].version,
-			    migrations[i].name);
-			(*applied)++;
-		}
-	}
-	return exec_ok(st->conn, "SELECT pg_advisory_unlock_all()", err);
+	buf_free(&mg.log);
+	if (!db_exec(st->db, "SELECT pg_advisory_unlock_all()", 0, NULL,
+	    ok ? err : &ignore))
+		ok = false;
+	buf_free(&ignore);
+	return ok;
 }
 
 bool
 store_status(struct store *st, struct buf *out, int *pending,
     struct buf *err)
 {
-	PGresult	*r;
+	struct db_rows	*r;
 	size_t		 i;
 	int		 have;
 	bool		 table;
 
-	r = PQexec(st->conn, "SELECT to_regclass('schema_version') IS NOT NULL");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		store_error(err, st->conn, r);
-		PQclear(r);
+	if ((r = db_query(st->db, "SELECT to_regclass('schema_version') "
+	    "IS NOT NULL", 0, NULL, err)) == NULL)
 		return false;
-	}
-	table = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
+	table = db_bool(r, 0, 0);
+	db_rows_free(r);
 	*pending = 0;
 	for (i = 0; i < migrations_count; i++) {
-		have = table ? version_applied(st->conn, migrations[i].version,
+		have = table ? version_applied(st->db, migrations[i].version,
 		    err) : 0;
 		if (have < 0)
 			return false;

@@ -6,10 +6,10 @@
 -- of sha256(i): deterministic, and a new i is a new fingerprint.  Its two
 -- signature rows (role customer, role esp) are made from the same bytes.
 -- The daily aggregates are then counted from the rows just inserted, by the
--- statement of fbl/store/store_batch.c (merge_sql): same keys, same coalesce()s,
+-- statement of fbl_stage_merge() (sql/definitions.sql): same keys, same coalesce()s,
 -- ON CONFLICT adding to the counts; daily_customer's count columns from
--- fbl_customer_counts() (sql/008_daily_customer.sql), as ingest has them.  authenticity comes from the
--- fbl_authenticity() of sql/003_standing.sql, as ingest computes it.
+-- fbl_customer_counts() (sql/definitions.sql), as ingest has them.  authenticity comes from the
+-- fbl_authenticity() of sql/definitions.sql, as ingest computes it.
 WITH g0 AS (
     SELECT i, sha256(int8send(i)) AS fp, (:'day0'::date + :d) AS msg_day
       FROM generate_series(:lo::bigint + :d, :hi::bigint, 30) i

@@ -25,7 +25,7 @@
  * FUZZ_SOURCES: fbl/keys/keyaudit_probe.c fbl/keys/keyaudit_records.c
  * FUZZ_SOURCES: fbl/keys/keyaudit_rotation.c
  * FUZZ_SOURCES: fbl/config.c fbl/config_directives.c fbl/classify.c
- * FUZZ_SOURCES: fbl/cidr.c fbl/store/store.c
+ * FUZZ_SOURCES: fbl/cidr.c fbl/store/store.c fbl/store/db.c
  * FUZZ_SOURCES: build/release/gen/migrations.c
  * FUZZ_PKGS: libpq libpcre2-8
  * FUZZ_MAX_LEN: 4096

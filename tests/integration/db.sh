@@ -46,12 +46,14 @@ psql "$DB" -Atqc "INSERT INTO report (msg_day, fingerprint, kind, complaint, sou
 psql "$DB" -Atqc "INSERT INTO report (msg_day, fingerprint, kind, complaint, source) VALUES ('2026-11-21', sha256('x'), 'arf', true, 't') ON CONFLICT DO NOTHING" > /dev/null
 check_eq db/fingerprint-unique "$(psql "$DB" -Atc 'SELECT count(*) FROM report')" 1
 
-# an upgrade: a database at schema 1 with a month made, then migrate: the
-# month gets its signature_facts partition and nothing else changes
+# an upgrade: a database at schema 1 with a month made (as schema 1's
+# fbl_ensure_month made it), then migrate: the month gets its
+# signature_facts partition and nothing else changes; the data changes of
+# 002, 003 and 008 call functions of sql/definitions.sql, applied first
 psql "$DB" -Atqc "CREATE DATABASE v1" > /dev/null
 DB1=$(printf '%s' "$DB" | sed 's/dbname=[^ ]*/dbname=v1/')
 psql "$DB1" -Atq -v ON_ERROR_STOP=1 -f "$FBL_ROOT/sql/001_init.sql" > /dev/null 2> up.err &&
-psql "$DB1" -Atq -v ON_ERROR_STOP=1 -c "CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO schema_version (version, name) VALUES (1, 'init'); SELECT fbl_ensure_month('2025-03-09')" > /dev/null 2>> up.err
+psql "$DB1" -Atq -v ON_ERROR_STOP=1 -c "CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO schema_version (version, name) VALUES (1, 'init'); CREATE TABLE report_2025_03 PARTITION OF report FOR VALUES FROM ('2025-03-01') TO ('2025-04-01'); CREATE TABLE signature_2025_03 PARTITION OF signature FOR VALUES FROM ('2025-03-01') TO ('2025-04-01')" > /dev/null 2>> up.err
 check_eq db/upgrade-setup "$?" 0 "$(cat up.err)"
 # a complaint stored under schema 1: an ESP signature that passed and a
 # customer one that failed; and one with only a forged customer signature;
@@ -92,6 +94,95 @@ check_eq db/upgrade-daily-verification \
 check_eq db/upgrade-daily-key \
     "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', token, selector, key_bits, count), ', ' ORDER BY token, selector) FROM daily_key")" \
     "fbl.myesp.example mar2025.myesp 2048 1, shop.example mar2025.myesp 2048 1, shop.example x1 1024 1"
+
+# ---- sql/definitions.sql: every view and function, one definition each
+# The views and functions of a database, each with a digest of its
+# definition (and of a view's comment).
+objects() {
+	psql "$1" -Atc "SELECT 'function ' || p.oid::regprocedure || ' ' ||
+	    md5(pg_get_functiondef(p.oid)) FROM pg_proc p
+	    WHERE p.pronamespace = 'public'::regnamespace
+	    UNION ALL SELECT 'view ' || c.relname || ' ' || md5(pg_get_viewdef(c.oid)
+	    || coalesce(obj_description(c.oid, 'pg_class'), ''))
+	    FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+	    AND c.relkind = 'v' ORDER BY 1"
+}
+objects "$DB" > fresh.obj
+# the numbered migrations define none; the database holds exactly those of
+# the file
+check_eq db/definitions-only-in-file \
+    "$(grep -il 'CREATE.*\(VIEW\|FUNCTION\)' "$FBL_ROOT"/sql/[0-9]*.sql | wc -l)" 0
+sed -n 's/^CREATE OR REPLACE \(FUNCTION\|VIEW\) \([a-z_0-9]*\).*/\1 \2/p' \
+    "$FBL_ROOT/sql/definitions.sql" | tr 'A-Z' 'a-z' | LC_ALL=C sort > file.names
+sed 's/^\([a-z]*\) \([a-z_0-9]*\).*/\1 \2/' fresh.obj | LC_ALL=C sort > db.names
+check_eq db/definitions-all-live "$(LC_ALL=C comm -3 file.names db.names | tr '\t' ' ')" "" \
+    "defined in the file but not in the database, or the other way round"
+check_eq db/definitions-each-once "$(uniq -d file.names)" ""
+# the upgrade from schema 1 ends with the same views and functions
+check_eq db/upgrade-definitions "$(objects "$DB1")" "$(cat fresh.obj)"
+# a database as the ten migrations left it before sql/definitions.sql
+# (their views and functions defined in them): no migration to apply, and
+# the same schema as a fresh one, tables and all
+psql "$DB" -Atqc "CREATE DATABASE v10" > /dev/null
+DB10=$(printf '%s' "$DB" | sed 's/dbname=[^ ]*/dbname=v10/')
+psql "$DB10" -Atq -v ON_ERROR_STOP=1 -f "$FBL_ROOT/tests/integration/data/schema-010.sql" > /dev/null 2> v10.err
+check_eq db/upgrade-010-setup "$?" 0 "$(cat v10.err)"
+"$FBL_BIN" db migrate --db "$DB10" > v10.out 2>> v10.err
+check_eq db/upgrade-010-migrate "$?:$(cat v10.out)" "0:0 migrations applied" "$(cat v10.err)"
+check_eq db/upgrade-010-definitions "$(objects "$DB10")" "$(cat fresh.obj)"
+if need_cmd pg_dump; then
+	psql "$DB" -Atqc "CREATE DATABASE fresh" > /dev/null
+	DBF=$(printf '%s' "$DB" | sed 's/dbname=[^ ]*/dbname=fresh/')
+	"$FBL_BIN" db migrate --db "$DBF" > /dev/null 2>> v10.err
+	schema() { pg_dump -d "$1" --schema-only --no-owner --no-privileges | grep -v '^\\\(un\)*restrict'; }
+	schema "$DBF" > fresh.schema
+	schema "$DB10" > v10.schema
+	check_eq db/upgrade-010-schema "$(diff fresh.schema v10.schema | head -20)" ""
+else
+	skip db/upgrade-010-schema "pg_dump is missing"
+fi
+# a definition changed by hand (or by an older binary) is put back by the
+# next migrate, which applies nothing else
+psql "$DB10" -Atq -v ON_ERROR_STOP=1 -c "CREATE OR REPLACE FUNCTION fbl_window_to() RETURNS date LANGUAGE sql STABLE AS 'SELECT current_date'; CREATE OR REPLACE VIEW report_unknown_token_day AS SELECT day, token, role, 0::bigint AS signatures, 0::bigint AS verified FROM daily_verification; COMMENT ON VIEW report_esp_day IS 'x'" > /dev/null 2>> v10.err
+check_eq db/definitions-drift "$?:$(objects "$DB10" | diff - fresh.obj | grep -c '^>')" 0:3 "$(cat v10.err)"
+"$FBL_BIN" db migrate --db "$DB10" > v10.out 2>> v10.err
+check_eq db/definitions-restored "$(cat v10.out) $(objects "$DB10" | cmp -s - fresh.obj && echo same)" \
+    "0 migrations applied same" "$(cat v10.err)"
+
+# the transaction runner (fbl/store/db.h): a transaction ended by a
+# deadlock or a serialization failure is run again, whole, up to 5 times in
+# all; any other failure ends it at once.  A trigger fails the first
+# attempts with the SQLSTATE given in test_flaky.fail; a sequence, which
+# no rollback resets, counts the attempts.
+psql "$DB" -Atq -v ON_ERROR_STOP=1 -c "
+CREATE TABLE test_flaky (fail text, times integer);
+CREATE SEQUENCE test_attempts;
+CREATE FUNCTION test_flaky() RETURNS trigger LANGUAGE plpgsql AS \$\$
+DECLARE f test_flaky;
+BEGIN
+    SELECT * INTO f FROM test_flaky;
+    IF nextval('test_attempts') <= f.times THEN
+        RAISE EXCEPTION 'test: attempt refused' USING ERRCODE = f.fail;
+    END IF;
+    RETURN NULL;
+END \$\$;
+CREATE TRIGGER test_flaky AFTER INSERT ON volume
+    FOR EACH STATEMENT EXECUTE FUNCTION test_flaky()" > /dev/null 2> flaky.err
+check_eq db/retry-setup "$?" 0 "$(cat flaky.err)"
+printf 'day,token,isp,sent\n2026-11-21,shop.example,*,1000\n' > vol.csv
+flaky() {	# sqlstate times: import vol.csv, print exit status and attempts
+	psql "$DB" -Atq -c "TRUNCATE volume, test_flaky; INSERT INTO test_flaky VALUES ('$1', $2); SELECT setval('test_attempts', 1, false)" > /dev/null
+	"$FBL_BIN" volume import --db "$DB" vol.csv > /dev/null 2> flaky.err
+	printf '%s %s %s' "$?" "$(psql "$DB" -Atc "SELECT last_value - 1 + (CASE WHEN is_called THEN 1 ELSE 0 END) FROM test_attempts")" \
+	    "$(psql "$DB" -Atc "SELECT count(*) FROM volume")"
+}
+check_eq db/retry-deadlock "$(flaky 40P01 2)" "0 3 1" "$(cat flaky.err)"
+check_eq db/retry-serialization "$(flaky 40001 4)" "0 5 1" "$(cat flaky.err)"
+check_eq db/retry-gives-up "$(flaky 40P01 9)" "2 5 0" "$(cat flaky.err)"
+grep -q 'test: attempt refused' flaky.err && ok db/retry-gives-up-says-why ||
+    not_ok db/retry-gives-up-says-why "$(cat flaky.err)"
+check_eq db/no-retry-other-errors "$(flaky 23514 9)" "2 1 0" "$(cat flaky.err)"
+psql "$DB" -Atq -c "DROP TRIGGER test_flaky ON volume" > /dev/null
 
 # an unreachable server: exit 2, and the error says why
 "$FBL_BIN" db status --db "host=127.0.0.1 port=1 user=x dbname=x connect_timeout=2" 2> bad.err > /dev/null

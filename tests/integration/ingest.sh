@@ -181,6 +181,22 @@ nfiles=$((nfiles + 4))
 check_eq ingest/report-rows-after-failed-batch "$(q 'SELECT count(*) FROM report')" "$nfiles"
 check_aggregates after-failed-batch
 
+# a batch ended by a deadlock is run again, whole (fbl/store/db.h): the
+# first attempt is refused after the rows went in, the second stores them
+# once, their counts once
+M3=$T/Maildir3
+mkdir -p "$M3/new" "$M3/cur" "$M3/tmp"
+for f in 01-good 02-good-ed25519; do
+	{ printf 'X-Maildir-Test: 3-%s\n' "$f"; cat "$S/mail/$f.eml"; } > "$M3/new/1700000200.$f.test"
+done
+q "CREATE SEQUENCE test_attempts; CREATE FUNCTION test_deadlock() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN IF nextval('test_attempts') = 1 THEN RAISE EXCEPTION 'test: deadlock' USING ERRCODE = '40P01'; END IF; RETURN NULL; END \$\$; CREATE TRIGGER test_deadlock AFTER INSERT ON daily_report FOR EACH STATEMENT EXECUTE FUNCTION test_deadlock()" > /dev/null
+"$FBL_BIN" ingest --db "$DB" $CFG "$M3" 2> "$T/i9.err"
+check_eq ingest/deadlock-retried "$? $(q 'SELECT last_value FROM test_attempts')" "0 2" "$(tail -n 2 "$T/i9.err")"
+q "DROP TRIGGER test_deadlock ON daily_report" > /dev/null
+nfiles=$((nfiles + 2))
+check_eq ingest/deadlock-rows-once "$(q 'SELECT count(*) FROM report')" "$nfiles"
+check_aggregates after-deadlock
+
 # COPY escaping: a backslash, a tab and a quote survive as they were; one
 # message twice in one batch is stored once and counted as a duplicate
 mkdir -p "$T/esc"

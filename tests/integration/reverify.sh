@@ -190,6 +190,22 @@ before=$(psql "$DB" -Atc "$SIGS" | md5sum)
 check_eq reverify/again-exit "$?" 0
 check_eq reverify/again-unchanged "$(psql "$DB" -Atc "$SIGS" | md5sum)" "$before"
 
+# a batch ended by a deadlock is run again, whole (fbl/store/db.h): the
+# same rows, counts and summary as the run above that met none
+DBD=$(newdb deadlock)
+"$FBL_BIN" ingest --db "$DBD" $CONF --resolver "$ADDR@1" --timeout 200 --retries 0 \
+    --keep --batch 40 "$MB/Maildir" > /dev/null 2>&1
+psql "$DBD" -Atq -c "CREATE SEQUENCE test_attempts; CREATE FUNCTION test_deadlock() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN IF nextval('test_attempts') = 1 THEN RAISE EXCEPTION 'test: deadlock' USING ERRCODE = '40P01'; END IF; RETURN NULL; END \$\$; CREATE TRIGGER test_deadlock AFTER INSERT ON daily_verification FOR EACH STATEMENT EXECUTE FUNCTION test_deadlock()" > /dev/null
+"$FBL_BIN" reverify --db "$DBD" $RES --batch 25 > /dev/null 2> "$T/d1.err"
+check_eq reverify/deadlock-exit "$?" 0 "$(cat "$T/d1.err")"
+check_eq reverify/deadlock-retried "$(psql "$DBD" -Atc "SELECT last_value > 1 FROM test_attempts")" t
+check_eq reverify/deadlock-summary "$(cat "$T/d1.err")" "$(cat "$T/r1.err")"
+if [ "$(psql "$DBD" -Atc "$SIGS")" = "$(psql "$DBU" -Atc "$SIGS")" ]; then
+	ok reverify/deadlock-equals-dns-up
+else
+	not_ok reverify/deadlock-equals-dns-up "signatures or daily counts differ"
+fi
+
 # two reverify runs at once on another DNS-down database: counts once
 DBC=$(newdb conc)
 "$FBL_BIN" ingest --db "$DBC" $CONF --resolver "$ADDR@1" --timeout 200 --retries 0 \

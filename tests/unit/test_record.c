@@ -1,12 +1,15 @@
 /*
  * test_record: the rows of one message (fbl/store/record.h): safe texts, array
  * literals, the day of a message and its fallbacks, recipient HMACs (RFC
- * 4231 test vector), and a record built from a small hand-made report.
- * Expected values are worked out by hand.
+ * 4231 test vector), a record built from a small hand-made report, the
+ * verdicts whose facts are kept, and the encoder (fbl/store/encode.h), where
+ * the record's enums become the words stored.  Expected values are worked
+ * out by hand.
  */
 #include <stdlib.h>
 
 #include "base/date.h"
+#include "fbl/store/encode.h"
 #include "fbl/store/record.h"
 #include "tests/unit/unit.h"
 
@@ -162,7 +165,7 @@ test_build(void)
 
 	CHECK_TRUE("record/build", build(&rec,
 	    "Arrival-Date: Fri, 20 Nov 2026 23:59:59 +0000\r\n", NULL));
-	CHECK_STR("record/build-kind", rec.kind, "arf");
+	CHECK_STR("record/build-kind", arf_kind_name(rec.kind), "arf");
 	CHECK_TRUE("record/build-complaint", rec.complaint);
 	CHECK_STR("record/day-from-arrival", rec.msg_day, "2026-11-20");
 	CHECK_STR("record/feedback-type", rec.feedback_type, "abuse");
@@ -186,6 +189,107 @@ test_build(void)
 	buf_free(&key);
 }
 
+/* The verdicts whose facts are kept, compared as enums. */
+static void
+test_verdicts(void)
+{
+	int	 r, n = 0;
+
+	for (r = 0; r < REASON__COUNT; r++)
+		n += record_archive_applies((enum dkim_reason)r);
+	CHECK_INT("record/archive-reasons", n, 6);
+	CHECK_TRUE("record/archive-key-revoked",
+	    record_archive_applies(REASON_KEY_REVOKED));
+	CHECK_TRUE("record/archive-not-body",
+	    !record_archive_applies(REASON_BODY_HASH_MISMATCH));
+	CHECK_TRUE("record/open-temperror", record_verdict_open(
+	    DKIM_RESULT_TEMPERROR, REASON_DNS_TIMEOUT));
+	CHECK_TRUE("record/open-key-gone", record_verdict_open(
+	    DKIM_RESULT_FAIL, REASON_KEY_NOT_FOUND));
+	CHECK_TRUE("record/closed-fail", !record_verdict_open(
+	    DKIM_RESULT_FAIL, REASON_BODY_HASH_MISMATCH));
+	CHECK_TRUE("record/archived-names",
+	    record_archived_name(ARCHIVED_NONE) == NULL &&
+	    strcmp(record_archived_name(ARCHIVED_PASS), "pass") == 0 &&
+	    strcmp(record_archived_name(ARCHIVED_FAIL), "fail") == 0);
+}
+
+/* Column col (0-based) of a COPY text row, into out. */
+static void
+column(const struct buf *b, int col, char *out, size_t outlen)
+{
+	const char	*p = buf_cstr(b), *e;
+	size_t		 n;
+
+	while (col-- > 0 && p != NULL)
+		if ((p = strchr(p, '\t')) != NULL)
+			p++;
+	if (p == NULL) {
+		snprintf(out, outlen, "(none)");
+		return;
+	}
+	e = p + strcspn(p, "\t\n");
+	n = (size_t)(e - p) < outlen - 1 ? (size_t)(e - p) : outlen - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* The enums become the stored words in the encoder, and only there. */
+static void
+test_encode(void)
+{
+	struct record	 rec;
+	struct record_sig sig;
+	struct buf	 b = BUF_INIT;
+	char		 v[80];
+
+	CHECK_TRUE("record/encode-build", build(&rec, "", NULL));
+	encode_report(&b, &rec);
+	column(&b, 2, v, sizeof(v));
+	CHECK_STR("record/encode-kind", v, "arf");
+	column(&b, 13, v, sizeof(v));
+	CHECK_STR("record/encode-original-form", v,
+	    arf_original_name(rec.original_form));
+	record_free(&rec);
+
+	memset(&rec, 0, sizeof(rec));
+	memset(&sig, 0, sizeof(sig));
+	memcpy(rec.msg_day, "2026-11-20", 11);
+	sig.idx = 1;
+	sig.key_bits = -1;
+	sig.key_testing = -1;
+	sig.header_verified = -1;
+	sig.body_verified = -1;
+	sig.result = DKIM_RESULT_FAIL;
+	sig.reason = REASON_KEY_NOT_FOUND;
+	sig.role = ROLE_THIRD_PARTY;
+	sig.archived = ARCHIVED_PASS;
+	sig.archived_key[0] = 0xab;
+	rec.sigs = &sig;
+	rec.nsigs = 1;
+	buf_reset(&b);
+	encode_signatures(&b, &rec);
+	column(&b, 12, v, sizeof(v));
+	CHECK_STR("record/encode-result", v, "fail");
+	column(&b, 13, v, sizeof(v));
+	CHECK_STR("record/encode-reason", v, "key-not-found");
+	column(&b, 16, v, sizeof(v));
+	CHECK_STR("record/encode-role", v, "third-party");
+	column(&b, 20, v, sizeof(v));
+	CHECK_STR("record/encode-archived", v, "pass");
+	column(&b, 21, v, sizeof(v));
+	CHECK_TRUE("record/encode-archived-key",
+	    strncmp(v, "\\\\xab00", 7) == 0);
+	sig.archived = ARCHIVED_NONE;
+	buf_reset(&b);
+	encode_signatures(&b, &rec);
+	column(&b, 20, v, sizeof(v));
+	CHECK_STR("record/encode-no-archived", v, "\\N");
+	column(&b, 21, v, sizeof(v));
+	CHECK_STR("record/encode-no-archived-key", v, "\\N");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -194,5 +298,7 @@ main(void)
 	test_day();
 	test_hmac();
 	test_build();
+	test_verdicts();
+	test_encode();
 	return UNIT_DONE();
 }

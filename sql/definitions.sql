@@ -1,0 +1,995 @@
+-- fblscope's views and functions: the one definition of each.
+--
+-- The numbered files beside this one hold tables and data changes, each
+-- applied once.  This file is applied by `fblscope db migrate` on every
+-- run, in the migration transaction, after the migrations it applied (and
+-- when there was none): whatever an older schema defined, the live views
+-- and functions are those below.  Everything here is therefore written to
+-- be applied again and again: CREATE OR REPLACE.  A change CREATE OR
+-- REPLACE refuses (a view losing or renaming a column, a function changing
+-- its result type or its parameters) puts a DROP ... IF EXISTS before the
+-- new definition; an object taken out of this file leaves a DROP ... IF
+-- EXISTS behind; tests/integration/db.sh checks that a database holds
+-- exactly the objects defined here.
+--
+-- The functions, up to the views' heading below, are also applied before
+-- the pending migrations, with their bodies unchecked (the tables they read
+-- may not exist yet): a migration's data change may call them.  So no
+-- function's parameters or result may name a table's row type.
+
+-- ---- Partitions ---------------------------------------------------------
+
+-- The month partitions of report, signature and signature_facts holding
+-- day, made when missing.  The advisory lock is taken only when a
+-- partition is missing, so concurrent ingests do not wait for each
+-- other's transactions once a month exists.
+CREATE OR REPLACE FUNCTION fbl_ensure_month(day date) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    lo     date := date_trunc('month', day)::date;
+    hi     date := (date_trunc('month', day) + interval '1 month')::date;
+    tables text[] := ARRAY['report', 'signature', 'signature_facts'];
+    part   text;
+    tbl    text;
+    locked boolean := false;
+BEGIN
+    FOREACH tbl IN ARRAY tables LOOP
+        part := format('%s_%s', tbl, to_char(lo, 'YYYY_MM'));
+        IF to_regclass(part) IS NULL THEN
+            IF NOT locked THEN
+                PERFORM pg_advisory_xact_lock(
+                    hashtext('fblscope.partitions'));
+                locked := true;
+            END IF;
+            -- The lookup above may have answered from a catalog cache
+            -- made before another ingest committed the partition: the
+            -- table itself says whether it exists now.
+            BEGIN
+                EXECUTE format('CREATE TABLE %I PARTITION OF %I '
+                               'FOR VALUES FROM (%L) TO (%L)',
+                               part, tbl, lo, hi);
+            EXCEPTION WHEN duplicate_table THEN
+                NULL;
+            END;
+        END IF;
+    END LOOP;
+END;
+$$;
+
+-- ---- The standing of a complaint ----------------------------------------
+
+-- A report's standing is derived from its signature rows by the functions
+-- below, in SQL only, so that ingest (from its staging tables) and
+-- reverify (after a verdict changed) compute it the same way.
+
+-- One signature, as the standing sees it: 'pass'; 'headers-ok' (a
+-- headers-only copy whose header signature verifies: bh= is signed);
+-- 'temperror' (not judged yet); 'fail' (anything else).
+CREATE OR REPLACE FUNCTION fbl_sig_state(result text,
+    header_verified boolean)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN result = 'pass' THEN 'pass'
+        WHEN result = 'neutral' AND header_verified THEN 'headers-ok'
+        WHEN result = 'temperror' THEN 'temperror'
+        ELSE 'fail'
+    END
+$$;
+
+-- The best of several states; 'none' for no signature.
+CREATE OR REPLACE FUNCTION fbl_best_state(states text[]) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN 'pass' = ANY (states) THEN 'pass'
+        WHEN 'headers-ok' = ANY (states) THEN 'headers-ok'
+        WHEN 'temperror' = ANY (states) THEN 'temperror'
+        WHEN 'fail' = ANY (states) THEN 'fail'
+        ELSE 'none'
+    END
+$$;
+
+-- What a complaint is, in this order:
+--   authentic  an ESP-token signature verifies (headers at least), and the
+--              Source-IP is not outside the ESP's networks;
+--   replayed   ... but the Source-IP is outside them: a valid message sent
+--              again by someone else;
+--   rotated    no live verification, but a signature verifies under a key
+--              archived for its name: signed with the key published then;
+--   redacted   a signature fails because the reporter altered a signed
+--              header (redaction): not evidence either way;
+--   pending    a signature still waits for DNS (temperror);
+--   damaged    signed, and the reporter forwards only mail whose DKIM
+--              verified on arrival (Yahoo): a failure here is rotation or
+--              damage;
+--   forged     claims a customer (signature or From) without any of the
+--              above;
+--   unknown    claims no customer: not the ESP's mail as far as we know.
+CREATE OR REPLACE FUNCTION fbl_authenticity(esp_state text,
+    customer_state text, archived_pass boolean, redacted boolean,
+    claims_customer boolean, source_ip_in_esp boolean,
+    reporter_verified boolean)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN esp_state IN ('pass', 'headers-ok') THEN
+            CASE WHEN source_ip_in_esp IS FALSE THEN 'replayed'
+                 ELSE 'authentic' END
+        WHEN archived_pass THEN 'rotated'
+        WHEN redacted THEN 'redacted'
+        WHEN esp_state = 'temperror' OR customer_state = 'temperror'
+            THEN 'pending'
+        WHEN reporter_verified AND (esp_state <> 'none'
+                                    OR customer_state <> 'none')
+            THEN 'damaged'
+        WHEN claims_customer THEN 'forged'
+        ELSE 'unknown'
+    END
+$$;
+
+-- ---- Daily counts per customer ------------------------------------------
+
+-- A feedback report's class, as report_complaint has it:
+-- 'complaint' (abuse, fraud, virus, and the non-ARF complaint formats),
+-- 'opt-out', 'not-spam', 'auth-failure', else 'other'.
+CREATE OR REPLACE FUNCTION fbl_feedback_class(kind text,
+    feedback_type text)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN feedback_type IN ('abuse', 'fraud', 'virus')
+                    THEN 'complaint'
+                WHEN feedback_type IN ('opt-out', 'not-spam', 'auth-failure')
+                    THEN feedback_type
+                WHEN kind = 'complaint' THEN 'complaint'
+                ELSE 'other'
+           END
+$$;
+
+-- What one complaint adds to each count column of daily_customer (0 or 1
+-- each): ingest sums these, reverify adds the new standing's and takes away
+-- the old one's, migration 008's backfill multiplied them by
+-- daily_complaint's counts.  One definition, so they cannot disagree.
+--   complaints      feedback class 'complaint'
+--   attributed      ... of mail the ESP plausibly sent (counts in a rate)
+--   carried         ... with an ESP-token signature (esp_state <> 'none')
+--   esp_verified    ... whose ESP-token signature verified
+--   opt_out .. other  the other classes
+--   unsigned        any class, no customer signature (customer_state
+--                   'none'): the From domain stands for the customer
+--   authentic .. unknown  any class, by authenticity; a value this schema
+--                   does not know counts as unknown, as the report reads it
+CREATE OR REPLACE FUNCTION fbl_customer_counts(kind text,
+    feedback_type text, esp_state text, customer_state text,
+    authenticity text)
+RETURNS TABLE (complaints int, attributed int, carried int,
+    esp_verified int, opt_out int, not_spam int, auth_failure int,
+    other int, unsigned int, authentic int, replayed int, forged int,
+    rotated int, redacted int, damaged int, pending int, unknown int)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT (c = 'complaint')::int,
+           ((c = 'complaint' AND authenticity NOT IN ('forged', 'replayed',
+                                                      'unknown')) IS TRUE)::int,
+           ((c = 'complaint' AND esp_state <> 'none') IS TRUE)::int,
+           ((c = 'complaint' AND esp_state IN ('pass', 'headers-ok'))
+               IS TRUE)::int,
+           (c = 'opt-out')::int, (c = 'not-spam')::int,
+           (c = 'auth-failure')::int, (c = 'other')::int,
+           ((customer_state = 'none') IS TRUE)::int,
+           ((authenticity = 'authentic') IS TRUE)::int,
+           ((authenticity = 'replayed') IS TRUE)::int,
+           ((authenticity = 'forged') IS TRUE)::int,
+           ((authenticity = 'rotated') IS TRUE)::int,
+           ((authenticity = 'redacted') IS TRUE)::int,
+           ((authenticity = 'damaged') IS TRUE)::int,
+           ((authenticity = 'pending') IS TRUE)::int,
+           ((authenticity IN ('authentic', 'replayed', 'forged', 'rotated',
+                              'redacted', 'damaged', 'pending'))
+               IS NOT TRUE)::int
+      FROM (SELECT fbl_feedback_class(kind, feedback_type) AS c) x
+$$;
+
+-- ---- Ingest: the batch (fbl/store/store_batch.c) ------------------------
+
+-- The staging tables of one batch, private to the session and emptied at
+-- every COMMIT.  The batch's rows are COPYed into them as the encoder
+-- (fbl/store/encode.c) writes them, column for column in this order: a
+-- value ingest newly stores is a column here and a line there.  The
+-- arrival time travels as epoch seconds.
+CREATE OR REPLACE FUNCTION fbl_stage_open() RETURNS void
+LANGUAGE plpgsql SET client_min_messages = warning AS $$
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS stage_report (
+        msg_day date, fingerprint bytea, kind text, complaint boolean,
+        source text, feedback_type text, reporter text, user_agent text,
+        arf_version text, arrival bigint, source_ip text,
+        source_ip_in_esp boolean, original_mail_from text,
+        original_form text, reported_domain text[], recipient_hmac bytea[],
+        original_message_id text, original_from_domain text,
+        deviations text[], cfbl_feedback_id text, feedback_id text,
+        cfbl_signed boolean, reporter_verified_dkim boolean, decided text,
+        customer_id text, customer_token text)
+        ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_signature (
+        msg_day date, fingerprint bytea, idx smallint, d text, s text,
+        a text, c text, l numeric(20, 0), t bigint, x bigint,
+        key_bits integer, key_testing boolean, result text, reason text,
+        header_verified boolean, body_verified boolean, role text,
+        customer_id text, selector_year smallint, selector_month smallint,
+        archived_verdict text, archived_key bytea)
+        ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_facts (
+        msg_day date, fingerprint bytea, idx smallint, field bytea,
+        header_digest bytea, has_body boolean, body_verified boolean,
+        l_exceeds boolean, canon_len bigint, n_from smallint,
+        redacted boolean, verified_at bigint, skew integer)
+        ON COMMIT DELETE ROWS;
+END;
+$$;
+
+-- From the staging tables into the real ones, in one statement after the
+-- batch's month partitions are made.  Each staged report gets its
+-- standing from its staged signatures (fbl_sig_state, fbl_best_state,
+-- fbl_authenticity, as reverify computes it).  Only the report rows that
+-- were new (ON CONFLICT DO NOTHING ... RETURNING) bring their signature
+-- rows, facts and daily counts, so a message counts once.  Rows are taken
+-- in key order so that two ingests storing overlapping batches lock in the
+-- same order.  Returns the new rows' keys (fingerprint in hex, day).
+CREATE OR REPLACE FUNCTION fbl_stage_merge()
+RETURNS TABLE (fingerprint text, msg_day text)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM fbl_ensure_month(m)
+       FROM (SELECT DISTINCT date_trunc('month', msg_day)::date AS m
+               FROM stage_report) x
+      ORDER BY m;
+    RETURN QUERY
+    WITH g AS (
+        SELECT msg_day, fingerprint,
+               fbl_best_state(array_agg(fbl_sig_state(result,
+                   header_verified)) FILTER (WHERE role = 'esp'))
+                   AS esp_state,
+               fbl_best_state(array_agg(fbl_sig_state(result,
+                   header_verified)) FILTER (WHERE role = 'customer'))
+                   AS customer_state,
+               bool_or(archived_verdict = 'pass') AS archived_pass,
+               bool_or(reason = 'redacted') AS redacted
+          FROM stage_signature GROUP BY 1, 2
+    ), st AS (
+        SELECT r.*, coalesce(g.esp_state, 'none') AS esp_state,
+               coalesce(g.customer_state, 'none') AS customer_state,
+               CASE WHEN r.complaint THEN fbl_authenticity(
+                   coalesce(g.esp_state, 'none'),
+                   coalesce(g.customer_state, 'none'),
+                   coalesce(g.archived_pass, false),
+                   coalesce(g.redacted, false), r.customer_id IS NOT NULL,
+                   r.source_ip_in_esp,
+                   coalesce(r.reporter_verified_dkim, false)) END
+                   AS authenticity
+          FROM stage_report r LEFT JOIN g USING (msg_day, fingerprint)
+    ), ins AS (
+        INSERT INTO report (msg_day, fingerprint, kind, complaint, source,
+               feedback_type, reporter, user_agent, arf_version,
+               arrival_date, source_ip, source_ip_in_esp,
+               original_mail_from, original_form, reported_domain,
+               recipient_hmac, original_message_id, original_from_domain,
+               deviations, cfbl_feedback_id, feedback_id, cfbl_signed,
+               reporter_verified_dkim, decided, customer_id,
+               customer_token, esp_state, customer_state, authenticity)
+        SELECT msg_day, fingerprint, kind, complaint, source, feedback_type,
+               reporter, user_agent, arf_version, to_timestamp(arrival),
+               source_ip, source_ip_in_esp, original_mail_from,
+               original_form, reported_domain, recipient_hmac,
+               original_message_id, original_from_domain, deviations,
+               cfbl_feedback_id, feedback_id, cfbl_signed,
+               reporter_verified_dkim, decided, customer_id, customer_token,
+               esp_state, customer_state, authenticity
+          FROM st ORDER BY msg_day, fingerprint
+        ON CONFLICT DO NOTHING
+        RETURNING msg_day, fingerprint, kind, reporter, feedback_type,
+                  complaint, customer_id, customer_token, esp_state,
+                  customer_state, authenticity
+    ), dc AS (
+        INSERT INTO daily_complaint AS t (day, kind, reporter,
+               feedback_type, customer_id, token, esp_state,
+               customer_state, authenticity, count)
+        SELECT msg_day, kind, coalesce(reporter, ''),
+               coalesce(feedback_type, ''), coalesce(customer_id, ''),
+               coalesce(customer_token, ''), esp_state, customer_state,
+               authenticity, count(*)
+          FROM ins WHERE complaint
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
+                     esp_state, customer_state, authenticity)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), du AS (
+        INSERT INTO daily_customer AS t (day, customer_id, token, reporter,
+               complaints, attributed, carried, esp_verified, opt_out,
+               not_spam, auth_failure, other, unsigned, authentic,
+               replayed, forged, rotated, redacted, damaged, pending,
+               unknown)
+        SELECT i.msg_day, coalesce(i.customer_id, ''),
+               coalesce(i.customer_token, ''), coalesce(i.reporter, ''),
+               sum(c.complaints), sum(c.attributed), sum(c.carried),
+               sum(c.esp_verified), sum(c.opt_out), sum(c.not_spam),
+               sum(c.auth_failure), sum(c.other), sum(c.unsigned),
+               sum(c.authentic), sum(c.replayed), sum(c.forged),
+               sum(c.rotated), sum(c.redacted), sum(c.damaged),
+               sum(c.pending), sum(c.unknown)
+          FROM ins i,
+               LATERAL fbl_customer_counts(i.kind, i.feedback_type,
+                   i.esp_state, i.customer_state, i.authenticity) c
+         WHERE i.complaint
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, customer_id, token, reporter) DO UPDATE SET
+               complaints = t.complaints + EXCLUDED.complaints,
+               attributed = t.attributed + EXCLUDED.attributed,
+               carried = t.carried + EXCLUDED.carried,
+               esp_verified = t.esp_verified + EXCLUDED.esp_verified,
+               opt_out = t.opt_out + EXCLUDED.opt_out,
+               not_spam = t.not_spam + EXCLUDED.not_spam,
+               auth_failure = t.auth_failure + EXCLUDED.auth_failure,
+               other = t.other + EXCLUDED.other,
+               unsigned = t.unsigned + EXCLUDED.unsigned,
+               authentic = t.authentic + EXCLUDED.authentic,
+               replayed = t.replayed + EXCLUDED.replayed,
+               forged = t.forged + EXCLUDED.forged,
+               rotated = t.rotated + EXCLUDED.rotated,
+               redacted = t.redacted + EXCLUDED.redacted,
+               damaged = t.damaged + EXCLUDED.damaged,
+               pending = t.pending + EXCLUDED.pending,
+               unknown = t.unknown + EXCLUDED.unknown
+    ), dr AS (
+        INSERT INTO daily_report AS t (day, kind, reporter, feedback_type,
+               count)
+        SELECT msg_day, kind, coalesce(reporter, ''),
+               coalesce(feedback_type, ''), count(*)
+          FROM ins
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, kind, reporter, feedback_type)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), sig AS (
+        INSERT INTO signature (msg_day, fingerprint, idx, d, s, a, c, l, t,
+               x, key_bits, key_testing, result, reason, header_verified,
+               body_verified, role, customer_id, selector_year,
+               selector_month, archived_verdict, archived_key)
+        SELECT g.msg_day, g.fingerprint, g.idx, g.d, g.s, g.a, g.c, g.l,
+               g.t, g.x, g.key_bits, g.key_testing, g.result, g.reason,
+               g.header_verified, g.body_verified, g.role, g.customer_id,
+               g.selector_year, g.selector_month, g.archived_verdict,
+               g.archived_key
+          FROM stage_signature g JOIN ins USING (msg_day, fingerprint)
+         ORDER BY g.msg_day, g.fingerprint, g.idx
+        RETURNING msg_day, fingerprint, d, s, a, role, customer_id, result,
+                  reason, key_bits, key_testing
+    ), dk AS (
+        INSERT INTO daily_key AS t (day, kind, token, role, customer_id,
+               selector, algorithm, key_bits, key_testing, count)
+        SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
+               coalesce(sig.customer_id, ''), coalesce(sig.s, ''),
+               coalesce(sig.a, ''), coalesce(sig.key_bits, -1),
+               coalesce(sig.key_testing, false), count(*)
+          FROM sig JOIN ins USING (msg_day, fingerprint)
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     algorithm, key_bits, key_testing)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), ds AS (
+        INSERT INTO daily_signature AS t (day, kind, token, role,
+               customer_id, selector, reporter, feedback_type, result,
+               reason, count)
+        SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
+               coalesce(sig.customer_id, ''), coalesce(sig.s, ''),
+               coalesce(ins.reporter, ''), coalesce(ins.feedback_type, ''),
+               sig.result, sig.reason, count(*)
+          FROM sig JOIN ins USING (msg_day, fingerprint)
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     reporter, feedback_type, result, reason)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), dv AS (
+        INSERT INTO daily_verification AS t (day, kind, token, role,
+               customer_id, result, reason, count)
+        SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
+               coalesce(sig.customer_id, ''), sig.result, sig.reason,
+               count(*)
+          FROM sig JOIN ins USING (msg_day, fingerprint)
+         GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT (day, kind, token, role, customer_id, result, reason)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), fx AS (
+        INSERT INTO signature_facts
+        SELECT f.msg_day, f.fingerprint, f.idx, f.field, f.header_digest,
+               f.has_body, f.body_verified, f.l_exceeds, f.canon_len,
+               f.n_from, f.redacted, f.verified_at, f.skew
+          FROM stage_facts f JOIN ins USING (msg_day, fingerprint)
+    )
+    SELECT encode(ins.fingerprint, 'hex'), to_char(ins.msg_day, 'YYYY-MM-DD')
+      FROM ins;
+END;
+$$;
+
+-- ---- Reverify: a verdict judged again (fbl/store/reverify.c) ------------
+
+-- A signature's new verdict, written only if the row still holds the
+-- verdict that was read (p_old_*): two runs at once, or a run beside an
+-- ingest, change each row and count once.  When the result or reason
+-- changed, its daily_signature and daily_verification counts move from the
+-- old to the new; when the key changed (size, t=y), its daily_key count.
+-- True when the row was updated.
+CREATE OR REPLACE FUNCTION fbl_signature_verdict(p_day date, p_fp text,
+    p_idx smallint, p_old_result text, p_old_reason text,
+    p_old_archived text, p_result text, p_reason text, p_archived text,
+    p_archived_key text, p_header_verified boolean, p_key_bits integer,
+    p_key_testing boolean, p_old_key_bits integer,
+    p_old_key_testing boolean)
+RETURNS boolean LANGUAGE sql AS $$
+    WITH u AS (
+        UPDATE signature SET result = p_result, reason = p_reason,
+               archived_verdict = p_archived,
+               archived_key = decode(p_archived_key, 'hex'),
+               header_verified = p_header_verified,
+               key_bits = nullif(p_key_bits, -1),
+               key_testing = CASE WHEN p_key_bits = -1 THEN NULL
+                                  ELSE p_key_testing END
+         WHERE msg_day = p_day AND fingerprint = decode(p_fp, 'hex')
+           AND idx = p_idx AND result = p_old_result
+           AND reason = p_old_reason
+           AND archived_verdict IS NOT DISTINCT FROM p_old_archived
+        RETURNING msg_day, fingerprint, d, s, a, role, customer_id
+    ), m AS (
+        SELECT p_result <> p_old_result OR p_reason <> p_old_reason
+                   AS verdict,
+               p_key_bits <> p_old_key_bits OR (p_key_bits >= 0 AND
+                   p_key_testing <> p_old_key_testing) AS key
+    ), r AS (
+        SELECT u.msg_day, rp.kind, lower(coalesce(u.d, '')) AS token,
+               u.role, coalesce(u.customer_id, '') AS customer_id,
+               coalesce(u.s, '') AS selector,
+               coalesce(rp.reporter, '') AS reporter,
+               coalesce(rp.feedback_type, '') AS feedback_type,
+               coalesce(u.a, '') AS algorithm, m.verdict, m.key
+          FROM u JOIN report rp USING (msg_day, fingerprint), m
+    ), kdec AS (
+        UPDATE daily_key t SET count = t.count - 1 FROM r
+         WHERE r.key AND t.day = r.msg_day AND t.kind = r.kind
+           AND t.token = r.token AND t.role = r.role
+           AND t.customer_id = r.customer_id AND t.selector = r.selector
+           AND t.algorithm = r.algorithm AND t.key_bits = p_old_key_bits
+           AND t.key_testing = p_old_key_testing
+    ), kinc AS (
+        INSERT INTO daily_key AS t (day, kind, token, role, customer_id,
+               selector, algorithm, key_bits, key_testing, count)
+        SELECT msg_day, kind, token, role, customer_id, selector, algorithm,
+               p_key_bits, p_key_testing, 1
+          FROM r WHERE r.key
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     algorithm, key_bits, key_testing)
+        DO UPDATE SET count = t.count + 1
+    ), vdec AS (
+        UPDATE daily_verification t SET count = t.count - 1 FROM r
+         WHERE r.verdict AND t.day = r.msg_day AND t.kind = r.kind
+           AND t.token = r.token AND t.role = r.role
+           AND t.customer_id = r.customer_id AND t.result = p_old_result
+           AND t.reason = p_old_reason
+    ), vinc AS (
+        INSERT INTO daily_verification AS t (day, kind, token, role,
+               customer_id, result, reason, count)
+        SELECT msg_day, kind, token, role, customer_id, p_result, p_reason,
+               1
+          FROM r WHERE r.verdict
+        ON CONFLICT (day, kind, token, role, customer_id, result, reason)
+        DO UPDATE SET count = t.count + 1
+    ), sdec AS (
+        UPDATE daily_signature t SET count = t.count - 1 FROM r
+         WHERE r.verdict AND t.day = r.msg_day AND t.kind = r.kind
+           AND t.token = r.token AND t.role = r.role
+           AND t.customer_id = r.customer_id AND t.selector = r.selector
+           AND t.reporter = r.reporter
+           AND t.feedback_type = r.feedback_type
+           AND t.result = p_old_result AND t.reason = p_old_reason
+    ), sinc AS (
+        INSERT INTO daily_signature AS t (day, kind, token, role,
+               customer_id, selector, reporter, feedback_type, result,
+               reason, count)
+        SELECT msg_day, kind, token, role, customer_id, selector, reporter,
+               feedback_type, p_result, p_reason, 1
+          FROM r WHERE r.verdict
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     reporter, feedback_type, result, reason)
+        DO UPDATE SET count = t.count + 1
+    )
+    SELECT count(*) > 0 FROM u
+$$;
+
+-- The standing of a report again (fbl_sig_state, fbl_best_state,
+-- fbl_authenticity, as ingest computes it), after one of its verdicts
+-- changed.  When it changed, its daily_complaint count moves from the old
+-- standing to the new one, and its daily_customer counts from the old
+-- standing's columns to the new one's (fbl_customer_counts): the row's key
+-- (day, customer, token, reporter) does not depend on the standing.
+CREATE OR REPLACE FUNCTION fbl_report_standing(p_day date, p_fp text)
+RETURNS void LANGUAGE sql AS $$
+    WITH x AS (
+        SELECT fbl_best_state(array_agg(fbl_sig_state(result,
+                   header_verified)) FILTER (WHERE role = 'esp'))
+                   AS esp_state,
+               fbl_best_state(array_agg(fbl_sig_state(result,
+                   header_verified)) FILTER (WHERE role = 'customer'))
+                   AS customer_state,
+               coalesce(bool_or(archived_verdict = 'pass'), false)
+                   AS archived_pass,
+               coalesce(bool_or(reason = 'redacted'), false) AS redacted
+          FROM signature
+         WHERE msg_day = p_day AND fingerprint = decode(p_fp, 'hex')
+    ), n AS (
+        SELECT r.msg_day, r.fingerprint, r.complaint, r.kind,
+               coalesce(r.reporter, '') AS reporter,
+               coalesce(r.feedback_type, '') AS feedback_type,
+               coalesce(r.customer_id, '') AS customer_id,
+               coalesce(r.customer_token, '') AS token,
+               r.esp_state AS old_esp, r.customer_state AS old_customer,
+               r.authenticity AS old_authenticity, x.esp_state,
+               x.customer_state,
+               CASE WHEN r.complaint THEN fbl_authenticity(x.esp_state,
+                   x.customer_state, x.archived_pass, x.redacted,
+                   r.customer_id IS NOT NULL, r.source_ip_in_esp,
+                   coalesce(r.reporter_verified_dkim, false)) END
+                   AS authenticity
+          FROM report r, x
+         WHERE r.msg_day = p_day AND r.fingerprint = decode(p_fp, 'hex')
+    ), u AS (
+        UPDATE report r SET esp_state = n.esp_state,
+               customer_state = n.customer_state,
+               authenticity = n.authenticity
+          FROM n
+         WHERE r.msg_day = n.msg_day AND r.fingerprint = n.fingerprint
+           AND (r.esp_state, r.customer_state, r.authenticity)
+               IS DISTINCT FROM (n.esp_state, n.customer_state,
+                                 n.authenticity)
+        RETURNING r.msg_day
+    ), dec AS (
+        UPDATE daily_complaint t SET count = t.count - 1 FROM n
+         WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
+           AND t.day = n.msg_day AND t.kind = n.kind
+           AND t.reporter = n.reporter
+           AND t.feedback_type = n.feedback_type
+           AND t.customer_id = n.customer_id AND t.token = n.token
+           AND t.esp_state = n.old_esp
+           AND t.customer_state = n.old_customer
+           AND t.authenticity = n.old_authenticity
+    ), mv AS (
+        UPDATE daily_customer t SET
+               complaints = t.complaints + a.complaints - o.complaints,
+               attributed = t.attributed + a.attributed - o.attributed,
+               carried = t.carried + a.carried - o.carried,
+               esp_verified = t.esp_verified + a.esp_verified
+                   - o.esp_verified,
+               opt_out = t.opt_out + a.opt_out - o.opt_out,
+               not_spam = t.not_spam + a.not_spam - o.not_spam,
+               auth_failure = t.auth_failure + a.auth_failure
+                   - o.auth_failure,
+               other = t.other + a.other - o.other,
+               unsigned = t.unsigned + a.unsigned - o.unsigned,
+               authentic = t.authentic + a.authentic - o.authentic,
+               replayed = t.replayed + a.replayed - o.replayed,
+               forged = t.forged + a.forged - o.forged,
+               rotated = t.rotated + a.rotated - o.rotated,
+               redacted = t.redacted + a.redacted - o.redacted,
+               damaged = t.damaged + a.damaged - o.damaged,
+               pending = t.pending + a.pending - o.pending,
+               unknown = t.unknown + a.unknown - o.unknown
+          FROM n,
+               LATERAL fbl_customer_counts(n.kind, n.feedback_type,
+                   n.esp_state, n.customer_state, n.authenticity) a,
+               LATERAL fbl_customer_counts(n.kind, n.feedback_type,
+                   n.old_esp, n.old_customer, n.old_authenticity) o
+         WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
+           AND t.day = n.msg_day AND t.customer_id = n.customer_id
+           AND t.token = n.token AND t.reporter = n.reporter
+    )
+    INSERT INTO daily_complaint AS t (day, kind, reporter, feedback_type,
+           customer_id, token, esp_state, customer_state, authenticity,
+           count)
+    SELECT msg_day, kind, reporter, feedback_type, customer_id, token,
+           esp_state, customer_state, authenticity, 1
+      FROM n
+     WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
+    ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
+                 esp_state, customer_state, authenticity)
+    DO UPDATE SET count = t.count + 1
+$$;
+
+-- Counts moved down to zero leave their rows; reverify drops them at the
+-- end of each batch.
+CREATE OR REPLACE FUNCTION fbl_daily_prune() RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM daily_signature WHERE count = 0;
+    DELETE FROM daily_verification WHERE count = 0;
+    DELETE FROM daily_complaint WHERE count = 0;
+    DELETE FROM daily_key WHERE count = 0;
+$$;
+
+-- ---- The report's window ------------------------------------------------
+
+-- The days the views read (see the views' heading): the settings
+-- fblscope.window_from and fblscope.window_to, else every day.
+CREATE OR REPLACE FUNCTION fbl_window_from() RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('fblscope.window_from', true),
+                           '')::date, '-infinity'::date)
+$$;
+
+CREATE OR REPLACE FUNCTION fbl_window_to() RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('fblscope.window_to', true),
+                           '')::date, 'infinity'::date)
+$$;
+
+-- ---- The key audit (fbl/keys/keyaudit_store.c, docs/keys.md) ------------
+
+-- After a run's rows are in (fbl/keys/keyaudit_store.c): the run's domains
+-- recorded (key_audit_domain_run); the domains it audited lose the
+-- problems it did not see again; the ones it saw are added or brought up
+-- to date (a problem keeps its first_seen while runs keep seeing it).
+CREATE OR REPLACE FUNCTION fbl_key_audit_close(run bigint) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO key_audit_domain_run (domain, run_id, as_of)
+    SELECT DISTINCT c.domain, c.run_id, r.as_of
+      FROM key_audit_check c JOIN key_audit_run r USING (run_id)
+     WHERE c.run_id = run
+    ON CONFLICT DO NOTHING;
+    DELETE FROM key_audit_problem p
+     WHERE p.domain IN (SELECT d.domain FROM key_audit_domain_run d
+                         WHERE d.run_id = run)
+       AND NOT EXISTS (SELECT 1 FROM key_audit_check c
+                        WHERE c.run_id = run AND c.domain = p.domain
+                          AND c.check_name = p.check_name
+                          AND c.subject = p.subject
+                          AND c.server = p.server AND c.status <> 'OK');
+    INSERT INTO key_audit_problem AS p (domain, customer_id, check_name,
+           subject, server, status, reason, detail, first_seen, last_seen,
+           last_run)
+    SELECT c.domain, c.customer_id, c.check_name, c.subject, c.server,
+           c.status, c.reason, c.detail, r.as_of, r.as_of, r.run_id
+      FROM key_audit_check c JOIN key_audit_run r USING (run_id)
+     WHERE c.run_id = run AND c.status <> 'OK'
+    ON CONFLICT (domain, check_name, subject, server) DO UPDATE
+       SET customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
+           reason = EXCLUDED.reason, detail = EXCLUDED.detail,
+           first_seen = least(p.first_seen, EXCLUDED.first_seen),
+           last_seen = greatest(p.last_seen, EXCLUDED.last_seen),
+           last_run = EXCLUDED.last_run;
+$$;
+
+-- Each domain's latest run on or before a day.
+CREATE OR REPLACE FUNCTION key_audit_latest(upto date)
+RETURNS TABLE (domain text, run_id bigint, as_of date)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT ON (d.domain) d.domain, d.run_id, d.as_of
+      FROM key_audit_domain_run d
+     WHERE d.as_of <= upto
+     ORDER BY d.domain, d.as_of DESC, d.run_id DESC
+$$;
+
+CREATE OR REPLACE FUNCTION report_key_audit_domain(upto date)
+RETURNS TABLE (domain text, customer_id text, role text, mode text,
+               as_of date, status text, warn bigint, fail bigint,
+               temp bigint)
+LANGUAGE sql STABLE AS $$
+    WITH latest AS (SELECT * FROM key_audit_latest(upto))
+    SELECT c.domain, min(c.customer_id), min(c.role), min(c.mode), l.as_of,
+           CASE WHEN bool_or(c.status = 'FAIL') THEN 'FAIL'
+                WHEN bool_or(c.status = 'TEMP') THEN 'TEMP'
+                WHEN bool_or(c.status = 'WARN') THEN 'WARN'
+                ELSE 'OK' END,
+           count(*) FILTER (WHERE c.status = 'WARN'),
+           count(*) FILTER (WHERE c.status = 'FAIL'),
+           count(*) FILTER (WHERE c.status = 'TEMP')
+      FROM latest l JOIN key_audit_check c
+           ON c.run_id = l.run_id AND c.domain = l.domain
+     GROUP BY c.domain, l.as_of
+$$;
+
+CREATE OR REPLACE FUNCTION report_key_audit_problem(upto date)
+RETURNS TABLE (domain text, customer_id text, check_name text,
+               subject text, server text, status text, reason text,
+               detail text, first_seen date, days_open integer)
+LANGUAGE sql STABLE AS $$
+    WITH latest AS (SELECT * FROM key_audit_latest(upto))
+    SELECT c.domain, c.customer_id, c.check_name, c.subject, c.server,
+           c.status, c.reason, c.detail,
+           -- a problem whose open streak began after that audit (the
+           -- report of an earlier day): its start is not known, say 0 days
+           least(coalesce(p.first_seen, l.as_of), l.as_of),
+           l.as_of - least(coalesce(p.first_seen, l.as_of), l.as_of)
+      FROM latest l
+      JOIN key_audit_check c ON c.run_id = l.run_id AND c.domain = l.domain
+      LEFT JOIN key_audit_problem p
+           ON p.domain = c.domain AND p.check_name = c.check_name
+          AND p.subject = c.subject AND p.server = c.server
+     WHERE c.status <> 'OK'
+$$;
+
+-- ---- Views --------------------------------------------------------------
+-- @views: sql/embed.sh splits the file at this line; what is above it is
+-- applied before the pending migrations as well.
+--
+-- Views for the nightly report (DESIGN section 6) and for dashboards
+-- (Grafana, Metabase).  Every view reads the daily aggregates only
+-- (daily_customer, daily_complaint, daily_verification, daily_key,
+-- volume), never the report or signature rows: they stay cheap however
+-- many messages are stored, and carry no message data.  Days are UTC days
+-- (msg_day: the report's Arrival-Date, else its Date); a dashboard filters
+-- on the day column.
+--
+-- The views read only the days of a window, from two settings which
+-- `fblscope report` sets for its transaction (fblscope.window_from,
+-- fblscope.window_to: fbl_window_from(), fbl_window_to()); a dashboard that
+-- sets neither sees every day.  The window is compared as scalar
+-- subqueries, evaluated once per query, not once per row.
+--
+-- Which complaints count in a complaint rate: the feedback class
+-- 'complaint' (Feedback-Type abuse, fraud or virus, and the non-ARF
+-- complaint formats, kind 'complaint') of mail the ESP plausibly sent
+-- (authenticity not 'forged', 'replayed' or 'unknown': those are reported
+-- as suspected forgery, not held against the customer).  opt-out,
+-- not-spam, auth-failure and any other type are counted in their own
+-- columns, never in a rate.
+
+-- A row: one daily_complaint row with its feedback class and whether it
+-- counts against the customer ("attributed").
+CREATE OR REPLACE VIEW report_complaint AS
+SELECT day, kind, reporter, feedback_type, customer_id, token, esp_state,
+       customer_state, authenticity,
+       CASE WHEN feedback_type IN ('abuse', 'fraud', 'virus')
+                THEN 'complaint'
+            WHEN feedback_type IN ('opt-out', 'not-spam', 'auth-failure')
+                THEN feedback_type
+            WHEN kind = 'complaint' THEN 'complaint'
+            ELSE 'other'
+       END AS feedback_class,
+       authenticity NOT IN ('forged', 'replayed', 'unknown') AS attributed,
+       count
+  FROM daily_complaint
+ WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to());
+COMMENT ON VIEW report_complaint IS
+    'daily_complaint rows with feedback_class (complaint, opt-out, not-spam, '
+    'auth-failure, other) and attributed (counts in a complaint rate)';
+
+-- The tokens each customer is known by, as the data shows: the d= domains
+-- of its signatures (daily_key), and the From domains of its complaints
+-- that came without a customer signature.  A row: one (customer_id,
+-- token) pair.
+CREATE OR REPLACE VIEW report_customer_token AS
+SELECT DISTINCT customer_id, token FROM daily_key
+ WHERE role = 'customer' AND customer_id <> '' AND token <> ''
+   AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+UNION
+SELECT DISTINCT customer_id, token FROM daily_customer
+ WHERE customer_id <> '' AND token <> '' AND unsigned > 0
+   AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to());
+COMMENT ON VIEW report_customer_token IS
+    'one row per customer id and a d= domain seen signing for it';
+
+-- Sending volume per customer, day and reporter ('*': all ISPs), in one
+-- pass over volume: volume rows keyed by the customer id win; otherwise
+-- the rows of the customer's tokens are summed.  A missing '*' row is the
+-- sum of the ISP rows.
+CREATE OR REPLACE VIEW report_customer_volume AS
+WITH t AS (
+    SELECT customer_id, token FROM report_customer_token
+), k AS (
+    SELECT DISTINCT customer_id, customer_id AS key, true AS by_id FROM t
+    UNION ALL
+    SELECT customer_id, token, false FROM t
+), m AS (
+    SELECT v.day, k.customer_id, v.reporter,
+           (CASE WHEN bool_or(k.by_id)
+                 THEN sum(v.sent) FILTER (WHERE k.by_id)
+                 ELSE sum(v.sent) END)::bigint AS sent,
+           (CASE WHEN bool_or(k.by_id)
+                 THEN sum(v.delivered) FILTER (WHERE k.by_id)
+                 ELSE sum(v.delivered) END)::bigint AS delivered
+      FROM volume v JOIN k ON k.key = v.token
+     WHERE v.day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+     GROUP BY v.day, k.customer_id, v.reporter
+)
+SELECT * FROM m
+UNION ALL
+SELECT day, customer_id, '*', sum(sent)::bigint, sum(delivered)::bigint
+  FROM m
+ GROUP BY day, customer_id
+HAVING count(*) FILTER (WHERE reporter = '*') = 0;
+COMMENT ON VIEW report_customer_volume IS
+    'messages sent (and delivered to the inbox, where known) per customer, '
+    'UTC day and reporter (''*'' for all ISPs)';
+
+-- A row: one customer, UTC day and reporter ('*': all ISPs together) with
+-- its complaints by feedback class, suspected forgeries, the volume and the
+-- complaint rate.  The rate's denominator is the reporter's own volume:
+-- for Yahoo the mail delivered to the inbox when known, else sent.  A day
+-- with volume but no complaint has a row (rate 0); one with complaints but
+-- no volume has rate NULL.
+CREATE OR REPLACE VIEW report_customer_day AS
+WITH c AS (
+    SELECT day, customer_id,
+           CASE WHEN grouping(reporter) = 1 THEN '*' ELSE reporter END
+               AS reporter,
+           sum(attributed) AS complaints, sum(opt_out) AS opt_out,
+           sum(not_spam) AS not_spam, sum(auth_failure) AS auth_failure,
+           sum(other) AS other, sum(forged + replayed) AS suspected_forgery
+      FROM daily_customer
+     WHERE customer_id <> ''
+       AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+     GROUP BY GROUPING SETS ((day, customer_id, reporter),
+                             (day, customer_id))
+), j AS (
+    SELECT day, customer_id, reporter,
+           coalesce(c.complaints, 0)::bigint AS complaints,
+           coalesce(c.opt_out, 0)::bigint AS opt_out,
+           coalesce(c.not_spam, 0)::bigint AS not_spam,
+           coalesce(c.auth_failure, 0)::bigint AS auth_failure,
+           coalesce(c.other, 0)::bigint AS other,
+           coalesce(c.suspected_forgery, 0)::bigint AS suspected_forgery,
+           v.sent, v.delivered,
+           CASE WHEN reporter = 'yahoo' AND v.delivered IS NOT NULL
+                THEN v.delivered ELSE v.sent END AS denominator
+      FROM c FULL JOIN report_customer_volume v
+           USING (day, customer_id, reporter)
+)
+SELECT j.*,
+       CASE WHEN denominator > 0
+            THEN complaints::numeric / denominator END AS rate
+  FROM j;
+COMMENT ON VIEW report_customer_day IS
+    'per customer, UTC day and reporter (''*'': all): complaints by '
+    'feedback class, suspected forgeries, volume, rate = complaints / '
+    'denominator (Yahoo: delivered when known)';
+
+-- The ESP token's volume: volume rows of the d= domains seen with role
+-- 'esp' (daily_verification, the small table).  A row: one UTC day and
+-- reporter.
+CREATE OR REPLACE VIEW report_esp_volume AS
+WITH esp AS (
+    SELECT DISTINCT token FROM daily_verification WHERE role = 'esp'
+), v AS (
+    SELECT day, reporter, sum(sent)::bigint AS sent,
+           sum(delivered)::bigint AS delivered
+      FROM volume WHERE token IN (SELECT token FROM esp)
+     GROUP BY 1, 2
+)
+SELECT * FROM v
+UNION ALL
+SELECT day, '*', sum(sent)::bigint, sum(delivered)::bigint
+  FROM v WHERE reporter <> '*'
+   AND NOT EXISTS (SELECT 1 FROM v s WHERE s.day = v.day
+                                       AND s.reporter = '*')
+ GROUP BY day;
+COMMENT ON VIEW report_esp_volume IS
+    'messages sent per UTC day and reporter under the ESP token domains';
+
+-- A row: one UTC day and reporter ('*': all) for the ESP as a whole:
+-- every complaint of the day, how many carried an ESP-token signature
+-- (esp_state <> 'none') and how many verified, and the rate over the ESP
+-- token's volume.
+CREATE OR REPLACE VIEW report_esp_day AS
+WITH c AS (
+    SELECT day,
+           CASE WHEN grouping(reporter) = 1 THEN '*' ELSE reporter END
+               AS reporter,
+           sum(complaints) AS complaints, sum(attributed) AS attributed,
+           sum(carried) AS carried, sum(esp_verified) AS verified,
+           sum(opt_out + not_spam + auth_failure + other) AS other_feedback
+      FROM daily_customer
+     WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+     GROUP BY GROUPING SETS ((day, reporter), (day))
+), j AS (
+    SELECT day, reporter,
+           coalesce(c.complaints, 0)::bigint AS complaints,
+           coalesce(c.attributed, 0)::bigint AS attributed,
+           coalesce(c.carried, 0)::bigint AS carried,
+           coalesce(c.verified, 0)::bigint AS verified,
+           coalesce(c.other_feedback, 0)::bigint AS other_feedback,
+           v.sent, v.delivered,
+           CASE WHEN reporter = 'yahoo' AND v.delivered IS NOT NULL
+                THEN v.delivered ELSE v.sent END AS denominator
+      FROM c FULL JOIN report_esp_volume v USING (day, reporter)
+)
+SELECT j.*,
+       CASE WHEN denominator > 0
+            THEN attributed::numeric / denominator END AS rate
+  FROM j;
+COMMENT ON VIEW report_esp_day IS
+    'per UTC day and reporter (''*'': all): complaints, attributed, carried '
+    'an ESP-token signature, ESP signature verified, volume, rate';
+
+-- A row: one UTC day, use ('complaint': ARF and non-ARF complaint reports;
+-- 'sample': mail samples; 'other'), d= token, role, customer, result and
+-- reason, with the number of signatures.  verified: the signature passed;
+-- headers_only: a headers-only copy whose header signature verified.
+CREATE OR REPLACE VIEW report_verification_day AS
+SELECT day,
+       CASE WHEN kind IN ('arf', 'complaint') THEN 'complaint'
+            WHEN kind = 'sample' THEN 'sample'
+            ELSE 'other' END AS use,
+       token, role, customer_id, result, reason,
+       result = 'pass' AS verified,
+       result = 'neutral' AND reason = 'headers-only' AS headers_only,
+       sum(count)::bigint AS signatures
+  FROM daily_verification
+ WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+ GROUP BY 1, 2, 3, 4, 5, 6, 7;
+COMMENT ON VIEW report_verification_day IS
+    'signatures per UTC day, use (complaint, sample, other), token, role, '
+    'customer, result and reason';
+
+-- A row: one UTC day, d= token, selector and key as checked (algorithm,
+-- size, t=y), with the signatures that used it and the hygiene flags.
+CREATE OR REPLACE VIEW report_key_day AS
+SELECT day, token, role, customer_id, selector, algorithm, key_bits,
+       key_testing, sum(count)::bigint AS signatures,
+       algorithm = 'rsa-sha1' AS sha1,
+       key_bits >= 0 AND key_bits < 2048 AND algorithm LIKE 'rsa-%'
+           AS small_key,
+       key_bits < 0 AS no_key
+  FROM daily_key
+ GROUP BY day, token, role, customer_id, selector, algorithm, key_bits,
+          key_testing;
+COMMENT ON VIEW report_key_day IS
+    'keys used per UTC day, token and selector: algorithm, key_bits (-1: '
+    'no key), t=y, signatures; flags sha1, small_key (RSA < 2048), no_key';
+
+-- A row: one UTC day and d= domain that no rule maps (role 'unknown' or
+-- 'third-party'), with the signatures of complaints and how many verified.
+CREATE OR REPLACE VIEW report_unknown_token_day AS
+SELECT day, token, role, sum(count)::bigint AS signatures,
+       coalesce(sum(count) FILTER (WHERE result = 'pass'), 0)::bigint
+           AS verified
+  FROM daily_verification
+ WHERE role IN ('unknown', 'third-party') AND kind IN ('arf', 'complaint')
+   AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+ GROUP BY day, token, role;
+COMMENT ON VIEW report_unknown_token_day IS
+    'signatures of complaints per UTC day by d= domains no rule maps';
+
+-- A row: one UTC day, customer and token with its attributed complaints
+-- (feedback class 'complaint', authenticity not forged, replayed or
+-- unknown); days without any have no row.
+CREATE OR REPLACE VIEW report_customer_token_day AS
+SELECT day, customer_id, token, sum(attributed)::bigint AS complaints
+  FROM daily_customer
+ WHERE customer_id <> ''
+   AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+ GROUP BY day, customer_id, token
+HAVING sum(attributed) > 0;
+COMMENT ON VIEW report_customer_token_day IS
+    'attributed complaints per UTC day, customer and token (d= or From '
+    'domain)';
+
+-- A row: one UTC day, customer and authenticity with its complaints of
+-- every feedback class; none: no row.  Summed per day and customer first,
+-- then turned into rows: eight times fewer rows to group.
+CREATE OR REPLACE VIEW report_customer_authenticity_day AS
+WITH s AS (
+    SELECT day, customer_id, sum(authentic) AS authentic,
+           sum(replayed) AS replayed, sum(forged) AS forged,
+           sum(rotated) AS rotated, sum(redacted) AS redacted,
+           sum(damaged) AS damaged, sum(pending) AS pending,
+           sum(unknown) AS unknown
+      FROM daily_customer
+     WHERE customer_id <> ''
+       AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+     GROUP BY day, customer_id
+)
+SELECT s.day, s.customer_id, a.authenticity, a.n::bigint AS complaints
+  FROM s
+ CROSS JOIN LATERAL (VALUES ('authentic', s.authentic),
+                            ('replayed', s.replayed), ('forged', s.forged),
+                            ('rotated', s.rotated), ('redacted', s.redacted),
+                            ('damaged', s.damaged), ('pending', s.pending),
+                            ('unknown', s.unknown)) a(authenticity, n)
+ WHERE a.n > 0;
+COMMENT ON VIEW report_customer_authenticity_day IS
+    'complaints (every feedback class) per UTC day, customer and '
+    'authenticity';
