@@ -63,11 +63,11 @@ row_rate(struct row *r, double rate)
 }
 
 static void
-row_change(struct row *r, long long now, long long before)
+row_change(struct row *r, long long change)
 {
 	if (r->n >= 12)
 		return;
-	snprintf(r->cell[r->n], CELL, "%+lld", now - before);
+	snprintf(r->cell[r->n], CELL, "%+lld", change);
 	r->p[r->n] = r->cell[r->n];
 	r->n++;
 }
@@ -253,15 +253,15 @@ customers_table(struct buf *b, const struct report_model *m)
 
 		row_reset(&r);
 		row_str(&r, c->id);
-		row_str(&r, report_level_name(c->level));
+		row_str(&r, report_level_names[c->level]);
 		row_num(&r, c->w[RW_DAY].complaints);
 		row_rate(&r, c->day_rate);
 		row_num(&r, c->w[RW_SHORT].complaints);
 		row_rate(&r, report_fig_rate(&c->w[RW_SHORT], false));
-		row_change(&r, c->w[RW_SHORT].complaints, c->w[RW_SHORT].prev);
+		row_change(&r, report_fig_change(&c->w[RW_SHORT]));
 		row_num(&r, c->w[RW_LONG].complaints);
 		row_rate(&r, report_fig_rate(&c->w[RW_LONG], false));
-		row_change(&r, c->w[RW_LONG].complaints, c->w[RW_LONG].prev);
+		row_change(&r, report_fig_change(&c->w[RW_LONG]));
 		if (c->level == LEVEL_ALARMED)
 			row_num(&r, c->recover_days);
 		else
@@ -282,7 +282,7 @@ esp_table(struct buf *b, const struct report_model *m)
 	html_table_begin(b, "The ESP token", head, 6, "lrrrrr");
 	for (w = 0; w < RW_N; w++) {
 		row_reset(&r);
-		row_str(&r, report_window_name((enum report_window)w));
+		row_str(&r, report_window_names[w]);
 		row_num(&r, m->esp.total[w]);
 		row_num(&r, m->esp.carried[w]);
 		row_num(&r, m->esp.verified[w]);
@@ -304,14 +304,13 @@ forgery_table(struct buf *b, const struct report_model *m)
 
 	head[0] = "customer";
 	for (k = 0; k < nc; k++)
-		head[k + 1] = report_auth_name(cols[k]);
+		head[k + 1] = report_auth_names[cols[k]];
 	html_table_begin(b, "Suspected forgery (forged, replayed) and the "
 	    "rest, long window", head, nc + 1, "lrrrrrrr");
 	for (i = 0; i < m->ncustomers; i++) {
 		const struct report_customer *c = &m->customers[i];
 
-		if (c->auth[RW_LONG][AU_FORGED] + c->auth[RW_LONG][AU_REPLAYED]
-		    == 0)
+		if (report_suspected(c->auth[RW_LONG]) == 0)
 			continue;
 		row_reset(&r);
 		row_str(&r, c->id);
@@ -345,8 +344,7 @@ verif_table(struct buf *b, const char *caption,
 		row_num(&r, v[i].signatures);
 		row_num(&r, v[i].verified);
 		row_num(&r, v[i].headers_only);
-		row_rate(&r, v[i].signatures > 0 ? (double)(v[i].verified +
-		    v[i].headers_only) / (double)v[i].signatures : -1);
+		row_rate(&r, report_verif_ok_share(&v[i]));
 		row_str(&r, buf_cstr(&why));
 		html_table_row(b, r.p, r.n, "llrrrrl");
 	}

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/date.h"
 #include "report/render.h"
 
 #define NAME_W	18
@@ -104,7 +103,7 @@ fig_cols(struct buf *b, const struct report_fig *w)
 
 	for (k = 0; k < RW_N; k++) {
 		count_col(b, (long long)w[k].complaints, false);
-		count_col(b, (long long)(w[k].complaints - w[k].prev), true);
+		count_col(b, (long long)report_fig_change(&w[k]), true);
 		rate_col(b, report_fig_rate(&w[k], false), 9);
 	}
 }
@@ -175,7 +174,7 @@ customer(struct buf *b, const struct report_model *m,
 	    4 : 3);
 	for (k = FC_OPT_OUT; k < FC_N; k++) {
 		buf_reset(&t);
-		buf_printf(&t, "%s %lld", report_class_name(k),
+		buf_printf(&t, "%s %lld", report_class_names[k],
 		    (long long)c->w[RW_LONG].cls[k]);
 		item(b, &col, &first, buf_cstr(&t));
 	}
@@ -263,7 +262,7 @@ forgery(struct buf *b, const struct report_model *m)
 	    "redacted, damaged (Yahoo), pending (DNS)\n\n", m->len[RW_LONG]);
 	buf_printf(b, "%-*s", NAME_W, "customer");
 	for (a = AU_REPLAYED; a < AU_UNKNOWN; a++)
-		buf_printf(b, " %9s", report_auth_name(a));
+		buf_printf(b, " %9s", report_auth_names[a]);
 	buf_printf(b, " %9s %9s\n", "authentic", "forged/d");
 	for (i = 0; i < m->ncustomers; i++) {
 		c = &m->customers[i];
@@ -277,8 +276,7 @@ forgery(struct buf *b, const struct report_model *m)
 			buf_printf(b, " %9lld", (long long)c->auth[RW_LONG][a]);
 		buf_printf(b, " %9lld %9lld\n",
 		    (long long)c->auth[RW_LONG][AU_AUTHENTIC],
-		    (long long)(c->auth[RW_DAY][AU_FORGED] +
-		    c->auth[RW_DAY][AU_REPLAYED]));
+		    (long long)report_suspected(c->auth[RW_DAY]));
 	}
 	if (n == 0)
 		buf_puts(b, "(none)\n");
@@ -304,8 +302,7 @@ verifs(struct buf *b, const struct report_model *m, const char *title,
 		put_name(b, v[i].role, 11);
 		buf_printf(b, " %8lld %8lld ", (long long)v[i].signatures,
 		    (long long)v[i].verified);
-		rate_col(b, report_rate(v[i].verified, v[i].signatures, true),
-		    7);
+		rate_col(b, report_verif_share(&v[i]), 7);
 		buf_putc(b, '\n');
 		if (v[i].nreasons == 0)
 			continue;
@@ -348,7 +345,6 @@ keys(struct buf *b, const struct report_model *m)
 {
 	const struct report_key	*k;
 	size_t			 i;
-	char			 d[11];
 
 	buf_printf(b, "\nKEY HYGIENE (%d days; rotation-months %u): "
 	    "age from the selector's month\n\n", m->len[RW_LONG],
@@ -378,8 +374,7 @@ keys(struct buf *b, const struct report_model *m)
 			buf_printf(b, " %3d", k->age_months);
 		else
 			buf_printf(b, " %3s", "?");
-		date_day_add(m->p.day, k->last_day, d);
-		buf_printf(b, " %s", d);
+		buf_printf(b, " %s", k->last_day);
 		key_flags(b, k);
 	}
 }
@@ -388,7 +383,6 @@ static void
 unknown(struct buf *b, const struct report_model *m)
 {
 	size_t	 i;
-	char	 d[11];
 
 	buf_printf(b, "\nUNKNOWN TOKENS (%d days): d= domains of complaints "
 	    "that no customer rule maps\n\n", m->len[RW_LONG]);
@@ -400,10 +394,9 @@ unknown(struct buf *b, const struct report_model *m)
 		put_name(b, m->unknown[i].token, 40);
 		buf_putc(b, ' ');
 		put_name(b, m->unknown[i].role, 11);
-		date_day_add(m->p.day, m->unknown[i].last_day, d);
 		buf_printf(b, " %8lld %8lld %s\n",
 		    (long long)m->unknown[i].signatures,
-		    (long long)m->unknown[i].verified, d);
+		    (long long)m->unknown[i].verified, m->unknown[i].last_day);
 	}
 }
 

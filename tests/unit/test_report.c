@@ -56,7 +56,7 @@ test_recovery(void)
 	CHECK_INT("level/below", report_level_of(0.000999, 0, 0.001),
 	    LEVEL_OK);
 	CHECK_INT("level/unknown", report_level_of(-1, 0, 0.001), LEVEL_OK);
-	CHECK_STR("level/names", report_level_name(LEVEL_ALARMED), "alarmed");
+	CHECK_STR("level/names", report_level_names[LEVEL_ALARMED], "alarmed");
 }
 
 static void
