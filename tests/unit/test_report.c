@@ -1,14 +1,15 @@
 /*
- * test_report: the pure rules of the report model (report/model.h): rates,
- * the daily flag and alarm rules with the 7-day recovery, selector ages,
- * day arithmetic; and the text renderer's width on a made-up model.
- * Expected values are worked out by hand.
+ * test_report: the pure rules of the report (report/rules.h): rates, the
+ * daily flag and alarm rules with the 7-day recovery, selector ages, day
+ * arithmetic; and the text renderer's width on a made-up model.  Expected
+ * values are worked out by hand; test_report_rules.c builds whole models.
  */
 #include <stdlib.h>
 
 #include "base/date.h"
 #include "report/model.h"
 #include "report/render.h"
+#include "report/rules.h"
 #include "tests/unit/unit.h"
 
 static void
