@@ -67,6 +67,18 @@ val(const PGresult *res, int row, int col)
 	return PQgetvalue(res, row, col);
 }
 
+/* A column that may be NULL: false for NULL, else true with its value. */
+static bool
+opt_num(const PGresult *res, int row, int col, int64_t *v)
+{
+	if (PQgetisnull(res, row, col)) {
+		*v = 0;
+		return false;
+	}
+	*v = strtoll(PQgetvalue(res, row, col), NULL, 10);
+	return true;
+}
+
 static bool
 flag(const PGresult *res, int row, int col)
 {
@@ -101,13 +113,12 @@ customer_row(struct loader *ld, const PGresult *res, int r)
 	struct report_day_row	 d;
 	int			 k;
 
-	memset(&d, 0, sizeof(d));
 	d.off = atoi(val(res, r, 0));
 	d.reporter = val(res, r, 2);
 	for (k = 0; k < FC_N; k++)
 		d.cls[k] = num(res, r, 3 + k);
-	d.has_volume = !PQgetisnull(res, r, 8);
-	d.volume = num(res, r, 8);
+	d.has_volume = opt_num(res, r, 8, &d.volume);
+	d.total = d.carried = d.verified = 0;
 	return report_model_customer_day(ld->m, val(res, r, 1), &d) ||
 	    oom(ld);
 }
@@ -164,8 +175,7 @@ esp_row(struct loader *ld, const PGresult *res, int r)
 	d.total = num(res, r, 3);
 	d.carried = num(res, r, 4);
 	d.verified = num(res, r, 5);
-	d.has_volume = !PQgetisnull(res, r, 6);
-	d.volume = num(res, r, 6);
+	d.has_volume = opt_num(res, r, 6, &d.volume);
 	return report_model_esp_day(ld->m, &d) || oom(ld);
 }
 

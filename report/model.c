@@ -298,13 +298,9 @@ report_model_auth_day(struct report_model *m, const char *customer,
     enum report_auth a, int off, int64_t n)
 {
 	struct report_customer	*c;
-	int			 k;
 
-	if ((c = customer_find(m, customer)) == NULL)
-		return;
-	for (k = 0; k < RW_N; k++)
-		if (report_in_window(m, k, off))
-			c->auth[k][a] += n;
+	if ((c = customer_find(m, customer)) != NULL)
+		report_auth_add(m, c, a, off, n);
 }
 
 bool

@@ -88,18 +88,32 @@ report_window_add(const struct report_model *m, int64_t *v, int off,
 }
 
 void
+report_auth_add(const struct report_model *m, struct report_customer *c,
+    enum report_auth a, int off, int64_t n)
+{
+	int	 k;
+
+	for (k = 0; k < RW_N; k++)
+		if (report_in_window(m, k, off))
+			c->auth[k][a] += n;
+}
+
+void
 report_customer_series(const struct report_model *m,
     struct report_customer *c, int off, int64_t complaints, bool has_volume,
     int64_t volume)
 {
-	double	 rate = report_rate(complaints, volume, has_volume);
+	double	 rate;
 	int	 i = m->len[RW_LONG] - 1 + off;
+	bool	 recent = off > -REPORT_RECOVERY_DAYS;
+	bool	 series = i >= 0 && i < REPORT_MAX_DAYS;
 
-	if (off > 0)
+	if (off > 0 || (!recent && !series))
 		return;
-	if (off > -REPORT_RECOVERY_DAYS)
+	rate = report_rate(complaints, volume, has_volume);
+	if (recent)
 		c->recent_rates[REPORT_RECOVERY_DAYS - 1 + off] = rate;
-	if (i >= 0 && i < REPORT_MAX_DAYS) {
+	if (series) {
 		c->day_complaints[i] = complaints;
 		c->day_rates[i] = rate;
 	}

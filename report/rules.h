@@ -40,6 +40,9 @@ void	 report_fig_add(const struct report_model *, struct report_fig *w,
 /* Add n of day off to the counts v[RW_N] of the windows it falls in. */
 void	 report_window_add(const struct report_model *, int64_t *v, int off,
 	    int64_t n);
+/* The same for c's complaints of authenticity a. */
+void	 report_auth_add(const struct report_model *, struct report_customer *c,
+	    enum report_auth a, int off, int64_t n);
 /*
  * A day of all reporters of customer c: its daily series (the long window)
  * and the days of the alarm rule.  The customer's arrays start at -1.
