@@ -12,9 +12,11 @@
 
 #include "base/file.h"
 #include "base/date.h"
+#include "fbl/classify.h"
 #include "fbl/config.h"
 #include "fbl/store/store.h"
 #include "report/commands.h"
+#include "report/load.h"
 #include "report/render.h"
 #include "verifier/cli.h"
 
@@ -207,19 +209,34 @@ report_write(const char *path, const struct buf *b, struct buf *err)
 	return true;
 }
 
+/* The key hygiene's selector age: the selector-pattern of the config. */
+static bool
+date_selector(const void *cfg, const char *selector, int *year, int *month)
+{
+	return classify_selector(cfg, selector, year, month);
+}
+
 /* Load, render, write; false with the reason in err. */
 static bool
 report_run(struct report_cmd *rc, const struct fbl_config *cfg,
     struct buf *err)
 {
+	struct report_config	 rcfg;
 	struct report_model	 m;
 	struct store		*st;
 	struct buf		 out = BUF_INIT;
 	bool			 ok;
 
+	memset(&rcfg, 0, sizeof(rcfg));
+	if (cfg != NULL) {
+		rcfg.esp_domains = cfg->esp_domains.v;
+		rcfg.nesp_domains = cfg->esp_domains.n;
+	}
+	rcfg.date_selector = date_selector;
+	rcfg.arg = cfg;
 	if ((st = store_open(rc->conninfo, err)) == NULL)
 		return false;
-	ok = report_model_load(&m, store_conn(st), &rc->p, cfg, err);
+	ok = report_model_load(&m, store_conn(st), &rc->p, &rcfg, err);
 	store_close(st);
 	if (ok && !(ok = rc->render(&out, &m)))
 		buf_printf(err, "%s output: %s", rc->format,

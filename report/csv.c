@@ -7,7 +7,6 @@
  */
 #include <string.h>
 
-#include "base/date.h"
 #include "report/render.h"
 
 static void
@@ -69,7 +68,7 @@ fig_cols(struct buf *b, int k, const struct report_fig *f)
 {
 	int	 c;
 
-	field(b, report_window_name(k));
+	field(b, report_window_names[k]);
 	num(b, f->complaints);
 	num(b, f->prev);
 	num(b, f->rated);
@@ -99,7 +98,7 @@ customers(struct buf *b, const struct report_model *m)
 	for (i = 0; i < m->ncustomers; i++) {
 		c = &m->customers[i];
 		buf_reset(&extra);
-		buf_printf(&extra, ",%s,%d", report_level_name(c->level),
+		buf_printf(&extra, ",%s,%d", report_level_names[c->level],
 		    c->recover_days);
 		for (j = 0; j <= c->nisps; j++)
 			for (k = 0; k < RW_N; k++) {
@@ -133,20 +132,20 @@ tokens_auth(struct buf *b, const struct report_model *m)
 				buf_puts(b, "customer_token");
 				field(b, c->id);
 				field(b, c->tokens[j].token);
-				field(b, report_window_name(k));
+				field(b, report_window_names[k]);
 				num(b, c->tokens[j].complaints[k]);
 				buf_putc(b, '\n');
 			}
 	}
 	buf_puts(b, "\nsection,customer,window");
 	for (a = 0; a < AU_N; a++)
-		field(b, report_auth_name(a));
+		field(b, report_auth_names[a]);
 	buf_putc(b, '\n');
 	for (i = 0; i < m->ncustomers; i++)
 		for (k = 0; k < RW_N; k++) {
 			buf_puts(b, "authenticity");
 			field(b, m->customers[i].id);
-			field(b, report_window_name(k));
+			field(b, report_window_names[k]);
 			for (a = 0; a < AU_N; a++)
 				num(b, m->customers[i].auth[k][a]);
 			buf_putc(b, '\n');
@@ -205,7 +204,7 @@ verifs(struct buf *b, const char *section, const struct report_verif *v,
 		num(b, v[i].signatures);
 		num(b, v[i].verified);
 		num(b, v[i].headers_only);
-		rate(b, report_rate(v[i].verified, v[i].signatures, true));
+		rate(b, report_verif_share(&v[i]));
 		buf_printf(b, ",pass,ok,%lld\n", (long long)v[i].verified);
 		for (k = 0; k < v[i].nreasons; k++) {
 			buf_puts(b, section);
@@ -227,7 +226,6 @@ keys(struct buf *b, const struct report_model *m)
 {
 	const struct report_key	*k;
 	size_t			 i;
-	char			 d[11];
 
 	buf_puts(b, "section,token,role,customer,selector,algorithm,key_bits,"
 	    "testing,signatures,first_day,last_day,selector_month,age_months,"
@@ -242,10 +240,8 @@ keys(struct buf *b, const struct report_model *m)
 		field(b, k->algorithm);
 		buf_printf(b, ",%d,%s", k->key_bits, k->testing ? "yes" : "no");
 		num(b, k->signatures);
-		date_day_add(m->p.day, k->first_day, d);
-		field(b, d);
-		date_day_add(m->p.day, k->last_day, d);
-		field(b, d);
+		field(b, k->first_day);
+		field(b, k->last_day);
 		if (k->age_months >= 0)
 			buf_printf(b, ",%04d-%02d,%d", k->sel_year,
 			    k->sel_month, k->age_months);
@@ -261,7 +257,6 @@ static void
 unknown(struct buf *b, const struct report_model *m)
 {
 	size_t	 i;
-	char	 d[11];
 
 	buf_puts(b, "section,token,role,signatures,verified,last_day\n");
 	for (i = 0; i < m->nunknown; i++) {
@@ -270,8 +265,7 @@ unknown(struct buf *b, const struct report_model *m)
 		field(b, m->unknown[i].role);
 		num(b, m->unknown[i].signatures);
 		num(b, m->unknown[i].verified);
-		date_day_add(m->p.day, m->unknown[i].last_day, d);
-		field(b, d);
+		field(b, m->unknown[i].last_day);
 		buf_putc(b, '\n');
 	}
 }

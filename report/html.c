@@ -5,6 +5,7 @@
  * verification result mix, and complaints by ISP; then the tables of the
  * text report.  Nothing is fetched: no script, no URL.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #define TOP_CUSTOMERS	6	/* lines in the per-day charts */
 #define MAX_BARS	12	/* ISPs, result kinds */
 #define CELL		48	/* bytes of a formatted number */
+
+_Static_assert(TOP_CUSTOMERS <= MAX_BARS, "struct top holds MAX_BARS");
 
 /* Text cells of one table row, formatted into fixed slots. */
 struct row {
@@ -38,14 +41,25 @@ row_str(struct row *r, const char *s)
 		r->p[r->n++] = s;
 }
 
+/* A cell formatted into its slot. */
+static void __attribute__((format(printf, 2, 3)))
+row_printf(struct row *r, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (r->n >= 12)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->cell[r->n], CELL, fmt, ap);
+	va_end(ap);
+	r->p[r->n] = r->cell[r->n];
+	r->n++;
+}
+
 static void
 row_num(struct row *r, long long v)
 {
-	if (r->n >= 12)
-		return;
-	snprintf(r->cell[r->n], CELL, "%lld", v);
-	r->p[r->n] = r->cell[r->n];
-	r->n++;
+	row_printf(r, "%lld", v);
 }
 
 static void
@@ -53,47 +67,54 @@ row_rate(struct row *r, double rate)
 {
 	struct buf	 b = BUF_INIT;
 
-	if (r->n >= 12)
-		return;
 	report_put_rate(&b, rate);
-	snprintf(r->cell[r->n], CELL, "%s", buf_ok(&b) ? buf_cstr(&b) : "?");
+	row_printf(r, "%s", buf_ok(&b) ? buf_cstr(&b) : "?");
 	buf_free(&b);
-	r->p[r->n] = r->cell[r->n];
-	r->n++;
 }
 
 static void
-row_change(struct row *r, long long now, long long before)
+row_change(struct row *r, long long change)
 {
-	if (r->n >= 12)
-		return;
-	snprintf(r->cell[r->n], CELL, "%+lld", now - before);
-	r->p[r->n] = r->cell[r->n];
-	r->n++;
+	row_printf(r, "%+lld", change);
 }
 
 /* --- charts --- */
 
-/* Indexes of the customers with the most complaints in the long window. */
-static size_t
-top_customers(const struct report_model *m, size_t *idx, size_t max)
+/* The indexes of the largest values seen, largest first (top_add). */
+struct top {
+	size_t	 idx[MAX_BARS];
+	int64_t	 v[MAX_BARS];
+	size_t	 n;
+	size_t	 max;		/* at most MAX_BARS */
+};
+
+/* Index i of value v into t, when it is among the largest; ties: first. */
+static void
+top_add(struct top *t, size_t i, int64_t v)
 {
-	size_t	 i, j, n = 0;
+	size_t	 j;
 
-	for (i = 0; i < m->ncustomers; i++) {
-		int64_t v = m->customers[i].w[RW_LONG].complaints;
-
-		for (j = n; j > 0 &&
-		    m->customers[idx[j - 1]].w[RW_LONG].complaints < v; j--)
-			if (j < max)
-				idx[j] = idx[j - 1];
-		if (j < max) {
-			idx[j] = i;
-			if (n < max)
-				n++;
+	for (j = t->n; j > 0 && t->v[j - 1] < v; j--)
+		if (j < t->max) {
+			t->idx[j] = t->idx[j - 1];
+			t->v[j] = t->v[j - 1];
 		}
+	if (j < t->max) {
+		t->idx[j] = i;
+		t->v[j] = v;
+		if (t->n < t->max)
+			t->n++;
 	}
-	return n;
+}
+
+/* Into t: the customers with the most complaints in the long window. */
+static void
+top_customers(const struct report_model *m, struct top *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->ncustomers; i++)
+		top_add(t, i, m->customers[i].w[RW_LONG].complaints);
 }
 
 /* The x labels of the long window: "MM-DD" of each day. */
@@ -124,24 +145,28 @@ customer_charts(struct buf *b, const struct report_model *m)
 	struct svg_series	 s[TOP_CUSTOMERS], r[TOP_CUSTOMERS];
 	struct svg_threshold	 t[2];
 	struct svg_chart	 c;
-	size_t			 idx[TOP_CUSTOMERS], n, nd, i, k, nr = 0;
+	struct top		 top = { .max = TOP_CUSTOMERS };
+	size_t			 n, nd, i, k, nr = 0;
 
 	nd = (size_t)m->len[RW_LONG];
 	if (nd == 0 || nd > REPORT_MAX_DAYS || !day_labels(m, lab, xl, nd))
 		return;
-	n = top_customers(m, idx, TOP_CUSTOMERS);
+	top_customers(m, &top);
+	n = top.n;
 	if ((v = calloc(2 * TOP_CUSTOMERS * nd, sizeof(*v))) == NULL) {
 		b->oom = true;
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		const struct report_customer *cu = &m->customers[idx[i]];
+		const struct report_customer *cu =
+		    &m->customers[top.idx[i]];
 		double *cv = v + 2 * i * nd, *rv = cv + nd;
 		bool rated = false;
 
 		for (k = 0; k < nd; k++) {
 			cv[k] = (double)cu->day_complaints[k];
-			rv[k] = cu->day_rates[k] < 0 ? 0 : cu->day_rates[k] * 100;
+			rv[k] = cu->day_rates[k] < 0 ? 0 :
+			    cu->day_rates[k] * 100;
 			rated |= cu->day_rates[k] >= 0;
 		}
 		s[i] = (struct svg_series){ cu->id, cv, nd };
@@ -195,25 +220,20 @@ result_chart(struct buf *b, const struct report_model *m)
 static void
 isp_chart(struct buf *b, const struct report_model *m)
 {
-	struct svg_part	 p[MAX_BARS], t;
-	struct svg_chart c;
-	size_t		 i, j, n = 0;
+	const struct report_isp	*isp = m->esp.isps;
+	struct svg_part		 p[MAX_BARS];
+	struct svg_chart	 c;
+	struct top		 top = { .max = MAX_BARS };
+	size_t			 i;
 
-	for (i = 0; i < m->esp.nisps; i++) {
-		t = (struct svg_part){ m->esp.isps[i].reporter,
-		    (double)m->esp.isps[i].w[RW_LONG].complaints, 0 };
-		for (j = n; j > 0 && p[j - 1].value < t.value; j--)
-			if (j < MAX_BARS)
-				p[j] = p[j - 1];
-		if (j < MAX_BARS) {
-			p[j] = t;
-			if (n < MAX_BARS)
-				n++;
-		}
-	}
+	for (i = 0; i < m->esp.nisps; i++)
+		top_add(&top, i, isp[i].w[RW_LONG].complaints);
+	for (i = 0; i < top.n; i++)
+		p[i] = (struct svg_part){ isp[top.idx[i]].reporter,
+		    (double)isp[top.idx[i]].w[RW_LONG].complaints, 0 };
 	c = (struct svg_chart){ "Complaints by ISP (long window)", NULL,
 	    NULL };
-	svg_bar_chart(b, &c, p, n);
+	svg_bar_chart(b, &c, p, top.n);
 }
 
 /* --- tables --- */
@@ -253,15 +273,15 @@ customers_table(struct buf *b, const struct report_model *m)
 
 		row_reset(&r);
 		row_str(&r, c->id);
-		row_str(&r, report_level_name(c->level));
+		row_str(&r, report_level_names[c->level]);
 		row_num(&r, c->w[RW_DAY].complaints);
 		row_rate(&r, c->day_rate);
 		row_num(&r, c->w[RW_SHORT].complaints);
 		row_rate(&r, report_fig_rate(&c->w[RW_SHORT], false));
-		row_change(&r, c->w[RW_SHORT].complaints, c->w[RW_SHORT].prev);
+		row_change(&r, report_fig_change(&c->w[RW_SHORT]));
 		row_num(&r, c->w[RW_LONG].complaints);
 		row_rate(&r, report_fig_rate(&c->w[RW_LONG], false));
-		row_change(&r, c->w[RW_LONG].complaints, c->w[RW_LONG].prev);
+		row_change(&r, report_fig_change(&c->w[RW_LONG]));
 		if (c->level == LEVEL_ALARMED)
 			row_num(&r, c->recover_days);
 		else
@@ -282,7 +302,7 @@ esp_table(struct buf *b, const struct report_model *m)
 	html_table_begin(b, "The ESP token", head, 6, "lrrrrr");
 	for (w = 0; w < RW_N; w++) {
 		row_reset(&r);
-		row_str(&r, report_window_name((enum report_window)w));
+		row_str(&r, report_window_names[w]);
 		row_num(&r, m->esp.total[w]);
 		row_num(&r, m->esp.carried[w]);
 		row_num(&r, m->esp.verified[w]);
@@ -304,14 +324,13 @@ forgery_table(struct buf *b, const struct report_model *m)
 
 	head[0] = "customer";
 	for (k = 0; k < nc; k++)
-		head[k + 1] = report_auth_name(cols[k]);
+		head[k + 1] = report_auth_names[cols[k]];
 	html_table_begin(b, "Suspected forgery (forged, replayed) and the "
 	    "rest, long window", head, nc + 1, "lrrrrrrr");
 	for (i = 0; i < m->ncustomers; i++) {
 		const struct report_customer *c = &m->customers[i];
 
-		if (c->auth[RW_LONG][AU_FORGED] + c->auth[RW_LONG][AU_REPLAYED]
-		    == 0)
+		if (report_suspected(c->auth[RW_LONG]) == 0)
 			continue;
 		row_reset(&r);
 		row_str(&r, c->id);
@@ -345,8 +364,7 @@ verif_table(struct buf *b, const char *caption,
 		row_num(&r, v[i].signatures);
 		row_num(&r, v[i].verified);
 		row_num(&r, v[i].headers_only);
-		row_rate(&r, v[i].signatures > 0 ? (double)(v[i].verified +
-		    v[i].headers_only) / (double)v[i].signatures : -1);
+		row_rate(&r, report_verif_ok_share(&v[i]));
 		row_str(&r, buf_cstr(&why));
 		html_table_row(b, r.p, r.n, "llrrrrl");
 	}
@@ -442,40 +460,68 @@ dns_table(struct buf *b, const struct report_model *m)
 	html_table_end(b);
 }
 
-bool
-report_render_html(struct buf *b, const struct report_model *m)
-{
-	struct buf	 title = BUF_INIT;
+/* --- sections --- */
 
-	buf_printf(&title, "fblscope report %s", m->p.day);
-	html_page_begin(b, buf_cstr(&title));
-	buf_free(&title);
-	heading(b, m);
-	html_section_begin(b, "customers", "Customers");
+static void
+customers_section(struct buf *b, const struct report_model *m)
+{
 	customer_charts(b, m);
 	customers_table(b, m);
-	html_section_end(b);
-	html_section_begin(b, "isps", "ISPs and the ESP token");
+}
+
+static void
+isps_section(struct buf *b, const struct report_model *m)
+{
 	isp_chart(b, m);
 	esp_table(b, m);
-	html_section_end(b);
-	html_section_begin(b, "verification", "Verification health");
+}
+
+static void
+verification_section(struct buf *b, const struct report_model *m)
+{
 	result_chart(b, m);
 	verif_table(b, "Complaint signatures per token (long window)",
 	    m->verif, m->nverif);
 	verif_table(b, "Mail samples per token (long window)", m->samples,
 	    m->nsamples);
-	html_section_end(b);
-	html_section_begin(b, "forgery", "Suspected forgery");
-	forgery_table(b, m);
-	html_section_end(b);
-	html_section_begin(b, "keys", "Keys");
+}
+
+static void
+keys_section(struct buf *b, const struct report_model *m)
+{
 	keys_table(b, m);
 	unknown_table(b, m);
-	html_section_end(b);
-	html_section_begin(b, "dns", "DNS and keys");
-	dns_table(b, m);
-	html_section_end(b);
+}
+
+/* The page after its heading, in order. */
+static const struct section {
+	const char	*id;
+	const char	*heading;
+	void		(*write)(struct buf *, const struct report_model *);
+} sections[] = {
+	{ "customers", "Customers", customers_section },
+	{ "isps", "ISPs and the ESP token", isps_section },
+	{ "verification", "Verification health", verification_section },
+	{ "forgery", "Suspected forgery", forgery_table },
+	{ "keys", "Keys", keys_section },
+	{ "dns", "DNS and keys", dns_table },
+};
+
+bool
+report_render_html(struct buf *b, const struct report_model *m)
+{
+	struct buf	 title = BUF_INIT;
+	size_t		 i;
+
+	buf_printf(&title, "fblscope report %s", m->p.day);
+	html_page_begin(b, buf_cstr(&title));
+	buf_free(&title);
+	heading(b, m);
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		html_section_begin(b, sections[i].id, sections[i].heading);
+		sections[i].write(b, m);
+		html_section_end(b);
+	}
 	html_page_end(b);
 	if (!buf_ok(b)) {
 		buf_reset(b);

@@ -4,9 +4,8 @@
  */
 #include <stdio.h>
 
-#include "base/date.h"
-#include "report/render.h"
 #include "base/json.h"
+#include "report/render.h"
 
 #define REPORT_JSON_VERSION	1
 
@@ -30,7 +29,7 @@ fig(struct buf *b, const struct report_fig *f)
 	buf_putc(b, '{');
 	json_kv_int(b, "complaints", f->complaints, &first);
 	json_kv_int(b, "previous", f->prev, &first);
-	json_kv_int(b, "change", f->complaints - f->prev, &first);
+	json_kv_int(b, "change", report_fig_change(f), &first);
 	json_kv_int(b, "rated", f->rated, &first);
 	if (f->has_volume)
 		json_kv_int(b, "volume", f->volume, &first);
@@ -41,7 +40,7 @@ fig(struct buf *b, const struct report_fig *f)
 	json_key(b, "classes", &first);
 	buf_putc(b, '{');
 	for (c = 0; c < FC_N; c++)
-		json_kv_int(b, report_class_name(c), f->cls[c], &cf);
+		json_kv_int(b, report_class_names[c], f->cls[c], &cf);
 	buf_puts(b, "}}");
 }
 
@@ -54,7 +53,7 @@ figs(struct buf *b, const char *key, const struct report_fig *w, bool *first)
 	json_key(b, key, first);
 	buf_putc(b, '{');
 	for (k = 0; k < RW_N; k++) {
-		json_key(b, report_window_name(k), &wf);
+		json_key(b, report_window_names[k], &wf);
 		fig(b, &w[k]);
 	}
 	buf_putc(b, '}');
@@ -69,7 +68,7 @@ counts(struct buf *b, const char *key, const int64_t *v, bool *first)
 	json_key(b, key, first);
 	buf_putc(b, '{');
 	for (k = 0; k < RW_N; k++)
-		json_kv_int(b, report_window_name(k), v[k], &wf);
+		json_kv_int(b, report_window_names[k], v[k], &wf);
 	buf_putc(b, '}');
 }
 
@@ -96,7 +95,6 @@ meta(struct buf *b, const struct report_model *m, bool *first)
 {
 	bool	 f = true, wf;
 	int	 k;
-	char	 end[11];
 
 	json_kv_str(b, "generator", "fblscope", first);
 	json_kv_int(b, "version", REPORT_JSON_VERSION, first);
@@ -110,14 +108,13 @@ meta(struct buf *b, const struct report_model *m, bool *first)
 	buf_putc(b, '{');
 	for (k = 0; k < RW_N; k++) {
 		wf = true;
-		json_key(b, report_window_name(k), &f);
+		json_key(b, report_window_names[k], &f);
 		buf_putc(b, '{');
 		json_kv_int(b, "days", m->len[k], &wf);
 		json_kv_str(b, "start", m->start[k], &wf);
 		json_kv_str(b, "end", m->p.day, &wf);
 		json_kv_str(b, "previous_start", m->prev_start[k], &wf);
-		date_day_add(m->start[k], -1, end);
-		json_kv_str(b, "previous_end", end, &wf);
+		json_kv_str(b, "previous_end", m->prev_end[k], &wf);
 		buf_putc(b, '}');
 	}
 	buf_putc(b, '}');
@@ -141,7 +138,7 @@ customer(struct buf *b, const struct report_customer *c)
 
 	buf_putc(b, '{');
 	json_kv_str(b, "id", c->id, &f);
-	json_kv_str(b, "level", report_level_name(c->level), &f);
+	json_kv_str(b, "level", report_level_names[c->level], &f);
 	json_kv_int(b, "recover_days", c->recover_days, &f);
 	kv_rate(b, "day_rate", c->day_rate, &f);
 	figs(b, "windows", c->w, &f);
@@ -160,11 +157,12 @@ customer(struct buf *b, const struct report_customer *c)
 	tf = true;
 	buf_putc(b, '{');
 	for (k = 0; k < RW_N; k++) {
-		json_key(b, report_window_name(k), &tf);
+		json_key(b, report_window_names[k], &tf);
 		af = true;
 		buf_putc(b, '{');
 		for (a = 0; a < AU_N; a++)
-			json_kv_int(b, report_auth_name(a), c->auth[k][a], &af);
+			json_kv_int(b, report_auth_names[a], c->auth[k][a],
+			    &af);
 		buf_putc(b, '}');
 	}
 	buf_puts(b, "}}");
@@ -212,8 +210,7 @@ verifs(struct buf *b, const char *key, const struct report_verif *v,
 		json_kv_int(b, "signatures", v[i].signatures, &f);
 		json_kv_int(b, "verified", v[i].verified, &f);
 		json_kv_int(b, "headers_only", v[i].headers_only, &f);
-		kv_rate(b, "share", report_rate(v[i].verified,
-		    v[i].signatures, true), &f);
+		kv_rate(b, "share", report_verif_share(&v[i]), &f);
 		json_key(b, "reasons", &f);
 		buf_putc(b, '[');
 		for (k = 0; k < v[i].nreasons; k++) {
@@ -230,10 +227,9 @@ verifs(struct buf *b, const char *key, const struct report_verif *v,
 }
 
 static void
-key(struct buf *b, const struct report_model *m, const struct report_key *k)
+key(struct buf *b, const struct report_key *k)
 {
 	bool	 f = true;
-	char	 d[11];
 
 	buf_putc(b, '{');
 	json_kv_str(b, "token", k->token, &f);
@@ -244,10 +240,8 @@ key(struct buf *b, const struct report_model *m, const struct report_key *k)
 	json_kv_int(b, "key_bits", k->key_bits, &f);
 	json_kv_bool(b, "testing", k->testing, &f);
 	json_kv_int(b, "signatures", k->signatures, &f);
-	date_day_add(m->p.day, k->first_day, d);
-	json_kv_str(b, "first_day", d, &f);
-	date_day_add(m->p.day, k->last_day, d);
-	json_kv_str(b, "last_day", d, &f);
+	json_kv_str(b, "first_day", k->first_day, &f);
+	json_kv_str(b, "last_day", k->last_day, &f);
 	if (k->age_months >= 0) {
 		json_key(b, "selector_month", &f);
 		buf_printf(b, "\"%04d-%02d\"", k->sel_year, k->sel_month);
@@ -267,7 +261,6 @@ unknown(struct buf *b, const struct report_model *m, bool *first)
 {
 	bool	 f;
 	size_t	 i;
-	char	 d[11];
 
 	json_key(b, "unknown_tokens", first);
 	buf_putc(b, '[');
@@ -278,8 +271,7 @@ unknown(struct buf *b, const struct report_model *m, bool *first)
 		json_kv_str(b, "role", m->unknown[i].role, &f);
 		json_kv_int(b, "signatures", m->unknown[i].signatures, &f);
 		json_kv_int(b, "verified", m->unknown[i].verified, &f);
-		date_day_add(m->p.day, m->unknown[i].last_day, d);
-		json_kv_str(b, "last_day", d, &f);
+		json_kv_str(b, "last_day", m->unknown[i].last_day, &f);
 		buf_putc(b, '}');
 	}
 	buf_putc(b, ']');
@@ -358,7 +350,7 @@ report_render_json(struct buf *b, const struct report_model *m)
 	for (i = 0; i < m->nkeys; i++) {
 		if (i > 0)
 			buf_putc(b, ',');
-		key(b, m, &m->keys[i]);
+		key(b, &m->keys[i]);
 	}
 	buf_putc(b, ']');
 	unknown(b, m, &first);

@@ -1,7 +1,9 @@
 /*
- * model: the nightly report as data (DESIGN section 6), read from the
- * views of sql/004_report_views.sql (daily aggregates only), for the
- * renderers of render.h.
+ * model: the nightly report as data (DESIGN section 6), for the renderers
+ * of render.h.  The rules that make its figures are in rules.h, the SQL
+ * that reads them in load.h; this module builds the model in memory from
+ * the rows of the views (sql/004_report_views.sql, daily aggregates only),
+ * one row at a time, so that the model can be made without a database.
  *
  * Days are UTC days (the day of a report's Arrival-Date).  Three windows
  * end on the report day: the day itself, 7 days, and the long window
@@ -23,9 +25,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <libpq-fe.h>
-
-#include "fbl/config.h"
 #include "base/buf.h"
 
 #define REPORT_SHORT_DAYS	7
@@ -47,7 +46,7 @@ enum report_auth {
 	AU_DAMAGED, AU_PENDING, AU_UNKNOWN, AU_N
 };
 
-enum report_level { LEVEL_OK, LEVEL_FLAGGED, LEVEL_ALARMED };
+enum report_level { LEVEL_OK, LEVEL_FLAGGED, LEVEL_ALARMED, LEVEL_N };
 
 /* Complaint figures of one window and of the period before it. */
 struct report_fig {
@@ -84,6 +83,8 @@ struct report_customer {
 	struct report_token_count *tokens;
 	size_t			 ntokens;
 	int64_t			 auth[RW_N][AU_N];	/* all classes */
+	/* the rates of the alarm rule's days, oldest first (< 0: unknown) */
+	double			 recent_rates[REPORT_RECOVERY_DAYS];
 	/*
 	 * Per day of the long window, oldest first (index len[RW_LONG] - 1 is
 	 * the report day), all ISPs: attributed complaints and the rate
@@ -132,8 +133,8 @@ struct report_key {
 	int		 key_bits;	/* -1: no key found */
 	bool		 testing;	/* t=y */
 	int64_t		 signatures;	/* over the long window */
-	int		 first_day;	/* offsets from the report day (<= 0) */
-	int		 last_day;
+	char		 first_day[11];	/* YYYY-MM-DD */
+	char		 last_day[11];
 	int		 sel_year;	/* 0: not in the selector convention */
 	int		 sel_month;
 	int		 age_months;	/* -1: unknown */
@@ -147,7 +148,7 @@ struct report_unknown {
 	char		*role;
 	int64_t		 signatures;
 	int64_t		 verified;
-	int		 last_day;	/* offset from the report day */
+	char		 last_day[11];	/* YYYY-MM-DD */
 };
 
 /* A domain's latest key audit on or before the report day (keys audit). */
@@ -189,6 +190,7 @@ struct report_model {
 	struct report_params	 p;
 	char			 start[RW_N][11];	/* first day of each */
 	char			 prev_start[RW_N][11];
+	char			 prev_end[RW_N][11];	/* start - 1 */
 	int			 len[RW_N];		/* days in each */
 	struct report_customer	*customers;	/* alarmed, flagged, rest */
 	size_t			 ncustomers;
@@ -209,44 +211,87 @@ struct report_model {
 };
 
 /*
- * Fill the model for p from the connection (schema 4 or later), with the
- * configuration's esp-domain and selector-pattern (cfg may be NULL).
- * false with the reason in err.
+ * One row of a daily view (report_customer_day, report_esp_day): the
+ * complaints of one day, of one reporter or of all of them ("*").
  */
-bool	 report_model_load(struct report_model *, PGconn *,
-	    const struct report_params *, const struct fbl_config *,
+struct report_day_row {
+	int		 off;		/* the day - the report day (<= 0) */
+	const char	*reporter;	/* "*": all reporters */
+	int64_t		 cls[FC_N];	/* the ESP token's: FC_COMPLAINT only,
+					   its attributed complaints */
+	bool		 has_volume;	/* the day's denominator is known */
+	int64_t		 volume;
+	/* the ESP token's "*" rows: complaints of any authenticity, of them
+	   those that carried the ESP token, and those it verified in */
+	int64_t		 total;
+	int64_t		 carried;
+	int64_t		 verified;
+};
+
+/* One row of report_verification_day: signatures of a result and reason. */
+struct report_verif_row {
+	bool		 sample;	/* of a mail sample, else a complaint */
+	const char	*token;
+	const char	*role;
+	const char	*customer_id;
+	const char	*result;
+	const char	*reason;
+	int64_t		 n;
+	bool		 verified;	/* pass */
+	bool		 headers_only;	/* the header signature verified */
+};
+
+/*
+ * Building the model, for the loader (load.h) and the tests: begin, the
+ * rows of each view in the order the loader reads them, then finish.
+ * Strings are copied.  false: out of memory (begin: with the reason in err).
+ */
+/* An empty model for p; false when p's day or window is out of range. */
+bool	 report_model_begin(struct report_model *, const struct report_params *,
 	    struct buf *err);
+/* The configuration's esp-domain. */
+bool	 report_model_esp_tokens(struct report_model *, char *const *tokens,
+	    size_t n);
+/* A customer's day of one reporter; customers in id order (strcmp). */
+bool	 report_model_customer_day(struct report_model *, const char *customer,
+	    const struct report_day_row *);
+/*
+ * After the customers and before finish (both look a customer up by id):
+ * a token's complaints of day off, in customer and token order.  The rows
+ * of a customer that was not loaded are skipped.
+ */
+bool	 report_model_token_day(struct report_model *, const char *customer,
+	    const char *token, int off, int64_t complaints);
+/* Likewise, a customer's complaints of one authenticity on day off. */
+void	 report_model_auth_day(struct report_model *, const char *customer,
+	    enum report_auth, int off, int64_t n);
+bool	 report_model_esp_day(struct report_model *,
+	    const struct report_day_row *);
+/* Grouped by sample, token, role and customer; the others most first. */
+bool	 report_model_verif_row(struct report_model *,
+	    const struct report_verif_row *);
+/*
+ * A key as read, with sel_year and sel_month from the selector-pattern (0:
+ * not dated); the age and the rotation rule follow from them.
+ */
+bool	 report_model_key_add(struct report_model *, const struct report_key *);
+bool	 report_model_unknown_add(struct report_model *,
+	    const struct report_unknown *);
+bool	 report_model_dns_add(struct report_model *,
+	    const struct report_dns_domain *);
+bool	 report_model_dns_problem_add(struct report_model *,
+	    const struct report_dns_problem *);
+/* The customers' levels, then their order: alarmed, flagged, the rest. */
+void	 report_model_finish(struct report_model *);
 void	 report_model_free(struct report_model *);
-/*
- * The "DNS and keys" part (report/model_dns.c, schema 9): each domain's
- * latest key audit on or before the day, and its open problems, worst and
- * oldest first.  Called by report_model_load inside its snapshot.
- */
-bool	 report_model_dns_load(struct report_model *, PGconn *,
-	    struct buf *err);
-void	 report_model_dns_free(struct report_model *);
 
-/* The pure rules, for the model and its tests. */
-/* complaints / volume; < 0 when the volume is unknown or 0. */
-double	 report_rate(int64_t complaints, int64_t volume, bool known);
-/* The rate of a window (prev: of the period before it). */
-double	 report_fig_rate(const struct report_fig *, bool prev);
-/*
- * Days still needed below the alarm rate: rate[n - 1] is the report day,
- * rate[0] the oldest (< 0: unknown, counted as below).  0 when none of the
- * last `need` days reached alarm, else need minus the consecutive days
- * below ending on the report day.
- */
-int	 report_recovery_days(const double *rate, size_t n, double alarm,
-	    int need);
-enum report_level report_level_of(double day_rate, int recover_days,
-	    double flag);
-/* Whole months from the selector's month to the report day's month. */
-int	 report_age_months(int sel_year, int sel_month, const char *day);
+/* The authenticity of a name of sql/003_standing.sql; AU_UNKNOWN if none. */
+enum report_auth report_auth_of(const char *);
 
-const char	*report_level_name(enum report_level);
-const char	*report_class_name(enum report_class);
-const char	*report_auth_name(enum report_auth);
-const char	*report_window_name(enum report_window);
+/* The names of the enums, as the views and the outputs spell them. */
+extern const char *const report_class_names[FC_N];
+extern const char *const report_auth_names[AU_N];
+extern const char *const report_level_names[LEVEL_N];
+extern const char *const report_window_names[RW_N];
 
 #endif

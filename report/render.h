@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "report/model.h"
+#include "report/rules.h"
 #include "base/buf.h"
 
 #define REPORT_TEXT_WIDTH	100

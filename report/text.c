@@ -4,10 +4,10 @@
  * the database are printed with controls and non-ASCII bytes as '?', so
  * that no stored value can start a line of its own.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "base/date.h"
 #include "report/render.h"
 
 #define NAME_W	18
@@ -45,25 +45,42 @@ put_name(struct buf *b, const char *s, size_t w)
 	put_cut(b, s, w, true);
 }
 
-/* A list item after *col columns, wrapped at the width, indent 6. */
-static void
-item(struct buf *b, size_t *col, bool *first, const char *text)
-{
-	size_t	 n = strlen(text);
+/* A list of items, wrapped at the width with an indent of 6. */
+struct list {
+	size_t	 col;		/* where the line stands */
+	bool	 first;
+};
 
-	if (*col + 2 + n > REPORT_TEXT_WIDTH && *col > 6) {
-		buf_puts(b, *first ? "\n      " : ",\n      ");
-		*col = 6;
-	} else if (!*first) {
+/*
+ * The next item of l.  An item shows at most the width less the indent
+ * and wraps alike at any length past that, so its text may be cut to a
+ * fixed buffer first.
+ */
+static void __attribute__((format(printf, 3, 4)))
+item(struct buf *b, struct list *l, const char *fmt, ...)
+{
+	char	 text[2 * REPORT_TEXT_WIDTH];
+	va_list	 ap;
+	size_t	 n;
+
+	text[0] = '\0';
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	n = strlen(text);
+	if (l->col + 2 + n > REPORT_TEXT_WIDTH && l->col > 6) {
+		buf_puts(b, l->first ? "\n      " : ",\n      ");
+		l->col = 6;
+	} else if (!l->first) {
 		buf_puts(b, ", ");
-		*col += 2;
-	} else if (*col > 6) {
+		l->col += 2;
+	} else if (l->col > 6) {
 		buf_putc(b, ' ');
-		*col += 1;
+		l->col += 1;
 	}
-	*first = false;
+	l->first = false;
 	put_cut(b, text, REPORT_TEXT_WIDTH - 6, false);
-	*col += n < REPORT_TEXT_WIDTH - 6 ? n : REPORT_TEXT_WIDTH - 6;
+	l->col += n < REPORT_TEXT_WIDTH - 6 ? n : REPORT_TEXT_WIDTH - 6;
 }
 
 static void
@@ -104,7 +121,7 @@ fig_cols(struct buf *b, const struct report_fig *w)
 
 	for (k = 0; k < RW_N; k++) {
 		count_col(b, (long long)w[k].complaints, false);
-		count_col(b, (long long)(w[k].complaints - w[k].prev), true);
+		count_col(b, (long long)report_fig_change(&w[k]), true);
 		rate_col(b, report_fig_rate(&w[k], false), 9);
 	}
 }
@@ -147,14 +164,28 @@ fig_header(struct buf *b, const char *first, const struct report_model *m)
 	    "rate", days, "chg", "rate");
 }
 
+/* One line of figures for each ISP, under a customer or the ESP token. */
+static void
+isp_rows(struct buf *b, const struct report_isp *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		buf_puts(b, "  ");
+		put_name(b, v[i].reporter, NAME_W - 2);
+		buf_puts(b, "        ");
+		fig_cols(b, v[i].w);
+		buf_putc(b, '\n');
+	}
+}
+
 static void
 customer(struct buf *b, const struct report_model *m,
     const struct report_customer *c)
 {
-	struct buf	 t = BUF_INIT;
-	size_t		 i, col;
+	struct list	 l;
+	size_t		 i;
 	int		 k;
-	bool		 first = true;
 
 	put_name(b, c->id, NAME_W);
 	buf_printf(b, " %-7s", c->level == LEVEL_ALARMED ? "ALARMED" :
@@ -163,32 +194,18 @@ customer(struct buf *b, const struct report_model *m,
 	if (c->recover_days > 0)
 		buf_printf(b, " %3d", c->recover_days);
 	buf_putc(b, '\n');
-	for (i = 0; i < c->nisps; i++) {
-		buf_puts(b, "  ");
-		put_name(b, c->isps[i].reporter, NAME_W - 2);
-		buf_puts(b, "        ");
-		fig_cols(b, c->isps[i].w);
-		buf_putc(b, '\n');
-	}
+	isp_rows(b, c->isps, c->nisps);
 	buf_printf(b, "    %dd:", m->len[RW_LONG]);
-	col = 4 + (size_t)(m->len[RW_LONG] >= 100 ? 5 : m->len[RW_LONG] >= 10 ?
-	    4 : 3);
-	for (k = FC_OPT_OUT; k < FC_N; k++) {
-		buf_reset(&t);
-		buf_printf(&t, "%s %lld", report_class_name(k),
+	l.col = 4 + (size_t)(m->len[RW_LONG] >= 100 ? 5 :
+	    m->len[RW_LONG] >= 10 ? 4 : 3);
+	l.first = true;
+	for (k = FC_OPT_OUT; k < FC_N; k++)
+		item(b, &l, "%s %lld", report_class_names[k],
 		    (long long)c->w[RW_LONG].cls[k]);
-		item(b, &col, &first, buf_cstr(&t));
-	}
-	for (i = 0; c->ntokens > 1 && i < c->ntokens; i++) {
-		buf_reset(&t);
-		buf_printf(&t, "%s %lld", c->tokens[i].token,
+	for (i = 0; c->ntokens > 1 && i < c->ntokens; i++)
+		item(b, &l, "%s %lld", c->tokens[i].token,
 		    (long long)c->tokens[i].complaints[RW_LONG]);
-		item(b, &col, &first, buf_cstr(&t));
-	}
 	buf_putc(b, '\n');
-	if (!buf_ok(&t))
-		b->oom = true;
-	buf_free(&t);
 }
 
 static void
@@ -224,13 +241,7 @@ esp(struct buf *b, const struct report_model *m)
 	buf_puts(b, "        ");
 	fig_cols(b, e->w);
 	buf_putc(b, '\n');
-	for (i = 0; i < e->nisps; i++) {
-		buf_puts(b, "  ");
-		put_name(b, e->isps[i].reporter, NAME_W - 2);
-		buf_puts(b, "        ");
-		fig_cols(b, e->isps[i].w);
-		buf_putc(b, '\n');
-	}
+	isp_rows(b, e->isps, e->nisps);
 	buf_puts(b, "complaints of any authenticity / carried the ESP token / "
 	    "ESP signature verified:\n");
 	for (k = 0; k < RW_N; k++)
@@ -263,7 +274,7 @@ forgery(struct buf *b, const struct report_model *m)
 	    "redacted, damaged (Yahoo), pending (DNS)\n\n", m->len[RW_LONG]);
 	buf_printf(b, "%-*s", NAME_W, "customer");
 	for (a = AU_REPLAYED; a < AU_UNKNOWN; a++)
-		buf_printf(b, " %9s", report_auth_name(a));
+		buf_printf(b, " %9s", report_auth_names[a]);
 	buf_printf(b, " %9s %9s\n", "authentic", "forged/d");
 	for (i = 0; i < m->ncustomers; i++) {
 		c = &m->customers[i];
@@ -277,8 +288,7 @@ forgery(struct buf *b, const struct report_model *m)
 			buf_printf(b, " %9lld", (long long)c->auth[RW_LONG][a]);
 		buf_printf(b, " %9lld %9lld\n",
 		    (long long)c->auth[RW_LONG][AU_AUTHENTIC],
-		    (long long)(c->auth[RW_DAY][AU_FORGED] +
-		    c->auth[RW_DAY][AU_REPLAYED]));
+		    (long long)report_suspected(c->auth[RW_DAY]));
 	}
 	if (n == 0)
 		buf_puts(b, "(none)\n");
@@ -288,9 +298,8 @@ static void
 verifs(struct buf *b, const struct report_model *m, const char *title,
     const struct report_verif *v, size_t nv)
 {
-	struct buf	 t = BUF_INIT;
-	size_t		 i, k, col;
-	bool		 first;
+	struct list	 l;
+	size_t		 i, k;
 
 	buf_printf(b, "\n%s (%d days): signatures, verified (pass), "
 	    "share; why the others did not\n\n", title, m->len[RW_LONG]);
@@ -304,26 +313,19 @@ verifs(struct buf *b, const struct report_model *m, const char *title,
 		put_name(b, v[i].role, 11);
 		buf_printf(b, " %8lld %8lld ", (long long)v[i].signatures,
 		    (long long)v[i].verified);
-		rate_col(b, report_rate(v[i].verified, v[i].signatures, true),
-		    7);
+		rate_col(b, report_verif_share(&v[i]), 7);
 		buf_putc(b, '\n');
 		if (v[i].nreasons == 0)
 			continue;
 		buf_puts(b, "      ");
-		col = 6;
-		first = true;
-		for (k = 0; k < v[i].nreasons; k++) {
-			buf_reset(&t);
-			buf_printf(&t, "%s/%s %lld", v[i].reasons[k].result,
+		l.col = 6;
+		l.first = true;
+		for (k = 0; k < v[i].nreasons; k++)
+			item(b, &l, "%s/%s %lld", v[i].reasons[k].result,
 			    v[i].reasons[k].reason,
 			    (long long)v[i].reasons[k].n);
-			item(b, &col, &first, buf_cstr(&t));
-		}
 		buf_putc(b, '\n');
 	}
-	if (!buf_ok(&t))
-		b->oom = true;
-	buf_free(&t);
 }
 
 /* " OLD SHA1 small nokey" as they apply, then the line end. */
@@ -348,7 +350,6 @@ keys(struct buf *b, const struct report_model *m)
 {
 	const struct report_key	*k;
 	size_t			 i;
-	char			 d[11];
 
 	buf_printf(b, "\nKEY HYGIENE (%d days; rotation-months %u): "
 	    "age from the selector's month\n\n", m->len[RW_LONG],
@@ -378,8 +379,7 @@ keys(struct buf *b, const struct report_model *m)
 			buf_printf(b, " %3d", k->age_months);
 		else
 			buf_printf(b, " %3s", "?");
-		date_day_add(m->p.day, k->last_day, d);
-		buf_printf(b, " %s", d);
+		buf_printf(b, " %s", k->last_day);
 		key_flags(b, k);
 	}
 }
@@ -388,7 +388,6 @@ static void
 unknown(struct buf *b, const struct report_model *m)
 {
 	size_t	 i;
-	char	 d[11];
 
 	buf_printf(b, "\nUNKNOWN TOKENS (%d days): d= domains of complaints "
 	    "that no customer rule maps\n\n", m->len[RW_LONG]);
@@ -400,10 +399,9 @@ unknown(struct buf *b, const struct report_model *m)
 		put_name(b, m->unknown[i].token, 40);
 		buf_putc(b, ' ');
 		put_name(b, m->unknown[i].role, 11);
-		date_day_add(m->p.day, m->unknown[i].last_day, d);
 		buf_printf(b, " %8lld %8lld %s\n",
 		    (long long)m->unknown[i].signatures,
-		    (long long)m->unknown[i].verified, d);
+		    (long long)m->unknown[i].verified, m->unknown[i].last_day);
 	}
 }
 

@@ -1,14 +1,15 @@
 /*
- * test_report: the pure rules of the report model (report/model.h): rates,
- * the daily flag and alarm rules with the 7-day recovery, selector ages,
- * day arithmetic; and the text renderer's width on a made-up model.
- * Expected values are worked out by hand.
+ * test_report: the pure rules of the report (report/rules.h): rates, the
+ * daily flag and alarm rules with the 7-day recovery, selector ages, day
+ * arithmetic; and the text renderer's width on a made-up model.  Expected
+ * values are worked out by hand; test_report_rules.c builds whole models.
  */
 #include <stdlib.h>
 
 #include "base/date.h"
 #include "report/model.h"
 #include "report/render.h"
+#include "report/rules.h"
 #include "tests/unit/unit.h"
 
 static void
@@ -56,7 +57,7 @@ test_recovery(void)
 	CHECK_INT("level/below", report_level_of(0.000999, 0, 0.001),
 	    LEVEL_OK);
 	CHECK_INT("level/unknown", report_level_of(-1, 0, 0.001), LEVEL_OK);
-	CHECK_STR("level/names", report_level_name(LEVEL_ALARMED), "alarmed");
+	CHECK_STR("level/names", report_level_names[LEVEL_ALARMED], "alarmed");
 }
 
 static void

@@ -1,0 +1,389 @@
+/*
+ * load: the report's queries of the views, each row handed to the model
+ * (model.h) as it is read; see load.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "fbl/store/store.h"
+#include "report/load.h"
+#include "report/rules.h"
+
+#define OID_INT4	23
+#define OID_TEXT	25
+#define OID_DATE	1082
+
+struct loader {
+	struct report_model		*m;
+	PGconn				*conn;
+	const struct report_config	*cfg;
+	struct buf			*err;
+	char				 lookback[12];	/* days before the
+							   report day */
+	char				 longback[12];	/* the long window's
+							   first */
+};
+
+static bool
+oom(struct loader *ld)
+{
+	buf_puts(ld->err, "out of memory");
+	return false;
+}
+
+/* Run a view query with $1 the report day, $2 days back, $3 customer. */
+static PGresult *
+query(struct loader *ld, const char *what, const char *sql, const char *back)
+{
+	static const Oid	 types[3] = { OID_DATE, OID_INT4, OID_TEXT };
+	const char		*p[3];
+	PGresult		*res;
+
+	p[0] = ld->m->p.day;
+	p[1] = back;
+	p[2] = ld->m->p.customer;
+	res = PQexecParams(ld->conn, sql, 3, types, p, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		buf_printf(ld->err, "report query (%s): ", what);
+		store_error(ld->err, ld->conn, res);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+static int64_t
+num(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0 :
+	    strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static char *
+val(const PGresult *res, int row, int col)
+{
+	return PQgetvalue(res, row, col);
+}
+
+/* A column that may be NULL: false for NULL, else true with its value. */
+static bool
+opt_num(const PGresult *res, int row, int col, int64_t *v)
+{
+	if (PQgetisnull(res, row, col)) {
+		*v = 0;
+		return false;
+	}
+	*v = strtoll(PQgetvalue(res, row, col), NULL, 10);
+	return true;
+}
+
+static bool
+flag(const PGresult *res, int row, int col)
+{
+	return val(res, row, col)[0] == 't';
+}
+
+/* The result's rows to fn, until one fails; the result is cleared. */
+static bool
+rows(struct loader *ld, PGresult *res,
+    bool (*fn)(struct loader *, const PGresult *, int))
+{
+	int	 r, n = PQntuples(res);
+	bool	 ok = true;
+
+	for (r = 0; r < n && ok; r++)
+		ok = fn(ld, res, r);
+	PQclear(res);
+	return ok;
+}
+
+static const char customer_sql[] =
+    "SELECT day - $1::date, customer_id, reporter, complaints, opt_out, "
+    "not_spam, auth_failure, other, denominator "
+    "FROM report_customer_day "
+    "WHERE day BETWEEN $1::date - $2::int AND $1::date "
+    "AND ($3::text IS NULL OR customer_id = $3) "
+    "ORDER BY customer_id COLLATE \"C\", reporter, day";
+
+static bool
+customer_row(struct loader *ld, const PGresult *res, int r)
+{
+	struct report_day_row	 d;
+	int			 k;
+
+	d.off = atoi(val(res, r, 0));
+	d.reporter = val(res, r, 2);
+	for (k = 0; k < FC_N; k++)
+		d.cls[k] = num(res, r, 3 + k);
+	d.has_volume = opt_num(res, r, 8, &d.volume);
+	d.total = d.carried = d.verified = 0;
+	return report_model_customer_day(ld->m, val(res, r, 1), &d) ||
+	    oom(ld);
+}
+
+/*
+ * The token and authenticity sections read daily_customer (schema 8), whose
+ * size is set by customers and days, not daily_complaint, which grows with
+ * the complaints.
+ */
+static const char token_sql[] =
+    "SELECT customer_id, token, day - $1::date, complaints "
+    "FROM report_customer_token_day "
+    "WHERE day BETWEEN $1::date - $2::int AND $1::date "
+    "AND ($3::text IS NULL OR customer_id = $3) "
+    "ORDER BY customer_id COLLATE \"C\", token";
+
+static bool
+token_row(struct loader *ld, const PGresult *res, int r)
+{
+	return report_model_token_day(ld->m, val(res, r, 0), val(res, r, 1),
+	    atoi(val(res, r, 2)), num(res, r, 3)) || oom(ld);
+}
+
+static const char auth_sql[] =
+    "SELECT customer_id, authenticity, day - $1::date, complaints "
+    "FROM report_customer_authenticity_day "
+    "WHERE day BETWEEN $1::date - $2::int AND $1::date "
+    "AND ($3::text IS NULL OR customer_id = $3)";
+
+static bool
+auth_row(struct loader *ld, const PGresult *res, int r)
+{
+	report_model_auth_day(ld->m, val(res, r, 0),
+	    report_auth_of(val(res, r, 1)), atoi(val(res, r, 2)),
+	    num(res, r, 3));
+	return true;
+}
+
+static const char esp_sql[] =
+    "SELECT day - $1::date, reporter, attributed, complaints, carried, "
+    "verified, denominator FROM report_esp_day "
+    "WHERE day BETWEEN $1::date - $2::int AND $1::date "
+    "ORDER BY reporter, day";
+
+static bool
+esp_row(struct loader *ld, const PGresult *res, int r)
+{
+	struct report_day_row	 d;
+
+	memset(&d, 0, sizeof(d));
+	d.off = atoi(val(res, r, 0));
+	d.reporter = val(res, r, 1);
+	d.cls[FC_COMPLAINT] = num(res, r, 2);
+	d.total = num(res, r, 3);
+	d.carried = num(res, r, 4);
+	d.verified = num(res, r, 5);
+	d.has_volume = opt_num(res, r, 6, &d.volume);
+	return report_model_esp_day(ld->m, &d) || oom(ld);
+}
+
+static const char verif_sql[] =
+    "SELECT use, token, role, customer_id, result, reason, "
+    "sum(signatures) AS n, bool_or(verified), bool_or(headers_only) "
+    "FROM report_verification_day "
+    "WHERE use IN ('complaint', 'sample') "
+    "AND day BETWEEN $1::date - $2::int AND $1::date "
+    "AND ($3::text IS NULL OR role <> 'customer' OR customer_id = $3) "
+    "GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, n DESC, 5, 6";
+
+static bool
+verif_row(struct loader *ld, const PGresult *res, int r)
+{
+	struct report_verif_row	 v;
+
+	v.sample = strcmp(val(res, r, 0), "sample") == 0;
+	v.token = val(res, r, 1);
+	v.role = val(res, r, 2);
+	v.customer_id = val(res, r, 3);
+	v.result = val(res, r, 4);
+	v.reason = val(res, r, 5);
+	v.n = num(res, r, 6);
+	v.verified = flag(res, r, 7);
+	v.headers_only = flag(res, r, 8);
+	return report_model_verif_row(ld->m, &v) || oom(ld);
+}
+
+static const char key_sql[] =
+    "SELECT token, role, customer_id, selector, algorithm, key_bits, "
+    "key_testing, sum(signatures), min(day) - $1::date, "
+    "max(day) - $1::date, bool_or(sha1), bool_or(small_key) "
+    "FROM report_key_day "
+    "WHERE role IN ('customer', 'esp') "
+    "AND day BETWEEN $1::date - $2::int AND $1::date "
+    "AND ($3::text IS NULL OR role <> 'customer' OR customer_id = $3) "
+    "GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7";
+
+static bool
+key_row(struct loader *ld, const PGresult *res, int r)
+{
+	const struct report_config	*cfg = ld->cfg;
+	struct report_key		 k;
+
+	memset(&k, 0, sizeof(k));
+	k.token = val(res, r, 0);
+	k.role = val(res, r, 1);
+	k.customer_id = val(res, r, 2);
+	k.selector = val(res, r, 3);
+	k.algorithm = val(res, r, 4);
+	k.key_bits = atoi(val(res, r, 5));
+	k.testing = flag(res, r, 6);
+	k.signatures = num(res, r, 7);
+	report_day_of(ld->m, atoi(val(res, r, 8)), k.first_day);
+	report_day_of(ld->m, atoi(val(res, r, 9)), k.last_day);
+	k.sha1 = flag(res, r, 10);
+	k.small_key = flag(res, r, 11);
+	if (cfg == NULL || cfg->date_selector == NULL ||
+	    !cfg->date_selector(cfg->arg, k.selector, &k.sel_year,
+	    &k.sel_month))
+		k.sel_year = k.sel_month = 0;
+	return report_model_key_add(ld->m, &k) || oom(ld);
+}
+
+static const char unknown_sql[] =
+    "SELECT token, role, sum(signatures) AS n, sum(verified), "
+    "max(day) - $1::date FROM report_unknown_token_day "
+    "WHERE day BETWEEN $1::date - $2::int AND $1::date "
+    "GROUP BY 1, 2 ORDER BY n DESC, 1, 2";
+
+static bool
+unknown_row(struct loader *ld, const PGresult *res, int r)
+{
+	struct report_unknown	 u;
+
+	memset(&u, 0, sizeof(u));
+	u.token = val(res, r, 0);
+	u.role = val(res, r, 1);
+	u.signatures = num(res, r, 2);
+	u.verified = num(res, r, 3);
+	report_day_of(ld->m, atoi(val(res, r, 4)), u.last_day);
+	return report_model_unknown_add(ld->m, &u) || oom(ld);
+}
+
+/* The queries in the order the model takes them: the customers first. */
+static const struct view {
+	const char	*what;
+	const char	*sql;
+	bool		 rates;	/* reads the periods before the windows */
+	bool		(*row)(struct loader *, const PGresult *, int);
+} views[] = {
+	{ "customers", customer_sql, true, customer_row },
+	{ "tokens", token_sql, false, token_row },
+	{ "authenticity", auth_sql, false, auth_row },
+	{ "ESP token", esp_sql, true, esp_row },
+	{ "verification", verif_sql, false, verif_row },
+	{ "key hygiene", key_sql, false, key_row },
+	{ "unknown tokens", unknown_sql, false, unknown_row },
+};
+
+static bool
+esp_tokens(struct loader *ld)
+{
+	const struct report_config	*cfg = ld->cfg;
+
+	if (cfg == NULL || report_model_esp_tokens(ld->m, cfg->esp_domains,
+	    cfg->nesp_domains))
+		return true;
+	return oom(ld);
+}
+
+static bool
+load_views(struct loader *ld)
+{
+	PGresult	*res;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		res = query(ld, views[i].what, views[i].sql, views[i].rates ?
+		    ld->lookback : ld->longback);
+		if (res == NULL || !rows(ld, res, views[i].row))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * One read-only snapshot for every query, so the sections agree even while
+ * an ingest or a reverify commits.  JIT off: the planner's estimates for
+ * the volume views are far too high, and compiling the plans cost about a
+ * second at every size for queries that then run in milliseconds
+ * (docs/bench.md, the report rows); work_mem so the sorts of the daily
+ * rows stay in memory.
+ */
+static bool
+session_begin(struct loader *ld, const char *from)
+{
+	const char	*p[2];
+	PGresult	*res;
+	bool		 ok;
+
+	res = PQexec(ld->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ "
+	    "READ ONLY;SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+	if ((ok = PQresultStatus(res) == PGRES_COMMAND_OK)) {
+		PQclear(res);
+		/* the days the views read (sql/005_report_window.sql) */
+		p[0] = from;
+		p[1] = ld->m->p.day;
+		res = PQexecParams(ld->conn, "SELECT set_config("
+		    "'fblscope.window_from', $1, true), set_config("
+		    "'fblscope.window_to', $2, true)", 2, NULL, p, NULL, NULL,
+		    0);
+		ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	}
+	if (!ok) {
+		buf_puts(ld->err, "starting the report's transaction: ");
+		store_error(ld->err, ld->conn, res);
+	}
+	PQclear(res);
+	return ok;
+}
+
+static bool
+session_end(struct loader *ld, bool ok)
+{
+	PGresult	*res;
+
+	res = PQexec(ld->conn, ok ? "COMMIT" : "ROLLBACK");
+	if (ok && PQresultStatus(res) != PGRES_COMMAND_OK) {
+		buf_puts(ld->err, "ending the report's transaction: ");
+		store_error(ld->err, ld->conn, res);
+		ok = false;
+	}
+	PQclear(res);
+	return ok;
+}
+
+bool
+report_model_load(struct report_model *m, PGconn *conn,
+    const struct report_params *p, const struct report_config *cfg,
+    struct buf *err)
+{
+	struct loader	 ld;
+	char		 from[11];
+
+	if (!report_model_begin(m, p, err))
+		return false;
+	memset(&ld, 0, sizeof(ld));
+	ld.m = m;
+	ld.conn = conn;
+	ld.cfg = cfg;
+	ld.err = err;
+	snprintf(ld.lookback, sizeof(ld.lookback), "%d", report_lookback(m));
+	snprintf(ld.longback, sizeof(ld.longback), "%d", m->p.days - 1);
+	if (!report_day_of(m, -report_lookback(m), from)) {
+		buf_printf(err, "%s: not a day", m->p.day);
+		return false;
+	}
+	if (!session_begin(&ld, from))
+		return false;
+	if (!esp_tokens(&ld) || !load_views(&ld) ||
+	    !report_load_dns(m, conn, err)) {
+		session_end(&ld, false);
+		return false;
+	}
+	if (!session_end(&ld, true))
+		return false;
+	report_model_finish(m);
+	return true;
+}

@@ -1,0 +1,46 @@
+/*
+ * load: the report model (model.h) read from PostgreSQL, from the views of
+ * sql/004_report_views.sql (load.c) and the key audits of
+ * sql/009_key_audit.sql (load_dns.c), in one read-only snapshot.  The only
+ * part of report/ that speaks SQL.
+ */
+#ifndef FBL_REPORT_LOAD_H
+#define FBL_REPORT_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "base/buf.h"
+#include "report/model.h"
+
+/*
+ * What the report takes from the configuration, given by the command: the
+ * esp-domain, and the dating of a selector by the selector-pattern (true
+ * with its year and month), so that the model needs no classifier.
+ */
+struct report_config {
+	char *const	*esp_domains;
+	size_t		 nesp_domains;
+	bool		(*date_selector)(const void *arg, const char *selector,
+			    int *year, int *month);
+	const void	*arg;		/* for date_selector */
+};
+
+/*
+ * Fill the model for p from the connection (schema 9 or later); cfg may
+ * be NULL.  false with the reason in err.  The model is to be freed
+ * (report_model_free) either way.
+ */
+bool	 report_model_load(struct report_model *, PGconn *,
+	    const struct report_params *, const struct report_config *,
+	    struct buf *err);
+/*
+ * The "DNS and keys" part (load_dns.c): each domain's latest key audit on
+ * or before the day, and its open problems, worst and oldest first.
+ * Called by report_model_load inside its snapshot.
+ */
+bool	 report_load_dns(struct report_model *, PGconn *, struct buf *err);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * load_dns: the report's "DNS and keys" section, from the stored key audits
+ * (sql/009_key_audit.sql, `fblscope keys audit --db`); see load.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <libpq-fe.h>
+
+#include "fbl/store/store.h"
+#include "report/load.h"
+
+#define DNS_MAX_ROWS	100000	/* problems read: a bound, not a limit */
+
+static const char dns_domain_sql[] =
+    "SELECT domain, customer_id, role, mode, as_of::text, status, warn,"
+    "       fail, temp"
+    "  FROM report_key_audit_domain($1::date)"
+    " WHERE $2::text IS NULL OR customer_id = $2::text"
+    " ORDER BY CASE status WHEN 'FAIL' THEN 0 WHEN 'TEMP' THEN 1"
+    "          WHEN 'WARN' THEN 2 ELSE 3 END, domain"
+    " LIMIT $3::integer";
+
+static const char dns_problem_sql[] =
+    "SELECT domain, customer_id, check_name, subject, server, status,"
+    "       reason, detail, first_seen::text, days_open"
+    "  FROM report_key_audit_problem($1::date)"
+    " WHERE $2::text IS NULL OR customer_id = $2::text"
+    " ORDER BY CASE status WHEN 'FAIL' THEN 0 WHEN 'TEMP' THEN 1"
+    "          ELSE 2 END, days_open DESC, domain, check_name, subject,"
+    "          server"
+    " LIMIT $3::integer";
+
+static char *
+col(const PGresult *res, int row, int c)
+{
+	return PQgetvalue(res, row, c);
+}
+
+static void
+day_col(char out[11], const PGresult *res, int row, int c)
+{
+	snprintf(out, 11, "%s", PQgetvalue(res, row, c));
+}
+
+static bool
+domain_row(struct report_model *m, const PGresult *res, int i)
+{
+	struct report_dns_domain	 d;
+
+	d.domain = col(res, i, 0);
+	d.customer_id = col(res, i, 1);
+	d.role = col(res, i, 2);
+	d.mode = col(res, i, 3);
+	day_col(d.as_of, res, i, 4);
+	d.status = col(res, i, 5);
+	d.warn = strtoll(col(res, i, 6), NULL, 10);
+	d.fail = strtoll(col(res, i, 7), NULL, 10);
+	d.temp = strtoll(col(res, i, 8), NULL, 10);
+	return report_model_dns_add(m, &d);
+}
+
+static bool
+problem_row(struct report_model *m, const PGresult *res, int i)
+{
+	struct report_dns_problem	 p;
+
+	p.domain = col(res, i, 0);
+	p.customer_id = col(res, i, 1);
+	p.check = col(res, i, 2);
+	p.subject = col(res, i, 3);
+	p.server = col(res, i, 4);
+	p.status = col(res, i, 5);
+	p.reason = col(res, i, 6);
+	p.detail = col(res, i, 7);
+	day_col(p.first_seen, res, i, 8);
+	p.days_open = atoi(col(res, i, 9));
+	return report_model_dns_problem_add(m, &p);
+}
+
+/* One query ($1 the day, $2 the customer, $3 the bound), its rows to fn. */
+static bool
+dns_load(struct report_model *m, PGconn *conn, const char *sql,
+    const char *what, bool (*fn)(struct report_model *, const PGresult *,
+    int), struct buf *err)
+{
+	const char	*p[3];
+	char		 lim[16];
+	PGresult	*res;
+	int		 i, n;
+	bool		 ok = true;
+
+	snprintf(lim, sizeof(lim), "%d", DNS_MAX_ROWS);
+	p[0] = m->p.day;
+	p[1] = m->p.customer;
+	p[2] = lim;
+	res = PQexecParams(conn, sql, 3, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		buf_printf(err, "report query (%s): ", what);
+		store_error(err, conn, res);
+		PQclear(res);
+		return false;
+	}
+	n = PQntuples(res);
+	for (i = 0; i < n && ok; i++)
+		ok = fn(m, res, i);
+	PQclear(res);
+	if (!ok)
+		buf_puts(err, "out of memory");
+	return ok;
+}
+
+bool
+report_load_dns(struct report_model *m, PGconn *conn, struct buf *err)
+{
+	return dns_load(m, conn, dns_domain_sql, "key audit domains",
+	    domain_row, err) && dns_load(m, conn, dns_problem_sql,
+	    "key audit problems", problem_row, err);
+}
