@@ -852,8 +852,8 @@ test_reporter(void)
 	    !reporter_domain_is_placeholder("aol.net") &&
 	    !reporter_domain_is_placeholder("mydomainisreal.com"));
 	/* the set is closed: a sender's name that is no domain is "other" */
-	CHECK_STR("rep/closed-formula", reporter("staff@x.=cmd|'/Ccalc'!A0.evil"
-	    + 6, NULL, NULL, NULL), "other");
+	CHECK_STR("rep/closed-formula", reporter("x.=cmd|'/Ccalc'!A0.evil", NULL,
+	    NULL, NULL), "other");
 	CHECK_STR("rep/closed-source", reporter(NULL, "ReturnPathFBL/2.0",
 	    "=HYPERLINK(\"x\")", NULL), "other");
 	CHECK_STR("rep/closed-source-words", reporter(NULL, NULL, "Some ISP",
