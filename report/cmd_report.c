@@ -236,7 +236,7 @@ report_run(struct report_cmd *rc, const struct fbl_config *cfg,
 	rcfg.arg = cfg;
 	if ((st = store_open(rc->conninfo, err)) == NULL)
 		return false;
-	ok = report_model_load(&m, store_conn(st), &rc->p, &rcfg, err);
+	ok = report_model_load(&m, store_db(st), &rc->p, &rcfg, err);
 	store_close(st);
 	if (ok && !(ok = rc->render(&out, &m)))
 		buf_printf(err, "%s output: %s", rc->format,

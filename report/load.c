@@ -7,23 +7,21 @@
 #include <string.h>
 
 #include "base/date.h"
-#include "fbl/store/store.h"
+#include "fbl/store/db.h"
 #include "report/load.h"
 #include "report/rules.h"
 
-#define OID_INT4	23
-#define OID_TEXT	25
-#define OID_DATE	1082
-
 struct loader {
 	struct report_model		*m;
-	PGconn				*conn;
+	struct db			*db;
 	const struct report_config	*cfg;
 	struct buf			*err;
 	char				 lookback[12];	/* days before the
 							   report day */
 	char				 longback[12];	/* the long window's
 							   first */
+	char				 from[11];	/* the first day read */
+	const struct report_params	*p;
 };
 
 static bool
@@ -34,68 +32,63 @@ oom(struct loader *ld)
 }
 
 /* Run a view query with $1 the report day, $2 days back, $3 customer. */
-static PGresult *
+static struct db_rows *
 query(struct loader *ld, const char *what, const char *sql, const char *back)
 {
-	static const Oid	 types[3] = { OID_DATE, OID_INT4, OID_TEXT };
+	static const enum db_type types[3] = { DB_DATE, DB_INT4, DB_TEXT };
 	const char		*p[3];
-	PGresult		*res;
+	struct db_rows		*res;
 
 	p[0] = ld->m->p.day;
 	p[1] = back;
 	p[2] = ld->m->p.customer;
-	res = PQexecParams(ld->conn, sql, 3, types, p, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		buf_printf(ld->err, "report query (%s): ", what);
-		store_error(ld->err, ld->conn, res);
-		PQclear(res);
-		return NULL;
-	}
+	if ((res = db_query_typed(ld->db, sql, 3, types, p, ld->err)) == NULL)
+		buf_printf(ld->err, " (report query: %s)", what);
 	return res;
 }
 
 static int64_t
-num(const PGresult *res, int row, int col)
+num(const struct db_rows *res, size_t row, int col)
 {
-	return PQgetisnull(res, row, col) ? 0 :
-	    strtoll(PQgetvalue(res, row, col), NULL, 10);
+	return db_null(res, row, col) ? 0 :
+	    strtoll((char *)db_get(res, row, col), NULL, 10);
 }
 
 static char *
-val(const PGresult *res, int row, int col)
+val(const struct db_rows *res, size_t row, int col)
 {
-	return PQgetvalue(res, row, col);
+	return (char *)db_get(res, row, col);
 }
 
 /* A column that may be NULL: false for NULL, else true with its value. */
 static bool
-opt_num(const PGresult *res, int row, int col, int64_t *v)
+opt_num(const struct db_rows *res, size_t row, int col, int64_t *v)
 {
-	if (PQgetisnull(res, row, col)) {
+	if (db_null(res, row, col)) {
 		*v = 0;
 		return false;
 	}
-	*v = strtoll(PQgetvalue(res, row, col), NULL, 10);
+	*v = strtoll((char *)db_get(res, row, col), NULL, 10);
 	return true;
 }
 
 static bool
-flag(const PGresult *res, int row, int col)
+flag(const struct db_rows *res, size_t row, int col)
 {
 	return val(res, row, col)[0] == 't';
 }
 
 /* The result's rows to fn, until one fails; the result is cleared. */
 static bool
-rows(struct loader *ld, PGresult *res,
-    bool (*fn)(struct loader *, const PGresult *, int))
+rows(struct loader *ld, struct db_rows *res,
+    bool (*fn)(struct loader *, const struct db_rows *, size_t))
 {
-	int	 r, n = PQntuples(res);
+	size_t	 r, n = db_nrows(res);
 	bool	 ok = true;
 
 	for (r = 0; r < n && ok; r++)
 		ok = fn(ld, res, r);
-	PQclear(res);
+	db_rows_free(res);
 	return ok;
 }
 
@@ -108,7 +101,7 @@ static const char customer_sql[] =
     "ORDER BY customer_id COLLATE \"C\", reporter, day";
 
 static bool
-customer_row(struct loader *ld, const PGresult *res, int r)
+customer_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	struct report_day_row	 d;
 	int			 k;
@@ -136,7 +129,7 @@ static const char token_sql[] =
     "ORDER BY customer_id COLLATE \"C\", token";
 
 static bool
-token_row(struct loader *ld, const PGresult *res, int r)
+token_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	return report_model_token_day(ld->m, val(res, r, 0), val(res, r, 1),
 	    atoi(val(res, r, 2)), num(res, r, 3)) || oom(ld);
@@ -149,7 +142,7 @@ static const char auth_sql[] =
     "AND ($3::text IS NULL OR customer_id = $3)";
 
 static bool
-auth_row(struct loader *ld, const PGresult *res, int r)
+auth_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	report_model_auth_day(ld->m, val(res, r, 0),
 	    report_auth_of(val(res, r, 1)), atoi(val(res, r, 2)),
@@ -164,7 +157,7 @@ static const char esp_sql[] =
     "ORDER BY reporter, day";
 
 static bool
-esp_row(struct loader *ld, const PGresult *res, int r)
+esp_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	struct report_day_row	 d;
 
@@ -189,7 +182,7 @@ static const char verif_sql[] =
     "GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, n DESC, 5, 6";
 
 static bool
-verif_row(struct loader *ld, const PGresult *res, int r)
+verif_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	struct report_verif_row	 v;
 
@@ -216,7 +209,7 @@ static const char key_sql[] =
     "GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7";
 
 static bool
-key_row(struct loader *ld, const PGresult *res, int r)
+key_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	const struct report_config	*cfg = ld->cfg;
 	struct report_key		 k;
@@ -248,7 +241,7 @@ static const char unknown_sql[] =
     "GROUP BY 1, 2 ORDER BY n DESC, 1, 2";
 
 static bool
-unknown_row(struct loader *ld, const PGresult *res, int r)
+unknown_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	struct report_unknown	 u;
 
@@ -266,7 +259,7 @@ static const struct view {
 	const char	*what;
 	const char	*sql;
 	bool		 rates;	/* reads the periods before the windows */
-	bool		(*row)(struct loader *, const PGresult *, int);
+	bool		(*row)(struct loader *, const struct db_rows *, size_t);
 } views[] = {
 	{ "customers", customer_sql, true, customer_row },
 	{ "tokens", token_sql, false, token_row },
@@ -291,7 +284,7 @@ esp_tokens(struct loader *ld)
 static bool
 load_views(struct loader *ld)
 {
-	PGresult	*res;
+	struct db_rows	*res;
 	size_t		 i;
 
 	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
@@ -304,85 +297,59 @@ load_views(struct loader *ld)
 }
 
 /*
- * One read-only snapshot for every query, so the sections agree even while
- * an ingest or a reverify commits.  JIT off: the planner's estimates for
- * the volume views are far too high, and compiling the plans cost about a
- * second at every size for queries that then run in milliseconds
- * (docs/bench.md, the report rows); work_mem so the sorts of the daily
- * rows stay in memory.
+ * One read-only snapshot for every query (db_tx, DB_TX_SNAPSHOT), so the
+ * sections agree even while an ingest or a reverify commits.  JIT off: the
+ * planner's estimates for the volume views are far too high, and compiling
+ * the plans cost about a second at every size for queries that then run in
+ * milliseconds (docs/bench.md, the report rows); work_mem so the sorts of
+ * the daily rows stay in memory.  Run again whole after a serialization
+ * failure: the model starts afresh each time.
  */
 static bool
-session_begin(struct loader *ld, const char *from)
+snapshot(struct db *db, void *arg, struct buf *err)
 {
+	struct loader	*ld = arg;
 	const char	*p[2];
-	PGresult	*res;
-	bool		 ok;
 
-	res = PQexec(ld->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ "
-	    "READ ONLY;SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-	if ((ok = PQresultStatus(res) == PGRES_COMMAND_OK)) {
-		PQclear(res);
-		/* the days the views read (sql/005_report_window.sql) */
-		p[0] = from;
-		p[1] = ld->m->p.day;
-		res = PQexecParams(ld->conn, "SELECT set_config("
-		    "'fblscope.window_from', $1, true), set_config("
-		    "'fblscope.window_to', $2, true)", 2, NULL, p, NULL, NULL,
-		    0);
-		ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	report_model_free(ld->m);
+	if (!report_model_begin(ld->m, ld->p, err))
+		return false;
+	/* the days the views read (sql/definitions.sql) */
+	p[0] = ld->from;
+	p[1] = ld->m->p.day;
+	if (!db_exec(db, "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'",
+	    0, NULL, err) || !db_exec(db, "SELECT set_config("
+	    "'fblscope.window_from', $1, true), set_config("
+	    "'fblscope.window_to', $2, true)", 2, p, err)) {
+		buf_puts(err, " (starting the report's transaction)");
+		return false;
 	}
-	if (!ok) {
-		buf_puts(ld->err, "starting the report's transaction: ");
-		store_error(ld->err, ld->conn, res);
-	}
-	PQclear(res);
-	return ok;
-}
-
-static bool
-session_end(struct loader *ld, bool ok)
-{
-	PGresult	*res;
-
-	res = PQexec(ld->conn, ok ? "COMMIT" : "ROLLBACK");
-	if (ok && PQresultStatus(res) != PGRES_COMMAND_OK) {
-		buf_puts(ld->err, "ending the report's transaction: ");
-		store_error(ld->err, ld->conn, res);
-		ok = false;
-	}
-	PQclear(res);
-	return ok;
+	return esp_tokens(ld) && load_views(ld) &&
+	    report_load_dns(ld->m, db, err);
 }
 
 bool
-report_model_load(struct report_model *m, PGconn *conn,
+report_model_load(struct report_model *m, struct db *db,
     const struct report_params *p, const struct report_config *cfg,
     struct buf *err)
 {
 	struct loader	 ld;
-	char		 from[11];
 
 	if (!report_model_begin(m, p, err))
 		return false;
 	memset(&ld, 0, sizeof(ld));
 	ld.m = m;
-	ld.conn = conn;
+	ld.p = p;
+	ld.db = db;
 	ld.cfg = cfg;
 	ld.err = err;
 	snprintf(ld.lookback, sizeof(ld.lookback), "%d", report_lookback(m));
 	snprintf(ld.longback, sizeof(ld.longback), "%d", m->p.days - 1);
-	if (!report_day_of(m, -report_lookback(m), from)) {
+	if (!report_day_of(m, -report_lookback(m), ld.from)) {
 		buf_printf(err, "%s: not a day", m->p.day);
 		return false;
 	}
-	if (!session_begin(&ld, from))
-		return false;
-	if (!esp_tokens(&ld) || !load_views(&ld) ||
-	    !report_load_dns(m, conn, err)) {
-		session_end(&ld, false);
-		return false;
-	}
-	if (!session_end(&ld, true))
+	if (!db_tx(db, DB_TX_SNAPSHOT, snapshot, &ld, err))
 		return false;
 	report_model_finish(m);
 	return true;

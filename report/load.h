@@ -10,9 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <libpq-fe.h>
-
 #include "base/buf.h"
+#include "fbl/store/db.h"
 #include "report/model.h"
 
 /*
@@ -29,11 +28,11 @@ struct report_config {
 };
 
 /*
- * Fill the model for p from the connection (schema 9 or later); cfg may
+ * Fill the model for p from the database (schema 9 or later); cfg may
  * be NULL.  false with the reason in err.  The model is to be freed
  * (report_model_free) either way.
  */
-bool	 report_model_load(struct report_model *, PGconn *,
+bool	 report_model_load(struct report_model *, struct db *,
 	    const struct report_params *, const struct report_config *,
 	    struct buf *err);
 /*
@@ -41,6 +40,6 @@ bool	 report_model_load(struct report_model *, PGconn *,
  * or before the day, and its open problems, worst and oldest first.
  * Called by report_model_load inside its snapshot.
  */
-bool	 report_load_dns(struct report_model *, PGconn *, struct buf *err);
+bool	 report_load_dns(struct report_model *, struct db *, struct buf *err);
 
 #endif

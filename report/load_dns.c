@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <libpq-fe.h>
 
-#include "fbl/store/store.h"
+#include "fbl/store/db.h"
 #include "report/load.h"
 
 #define DNS_MAX_ROWS	100000	/* problems read: a bound, not a limit */
@@ -32,19 +31,19 @@ static const char dns_problem_sql[] =
     " LIMIT $3::integer";
 
 static char *
-col(const PGresult *res, int row, int c)
+col(const struct db_rows *res, size_t row, int c)
 {
-	return PQgetvalue(res, row, c);
+	return (char *)db_get(res, row, c);
 }
 
 static void
-day_col(char out[11], const PGresult *res, int row, int c)
+day_col(char out[11], const struct db_rows *res, size_t row, int c)
 {
-	snprintf(out, 11, "%s", PQgetvalue(res, row, c));
+	snprintf(out, 11, "%s", (char *)db_get(res, row, c));
 }
 
 static bool
-domain_row(struct report_model *m, const PGresult *res, int i)
+domain_row(struct report_model *m, const struct db_rows *res, size_t i)
 {
 	struct report_dns_domain	 d;
 
@@ -61,7 +60,7 @@ domain_row(struct report_model *m, const PGresult *res, int i)
 }
 
 static bool
-problem_row(struct report_model *m, const PGresult *res, int i)
+problem_row(struct report_model *m, const struct db_rows *res, size_t i)
 {
 	struct report_dns_problem	 p;
 
@@ -80,40 +79,37 @@ problem_row(struct report_model *m, const PGresult *res, int i)
 
 /* One query ($1 the day, $2 the customer, $3 the bound), its rows to fn. */
 static bool
-dns_load(struct report_model *m, PGconn *conn, const char *sql,
-    const char *what, bool (*fn)(struct report_model *, const PGresult *,
-    int), struct buf *err)
+dns_load(struct report_model *m, struct db *db, const char *sql,
+    const char *what, bool (*fn)(struct report_model *,
+    const struct db_rows *, size_t), struct buf *err)
 {
 	const char	*p[3];
 	char		 lim[16];
-	PGresult	*res;
-	int		 i, n;
+	struct db_rows	*res;
+	size_t		 i, n;
 	bool		 ok = true;
 
 	snprintf(lim, sizeof(lim), "%d", DNS_MAX_ROWS);
 	p[0] = m->p.day;
 	p[1] = m->p.customer;
 	p[2] = lim;
-	res = PQexecParams(conn, sql, 3, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		buf_printf(err, "report query (%s): ", what);
-		store_error(err, conn, res);
-		PQclear(res);
+	if ((res = db_query(db, sql, 3, p, err)) == NULL) {
+		buf_printf(err, " (report query: %s)", what);
 		return false;
 	}
-	n = PQntuples(res);
+	n = db_nrows(res);
 	for (i = 0; i < n && ok; i++)
 		ok = fn(m, res, i);
-	PQclear(res);
+	db_rows_free(res);
 	if (!ok)
 		buf_puts(err, "out of memory");
 	return ok;
 }
 
 bool
-report_load_dns(struct report_model *m, PGconn *conn, struct buf *err)
+report_load_dns(struct report_model *m, struct db *db, struct buf *err)
 {
-	return dns_load(m, conn, dns_domain_sql, "key audit domains",
-	    domain_row, err) && dns_load(m, conn, dns_problem_sql,
+	return dns_load(m, db, dns_domain_sql, "key audit domains",
+	    domain_row, err) && dns_load(m, db, dns_problem_sql,
 	    "key audit problems", problem_row, err);
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <libpq-fe.h>
+
 #include "base/hex.h"
 #include "fbl/store/db.h"
 
@@ -23,7 +25,7 @@ struct db_rows {
 };
 
 /* libpq messages end with a newline and may span lines: keep one line. */
-void
+static void
 db_pgerror(struct buf *err, PGconn *c, const PGresult *res)
 {
 	const char	*msg = res != NULL ? PQresultErrorMessage(res) : "";
@@ -79,12 +81,6 @@ db_close(struct db *db)
 		free(db->prepared[i]);
 	free(db->prepared);
 	free(db);
-}
-
-PGconn *
-db_pgconn(struct db *db)
-{
-	return db->c;
 }
 
 static bool

@@ -27,7 +27,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <libpq-fe.h>
 
 #include "base/buf.h"
 
@@ -122,12 +121,5 @@ void		 db_copy_int(struct buf *, int64_t v, bool present,
 		    bool last);
 void		 db_copy_uint(struct buf *, uint64_t v, bool present,
 		    bool last);
-
-/*
- * The raw connection and libpq's error text, for report/ until it moves
- * onto the calls above (issue 12); nothing in fbl/ uses them.
- */
-PGconn		*db_pgconn(struct db *);
-void		 db_pgerror(struct buf *, PGconn *, const PGresult *);
 
 #endif

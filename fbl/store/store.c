@@ -48,18 +48,6 @@ store_db(struct store *st)
 	return st->db;
 }
 
-PGconn *
-store_conn(struct store *st)
-{
-	return db_pgconn(st->db);
-}
-
-void
-store_error(struct buf *err, PGconn *conn, const PGresult *res)
-{
-	db_pgerror(err, conn, res);
-}
-
 static const char create_version_sql[] =
     "CREATE TABLE IF NOT EXISTS schema_version ("
     " version integer PRIMARY KEY,"

@@ -34,11 +34,4 @@ bool		 store_migrate(struct store *, int *applied, struct buf *log,
 bool		 store_status(struct store *, struct buf *out, int *pending,
 		    struct buf *err);
 
-/*
- * The raw connection and libpq's error text, for report/ until it moves
- * onto db.h (issue 12).
- */
-PGconn		*store_conn(struct store *);
-void		 store_error(struct buf *, PGconn *, const PGresult *);
-
 #endif
