@@ -71,6 +71,22 @@ cli_keys_option(struct cli_keys *k, int opt, const char *arg, struct buf *err)
 		}
 		k->retries = (int)v;
 		return true;
+	case CLI_OPT_DNS_BUDGET:
+		if (!cli_parse_uint(arg, 1, 600000, &v)) {
+			buf_printf(err, "--dns-budget %s: want milliseconds, "
+			    "1 to 600000", arg);
+			return false;
+		}
+		k->dns_budget_ms = (unsigned)v;
+		return true;
+	case CLI_OPT_DNS_RUN_BUDGET:
+		if (!cli_parse_uint(arg, 1, 86400, &v)) {
+			buf_printf(err, "--dns-run-budget %s: want seconds, "
+			    "1 to 86400", arg);
+			return false;
+		}
+		k->run_budget_ms = (unsigned)v * 1000;
+		return true;
 	}
 	return true;
 }
@@ -104,6 +120,7 @@ cli_keys_open(const struct cli_keys *k, struct buf *err)
 	o.nzones = k->nzones;
 	o.timeout_ms = k->timeout_ms;
 	o.retries = k->retries;
+	o.run_budget_ms = k->run_budget_ms;
 	return key_source_new(&o, err);
 }
 

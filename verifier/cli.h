@@ -23,6 +23,8 @@ struct cli_keys {
 	size_t		 nzones;
 	unsigned	 timeout_ms;
 	int		 retries;	/* < 0: keyfetch's default */
+	unsigned	 dns_budget_ms;	/* per message; 0: the default */
+	unsigned	 run_budget_ms;	/* per run; 0: the default */
 };
 
 /* getopt_long option values shared by the commands */
@@ -31,6 +33,8 @@ enum cli_opt {
 	CLI_OPT_ZONE,
 	CLI_OPT_TIMEOUT,
 	CLI_OPT_RETRIES,
+	CLI_OPT_DNS_BUDGET,
+	CLI_OPT_DNS_RUN_BUDGET,
 	CLI_OPT_AT,
 	CLI_OPT_FIRST_FREE,
 };
@@ -40,7 +44,10 @@ enum cli_opt {
 	{ "zone", required_argument, NULL, CLI_OPT_ZONE },		\
 	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },	\
 	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },	\
-	{ "retries", required_argument, NULL, CLI_OPT_RETRIES }
+	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },	\
+	{ "dns-budget", required_argument, NULL, CLI_OPT_DNS_BUDGET },	\
+	{ "dns-run-budget", required_argument, NULL,			\
+	    CLI_OPT_DNS_RUN_BUDGET }
 #define CLI_AT_LONGOPT	{ "at", required_argument, NULL, CLI_OPT_AT }
 
 /*

@@ -56,6 +56,9 @@ static const char verify_usage[] =
 "                       servers of /etc/resolv.conf)\n"
 "  --timeout MS         per-query DNS timeout (default 3000)\n"
 "  --retries N          DNS retries per server (default 1)\n"
+"  --dns-budget MS      DNS time one message may spend in all (default\n"
+"                       5000); later lookups are temperror, not asked\n"
+"  --dns-run-budget S   DNS time the whole run may spend (default 900)\n"
 "  --at TIME            verify as of TIME (epoch, YYYY-MM-DD[THH:MM[:SS]][Z],\n"
 "                       or an RFC 5322 date) instead of now, for t= and x=\n"
 "  --jobs N             verify N messages in parallel (output order kept)\n"
@@ -310,6 +313,7 @@ cmd_verify(int argc, char **argv)
 		host[sizeof(host) - 1] = '\0';
 		vc.authserv_id = host;
 	}
+	vc.vo.dns_budget_ms = keys.dns_budget_ms;
 	if ((vc.vo.keys = cli_keys_open(&keys, &err)) == NULL) {
 		fprintf(stderr, "fblscope verify: %s\n", buf_cstr(&err));
 		buf_free(&err);

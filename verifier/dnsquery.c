@@ -403,6 +403,15 @@ question_fits(const ldns_pkt *p, const uint8_t *name, size_t nlen,
 	    ldns_rr_get_class(q) == LDNS_RR_CLASS_IN;
 }
 
+/* Milliseconds to the deadline, at least 1 (a try that sees 0 times out). */
+static unsigned
+time_left(int64_t deadline)
+{
+	int64_t	 left = deadline - dns_now_ms();
+
+	return left > 1 ? (unsigned)left : 1;
+}
+
 /* Past the name at off; false when it runs off the message. */
 static bool
 skip_name(const uint8_t *m, size_t len, size_t *off)
@@ -486,17 +495,20 @@ dns_ask(const struct dns_server *sv, const uint8_t *name, size_t nlen,
 	ldns_pkt_rcode	 rc;
 	bool		 edns = true;
 	int		 tries;
+	int64_t		 deadline;
 
+	/* one timeout for the question: UDP, TCP after TC, the retry */
+	deadline = dns_now_ms() + timeout_ms;
 	for (tries = 0; tries < 2; tries++) {
 		id = random_id();
 		qlen = query_wire(q, id, name, nlen, qtype, rd, edns);
 		if (sent != NULL)
 			(*sent)++;
-		if (udp_ask(sv, q, qlen, id, timeout_ms, resp, &rlen,
+		if (udp_ask(sv, q, qlen, id, time_left(deadline), resp, &rlen,
 		    why) != XFER_OK)
 			return DNS_ASK_NOANSWER;
 		if ((resp[2] & 0x02) != 0 && tcp_ask(sv, q, qlen, id,
-		    timeout_ms, resp, &rlen, why) != XFER_OK)
+		    time_left(deadline), resp, &rlen, why) != XFER_OK)
 			return DNS_ASK_NOANSWER;
 		if (!dns_answer_shape_ok(resp, rlen, why))
 			return DNS_ASK_MALFORMED;

@@ -54,6 +54,10 @@ keyfetch_status_str(enum keyfetch_status s)
 		return "servfail";
 	case KEYFETCH_MALFORMED:
 		return "malformed";
+	case KEYFETCH_CHAIN:
+		return "bad-cname-chain";
+	case KEYFETCH_BUDGET:
+		return "budget-spent";
 	case KEYFETCH_NOMEM:
 		return "nomem";
 	}
@@ -247,7 +251,7 @@ chain_add(struct chain *ch, struct key_answer *a, const ldns_rr *cn,
 		return false;
 	}
 	if (ch->n > KEYFETCH_MAX_CNAME) {
-		a->status = KEYFETCH_MALFORMED;
+		a->status = KEYFETCH_CHAIN;
 		buf_printf(detail, "CNAME chain longer than %d links",
 		    KEYFETCH_MAX_CNAME);
 		return false;
@@ -260,7 +264,7 @@ chain_add(struct chain *ch, struct key_answer *a, const ldns_rr *cn,
 		if (!dns_wire_eq(ch->w[i], ch->len[i], ldns_rdf_data(t),
 		    ldns_rdf_size(t)))
 			continue;
-		a->status = KEYFETCH_MALFORMED;
+		a->status = KEYFETCH_CHAIN;
 		buf_printf(detail, "CNAME loop at %s", text);
 		free(text);
 		return false;
@@ -299,7 +303,7 @@ gather_txt(const struct step *st, const uint8_t *name, size_t nlen,
  */
 static void
 resolve(struct key_source *ks, struct key_answer *a, struct chain *ch,
-    struct cands *c, struct buf *detail)
+    struct cands *c, int64_t deadline, struct buf *detail)
 {
 	struct step	 st;
 	const ldns_rr	*cn;
@@ -315,7 +319,7 @@ resolve(struct key_source *ks, struct key_answer *a, struct chain *ch,
 		if (ks->nzones > 0)
 			zone_step(ks, cur, curlen, &st);
 		else
-			dns_step(ks, cur, curlen, &st, detail);
+			dns_step(ks, cur, curlen, deadline, &st, detail);
 		memcpy(a->server, st.server, sizeof(a->server));
 		if (st.status != KEYFETCH_OK) {
 			a->status = st.status;
@@ -358,13 +362,82 @@ resolve(struct key_source *ks, struct key_answer *a, struct chain *ch,
 		buf_puts(detail, st.nxdomain ? "NXDOMAIN" : "no TXT record");
 		goto out;
 	}
-	a->status = KEYFETCH_MALFORMED;
+	a->status = KEYFETCH_CHAIN;
 	buf_puts(detail, "CNAME chain not resolved");
 out:
 	step_free(&st);
 }
 
 /* ---- the interface ---------------------------------------------------- */
+
+/*
+ * The domain a key name belongs to, for the negative cache of silent
+ * domains: what follows "._domainkey.", else the name itself.
+ */
+static const char *
+key_domain(const char *name)
+{
+	const char	*p = strstr(name, "._domainkey.");
+
+	return p != NULL ? p + 12 : name;
+}
+
+/* Called with ks->mu held. */
+static struct dead_domain *
+dead_find(struct key_source *ks, const char *domain)
+{
+	size_t	 i;
+
+	for (i = 0; i < ks->ndead; i++)
+		if (strcmp(ks->dead[i].domain, domain) == 0)
+			return &ks->dead[i];
+	return NULL;
+}
+
+/* Did a name under text's domain get no answer a short while ago? */
+static bool
+dead_domain(struct key_source *ks, const char *text, int64_t now,
+    struct buf *why)
+{
+	const char		*d = key_domain(text);
+	struct dead_domain	*e;
+	bool			 dead;
+
+	pthread_mutex_lock(&ks->mu);
+	e = dead_find(ks, d);
+	dead = e != NULL && e->until > now;
+	pthread_mutex_unlock(&ks->mu);
+	if (dead)
+		buf_printf(why, "not asked: a name under %s got no DNS answer "
+		    "in the last %d s", d, KEYFETCH_DEAD_MS / 1000);
+	return dead;
+}
+
+static void
+mark_dead_domain(struct key_source *ks, const char *text, int64_t now)
+{
+	const char		*d = key_domain(text);
+	struct dead_domain	*e;
+	size_t			 i, oldest = 0;
+
+	if (strlen(d) >= sizeof(ks->dead[0].domain))
+		return;
+	pthread_mutex_lock(&ks->mu);
+	if ((e = dead_find(ks, d)) == NULL) {
+		if (ks->ndead < KF_MAX_DEAD)
+			e = &ks->dead[ks->ndead++];
+		else {
+			for (i = 1; i < ks->ndead; i++)
+				if (ks->dead[i].until < ks->dead[oldest].until)
+					oldest = i;
+			e = &ks->dead[oldest];
+		}
+		snprintf(e->domain, sizeof(e->domain), "%s", d);
+	}
+	e->until = now + KEYFETCH_DEAD_MS;
+	pthread_mutex_unlock(&ks->mu);
+}
+
 
 static struct answer_box *
 box_new(const char *name)
@@ -382,26 +455,24 @@ box_new(const char *name)
 	return b;
 }
 
+/* An answer made here, not asked for; never cached. */
 static const struct key_answer *
-invalid_name(const char *name, const char *why)
+made_answer(const char *name, enum keyfetch_status st, const char *detail)
 {
 	struct answer_box	*b;
-	struct buf		 vis = BUF_INIT, d = BUF_INIT;
+	struct buf		 vis = BUF_INIT;
 	size_t			 n = strnlen(name, 256);
 
 	buf_put_visible(&vis, name, n);
 	if (n == 256)
 		buf_puts(&vis, "...");
-	buf_printf(&d, "invalid name: %s", why);
-	if (!buf_ok(&vis) || !buf_ok(&d) ||
-	    (b = box_new(buf_cstr(&vis))) == NULL) {
+	if (!buf_ok(&vis) || (b = box_new(buf_cstr(&vis))) == NULL) {
 		buf_free(&vis);
-		buf_free(&d);
 		return &nomem_box.a;
 	}
 	buf_free(&vis);
-	b->a.status = KEYFETCH_MALFORMED;
-	if ((b->a.detail = buf_steal(&d)) == NULL) {
+	b->a.status = st;
+	if ((b->a.detail = strdup(detail)) == NULL) {
 		box_free(b);
 		return &nomem_box.a;
 	}
@@ -409,8 +480,38 @@ invalid_name(const char *name, const char *why)
 }
 
 static const struct key_answer *
+invalid_name(const char *name, const char *why)
+{
+	struct buf		 d = BUF_INIT;
+	const struct key_answer	*a;
+
+	buf_printf(&d, "invalid name: %s", why);
+	a = buf_ok(&d) ? made_answer(name, KEYFETCH_MALFORMED, d.data) :
+	    &nomem_box.a;
+	buf_free(&d);
+	return a;
+}
+
+const struct key_answer *
+key_answer_refused(const char *name, const char *detail)
+{
+	return made_answer(name != NULL ? name : "", KEYFETCH_BUDGET, detail);
+}
+
+static const struct key_answer *
+refused_here(const char *text, struct buf *why)
+{
+	const struct key_answer	*a;
+
+	a = buf_ok(why) ? made_answer(text, KEYFETCH_TIMEOUT, why->data) :
+	    &nomem_box.a;
+	buf_free(why);
+	return a;
+}
+
+static const struct key_answer *
 fetch(struct key_source *ks, const char *text, const uint8_t *wire,
-    size_t wlen)
+    size_t wlen, int64_t deadline)
 {
 	struct answer_box	*b;
 	struct chain		*ch;
@@ -420,6 +521,8 @@ fetch(struct key_source *ks, const char *text, const uint8_t *wire,
 	bool			 ok;
 
 	memset(&c, 0, sizeof(c));
+	if (ks->nzones == 0 && dead_domain(ks, text, t0, &detail))
+		return refused_here(text, &detail);
 	if ((b = box_new(text)) == NULL)
 		return &nomem_box.a;
 	if ((ch = calloc(1, sizeof(*ch))) == NULL) {
@@ -430,8 +533,10 @@ fetch(struct key_source *ks, const char *text, const uint8_t *wire,
 	ch->len[0] = wlen;
 	ch->n = 1;
 	ch->ttl = UINT32_MAX;
-	resolve(ks, &b->a, ch, &c, &detail);
+	resolve(ks, &b->a, ch, &c, deadline, &detail);
 	free(ch);
+	if (b->a.status == KEYFETCH_TIMEOUT)
+		mark_dead_domain(ks, text, dns_now_ms());
 	ok = b->a.status != KEYFETCH_NOMEM;
 	if (ok && b->a.status == KEYFETCH_OK)
 		ok = cands_finish(&c, &b->a);
@@ -445,14 +550,23 @@ fetch(struct key_source *ks, const char *text, const uint8_t *wire,
 	}
 	t1 = dns_now_ms();
 	b->a.query_ms = (unsigned)(t1 - t0);
-	pthread_mutex_lock(&ks->mu);
-	cache_put(ks, b, t1);
-	pthread_mutex_unlock(&ks->mu);
+	if (b->a.status != KEYFETCH_BUDGET) {
+		pthread_mutex_lock(&ks->mu);
+		cache_put(ks, b, t1);
+		pthread_mutex_unlock(&ks->mu);
+	}
 	return &b->a;
 }
 
 const struct key_answer *
 key_source_lookup(struct key_source *ks, const char *name, bool *from_cache)
+{
+	return key_source_lookup_by(ks, name, 0, from_cache);
+}
+
+const struct key_answer *
+key_source_lookup_by(struct key_source *ks, const char *name,
+    int64_t deadline, bool *from_cache)
 {
 	struct answer_box	*b;
 	char			 text[DNS_NAME_MAX + 1];
@@ -476,7 +590,7 @@ key_source_lookup(struct key_source *ks, const char *name, bool *from_cache)
 			*from_cache = true;
 		return &b->a;
 	}
-	return fetch(ks, text, wire, wlen);
+	return fetch(ks, text, wire, wlen, deadline);
 }
 
 void
@@ -505,6 +619,8 @@ key_source_new(const struct key_source_opts *o, struct buf *err)
 	    o->timeout_ms;
 	ks->attempts = 1 + (o->retries < 0 ? 1 : o->retries > KF_MAX_RETRIES ?
 	    KF_MAX_RETRIES : (unsigned)o->retries);
+	ks->run_budget_ms = o->run_budget_ms == 0 ? KEYFETCH_RUN_BUDGET_MS :
+	    o->run_budget_ms;
 	if (!cache_init(ks, o->cache_max == 0 ? KF_DEFAULT_CACHE :
 	    o->cache_max)) {
 		free(ks->buckets);

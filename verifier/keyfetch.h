@@ -16,6 +16,19 @@
  * Records are kept in a deterministic order (sorted by their bytes) so that a
  * name holding several TXT records always yields the same verdict.
  *
+ * Time is bounded (docs/security.md).  One question to a server has one
+ * timeout, shared by its UDP try, the TCP retry after truncation and the
+ * retry without EDNS.  A lookup may carry a deadline (the caller's budget,
+ * e.g. a message's); once it has passed nothing more is asked and the
+ * answer is KEYFETCH_BUDGET, not cached.  The source as a whole spends at
+ * most run_budget_ms waiting for DNS, then answers KEYFETCH_BUDGET at
+ * once.  A domain under which a name got no answer at all is not asked
+ * again for KEYFETCH_DEAD_MS (its other selectors fail at once), and a
+ * server silent for KEYFETCH_SILENT_STREAK questions in a row is left
+ * aside for KEYFETCH_DEAD_MS while another server remains.  A CNAME loop or
+ * a chain longer than KEYFETCH_MAX_CNAME is KEYFETCH_CHAIN: a fact about
+ * the data, not the network.
+ *
  * Answers are cached for their TTL (clamped to [KEYFETCH_MIN_TTL,
  * KEYFETCH_MAX_TTL]); NXDOMAIN and NODATA are cached per RFC 2308 (SOA
  * minimum, or KEYFETCH_NEG_TTL); timeouts and SERVFAIL for KEYFETCH_FAIL_TTL
@@ -44,6 +57,9 @@
 #define KEYFETCH_MAX_TTL	86400
 #define KEYFETCH_NEG_TTL	300
 #define KEYFETCH_FAIL_TTL	30
+#define KEYFETCH_RUN_BUDGET_MS	(900u * 1000)	/* DNS waiting per source */
+#define KEYFETCH_DEAD_MS	60000	/* a silent domain or server */
+#define KEYFETCH_SILENT_STREAK	3	/* questions a server may ignore */
 
 enum keyfetch_status {
 	KEYFETCH_OK = 0,	/* at least one TXT record */
@@ -52,6 +68,8 @@ enum keyfetch_status {
 	KEYFETCH_TIMEOUT,	/* no server answered */
 	KEYFETCH_SERVFAIL,	/* SERVFAIL, REFUSED or another error rcode */
 	KEYFETCH_MALFORMED,	/* answer could not be parsed */
+	KEYFETCH_CHAIN,		/* CNAME loop, or a chain too long */
+	KEYFETCH_BUDGET,	/* not asked: the time budget is spent */
 	KEYFETCH_NOMEM,
 };
 
@@ -86,6 +104,7 @@ struct key_source_opts {
 	unsigned		 timeout_ms;	/* per query; 0 = 3000 */
 	int			 retries;	/* per server; < 0 = 1 */
 	size_t			 cache_max;	/* 0 = 65536 names */
+	unsigned		 run_budget_ms;	/* 0 = KEYFETCH_RUN_BUDGET_MS */
 };
 
 struct key_source;
@@ -102,6 +121,17 @@ void			 key_source_free(struct key_source *);
  */
 const struct key_answer	*key_source_lookup(struct key_source *,
 			    const char *name, bool *from_cache);
+/* The same with a deadline (monotonic ms, dns_now_ms(); 0: none). */
+const struct key_answer	*key_source_lookup_by(struct key_source *,
+			    const char *name, int64_t deadline_ms,
+			    bool *from_cache);
+/*
+ * An answer that was not asked for (KEYFETCH_BUDGET, with detail): what a
+ * caller's own limit gives, so that every signature has an answer to show.
+ * Release like any other.
+ */
+const struct key_answer	*key_answer_refused(const char *name,
+			    const char *detail);
 void			 key_answer_release(const struct key_answer *);
 
 const char		*keyfetch_status_str(enum keyfetch_status);

@@ -27,6 +27,12 @@
 #define KF_TXT_BUDGET		65536	/* joined TXT bytes accepted per name */
 #define KF_MAX_CANDIDATES	4096	/* TXT records considered per name */
 #define KF_ZONE_MAX_RR		((size_t)1 << 22)
+#define KF_MAX_DEAD		1024	/* silent domains remembered */
+
+struct dead_domain {
+	char		 domain[DNS_NAME_MAX + 1];
+	int64_t		 until;		/* monotonic ms */
+};
 
 /* One owner name of a zone file, lower-cased wire form, or an ancestor. */
 struct zentry {
@@ -56,6 +62,12 @@ struct key_source {
 	size_t			 nservers;
 	unsigned		 timeout_ms;
 	unsigned		 attempts;
+	unsigned		 run_budget_ms;
+	atomic_llong		 dns_spent_ms;	/* waiting for DNS, all threads */
+	atomic_uint		 silent[KF_MAX_SERVERS];	/* in a row */
+	atomic_llong		 down_until[KF_MAX_SERVERS];	/* monotonic ms */
+	struct dead_domain	 dead[KF_MAX_DEAD];	/* under mu */
+	size_t			 ndead;
 
 	char			**zone_files;
 	ldns_rr_list		**zones;	/* one list per file */
@@ -89,7 +101,8 @@ struct step {
 
 /* keyfetch_dns.c: ask the servers */
 void		 dns_step(struct key_source *, const uint8_t *name,
-		    size_t nlen, struct step *, struct buf *detail);
+		    size_t nlen, int64_t deadline, struct step *,
+		    struct buf *detail);
 bool		 dns_neg_ttl(const struct step *, const uint8_t *name,
 		    size_t nlen, uint32_t *ttl);
 

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "verifier/crypto.h"
+#include "verifier/dnsquery.h"
 #include "verifier/verify.h"
 
 static void
@@ -28,18 +29,76 @@ set_verdict(struct sig_result *sr, enum dkim_result res, enum dkim_reason why,
 
 /* --- keys --- */
 
+/* One message's DNS: its deadline and the key names it asked for. */
+struct key_plan {
+	int64_t			 deadline;	/* monotonic ms */
+	unsigned		 budget_ms;
+	char			*names[VERIFY_MAX_KEY_NAMES];
+	size_t			 nnames;
+};
+
 static void
-fetch_key(const struct verify_opts *o, struct sig_result *sr)
+key_plan_init(struct key_plan *kp, const struct verify_opts *o)
 {
-	struct buf	 name = BUF_INIT;
+	unsigned	 ms = o->dns_budget_ms != 0 ? o->dns_budget_ms :
+			    VERIFY_DNS_BUDGET_MS;
+
+	memset(kp, 0, sizeof(*kp));
+	kp->deadline = dns_now_ms() + ms;
+	kp->budget_ms = ms;
+}
+
+static void
+key_plan_free(struct key_plan *kp)
+{
+	size_t	 i;
+
+	for (i = 0; i < kp->nnames; i++)
+		free(kp->names[i]);
+	kp->nnames = 0;
+}
+
+/*
+ * May the message ask for name?  Its names are counted: at most
+ * VERIFY_MAX_KEY_NAMES distinct ones (a name asked again is free).
+ */
+static bool
+plan_name(struct key_plan *kp, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < kp->nnames; i++)
+		if (strcasecmp(kp->names[i], name) == 0)
+			return true;
+	if (kp->nnames == VERIFY_MAX_KEY_NAMES ||
+	    (kp->names[kp->nnames] = strdup(name)) == NULL)
+		return false;
+	kp->nnames++;
+	return true;
+}
+
+static void
+fetch_key(const struct verify_opts *o, struct key_plan *kp,
+    struct sig_result *sr)
+{
+	struct buf	 name = BUF_INIT, why = BUF_INIT;
 	bool		 cached;
 
 	if (o->keys == NULL || sr->sig.d == NULL || sr->sig.s == NULL)
 		return;
 	buf_printf(&name, "%s._domainkey.%s", sr->sig.s, sr->sig.d);
-	if (buf_ok(&name))
-		sr->answer = key_source_lookup(o->keys, name.data, &cached);
+	if (!buf_ok(&name))
+		goto out;
+	if (!plan_name(kp, name.data)) {
+		buf_printf(&why, "not asked: the message names more than %d "
+		    "distinct key records", VERIFY_MAX_KEY_NAMES);
+		sr->answer = key_answer_refused(name.data, buf_cstr(&why));
+	} else
+		sr->answer = key_source_lookup_by(o->keys, name.data,
+		    kp->deadline, &cached);
+out:
 	buf_free(&name);
+	buf_free(&why);
 }
 
 /* The first record that parses as a key (records are sorted by bytes). */
@@ -255,6 +314,16 @@ key_verdict(struct sig_result *sr)
 		    "DNS error for %s: %s", name,
 		    a->detail ? a->detail : "SERVFAIL");
 		return true;
+	case KEYFETCH_CHAIN:
+		/* the domain's own data: no key can ever be found there */
+		set_verdict(sr, DKIM_RESULT_PERMERROR, REASON_KEY_NOT_FOUND,
+		    "no key record: %s: %s", name,
+		    a->detail ? a->detail : "bad CNAME chain");
+		return true;
+	case KEYFETCH_BUDGET:
+		set_verdict(sr, DKIM_RESULT_TEMPERROR, REASON_DNS_TIMEOUT,
+		    "%s: %s", name, a->detail ? a->detail : "not asked");
+		return true;
 	case KEYFETCH_MALFORMED:
 	case KEYFETCH_NOMEM:
 		set_verdict(sr, DKIM_RESULT_TEMPERROR, REASON_DNS_MALFORMED,
@@ -406,15 +475,15 @@ message_facts(const struct verify_result *vr, const struct sig_result *sr,
  * dkim_verify() and verify_replay().
  */
 static void
-key_side(const struct verify_opts *o, const struct sig_facts *f,
-    struct sig_result *sr)
+key_side(const struct verify_opts *o, struct key_plan *kp,
+    const struct sig_facts *f, struct sig_result *sr)
 {
 	const struct dkim_sig *sig = &sr->sig;
 	struct buf	 why = BUF_INIT;
 
 	sr->time_problem = dkim_sig_check_time(sig, f->now, f->skew, &why);
 	buf_free(&why);
-	fetch_key(o, sr);
+	fetch_key(o, kp, sr);
 	choose_key(sr);
 	if (sr->key == NULL)
 		return;
@@ -429,7 +498,6 @@ key_side(const struct verify_opts *o, const struct sig_facts *f,
 	    (sr->body_verified || !f->has_body);
 }
 
-/* Facts (message side, then key side), then the verdict. */
 /* Keep the first VERIFY_TRACE_MAX bytes, in memory of that size. */
 static void
 trace_trim(struct buf *b)
@@ -443,9 +511,10 @@ trace_trim(struct buf *b)
 	*b = keep;
 }
 
+/* Facts (message side, then key side), then the verdict. */
 static void
-judge(const struct verify_opts *o, const struct verify_result *vr,
-    struct sig_result *sr)
+judge(const struct verify_opts *o, struct key_plan *kp,
+    const struct verify_result *vr, struct sig_result *sr)
 {
 	struct sig_facts f;
 
@@ -453,7 +522,7 @@ judge(const struct verify_opts *o, const struct verify_result *vr,
 		message_side(vr, sr);
 	message_facts(vr, sr, &f);
 	if (sig_usable(&sr->sig))
-		key_side(o, &f, sr);
+		key_side(o, kp, &f, sr);
 	/* the trace shows the block only where a key was tried over it */
 	if (!o->keep_trace || !sr->header_checked)
 		buf_free(&sr->canon_headers);
@@ -485,7 +554,8 @@ bool
 dkim_verify(const struct verify_opts *o, const char *raw, size_t len,
     struct verify_result *vr)
 {
-	size_t	 i;
+	struct key_plan	 kp;
+	size_t		 i;
 
 	memset(vr, 0, sizeof(*vr));
 	vr->now = o->now;
@@ -500,11 +570,13 @@ dkim_verify(const struct verify_opts *o, const char *raw, size_t len,
 	    !body_hash_compute(vr->bodies, vr->nbodies, vr->msg.body,
 	    vr->msg.body_len, NULL))
 		return false;
+	key_plan_init(&kp, o);
 	for (i = 0; i < vr->nsigs; i++) {
 		if (!vr->msg.has_body)
 			vr->sigs[i].body = NULL;
-		judge(o, vr, &vr->sigs[i]);
+		judge(o, &kp, vr, &vr->sigs[i]);
 	}
+	key_plan_free(&kp);
 	return true;
 }
 
@@ -586,6 +658,7 @@ verify_replay(const struct verify_opts *o, const struct sig_facts *facts,
     struct sig_result *sr)
 {
 	struct sig_facts f = *facts;
+	struct key_plan	 kp;
 
 	memset(sr, 0, sizeof(*sr));
 	if (f.hdigest_len > sizeof(sr->hdigest) ||
@@ -596,8 +669,11 @@ verify_replay(const struct verify_opts *o, const struct sig_facts *facts,
 	memcpy(sr->hdigest, f.hdigest, f.hdigest_len);
 	sr->hdigest_len = f.hdigest_len;
 	sr->body_verified = f.body_verified;
-	if (sig_usable(&sr->sig))
-		key_side(o, &f, sr);
+	if (sig_usable(&sr->sig)) {
+		key_plan_init(&kp, o);
+		key_side(o, &kp, &f, sr);
+		key_plan_free(&kp);
+	}
 	decide(&f, sr);
 	return buf_ok(&sr->detail);
 }

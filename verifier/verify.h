@@ -45,12 +45,24 @@
 #define VERIFY_TRACE_MAX	(64u * 1024)
 #define VERIFY_DEFAULT_SKEW	300	/* seconds of clock skew for t= */
 
+/*
+ * The DNS a message may cost: all its key lookups share one deadline,
+ * dns_budget_ms after it starts (default VERIFY_DNS_BUDGET_MS; lookups
+ * after it are temperror dns-timeout, "not asked"), and it asks for at most
+ * VERIFY_MAX_KEY_NAMES distinct key names.  32 signatures whose keys sit
+ * behind a server that never answers cost the budget, not 32 timeouts.
+ */
+#define VERIFY_DNS_BUDGET_MS	5000
+#define VERIFY_MAX_KEY_NAMES	8
+
 struct verify_opts {
 	struct key_source	*keys;
 	int64_t			 now;		/* verification clock, epoch s */
 	int64_t			 skew;		/* allowed future t=, seconds */
 	bool			 keep_trace;	/* keep canonical data (explain) */
+	unsigned		 dns_budget_ms;	/* per message; 0 = default */
 };
+
 
 struct replay_copy;
 

@@ -52,6 +52,9 @@ static const char arf_usage[] =
 "                       servers of /etc/resolv.conf)\n"
 "  --timeout MS         per-query DNS timeout (default 3000)\n"
 "  --retries N          DNS retries per server (default 1)\n"
+"  --dns-budget MS      DNS time one message may spend in all (default\n"
+"                       5000); later lookups are temperror, not asked\n"
+"  --dns-run-budget S   DNS time the whole run may spend (default 900)\n"
 "  --at TIME            verify as of TIME instead of the report's dates\n"
 "  -h, --help           this text\n"
 "\n"
@@ -465,6 +468,7 @@ cmd_arf(int argc, char **argv)
 		buf_free(&err);
 		return 2;
 	}
+	ac.vo.dns_budget_ms = keys.dns_budget_ms;
 	if ((ac.vo.keys = cli_keys_open(&keys, &err)) == NULL) {
 		fprintf(stderr, "fblscope arf: %s\n", buf_cstr(&err));
 		buf_free(&err);

@@ -42,6 +42,9 @@ static const char ingest_usage[] =
 "  --resolver IP[@PORT] ask this DNS server (repeatable)\n"
 "  --timeout MS         per-query DNS timeout (default 3000)\n"
 "  --retries N          DNS retries per server (default 1)\n"
+"  --dns-budget MS      DNS time one message may spend in all (default\n"
+"                       5000); later lookups are temperror, not asked\n"
+"  --dns-run-budget S   DNS time the whole run may spend (default 900)\n"
 "  --batch N            messages per transaction (default 500, at most\n"
 "                       10000)\n"
 "  --jobs N             verify with N worker threads while this one reads\n"
@@ -74,10 +77,7 @@ enum {
 static const struct option ingest_longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
-	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
-	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
-	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
+	CLI_KEYS_LONGOPTS,
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "keep", no_argument, NULL, OPT_KEEP },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
@@ -341,6 +341,7 @@ cmd_ingest(int argc, char **argv)
 	ic.io.batch = INGEST_DEFAULT_BATCH;
 	if ((st = ingest_options(argc, argv, &ic, &keys)) >= 0)
 		return st;
+	ic.io.vo.dns_budget_ms = keys.dns_budget_ms;
 	if (!ingest_setup(&ic, &err) ||
 	    (ic.io.vo.keys = cli_keys_open(&keys, &err)) == NULL) {
 		fprintf(stderr, "fblscope ingest: %s\n", buf_cstr(&err));

@@ -24,7 +24,10 @@ static const char reverify_usage[] =
 "key-too-large, key-bad-exponent, signature-mismatch) gets its second\n"
 "verdict under the keys of the key archive (`fblscope keys import`),\n"
 "once there are keys for its name.\n"
-"Rows another run changed meanwhile are left alone.\n"
+"Rows another run changed meanwhile are left alone.  A temperror that\n"
+"stays one waits for its next try (15 minutes, doubling up to a day);\n"
+"one of a message stored more than --max-age days ago is no longer\n"
+"retried.\n"
 "\n"
 "  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
 "                       environment variables and the service file)\n"
@@ -34,7 +37,14 @@ static const char reverify_usage[] =
 "  --resolver IP[@PORT] ask this DNS server (repeatable)\n"
 "  --timeout MS         per-query DNS timeout (default 3000)\n"
 "  --retries N          DNS retries per server (default 1)\n"
+"  --dns-budget MS      DNS time one message may spend in all (default\n"
+"                       5000); later lookups are temperror, not asked\n"
+"  --dns-run-budget S   DNS time the whole run may spend (default 900)\n"
 "  --batch N            rows per transaction (default 500, at most 10000)\n"
+"  --max-age DAYS       retry temperrors of messages stored in the last\n"
+"                       DAYS days only (default 14)\n"
+"  --retry-all          retry them now, whatever their next try (after\n"
+"                       a DNS outage is mended)\n"
 "  -h, --help           this text\n"
 "\n"
 "Exit status: 0 done and no temperror left; 1 done, but some signatures\n"
@@ -45,16 +55,17 @@ enum {
 	OPT_DB = CLI_OPT_FIRST_FREE,
 	OPT_SINCE,
 	OPT_BATCH,
+	OPT_MAX_AGE,
+	OPT_RETRY_ALL,
 };
 
 static const struct option reverify_longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "zone", required_argument, NULL, CLI_OPT_ZONE },
-	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
-	{ "timeout", required_argument, NULL, CLI_OPT_TIMEOUT },
-	{ "retries", required_argument, NULL, CLI_OPT_RETRIES },
+	CLI_KEYS_LONGOPTS,
 	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "max-age", required_argument, NULL, OPT_MAX_AGE },
+	{ "retry-all", no_argument, NULL, OPT_RETRY_ALL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -98,6 +109,15 @@ reverify_options(int argc, char **argv, const char **conninfo,
 				    "to 10000");
 			ro->batch = n;
 			break;
+		case OPT_MAX_AGE:
+			if (!cli_parse_uint(optarg, 1, 3650, &n))
+				return reverify_usage_error("--max-age: want "
+				    "days, 1 to 3650");
+			ro->max_age_days = (unsigned)n;
+			break;
+		case OPT_RETRY_ALL:
+			ro->retry_all = true;
+			break;
 		case '?':
 			return reverify_usage_error("unknown option");
 		default:
@@ -123,6 +143,11 @@ reverify_summary(const struct reverify_stats *s)
 	    " changed meanwhile by another run; %" PRIu64 " batches\n",
 	    s->examined, s->temperror, s->resolved, s->pass, s->still,
 	    s->archived_pass, s->archived_fail, s->skipped, s->batches);
+	if (s->waiting > 0 || s->too_old > 0)
+		fprintf(stderr, "fblscope reverify: temperrors left alone: %"
+		    PRIu64 " wait for their next try (backoff), %" PRIu64
+		    " are of messages stored longer ago than --max-age and "
+		    "are no longer retried\n", s->waiting, s->too_old);
 }
 
 int
@@ -142,6 +167,7 @@ cmd_reverify(int argc, char **argv)
 	cli_keys_init(&keys);
 	if ((status = reverify_options(argc, argv, &conninfo, &ro, &keys)) >= 0)
 		return status;
+	ro.dns_budget_ms = keys.dns_budget_ms;
 	if ((ro.keys = cli_keys_open(&keys, &err)) == NULL ||
 	    (st = store_open(conninfo, &err)) == NULL) {
 		fprintf(stderr, "fblscope reverify: %s\n", buf_cstr(&err));

@@ -12,8 +12,10 @@
 
 /*
  * Rows after the key ($1, $2, $3), from day $4 on, at most $5, whose
- * verdict may still change: result $7 (temperror), or a reason of $6 (the
- * archive's, record_archive_applies()) without a second verdict yet.
+ * verdict may still change: result $7 (temperror) of a message stored in
+ * the last $8 days whose next try is due (or any, $9), or a reason of $6
+ * (the archive's,
+ * record_archive_applies()) without a second verdict yet.
  */
 static const char select_sql[] =
     "SELECT to_char(s.msg_day, 'YYYY-MM-DD'), encode(s.fingerprint, 'hex'),"
@@ -24,11 +26,14 @@ static const char select_sql[] =
     " coalesce(s.key_testing, false), s.header_verified"
     " FROM signature s JOIN signature_facts f"
     " USING (msg_day, fingerprint, idx)"
+    " JOIN report r USING (msg_day, fingerprint)"
     " WHERE (s.msg_day, s.fingerprint, s.idx) >"
     " ($1::date, decode($2, 'hex'), $3::smallint)"
     " AND s.msg_day >= $4::date"
-    " AND (s.result = $7 OR (s.archived_verdict IS NULL AND"
-    " s.reason = ANY ($6::text[])))"
+    " AND ((s.result = $7"
+    " AND r.ingested_at >= now() - make_interval(days => $8::integer)"
+    " AND ($9::boolean OR f.next_try IS NULL OR f.next_try <= now()))"
+    " OR (s.archived_verdict IS NULL AND s.reason = ANY ($6::text[])))"
     " ORDER BY s.msg_day, s.fingerprint, s.idx LIMIT $5::integer";
 
 /*
@@ -39,6 +44,29 @@ static const char select_sql[] =
 static const char verdict_sql[] = "SELECT fbl_signature_verdict($1, $2, $3,"
     " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 static const char standing_sql[] = "SELECT fbl_report_standing($1, $2)";
+
+/*
+ * A temperror that stayed one: its next try in 15 minutes, doubling with
+ * every try up to a day.
+ */
+static const char backoff_sql[] =
+    "UPDATE signature_facts SET tries = least(tries + 1, 1000),"
+    " next_try = now() + least(interval '15 minutes' * power(2, least(tries,"
+    " 10)), interval '1 day')"
+    " WHERE msg_day = $1::date AND fingerprint = decode($2, 'hex')"
+    " AND idx = $3::smallint";
+
+/* The temperrors left out of this run: too old, and not due yet. */
+static const char left_sql[] =
+    "SELECT count(*) FILTER (WHERE r.ingested_at <"
+    " now() - make_interval(days => $1::integer)),"
+    " count(*) FILTER (WHERE r.ingested_at >="
+    " now() - make_interval(days => $1::integer)"
+    " AND f.next_try > now() AND NOT $4::boolean)"
+    " FROM signature s JOIN signature_facts f"
+    " USING (msg_day, fingerprint, idx)"
+    " JOIN report r USING (msg_day, fingerprint)"
+    " WHERE s.result = $2 AND s.msg_day >= $3::date";
 
 enum col {
 	C_DAY, C_FP, C_IDX, C_D, C_S, C_L, C_RESULT, C_REASON, C_ARCHIVED,
@@ -199,6 +227,7 @@ replay(const struct reverify_opts *ro, struct open_sig *o,
 	st->temperror++;
 	memset(&vo, 0, sizeof(vo));
 	vo.keys = ro->keys;
+	vo.dns_budget_ms = ro->dns_budget_ms;
 	vo.now = f.now;
 	vo.skew = f.skew;
 	memset(&sr, 0, sizeof(sr));
@@ -292,6 +321,13 @@ write_page(struct db *db, void *arg, struct buf *err)
 
 	memset(&pg->add, 0, sizeof(pg->add));
 	for (i = 0; i < pg->n; i++) {
+		if (v[i].known && v[i].old_result == DKIM_RESULT_TEMPERROR &&
+		    v[i].rs.result == DKIM_RESULT_TEMPERROR) {
+			const char *p[3] = { v[i].day, v[i].fp, v[i].idx };
+
+			if (!db_exec(db, backoff_sql, 3, p, err))
+				return false;
+		}
 		if (!v[i].known || (v[i].rs.result == v[i].old_result &&
 		    v[i].rs.reason == v[i].old_reason &&
 		    (v[i].rs.archived == ARCHIVED_NONE ||
@@ -318,6 +354,35 @@ add_stats(struct reverify_stats *st, const struct reverify_stats *a)
 	st->batches++;
 }
 
+static unsigned
+reverify_max_age(const struct reverify_opts *ro)
+{
+	return ro->max_age_days != 0 ? ro->max_age_days :
+	    REVERIFY_MAX_AGE_DAYS;
+}
+
+/* How many temperrors this run leaves alone, and why. */
+static bool
+left_out(struct db *db, const struct reverify_opts *ro,
+    struct reverify_stats *st, struct buf *err)
+{
+	struct db_rows	*res;
+	char		 age[24];
+	const char	*p[4];
+
+	snprintf(age, sizeof(age), "%u", reverify_max_age(ro));
+	p[0] = age;
+	p[1] = dkim_result_name(DKIM_RESULT_TEMPERROR);
+	p[2] = ro->since != NULL ? ro->since : "1970-01-01";
+	p[3] = ro->retry_all ? "true" : "false";
+	if ((res = db_query(db, left_sql, 4, p, err)) == NULL)
+		return false;
+	st->too_old = strtoull(db_get(res, 0, 0), NULL, 10);
+	st->waiting = strtoull(db_get(res, 0, 1), NULL, 10);
+	db_rows_free(res);
+	return true;
+}
+
 /* Read, judge and write one page; *n rows read (0: done). */
 static bool
 page(struct store *s, const struct reverify_opts *ro,
@@ -327,12 +392,13 @@ page(struct store *s, const struct reverify_opts *ro,
 	struct db	*db = store_db(s);
 	struct page	 pg;
 	struct db_rows	*res;
-	char		 lim[24];
-	const char	*p[7];
+	char		 lim[24], age[24];
+	const char	*p[9];
 	size_t		 i, n;
 	bool		 ok = true;
 
 	snprintf(lim, sizeof(lim), "%zu", ro->batch);
+	snprintf(age, sizeof(age), "%u", reverify_max_age(ro));
 	p[0] = last[0];
 	p[1] = last[1];
 	p[2] = last[2];
@@ -340,7 +406,9 @@ page(struct store *s, const struct reverify_opts *ro,
 	p[4] = lim;
 	p[5] = reasons;
 	p[6] = dkim_result_name(DKIM_RESULT_TEMPERROR);
-	if ((res = db_query(db, select_sql, 7, p, err)) == NULL)
+	p[7] = age;
+	p[8] = ro->retry_all ? "true" : "false";
+	if ((res = db_query(db, select_sql, 9, p, err)) == NULL)
 		return false;
 	memset(&pg, 0, sizeof(pg));
 	n = db_nrows(res);
@@ -402,6 +470,10 @@ reverify_run(struct store *s, const struct reverify_opts *ro,
 	bool			 ok;
 
 	open_reasons(&reasons);
+	if (!left_out(store_db(s), ro, st, err)) {
+		buf_free(&reasons);
+		return false;
+	}
 	if ((ac = archive_cache_new()) == NULL || !buf_ok(&reasons)) {
 		archive_cache_free(ac);
 		buf_free(&reasons);

@@ -10,6 +10,10 @@
  *   - a verdict the key archive can reverse (key gone or replaced) gets its
  *     second verdict (archive.h) when it has none yet, e.g. after
  *     `fblscope keys import`.
+ * A temperror is not retried for ever: one that stays one waits 15 minutes
+ * for its next try, doubling up to a day (signature_facts.next_try, schema
+ * 11), and one of a message stored more than REVERIFY_MAX_AGE_DAYS ago is
+ * no longer retried; the stats count both.
  * A row is updated only if it still holds the verdict that was read, so two
  * runs at once, or a run beside an ingest, change each row and count once.
  * The rows and their counts are written by SQL functions
@@ -30,9 +34,13 @@
 
 #define REVERIFY_DEFAULT_BATCH	500
 #define REVERIFY_MAX_BATCH	10000
+#define REVERIFY_MAX_AGE_DAYS	14	/* temperrors retried this long */
 
 struct reverify_opts {
 	struct key_source	*keys;
+	unsigned		 dns_budget_ms;	/* per signature; 0: default */
+	unsigned		 max_age_days;	/* 0: REVERIFY_MAX_AGE_DAYS */
+	bool			 retry_all;	/* ignore the backoff */
 	const char		*since;		/* YYYY-MM-DD, or NULL: all */
 	size_t			 batch;
 };
@@ -46,6 +54,8 @@ struct reverify_stats {
 	uint64_t	 archived_pass;	/* second verdicts given */
 	uint64_t	 archived_fail;
 	uint64_t	 skipped;	/* changed meanwhile by another run */
+	uint64_t	 too_old;	/* temperrors past the age: not retried */
+	uint64_t	 waiting;	/* temperrors whose next try is later */
 	uint64_t	 batches;
 };
 
