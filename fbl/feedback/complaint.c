@@ -2,7 +2,47 @@
 #include <string.h>
 
 #include "fbl/feedback/complaint.h"
-#include "fbl/store/record.h"
+#include "base/date.h"
+
+/* The time in field name of m (first occurrence), as date_parse_time. */
+static bool
+field_time(const struct message *m, const char *name, int64_t *t)
+{
+	char	 v[COMPLAINT_MAX_DATE + 1];
+	long	 i;
+	size_t	 n, j, k = 0;
+	const char *s;
+
+	if (m == NULL || (i = message_find_field(m, name)) < 0)
+		return false;
+	s = m->fields[i].value;
+	n = m->fields[i].value_len;
+	for (j = 0; j < n && k < COMPLAINT_MAX_DATE; j++)
+		v[k++] = (s[j] == '\r' || s[j] == '\n' || s[j] == '\t') ?
+		    ' ' : s[j];
+	v[k] = '\0';
+	return date_parse_time(v, t);
+}
+
+bool
+complaint_clock(const struct arf_report *r, const struct message *orig,
+    int64_t *t, const char **from)
+{
+	if (r->arrival_date != NULL && date_parse_time(r->arrival_date, t)) {
+		*from = "arrival-date";
+		return true;
+	}
+	if (r->report_date != NULL && date_parse_time(r->report_date, t)) {
+		*from = "report-date";
+		return true;
+	}
+	if (field_time(orig, "Date", t)) {
+		*from = "original-date";
+		return true;
+	}
+	*from = "none";
+	return false;
+}
 
 /* The verification clock: the message's own, else vo->now. */
 static void
@@ -14,7 +54,7 @@ pick_clock(struct complaint *c, const struct verify_opts *vo,
 
 	c->now = vo->now;
 	c->clock = fixed_clock ? "option" : "now";
-	if (!fixed_clock && record_clock(&c->report, c->have_original ?
+	if (!fixed_clock && complaint_clock(&c->report, c->have_original ?
 	    &c->original : NULL, &t, &from)) {
 		c->now = t;
 		c->clock = from;

@@ -4,7 +4,7 @@
  * original it carries parsed as a message, the clock its signatures are
  * verified at, and their verification (verify.h).
  *
- * The clock is the message's own (record_clock(), record.h: the report's
+ * The clock is the message's own (complaint_clock(): the report's
  * Arrival-Date or Received-Date, else its Date, else the original's Date),
  * so that `arf` and `ingest` give one verdict and a re-ingested message the
  * same; vo->now when the message has none, or always when the caller fixes
@@ -44,5 +44,16 @@ struct complaint {
 bool	 complaint_make(struct complaint *, const struct verify_opts *vo,
 	    bool fixed_clock, const char *raw, size_t len);
 void	 complaint_free(struct complaint *);
+
+#define COMPLAINT_MAX_DATE	256	/* bytes of a Date value looked at */
+
+/*
+ * The time the message arrived: the report's Arrival-Date (or
+ * Received-Date), else the report's Date, else the original's Date;
+ * *from names the rule ("arrival-date", "report-date", "original-date").
+ * False when none parses (*from "none").
+ */
+bool	 complaint_clock(const struct arf_report *,
+	    const struct message *original, int64_t *t, const char **from);
 
 #endif

@@ -9,9 +9,9 @@
 #include "base/digest.h"
 #include "base/date.h"
 #include "fbl/classify.h"
+#include "fbl/feedback/complaint.h"
 #include "fbl/store/record.h"
 
-#define RECORD_MAX_DATE	256	/* bytes of a Date value looked at */
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0. */
 static size_t
@@ -136,46 +136,6 @@ list_array(const struct arf_list *l, bool *ok)
 		return NULL;
 	}
 	return buf_steal(&b);
-}
-
-/* The time in field name of m (first occurrence), as date_parse_time. */
-static bool
-field_time(const struct message *m, const char *name, int64_t *t)
-{
-	char	 v[RECORD_MAX_DATE + 1];
-	long	 i;
-	size_t	 n, j, k = 0;
-	const char *s;
-
-	if (m == NULL || (i = message_find_field(m, name)) < 0)
-		return false;
-	s = m->fields[i].value;
-	n = m->fields[i].value_len;
-	for (j = 0; j < n && k < RECORD_MAX_DATE; j++)
-		v[k++] = (s[j] == '\r' || s[j] == '\n' || s[j] == '\t') ?
-		    ' ' : s[j];
-	v[k] = '\0';
-	return date_parse_time(v, t);
-}
-
-bool
-record_clock(const struct arf_report *r, const struct message *orig,
-    int64_t *t, const char **from)
-{
-	if (r->arrival_date != NULL && date_parse_time(r->arrival_date, t)) {
-		*from = "arrival-date";
-		return true;
-	}
-	if (r->report_date != NULL && date_parse_time(r->report_date, t)) {
-		*from = "report-date";
-		return true;
-	}
-	if (field_time(orig, "Date", t)) {
-		*from = "original-date";
-		return true;
-	}
-	*from = "none";
-	return false;
 }
 
 /* Trimmed value of the first field name of m, made safe; NULL if none. */
@@ -559,7 +519,7 @@ record_build(struct record *rec, const struct record_input *in)
 
 	memset(rec, 0, sizeof(*rec));
 	(void)digest_sha256(in->raw, in->len, rec->fingerprint);
-	if (record_clock(in->report, in->original, &t, &from))
+	if (complaint_clock(in->report, in->original, &t, &from))
 		date_day_of(t, rec->msg_day);
 	else
 		memcpy(rec->msg_day, "1970-01-01", 11);

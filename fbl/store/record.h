@@ -18,7 +18,7 @@
  *   2. else the report's own Date;
  *   3. else the original's Date (for a plain sample: its Date);
  *   4. else msg_day is 1970-01-01 and the signatures are verified as of
- *      the time of the run (record_clock returns false).
+ *      the time of the run (complaint_clock() returns false).
  *
  * Recipients (Original-Rcpt-To) are stored only as HMAC-SHA256 with the
  * site secret, over the address in lower case without angle brackets and
@@ -148,13 +148,6 @@ struct record_input {
 	const struct buf	*secret;	/* NULL/empty: no recipients */
 };
 
-/*
- * The time the message arrived, by the rules above; *from names the rule
- * ("arrival-date", "report-date", "original-date").  False when none.
- */
-bool		 record_clock(const struct arf_report *,
-		    const struct message *original, int64_t *t,
-		    const char **from);
 /* YYYY-MM-DD (UTC) of t; 1970-01-01 when out of range. */
 
 /*
