@@ -1,8 +1,9 @@
 /*
  * keyfetch: DKIM key records from DNS or zone files, cached; see keyfetch.h.
- * This file holds the answers, the walk along CNAME chains and the
- * interface; keyfetch_dns.c asks the servers, keyfetch_zone.c searches the
- * zone files instead, keyfetch_cache.c keeps the answers (keyfetch_local.h).
+ * This file holds the walk along CNAME chains and the interface;
+ * keyfetch_answer.c makes and releases the answers, keyfetch_dns.c asks the
+ * servers, keyfetch_zone.c searches the zone files instead, keyfetch_cache.c
+ * keeps the answers (keyfetch_local.h).
  *
  * ldns encodes nothing here but parses every answer (ldns_wire2pkt) and every
  * zone file.  The exchange itself is done on our own sockets rather than with
@@ -26,16 +27,6 @@ struct cands {
 	size_t			 bytes;
 	size_t			 dropped;
 	bool			 oom;
-};
-
-static char nomem_name[] = "";
-static char nomem_detail[] = "out of memory";
-static struct answer_box nomem_box = {
-	.a = {
-		.status = KEYFETCH_NOMEM,
-		.name = nomem_name,
-		.detail = nomem_detail,
-	},
 };
 
 const char *
@@ -65,46 +56,6 @@ keyfetch_status_str(enum keyfetch_status s)
 }
 
 /* ---- answers ---------------------------------------------------------- */
-
-static struct answer_box *
-box_of(const struct key_answer *a)
-{
-	return (struct answer_box *)(uintptr_t)a;
-}
-
-static void
-box_free(struct answer_box *b)
-{
-	size_t	 i;
-
-	if (b == NULL || b == &nomem_box)
-		return;
-	free(b->a.name);
-	for (i = 0; i < b->a.ncnames; i++)
-		free(b->a.cnames[i]);
-	for (i = 0; i < b->a.ntxt; i++) {
-		free(b->a.txt[i].data);
-		free(b->a.txt[i].parse_detail);
-		key_record_free(&b->a.txt[i].key);
-	}
-	free(b->a.txt);
-	free(b->a.detail);
-	free(b);
-}
-
-void
-key_answer_release(const struct key_answer *a)
-{
-	struct answer_box	*b;
-
-	if (a == NULL)
-		return;
-	b = box_of(a);
-	if (b == &nomem_box)
-		return;
-	if (atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1)
-		box_free(b);
-}
 
 static void
 cands_free(struct cands *c)
@@ -439,22 +390,6 @@ mark_dead_domain(struct key_source *ks, const char *text, int64_t now)
 }
 
 
-static struct answer_box *
-box_new(const char *name)
-{
-	struct answer_box	*b;
-
-	if ((b = calloc(1, sizeof(*b))) == NULL)
-		return NULL;
-	atomic_init(&b->refs, 1);
-	if ((b->a.name = strdup(name)) == NULL) {
-		free(b);
-		return NULL;
-	}
-	b->a.fetched = time(NULL);
-	return b;
-}
-
 /* An answer made here, not asked for; never cached. */
 static const struct key_answer *
 made_answer(const char *name, enum keyfetch_status st, const char *detail)
@@ -468,13 +403,13 @@ made_answer(const char *name, enum keyfetch_status st, const char *detail)
 		buf_puts(&vis, "...");
 	if (!buf_ok(&vis) || (b = box_new(buf_cstr(&vis))) == NULL) {
 		buf_free(&vis);
-		return &nomem_box.a;
+		return &keyfetch_nomem.a;
 	}
 	buf_free(&vis);
 	b->a.status = st;
 	if ((b->a.detail = strdup(detail)) == NULL) {
 		box_free(b);
-		return &nomem_box.a;
+		return &keyfetch_nomem.a;
 	}
 	return &b->a;
 }
@@ -487,7 +422,7 @@ invalid_name(const char *name, const char *why)
 
 	buf_printf(&d, "invalid name: %s", why);
 	a = buf_ok(&d) ? made_answer(name, KEYFETCH_MALFORMED, d.data) :
-	    &nomem_box.a;
+	    &keyfetch_nomem.a;
 	buf_free(&d);
 	return a;
 }
@@ -504,7 +439,7 @@ refused_here(const char *text, struct buf *why)
 	const struct key_answer	*a;
 
 	a = buf_ok(why) ? made_answer(text, KEYFETCH_TIMEOUT, why->data) :
-	    &nomem_box.a;
+	    &keyfetch_nomem.a;
 	buf_free(why);
 	return a;
 }
@@ -524,10 +459,10 @@ fetch(struct key_source *ks, const char *text, const uint8_t *wire,
 	if (ks->nzones == 0 && dead_domain(ks, text, t0, &detail))
 		return refused_here(text, &detail);
 	if ((b = box_new(text)) == NULL)
-		return &nomem_box.a;
+		return &keyfetch_nomem.a;
 	if ((ch = calloc(1, sizeof(*ch))) == NULL) {
 		box_free(b);
-		return &nomem_box.a;
+		return &keyfetch_nomem.a;
 	}
 	memcpy(ch->w[0], wire, wlen);
 	ch->len[0] = wlen;
@@ -546,7 +481,7 @@ fetch(struct key_source *ks, const char *text, const uint8_t *wire,
 	buf_free(&detail);
 	if (!ok) {
 		box_free(b);
-		return &nomem_box.a;
+		return &keyfetch_nomem.a;
 	}
 	t1 = dns_now_ms();
 	b->a.query_ms = (unsigned)(t1 - t0);

@@ -1,7 +1,8 @@
 /*
  * keyfetch_local: what the parts of the key source share; private to
- * keyfetch.c (answers, resolving, the interface), keyfetch_dns.c (asking
- * servers), keyfetch_zone.c (the zone files) and keyfetch_cache.c.
+ * keyfetch.c (resolving, the interface), keyfetch_answer.c (the answers),
+ * keyfetch_dns.c (asking servers), keyfetch_zone.c (the zone files) and
+ * keyfetch_cache.c.
  */
 #ifndef FBL_KEYFETCH_LOCAL_H
 #define FBL_KEYFETCH_LOCAL_H
@@ -98,6 +99,11 @@ struct step {
 	ldns_pkt		*pkt;		/* DNS mode */
 	char			 server[80];
 };
+
+/* keyfetch_answer.c: the refcounted answers */
+extern struct answer_box keyfetch_nomem;	/* out of memory, shared */
+struct answer_box *box_new(const char *name);
+void		 box_free(struct answer_box *);
 
 /* keyfetch_dns.c: ask the servers */
 void		 dns_step(struct key_source *, const uint8_t *name,
