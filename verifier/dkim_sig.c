@@ -533,3 +533,43 @@ dkim_sig_signs(const struct dkim_sig *sig, const char *name)
 			n++;
 	return n;
 }
+
+bool
+dkim_field_without_z(const char *raw, size_t len, struct buf *out)
+{
+	const char	*colon = memchr(raw, ':', len), *v;
+	struct tag_list	 tl;
+	const struct tag *z;
+	size_t		 vlen, off, from, to;
+
+	if (colon == NULL)
+		goto whole;
+	v = colon + 1;
+	vlen = len - (size_t)(v - raw);
+	if (tag_list_parse(&tl, v, vlen, &off) != TAG_OK ||
+	    (z = tag_list_get(&tl, "z")) == NULL)
+		goto whole;
+	/* from the tag's name through its ';', or from the ';' before it */
+	from = (size_t)(z->name - raw);
+	to = (size_t)(v - raw) + z->raw_value_end;
+	if (to < len && raw[to] == ';') {
+		to++;
+		/* and the folding white space before the name */
+		while (from > (size_t)(v - raw) && raw[from - 1] != '\0' &&
+		    strchr(" \t\r\n",
+		    raw[from - 1]) != NULL)
+			from--;
+	}
+	else {
+		while (from > (size_t)(v - raw) && raw[from - 1] != ';')
+			from--;
+		if (from > (size_t)(v - raw))
+			from--;		/* the ';' before the last tag */
+	}
+	buf_append(out, raw, from);
+	buf_append(out, raw + to, len - to);
+	return buf_ok(out);
+whole:
+	buf_append(out, raw, len);
+	return buf_ok(out);
+}

@@ -101,4 +101,15 @@ const char	*dkim_canon_name(enum dkim_canon);
 /* Does h= name this field (case-insensitively)? How many times? */
 size_t		 dkim_sig_signs(const struct dkim_sig *, const char *name);
 
+/*
+ * The raw field (name, colon, tag list) appended to out without its z=
+ * tag: z= copies header values such as To:, a recipient's address, which
+ * must not be stored (docs/security.md).  The verdict needs no z=: the
+ * digest of the signed header block is kept beside the field.  A field
+ * whose tag list does not parse is copied as it is (no z= was read from
+ * it).  False when out of memory.
+ */
+bool		 dkim_field_without_z(const char *raw, size_t len,
+		    struct buf *out);
+
 #endif

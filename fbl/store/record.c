@@ -8,6 +8,7 @@
 
 #include "base/digest.h"
 #include "base/date.h"
+#include "base/hex.h"
 #include "fbl/classify.h"
 #include "fbl/feedback/complaint.h"
 #include "fbl/store/record.h"
@@ -384,15 +385,21 @@ facts_build(struct record_facts *rf, const struct verify_result *vr,
     size_t i, bool *ok)
 {
 	struct sig_facts f;
+	struct buf	 noz = BUF_INIT;
 
 	if (!verify_facts(vr, i, &f) || f.hdigest_len > RECORD_MAX_DIGEST)
 		return;
-	if ((rf->field = malloc(f.field_len ? f.field_len : 1)) == NULL) {
+	/* z= may copy a recipient's address: never stored */
+	if (!dkim_field_without_z(f.field, f.field_len, &noz) ||
+	    (rf->field = malloc(noz.len ? noz.len : 1)) == NULL) {
+		buf_free(&noz);
 		*ok = false;
 		return;
 	}
-	memcpy(rf->field, f.field, f.field_len);
-	rf->field_len = f.field_len;
+	if (noz.len > 0)
+		memcpy(rf->field, noz.data, noz.len);
+	rf->field_len = noz.len;
+	buf_free(&noz);
 	memcpy(rf->digest, f.hdigest, f.hdigest_len);
 	rf->digest_len = f.hdigest_len;
 	rf->has_body = f.has_body;
@@ -449,6 +456,65 @@ sigs_build(struct record *rec, const struct record_input *in)
 	return ok;
 }
 
+/*
+ * The envelope sender as stored.  Its local part is often VERP, which
+ * encodes the recipient (bounce-123-jane=example.net@esp.example): it is
+ * kept only as a keyed hash, in hex, with the site secret, or dropped
+ * without one; the domain stays as written (which bounce domain the mail
+ * left from).  "<>" (a null sender) stays as it is.
+ */
+char *
+record_mail_from(const char *v, const struct buf *secret)
+{
+	unsigned char	 mac[RECORD_HMAC_LEN];
+	const char	*p, *at, *end;
+	struct buf	 b = BUF_INIT;
+	char		*t;
+
+	if (v == NULL)
+		return NULL;
+	if ((p = strchr(v, '<')) != NULL)
+		p++;		/* a display name before it is no address */
+	else
+		for (p = v; *p == ' ' || *p == '\t'; p++)
+			;
+	for (end = p; *end != '\0' && *end != '>'; end++)
+		;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end == p)
+		return record_text("<>", 2);
+	for (at = end; at > p && at[-1] != '@'; at--)
+		;
+	if (at > p) {
+		at--;		/* the last '@' */
+		buf_putc(&b, '@');
+		buf_append(&b, at + 1, (size_t)(end - at - 1));
+	} else
+		at = end;	/* no domain: all of it is the local part */
+	if (secret != NULL && secret->len > 0 && at > p) {
+		struct buf	 local = BUF_INIT, mixed = BUF_INIT;
+
+		buf_append(&local, p, (size_t)(at - p));
+		if (buf_ok(&local) && record_hmac_recipient(secret,
+		    buf_cstr(&local), mac)) {
+			hex_put(&mixed, mac, sizeof(mac));
+			buf_append(&mixed, b.data, b.len);
+			buf_free(&b);
+			b = mixed;
+		} else
+			buf_free(&mixed);
+		buf_free(&local);
+	}
+	if (!buf_ok(&b) || b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	t = record_text(b.data, b.len);
+	buf_free(&b);
+	return t;
+}
+
 static void
 fields_build(struct record *rec, const struct record_input *in, bool *ok)
 {
@@ -465,7 +531,10 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
 	ip = r->source_ip != NULL ?
 	    classify_source_ip(in->config, r->source_ip) : -1;
 	rec->source_ip_in_esp = ip < 0 ? -1 : ip;
-	rec->original_mail_from = opt_text(r->original_mail_from, ok);
+	if (r->original_mail_from != NULL && (rec->original_mail_from =
+	    record_mail_from(r->original_mail_from, in->secret)) == NULL &&
+	    strchr(r->original_mail_from, '@') != NULL)
+		*ok = false;	/* a domain to keep: only memory can fail */
 	rec->has_original = r->original != NULL && r->complaint;
 	rec->original_form = r->original_form;
 	rec->reported_domain = list_array(&r->reported_domain, ok);

@@ -20,6 +20,10 @@
  *   4. else msg_day is 1970-01-01 and the signatures are verified as of
  *      the time of the run (complaint_clock() returns false).
  *
+ * The envelope sender (Original-Mail-From) keeps its domain; its local
+ * part, often VERP (the recipient encoded), is stored as a keyed hash in
+ * hex (record_mail_from()), or dropped without a secret.
+ *
  * Recipients (Original-Rcpt-To) are stored only as HMAC-SHA256 with the
  * site secret, over the address in lower case without angle brackets and
  * surrounding blanks; without a secret no recipient is stored at all.
@@ -186,6 +190,8 @@ char		*record_text(const char *s, size_t len);
 /* A PostgreSQL array literal of n strings, each quoted and escaped. */
 void		 record_array(struct buf *, const char *const *v, size_t n);
 /* HMAC-SHA256 of a recipient address, normalised as described above. */
+/* The envelope sender as stored (see above); a new string, or NULL. */
+char		*record_mail_from(const char *, const struct buf *secret);
 bool		 record_hmac_recipient(const struct buf *secret,
 		    const char *addr, unsigned char out[RECORD_HMAC_LEN]);
 

@@ -86,8 +86,69 @@ check_eq ingest/handmade-day \
     "$(q "SELECT msg_day || ' ' || kind || ' ' || complaint FROM report WHERE source LIKE '%handmade.eml'")" \
     "2026-11-20 arf true"
 
-nfiles=$((nsamples + 1))
-ncomplaints=1
+# privacy (issue 11, item 11): a VERP envelope sender keeps only its domain
+# and a keyed hash of its local part; a z= that copies a recipient never
+# reaches the database (the signature's facts are kept: key-not-found is
+# an open verdict)
+mkdir -p "$T/hand2"
+cat > "$T/hand2/verp.eml" <<'EOF'
+From: feedback@fbl.isp.example
+To: fbl@myesp.example
+Date: Sat, 21 Nov 2026 10:00:00 +0000
+Subject: FW: complaint
+Message-ID: <hand-2@isp.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="BB"
+
+--BB
+Content-Type: text/plain
+
+This is an abuse report.
+
+--BB
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: HandMade/1.0
+Version: 1
+Original-Mail-From: <bounce-123-qzxwvverp=recipient.example@esp.example>
+Arrival-Date: Fri, 20 Nov 2026 09:00:00 +0000
+
+--BB
+Content-Type: message/rfc822
+
+DKIM-Signature: v=1; a=rsa-sha256; d=nokey.example; s=x; h=from:to;
+ z=To:=20qzxwvzcopy@recipient.example|From:=20shop@nokey.example;
+ bh=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=; b=AAAA
+From: shop@nokey.example
+To: qzxwvzcopy@recipient.example
+Subject: hello
+Date: Fri, 20 Nov 2026 08:59:00 +0000
+
+hello
+--BB--
+EOF
+"$FBL_BIN" ingest --db "$DB" $SCFG "$T/hand2" 2> "$T/i2b.err"
+check_eq ingest/privacy-exit "$?" 0 "$(cat "$T/i2b.err")"
+wantv=$(printf '%s' 'bounce-123-qzxwvverp=recipient.example' | openssl dgst -sha256 -hmac "$KEY" | sed 's/.*= *//')
+check_eq ingest/privacy-verp-hashed \
+    "$(q "SELECT original_mail_from FROM report WHERE source LIKE '%verp.eml'")" "$wantv@esp.example"
+check_eq ingest/privacy-facts-kept \
+    "$(q "SELECT count(*) FROM signature_facts f JOIN report r USING (msg_day, fingerprint) WHERE r.source LIKE '%verp.eml'")" 1
+check_eq ingest/privacy-z-not-stored \
+    "$(q "SELECT position('z=' in convert_from(f.field, 'UTF8')) FROM signature_facts f JOIN report r USING (msg_day, fingerprint) WHERE r.source LIKE '%verp.eml'")" 0
+# bytea is dumped in hex: look for both forms
+pg_dump "$DB" > "$T/privacy.dump" 2>/dev/null
+hexz=$(printf qzxwvzcopy | od -An -tx1 | tr -d ' \n')
+hexv=$(printf qzxwvverp | od -An -tx1 | tr -d ' \n')
+if grep -qi "qzxwvzcopy\|qzxwvverp\|$hexz\|$hexv" "$T/privacy.dump"; then
+	not_ok ingest/privacy-nowhere "$(grep -o '.\{30\}qzxwv[a-z]*.\{10\}' "$T/privacy.dump" | head -3)"
+else
+	ok ingest/privacy-nowhere
+fi
+
+nfiles=$((nsamples + 2))
+ncomplaints=2
 if have_corpus arf && have_corpus not-arf; then
 	narf=$(ls "$FBL_CORPUS"/arf/*.eml | wc -l)
 	nnot=$(ls "$FBL_CORPUS"/not-arf/*.eml | wc -l)

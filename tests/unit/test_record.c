@@ -290,6 +290,40 @@ test_encode(void)
 	buf_free(&b);
 }
 
+/*
+ * The envelope sender's local part (often VERP: the recipient encoded) is
+ * stored as a keyed hash, or dropped without a secret (issue 11, item 11).
+ * The hash is RFC 4231 test case 2: key "Jefe", data "what do ya want for
+ * nothing?".
+ */
+static void
+test_mail_from(void)
+{
+	struct buf	 key = BUF_INIT;
+	char		*t;
+
+	buf_puts(&key, "Jefe");
+	t = record_mail_from("<what do ya want for nothing?@bounce.esp.example>",
+	    &key);
+	CHECK_STR("record/mail-from-hashed", t, "5bdcc146bf60754e6a042426089575"
+	    "c75a003f089d2739839dec58b964ec3843@bounce.esp.example");
+	free(t);
+	t = record_mail_from("bounce-123-jane=example.net@esp.example", NULL);
+	CHECK_STR("record/mail-from-no-secret", t, "@esp.example");
+	free(t);
+	t = record_mail_from("<>", &key);
+	CHECK_STR("record/mail-from-null-sender", t, "<>");
+	free(t);
+	t = record_mail_from("no-domain-here", NULL);
+	CHECK_STR("record/mail-from-no-domain-no-secret", t, NULL);
+	free(t);
+	t = record_mail_from("Jane <jane@example.net>", &key);
+	CHECK_TRUE("record/mail-from-never-the-local-part", t != NULL &&
+	    strstr(t, "jane@") == NULL && strstr(t, "@example.net") != NULL);
+	free(t);
+	buf_free(&key);
+}
+
 int
 main(void)
 {
@@ -297,6 +331,7 @@ main(void)
 	test_array();
 	test_day();
 	test_hmac();
+	test_mail_from();
 	test_build();
 	test_verdicts();
 	test_encode();
