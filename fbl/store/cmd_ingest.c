@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/stop.h"
 #include "fbl/classify.h"
 #include "fbl/commands.h"
 #include "fbl/store/ingest.h"
@@ -61,7 +62,9 @@ static const char ingest_usage[] =
 "Exit status: 0 done; 1 done, but some message was unparseable or could\n"
 "not be read; 2 the run could not complete (usage, configuration, a source\n"
 "that cannot be opened, the database): the failed batch is rolled back and\n"
-"its Maildir messages stay in new/.\n";
+"its Maildir messages stay in new/; 3 stopped by SIGTERM or SIGINT: what\n"
+"was read is stored, the rest is left for the next run (a second signal\n"
+"ends it at once; the open batch is then rolled back).\n";
 
 enum {
 	OPT_DB = CLI_OPT_FIRST_FREE,
@@ -313,13 +316,19 @@ ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 		ic->io.progress = show_progress;
 		ic->io.progress_arg = &ic->pl;
 	}
+	stop_catch();
+	ic->io.stop = stop_requested;
 	ok = ingest_run(st, &ic->io, specs, n, &s, &err);
 	summary(&s, ic->io.secret != NULL, ic->verbose);
 	if (!ok)
 		fprintf(stderr, "fblscope ingest: batch not stored, run "
 		    "stopped: %s\n", buf_cstr(&err));
-	status = !ok || s.source_errors > 0 ? 2 :
+	status = !ok || s.source_errors > 0 ? 2 : s.interrupted ? STOP_EXIT :
 	    s.unparseable > 0 || s.read_errors > s.vanished ? 1 : 0;
+	if (ok && s.interrupted)
+		fprintf(stderr, "fblscope ingest: stopped by signal %d after "
+		    "%" PRIu64 " messages: every batch read is stored; run "
+		    "again to go on\n", stop_signal(), s.seen);
 	ingest_stats_free(&s);
 	store_close(st);
 	buf_free(&err);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/stop.h"
 #include "base/date.h"
 #include "fbl/commands.h"
 #include "fbl/store/reverify.h"
@@ -49,7 +50,8 @@ static const char reverify_usage[] =
 "\n"
 "Exit status: 0 done and no temperror left; 1 done, but some signatures\n"
 "are still temperror (DNS still failing); 2 could not run (usage, the\n"
-"database): the failed batch is rolled back.\n";
+"database): the failed batch is rolled back; 3 stopped by SIGTERM or\n"
+"SIGINT after the page in flight was stored.\n";
 
 enum {
 	OPT_DB = CLI_OPT_FIRST_FREE,
@@ -168,6 +170,8 @@ cmd_reverify(int argc, char **argv)
 	if ((status = reverify_options(argc, argv, &conninfo, &ro, &keys)) >= 0)
 		return status;
 	ro.dns_budget_ms = keys.dns_budget_ms;
+	ro.stop = stop_requested;
+	stop_catch();
 	if ((ro.keys = cli_keys_open(&keys, &err)) == NULL ||
 	    (st = store_open(conninfo, &err)) == NULL) {
 		fprintf(stderr, "fblscope reverify: %s\n", buf_cstr(&err));
@@ -179,7 +183,11 @@ cmd_reverify(int argc, char **argv)
 		status = 2;
 	} else {
 		reverify_summary(&s);
-		status = s.still > 0 ? 1 : 0;
+		status = s.interrupted ? STOP_EXIT : s.still > 0 ? 1 : 0;
+		if (s.interrupted)
+			fprintf(stderr, "fblscope reverify: stopped by signal "
+			    "%d: every page judged is stored; run again to go "
+			    "on\n", stop_signal());
 	}
 	store_close(st);
 	key_source_free(ro.keys);

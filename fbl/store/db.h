@@ -11,7 +11,8 @@
  * connection, for db_tx() to decide on a retry.
  *
  * Transactions.  db_tx() runs BEGIN, the caller's function, COMMIT, and
- * ROLLBACK when anything failed.  A transaction ended by a deadlock or a
+ * ROLLBACK when anything failed; a write transaction's COMMIT is durable
+ * (synchronous_commit on, whatever the server's default) when it returns.  A transaction ended by a deadlock or a
  * serialization failure (SQLSTATE 40P01, 40001) is run again, whole, up to
  * DB_TX_TRIES times in all, after a short pause: the function must start
  * from scratch on every call (reset what it fills in).  The error of the

@@ -486,12 +486,24 @@ next_item(struct run *r, struct mail_source *src)
 	return 1;
 }
 
-/* Read src to its end; it is closed with the batch of its last items. */
+/* Is the run asked to stop?  Said once, and remembered. */
+static bool
+stopping(struct run *r)
+{
+	if (!r->s->interrupted && r->o->stop != NULL && r->o->stop())
+		r->s->interrupted = true;
+	return r->s->interrupted;
+}
+
+/*
+ * Read src to its end (or until the run is asked to stop); it is closed
+ * with the batch of its last items.
+ */
 static bool
 ingest_source(struct run *r, struct mail_source *src)
 {
 	r->reading = src;
-	while (next_item(r, src) > 0) {
+	while (!stopping(r) && next_item(r, src) > 0) {
 		progress(r, false);
 		if (r->fill->n == r->fill->cap && !rotate(r)) {
 			mail_source_close(src);
@@ -561,7 +573,7 @@ ingest_run(struct store *st, const struct ingest_opts *o,
 	bool			 ok;
 
 	ok = run_init(&r, st, o, s, err);
-	for (i = 0; ok && i < n; i++) {
+	for (i = 0; ok && i < n && !stopping(&r); i++) {
 		buf_reset(&oerr);
 		if ((src = mail_source_open(specs[i], o->source_flags,
 		    &oerr)) == NULL) {

@@ -58,6 +58,12 @@ struct ingest_opts {
 	void			(*progress)(const struct ingest_progress *,
 				    void *arg);
 	void			*progress_arg;
+	/*
+	 * Asked between messages (NULL: never): true stops reading; what was
+	 * read is verified, stored and committed as usual, and the run ends
+	 * with stats->interrupted set.
+	 */
+	bool			(*stop)(void);
 };
 
 /* Counts of what was stored in this run (duplicates apart). */
@@ -74,6 +80,7 @@ struct ingest_stats {
 	uint64_t	 source_errors;	/* sources that could not be opened */
 	uint64_t	 commit_errors;	/* Maildir renames that failed */
 	uint64_t	 batches;	/* committed */
+	bool		 interrupted;	/* opts->stop said so */
 	double		 elapsed;	/* seconds, the whole run */
 	double		 storing;	/* seconds in store_write_batch() */
 	uint64_t	 sigs[INGEST_NROLES][INGEST_NRESULTS];	/* stored */

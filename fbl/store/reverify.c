@@ -481,6 +481,10 @@ reverify_run(struct store *s, const struct reverify_opts *ro,
 		return false;
 	}
 	do {
+		if (ro->stop != NULL && ro->stop()) {
+			st->interrupted = true;
+			break;
+		}
 		ok = page(s, ro, ac, buf_cstr(&reasons), last, &n, st, err);
 	} while (ok && n > 0);
 	archive_cache_free(ac);

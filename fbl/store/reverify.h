@@ -41,6 +41,7 @@ struct reverify_opts {
 	unsigned		 dns_budget_ms;	/* per signature; 0: default */
 	unsigned		 max_age_days;	/* 0: REVERIFY_MAX_AGE_DAYS */
 	bool			 retry_all;	/* ignore the backoff */
+	bool			(*stop)(void);	/* asked between pages */
 	const char		*since;		/* YYYY-MM-DD, or NULL: all */
 	size_t			 batch;
 };
@@ -56,6 +57,7 @@ struct reverify_stats {
 	uint64_t	 skipped;	/* changed meanwhile by another run */
 	uint64_t	 too_old;	/* temperrors past the age: not retried */
 	uint64_t	 waiting;	/* temperrors whose next try is later */
+	bool		 interrupted;	/* opts->stop said so */
 	uint64_t	 batches;
 };
 

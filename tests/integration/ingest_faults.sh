@@ -16,6 +16,13 @@
 #                 run give exactly the reference
 #   concurrent/*  two ingests of one Maildir at once give exactly the
 #                 reference, and their stored counts add up to its count
+#   durable/*     the kill again, in a database left at the cluster's
+#                 synchronous_commit = off: every file moved to cur/ is
+#                 still stored after the restart (issue 11, item 12: a
+#                 batch commits durably whatever the server's setting)
+#   sigterm/*     SIGTERM in the middle of a run: exit 3, the batch in
+#                 flight finished and committed, its files in cur/, the
+#                 rest in new/; a second run gives exactly the reference
 #
 # Knobs: FBL_FAULTS_N (messages, default 3000), FBL_FAULTS_BATCH (default 50).
 . "$(dirname "$0")/../lib/common.sh"
@@ -47,7 +54,7 @@ q() {	# db sql
 	psql "$(conn "$1")" -X -Atqc "$2"
 }
 
-for d in ref refm fault faultm conc; do
+for d in ref refm fault faultm conc durable term; do
 	psql "$ADMIN" -X -qc "CREATE DATABASE $d" > /dev/null 2>> "$T/setup.err" &&
 	    "$FBL_BIN" db migrate --db "$(conn "$d")" > /dev/null 2>> "$T/setup.err" ||
 	    { not_ok ingest-faults/setup "database $d: $(tail -2 "$T/setup.err")"; exit 1; }
@@ -314,6 +321,54 @@ s1=$(summary_field "$T/conc1.err" stored)
 s2=$(summary_field "$T/conc2.err" stored)
 echo "concurrent: run 1 stored ${s1:-?} duplicates $(summary_field "$T/conc1.err" duplicates); run 2 stored ${s2:-?} duplicates $(summary_field "$T/conc2.err" duplicates)" >&2
 check_eq ingest-faults/concurrent/stored-adds-up "$(( ${s1:-0} + ${s2:-0} ))" "$ref_stored" "run 1 stored ${s1:-?}, run 2 ${s2:-?}"
+
+# ---- e. the kill, with the server's synchronous_commit left off -------------
+cp -a "$MB/Maildir" "$T/md-dur"
+kill_mid_run durable "$T/dur" "$T/md-dur"
+q durable "SELECT encode(fingerprint, 'hex') FROM report" | LC_ALL=C sort -u > "$T/dur.db-fps"
+file_fps "$T/md-dur/cur" > "$T/dur.cur-fps"
+check_eq ingest-faults/durable/sync-commit-off-here \
+    "$(q durable 'SHOW synchronous_commit')" off
+check_eq ingest-faults/durable/cur-all-stored \
+    "$(LC_ALL=C comm -23 "$T/dur.cur-fps" "$T/dur.db-fps" | wc -l)" 0 \
+    "files in cur/ not in report after the crash"
+[ "$(wc -l < "$T/dur.cur-fps")" -gt 0 ] && ok ingest-faults/durable/some-moved ||
+    not_ok ingest-faults/durable/some-moved "the kill fell before any batch"
+
+# ---- f. SIGTERM in the middle of a run --------------------------------------
+cp -a "$MB/Maildir" "$T/md-term"
+"$FBL_BIN" ingest --db "$(conn term)" $ING "$T/md-term" > "$T/term.out" 2> "$T/term.err" &
+tpid=$!
+_i=0
+while [ $_i -lt 3000 ]; do
+	_n=$(q term 'SELECT count(*) FROM report' 2> /dev/null)
+	[ -n "$_n" ] && [ "$_n" -gt 0 ] && { kill -TERM $tpid; break; }
+	kill -0 $tpid 2> /dev/null || break
+	_i=$((_i + 1))
+done
+wait $tpid
+rc=$?
+check_eq ingest-faults/sigterm/exit "$rc" 3 "$(tail -n 2 "$T/term.err")"
+grep -q 'stopped by signal 15 after [0-9]* messages: every batch read is stored' "$T/term.err" &&
+    ok ingest-faults/sigterm/says-so || not_ok ingest-faults/sigterm/says-so "$(tail -n 2 "$T/term.err")"
+rows=$(q term 'SELECT count(*) FROM report')
+if [ "$rows" -gt 0 ] && [ "$rows" -lt "$ref_stored" ]; then
+	ok "ingest-faults/sigterm/mid-run: $rows of $ref_stored"
+else
+	not_ok ingest-faults/sigterm/mid-run "$rows rows of $ref_stored"
+fi
+q term "SELECT encode(fingerprint, 'hex') FROM report" | LC_ALL=C sort -u > "$T/term.db-fps"
+file_fps "$T/md-term/cur" > "$T/term.cur-fps"
+file_fps "$T/md-term/new" > "$T/term.new-fps"
+check_eq ingest-faults/sigterm/cur-all-stored \
+    "$(LC_ALL=C comm -23 "$T/term.cur-fps" "$T/term.db-fps" | wc -l)" 0
+check_eq ingest-faults/sigterm/new-none-stored \
+    "$(LC_ALL=C comm -12 "$T/term.new-fps" "$T/term.db-fps" | wc -l)" 0
+check_aggregates ingest-faults/sigterm/aggregates term
+ingest term "$T/term2" "$T/md-term"
+check_eq ingest-faults/sigterm/rerun-exit "$rc" "$ref_rc" "$(tail -n 1 "$T/term2.err")"
+dump term "$T/term2"
+check_dump ingest-faults/sigterm/rerun-equals-reference "$T/term2" "$T/ref"
 
 fbl_done
 exit $?

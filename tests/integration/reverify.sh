@@ -234,6 +234,39 @@ grep -q "0 wait for their next try (backoff), $nold are of messages stored longe
 check_eq reverify/max-age-20-retried \
     "$(psql "$DBO" -Atc "SELECT count(*) FROM signature WHERE result = 'temperror'")" 0
 
+# SIGTERM in the middle: the page in flight is stored, exit 3, and a later
+# run finishes the job (issue 11, item 13).  A black hole (a UDP socket that
+# never answers) makes each page slow enough to be interrupted.
+DBT=$(newdb term)
+"$FBL_BIN" ingest --db "$DBT" $CONF --resolver "$ADDR@1" --timeout 200 --retries 0 \
+    --keep "$MB/Maildir" > /dev/null 2>&1
+HOLE=$(free_port 127.0.0.1)
+$PYTHON -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+time.sleep(120)' "$HOLE" &
+hole=$!
+at_exit "kill $hole 2>/dev/null"
+sleep 1
+"$FBL_BIN" reverify --db "$DBT" --resolver "127.0.0.1@$HOLE" --timeout 200 \
+    --retries 0 --batch 5 > /dev/null 2> "$T/t1.err" &
+tp=$!
+sleep 2
+kill -TERM $tp
+wait $tp
+check_eq reverify/sigterm-exit "$?" 3 "$(cat "$T/t1.err")"
+grep -q 'stopped by signal 15: every page judged is stored' "$T/t1.err" &&
+    ok reverify/sigterm-says-so || not_ok reverify/sigterm-says-so "$(cat "$T/t1.err")"
+aggregates sigterm "$DBT"
+kill $hole 2>/dev/null
+"$FBL_BIN" reverify --db "$DBT" $RES --retry-all > /dev/null 2> "$T/t2.err"
+check_eq reverify/sigterm-rerun-exit "$?" 0 "$(cat "$T/t2.err")"
+if [ "$(psql "$DBT" -Atc "$SIGS")" = "$(psql "$DBU" -Atc "$SIGS")" ]; then
+	ok reverify/sigterm-rerun-equals-dns-up
+else
+	not_ok reverify/sigterm-rerun-equals-dns-up "signatures or daily counts differ"
+fi
+
 # two reverify runs at once on another DNS-down database: counts once
 DBC=$(newdb conc)
 "$FBL_BIN" ingest --db "$DBC" $CONF --resolver "$ADDR@1" --timeout 200 --retries 0 \
