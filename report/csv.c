@@ -3,23 +3,41 @@
  * Each section is a header line whose first field is "section", then rows
  * whose first field is the section's name, then one blank line; so
  * `grep '^customer,'` gives a section's rows.  docs/fblscope.1 lists them.
- * Unknown values (a rate without volume) are empty fields.
+ * Unknown values (a rate without volume) are empty fields.  A text cell
+ * that a spreadsheet would take for a formula starts with an apostrophe.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "report/render.h"
+
+/*
+ * A cell a spreadsheet would run as a formula: one that begins with = + -
+ * or @, or with a TAB or CR before them.  Names in the report (tokens,
+ * reporters, selectors, DNS details) come from mail and DNS that anyone
+ * writes, so such a cell gets a leading apostrophe (OWASP's advice), which
+ * the spreadsheet shows as text.
+ */
+static bool
+formula_like(const char *s)
+{
+	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
 
 static void
 field(struct buf *b, const char *s)
 {
 	size_t	 i;
+	bool	 formula = formula_like(s);
 
 	buf_putc(b, ',');
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		buf_puts(b, s);
 		return;
 	}
 	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
 	for (i = 0; s[i] != '\0'; i++) {
 		if (s[i] == '"')
 			buf_putc(b, '"');

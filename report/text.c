@@ -379,7 +379,8 @@ keys(struct buf *b, const struct report_model *m)
 			buf_printf(b, " %3d", k->age_months);
 		else
 			buf_printf(b, " %3s", "?");
-		buf_printf(b, " %s", k->last_day);
+		buf_putc(b, ' ');
+		put_cut(b, k->last_day, 10, false);
 		key_flags(b, k);
 	}
 }
@@ -399,9 +400,11 @@ unknown(struct buf *b, const struct report_model *m)
 		put_name(b, m->unknown[i].token, 40);
 		buf_putc(b, ' ');
 		put_name(b, m->unknown[i].role, 11);
-		buf_printf(b, " %8lld %8lld %s\n",
+		buf_printf(b, " %8lld %8lld ",
 		    (long long)m->unknown[i].signatures,
-		    (long long)m->unknown[i].verified, m->unknown[i].last_day);
+		    (long long)m->unknown[i].verified);
+		put_cut(b, m->unknown[i].last_day, 10, false);
+		buf_putc(b, '\n');
 	}
 }
 
@@ -423,9 +426,11 @@ dns(struct buf *b, const struct report_model *m)
 	for (i = 0; i < m->ndns; i++)
 		for (k = 0; k < 4; k++)
 			count[k] += strcmp(m->dns[i].status, st[k]) == 0;
-	buf_printf(b, "%zu domain%s audited (latest %s): %zu OK, %zu WARN, "
-	    "%zu FAIL, %zu TEMP\n", m->ndns, m->ndns == 1 ? "" : "s",
-	    m->dns[0].as_of, count[0], count[1], count[2], count[3]);
+	buf_printf(b, "%zu domain%s audited (latest ", m->ndns,
+	    m->ndns == 1 ? "" : "s");
+	put_cut(b, m->dns[0].as_of, 32, false);
+	buf_printf(b, "): %zu OK, %zu WARN, %zu FAIL, %zu TEMP\n", count[0],
+	    count[1], count[2], count[3]);
 	if (m->ndns_problems == 0)
 		return;
 	buf_printf(b, "\n%-4s %-24s %-11s %-30s %s\n      %s\n", "",
@@ -444,7 +449,8 @@ dns(struct buf *b, const struct report_model *m)
 		put_cut(b, p->server[0] != '\0' ? p->server : "-", 27, false);
 		buf_puts(b, "\n      ");
 		line = b->len;
-		buf_printf(b, "%s, %d day%s: ", p->reason, p->days_open,
+		put_cut(b, p->reason, 40, false);
+		buf_printf(b, ", %d day%s: ", p->days_open,
 		    p->days_open == 1 ? "" : "s");
 		line = b->len - line;
 		put_cut(b, p->detail, line < 94 ? 94 - line : 0, false);

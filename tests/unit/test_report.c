@@ -151,6 +151,90 @@ test_text_width(void)
 	buf_free(&out);
 }
 
+/*
+ * Names from mail and DNS reach the outputs: a CSV cell that a spreadsheet
+ * would run is neutralised with a leading apostrophe, and the text report
+ * shows no control, C1 or bidi byte of a stored value.
+ */
+static void
+test_hostile_names(void)
+{
+	struct report_model		 m;
+	struct report_customer		 c;
+	struct report_isp		 isp;
+	struct report_dns_domain	 d;
+	struct report_dns_problem	 p;
+	struct buf			 out = BUF_INIT;
+	const unsigned char		*s;
+	size_t				 i, bad = 0;
+	char	 id[] = "=cmd|' /C calc'!A0";
+	char	 rep[] = "@SUM(1+1)*cmd";
+	char	 dom[] = "+x.example", srv[] = "-2+3", st[] = "FAIL";
+	char	 chk[] = "\tkey", sub[] = "\rsel", empty[] = "";
+	char	 reason[] = "unpublished\x1b[2J\x9b\xe2\x80\xae";
+	char	 detail[] = "txt.exe\xe2\x80\xae\xc2\x9b\r\ninjected";
+
+	memset(&m, 0, sizeof(m));
+	memset(&c, 0, sizeof(c));
+	memset(&isp, 0, sizeof(isp));
+	memset(&d, 0, sizeof(d));
+	memset(&p, 0, sizeof(p));
+	snprintf(m.p.day, sizeof(m.p.day), "2026-11-21");
+	m.p.days = 30;
+	m.p.timezone = "UTC";
+	m.p.flag_rate = 0.001;
+	m.p.alarm_rate = 0.003;
+	m.len[RW_DAY] = 1;
+	m.len[RW_SHORT] = 7;
+	m.len[RW_LONG] = 30;
+	c.id = id;
+	isp.reporter = rep;
+	c.isps = &isp;
+	c.nisps = 1;
+	m.customers = &c;
+	m.ncustomers = 1;
+	d.domain = dom;
+	d.customer_id = id;
+	d.role = empty;
+	d.mode = empty;
+	d.status = st;
+	snprintf(d.as_of, sizeof(d.as_of), "2026-11-21");
+	p.domain = dom;
+	p.customer_id = id;
+	p.check = chk;
+	p.subject = sub;
+	p.server = srv;
+	p.status = st;
+	p.reason = reason;
+	p.detail = detail;
+	m.dns = &d;
+	m.ndns = 1;
+	m.dns_problems = &p;
+	m.ndns_problems = 1;
+
+	CHECK_TRUE("names/csv-renders", report_render_csv(&out, &m));
+	CHECK_TRUE("names/csv-customer", strstr(buf_cstr(&out),
+	    "\ncustomer,\"'=cmd|' /C calc'!A0\",") != NULL);
+	CHECK_TRUE("names/csv-domain", strstr(buf_cstr(&out),
+	    ",\"'+x.example\",\"'=cmd|' /C calc'!A0\",\"'\tkey\","
+	    "\"'\rsel\",\"'-2+3\",FAIL,") != NULL);
+	CHECK_TRUE("names/csv-no-bare-formula", strstr(buf_cstr(&out),
+	    ",=") == NULL && strstr(buf_cstr(&out), ",+") == NULL &&
+	    strstr(buf_cstr(&out), ",@") == NULL);
+	buf_reset(&out);
+
+	CHECK_TRUE("names/text-renders", report_render_text(&out, &m));
+	s = (const unsigned char *)buf_cstr(&out);
+	for (i = 0; i < out.len; i++)
+		if ((s[i] < 0x20 && s[i] != '\n') || s[i] >= 0x7f)
+			bad++;
+	CHECK_INT("names/text-no-controls", (long long)bad, 0);
+	/* 3 bytes of U+202E, 2 of U+009B, CR, LF: seven '?' */
+	CHECK_TRUE("names/text-reason", strstr(buf_cstr(&out),
+	    "unpublished?[2J????, 0 days: txt.exe???????injected") != NULL);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -158,5 +242,6 @@ main(void)
 	test_recovery();
 	test_days();
 	test_text_width();
+	test_hostile_names();
 	return UNIT_DONE();
 }
