@@ -82,6 +82,21 @@ test_days(void)
 	CHECK_INT("age/unknown", report_age_months(0, 0, "2026-02-01"), -1);
 }
 
+/* An empty model of report day 2026-11-21 with the default settings. */
+static void
+day_model(struct report_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->p.day, sizeof(m->p.day), "2026-11-21");
+	m->p.days = 30;
+	m->p.timezone = "UTC";
+	m->p.flag_rate = 0.001;
+	m->p.alarm_rate = 0.003;
+	m->len[RW_DAY] = 1;
+	m->len[RW_SHORT] = 7;
+	m->len[RW_LONG] = 30;
+}
+
 static void
 test_text_width(void)
 {
@@ -99,18 +114,10 @@ test_text_width(void)
 	char			 reason[] = "signature-mismatch-and-more";
 	char			 tok[] = "token.example";
 
-	memset(&m, 0, sizeof(m));
 	memset(&c, 0, sizeof(c));
 	memset(&isp, 0, sizeof(isp));
 	memset(&v, 0, sizeof(v));
-	snprintf(m.p.day, sizeof(m.p.day), "2026-11-21");
-	m.p.days = 30;
-	m.p.timezone = "UTC";
-	m.p.flag_rate = 0.001;
-	m.p.alarm_rate = 0.003;
-	m.len[RW_DAY] = 1;
-	m.len[RW_SHORT] = 7;
-	m.len[RW_LONG] = 30;
+	day_model(&m);
 	c.id = id;
 	c.level = LEVEL_ALARMED;
 	c.recover_days = 7;
@@ -174,19 +181,11 @@ test_hostile_names(void)
 	char	 reason[] = "unpublished\x1b[2J\x9b\xe2\x80\xae";
 	char	 detail[] = "txt.exe\xe2\x80\xae\xc2\x9b\r\ninjected";
 
-	memset(&m, 0, sizeof(m));
 	memset(&c, 0, sizeof(c));
 	memset(&isp, 0, sizeof(isp));
 	memset(&d, 0, sizeof(d));
 	memset(&p, 0, sizeof(p));
-	snprintf(m.p.day, sizeof(m.p.day), "2026-11-21");
-	m.p.days = 30;
-	m.p.timezone = "UTC";
-	m.p.flag_rate = 0.001;
-	m.p.alarm_rate = 0.003;
-	m.len[RW_DAY] = 1;
-	m.len[RW_SHORT] = 7;
-	m.len[RW_LONG] = 30;
+	day_model(&m);
 	c.id = id;
 	isp.reporter = rep;
 	c.isps = &isp;
