@@ -5,7 +5,8 @@
 #   make test       install missing packages, build (plain and ASan+UBSan), run every test
 #   make fuzz       build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
 #   make bench      the benchmark (figures and ratios, never pass/fail)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (SYSCONFDIR=/etc: where the
+#                   binary looks for fblscope.conf by default)
 #
 # NO_DEPS=1 skips the package installation step (for packagers and CI images
 # that already carry the dependencies).
@@ -15,6 +16,7 @@ FUZZ_SECONDS ?= 600
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
 PKGS      := libcrypto ldns libpcre2-8 libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -23,6 +25,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes 
              -Wmissing-prototypes -Wvla -Wformat=2
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+             -DCONFIG_DEFAULT_PATH='"$(SYSCONFDIR)/fblscope.conf"' \
              -I. $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lpthread
 

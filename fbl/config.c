@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "fbl/config_local.h"
 
 #define SECRET_MIN	16
@@ -289,39 +290,6 @@ config_load_mem(const char *name, const char *text, size_t len,
 	return cfg;
 }
 
-/* The whole file, at most CONFIG_MAX_BYTES + 1 bytes of it. */
-static bool
-read_file(const char *path, struct buf *out, struct buf *err)
-{
-	char	 chunk[8192];
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		buf_printf(err, "%s: %s", path, strerror(errno));
-		return false;
-	}
-	while (out->len <= CONFIG_MAX_BYTES && buf_ok(out)) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			buf_printf(err, "%s: %s", path, strerror(errno));
-			close(fd);
-			return false;
-		}
-		if (n == 0)
-			break;
-		buf_append(out, chunk, (size_t)n);
-	}
-	close(fd);
-	if (!buf_ok(out)) {
-		buf_printf(err, "%s: out of memory", path);
-		return false;
-	}
-	return true;
-}
-
 struct fbl_config *
 config_load(const char *path, struct buf *err)
 {
@@ -329,11 +297,30 @@ config_load(const char *path, struct buf *err)
 	struct fbl_config	*cfg = NULL;
 
 	buf_reset(err);
-	if (read_file(path, &text, err))
+	if (file_read(path, CONFIG_MAX_BYTES, &text, err))
 		cfg = config_load_mem(path, text.data != NULL ? text.data : "",
 		    text.len, err);
 	buf_free(&text);
 	return cfg;
+}
+
+struct fbl_config *
+config_find(const char *path, enum config_need need, struct buf *err)
+{
+	const char	*env;
+
+	buf_reset(err);
+	if (path != NULL)
+		return config_load(path, err);
+	if ((env = getenv(CONFIG_ENV)) != NULL && env[0] != '\0')
+		return config_load(env, err);
+	if (access(CONFIG_DEFAULT_PATH, F_OK) == 0 || errno != ENOENT)
+		return config_load(CONFIG_DEFAULT_PATH, err);
+	if (need == CONFIG_REQUIRED)
+		buf_printf(err, "no configuration: give --config FILE, set %s, "
+		    "or create %s (see fblscope.conf(5))", CONFIG_ENV,
+		    CONFIG_DEFAULT_PATH);
+	return NULL;
 }
 
 static void

@@ -25,7 +25,10 @@
 #include "fbl/cidr.h"
 #include "base/buf.h"
 
+#ifndef CONFIG_DEFAULT_PATH	/* the Makefile's SYSCONFDIR sets it */
 #define CONFIG_DEFAULT_PATH	"/etc/fblscope.conf"
+#endif
+#define CONFIG_ENV		"FBLSCOPE_CONFIG"
 #define CONFIG_MAX_BYTES	(1024 * 1024)	/* bigger files: an error */
 #define CONFIG_MAX_LINE		4096	/* bytes a line, CR LF aside */
 #define CONFIG_MAX_WORDS	256	/* words a line */
@@ -106,6 +109,23 @@ struct fbl_config *config_load(const char *path, struct buf *err);
 struct fbl_config *config_load_mem(const char *name, const char *text,
 		    size_t len, struct buf *err);
 void		 config_free(struct fbl_config *);
+
+/*
+ * The configuration in force, by one rule for every command: the file
+ * given with --config (path, or NULL), else the one $FBLSCOPE_CONFIG
+ * names, else CONFIG_DEFAULT_PATH when it exists.  A file named by the
+ * option or the variable must load; so must the default one when it
+ * exists.  With none of the three, a command that needs the configuration
+ * (customers, the ESP token, the domains to audit) gets an error naming
+ * the three places, and one that does not gets NULL with err empty.  The
+ * file used is cfg->path.
+ */
+enum config_need {
+	CONFIG_OPTIONAL,
+	CONFIG_REQUIRED
+};
+struct fbl_config *config_find(const char *path, enum config_need,
+		    struct buf *err);
 
 /* Does the configuration say anything about tokens (ESP or customers)? */
 bool		 config_has_rules(const struct fbl_config *);

@@ -34,7 +34,8 @@ static const char report_usage[] =
 "                       environment variables and the service file)\n"
 "  --config FILE        the configuration (fblscope.conf(5)): ESP token,\n"
 "                       selector-pattern, report-timezone, complaint rates,\n"
-"                       rotation-months\n"
+"                       rotation-months (default $FBLSCOPE_CONFIG, else\n"
+"                       " CONFIG_DEFAULT_PATH " if it exists)\n"
 "  --date DAY           YYYY-MM-DD, today or yesterday (default yesterday,\n"
 "                       in report-timezone)\n"
 "  --days N             the long window, 1 to 366 days (default 30)\n"
@@ -277,8 +278,8 @@ cmd_report(int argc, char **argv)
 	if ((status = report_options(argc, argv, &rc)) >= 0)
 		return status;
 	status = 0;
-	if (rc.config_path != NULL &&
-	    (cfg = config_load(rc.config_path, &err)) == NULL)
+	if ((cfg = config_find(rc.config_path, CONFIG_OPTIONAL, &err)) ==
+	    NULL && err.len > 0)
 		status = 2;
 	if (status == 0) {
 		report_defaults(&rc, cfg);

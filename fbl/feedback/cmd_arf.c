@@ -45,7 +45,8 @@ static const char arf_usage[] =
 "  --format FMT         text (default) or json (JSON Lines, docs/arf.md)\n"
 "  --config FILE        the configuration (fblscope.conf(5)) that gives each\n"
 "                       signature's token role (customer, esp, third-party);\n"
-"                       without it every role is \"unknown\"\n"
+"                       (default $FBLSCOPE_CONFIG, else " CONFIG_DEFAULT_PATH "\n"
+"                       if it exists); without one every role is \"unknown\"\n"
 "  --zone FILE          take key records from a master-format zone file\n"
 "                       instead of DNS (repeatable)\n"
 "  --resolver IP[@PORT] ask this DNS server (repeatable; default: the\n"
@@ -462,8 +463,8 @@ cmd_arf(int argc, char **argv)
 	ac.vo.skew = VERIFY_DEFAULT_SKEW;
 	if ((st = arf_options(argc, argv, &ac, &keys)) >= 0)
 		return st;
-	if (ac.config_path != NULL &&
-	    (ac.config = config_load(ac.config_path, &err)) == NULL) {
+	if ((ac.config = config_find(ac.config_path, CONFIG_OPTIONAL,
+	    &err)) == NULL && err.len > 0) {
 		fprintf(stderr, "fblscope arf: %s\n", buf_cstr(&err));
 		buf_free(&err);
 		return 2;

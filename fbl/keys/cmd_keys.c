@@ -47,7 +47,8 @@ static const char import_usage[] =
 "\n"
 "  --db CONNINFO  libpq connection string or URI (default: the PG*\n"
 "                 environment variables and the service file)\n"
-"  --config FILE  take the selector-pattern from fblscope.conf(5)\n"
+"  --config FILE  take the selector-pattern from fblscope.conf(5) (default\n"
+"                 $FBLSCOPE_CONFIG, else " CONFIG_DEFAULT_PATH " if it exists)\n"
 "  -h, --help     this text\n"
 "\n"
 "Exit status: 0 every candidate archived; 1 some record or key file was\n"
@@ -201,7 +202,8 @@ import_go(const struct keys_opts *o, char **paths, size_t n)
 	int		 status = 2;
 
 	memset(&ki, 0, sizeof(ki));
-	if (o->config != NULL && (cfg = config_load(o->config, &err)) == NULL)
+	if ((cfg = config_find(o->config, CONFIG_OPTIONAL, &err)) == NULL &&
+	    err.len > 0)
 		fprintf(stderr, "fblscope keys import: %s\n", buf_cstr(&err));
 	else if (import_read(&ki, paths, n, cfg)) {
 		fputs(buf_cstr(&ki.notes), stderr);

@@ -35,7 +35,8 @@ static const char audit_usage[] =
 "rotation-grace-days.  One row per check: OK, WARN, FAIL or TEMP (a server\n"
 "did not answer in time).  docs/keys.md lists every check.\n"
 "\n"
-"  --config FILE        fblscope.conf(5) (default /etc/fblscope.conf)\n"
+"  --config FILE        fblscope.conf(5) (default $FBLSCOPE_CONFIG, else\n"
+"                       " CONFIG_DEFAULT_PATH ")\n"
 "  --resolver IP[@PORT] the recursive resolver that stands for the public\n"
 "                       DNS, repeatable (default: /etc/resolv.conf)\n"
 "  --port N             port of the servers asked directly (default 53)\n"
@@ -465,8 +466,7 @@ cmd_keys_audit(int argc, char **argv)
 
 	if ((st = audit_options(argc, argv, &c)) >= 0)
 		return st;
-	if ((cfg = config_load(c.config != NULL ? c.config :
-	    CONFIG_DEFAULT_PATH, &err)) == NULL) {
+	if ((cfg = config_find(c.config, CONFIG_REQUIRED, &err)) == NULL) {
 		fprintf(stderr, "fblscope keys audit: %s\n", buf_cstr(&err));
 		buf_free(&err);
 		return 2;

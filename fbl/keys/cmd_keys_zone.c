@@ -39,7 +39,7 @@ static const char zone_usage[] =
 "  --private-keys DIR  the key directory (default: private-key-dir)\n"
 "  --config FILE       fblscope.conf(5): esp-id, esp-domain, nameserver,\n"
 "                      customer rules, selector-pattern, cname-target\n"
-"                      (default " CONFIG_DEFAULT_PATH ")\n"
+"                      (default $FBLSCOPE_CONFIG, else " CONFIG_DEFAULT_PATH ")\n"
 "  --ttl N             TTL of the records (default 3600)\n"
 "  --split OUTDIR      write one zone file per zone instead, OUTDIR/ZONE.zone\n"
 "                      ($ORIGIN, $TTL, SOA with a YYYYMMDDnn serial, NS = the\n"
@@ -277,8 +277,7 @@ cmd_keys_zone(int argc, char **argv)
 	if (optind < argc)
 		return zone_fail("unexpected argument (the keys are read from "
 		    "--private-keys DIR)", true);
-	if ((cfg = config_load(o.config != NULL ? o.config :
-	    CONFIG_DEFAULT_PATH, &err)) == NULL) {
+	if ((cfg = config_find(o.config, CONFIG_REQUIRED, &err)) == NULL) {
 		zone_fail(buf_cstr(&err), false);
 		buf_free(&err);
 		return 2;

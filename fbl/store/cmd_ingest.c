@@ -37,7 +37,9 @@ static const char ingest_usage[] =
 "  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
 "                       environment variables and the service file)\n"
 "  --config FILE        the configuration (fblscope.conf(5)): token roles,\n"
-"                       sending networks, hmac-secret-file\n"
+"                       sending networks, hmac-secret-file (default\n"
+"                       $FBLSCOPE_CONFIG, else " CONFIG_DEFAULT_PATH ");\n"
+"                       ingest refuses to run without one\n"
 "  --zone FILE          take key records from a zone file instead of DNS\n"
 "                       (repeatable)\n"
 "  --resolver IP[@PORT] ask this DNS server (repeatable)\n"
@@ -182,9 +184,8 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 static bool
 ingest_setup(struct ingest_cmd *ic, struct buf *err)
 {
-	if (ic->config_path == NULL)
-		return true;
-	if ((ic->config = config_load(ic->config_path, err)) == NULL)
+	if ((ic->config = config_find(ic->config_path, CONFIG_REQUIRED,
+	    err)) == NULL)
 		return false;
 	ic->io.config = ic->config;
 	if (ic->config->hmac_secret_file == NULL)
@@ -257,7 +258,8 @@ log_lines(const struct buf *log, bool verbose)
 }
 
 static void
-summary(const struct ingest_stats *s, bool secret, bool verbose)
+summary(const struct ingest_stats *s, const struct fbl_config *cfg,
+    bool secret, bool verbose)
 {
 	int	 r, k;
 
@@ -289,6 +291,9 @@ summary(const struct ingest_stats *s, bool secret, bool verbose)
 		if (s->unparseable_why[k].n > 0)
 			fprintf(stderr, "  unparseable: %" PRIu64 " %s\n",
 			    s->unparseable_why[k].n, s->unparseable_why[k].text);
+	fprintf(stderr, "  configuration %s%s\n", cfg->path,
+	    config_has_rules(cfg) ? "" : " (names no customer and no ESP "
+	    "token: every signature stored with role unknown)");
 	if (!secret)
 		fputs("  recipients not stored (no hmac-secret-file)\n",
 		    stderr);
@@ -319,7 +324,7 @@ ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 	stop_catch();
 	ic->io.stop = stop_requested;
 	ok = ingest_run(st, &ic->io, specs, n, &s, &err);
-	summary(&s, ic->io.secret != NULL, ic->verbose);
+	summary(&s, ic->config, ic->io.secret != NULL, ic->verbose);
 	if (!ok)
 		fprintf(stderr, "fblscope ingest: batch not stored, run "
 		    "stopped: %s\n", buf_cstr(&err));

@@ -42,6 +42,13 @@ case $FBL_ROOT in /*) ;; *) FBL_ROOT=$(cd "$FBL_ROOT" && pwd) ;; esac
 : "${PYTHON:=/usr/bin/python3}"
 export FBL_ROOT FBL_BIN FBL_ASAN_BIN FBL_CORPUS PYTHON
 
+# fblscope finds its configuration by --config, else $FBLSCOPE_CONFIG, else
+# /etc/fblscope.conf.  A test that gives no --config gets an empty one (no
+# customers, no ESP token), never the machine's or the caller's own file;
+# tests/integration/config_rule.sh unsets it on purpose.
+FBLSCOPE_CONFIG=$FBL_ROOT/tests/integration/data/empty.conf
+export FBLSCOPE_CONFIG
+
 FBL_N_OK=0
 FBL_N_FAIL=0
 FBL_N_SKIP=0
