@@ -993,3 +993,102 @@ SELECT s.day, s.customer_id, a.authenticity, a.n::bigint AS complaints
 COMMENT ON VIEW report_customer_authenticity_day IS
     'complaints (every feedback class) per UTC day, customer and '
     'authenticity';
+
+-- ---- Privileges ---------------------------------------------------------
+
+-- The three roles of docs/operations.md get their rights here, on every
+-- `fblscope db migrate`, from the catalog rather than from a list: a table
+-- a new migration adds is covered by the rule its name falls under, and a
+-- grant cannot be forgotten.  A role that does not exist is skipped (a
+-- single-user set-up needs none).  The roles may be group roles (NOLOGIN)
+-- whose members log in.
+--   fbl_ingest  ingest, reverify, keys import, volume import: reads and
+--               writes the stored rows, moves and prunes daily counts,
+--               makes month partitions only through fbl_ensure_month;
+--   fbl_audit   keys audit --db: writes the key_audit_* tables, reads the
+--               daily counts (the selectors mail was signed with);
+--   fbl_report  report: the daily counts, volumes, key audits and the
+--               report views; never a message, a recipient hash or a key.
+-- fbl_ensure_month runs with its owner's rights (only the owner of a
+-- partitioned table may add a partition), with a search_path fixed to this
+-- schema and pg_temp last, so a caller's temporary table cannot stand in.
+-- CREATE OR REPLACE above resets SECURITY DEFINER; this puts it back on
+-- every run.
+CREATE OR REPLACE FUNCTION fbl_grant_roles() RETURNS void
+LANGUAGE plpgsql SET client_min_messages = warning AS $$
+DECLARE
+    s    text := current_schema();
+    rel  record;
+    r    text;
+BEGIN
+    EXECUTE format('ALTER FUNCTION fbl_ensure_month(date) SECURITY DEFINER '
+                   'SET search_path = %I, pg_temp', s);
+    EXECUTE 'REVOKE ALL ON FUNCTION fbl_ensure_month(date) FROM PUBLIC';
+    FOREACH r IN ARRAY ARRAY['fbl_ingest', 'fbl_audit', 'fbl_report'] LOOP
+        CONTINUE WHEN NOT EXISTS (SELECT 1 FROM pg_roles
+                                   WHERE rolname = r);
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', s, r);
+        EXECUTE format('GRANT SELECT ON schema_version TO %I', r);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fbl_ingest') THEN
+        EXECUTE 'GRANT EXECUTE ON FUNCTION fbl_ensure_month(date) '
+                'TO fbl_ingest';
+    END IF;
+    -- tables (partitioned parents, not their partitions), views, sequences
+    FOR rel IN
+        SELECT c.relname, c.relkind
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = s AND c.relkind IN ('r', 'p', 'v', 'S')
+           AND NOT c.relispartition AND c.relname <> 'schema_version'
+    LOOP
+        IF rel.relkind = 'S' THEN
+            IF rel.relname LIKE 'key\_audit\_%' THEN
+                PERFORM fbl_grant_to('fbl_audit', 'USAGE, SELECT',
+                                     'SEQUENCE', rel.relname);
+            ELSE
+                PERFORM fbl_grant_to('fbl_ingest', 'USAGE, SELECT',
+                                     'SEQUENCE', rel.relname);
+            END IF;
+        ELSIF rel.relkind = 'v' THEN
+            PERFORM fbl_grant_to('fbl_report', 'SELECT', 'TABLE',
+                                 rel.relname);
+        ELSIF rel.relname LIKE 'key\_audit\_%' THEN
+            PERFORM fbl_grant_to('fbl_audit',
+                                 'SELECT, INSERT, UPDATE, DELETE', 'TABLE',
+                                 rel.relname);
+            PERFORM fbl_grant_to('fbl_report', 'SELECT', 'TABLE',
+                                 rel.relname);
+        ELSIF rel.relname LIKE 'daily\_%' THEN
+            PERFORM fbl_grant_to('fbl_ingest',
+                                 'SELECT, INSERT, UPDATE, DELETE', 'TABLE',
+                                 rel.relname);
+            PERFORM fbl_grant_to('fbl_audit', 'SELECT', 'TABLE',
+                                 rel.relname);
+            PERFORM fbl_grant_to('fbl_report', 'SELECT', 'TABLE',
+                                 rel.relname);
+        ELSIF rel.relname = 'volume' THEN
+            PERFORM fbl_grant_to('fbl_ingest', 'SELECT, INSERT, UPDATE',
+                                 'TABLE', rel.relname);
+            PERFORM fbl_grant_to('fbl_report', 'SELECT', 'TABLE',
+                                 rel.relname);
+        ELSE
+            -- report, signature, signature_facts, key_archive and any
+            -- table to come: personal data or keys, ingest's alone
+            PERFORM fbl_grant_to('fbl_ingest', 'SELECT, INSERT, UPDATE',
+                                 'TABLE', rel.relname);
+        END IF;
+    END LOOP;
+END;
+$$;
+
+-- GRANT what ON kind name TO role, when role exists.
+CREATE OR REPLACE FUNCTION fbl_grant_to(role text, what text, kind text,
+    name text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role) THEN
+        EXECUTE format('GRANT %s ON %s %I TO %I', what, kind, name, role);
+    END IF;
+END;
+$$;
+
+SELECT fbl_grant_roles();
