@@ -76,7 +76,13 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfblscope.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfblscope.a $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) \
+	    $(BUILD)/libfblscope.a $(LDLIBS)
+
+# A test too long for one file keeps its other parts beside it, named for
+# it but not test_*.c (each of those is a program of its own).
+$(BUILD)/tests/test_keyfetch: tests/unit/keyfetch_fake.c \
+    tests/unit/keyfetch_nsd.c tests/unit/keyfetch_test.h
 
 unit: $(UNIT_BIN) $(BUILD)/base-alone
 

@@ -23,46 +23,25 @@
  * fblscope, and the manifest is written from what was generated, so the
  * set is independent evidence.  Message i depends only on SEED, COUNT
  * and i.
+ *
+ * This file makes the reports and holds main; gen_mailbox.h names the other
+ * parts.
  */
 
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/param_build.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include "gen_mailbox.h"
 
-#include "genlib.h"
-
-#define NCUST		50
-#define NSEL		3		/* sep2026 (archived), oct2026, nov2026 */
-#define SEL_ARCHIVED	0
-#define ESP_KEY0	(NCUST * NSEL)	/* ESP keys follow the customers' */
-#define FORGER_KEY0	(ESP_KEY0 + NSEL)
-#define NKEYS		(FORGER_KEY0 + 2)
-#define RSA_BITS	1024
-#define ESP_DOMAIN	"fbl.myesp.example"
-#define ZONE_TTL	300
-#define TXT_CHUNK	100		/* characters per TXT string */
-#define NOV1_2026	1793491200L	/* 2026-11-01T00:00:00Z */
-#define DAY		86400L
-
-static const char *const sel_names[NSEL] = {
+const char *const sel_names[NSEL] = {
 	"sep2026.myesp", "oct2026.myesp", "nov2026.myesp"
 };
 
@@ -111,77 +90,7 @@ static const char *const mon[] = {
 	"Nov", "Dec"
 };
 
-/* ---- keys: RSA 1024 from the PRNG, so every machine makes the same ---- */
-
-static EVP_PKEY	*keys[NKEYS];
-static char	 key_pub[NKEYS][400];	/* base64 SubjectPublicKeyInfo */
-
-static void
-load_keys(const char *out, uint64_t seed)
-{
-	char		 dir[4096], path[4200], tmp[4300];
-	unsigned char	*der;
-	struct sbuf	 b = { NULL, 0, 0 };
-	FILE		*f;
-	unsigned	 i;
-	int		 len, made = 0;
-
-	path_fmt(dir, sizeof(dir), "%s/keycache", out);
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		die("%s: %s", dir, strerror(errno));
-	for (i = 0; i < NKEYS; i++) {
-		path_fmt(path, sizeof(path), "%s/rsa-%llu-%03u.pem", dir,
-		    (unsigned long long)seed, i);
-		keys[i] = NULL;
-		if ((f = fopen(path, "r")) != NULL) {
-			keys[i] = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-			fclose(f);
-			ERR_clear_error();
-		}
-		if (keys[i] == NULL) {
-			keys[i] = gen_rsa(seed, 0x4d424f5800ULL + i, RSA_BITS);
-			path_fmt(tmp, sizeof(tmp), "%s.tmp", path);
-			if ((f = fopen(tmp, "w")) == NULL)
-				die("%s: %s", tmp, strerror(errno));
-			if (!PEM_write_PrivateKey(f, keys[i], NULL, NULL, 0,
-			    NULL, NULL))
-				die("PEM_write_PrivateKey");
-			if (fclose(f) != 0 || rename(tmp, path) != 0)
-				die("%s: %s", path, strerror(errno));
-			made++;
-		}
-		der = NULL;
-		if ((len = i2d_PUBKEY(keys[i], &der)) <= 0)
-			die("i2d_PUBKEY");
-		sb_reset(&b);
-		sb_b64(&b, der, (size_t)len);
-		OPENSSL_free(der);
-		if (b.len >= sizeof(key_pub[i]))
-			die("public key too long");
-		memcpy(key_pub[i], b.p, b.len + 1);
-	}
-	if (made > 0)
-		fprintf(stderr, "gen_mailbox: made %d keys (cached in %s)\n",
-		    made, dir);
-	free(b.p);
-}
-
-static void
-zone_record(FILE *f, const char *sel, const char *dom, unsigned k)
-{
-	char	 txt[512];
-	size_t	 n, off;
-
-	path_fmt(txt, sizeof(txt), "v=DKIM1; k=rsa; p=%s", key_pub[k]);
-	n = strlen(txt);
-	fprintf(f, "%s._domainkey.%s. %d IN TXT (", sel, dom, ZONE_TTL);
-	for (off = 0; off < n; off += TXT_CHUNK)
-		fprintf(f, " \"%.*s\"", (int)(n - off < TXT_CHUNK ? n - off :
-		    TXT_CHUNK), txt + off);
-	fputs(" )\n", f);
-}
-
-static FILE *
+FILE *
 open_out(const char *out, const char *name)
 {
 	char	 path[4200];
@@ -193,180 +102,15 @@ open_out(const char *out, const char *name)
 	return f;
 }
 
-static void
+void
 close_out(FILE *f, const char *name)
 {
 	if (ferror(f) || fclose(f) != 0)
 		die("%s: write error", name);
 }
 
-static void
-write_zone(const char *out, const char *name, int archived, uint64_t seed)
-{
-	FILE		*f = open_out(out, name);
-	char		 dom[64];
-	unsigned	 c, s;
-
-	fprintf(f, "; %s: %s DKIM keys of the generated mailbox\n"
-	    "; (samples/gen_mailbox.c, seed %llu); serve it with NSD or pass "
-	    "it to --zone.\n", name, archived ? "rotated-away (archived)" :
-	    "published", (unsigned long long)seed);
-	fprintf(f, "$ORIGIN .\n$TTL %d\n", ZONE_TTL);
-	fprintf(f, ". %d IN SOA ns.invalid. hostmaster.invalid. 1 3600 600 "
-	    "86400 %d\n", ZONE_TTL, ZONE_TTL);
-	fprintf(f, ". %d IN NS ns.invalid.\n", ZONE_TTL);
-	for (s = 0; s < NSEL; s++) {
-		if ((s == SEL_ARCHIVED) != (archived != 0))
-			continue;
-		zone_record(f, sel_names[s], ESP_DOMAIN, ESP_KEY0 + s);
-		for (c = 0; c < NCUST; c++) {
-			path_fmt(dom, sizeof(dom), "customer%02u.example",
-			    c + 1);
-			zone_record(f, sel_names[s], dom, c * NSEL + s);
-		}
-	}
-	close_out(f, name);
-}
-
-static void
-write_conf(const char *out)
-{
-	FILE		*f = open_out(out, "fblscope.conf");
-	unsigned	 c;
-
-	fputs("# fblscope.conf fragment for the generated mailbox "
-	    "(samples/gen_mailbox.c)\n"
-	    "esp-id\t\t\tmyesp\n"
-	    "esp-domain\t\t" ESP_DOMAIN "\n"
-	    "selector-pattern\t'^(?<mon>[a-z]{3})(?<year>\\d{4})\\.myesp$'\n"
-	    "sending-network\t\t192.0.2.0/24\n", f);
-	for (c = 1; c <= NCUST; c++)
-		fprintf(f, "customer\t\tcust-%02u customer%02u.example\n", c, c);
-	close_out(f, "fblscope.conf");
-}
-
-/* ---- DKIM signing (RFC 6376, relaxed/relaxed only) ---- */
-
-/* relaxed body hash; the body is CRLF lines */
-static void
-body_hash(unsigned char md[32], const char *body, size_t len)
-{
-	EVP_MD_CTX	*ctx;
-	const char	*p = body, *end = body + len, *eol, *q, *last;
-	size_t		 empty = 0, k;
-	struct sbuf	 line = { NULL, 0, 0 };
-	unsigned int	 mdlen;
-
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
-		die("EVP_DigestInit_ex");
-	sb_reset(&line);
-	while (p < end) {
-		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			die("body line without LF");
-		last = eol;
-		if (last > p && last[-1] == '\r')
-			last--;
-		sb_reset(&line);
-		for (q = p; q < last; q++) {
-			if (is_wsp((unsigned char)*q)) {
-				while (q + 1 < last &&
-				    is_wsp((unsigned char)q[1]))
-					q++;
-				if (q + 1 < last)
-					sb_putc(&line, ' ');
-				continue;
-			}
-			sb_putc(&line, *q);
-		}
-		if (line.len == 0)
-			empty++;
-		else {
-			for (k = 0; k < empty; k++)
-				EVP_DigestUpdate(ctx, "\r\n", 2);
-			empty = 0;
-			EVP_DigestUpdate(ctx, line.p, line.len);
-			EVP_DigestUpdate(ctx, "\r\n", 2);
-		}
-		p = eol + 1;
-	}
-	if (!EVP_DigestFinal_ex(ctx, md, &mdlen))
-		die("EVP_DigestFinal_ex");
-	EVP_MD_CTX_free(ctx);
-	free(line.p);
-}
-
-#define MAX_FIELDS	16
-
-struct msg {
-	struct sbuf	 f[MAX_FIELDS];	/* signed-candidate fields, no CRLF */
-	size_t		 nf;
-	struct sbuf	 body;
-};
-
-/*
- * Make the DKIM-Signature field (no terminator) in out, signing the fields
- * named in h (each present once in m) with key k.
- */
-static void
-dkim_sign(const struct msg *m, const char *d, const char *s, const char *h,
-    long t, unsigned k, struct sbuf *out)
-{
-	static struct sbuf	 hd, sig;
-	unsigned char		 bh[32], sbin[512];
-	const char		*p, *colon;
-	size_t			 nlen, j, fl, siglen, col;
-	EVP_MD_CTX		*ctx;
-
-	body_hash(bh, m->body.p, m->body.len);
-	sb_reset(out);
-	sb_printf(out, "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;"
-	    " d=%s;\r\n\ts=%s; t=%ld; h=%s;\r\n\tbh=", d, s, t, h);
-	sb_b64(out, bh, sizeof(bh));
-	sb_puts(out, ";\r\n\tb=");
-
-	sb_reset(&hd);
-	for (p = h; *p != '\0'; p = colon + 1) {
-		if ((colon = strchr(p, ':')) == NULL)
-			colon = p + strlen(p);
-		nlen = (size_t)(colon - p);
-		for (j = 0; j < m->nf; j++) {
-			fl = strcspn(m->f[j].p, ":");
-			if (fl == nlen && strncasecmp(m->f[j].p, p, nlen) == 0)
-				break;
-		}
-		if (j == m->nf)
-			die("h= names a field the message lacks");
-		canon_hdr_relaxed(&hd, m->f[j].p, m->f[j].len);
-		sb_puts(&hd, "\r\n");
-		if (*colon == '\0')
-			break;
-	}
-	canon_hdr_relaxed(&hd, out->p, out->len);
-
-	siglen = sizeof(sbin);
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, keys[k]) <= 0 ||
-	    EVP_DigestSign(ctx, sbin, &siglen, (const unsigned char *)hd.p,
-	    hd.len) <= 0)
-		die("rsa signing");
-	EVP_MD_CTX_free(ctx);
-	sb_reset(&sig);
-	sb_b64(&sig, sbin, siglen);
-	for (col = 0; col < sig.len; col += 70) {
-		if (col > 0)
-			sb_puts(out, "\r\n\t ");
-		sb_add(out, sig.p + col, sig.len - col < 70 ? sig.len - col :
-		    70);
-	}
-}
-
 /* ---- the mailbox ---- */
 
-enum category {
-	CAT_COMPLAINT, CAT_HEADERS_ONLY, CAT_REDACTED, CAT_ROTATED,
-	CAT_FORGED, CAT_GARBAGE
-};
 static const char *const cat_names[] = {
 	"complaint", "headers-only", "redacted", "rotated", "forged",
 	"garbage"
@@ -374,20 +118,6 @@ static const char *const cat_names[] = {
 
 static const char *const ftypes[] = {
 	"abuse", "opt-out", "not-spam", "fraud", "virus", "auth-failure"
-};
-
-struct row {
-	enum category	 cat;
-	const char	*variant;
-	const char	*kind;
-	const char	*ftype;
-	const char	*reporter;
-	const char	*form;
-	unsigned	 cust;		/* 1..NCUST, 0 none */
-	const char	*sel;
-	long		 sent, arrival;
-	int		 ours;		/* Source-IP in 192.0.2.0/24; -1 none */
-	const char	*cres, *creason, *eres, *ereason;
 };
 
 static void
@@ -403,7 +133,7 @@ rfc5322_date(char *dst, size_t len, long t)
 	    tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void
+void
 day_str(char *dst, size_t len, long t)
 {
 	time_t		 tt = (time_t)t;
@@ -821,101 +551,6 @@ gen_report(uint64_t seed, unsigned long i, unsigned long n, struct sbuf *out,
 		sb_add(out, orig.p, orig.len);
 	}
 	sb_printf(out, "\r\n--%s--\r\n", bound);
-}
-
-/* ---- volumes.csv ---- */
-
-/*
- * Sending volumes for the complaint rates of the report: per customer and
- * arrival day (the day fblscope counts a complaint on), messages sent per
- * ISP and in all ("*").  Each customer has a target rate by its number:
- * k % 3 == 1 five per thousand (alarmed), k % 3 == 2 two per thousand
- * (flagged), the others 0.4 per thousand; on a day with n complaints
- * (abuse, fraud, virus; not the forged category) it sent n / target
- * messages, on a day without any a base volume.  The ISPs share a day's
- * volume by fixed weights; Yahoo's row also gives the mail delivered to
- * the inbox (85 %).  The ESP token's rows are the customers' sums.
- */
-#define VOL_DAYS	26		/* 2026-11-01 ... 2026-11-26 */
-
-static const char *const vol_isps[] = {
-	"yahoo", "aol", "microsoft", "comcast", "cox", "att", "earthlink",
-	"gmx"
-};
-#define VOL_NISPS	(sizeof(vol_isps) / sizeof(vol_isps[0]))
-static const unsigned vol_weight[VOL_NISPS] = { 30, 12, 16, 12, 8, 8, 6, 8 };
-
-static unsigned long vol_n[NCUST + 1][VOL_DAYS];
-
-static void
-vol_count(const struct row *w)
-{
-	long	 d;
-
-	if (w->cust == 0 || strcmp(w->kind, "arf") != 0 ||
-	    w->cat == CAT_FORGED || w->arrival == 0)
-		return;
-	if (strcmp(w->ftype, "abuse") != 0 && strcmp(w->ftype, "fraud") != 0 &&
-	    strcmp(w->ftype, "virus") != 0)
-		return;
-	d = (w->arrival - NOV1_2026) / DAY;
-	if (d >= 0 && d < VOL_DAYS)
-		vol_n[w->cust][d]++;
-}
-
-static unsigned long
-vol_sent(unsigned cust, unsigned d)
-{
-	static const unsigned long per_complaint[3] = { 2500, 200, 500 };
-	unsigned long	 n = vol_n[cust][d];
-
-	if (n == 0)
-		return 2000 + (cust * 7919UL + d * 104729UL) % 3000;
-	return n * per_complaint[cust % 3];
-}
-
-static void
-vol_rows(FILE *f, const char *day, const char *token, unsigned long sent,
-    const unsigned long *isp_sent)
-{
-	unsigned	 k;
-
-	fprintf(f, "%s,%s,*,%lu,\n", day, token, sent);
-	for (k = 0; k < VOL_NISPS; k++) {
-		fprintf(f, "%s,%s,%s,%lu,", day, token, vol_isps[k],
-		    isp_sent[k]);
-		if (k == 0)
-			fprintf(f, "%lu", isp_sent[k] * 85 / 100);
-		fputc('\n', f);
-	}
-}
-
-static void
-write_volumes(const char *out)
-{
-	FILE		*f = open_out(out, "volumes.csv");
-	unsigned long	 sent, isp[VOL_NISPS], esp, esp_isp[VOL_NISPS];
-	unsigned	 c, d, k;
-	char		 day[16], tok[32];
-
-	fputs("day,token,isp,sent,delivered\n", f);
-	for (d = 0; d < VOL_DAYS; d++) {
-		day_str(day, sizeof(day), NOV1_2026 + (long)d * DAY);
-		esp = 0;
-		memset(esp_isp, 0, sizeof(esp_isp));
-		for (c = 1; c <= NCUST; c++) {
-			sent = vol_sent(c, d);
-			for (k = 0; k < VOL_NISPS; k++) {
-				isp[k] = sent * vol_weight[k] / 100;
-				esp_isp[k] += isp[k];
-			}
-			esp += sent;
-			snprintf(tok, sizeof(tok), "customer%02u.example", c);
-			vol_rows(f, day, tok, sent, isp);
-		}
-		vol_rows(f, day, ESP_DOMAIN, esp, esp_isp);
-	}
-	close_out(f, "volumes.csv");
 }
 
 static void

@@ -17,17 +17,21 @@ SEED=${3:-1}
 CC=${CC:-cc}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 BIN=$ROOT/build/samples/gen_mailbox
-SRC=$ROOT/samples/gen_mailbox.c
-LIB=$ROOT/samples/genlib.c
+SAMPLES=$ROOT/samples
+# the generator's parts (gen_mailbox.h says which does what), then genlib
+set -- "$SAMPLES/gen_mailbox.c" "$SAMPLES/gen_mailbox_keys.c" \
+    "$SAMPLES/gen_mailbox_sign.c" "$SAMPLES/gen_mailbox_volumes.c" \
+    "$SAMPLES/genlib.c"
 
 mkdir -p "$ROOT/build/samples"
 if [ ! -x "$BIN" ] ||
-    [ -n "$(find "$SRC" "$LIB" "$ROOT/samples/genlib.h" -newer "$BIN")" ]; then
+    [ -n "$(find "$@" "$SAMPLES/gen_mailbox.h" "$SAMPLES/genlib.h" \
+    -newer "$BIN")" ]; then
 	# shellcheck disable=SC2046,SC2086
 	$CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	    -Wall -Wextra -Werror -O2 ${CFLAGS:-} \
-	    $($PKG_CONFIG --cflags libcrypto) -I"$ROOT/samples" -o "$BIN.tmp" \
-	    "$SRC" "$LIB" \
+	    $($PKG_CONFIG --cflags libcrypto) -I"$SAMPLES" -o "$BIN.tmp" \
+	    "$@" \
 	    $($PKG_CONFIG --libs libcrypto)
 	mv -f "$BIN.tmp" "$BIN"
 fi

@@ -43,7 +43,7 @@ FBL=${BENCH_FBLSCOPE:-$root/fblscope}
 B=$root/build/bench
 BIN=$B/bin
 OUT=$B/out
-GENV=$(sed -n 's/^#define[ 	]*GEN_VERSION[ 	]*\([0-9]*\).*/\1/p' "$here/gen.c")
+GENV=$(sed -n 's/^#define[ 	]*GEN_VERSION[ 	]*\([0-9]*\).*/\1/p' "$here/gen.h")
 
 say() { printf '%s\n' "$*"; }
 warn() { printf 'bench: %s\n' "$*" >&2; }
@@ -74,12 +74,16 @@ CFLAGS_B="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g \
  -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
  -Wmissing-prototypes -Wvla -Wformat=2"
 
+# A harness is NAME.c, with its parts NAME_*.c and NAME.h when it is split
+# over several files (the caller names the parts among the extra sources).
 build() {	# name, extra sources and flags...
 	name=$1
 	shift
 	if [ ! -x "$BIN/$name" ] ||
-	    [ -n "$(find "$here/$name.c" "$root/samples/genlib.c" \
-	    "$root/samples/genlib.h" -newer "$BIN/$name")" ]; then
+	    [ -n "$(find "$here" -maxdepth 1 \( -name "$name.[ch]" -o \
+	    -name "${name}_*.c" \) -newer "$BIN/$name")" ] ||
+	    [ -n "$(find "$root/samples/genlib.c" "$root/samples/genlib.h" \
+	    -newer "$BIN/$name")" ]; then
 		# shellcheck disable=SC2086
 		$CC $CFLAGS_B -o "$BIN/$name" "$here/$name.c" "$@" ||
 		    return 1
@@ -88,7 +92,8 @@ build() {	# name, extra sources and flags...
 }
 
 # gen shares its PRNG, buffers and key making with samples/gen_mailbox.c
-build gen -I"$root/samples" "$root/samples/genlib.c" -lcrypto ||
+build gen "$here/gen_keys.c" "$here/gen_body.c" "$here/gen_sign.c" \
+    -I"$root/samples" "$root/samples/genlib.c" -lcrypto ||
     { warn "cannot build gen (libssl-dev?)"; exit 2; }
 build ceiling -lcrypto || { warn "cannot build ceiling"; exit 2; }
 have_odkim=0

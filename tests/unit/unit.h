@@ -14,8 +14,17 @@
 #include <stdio.h>
 #include <string.h>
 
-static int unit_failed;
-static int unit_passed;
+/*
+ * One pair of counters per program, so that the checks of a test split over
+ * several files all count toward its exit status: its main file defines
+ * them, every other part defines UNIT_PART before including this.
+ */
+extern int unit_failed;
+extern int unit_passed;
+#ifndef UNIT_PART
+int unit_failed;
+int unit_passed;
+#endif
 
 #define UNIT_REPORT(ok, name, ...) do {					\
 	if (ok) {							\
