@@ -5,8 +5,9 @@
 #   make test       install missing packages, build (plain and ASan+UBSan), run every test
 #   make fuzz       build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
 #   make bench      the benchmark (figures and ratios, never pass/fail)
-#   make install    PREFIX=/usr/local DESTDIR= (SYSCONFDIR=/etc: where the
-#                   binary looks for fblscope.conf by default)
+#   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc: the binary,
+#                   man pages, nightly script and its units, examples
+#   make uninstall  the same variables: removes what install put there
 #
 # NO_DEPS=1 skips the package installation step (for packagers and CI images
 # that already carry the dependencies).
@@ -17,6 +18,10 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+LIBEXECDIR ?= $(PREFIX)/libexec
+DOCDIR    ?= $(PREFIX)/share/doc/fblscope
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 PKGS      := libcrypto ldns libpcre2-8 libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -40,7 +45,7 @@ CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit fuzz bench install clean sanitize
+.PHONY: all deps demo test unit fuzz bench install uninstall clean sanitize
 
 all: fblscope
 
@@ -125,11 +130,49 @@ bench: deps
 	$(MAKE) all
 	sh tests/bench/run.sh
 
+# The paths the installed files name (the nightly script's settings and
+# binary, the units' ExecStart) are those of this install, DESTDIR aside.
+NIGHTLY_SED = sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		  -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
+UNITS := fblscope-nightly.service fblscope-nightly.timer \
+	 fblscope-keys-audit.service fblscope-keys-audit.timer
+
 install: fblscope
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(LIBEXECDIR)/fblscope \
+	    $(DESTDIR)$(SYSCONFDIR)/fblscope $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 fblscope $(DESTDIR)$(BINDIR)/fblscope
 	install -m 0644 docs/fblscope.1 $(DESTDIR)$(MANDIR)/man1/fblscope.1
 	install -m 0644 docs/fblscope.conf.5 $(DESTDIR)$(MANDIR)/man5/fblscope.conf.5
+	$(NIGHTLY_SED) fbl/nightly/fblscope-nightly.sh \
+	    > $(DESTDIR)$(LIBEXECDIR)/fblscope/nightly
+	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/fblscope/nightly
+	$(NIGHTLY_SED) fbl/nightly/nightly.conf.example \
+	    > $(DESTDIR)$(SYSCONFDIR)/fblscope/nightly.conf.example
+	install -m 0644 samples/fblscope.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/fblscope/fblscope.conf.example
+	for u in $(UNITS); do \
+		$(NIGHTLY_SED) fbl/nightly/$$u > $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 fbl/nightly/fblscope.bash $(DESTDIR)$(BASHCOMPDIR)/fblscope
+	install -m 0644 docs/operations.md docs/security.md LICENSE \
+	    $(DESTDIR)$(DOCDIR)/
+
+# Exactly what install put there; the settings an operator wrote
+# (fblscope.conf, nightly.conf) and the directories stay.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fblscope \
+	    $(DESTDIR)$(MANDIR)/man1/fblscope.1 \
+	    $(DESTDIR)$(MANDIR)/man5/fblscope.conf.5 \
+	    $(DESTDIR)$(LIBEXECDIR)/fblscope/nightly \
+	    $(DESTDIR)$(SYSCONFDIR)/fblscope/nightly.conf.example \
+	    $(DESTDIR)$(SYSCONFDIR)/fblscope/fblscope.conf.example \
+	    $(DESTDIR)$(BASHCOMPDIR)/fblscope \
+	    $(DESTDIR)$(DOCDIR)/operations.md $(DESTDIR)$(DOCDIR)/security.md \
+	    $(DESTDIR)$(DOCDIR)/LICENSE
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/fblscope $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build fblscope tests/out

@@ -25,7 +25,7 @@ static const struct command commands[] = {
 	{ "arf", cmd_arf, "what a feedback report is and says (no database)" },
 	{ "db", cmd_db, "apply or list the PostgreSQL schema migrations" },
 	{ "ingest", cmd_ingest, "store feedback reports and samples in PostgreSQL" },
-	{ "keys", cmd_keys, "the key archive: import and list DKIM keys" },
+	{ "keys", cmd_keys, "the ESP's DKIM keys: audit, zone, import, list" },
 	{ "reverify", cmd_reverify, "judge open verdicts again (DNS back, keys imported)" },
 	{ "volume", cmd_volume, "import sending volumes (CSV) for complaint rates" },
 	{ "report", cmd_report, "the reputation report (text, CSV, JSON, HTML)" },

@@ -300,6 +300,14 @@ summary(const struct ingest_stats *s, const struct fbl_config *cfg,
 	fprintf(stderr, "  %.2f s, of which %.2f s storing (%.0f %%)\n",
 	    s->elapsed, s->storing, s->elapsed > 0 ?
 	    100.0 * s->storing / s->elapsed : 0.0);
+	/* the same figures for a machine (the nightly run, monitoring) */
+	fprintf(stderr, "fblscope ingest: summary read=%" PRIu64 " stored=%"
+	    PRIu64 " complaints=%" PRIu64 " samples=%" PRIu64 " not_arf=%"
+	    PRIu64 " unparseable=%" PRIu64 " duplicates=%" PRIu64
+	    " unreadable=%" PRIu64 " batches=%" PRIu64 " seconds=%.2f\n",
+	    s->seen, s->stored, s->complaints, s->samples, s->not_arf,
+	    s->unparseable, s->duplicates, s->read_errors, s->batches,
+	    s->elapsed);
 }
 
 static int

@@ -150,6 +150,14 @@ reverify_summary(const struct reverify_stats *s)
 		    PRIu64 " wait for their next try (backoff), %" PRIu64
 		    " are of messages stored longer ago than --max-age and "
 		    "are no longer retried\n", s->waiting, s->too_old);
+	/* the same figures for a machine (the nightly run, monitoring) */
+	fprintf(stderr, "fblscope reverify: summary examined=%" PRIu64
+	    " temperror=%" PRIu64 " resolved=%" PRIu64 " pass=%" PRIu64
+	    " still_temperror=%" PRIu64 " archived_pass=%" PRIu64
+	    " archived_fail=%" PRIu64 " skipped=%" PRIu64 " waiting=%" PRIu64
+	    " too_old=%" PRIu64 " batches=%" PRIu64 "\n", s->examined,
+	    s->temperror, s->resolved, s->pass, s->still, s->archived_pass,
+	    s->archived_fail, s->skipped, s->waiting, s->too_old, s->batches);
 }
 
 int
