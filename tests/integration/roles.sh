@@ -1,7 +1,7 @@
 #!/bin/sh
 # roles.sh: least privilege as docs/operations.md sets it up.  The set-up
-# SQL is taken from the page itself (the block after the marker
-# "operations-test: roles-setup"), `db migrate` as the owner grants the
+# SQL is taken from the page itself (tests/lib/operations_blocks.py: the
+# block after "operations-test: roles-setup"), `db migrate` as the owner grants the
 # rest, then each command runs under its own role, and each role is
 # refused what it must not do.
 . "$(dirname "$0")/../lib/common.sh"
@@ -27,10 +27,10 @@ FBLSCOPE_CONFIG=$S/fblscope.conf
 export FBLSCOPE_CONFIG
 
 # the set-up block of the page, as the superuser
-awk '/operations-test: roles-setup/ { m = 1; next }
-    m == 1 && /^```sql/ { m = 2; next }
-    m == 2 && /^```/ { exit }
-    m == 2 { print }' "$FBL_ROOT/docs/operations.md" > "$T/setup.sql"
+"$PYTHON" "$FBL_ROOT/tests/lib/operations_blocks.py" \
+    "$FBL_ROOT/docs/operations.md" "$T/blocks" "$T/root" "$PORT" "$FBL_ROOT" \
+    > /dev/null
+cat "$T"/blocks/*.sql > "$T/setup.sql" 2> /dev/null
 check_eq roles/setup-found "$(grep -c 'CREATE ROLE' "$T/setup.sql")" 4
 psql "$SU" -X -q -v ON_ERROR_STOP=1 -f "$T/setup.sql" > "$T/setup.out" 2>&1
 check_eq roles/setup "$?" 0 "$(cat "$T/setup.out")"
