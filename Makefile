@@ -45,7 +45,7 @@ CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit fuzz bench install uninstall clean sanitize
+.PHONY: all deps demo test unit fuzz bench install uninstall clean sanitize FORCE
 
 all: fblscope
 
@@ -73,7 +73,15 @@ $(BUILD)/gen/migrations.o: $(GEN_SRC)
 # V=1 shows the full commands.
 Q         := $(if $(V),,@)
 
-$(BUILD)/%.o: %.c
+# The default configuration path is compiled in (fbl/config.h): objects
+# are built again when SYSCONFDIR is not what they were built with.
+$(BUILD)/sysconfdir: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(SYSCONFDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR)' > $@
+
+FORCE:
+
+$(BUILD)/%.o: %.c $(BUILD)/sysconfdir
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
