@@ -31,10 +31,10 @@ static const char ingest_usage[] =
 "Maildir messages move from new/ to cur/ (flag S) once their batch is\n"
 "stored; only new/ is read.  A Maildir file that can never be stored\n"
 "(empty, unreadable, too large, not mail) is moved once to the quarantine\n"
-"folder, its reason in its name (NAME,why=REASON:2,).  Recipients are stored only as HMAC-SHA256 with the secret of\n"
-"hmac-secret-file, and not at all without one.  On a terminal, a progress\n"
-"line shows messages, rate and, for a file or folder of known size, the\n"
-"time left.\n"
+"folder, its reason in its name (NAME,why=REASON:2,).  Recipients are\n"
+"stored only as HMAC-SHA256 with the secret of hmac-secret-file, and not\n"
+"at all without one.  On a terminal, a progress line shows messages, rate\n"
+"and, for a file or folder of known size, the time left.\n"
 "\n"
 "  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
 "                       environment variables and the service file)\n"
@@ -67,11 +67,12 @@ static const char ingest_usage[] =
 "  -h, --help           this text\n"
 "\n"
 "Exit status: 0 done; 1 done, but some message was unparseable, could not\n"
-"be read or was quarantined by this run; 2 the run could not complete (usage, configuration, a source\n"
-"that cannot be opened, the database): the failed batch is rolled back and\n"
-"its Maildir messages stay in new/; 3 stopped by SIGTERM or SIGINT: what\n"
-"was read is stored, the rest is left for the next run (a second signal\n"
-"ends it at once; the open batch is then rolled back).\n";
+"be read or was quarantined by this run; 2 the run could not complete\n"
+"(usage, configuration, a source that cannot be opened, the database):\n"
+"the failed batch is rolled back and its Maildir messages stay in new/;\n"
+"3 stopped by SIGTERM or SIGINT: what was read is stored, the rest is left\n"
+"for the next run (a second signal ends it at once; the open batch is\n"
+"then rolled back).\n";
 
 enum {
 	OPT_DB = CLI_OPT_FIRST_FREE,
