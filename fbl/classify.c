@@ -225,3 +225,19 @@ classify_source_ip(const struct fbl_config *cfg, const char *ip)
 			return 1;
 	return 0;
 }
+
+bool
+classify_customer_id(const struct fbl_config *cfg, const char *id)
+{
+	size_t	 i;
+
+	if (cfg == NULL || id == NULL)
+		return false;
+	for (i = 0; i < cfg->nexact; i++)
+		if (strcmp(cfg->exact[i].id, id) == 0)
+			return true;
+	for (i = 0; i < cfg->nregex; i++)
+		if (strcmp(cfg->regex[i].id, id) == 0)
+			return true;
+	return false;
+}

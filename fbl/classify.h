@@ -45,6 +45,13 @@ enum token_role	 classify_domain(const struct fbl_config *, const char *,
 		    const char **customer_id);
 
 /*
+ * Is id the id of a customer or customer-regex line?  Ids are compared as
+ * written.  False without a configuration.
+ */
+bool		 classify_customer_id(const struct fbl_config *,
+		    const char *id);
+
+/*
  * Does selector s follow the selector-pattern?  On a match, *month is 1-12
  * and *year the full year, from the named groups:
  *   mon:  jan..dec or january..december (any case), or 1..12 / 01..12;

@@ -364,6 +364,7 @@ config_free(struct fbl_config *cfg)
 	free(cfg->report_timezone);
 	free(cfg->hmac_secret_file);
 	free(cfg->private_key_dir);
+	free(cfg->quarantine_dir);
 	free(cfg->cname_target);
 	pcre2_match_context_free(cfg->match_ctx);
 	free(cfg);

@@ -94,6 +94,7 @@ struct fbl_config {
 	unsigned	 rotation_months;	/* selectors older: reported */
 	char		*hmac_secret_file;	/* path, or NULL */
 	char		*private_key_dir;	/* path, or NULL */
+	char		*quarantine_dir;	/* path, or NULL */
 	char		*cname_target;		/* template or NULL */
 
 	/* limits for every pcre2_match on this configuration */

@@ -526,6 +526,12 @@ d_private_key_dir(struct loader *ld)
 }
 
 static bool
+d_quarantine_dir(struct loader *ld)
+{
+	return set_path(ld, &ld->cfg->quarantine_dir);
+}
+
+static bool
 d_cname_target(struct loader *ld)
 {
 	const char	*v = ld->argv[1], *why;
@@ -576,6 +582,7 @@ static const struct directive directives[] = {
 	{ "rotation-months",	1, 1, true, d_rotation_months },
 	{ "hmac-secret-file",	1, 1, true, d_hmac_secret_file },
 	{ "private-key-dir",	1, 1, true, d_private_key_dir },
+	{ "quarantine-dir",	1, 1, true, d_quarantine_dir },
 	{ "cname-target",	1, 1, true, d_cname_target },
 };
 #define NDIRECTIVES	(sizeof(directives) / sizeof(directives[0]))

@@ -3,25 +3,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "base/csv.h"
 #include "base/date.h"
+#include "fbl/classify.h"
+#include "fbl/feedback/reporter.h"
 #include "fbl/volume.h"
 
-#define NCOLS_MAX	5
+#define SHOWN_MAX	80	/* bytes of a bad value quoted in a problem */
 
-/* One line cut into fields: pointers into the data, explicit lengths. */
-struct fields {
-	const char	*p[NCOLS_MAX + 1];
-	size_t		 len[NCOLS_MAX + 1];
-	size_t		 n;		/* NCOLS_MAX + 1: too many */
+enum column {
+	COL_DAY,
+	COL_TOKEN,
+	COL_ISP,
+	COL_SENT,
+	COL_DELIVERED,		/* the only optional one: last */
+	NCOLS,
 };
+
+static const char *const column_names[NCOLS] = {
+	"day", "token", "isp", "sent", "delivered"
+};
+
+#define COLUMNS_WANTED	"day, token, isp, sent and, optionally, delivered"
 
 struct parser {
 	struct volume_set	*set;
 	const char		*file;
-	unsigned		 line;
-	size_t			 ncols;		/* 0: no header yet */
+	unsigned long		 line;
+	struct csv		 csv;
+	bool			 have_header;
+	size_t			 ncols;		/* fields a row has */
+	int			 col[NCOLS];	/* its field; -1: absent */
+	size_t			 rows;
 	struct buf		*err;
+	struct buf		 shown[2];
 };
 
 void
@@ -47,7 +64,7 @@ problem(struct parser *ps, const char *fmt, ...)
 	va_list	 ap;
 
 	if (ps->set->nerrors++ < VOLUME_MAX_ERRORS) {
-		buf_printf(ps->err, "%s:%u: ", ps->file, ps->line);
+		buf_printf(ps->err, "%s:%lu: ", ps->file, ps->line);
 		va_start(ap, fmt);
 		buf_vprintf(ps->err, fmt, ap);
 		va_end(ap);
@@ -56,69 +73,89 @@ problem(struct parser *ps, const char *fmt, ...)
 	return false;
 }
 
-static bool
-is_blank(char c)
+/*
+ * A value of the file as quoted in a problem (k: 0 or 1, two per
+ * message): its first SHOWN_MAX bytes, made visible: the file is whoever
+ * exported it.
+ */
+static const char *
+shown(struct parser *ps, int k, const char *s, size_t len)
 {
-	return c == ' ' || c == '\t';
+	struct buf	*b = &ps->shown[k];
+
+	buf_reset(b);
+	buf_put_visible(b, s, len > SHOWN_MAX ? SHOWN_MAX : len);
+	if (len > SHOWN_MAX)
+		buf_puts(b, "...");
+	return buf_cstr(b);
 }
 
-static void
-split(const char *s, size_t len, struct fields *f)
+/* The text of column k in the current row ("" when absent). */
+static const char *
+field(const struct parser *ps, enum column k, size_t *len)
 {
-	size_t	 i, start = 0;
-
-	f->n = 0;
-	for (i = 0; i <= len; i++) {
-		if (i < len && s[i] != ',')
-			continue;
-		if (f->n == NCOLS_MAX + 1)
-			return;
-		f->p[f->n] = s + start;
-		f->len[f->n] = i - start;
-		while (f->len[f->n] > 0 && is_blank(*f->p[f->n])) {
-			f->p[f->n]++;
-			f->len[f->n]--;
-		}
-		while (f->len[f->n] > 0 &&
-		    is_blank(f->p[f->n][f->len[f->n] - 1]))
-			f->len[f->n]--;
-		f->n++;
-		start = i + 1;
+	if (ps->col[k] < 0) {
+		*len = 0;
+		return "";
 	}
+	return csv_field(&ps->csv, (size_t)ps->col[k], len);
 }
 
-static bool
-field_is(const struct fields *f, size_t i, const char *name)
+static int
+column_of(const char *name, size_t len)
 {
-	size_t	 k, n = strlen(name);
+	int	 k;
 
-	if (f->len[i] != n)
-		return false;
-	for (k = 0; k < n; k++)
-		if ((f->p[i][k] | 0x20) != name[k])
-			return false;
-	return true;
+	for (k = 0; k < NCOLS; k++)
+		if (strlen(column_names[k]) == len &&
+		    strncasecmp(name, column_names[k], len) == 0)
+			return k;
+	return -1;
 }
 
+/* Where each column is; false when the file cannot be read on. */
 static bool
-header(struct parser *ps, const struct fields *f)
+header(struct parser *ps)
 {
-	static const char *const names[] = {
-		"day", "token", "isp", "sent", "delivered"
-	};
-	size_t	 i;
+	struct buf	 missing = BUF_INIT;
+	const char	*f;
+	size_t		 i, len, known = 0;
+	int		 k;
+	bool		 ok = true;
 
-	if (f->n < 4 || f->n > NCOLS_MAX)
-		return problem(ps, "want the header \"day,token,isp,sent"
-		    "[,delivered]\"");
-	for (i = 0; i < f->n; i++)
-		if (!field_is(f, i, names[i]))
-			return problem(ps, "header column %zu must be \"%s\"",
-			    i + 1, names[i]);
-	ps->ncols = f->n;
-	return true;
+	for (k = 0; k < NCOLS; k++)
+		ps->col[k] = -1;
+	ps->ncols = csv_nfields(&ps->csv);
+	for (i = 0; i < ps->ncols; i++) {
+		f = csv_field(&ps->csv, i, &len);
+		if (column_of(f, len) >= 0)
+			known++;
+	}
+	if (known == 0)
+		return problem(ps, "no header: the first line must name the "
+		    "columns (" COLUMNS_WANTED ", in any order)");
+	for (i = 0; i < ps->ncols; i++) {
+		f = csv_field(&ps->csv, i, &len);
+		if ((k = column_of(f, len)) < 0)
+			ok = problem(ps, "unknown column \"%s\" (want "
+			    COLUMNS_WANTED ")", shown(ps, 0, f, len));
+		else if (ps->col[k] >= 0)
+			ok = problem(ps, "column \"%s\" given twice",
+			    column_names[k]);
+		else
+			ps->col[k] = (int)i;
+	}
+	for (k = 0; k < COL_DELIVERED; k++)
+		if (ps->col[k] < 0)
+			buf_printf(&missing, "%s%s", missing.len > 0 ? ", " :
+			    "", column_names[k]);
+	if (missing.len > 0)
+		ok = problem(ps, "the header lacks the column%s %s (want "
+		    COLUMNS_WANTED ", in any order)", strchr(buf_cstr(&missing),
+		    ',') != NULL ? "s" : "", buf_cstr(&missing));
+	buf_free(&missing);
+	return ok;
 }
-
 
 /* A count: decimal digits only; what is wrong with it, or NULL. */
 static const char *
@@ -211,19 +248,20 @@ append_row(struct parser *ps, struct volume_row *r)
 
 /* The counts of a row; false (with the problem reported) when bad. */
 static bool
-row_counts(struct parser *ps, const struct fields *f, struct volume_row *r)
+row_counts(struct parser *ps, struct volume_row *r)
 {
-	const char	*why;
+	const char	*f, *why;
+	size_t		 len;
 
-	if ((why = count_value(f->p[3], f->len[3], &r->sent)) != NULL)
-		return problem(ps, "sent \"%.*s\" %s", (int)f->len[3], f->p[3],
-		    why);
+	f = field(ps, COL_SENT, &len);
+	if ((why = count_value(f, len, &r->sent)) != NULL)
+		return problem(ps, "sent \"%s\" %s", shown(ps, 0, f, len), why);
 	r->delivered = -1;
-	if (f->n == 5 && f->len[4] > 0) {
-		if ((why = count_value(f->p[4], f->len[4], &r->delivered)) !=
-		    NULL)
-			return problem(ps, "delivered \"%.*s\" %s",
-			    (int)f->len[4], f->p[4], why);
+	f = field(ps, COL_DELIVERED, &len);
+	if (len > 0) {
+		if ((why = count_value(f, len, &r->delivered)) != NULL)
+			return problem(ps, "delivered \"%s\" %s",
+			    shown(ps, 0, f, len), why);
 		if (r->delivered > r->sent)
 			return problem(ps, "delivered %lld exceeds sent %lld",
 			    (long long)r->delivered, (long long)r->sent);
@@ -232,57 +270,59 @@ row_counts(struct parser *ps, const struct fields *f, struct volume_row *r)
 }
 
 static bool
-row(struct parser *ps, const struct fields *f)
+row(struct parser *ps)
 {
 	struct volume_row	 r;
-	const char		*why;
+	const char		*f, *why;
+	size_t			 len, n = csv_nfields(&ps->csv);
 
 	memset(&r, 0, sizeof(r));
-	if (f->n != ps->ncols)
-		return problem(ps, "%s", f->n < ps->ncols ?
-		    "missing column: want day,token,isp,sent[,delivered] as "
-		    "in the header" : "more columns than the header has");
-	if (!date_parse_day(f->p[0], f->len[0], NULL, NULL, NULL, NULL))
-		return problem(ps, "day \"%.*s\" is not a date YYYY-MM-DD",
-		    (int)f->len[0], f->p[0]);
-	memcpy(r.day, f->p[0], 10);
+	if (n != ps->ncols)
+		return problem(ps, "%s: %zu fields, the header has %zu",
+		    n < ps->ncols ? "missing column" :
+		    "more columns than the header has", n, ps->ncols);
+	f = field(ps, COL_DAY, &len);
+	if (!date_parse_day(f, len, NULL, NULL, NULL, NULL))
+		return problem(ps, "day \"%s\" is not a date YYYY-MM-DD",
+		    shown(ps, 0, f, len));
+	memcpy(r.day, f, 10);
 	r.day[10] = '\0';
-	if (!row_counts(ps, f, &r))
+	if (!row_counts(ps, &r))
 		return false;
-	if ((r.token = token_value(f->p[1], f->len[1], &why)) == NULL)
-		return problem(ps, "token \"%.*s\" %s", (int)f->len[1], f->p[1],
+	f = field(ps, COL_TOKEN, &len);
+	if ((r.token = token_value(f, len, &why)) == NULL)
+		return problem(ps, "token \"%s\" %s", shown(ps, 0, f, len),
 		    why != NULL ? why : "(out of memory)");
-	if ((r.isp = isp_value(f->p[2], f->len[2])) == NULL) {
+	f = field(ps, COL_ISP, &len);
+	if ((r.isp = isp_value(f, len)) == NULL) {
 		free(r.token);
-		return problem(ps, "isp \"%.*s\" is not a reporter name "
-		    "(yahoo, microsoft, ...) or *", (int)f->len[2], f->p[2]);
+		return problem(ps, "isp \"%s\" is not a reporter name "
+		    "(yahoo, microsoft, ...) or *", shown(ps, 0, f, len));
 	}
 	r.file = ps->file;
-	r.line = ps->line;
+	r.line = (unsigned)ps->line;
 	return append_row(ps, &r);
 }
 
-static void
-line(struct parser *ps, const char *s, size_t len)
+/* One record; false when the rest of the file cannot be read. */
+static bool
+record(struct parser *ps, int rc, const struct buf *cerr)
 {
-	struct fields	 f;
-	size_t		 i;
-
-	if (len > 0 && s[len - 1] == '\r')
-		len--;
-	for (i = 0; i < len && is_blank(s[i]); i++)
-		;
-	if (i == len)
-		return;
-	if (memchr(s, '"', len) != NULL) {
-		problem(ps, "quoted fields are not supported");
-		return;
+	if (rc < 0) {
+		problem(ps, "%s", buf_cstr(cerr));
+		return ps->have_header;	/* a header cut short: stop */
 	}
-	split(s, len, &f);
-	if (ps->ncols == 0)
-		header(ps, &f);
-	else
-		row(ps, &f);
+	if (csv_blank(&ps->csv))
+		return true;
+	if (!ps->have_header) {
+		ps->have_header = true;
+		return header(ps);
+	}
+	if (ps->rows++ == VOLUME_MAX_ROWS)
+		return problem(ps, "more than %u rows: split the file",
+		    (unsigned)VOLUME_MAX_ROWS);
+	row(ps);
+	return true;
 }
 
 bool
@@ -290,30 +330,96 @@ volume_parse(struct volume_set *set, const char *file, const char *data,
     size_t len, struct buf *err)
 {
 	struct parser	 ps;
-	const char	*nl;
-	size_t		 off = 0;
+	struct buf	 cerr = BUF_INIT;
 	unsigned	 before = set->nerrors;
+	int		 rc;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.set = set;
 	ps.file = file;
 	ps.err = err;
-	if (memchr(data, '\0', len) != NULL) {
-		ps.line = 1;
+	ps.line = 1;
+	if (memchr(data, '\0', len) != NULL)
 		return problem(&ps, "holds a NUL byte: not a CSV file");
+	if (!csv_init(&ps.csv, data, len, VOLUME_MAX_LINE, VOLUME_MAX_FIELDS))
+		problem(&ps, "out of memory");
+	else
+		for (;;) {
+			buf_reset(&cerr);
+			if ((rc = csv_next(&ps.csv, &cerr)) == 0)
+				break;
+			ps.line = csv_line(&ps.csv);
+			if (!record(&ps, rc, &cerr))
+				break;
+		}
+	if (!ps.have_header && set->nerrors == before)
+		problem(&ps, "no header line (" COLUMNS_WANTED ")");
+	csv_free(&ps.csv);
+	buf_free(&cerr);
+	buf_free(&ps.shown[0]);
+	buf_free(&ps.shown[1]);
+	return set->nerrors == before && buf_ok(err);
+}
+
+/* --- names --------------------------------------------------------------- */
+
+/* Is a token one the configuration has: a customer id, domain, ESP? */
+static bool
+token_known(const struct fbl_config *cfg, const char *token)
+{
+	enum token_role	 role;
+
+	if (strchr(token, '.') == NULL)
+		return classify_customer_id(cfg, token);
+	role = classify_domain(cfg, token, NULL);
+	return role == ROLE_CUSTOMER || role == ROLE_ESP;
+}
+
+/* An unknown name in row r: a problem, or a warning when allowed. */
+static void
+unknown(struct volume_set *set, const struct volume_row *r, bool allow,
+    const char *what, struct buf *err)
+{
+	unsigned	*n = allow ? &set->nwarnings : &set->nerrors;
+
+	if ((*n)++ < VOLUME_MAX_ERRORS)
+		buf_printf(err, "%s:%u: %s%s\n", r->file, r->line,
+		    allow ? "warning: " : "", what);
+}
+
+bool
+volume_check_names(struct volume_set *set, const struct fbl_config *cfg,
+    bool allow_unknown, struct buf *err)
+{
+	const struct volume_row	*r;
+	const char		*instead;
+	struct buf		 what = BUF_INIT;
+	unsigned		 before = set->nerrors;
+	size_t			 i;
+
+	for (i = 0; i < set->n; i++) {
+		r = &set->v[i];
+		if (strcmp(r->isp, "*") != 0 &&
+		    !reporter_is_known(r->isp, &instead)) {
+			buf_reset(&what);
+			buf_printf(&what, "isp \"%s\" is no reporter fblscope "
+			    "knows", r->isp);
+			if (instead != NULL)
+				buf_printf(&what, " (did you mean %s?)",
+				    instead);
+			unknown(set, r, allow_unknown, buf_cstr(&what), err);
+		}
+		if (cfg != NULL && !token_known(cfg, r->token)) {
+			buf_reset(&what);
+			buf_printf(&what, "token \"%s\" is no %s of %s",
+			    r->token, strchr(r->token, '.') == NULL ?
+			    "customer id" : "customer or ESP domain",
+			    cfg->path != NULL ? cfg->path :
+			    "the configuration");
+			unknown(set, r, allow_unknown, buf_cstr(&what), err);
+		}
 	}
-	while (off < len) {
-		ps.line++;
-		nl = memchr(data + off, '\n', len - off);
-		line(&ps, data + off, nl != NULL ? (size_t)(nl - data - off) :
-		    len - off);
-		off = nl != NULL ? (size_t)(nl - data) + 1 : len;
-	}
-	if (ps.ncols == 0 && set->nerrors == before) {
-		ps.line = ps.line == 0 ? 1 : ps.line;
-		problem(&ps, "no header line \"day,token,isp,sent"
-		    "[,delivered]\"");
-	}
+	buf_free(&what);
 	return set->nerrors == before && buf_ok(err);
 }
 

@@ -59,7 +59,7 @@ echo "== 4. migrate, keys, ingest, volumes, reverify"
 "$FBL" keys import --db "$DB" "$MB/archived-keys.zone" | tail -n 1
 "$FBL" ingest --db "$DB" --config "$MB/fblscope.conf" --resolver "$NSADDR@$NSPORT" \
     --jobs 2 --no-progress "$MB/mailbox.mbox" || [ $? -eq 1 ]
-"$FBL" volume import --db "$DB" "$MB/volumes.csv"
+"$FBL" volume import --db "$DB" --config "$MB/fblscope.conf" "$MB/volumes.csv"
 "$FBL" reverify --db "$DB" --resolver "$NSADDR@$NSPORT"
 
 echo

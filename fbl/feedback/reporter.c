@@ -451,6 +451,30 @@ plain_domain(const char *s)
 	return labels >= 2 && label > 0 && s[i - 1] != '-';
 }
 
+bool
+reporter_is_known(const char *name, const char **instead)
+{
+	char	 d[REPORTER_NAME_MAX + 8];
+
+	*instead = NULL;
+	if (name == NULL || *name == '\0')
+		return false;
+	if (known_name(name))
+		return true;
+	if ((*instead = reporter_for_domain(name)) != NULL)
+		return false;
+	if (plain_domain(name) && strlen(name) < REPORTER_NAME_MAX &&
+	    !reporter_domain_is_placeholder(name) &&
+	    strcmp(registrable(name), name) == 0)
+		return true;
+	/* a provider's name without its domain: "hotmail", "gmail" */
+	if (strchr(name, '.') == NULL && strlen(name) < REPORTER_NAME_MAX) {
+		snprintf(d, sizeof(d), "%s.com", name);
+		*instead = reporter_for_domain(d);
+	}
+	return false;
+}
+
 /*
  * The name is the sender's choice (its From domain, its Source: field), and
  * it reaches CSV cells, the report's ISP split and one aggregate row per

@@ -47,6 +47,14 @@ bool	 reporter_name(const struct reporter_input *, char *out,
 	    size_t outlen);
 /* The known organisation a domain belongs to, or NULL (table only). */
 const char *reporter_for_domain(const char *domain);
+/*
+ * Is name (lower case) a reporter as reporter_name() gives them: a name of
+ * the tables ("yahoo", "microsoft", "usa.net" ...), or the registrable
+ * domain of an organisation outside them ("foo.com", not a placeholder)?
+ * When it is not, *instead is the name fblscope gives what it probably
+ * means ("hotmail", "hotmail.com" -> "microsoft"), or NULL.
+ */
+bool	 reporter_is_known(const char *name, const char **instead);
 /* A documentation / anonymisation placeholder domain? */
 bool	 reporter_domain_is_placeholder(const char *domain);
 /* Does this reporter redact the complainant's address (AOL, Microsoft)? */

@@ -70,6 +70,8 @@ struct mail_source {
 	struct mbox_file mf;		/* mf.mbox != NULL while splitting */
 	bool		 done;		/* FILE/MBOX/STDIN: read */
 	uint64_t	 count;		/* items handed out */
+	char		*quarantine;	/* MAILDIR: its folder; NULL: default */
+	int		 qfd;		/* its cur/, open after the first move */
 };
 
 static const char *const kind_names[] = {
@@ -316,7 +318,7 @@ strip_envelope(struct buf *b, struct mail_item *it)
  */
 static int
 read_all(int fd, const char *what, uint64_t hint, size_t max,
-    struct buf *out, struct buf *err)
+    struct buf *out, const char **never, struct buf *err)
 {
 	ssize_t	 n;
 	size_t	 want;
@@ -324,6 +326,7 @@ read_all(int fd, const char *what, uint64_t hint, size_t max,
 	if (hint > max) {
 		buf_printf(err, "%s: too large (over %zu bytes), skipped", what,
 		    max);
+		*never = "too-large";
 		return -1;
 	}
 	for (;;) {
@@ -346,6 +349,7 @@ read_all(int fd, const char *what, uint64_t hint, size_t max,
 		if (out->len > max) {
 			buf_printf(err, "%s: too large (over %zu bytes), "
 			    "skipped", what, max);
+			*never = "too-large";
 			return -1;
 		}
 		/* a regular file is done at its size: no extra read for EOF */
@@ -365,7 +369,7 @@ read_single(struct mail_source *src, int fd, const char *what,
 	struct buf	 b = BUF_INIT;
 	int		 rc = TAKE_ERROR;
 
-	if (read_all(fd, what, hint, src->max, &b, err) < 0)
+	if (read_all(fd, what, hint, src->max, &b, &it->never, err) < 0)
 		goto out;
 	if (!strip_envelope(&b, it)) {
 		buf_printf(err, "%s: out of memory", what);
@@ -374,6 +378,7 @@ read_single(struct mail_source *src, int fd, const char *what,
 	if (b.len == 0) {
 		buf_printf(err, "%s: empty%s, skipped", what,
 		    it->envelope_from != NULL ? " (a From_ line only)" : "");
+		it->never = "empty";
 		goto out;
 	}
 	if (!item_take(it, &b))
@@ -497,6 +502,7 @@ open_entry(struct mail_source *src, int dfd, const char *name,
     struct buf *err)
 {
 	bool	 maildir = src->kind == MAIL_SOURCE_MAILDIR;
+	int	 e;
 
 	*fd = -1;
 	/*
@@ -520,10 +526,14 @@ open_entry(struct mail_source *src, int dfd, const char *name,
 	*fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
 	    O_NOFOLLOW);
 	if (*fd == -1 || fstat(*fd, st) == -1) {
-		it->vanished = errno == ENOENT;
+		e = errno;
+		it->vanished = e == ENOENT;
+		/* permissions stay as they are; EIO, EMFILE ... may pass */
+		if (e == EACCES || e == EPERM)
+			it->never = "unreadable";
 		buf_printf(err, "%s: %s%s, skipped", path, it->vanished ?
 		    "vanished before it was read (moved by another reader?): "
-		    : "", strerror(errno));
+		    : "", strerror(e));
 		return TAKE_ERROR;
 	}
 	if (!S_ISREG(st->st_mode)) {
@@ -567,6 +577,15 @@ take_entry(struct mail_source *src, const char *name, struct mail_item *it,
 		rc = TAKE_ERROR;
 		goto out;
 	}
+	if (maildir) {
+		/* error items too: they may be quarantined */
+		it->in_new = src->pass == PASS_NEW;
+		if ((it->path = strdup(path)) == NULL) {
+			buf_printf(err, "%s: out of memory", path);
+			rc = TAKE_ERROR;
+			goto out;
+		}
+	}
 	rc = open_entry(src, dfd, name, path, &fd, &st, it, err);
 	if (rc != TAKE_ITEM)
 		goto out;
@@ -578,12 +597,8 @@ take_entry(struct mail_source *src, const char *name, struct mail_item *it,
 		goto out;
 	}
 	rc = read_single(src, fd, path, (uint64_t)st.st_size, it, err);
-	if (rc == TAKE_ITEM && maildir) {
+	if (rc == TAKE_ITEM && maildir)
 		it->maildir = true;
-		it->in_new = src->pass == PASS_NEW;
-		it->path = path;
-		path = NULL;
-	}
 out:
 	if (fd != -1)
 		close(fd);
@@ -598,7 +613,7 @@ next_pass(struct mail_source *src)
 {
 	names_free(&src->names);
 	if (src->kind == MAIL_SOURCE_MAILDIR && src->pass == PASS_NEW &&
-	    !(src->flags & MAIL_SOURCE_NEW_ONLY)) {
+	    (src->flags & MAIL_SOURCE_WITH_CUR)) {
 		src->pass = PASS_CUR;
 		src->names = src->cur_names;	/* listed before any move */
 		memset(&src->cur_names, 0, sizeof(src->cur_names));
@@ -656,7 +671,7 @@ list_pass(struct mail_source *src, struct mail_item *it, struct buf *err)
 		buf_puts(err, " (and out of memory)");
 	free(what);
 	if (rc == TAKE_SKIP && src->kind == MAIL_SOURCE_MAILDIR &&
-	    src->pass == PASS_NEW && !(src->flags & MAIL_SOURCE_NEW_ONLY))
+	    src->pass == PASS_NEW && (src->flags & MAIL_SOURCE_WITH_CUR))
 		rc = list_cur(src, it, err);
 	return rc;
 }
@@ -754,7 +769,7 @@ source_new(const char *spec, unsigned flags)
 		return NULL;
 	src->flags = flags;
 	src->max = MAIL_SOURCE_MAX_MESSAGE;
-	src->fd = src->dirfd = src->curfd = src->mf.fd = -1;
+	src->fd = src->dirfd = src->curfd = src->mf.fd = src->qfd = -1;
 	if ((src->spec = strdup(spec)) == NULL) {
 		free(src);
 		return NULL;
@@ -779,6 +794,9 @@ mail_source_close(struct mail_source *src)
 		close(src->dirfd);
 	if (src->curfd != -1)
 		close(src->curfd);
+	if (src->qfd != -1)
+		close(src->qfd);
+	free(src->quarantine);
 	free(src->spec);
 	free(src);
 }
@@ -942,4 +960,152 @@ mail_source_commit(struct mail_source *src, struct mail_item *it,
 	it->in_new = false;
 	free(to);
 	return true;
+}
+
+/* --- quarantine ---------------------------------------------------------- */
+
+bool
+mail_source_set_quarantine(struct mail_source *src, const char *dir)
+{
+	char	*d = NULL;
+
+	if (dir != NULL && (d = strdup(dir)) == NULL)
+		return false;
+	free(src->quarantine);
+	src->quarantine = d;
+	return true;
+}
+
+/* The folder a source quarantines into, as shown and opened. */
+static char *
+quarantine_dir(const struct mail_source *src)
+{
+	if (src->quarantine != NULL)
+		return strdup(src->quarantine);
+	return concat3(src->spec, "/", MAIL_SOURCE_QUARANTINE);
+}
+
+/* Subdirectory name of dfd, made when missing, never through a link. */
+static int
+quarantine_subdir(int dfd, const char *name)
+{
+	if (mkdirat(dfd, name, 0700) == -1 && errno != EEXIST)
+		return -1;
+	return openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+}
+
+/*
+ * The quarantine's cur/, made with tmp/ and new/ on the first call.  The
+ * default folder is inside the Maildir, where whoever delivers mail could
+ * have put a link to a directory of theirs choosing: no link is followed
+ * there.  A folder named by the administrator is opened as named.
+ */
+static int
+quarantine_fd(struct mail_source *src, const char *dir, struct buf *err)
+{
+	int	 dfd, fd;
+
+	if (src->qfd != -1)
+		return src->qfd;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		buf_printf(err, "quarantine %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (src->quarantine == NULL ? O_NOFOLLOW : 0));
+	if (dfd == -1 || (fd = quarantine_subdir(dfd, "tmp")) == -1 ||
+	    close(fd) == -1 || (fd = quarantine_subdir(dfd, "new")) == -1 ||
+	    close(fd) == -1 || (fd = quarantine_subdir(dfd, "cur")) == -1) {
+		buf_printf(err, "quarantine %s: %s", dir, strerror(errno));
+		if (dfd != -1)
+			close(dfd);
+		return -1;
+	}
+	close(dfd);
+	return src->qfd = fd;
+}
+
+/*
+ * UNIQUE,why=WHY:2,FLAGS from a new/ or cur/ name; a reason a former
+ * quarantine gave (the file was moved back to be tried again) is replaced.
+ */
+static char *
+quarantine_name(const char *name, const char *why)
+{
+	const char	*info = strstr(name, ":2,"), *colon, *old;
+	struct buf	 b = BUF_INIT;
+	size_t		 base;
+
+	colon = strchr(name, ':');
+	base = colon != NULL ? (size_t)(colon - name) : strlen(name);
+	if ((old = strstr(name, ",why=")) != NULL && old < name + base)
+		base = (size_t)(old - name);
+	buf_append(&b, name, base);
+	buf_printf(&b, ",why=%s:2,%s", why, info != NULL ? info + 3 : "");
+	return buf_steal(&b);
+}
+
+static bool
+reason_ok(const char *why)
+{
+	size_t	 i;
+
+	for (i = 0; why[i] != '\0'; i++)
+		if (!((why[i] >= 'a' && why[i] <= 'z') ||
+		    (why[i] >= '0' && why[i] <= '9') || why[i] == '-'))
+			return false;
+	return i > 0 && i <= 32;
+}
+
+int
+mail_source_quarantine(struct mail_source *src, struct mail_item *it,
+    const char *why, struct buf *err)
+{
+	struct stat	 st;
+	const char	*name;
+	char		*dir = NULL, *to = NULL, *path = NULL;
+	int		 from, qfd, e, rc = -1;
+
+	if (src->kind != MAIL_SOURCE_MAILDIR || (src->flags &
+	    MAIL_SOURCE_KEEP) || it->owner != src || it->path == NULL)
+		return 0;
+	if (!reason_ok(why)) {
+		buf_printf(err, "%s: quarantine: bad reason", it->path);
+		return -1;
+	}
+	name = base_name(it->path);
+	from = it->in_new ? src->dirfd : src->curfd;
+	if ((dir = quarantine_dir(src)) == NULL ||
+	    (to = quarantine_name(name, why)) == NULL ||
+	    (path = concat3(dir, "/cur/", to)) == NULL) {
+		buf_printf(err, "%s: out of memory", it->path);
+		goto out;
+	}
+	if ((qfd = quarantine_fd(src, dir, err)) == -1)
+		goto out;
+	if (renameat(from, name, qfd, to) == -1) {
+		e = errno;
+		if (e == ENOENT && fstatat(from, name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT) {
+			it->vanished = true;	/* another reader has it */
+			rc = 0;
+			goto out;
+		}
+		buf_printf(err, "%s -> %s: %s%s", it->path, path, strerror(e),
+		    e == EXDEV ? " (the quarantine must be on the Maildir's "
+		    "file system)" : "");
+		goto out;
+	}
+	free(it->path);
+	it->path = path;
+	path = NULL;
+	it->in_new = false;
+	it->maildir = false;
+	rc = 1;
+out:
+	free(dir);
+	free(to);
+	free(path);
+	return rc;
 }

@@ -7,8 +7,9 @@
  *   "-"                       standard input: one message (an MTA pipes one
  *                             in); MAIL_SOURCE_STDIN_MBOX reads it as an
  *                             mbox instead.
- *   a directory holding new/  a Maildir: new/, then cur/ (tmp/ is where
- *   and cur/                  deliveries are still being written: never
+ *   a directory holding new/  a Maildir: new/, and cur/ after it with
+ *   and cur/                  MAIL_SOURCE_WITH_CUR (tmp/ is where
+ *                             deliveries are still being written: never
  *                             read).
  *   another directory         a directory of message files, one level deep
  *                             (subdirectories are not entered).
@@ -27,11 +28,11 @@
  * message.
  *
  * Order: names are read in bytewise order (determinism: two runs over the
- * same folder give the same order).  A Maildir's cur/ is listed right
- * after its new/, before this source moves anything: the messages a run
- * moves are not read again by it, and a message another reader moves from
- * new/ to cur/ meanwhile is in one list or has vanished from new/ (the
- * other reader has it).  At most MAIL_SOURCE_MAX_FILES names are
+ * same folder give the same order).  A Maildir's cur/, when read, is
+ * listed right after its new/, before this source moves anything: the
+ * messages a run moves are not read again by it, and a message another
+ * reader moves from new/ to cur/ meanwhile is in one list or has vanished
+ * from new/ (the other reader has it).  At most MAIL_SOURCE_MAX_FILES names are
  * taken from one directory; beyond that an error item says so and the rest
  * waits for the next run.
  *
@@ -59,19 +60,36 @@
  * - Other sources are never changed: commit is a no-op for them, and for
  *   everything under MAIL_SOURCE_KEEP.
  *
+ * Quarantine.  A Maildir message that can never be stored (item->never:
+ * empty, unreadable for lack of permission, too large; the pipeline adds
+ * "not-mail" for bytes that are no message at all) would otherwise stay in
+ * new/ and be reported on every run.  mail_source_quarantine() moves it,
+ * once, into the cur/ of a Maildir-style quarantine folder (default
+ * MAIL_SOURCE_QUARANTINE inside the Maildir, a Maildir++ subfolder a mail
+ * client shows; mail_source_set_quarantine() names another), its reason in
+ * the new name: UNIQUE,why=REASON:2,FLAGS (1234.h -> 1234.h,why=empty:2,).
+ * The folder and its tmp/ new/ cur/ are made (0700) on the first move;
+ * symbolic links are not followed into or inside the default folder (it
+ * is in the mailbox writer's territory).  It must be on the Maildir's file
+ * system (rename(2)).  Symbolic links, FIFOs, devices and directories are
+ * never quarantined: they are reported and left alone.  Moving a
+ * quarantined file back into new/ makes the next run try it again.
+ *
  * Errors: mail_source_open() fails only when the spec itself cannot be
  * used.  Everything after that is per item: mail_source_next() returns -1
  * for a message it could not read (vanished, too large, empty, not a
  * regular file in a Maildir, unreadable, a directory listing that failed)
  * with err naming the file and, for mbox, the message number and offset;
- * the item still carries the origin.  The source goes on with the next
+ * the item still carries the origin (and, in a Maildir, its path, so that
+ * it can be quarantined).  The source goes on with the next
  * one.  Nothing is skipped without an error item, except what the name
  * filter above leaves out of a directory source.
  *
  * Threads: next() is for one thread at a time.  Items own their memory, so
  * a batch of them can be held and handed to workers; commit() touches only
  * the item and read-only parts of the source, so it may run in any thread
- * while next() runs in another.
+ * while next() runs in another.  quarantine() may make the folder: it is
+ * for the thread that calls next().
  */
 #ifndef FBL_MAILSOURCE_H
 #define FBL_MAILSOURCE_H
@@ -83,11 +101,12 @@
 #include "base/buf.h"
 
 #define MAIL_SOURCE_KEEP	0x01u	/* never move or rename anything */
-#define MAIL_SOURCE_NEW_ONLY	0x02u	/* Maildir: read new/ only */
+#define MAIL_SOURCE_WITH_CUR	0x02u	/* Maildir: cur/ too, after new/ */
 #define MAIL_SOURCE_STDIN_MBOX	0x04u	/* "-" is an mbox */
 
 #define MAIL_SOURCE_MAX_MESSAGE	(64u << 20)	/* = CLI_MAX_MESSAGE */
 #define MAIL_SOURCE_MAX_FILES	(1u << 20)	/* names per directory */
+#define MAIL_SOURCE_QUARANTINE	".quarantine"	/* in the Maildir */
 
 enum mail_source_kind {
 	MAIL_SOURCE_MAILDIR,
@@ -118,11 +137,15 @@ struct mail_item {
 	char		*envelope_date;
 	size_t		 unquoted;	/* mbox lines that lost a '>' */
 	bool		 vanished;	/* error item: the file went away */
+	const char	*never;		/* error item: why it can never be
+					   stored ("empty", "unreadable",
+					   "too-large"); NULL when a later
+					   run may read it */
 
-	/* Maildir */
+	/* Maildir (path and in_new on error items too) */
 	char		*path;		/* current path of the file */
 	bool		 in_new;	/* still in new/ (commit moves it) */
-	bool		 maildir;
+	bool		 maildir;	/* a message commit may move */
 
 	const void	*owner;		/* the source that made it */
 };
@@ -174,6 +197,25 @@ int		 mail_source_next(struct mail_source *, struct mail_item *item,
  */
 bool		 mail_source_commit(struct mail_source *, struct mail_item *,
 		    struct buf *err);
+
+/*
+ * The quarantine folder of a Maildir source (see above; NULL: the default
+ * SPEC/.quarantine); before next().  false when out of memory.
+ */
+bool		 mail_source_set_quarantine(struct mail_source *,
+		    const char *dir);
+
+/*
+ * Move a Maildir item (a message, or an error item with its path) that can
+ * never be stored into the quarantine folder, why ([a-z0-9-], e.g.
+ * item->never or "not-mail") in its new name.  1: moved, item->path is the
+ * new path and commit() has nothing more to do.  0: nothing to do (another
+ * kind of source, MAIL_SOURCE_KEEP, no path, or the file had already gone:
+ * item->vanished is then set).  -1 with the reason in err (the folder
+ * cannot be made, another file system ...): the file stays where it was.
+ */
+int		 mail_source_quarantine(struct mail_source *, struct mail_item *,
+		    const char *why, struct buf *err);
 
 void		 mail_item_free(struct mail_item *);
 

@@ -29,10 +29,12 @@ static const char ingest_usage[] =
 "with the daily counts, in PostgreSQL.  One transaction per batch; a\n"
 "message already stored (same SHA-256 of its bytes) is counted once only.\n"
 "Maildir messages move from new/ to cur/ (flag S) once their batch is\n"
-"stored.  Recipients are stored only as HMAC-SHA256 with the secret of\n"
-"hmac-secret-file, and not at all without one.  On a terminal, a progress\n"
-"line shows messages, rate and, for a file or folder of known size, the\n"
-"time left.\n"
+"stored; only new/ is read.  A Maildir file that can never be stored\n"
+"(empty, unreadable, too large, not mail) is moved once to the quarantine\n"
+"folder, its reason in its name (NAME,why=REASON:2,).  Recipients are\n"
+"stored only as HMAC-SHA256 with the secret of hmac-secret-file, and not\n"
+"at all without one.  On a terminal, a progress line shows messages, rate\n"
+"and, for a file or folder of known size, the time left.\n"
 "\n"
 "  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
 "                       environment variables and the service file)\n"
@@ -56,17 +58,23 @@ static const char ingest_usage[] =
 "  --no-progress        no progress line, even on a terminal\n"
 "  --verbose            list every message that could not be read (the\n"
 "                       first 10 otherwise)\n"
-"  --keep               leave Maildir messages in new/\n"
-"  --new-only           read a Maildir's new/ only, not cur/ (for a\n"
-"                       mailbox no one else reads)\n"
+"  --keep               leave Maildir messages in new/, quarantine nothing\n"
+"  --include-cur        read a Maildir's cur/ too, after new/ (what a mail\n"
+"                       client moved there unread by fblscope)\n"
+"  --new-only           the default; accepted for old scripts\n"
+"  --quarantine-dir DIR where Maildir files that can never be stored go\n"
+"                       (a Maildir, made when missing, on the same file\n"
+"                       system; default quarantine-dir of the\n"
+"                       configuration, else MAILDIR/.quarantine)\n"
 "  -h, --help           this text\n"
 "\n"
-"Exit status: 0 done; 1 done, but some message was unparseable or could\n"
-"not be read; 2 the run could not complete (usage, configuration, a source\n"
-"that cannot be opened, the database): the failed batch is rolled back and\n"
-"its Maildir messages stay in new/; 3 stopped by SIGTERM or SIGINT: what\n"
-"was read is stored, the rest is left for the next run (a second signal\n"
-"ends it at once; the open batch is then rolled back).\n";
+"Exit status: 0 done; 1 done, but some message was unparseable, could not\n"
+"be read or was quarantined by this run; 2 the run could not complete\n"
+"(usage, configuration, a source that cannot be opened, the database):\n"
+"the failed batch is rolled back and its Maildir messages stay in new/;\n"
+"3 stopped by SIGTERM or SIGINT: what was read is stored, the rest is left\n"
+"for the next run (a second signal ends it at once; the open batch is\n"
+"then rolled back).\n";
 
 enum {
 	OPT_DB = CLI_OPT_FIRST_FREE,
@@ -76,6 +84,8 @@ enum {
 	OPT_JOBS,
 	OPT_NO_PROGRESS,
 	OPT_NEW_ONLY,
+	OPT_INCLUDE_CUR,
+	OPT_QUARANTINE_DIR,
 	OPT_VERBOSE,
 };
 
@@ -88,6 +98,8 @@ static const struct option ingest_longopts[] = {
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "new-only", no_argument, NULL, OPT_NEW_ONLY },
+	{ "include-cur", no_argument, NULL, OPT_INCLUDE_CUR },
+	{ "quarantine-dir", required_argument, NULL, OPT_QUARANTINE_DIR },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -159,8 +171,17 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 		case OPT_VERBOSE:
 			ic->verbose = true;
 			break;
-		case OPT_NEW_ONLY:
-			ic->io.source_flags |= MAIL_SOURCE_NEW_ONLY;
+		case OPT_NEW_ONLY:	/* the default since --include-cur */
+			ic->io.source_flags &= ~MAIL_SOURCE_WITH_CUR;
+			break;
+		case OPT_INCLUDE_CUR:
+			ic->io.source_flags |= MAIL_SOURCE_WITH_CUR;
+			break;
+		case OPT_QUARANTINE_DIR:
+			if (*optarg == '\0')
+				return ingest_usage_error("--quarantine-dir: "
+				    "empty");
+			ic->io.quarantine = optarg;
 			break;
 		case OPT_NO_PROGRESS:
 			ic->no_progress = true;
@@ -188,6 +209,8 @@ ingest_setup(struct ingest_cmd *ic, struct buf *err)
 	    err)) == NULL)
 		return false;
 	ic->io.config = ic->config;
+	if (ic->io.quarantine == NULL)
+		ic->io.quarantine = ic->config->quarantine_dir;
 	if (ic->config->hmac_secret_file == NULL)
 		return true;
 	if (!config_read_secret(ic->config, &ic->secret, err))
@@ -268,9 +291,9 @@ summary(const struct ingest_stats *s, const struct fbl_config *cfg,
 	    PRIu64 " stored (%" PRIu64 " complaints, %" PRIu64 " samples, %"
 	    PRIu64 " not-arf), %" PRIu64 " unparseable, %" PRIu64
 	    " duplicates skipped, %" PRIu64 " unreadable, %" PRIu64
-	    " batches\n", s->seen, s->stored, s->complaints, s->samples,
-	    s->not_arf, s->unparseable, s->duplicates, s->read_errors,
-	    s->batches);
+	    " quarantined, %" PRIu64 " batches\n", s->seen, s->stored,
+	    s->complaints, s->samples, s->not_arf, s->unparseable,
+	    s->duplicates, s->read_errors, s->quarantined, s->batches);
 	for (r = 0; r < INGEST_NROLES; r++) {
 		uint64_t tot = 0;
 
@@ -337,7 +360,8 @@ ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 		fprintf(stderr, "fblscope ingest: batch not stored, run "
 		    "stopped: %s\n", buf_cstr(&err));
 	status = !ok || s.source_errors > 0 ? 2 : s.interrupted ? STOP_EXIT :
-	    s.unparseable > 0 || s.read_errors > s.vanished ? 1 : 0;
+	    s.unparseable > 0 || s.quarantined > 0 ||
+	    s.read_errors > s.vanished ? 1 : 0;
 	if (ok && s.interrupted)
 		fprintf(stderr, "fblscope ingest: stopped by signal %d after "
 		    "%" PRIu64 " messages: every batch read is stored; run "

@@ -382,6 +382,31 @@ judge_archived(struct run *r, struct batch *b)
 	return true;
 }
 
+/*
+ * A stored item leaves new/: to cur/, or to the quarantine when it is no
+ * message at all (stored as unparseable, it would be that again each time
+ * it is read).
+ */
+static void
+settle(struct ingest_stats *s, struct mail_source *src,
+    struct mail_item *it, const struct record *rec, struct buf *err)
+{
+	int		 q = 0;
+
+	buf_reset(err);
+	if (rec->kind == ARF_KIND_UNPARSEABLE)
+		q = mail_source_quarantine(src, it, "not-mail", err);
+	if (q == 1) {
+		s->quarantined++;
+		log_line(s, "%s: not mail (%s), stored as unparseable; "
+		    "quarantined as %s", it->origin, rec->decided != NULL ? rec->decided : "?",
+		    it->path);
+	} else if (q == -1 || !mail_source_commit(src, it, err)) {
+		s->commit_errors++;
+		log_line(s, "%s", buf_cstr(err));
+	}
+}
+
 /* Store b (all its records made), then commit its Maildir items. */
 static bool
 flush(struct run *r, struct batch *b)
@@ -420,11 +445,7 @@ flush(struct run *r, struct batch *b)
 			count_stored(s, &b->recs[i]);
 		else
 			s->duplicates++;
-		buf_reset(&cerr);
-		if (!mail_source_commit(b->src[i], &b->items[i], &cerr)) {
-			s->commit_errors++;
-			log_line(s, "%s", buf_cstr(&cerr));
-		}
+		settle(s, b->src[i], &b->items[i], &b->recs[i], &cerr);
 	}
 	buf_free(&cerr);
 	reset_batch(r, b);
@@ -456,6 +477,35 @@ rotate(struct run *r)
 
 /* --- reading --- */
 
+/*
+ * An item the source could not read: counted and logged, and quarantined
+ * when no later run could read it either.
+ */
+static void
+read_error(struct ingest_stats *s, struct mail_source *src,
+    struct mail_item *it, const struct buf *err)
+{
+	struct buf	 qerr = BUF_INIT;
+	int		 q = 0;
+
+	if (it->never != NULL)
+		q = mail_source_quarantine(src, it, it->never, &qerr);
+	if (q == 1) {
+		s->quarantined++;
+		log_line(s, "%s; quarantined as %s", buf_cstr(err),
+		    it->path);
+	} else {
+		s->read_errors++;
+		if (it->vanished)
+			s->vanished++;
+		if (q == -1)
+			s->commit_errors++;
+		log_line(s, "%s%s%s", buf_cstr(err), q == -1 ?
+		    "; not quarantined: " : "", buf_cstr(&qerr));
+	}
+	buf_free(&qerr);
+}
+
 /* Read one item into the batch being filled; 1 added, 0 end of src. */
 static int
 next_item(struct run *r, struct mail_source *src)
@@ -471,10 +521,7 @@ next_item(struct run *r, struct mail_source *src)
 		buf_reset(&err);
 		if ((rc = mail_source_next(src, it, &err)) >= 0)
 			break;
-		s->read_errors++;
-		if (it->vanished)
-			s->vanished++;
-		log_line(s, "%s", buf_cstr(&err));
+		read_error(s, src, it, &err);
 		mail_item_free(it);
 	}
 	buf_free(&err);
@@ -580,6 +627,12 @@ ingest_run(struct store *st, const struct ingest_opts *o,
 			s->source_errors++;
 			log_line(s, "%s", buf_cstr(&oerr));
 			continue;
+		}
+		if (!mail_source_set_quarantine(src, o->quarantine)) {
+			mail_source_close(src);
+			buf_puts(err, "out of memory");
+			ok = false;
+			break;
 		}
 		ok = ingest_source(&r, src);
 	}

@@ -19,7 +19,14 @@
  *
  * Unparseable messages are stored too (kind 'unparseable').  Items a source
  * could not read at all (mail_source_next() returning -1) have no bytes and
- * are only counted and logged.  Library code: nothing is printed; the log
+ * are only counted and logged.
+ *
+ * Quarantine: what can never be stored leaves the Maildir once, into its
+ * quarantine folder (mailsource.h), and is not met again: an error item
+ * whose reason is permanent (item->never: empty, unreadable, too large) as
+ * soon as it is read; an unparseable message ("not-mail") in place of the
+ * move to cur/, after its batch committed, so a failed batch (the database
+ * down) quarantines nothing.  Library code: nothing is printed; the log
  * (at most INGEST_MAX_LOG bytes) says what went wrong per item, and the
  * progress callback, when set, is called from the calling thread.
  */
@@ -54,6 +61,7 @@ struct ingest_opts {
 	size_t			 batch;
 	unsigned		 jobs;		/* worker threads; <= 1: none */
 	unsigned		 source_flags;	/* MAIL_SOURCE_* */
+	const char		*quarantine;	/* NULL: each Maildir's own */
 	/* At most 4 times a second, after a batch, and once at the end. */
 	void			(*progress)(const struct ingest_progress *,
 				    void *arg);
@@ -75,10 +83,13 @@ struct ingest_stats {
 	uint64_t	 not_arf;
 	uint64_t	 unparseable;	/* seen (stored or not) */
 	uint64_t	 duplicates;	/* already in the database */
-	uint64_t	 read_errors;	/* items without bytes */
+	uint64_t	 read_errors;	/* items without bytes, left where
+					   they were */
 	uint64_t	 vanished;	/* of those: moved away meanwhile */
+	uint64_t	 quarantined;	/* moved to a quarantine folder */
 	uint64_t	 source_errors;	/* sources that could not be opened */
-	uint64_t	 commit_errors;	/* Maildir renames that failed */
+	uint64_t	 commit_errors;	/* Maildir renames that failed (to
+					   cur/ or to the quarantine) */
 	uint64_t	 batches;	/* committed */
 	bool		 interrupted;	/* opts->stop said so */
 	double		 elapsed;	/* seconds, the whole run */

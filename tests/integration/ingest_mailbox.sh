@@ -49,11 +49,12 @@ check_eq ingest-mailbox/yahoo-verified-dkim \
     "$(psql "$DB" -Atc "SELECT count(*) FILTER (WHERE reporter_verified_dkim), count(*) FILTER (WHERE reporter_verified_dkim IS NOT NULL) - count(*) FILTER (WHERE complaint) FROM report")" \
     "$nyahoo|0"
 
-# the same mailbox again, as an mbox this time: nothing is counted twice
+# the same mailbox again: nothing is counted twice (--keep: the run below
+# reads it again from new/)
 before=$(psql "$DB" -Atc "SELECT count(*), sum(count) FROM daily_signature")
 rows_before=$(psql "$DB" -Atc "SELECT count(*) FROM report")
 "$FBL_BIN" ingest --db "$DB" --zone "$T/mb/keys.zone" \
-    --config "$T/mb/fblscope.conf" "$T/mb/Maildir" > /dev/null 2>&1
+    --config "$T/mb/fblscope.conf" --keep "$T/mb/Maildir" > /dev/null 2>&1
 check_eq ingest-mailbox/again-rows "$(psql "$DB" -Atc "SELECT count(*) FROM report")" "$rows_before"
 check_eq ingest-mailbox/again-daily "$(psql "$DB" -Atc "SELECT count(*), sum(count) FROM daily_signature")" "$before"
 

@@ -28,7 +28,7 @@ check_eq report/keys-import "$?" 0
 check_eq report/ingest-exit "$?" 1 "$(tail -2 "$T/ingest.err")"
 
 # ---- volume import ----
-vol() { "$FBL_BIN" volume import --db "$DB" "$@" > "$T/vol.out" 2> "$T/vol.err"; }
+vol() { "$FBL_BIN" volume import --db "$DB" --config "$T/mb/fblscope.conf" "$@" > "$T/vol.out" 2> "$T/vol.err"; }
 nrows=$(($(wc -l < "$T/mb/volumes.csv") - 1))
 vol "$T/mb/volumes.csv"
 check_eq report/volume-import-exit "$?" 0 "$(head -3 "$T/vol.err")"
@@ -38,7 +38,7 @@ check_eq report/volume-import-again-upserts "$?|$(psql "$DB" -Atc 'SELECT count(
 
 printf 'day,token,isp,sent,delivered\n2026-11-01,a.example,*,10,\n2026-02-30,a.example,*,10,\n2026-11-02,a.example,yahoo,-5,\n2026-11-03,a.example,yahoo,x,\n2026-11-04,a.example,yahoo,5,9\n2026-11-05,a.example\n2026-11-01,A.EXAMPLE.,*,3,\n' > "$T/bad.csv"
 vol "$T/bad.csv"
-check_eq report/volume-bad-exit "$?" 1
+check_eq report/volume-bad-exit "$?" 2
 for want in "bad.csv:3: day \"2026-02-30\"" "bad.csv:4: sent \"-5\" is negative" \
     "bad.csv:5: sent \"x\" is not a whole number" "bad.csv:6: delivered 9 exceeds sent 5" \
     "bad.csv:7: missing column"; do
@@ -49,10 +49,10 @@ check_eq report/volume-bad-nothing-stored \
     "$(psql "$DB" -Atc "SELECT count(*) FROM volume WHERE token = 'a.example'")" 0
 printf 'day,token,isp,sent\n2026-11-01,a.example,*,10\n2026-11-01,A.Example.,*,3\n' > "$T/dup.csv"
 vol "$T/dup.csv"
-check_eq report/volume-duplicate "$?|$(grep -c 'dup.csv:3: .*already given at .*dup.csv:2' "$T/vol.err")" "1|1"
+check_eq report/volume-duplicate "$?|$(grep -c 'dup.csv:3: .*already given at .*dup.csv:2' "$T/vol.err")" "2|1"
 printf 'day,token,sent\n' > "$T/hdr.csv"
 vol "$T/hdr.csv"
-check_eq report/volume-bad-header "$?|$(grep -c 'hdr.csv:1: ' "$T/vol.err")" "1|1"
+check_eq report/volume-bad-header "$?|$(grep -c 'hdr.csv:1: ' "$T/vol.err")" "2|1"
 vol
 check_eq report/volume-usage "$?" 2
 "$FBL_BIN" volume import --db "host=127.0.0.1 port=1 dbname=none connect_timeout=2" "$T/mb/volumes.csv" > /dev/null 2>&1

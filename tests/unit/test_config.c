@@ -67,6 +67,7 @@ test_empty(void)
 	CHECK_INT("config/empty/grace", cfg->rotation_grace_days, 30);
 	CHECK_TRUE("config/empty/no-secret", cfg->hmac_secret_file == NULL);
 	CHECK_TRUE("config/empty/no-keydir", cfg->private_key_dir == NULL);
+	CHECK_TRUE("config/empty/no-quarantine", cfg->quarantine_dir == NULL);
 	CHECK_TRUE("config/empty/no-rules", !config_has_rules(cfg));
 	CHECK_TRUE("config/null/no-rules", !config_has_rules(NULL));
 
@@ -94,6 +95,7 @@ static const char full[] =
     "rotation-grace-days 45\n"
     "hmac-secret-file /etc/fblscope/hmac.key\n"
     "private-key-dir keys\n"
+    "quarantine-dir /var/mail/fbl/.quarantine\n"
     "cname-target {selector}.{domain}.dkimhack.myesp.example\n";
 
 static void
@@ -165,6 +167,8 @@ test_full(void)
 	    "/etc/fblscope/hmac.key");
 	CHECK_STR("config/full/keydir-relative", cfg->private_key_dir,
 	    "./keys");
+	CHECK_STR("config/full/quarantine", cfg->quarantine_dir,
+	    "/var/mail/fbl/.quarantine");
 	CHECK_STR("config/full/cname-template", cfg->cname_target,
 	    "{selector}.{domain}.dkimhack.myesp.example");
 	CHECK_TRUE("config/full/has-rules", config_has_rules(cfg));
