@@ -173,7 +173,7 @@ check_eq db/retry-setup "$?" 0 "$(cat flaky.err)"
 printf 'day,token,isp,sent\n2026-11-21,shop.example,*,1000\n' > vol.csv
 flaky() {	# sqlstate times: import vol.csv, print exit status and attempts
 	psql "$DB" -Atq -c "TRUNCATE volume, test_flaky; INSERT INTO test_flaky VALUES ('$1', $2); SELECT setval('test_attempts', 1, false)" > /dev/null
-	"$FBL_BIN" volume import --db "$DB" vol.csv > /dev/null 2> flaky.err
+	"$FBL_BIN" volume import --db "$DB" --config "$FBL_ROOT/samples/fblscope.conf" vol.csv > /dev/null 2> flaky.err
 	printf '%s %s %s' "$?" "$(psql "$DB" -Atc "SELECT last_value - 1 + (CASE WHEN is_called THEN 1 ELSE 0 END) FROM test_attempts")" \
 	    "$(psql "$DB" -Atc "SELECT count(*) FROM volume")"
 }

@@ -53,7 +53,8 @@ counts() {
 }
 # problem lines: everything on stderr but the summary
 problems() {
-	grep -v -e '^fblscope ingest: [0-9]* messages read' -e '^  ' "$1" | wc -l
+	grep -v -e '^fblscope ingest: [0-9]* messages read' -e '^  ' \
+	    -e '^fblscope ingest: summary ' "$1" | wc -l
 }
 msg() {	# sample-file tag -> the sample with a header of its own on top
 	printf 'X-Hygiene: %s\n' "$2"
