@@ -27,29 +27,22 @@ static const char volume_usage[] =
 "file is checked first; any problem (named FILE:LINE) and nothing is\n"
 "stored.  All rows go in one transaction.\n"
 "\n"
-"  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
-"                       environment variables and the service file)\n"
+CLI_DB_USAGE
 "  -h, --help           this text\n"
 "\n"
 "Exit status: 0 stored; 1 the input has problems (a bad row, a file that\n"
 "cannot be read): nothing stored; 2 could not run (usage, the database):\n"
 "nothing stored.\n";
 
-enum {
-	OPT_DB = CLI_OPT_FIRST_FREE,
-};
-
 static const struct option volume_longopts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_DB_LONGOPT,
+	CLI_HELP_LONGOPT_END,
 };
 
 static int
 volume_usage_error(const char *msg)
 {
-	fprintf(stderr, "fblscope volume: %s\n%s", msg, volume_usage);
-	return 2;
+	return cli_usage_error("volume", volume_usage, msg);
 }
 
 /* Read and parse every file; false when any has a problem. */
@@ -137,7 +130,7 @@ cmd_volume(int argc, char **argv)
 		case 'h':
 			fputs(volume_usage, stdout);
 			return 0;
-		case OPT_DB:
+		case CLI_OPT_DB:
 			conninfo = optarg;
 			break;
 		default:
