@@ -29,8 +29,7 @@ static const char volume_usage[] =
 "file is checked first; any problem (named FILE:LINE; the first 20, then\n"
 "how many more) and nothing is stored.  All rows go in one transaction.\n"
 "\n"
-"  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
-"                       environment variables and the service file)\n"
+CLI_DB_USAGE
 "  --config FILE        the configuration (fblscope.conf(5)): every token\n"
 "                       must be a customer id, customer domain or ESP\n"
 "                       domain of it (default $FBLSCOPE_CONFIG, else\n"
@@ -47,24 +46,20 @@ static const char volume_usage[] =
 "the configuration, the database.\n";
 
 enum {
-	OPT_DB = CLI_OPT_FIRST_FREE,
-	OPT_CONFIG,
-	OPT_ALLOW_UNKNOWN,
+	OPT_ALLOW_UNKNOWN = CLI_OPT_FIRST_FREE,
 };
 
 static const struct option volume_longopts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "config", required_argument, NULL, OPT_CONFIG },
+	CLI_DB_LONGOPT,
+	CLI_CONFIG_LONGOPT,
 	{ "allow-unknown", no_argument, NULL, OPT_ALLOW_UNKNOWN },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 static int
 volume_usage_error(const char *msg)
 {
-	fprintf(stderr, "fblscope volume: %s\n%s", msg, volume_usage);
-	return 2;
+	return cli_usage_error("volume", volume_usage, msg);
 }
 
 struct volume_cmd {
@@ -182,10 +177,10 @@ cmd_volume(int argc, char **argv)
 		case 'h':
 			fputs(volume_usage, stdout);
 			return 0;
-		case OPT_DB:
+		case CLI_OPT_DB:
 			vc.conninfo = optarg;
 			break;
-		case OPT_CONFIG:
+		case CLI_OPT_CONFIG:
 			vc.config_path = optarg;
 			break;
 		case OPT_ALLOW_UNKNOWN:

@@ -30,8 +30,7 @@ static const char report_usage[] =
 "forgery; verification health of complaints and of mail samples; key\n"
 "hygiene; unknown tokens.  Days are UTC days (a report's Arrival-Date).\n"
 "\n"
-"  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
-"                       environment variables and the service file)\n"
+CLI_DB_USAGE
 "  --config FILE        the configuration (fblscope.conf(5)): ESP token,\n"
 "                       selector-pattern, report-timezone, complaint rates,\n"
 "                       rotation-months (default $FBLSCOPE_CONFIG, else\n"
@@ -49,9 +48,7 @@ static const char report_usage[] =
 "database, the output).\n";
 
 enum {
-	OPT_DB = CLI_OPT_FIRST_FREE,
-	OPT_CONFIG,
-	OPT_DATE,
+	OPT_DATE = CLI_OPT_FIRST_FREE,
 	OPT_DAYS,
 	OPT_CUSTOMER,
 	OPT_FORMAT,
@@ -59,15 +56,14 @@ enum {
 };
 
 static const struct option report_longopts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "config", required_argument, NULL, OPT_CONFIG },
+	CLI_DB_LONGOPT,
+	CLI_CONFIG_LONGOPT,
 	{ "date", required_argument, NULL, OPT_DATE },
 	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "customer", required_argument, NULL, OPT_CUSTOMER },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "out", required_argument, NULL, OPT_OUT },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 typedef bool (*renderer)(struct buf *, const struct report_model *);
@@ -85,8 +81,7 @@ struct report_cmd {
 static int
 report_usage_error(const char *msg)
 {
-	fprintf(stderr, "fblscope report: %s\n%s", msg, report_usage);
-	return 2;
+	return cli_usage_error("report", report_usage, msg);
 }
 
 static renderer
@@ -117,10 +112,10 @@ report_options(int argc, char **argv, struct report_cmd *rc)
 		case 'h':
 			fputs(report_usage, stdout);
 			return 0;
-		case OPT_DB:
+		case CLI_OPT_DB:
 			rc->conninfo = optarg;
 			break;
-		case OPT_CONFIG:
+		case CLI_OPT_CONFIG:
 			rc->config_path = optarg;
 			break;
 		case OPT_DATE:

@@ -46,6 +46,16 @@ field(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+/* The n text fields of v, in order: the names a row starts with. */
+static void
+fields(struct buf *b, const char *const *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		field(b, v[i]);
+}
+
 static void
 num(struct buf *b, int64_t n)
 {
@@ -240,34 +250,36 @@ verifs(struct buf *b, const char *section, const struct report_verif *v,
 }
 
 static void
+key_row(struct buf *b, const struct report_key *k)
+{
+	const char *const names[] = { k->token, k->role, k->customer_id,
+	    k->selector, k->algorithm };
+
+	buf_puts(b, "key");
+	fields(b, names, sizeof(names) / sizeof(names[0]));
+	buf_printf(b, ",%d,%s", k->key_bits, k->testing ? "yes" : "no");
+	num(b, k->signatures);
+	field(b, k->first_day);
+	field(b, k->last_day);
+	if (k->age_months >= 0)
+		buf_printf(b, ",%04d-%02d,%d", k->sel_year, k->sel_month,
+		    k->age_months);
+	else
+		buf_puts(b, ",,");
+	buf_printf(b, ",%s,%s,%s\n", k->past_rotation ? "yes" : "no",
+	    k->sha1 ? "yes" : "no", k->small_key ? "yes" : "no");
+}
+
+static void
 keys(struct buf *b, const struct report_model *m)
 {
-	const struct report_key	*k;
-	size_t			 i;
+	size_t	 i;
 
 	buf_puts(b, "section,token,role,customer,selector,algorithm,key_bits,"
 	    "testing,signatures,first_day,last_day,selector_month,age_months,"
 	    "past_rotation,sha1,small_key\n");
-	for (i = 0; i < m->nkeys; i++) {
-		k = &m->keys[i];
-		buf_puts(b, "key");
-		field(b, k->token);
-		field(b, k->role);
-		field(b, k->customer_id);
-		field(b, k->selector);
-		field(b, k->algorithm);
-		buf_printf(b, ",%d,%s", k->key_bits, k->testing ? "yes" : "no");
-		num(b, k->signatures);
-		field(b, k->first_day);
-		field(b, k->last_day);
-		if (k->age_months >= 0)
-			buf_printf(b, ",%04d-%02d,%d", k->sel_year,
-			    k->sel_month, k->age_months);
-		else
-			buf_puts(b, ",,");
-		buf_printf(b, ",%s,%s,%s\n", k->past_rotation ? "yes" : "no",
-		    k->sha1 ? "yes" : "no", k->small_key ? "yes" : "no");
-	}
+	for (i = 0; i < m->nkeys; i++)
+		key_row(b, &m->keys[i]);
 	buf_putc(b, '\n');
 }
 
@@ -289,43 +301,45 @@ unknown(struct buf *b, const struct report_model *m)
 }
 
 static void
+dns_domain_row(struct buf *b, const struct report_dns_domain *d)
+{
+	const char *const names[] = { d->domain, d->customer_id, d->role,
+	    d->mode, d->as_of, d->status };
+
+	buf_puts(b, "dns_domain");
+	fields(b, names, sizeof(names) / sizeof(names[0]));
+	num(b, d->warn);
+	num(b, d->fail);
+	num(b, d->temp);
+	buf_putc(b, '\n');
+}
+
+static void
+dns_problem_row(struct buf *b, const struct report_dns_problem *p)
+{
+	const char *const names[] = { p->domain, p->customer_id, p->check,
+	    p->subject, p->server, p->status, p->reason, p->detail,
+	    p->first_seen };
+
+	buf_puts(b, "dns_problem");
+	fields(b, names, sizeof(names) / sizeof(names[0]));
+	num(b, p->days_open);
+	buf_putc(b, '\n');
+}
+
+static void
 dns(struct buf *b, const struct report_model *m)
 {
-	const struct report_dns_problem	*p;
-	size_t				 i;
+	size_t	 i;
 
 	buf_puts(b, "\nsection,domain,customer_id,role,mode,audited,status,"
 	    "warn,fail,temp\n");
-	for (i = 0; i < m->ndns; i++) {
-		buf_puts(b, "dns_domain");
-		field(b, m->dns[i].domain);
-		field(b, m->dns[i].customer_id);
-		field(b, m->dns[i].role);
-		field(b, m->dns[i].mode);
-		field(b, m->dns[i].as_of);
-		field(b, m->dns[i].status);
-		num(b, m->dns[i].warn);
-		num(b, m->dns[i].fail);
-		num(b, m->dns[i].temp);
-		buf_putc(b, '\n');
-	}
+	for (i = 0; i < m->ndns; i++)
+		dns_domain_row(b, &m->dns[i]);
 	buf_puts(b, "\nsection,domain,customer_id,check,subject,server,status,"
 	    "reason,detail,first_seen,days_open\n");
-	for (i = 0; i < m->ndns_problems; i++) {
-		p = &m->dns_problems[i];
-		buf_puts(b, "dns_problem");
-		field(b, p->domain);
-		field(b, p->customer_id);
-		field(b, p->check);
-		field(b, p->subject);
-		field(b, p->server);
-		field(b, p->status);
-		field(b, p->reason);
-		field(b, p->detail);
-		field(b, p->first_seen);
-		num(b, p->days_open);
-		buf_putc(b, '\n');
-	}
+	for (i = 0; i < m->ndns_problems; i++)
+		dns_problem_row(b, &m->dns_problems[i]);
 }
 
 bool
@@ -340,9 +354,5 @@ report_render_csv(struct buf *b, const struct report_model *m)
 	keys(b, m);
 	unknown(b, m);
 	dns(b, m);
-	if (!buf_ok(b)) {
-		buf_reset(b);
-		return false;
-	}
-	return true;
+	return report_render_end(b);
 }

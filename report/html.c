@@ -523,10 +523,5 @@ report_render_html(struct buf *b, const struct report_model *m)
 		html_section_end(b);
 	}
 	html_page_end(b);
-	if (!buf_ok(b)) {
-		buf_reset(b);
-		buf_puts(b, "out of memory");
-		return false;
-	}
-	return true;
+	return report_render_end(b);
 }

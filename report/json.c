@@ -356,10 +356,5 @@ report_render_json(struct buf *b, const struct report_model *m)
 	unknown(b, m, &first);
 	dns(b, m, &first);
 	buf_puts(b, "}\n");
-	if (!buf_ok(b)) {
-		buf_reset(b);
-		buf_puts(b, "out of memory");
-		return false;
-	}
-	return true;
+	return report_render_end(b);
 }

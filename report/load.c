@@ -47,17 +47,27 @@ query(struct loader *ld, const char *what, const char *sql, const char *back)
 	return res;
 }
 
-static int64_t
-num(const struct db_rows *res, size_t row, int col)
+int64_t
+load_num(const struct db_rows *res, size_t row, int col)
 {
 	return db_null(res, row, col) ? 0 :
 	    strtoll((char *)db_get(res, row, col), NULL, 10);
 }
 
-static char *
-val(const struct db_rows *res, size_t row, int col)
+char *
+load_text(const struct db_rows *res, size_t row, int col)
 {
 	return (char *)db_get(res, row, col);
+}
+
+void
+load_texts(const struct db_rows *res, size_t row, int first,
+    char **const *fields, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		*fields[i] = load_text(res, row, first + (int)i);
 }
 
 /* A column that may be NULL: false for NULL, else true with its value. */
@@ -75,7 +85,7 @@ opt_num(const struct db_rows *res, size_t row, int col, int64_t *v)
 static bool
 flag(const struct db_rows *res, size_t row, int col)
 {
-	return val(res, row, col)[0] == 't';
+	return load_text(res, row, col)[0] == 't';
 }
 
 /* The result's rows to fn, until one fails; the result is cleared. */
@@ -106,13 +116,13 @@ customer_row(struct loader *ld, const struct db_rows *res, size_t r)
 	struct report_day_row	 d;
 	int			 k;
 
-	d.off = atoi(val(res, r, 0));
-	d.reporter = val(res, r, 2);
+	d.off = atoi(load_text(res, r, 0));
+	d.reporter = load_text(res, r, 2);
 	for (k = 0; k < FC_N; k++)
-		d.cls[k] = num(res, r, 3 + k);
+		d.cls[k] = load_num(res, r, 3 + k);
 	d.has_volume = opt_num(res, r, 8, &d.volume);
 	d.total = d.carried = d.verified = 0;
-	return report_model_customer_day(ld->m, val(res, r, 1), &d) ||
+	return report_model_customer_day(ld->m, load_text(res, r, 1), &d) ||
 	    oom(ld);
 }
 
@@ -131,8 +141,9 @@ static const char token_sql[] =
 static bool
 token_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
-	return report_model_token_day(ld->m, val(res, r, 0), val(res, r, 1),
-	    atoi(val(res, r, 2)), num(res, r, 3)) || oom(ld);
+	return report_model_token_day(ld->m, load_text(res, r, 0),
+	    load_text(res, r, 1), atoi(load_text(res, r, 2)),
+	    load_num(res, r, 3)) || oom(ld);
 }
 
 static const char auth_sql[] =
@@ -144,9 +155,9 @@ static const char auth_sql[] =
 static bool
 auth_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
-	report_model_auth_day(ld->m, val(res, r, 0),
-	    report_auth_of(val(res, r, 1)), atoi(val(res, r, 2)),
-	    num(res, r, 3));
+	report_model_auth_day(ld->m, load_text(res, r, 0),
+	    report_auth_of(load_text(res, r, 1)), atoi(load_text(res, r, 2)),
+	    load_num(res, r, 3));
 	return true;
 }
 
@@ -162,12 +173,12 @@ esp_row(struct loader *ld, const struct db_rows *res, size_t r)
 	struct report_day_row	 d;
 
 	memset(&d, 0, sizeof(d));
-	d.off = atoi(val(res, r, 0));
-	d.reporter = val(res, r, 1);
-	d.cls[FC_COMPLAINT] = num(res, r, 2);
-	d.total = num(res, r, 3);
-	d.carried = num(res, r, 4);
-	d.verified = num(res, r, 5);
+	d.off = atoi(load_text(res, r, 0));
+	d.reporter = load_text(res, r, 1);
+	d.cls[FC_COMPLAINT] = load_num(res, r, 2);
+	d.total = load_num(res, r, 3);
+	d.carried = load_num(res, r, 4);
+	d.verified = load_num(res, r, 5);
 	d.has_volume = opt_num(res, r, 6, &d.volume);
 	return report_model_esp_day(ld->m, &d) || oom(ld);
 }
@@ -186,13 +197,13 @@ verif_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	struct report_verif_row	 v;
 
-	v.sample = strcmp(val(res, r, 0), "sample") == 0;
-	v.token = val(res, r, 1);
-	v.role = val(res, r, 2);
-	v.customer_id = val(res, r, 3);
-	v.result = val(res, r, 4);
-	v.reason = val(res, r, 5);
-	v.n = num(res, r, 6);
+	v.sample = strcmp(load_text(res, r, 0), "sample") == 0;
+	v.token = load_text(res, r, 1);
+	v.role = load_text(res, r, 2);
+	v.customer_id = load_text(res, r, 3);
+	v.result = load_text(res, r, 4);
+	v.reason = load_text(res, r, 5);
+	v.n = load_num(res, r, 6);
 	v.verified = flag(res, r, 7);
 	v.headers_only = flag(res, r, 8);
 	return report_model_verif_row(ld->m, &v) || oom(ld);
@@ -213,18 +224,17 @@ key_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	const struct report_config	*cfg = ld->cfg;
 	struct report_key		 k;
+	char **const			 names[] = { &k.token, &k.role,
+					    &k.customer_id, &k.selector,
+					    &k.algorithm };
 
 	memset(&k, 0, sizeof(k));
-	k.token = val(res, r, 0);
-	k.role = val(res, r, 1);
-	k.customer_id = val(res, r, 2);
-	k.selector = val(res, r, 3);
-	k.algorithm = val(res, r, 4);
-	k.key_bits = atoi(val(res, r, 5));
+	load_texts(res, r, 0, names, sizeof(names) / sizeof(names[0]));
+	k.key_bits = atoi(load_text(res, r, 5));
 	k.testing = flag(res, r, 6);
-	k.signatures = num(res, r, 7);
-	report_day_of(ld->m, atoi(val(res, r, 8)), k.first_day);
-	report_day_of(ld->m, atoi(val(res, r, 9)), k.last_day);
+	k.signatures = load_num(res, r, 7);
+	report_day_of(ld->m, atoi(load_text(res, r, 8)), k.first_day);
+	report_day_of(ld->m, atoi(load_text(res, r, 9)), k.last_day);
 	k.sha1 = flag(res, r, 10);
 	k.small_key = flag(res, r, 11);
 	if (cfg == NULL || cfg->date_selector == NULL ||
@@ -246,11 +256,11 @@ unknown_row(struct loader *ld, const struct db_rows *res, size_t r)
 	struct report_unknown	 u;
 
 	memset(&u, 0, sizeof(u));
-	u.token = val(res, r, 0);
-	u.role = val(res, r, 1);
-	u.signatures = num(res, r, 2);
-	u.verified = num(res, r, 3);
-	report_day_of(ld->m, atoi(val(res, r, 4)), u.last_day);
+	u.token = load_text(res, r, 0);
+	u.role = load_text(res, r, 1);
+	u.signatures = load_num(res, r, 2);
+	u.verified = load_num(res, r, 3);
+	report_day_of(ld->m, atoi(load_text(res, r, 4)), u.last_day);
 	return report_model_unknown_add(ld->m, &u) || oom(ld);
 }
 

@@ -42,4 +42,15 @@ bool	 report_model_load(struct report_model *, struct db *,
  */
 bool	 report_load_dns(struct report_model *, struct db *, struct buf *err);
 
+/*
+ * The values of a result row, for load.c and load_dns.c.  Text points into
+ * the result: the model copies what it keeps.  A number is 0 for NULL.
+ * load_texts fills the n fields given from the columns first, first + 1,
+ * ..., in SELECT order.
+ */
+char	*load_text(const struct db_rows *, size_t row, int col);
+int64_t	 load_num(const struct db_rows *, size_t row, int col);
+void	 load_texts(const struct db_rows *, size_t row, int first,
+	    char **const *fields, size_t n);
+
 #endif

@@ -30,12 +30,6 @@ static const char dns_problem_sql[] =
     "          server"
     " LIMIT $3::integer";
 
-static char *
-col(const struct db_rows *res, size_t row, int c)
-{
-	return (char *)db_get(res, row, c);
-}
-
 static void
 day_col(char out[11], const struct db_rows *res, size_t row, int c)
 {
@@ -46,16 +40,15 @@ static bool
 domain_row(struct report_model *m, const struct db_rows *res, size_t i)
 {
 	struct report_dns_domain	 d;
+	char **const			 names[] = { &d.domain,
+					    &d.customer_id, &d.role, &d.mode };
 
-	d.domain = col(res, i, 0);
-	d.customer_id = col(res, i, 1);
-	d.role = col(res, i, 2);
-	d.mode = col(res, i, 3);
+	load_texts(res, i, 0, names, sizeof(names) / sizeof(names[0]));
 	day_col(d.as_of, res, i, 4);
-	d.status = col(res, i, 5);
-	d.warn = strtoll(col(res, i, 6), NULL, 10);
-	d.fail = strtoll(col(res, i, 7), NULL, 10);
-	d.temp = strtoll(col(res, i, 8), NULL, 10);
+	d.status = load_text(res, i, 5);
+	d.warn = load_num(res, i, 6);
+	d.fail = load_num(res, i, 7);
+	d.temp = load_num(res, i, 8);
 	return report_model_dns_add(m, &d);
 }
 
@@ -63,17 +56,14 @@ static bool
 problem_row(struct report_model *m, const struct db_rows *res, size_t i)
 {
 	struct report_dns_problem	 p;
+	char **const			 names[] = { &p.domain,
+					    &p.customer_id, &p.check, &p.subject,
+					    &p.server, &p.status, &p.reason,
+					    &p.detail };
 
-	p.domain = col(res, i, 0);
-	p.customer_id = col(res, i, 1);
-	p.check = col(res, i, 2);
-	p.subject = col(res, i, 3);
-	p.server = col(res, i, 4);
-	p.status = col(res, i, 5);
-	p.reason = col(res, i, 6);
-	p.detail = col(res, i, 7);
+	load_texts(res, i, 0, names, sizeof(names) / sizeof(names[0]));
 	day_col(p.first_seen, res, i, 8);
-	p.days_open = atoi(col(res, i, 9));
+	p.days_open = atoi(load_text(res, i, 9));
 	return report_model_dns_problem_add(m, &p);
 }
 

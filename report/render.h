@@ -23,6 +23,11 @@ bool	 report_render_csv(struct buf *, const struct report_model *);
 bool	 report_render_json(struct buf *, const struct report_model *);
 bool	 report_render_html(struct buf *, const struct report_model *);
 
+/*
+ * The last step of each renderer: true when out is whole; else out holds
+ * only the reason, as said above, and false.
+ */
+bool	 report_render_end(struct buf *);
 /* "0.512%" (3 decimals) or "-" for an unknown rate, into out. */
 void	 report_put_rate(struct buf *, double rate);
 

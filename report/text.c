@@ -23,6 +23,16 @@ report_put_rate(struct buf *b, double rate)
 		buf_printf(b, "%.3f%%", rate * 100);
 }
 
+bool
+report_render_end(struct buf *b)
+{
+	if (buf_ok(b))
+		return true;
+	buf_reset(b);
+	buf_puts(b, "out of memory");
+	return false;
+}
+
 /* s cut to at most w columns, padded to w when pad. */
 static void
 put_cut(struct buf *b, const char *s, size_t w, bool pad)
@@ -43,6 +53,14 @@ static void
 put_name(struct buf *b, const char *s, size_t w)
 {
 	put_cut(b, s, w, true);
+}
+
+/* A column of a table row: s in w columns, then the space between. */
+static void
+put_col(struct buf *b, const char *s, size_t w)
+{
+	put_name(b, s, w);
+	buf_putc(b, ' ');
 }
 
 /* A list of items, wrapped at the width with an indent of 6. */
@@ -308,8 +326,7 @@ verifs(struct buf *b, const struct report_model *m, const char *title,
 	if (nv == 0)
 		buf_puts(b, "(none)\n");
 	for (i = 0; i < nv; i++) {
-		put_name(b, v[i].token, 30);
-		buf_putc(b, ' ');
+		put_col(b, v[i].token, 30);
 		put_name(b, v[i].role, 11);
 		buf_printf(b, " %8lld %8lld ", (long long)v[i].signatures,
 		    (long long)v[i].verified);
@@ -364,10 +381,8 @@ keys(struct buf *b, const struct report_model *m)
 		buf_puts(b, "(none)\n");
 	for (i = 0; i < m->nkeys; i++) {
 		k = &m->keys[i];
-		put_name(b, k->token, 26);
-		buf_putc(b, ' ');
-		put_name(b, k->selector, 18);
-		buf_putc(b, ' ');
+		put_col(b, k->token, 26);
+		put_col(b, k->selector, 18);
 		put_name(b, k->algorithm, 10);
 		if (k->key_bits < 0)
 			buf_printf(b, " %5s", "none");
@@ -397,8 +412,7 @@ unknown(struct buf *b, const struct report_model *m)
 	if (m->nunknown == 0)
 		buf_puts(b, "(none)\n");
 	for (i = 0; i < m->nunknown; i++) {
-		put_name(b, m->unknown[i].token, 40);
-		buf_putc(b, ' ');
+		put_col(b, m->unknown[i].token, 40);
 		put_name(b, m->unknown[i].role, 11);
 		buf_printf(b, " %8lld %8lld ",
 		    (long long)m->unknown[i].signatures,
@@ -438,14 +452,10 @@ dns(struct buf *b, const struct report_model *m)
 	    "reason, days open: detail");
 	for (i = 0; i < m->ndns_problems; i++) {
 		p = &m->dns_problems[i];
-		put_name(b, p->status, 4);
-		buf_putc(b, ' ');
-		put_name(b, p->domain, 24);
-		buf_putc(b, ' ');
-		put_name(b, p->check, 11);
-		buf_putc(b, ' ');
-		put_name(b, p->subject, 30);
-		buf_putc(b, ' ');
+		put_col(b, p->status, 4);
+		put_col(b, p->domain, 24);
+		put_col(b, p->check, 11);
+		put_col(b, p->subject, 30);
 		put_cut(b, p->server[0] != '\0' ? p->server : "-", 27, false);
 		buf_puts(b, "\n      ");
 		line = b->len;
@@ -470,9 +480,5 @@ report_render_text(struct buf *b, const struct report_model *m)
 	keys(b, m);
 	unknown(b, m);
 	dns(b, m);
-	if (!buf_ok(b)) {
-		buf_reset(b);
-		return false;
-	}
-	return true;
+	return report_render_end(b);
 }

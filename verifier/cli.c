@@ -25,6 +25,26 @@ cli_parse_uint(const char *s, unsigned long min, unsigned long max,
 	return true;
 }
 
+/* For the commands only: library code never prints. */
+int
+cli_usage_error(const char *cmd, const char *usage, const char *msg)
+{
+	fprintf(stderr, "fblscope %s: %s\n", cmd, msg);
+	if (usage != NULL)
+		fputs(usage, stderr);
+	return 2;
+}
+
+int
+cli_usage_fail(const char *cmd, const char *usage, struct buf *err)
+{
+	int	 st;
+
+	st = cli_usage_error(cmd, usage, buf_cstr(err));
+	buf_free(err);
+	return st;
+}
+
 static bool
 add_list(const char **list, size_t *n, const char *arg, const char *what,
     struct buf *err)
@@ -99,7 +119,7 @@ cli_shared_option(struct cli_keys *k, int64_t *now, int opt, const char *arg,
 		buf_puts(err, "unknown option");
 		return false;
 	}
-	if (opt == CLI_OPT_AT) {
+	if (opt == CLI_OPT_AT && now != NULL) {
 		if (date_parse_time(arg, now))
 			return true;
 		buf_puts(err, "--at: unrecognised time");

@@ -70,18 +70,8 @@ static const struct option sign_longopts[] = {
 	{ "timestamp", required_argument, NULL, OPT_TIMESTAMP },
 	{ "no-timestamp", no_argument, NULL, OPT_NO_TIMESTAMP },
 	{ "expire", required_argument, NULL, OPT_EXPIRE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
-
-static int
-fail(const char *cmd, const char *usage, const char *msg)
-{
-	fprintf(stderr, "fblscope %s: %s\n", cmd, msg);
-	if (usage != NULL)
-		fputs(usage, stderr);
-	return 2;
-}
 
 static bool
 parse_canon_pair(const char *s, struct sign_opts *o)
@@ -162,8 +152,9 @@ cmd_sign(int argc, char **argv)
 			break;
 		case OPT_CANON:
 			if (!parse_canon_pair(optarg, &o))
-				return fail("sign", sign_usage, "--canon: want "
-				    "simple|relaxed[/simple|relaxed]");
+				return cli_usage_error("sign", sign_usage,
+				    "--canon: want simple|relaxed[/simple|"
+				    "relaxed]");
 			break;
 		case OPT_HEADERS:
 			o.headers = optarg;
@@ -179,7 +170,7 @@ cmd_sign(int argc, char **argv)
 			break;
 		case OPT_TIMESTAMP:
 			if (!date_parse_time(optarg, &t))
-				return fail("sign", sign_usage,
+				return cli_usage_error("sign", sign_usage,
 				    "--timestamp: unrecognised time");
 			o.timestamp = t;
 			break;
@@ -188,21 +179,24 @@ cmd_sign(int argc, char **argv)
 			break;
 		case OPT_EXPIRE:
 			if (!cli_parse_uint(optarg, 1, 1UL << 40, &v))
-				return fail("sign", sign_usage,
+				return cli_usage_error("sign", sign_usage,
 				    "--expire: want seconds");
 			o.expire = (int64_t)v;
 			break;
 		default:
-			return fail("sign", sign_usage, "unknown option");
+			return cli_usage_error("sign", sign_usage,
+			    "unknown option");
 		}
 	}
 	if (o.domain == NULL || o.selector == NULL || keyfile == NULL)
-		return fail("sign", sign_usage,
+		return cli_usage_error("sign", sign_usage,
 		    "--domain, --selector and --key are required");
 	if (o.expire > 0 && o.timestamp < 0)
-		return fail("sign", NULL, "--expire needs a timestamp");
+		return cli_usage_error("sign", NULL,
+		    "--expire needs a timestamp");
 	if (argc - optind != 1)
-		return fail("sign", sign_usage, "give one message (or -)");
+		return cli_usage_error("sign", sign_usage,
+		    "give one message (or -)");
 	return sign_message(&o, keyfile, argv[optind]);
 }
 
@@ -217,8 +211,7 @@ static const struct option keygen_longopts[] = {
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "testing", no_argument, NULL, OPT_TESTING },
 	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 struct keygen_opts {
@@ -355,18 +348,18 @@ cmd_keygen(int argc, char **argv)
 		case OPT_TYPE:
 			if (strcmp(optarg, "rsa") != 0 &&
 			    strcmp(optarg, "ed25519") != 0)
-				return fail("keygen", keygen_usage,
+				return cli_usage_error("keygen", keygen_usage,
 				    "--type: want rsa or ed25519");
 			k.ed25519 = optarg[0] == 'e';
 			break;
 		case OPT_BITS:
 			if (!cli_parse_uint(optarg, 1024, 8192, &k.bits))
-				return fail("keygen", keygen_usage,
+				return cli_usage_error("keygen", keygen_usage,
 				    "--bits: want 1024 to 8192");
 			break;
 		case OPT_TTL:
 			if (!cli_parse_uint(optarg, 0, 2147483647UL, &k.ttl))
-				return fail("keygen", keygen_usage,
+				return cli_usage_error("keygen", keygen_usage,
 				    "--ttl: want seconds");
 			break;
 		case OPT_TESTING:
@@ -376,13 +369,15 @@ cmd_keygen(int argc, char **argv)
 			k.force = true;
 			break;
 		default:
-			return fail("keygen", keygen_usage, "unknown option");
+			return cli_usage_error("keygen", keygen_usage,
+			    "unknown option");
 		}
 	}
 	if (k.domain == NULL || k.selector == NULL || k.out == NULL)
-		return fail("keygen", keygen_usage,
+		return cli_usage_error("keygen", keygen_usage,
 		    "--domain, --selector and --out are required");
 	if (optind != argc)
-		return fail("keygen", keygen_usage, "unexpected argument");
+		return cli_usage_error("keygen", keygen_usage,
+		    "unexpected argument");
 	return keygen_run(&k);
 }

@@ -50,15 +50,7 @@ static const char verify_usage[] =
 "\n"
 "Verify every DKIM-Signature of each message against DNS (or zone files).\n"
 "\n"
-"  --zone FILE          take key records from a master-format zone file\n"
-"                       instead of DNS (repeatable)\n"
-"  --resolver IP[@PORT] ask this DNS server (repeatable; default: the\n"
-"                       servers of /etc/resolv.conf)\n"
-"  --timeout MS         per-query DNS timeout (default 3000)\n"
-"  --retries N          DNS retries per server (default 1)\n"
-"  --dns-budget MS      DNS time one message may spend in all (default\n"
-"                       5000); later lookups are temperror, not asked\n"
-"  --dns-run-budget S   DNS time the whole run may spend (default 900)\n"
+CLI_KEYS_USAGE
 "  --at TIME            verify as of TIME (epoch, YYYY-MM-DD[THH:MM[:SS]][Z],\n"
 "                       or an RFC 5322 date) instead of now, for t= and x=\n"
 "  --jobs N             verify N messages in parallel (output order kept)\n"
@@ -80,8 +72,7 @@ static const struct option verify_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "authserv-id", required_argument, NULL, OPT_AUTHSERV },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 /* raw is the caller's read buffer, reused from message to message. */
@@ -254,8 +245,7 @@ parse_format(const char *s, enum verify_format *f)
 static int
 usage_error(const char *msg)
 {
-	fprintf(stderr, "fblscope verify: %s\n%s", msg, verify_usage);
-	return 2;
+	return cli_usage_error("verify", verify_usage, msg);
 }
 
 int
@@ -297,11 +287,9 @@ cmd_verify(int argc, char **argv)
 			break;
 		default:
 			if (!cli_shared_option(&keys, &vc.vo.now, ch, optarg,
-			    &err)) {
-				status = usage_error(buf_cstr(&err));
-				buf_free(&err);
-				return status;
-			}
+			    &err))
+				return cli_usage_fail("verify", verify_usage,
+				    &err);
 		}
 	}
 	if (optind >= argc)

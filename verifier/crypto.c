@@ -60,6 +60,18 @@ key_fits_alg(EVP_PKEY *pk, enum dkim_alg alg)
 	    (alg == DKIM_ALG_RSA_SHA256 || alg == DKIM_ALG_RSA_SHA1);
 }
 
+/*
+ * OpenSSL's answer to a verification as a verdict.  A bad signature leaves
+ * errors in the thread's queue: cleared, so that they are not taken for
+ * those of a later call.
+ */
+static enum crypto_verdict
+verdict_of(int rc)
+{
+	ERR_clear_error();
+	return rc == 1 ? CRYPTO_GOOD : CRYPTO_BAD;
+}
+
 static enum crypto_verdict
 rsa_verify(EVP_PKEY *pk, enum dkim_alg alg, const unsigned char *digest,
     size_t digest_len, const unsigned char *sig, size_t sig_len)
@@ -79,8 +91,7 @@ rsa_verify(EVP_PKEY *pk, enum dkim_alg alg, const unsigned char *digest,
 	}
 	rc = EVP_PKEY_verify(ctx, sig, sig_len, digest, digest_len);
 	EVP_PKEY_CTX_free(ctx);
-	ERR_clear_error();
-	return rc == 1 ? CRYPTO_GOOD : CRYPTO_BAD;
+	return verdict_of(rc);
 }
 
 static enum crypto_verdict
@@ -98,8 +109,7 @@ ed25519_verify(EVP_PKEY *pk, const unsigned char *digest, size_t digest_len,
 	}
 	rc = EVP_DigestVerify(ctx, sig, sig_len, digest, digest_len);
 	EVP_MD_CTX_free(ctx);
-	ERR_clear_error();
-	return rc == 1 ? CRYPTO_GOOD : CRYPTO_BAD;
+	return verdict_of(rc);
 }
 
 enum crypto_verdict

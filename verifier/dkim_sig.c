@@ -51,18 +51,6 @@ sig_error(struct dkim_sig *sig, enum dkim_reason r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static char *
-tag_strdup(const struct tag *t)
-{
-	char	*s;
-
-	if ((s = malloc(t->value_len + 1)) == NULL)
-		return NULL;
-	memcpy(s, t->value, t->value_len);
-	s[t->value_len] = '\0';
-	return s;
-}
-
 /* A value with FWS removed (h=, d=, s= may be folded). */
 static char *
 tag_strdup_nofws(const struct tag *t)
@@ -234,43 +222,37 @@ hname_valid(const char *p, size_t n)
 	return true;
 }
 
+/* One name of h=; false, with the reason, to stop at a bad one. */
+static bool
+h_item(const char *p, size_t n, void *arg)
+{
+	struct dkim_sig	*sig = arg;
+
+	if (!hname_valid(p, n)) {
+		sig_error(sig, REASON_TAG_SYNTAX,
+		    "h= holds an empty or invalid field name");
+		return false;
+	}
+	if (sig->nh == DKIM_SIG_MAX_H) {
+		sig_error(sig, REASON_TAG_SYNTAX,
+		    "h= names more than %d fields", DKIM_SIG_MAX_H);
+		return false;
+	}
+	sig->h[sig->nh].name = p;
+	sig->h[sig->nh].len = n;
+	sig->nh++;
+	return true;
+}
+
 /* h=: colon-separated names, FWS allowed around each. */
 static void
 parse_h(struct dkim_sig *sig, const struct tag *t)
 {
-	const char	*p = t->value, *end = t->value + t->value_len, *q;
-	size_t		 n;
-
 	if (t->value_len == 0) {
 		sig_error(sig, REASON_TAG_SYNTAX, "h= is empty");
 		return;
 	}
-	for (;;) {
-		q = memchr(p, ':', (size_t)(end - p));
-		if (q == NULL)
-			q = end;
-		while (p < q && strchr(" \t\r\n", *p) != NULL)
-			p++;
-		n = (size_t)(q - p);
-		while (n > 0 && strchr(" \t\r\n", p[n - 1]) != NULL)
-			n--;
-		if (!hname_valid(p, n)) {
-			sig_error(sig, REASON_TAG_SYNTAX,
-			    "h= holds an empty or invalid field name");
-			return;
-		}
-		if (sig->nh == DKIM_SIG_MAX_H) {
-			sig_error(sig, REASON_TAG_SYNTAX,
-			    "h= names more than %d fields", DKIM_SIG_MAX_H);
-			return;
-		}
-		sig->h[sig->nh].name = p;
-		sig->h[sig->nh].len = n;
-		sig->nh++;
-		if (q == end)
-			break;
-		p = q + 1;
-	}
+	tag_value_items(t, h_item, sig);
 }
 
 static bool
@@ -326,7 +308,7 @@ dup_tag(struct dkim_sig *sig, const char *name, char **out, bool nofws)
 
 	if (t == NULL)
 		return true;
-	*out = nofws ? tag_strdup_nofws(t) : tag_strdup(t);
+	*out = nofws ? tag_strdup_nofws(t) : tag_value_dup(t);
 	return *out != NULL;
 }
 

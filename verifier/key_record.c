@@ -23,46 +23,38 @@ key_type_name(enum key_type t)
 	return "unknown";
 }
 
-static char *
-dup_value(const struct tag *t)
-{
-	char	*s;
+struct list_match {
+	bool	(*match)(const char *, size_t, void *);
+	void	*arg;
+	bool	 found;
+};
 
-	if ((s = malloc(t->value_len + 1)) == NULL)
-		return NULL;
-	memcpy(s, t->value, t->value_len);
-	s[t->value_len] = '\0';
-	return s;
+/* Every item goes to match: hash_item gathers them all. */
+static bool
+match_item(const char *p, size_t n, void *arg)
+{
+	struct list_match	*lm = arg;
+
+	if (lm->match(p, n, lm->arg))
+		lm->found = true;
+	return true;
 }
 
 /*
- * Walk a colon-separated list (FWS allowed around items), calling match()
- * on each item; returns true when any item matched.
+ * Walk a colon-separated list (tagvalue.h), calling match() on each item;
+ * returns true when any item matched.
  */
 static bool
 list_has(const struct tag *t, bool (*match)(const char *, size_t, void *),
     void *arg)
 {
-	const char	*p = t->value, *end = t->value + t->value_len, *q;
-	size_t		 n;
-	bool		 found = false;
+	struct list_match	 lm;
 
-	for (;;) {
-		q = memchr(p, ':', (size_t)(end - p));
-		if (q == NULL)
-			q = end;
-		while (p < q && strchr(" \t\r\n", *p) != NULL)
-			p++;
-		n = (size_t)(q - p);
-		while (n > 0 && strchr(" \t\r\n", p[n - 1]) != NULL)
-			n--;
-		if (match(p, n, arg))
-			found = true;
-		if (q == end)
-			break;
-		p = q + 1;
-	}
-	return found;
+	lm.match = match;
+	lm.arg = arg;
+	lm.found = false;
+	tag_value_items(t, match_item, &lm);
+	return lm.found;
 }
 
 static bool
@@ -202,11 +194,11 @@ key_record_parse(struct key_record *k, const char *txt, size_t len,
 	if ((t = tag_list_get(&tl, "t")) != NULL) {
 		k->testing = list_has(t, item_is, "y");
 		k->strict = list_has(t, item_is, "s");
-		if ((k->flags = dup_value(t)) == NULL)
+		if ((k->flags = tag_value_dup(t)) == NULL)
 			goto nomem;
 	}
 	if ((t = tag_list_get(&tl, "n")) != NULL &&
-	    (k->notes = dup_value(t)) == NULL)
+	    (k->notes = tag_value_dup(t)) == NULL)
 		goto nomem;
 	if ((t = tag_list_get(&tl, "p")) == NULL) {
 		buf_puts(why, "no p= tag");

@@ -1,4 +1,5 @@
 /* tagvalue: RFC 6376 section 3.2 tag lists; see tagvalue.h. */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -36,6 +37,42 @@ skip_fws(const char *p, size_t len, size_t *i)
 			continue;
 		}
 		break;
+	}
+}
+
+char *
+tag_value_dup(const struct tag *t)
+{
+	char	*s;
+
+	if ((s = malloc(t->value_len + 1)) == NULL)
+		return NULL;
+	memcpy(s, t->value, t->value_len);
+	s[t->value_len] = '\0';
+	return s;
+}
+
+bool
+tag_value_items(const struct tag *t,
+    bool (*fn)(const char *item, size_t len, void *arg), void *arg)
+{
+	const char	*p = t->value, *end = t->value + t->value_len, *q;
+	size_t		 n;
+
+	for (;;) {
+		q = memchr(p, ':', (size_t)(end - p));
+		if (q == NULL)
+			q = end;
+		while (p < q && strchr(" \t\r\n", *p) != NULL)
+			p++;
+		n = (size_t)(q - p);
+		while (n > 0 && strchr(" \t\r\n", p[n - 1]) != NULL)
+			n--;
+		if (!fn(p, n, arg))
+			return false;
+		if (q == end)
+			return true;
+		p = q + 1;
 	}
 }
 

@@ -46,6 +46,16 @@ enum tag_status	 tag_list_parse(struct tag_list *, const char *, size_t,
 		    size_t *err_off);
 const struct tag *tag_list_get(const struct tag_list *, const char *name);
 bool		 tag_value_is(const struct tag *, const char *s);
+/* The value as a string of its own, to free(); NULL when out of memory. */
+char		*tag_value_dup(const struct tag *);
+/*
+ * The items of a colon-separated value (the signature's h=, the key
+ * record's h=, s= and t=), FWS around each trimmed, to fn in order until
+ * it returns false; false when it did.  An empty value is one empty item.
+ */
+bool		 tag_value_items(const struct tag *,
+		    bool (*fn)(const char *item, size_t len, void *arg),
+		    void *arg);
 const char	*tag_status_str(enum tag_status);
 
 #endif

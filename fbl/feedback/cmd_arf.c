@@ -47,15 +47,7 @@ static const char arf_usage[] =
 "                       signature's token role (customer, esp, third-party);\n"
 "                       (default $FBLSCOPE_CONFIG, else " CONFIG_DEFAULT_PATH "\n"
 "                       if it exists); without one every role is \"unknown\"\n"
-"  --zone FILE          take key records from a master-format zone file\n"
-"                       instead of DNS (repeatable)\n"
-"  --resolver IP[@PORT] ask this DNS server (repeatable; default: the\n"
-"                       servers of /etc/resolv.conf)\n"
-"  --timeout MS         per-query DNS timeout (default 3000)\n"
-"  --retries N          DNS retries per server (default 1)\n"
-"  --dns-budget MS      DNS time one message may spend in all (default\n"
-"                       5000); later lookups are temperror, not asked\n"
-"  --dns-run-budget S   DNS time the whole run may spend (default 900)\n"
+CLI_KEYS_USAGE
 "  --at TIME            verify as of TIME instead of the report's dates\n"
 "  -h, --help           this text\n"
 "\n"
@@ -64,16 +56,14 @@ static const char arf_usage[] =
 
 enum {
 	OPT_FORMAT = CLI_OPT_FIRST_FREE,
-	OPT_CONFIG,
 };
 
 static const struct option arf_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "config", required_argument, NULL, OPT_CONFIG },
+	CLI_CONFIG_LONGOPT,
 	CLI_KEYS_LONGOPTS,
 	CLI_AT_LONGOPT,
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 /* --- JSON ----------------------------------------------------------------- */
@@ -402,8 +392,7 @@ arf_file(const struct arf_cmd *ac, const char *file, struct buf *raw)
 static int
 arf_usage_error(const char *msg)
 {
-	fprintf(stderr, "fblscope arf: %s\n%s", msg, arf_usage);
-	return 2;
+	return cli_usage_error("arf", arf_usage, msg);
 }
 
 /* Options; returns -1 to go on, else the exit status. */
@@ -411,7 +400,7 @@ static int
 arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 {
 	struct buf	 err = BUF_INIT;
-	int		 ch, st;
+	int		 ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", arf_longopts, NULL)) != -1) {
@@ -428,16 +417,13 @@ arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 				return arf_usage_error("--format: want text "
 				    "or json");
 			break;
-		case OPT_CONFIG:
+		case CLI_OPT_CONFIG:
 			ac->config_path = optarg;
 			break;
 		default:
 			if (!cli_shared_option(keys, &ac->vo.now, ch, optarg,
-			    &err)) {
-				st = arf_usage_error(buf_cstr(&err));
-				buf_free(&err);
-				return st;
-			}
+			    &err))
+				return cli_usage_fail("arf", arf_usage, &err);
 			/* --at: one clock for every message */
 			if (ch == CLI_OPT_AT)
 				ac->have_at = true;

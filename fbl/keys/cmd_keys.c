@@ -12,6 +12,7 @@
 #include "fbl/config.h"
 #include "fbl/keys/keyarchive.h"
 #include "fbl/keys/keyimport.h"
+#include "verifier/cli.h"
 
 #define FP_SHORT	8	/* fingerprint bytes shown by import */
 
@@ -68,13 +69,10 @@ static const char list_usage[] =
 "\n"
 "Exit status: 0 shown; 1 some NAME has no archived key; 2 could not run.\n";
 
-enum { OPT_DB = 256, OPT_CONFIG };
-
 static const struct option keys_longopts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_DB_LONGOPT,
+	CLI_CONFIG_LONGOPT,
+	CLI_HELP_LONGOPT_END,
 };
 
 struct keys_opts {
@@ -82,18 +80,9 @@ struct keys_opts {
 	const char	*config;
 };
 
+/* Options of subcommand cmd ("keys list"); -1 to go on, else the status. */
 static int
-keys_fail(const char *sub, const char *usage, const char *msg)
-{
-	fprintf(stderr, "fblscope keys %s: %s\n", sub, msg);
-	if (usage != NULL)
-		fputs(usage, stderr);
-	return 2;
-}
-
-/* Options of a subcommand; -1 to go on, else the exit status. */
-static int
-keys_options(int argc, char **argv, const char *sub, const char *usage,
+keys_options(int argc, char **argv, const char *cmd, const char *usage,
     bool config_ok, struct keys_opts *o)
 {
 	int	 ch;
@@ -106,16 +95,17 @@ keys_options(int argc, char **argv, const char *sub, const char *usage,
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
-		case OPT_DB:
+		case CLI_OPT_DB:
 			o->conninfo = optarg;
 			break;
-		case OPT_CONFIG:
+		case CLI_OPT_CONFIG:
 			if (!config_ok)
-				return keys_fail(sub, usage, "unknown option");
+				return cli_usage_error(cmd, usage,
+				    "unknown option");
 			o->config = optarg;
 			break;
 		default:
-			return keys_fail(sub, usage, "unknown option");
+			return cli_usage_error(cmd, usage, "unknown option");
 		}
 	}
 	return -1;
@@ -229,11 +219,11 @@ keys_import(int argc, char **argv)
 	struct keys_opts o;
 	int		 st;
 
-	if ((st = keys_options(argc, argv, "import", import_usage, true,
+	if ((st = keys_options(argc, argv, "keys import", import_usage, true,
 	    &o)) >= 0)
 		return st;
 	if (optind >= argc)
-		return keys_fail("import", import_usage,
+		return cli_usage_error("keys import", import_usage,
 		    "no FILE or DIR given");
 	return import_go(&o, argv + optind, (size_t)(argc - optind));
 }
@@ -304,7 +294,7 @@ keys_list(int argc, char **argv)
 	struct buf	 err = BUF_INIT;
 	int		 i, r, status;
 
-	if ((status = keys_options(argc, argv, "list", list_usage, false,
+	if ((status = keys_options(argc, argv, "keys list", list_usage, false,
 	    &o)) >= 0)
 		return status;
 	if ((st = store_open(o.conninfo, &err)) == NULL) {

@@ -17,6 +17,7 @@
 #include "fbl/keys/keyaudit_store.h"
 #include "fbl/keys/keyimport.h"
 #include "base/json.h"
+#include "verifier/cli.h"
 
 #define AUDIT_MAX_TIMEOUT_MS	60000
 
@@ -52,22 +53,25 @@ static const char audit_usage[] =
 "Exit status: 0 no FAIL and no TEMP (WARN allowed); 1 some FAIL or TEMP;\n"
 "2 could not run (usage, configuration, resolver, database).\n";
 
+/*
+ * --resolver and --timeout are the audit's own: the resolver stands for the
+ * public DNS (dnsview.h), not a key source, and the timeout has its range.
+ */
 enum {
-	OPT_CONFIG = 256, OPT_RESOLVER, OPT_PORT, OPT_TIMEOUT, OPT_PRIVATE,
-	OPT_DB, OPT_DATE, OPT_FORMAT,
+	OPT_RESOLVER = CLI_OPT_FIRST_FREE, OPT_PORT, OPT_TIMEOUT, OPT_PRIVATE,
+	OPT_DATE, OPT_FORMAT,
 };
 
 static const struct option audit_longopts[] = {
-	{ "config", required_argument, NULL, OPT_CONFIG },
+	CLI_CONFIG_LONGOPT,
 	{ "resolver", required_argument, NULL, OPT_RESOLVER },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "private-keys", required_argument, NULL, OPT_PRIVATE },
-	{ "db", required_argument, NULL, OPT_DB },
+	CLI_DB_LONGOPT,
 	{ "date", required_argument, NULL, OPT_DATE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 struct audit_cli {
@@ -93,17 +97,14 @@ audit_fail(const char *msg, const char *arg)
 	return 2;
 }
 
+/* A decimal in [lo, hi] (cli_parse_uint) into an unsigned. */
 static bool
 parse_uint(const char *s, unsigned long lo, unsigned long hi,
     unsigned *out)
 {
-	char		*end;
 	unsigned long	 v;
 
-	if (*s < '0' || *s > '9')
-		return false;
-	v = strtoul(s, &end, 10);
-	if (*end != '\0' || v < lo || v > hi)
+	if (!cli_parse_uint(s, lo, hi, &v))
 		return false;
 	*out = (unsigned)v;
 	return true;
@@ -137,7 +138,7 @@ audit_options(int argc, char **argv, struct audit_cli *c)
 		case 'h':
 			fputs(audit_usage, stdout);
 			return 0;
-		case OPT_CONFIG:
+		case CLI_OPT_CONFIG:
 			c->config = optarg;
 			break;
 		case OPT_RESOLVER:
@@ -158,7 +159,7 @@ audit_options(int argc, char **argv, struct audit_cli *c)
 		case OPT_PRIVATE:
 			c->private_dir = optarg;
 			break;
-		case OPT_DB:
+		case CLI_OPT_DB:
 			c->conninfo = optarg;
 			break;
 		case OPT_DATE:

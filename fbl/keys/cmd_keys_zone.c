@@ -51,15 +51,14 @@ static const char zone_usage[] =
 "standard error) or none was found; 2 could not run (usage, the\n"
 "configuration, DIR, a zone file that cannot be written).\n";
 
-enum { OPT_KEYS = 256, OPT_CONFIG, OPT_TTL, OPT_SPLIT };
+enum { OPT_KEYS = CLI_OPT_FIRST_FREE, OPT_TTL, OPT_SPLIT };
 
 static const struct option zone_longopts[] = {
 	{ "private-keys", required_argument, NULL, OPT_KEYS },
-	{ "config", required_argument, NULL, OPT_CONFIG },
+	CLI_CONFIG_LONGOPT,
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "split", required_argument, NULL, OPT_SPLIT },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 struct zone_opts {
@@ -72,10 +71,7 @@ struct zone_opts {
 static int
 zone_fail(const char *msg, bool usage)
 {
-	fprintf(stderr, "fblscope keys zone: %s\n", msg);
-	if (usage)
-		fputs(zone_usage, stderr);
-	return 2;
+	return cli_usage_error("keys zone", usage ? zone_usage : NULL, msg);
 }
 
 static bool
@@ -257,7 +253,7 @@ cmd_keys_zone(int argc, char **argv)
 		case OPT_KEYS:
 			o.dir = optarg;
 			break;
-		case OPT_CONFIG:
+		case CLI_OPT_CONFIG:
 			o.config = optarg;
 			break;
 		case OPT_TTL:
@@ -277,11 +273,8 @@ cmd_keys_zone(int argc, char **argv)
 	if (optind < argc)
 		return zone_fail("unexpected argument (the keys are read from "
 		    "--private-keys DIR)", true);
-	if ((cfg = config_find(o.config, CONFIG_REQUIRED, &err)) == NULL) {
-		zone_fail(buf_cstr(&err), false);
-		buf_free(&err);
-		return 2;
-	}
+	if ((cfg = config_find(o.config, CONFIG_REQUIRED, &err)) == NULL)
+		return cli_usage_fail("keys zone", NULL, &err);
 	if ((dir = o.dir != NULL ? o.dir : cfg->private_key_dir) == NULL) {
 		buf_printf(&err, "no --private-keys, and %s has no "
 		    "private-key-dir", cfg->path);

@@ -5,6 +5,7 @@
 
 #include "fbl/commands.h"
 #include "fbl/store/store.h"
+#include "verifier/cli.h"
 
 static const char db_usage[] =
 "usage: fblscope db migrate|status [--db CONNINFO]\n"
@@ -20,9 +21,8 @@ static const char db_usage[] =
 "  -h, --help     this text\n";
 
 static const struct option db_longopts[] = {
-	{ "db", required_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_DB_LONGOPT,
+	CLI_HELP_LONGOPT_END,
 };
 
 static int
@@ -67,7 +67,7 @@ cmd_db(int argc, char **argv)
 		case 'h':
 			fputs(db_usage, stdout);
 			return 0;
-		case 'd':
+		case CLI_OPT_DB:
 			conninfo = optarg;
 			break;
 		default:

@@ -36,20 +36,12 @@ static const char ingest_usage[] =
 "at all without one.  On a terminal, a progress line shows messages, rate\n"
 "and, for a file or folder of known size, the time left.\n"
 "\n"
-"  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
-"                       environment variables and the service file)\n"
+CLI_DB_USAGE
 "  --config FILE        the configuration (fblscope.conf(5)): token roles,\n"
 "                       sending networks, hmac-secret-file (default\n"
 "                       $FBLSCOPE_CONFIG, else " CONFIG_DEFAULT_PATH ");\n"
 "                       ingest refuses to run without one\n"
-"  --zone FILE          take key records from a zone file instead of DNS\n"
-"                       (repeatable)\n"
-"  --resolver IP[@PORT] ask this DNS server (repeatable)\n"
-"  --timeout MS         per-query DNS timeout (default 3000)\n"
-"  --retries N          DNS retries per server (default 1)\n"
-"  --dns-budget MS      DNS time one message may spend in all (default\n"
-"                       5000); later lookups are temperror, not asked\n"
-"  --dns-run-budget S   DNS time the whole run may spend (default 900)\n"
+CLI_KEYS_USAGE_BRIEF
 "  --batch N            messages per transaction (default 500, at most\n"
 "                       10000)\n"
 "  --jobs N             verify with N worker threads while this one reads\n"
@@ -77,9 +69,7 @@ static const char ingest_usage[] =
 "then rolled back).\n";
 
 enum {
-	OPT_DB = CLI_OPT_FIRST_FREE,
-	OPT_CONFIG,
-	OPT_BATCH,
+	OPT_BATCH = CLI_OPT_FIRST_FREE,
 	OPT_KEEP,
 	OPT_JOBS,
 	OPT_NO_PROGRESS,
@@ -90,8 +80,8 @@ enum {
 };
 
 static const struct option ingest_longopts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "config", required_argument, NULL, OPT_CONFIG },
+	CLI_DB_LONGOPT,
+	CLI_CONFIG_LONGOPT,
 	CLI_KEYS_LONGOPTS,
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "keep", no_argument, NULL, OPT_KEEP },
@@ -101,8 +91,7 @@ static const struct option ingest_longopts[] = {
 	{ "include-cur", no_argument, NULL, OPT_INCLUDE_CUR },
 	{ "quarantine-dir", required_argument, NULL, OPT_QUARANTINE_DIR },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 /* The progress line: where the current source started, for its ETA. */
@@ -127,8 +116,7 @@ struct ingest_cmd {
 static int
 ingest_usage_error(const char *msg)
 {
-	fprintf(stderr, "fblscope ingest: %s\n%s", msg, ingest_usage);
-	return 2;
+	return cli_usage_error("ingest", ingest_usage, msg);
 }
 
 /* Options; -1 to go on, else the exit status. */
@@ -138,7 +126,7 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 {
 	struct buf	 err = BUF_INIT;
 	unsigned long	 n;
-	int		 ch, st;
+	int		 ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", ingest_longopts,
@@ -147,10 +135,10 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 		case 'h':
 			fputs(ingest_usage, stdout);
 			return 0;
-		case OPT_DB:
+		case CLI_OPT_DB:
 			ic->conninfo = optarg;
 			break;
-		case OPT_CONFIG:
+		case CLI_OPT_CONFIG:
 			ic->config_path = optarg;
 			break;
 		case OPT_BATCH:
@@ -186,14 +174,10 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 		case OPT_NO_PROGRESS:
 			ic->no_progress = true;
 			break;
-		case '?':
-			return ingest_usage_error("unknown option");
 		default:
-			if (!cli_keys_option(keys, ch, optarg, &err)) {
-				st = ingest_usage_error(buf_cstr(&err));
-				buf_free(&err);
-				return st;
-			}
+			if (!cli_shared_option(keys, NULL, ch, optarg, &err))
+				return cli_usage_fail("ingest", ingest_usage,
+				    &err);
 		}
 	}
 	if (optind >= argc)

@@ -30,17 +30,9 @@ static const char reverify_usage[] =
 "one of a message stored more than --max-age days ago is no longer\n"
 "retried.\n"
 "\n"
-"  --db CONNINFO        libpq connection string or URI (default: the PG*\n"
-"                       environment variables and the service file)\n"
+CLI_DB_USAGE
 "  --since YYYY-MM-DD   only messages of that day (UTC) and later\n"
-"  --zone FILE          take key records from a zone file instead of DNS\n"
-"                       (repeatable)\n"
-"  --resolver IP[@PORT] ask this DNS server (repeatable)\n"
-"  --timeout MS         per-query DNS timeout (default 3000)\n"
-"  --retries N          DNS retries per server (default 1)\n"
-"  --dns-budget MS      DNS time one message may spend in all (default\n"
-"                       5000); later lookups are temperror, not asked\n"
-"  --dns-run-budget S   DNS time the whole run may spend (default 900)\n"
+CLI_KEYS_USAGE_BRIEF
 "  --batch N            rows per transaction (default 500, at most 10000)\n"
 "  --max-age DAYS       retry temperrors of messages stored in the last\n"
 "                       DAYS days only (default 14)\n"
@@ -54,29 +46,26 @@ static const char reverify_usage[] =
 "SIGINT after the page in flight was stored.\n";
 
 enum {
-	OPT_DB = CLI_OPT_FIRST_FREE,
-	OPT_SINCE,
+	OPT_SINCE = CLI_OPT_FIRST_FREE,
 	OPT_BATCH,
 	OPT_MAX_AGE,
 	OPT_RETRY_ALL,
 };
 
 static const struct option reverify_longopts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
+	CLI_DB_LONGOPT,
 	{ "since", required_argument, NULL, OPT_SINCE },
 	CLI_KEYS_LONGOPTS,
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "max-age", required_argument, NULL, OPT_MAX_AGE },
 	{ "retry-all", no_argument, NULL, OPT_RETRY_ALL },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 static int
 reverify_usage_error(const char *msg)
 {
-	fprintf(stderr, "fblscope reverify: %s\n%s", msg, reverify_usage);
-	return 2;
+	return cli_usage_error("reverify", reverify_usage, msg);
 }
 
 /* Options; -1 to go on, else the exit status. */
@@ -86,7 +75,7 @@ reverify_options(int argc, char **argv, const char **conninfo,
 {
 	struct buf	 err = BUF_INIT;
 	unsigned long	 n;
-	int		 ch, st;
+	int		 ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", reverify_longopts,
@@ -95,7 +84,7 @@ reverify_options(int argc, char **argv, const char **conninfo,
 		case 'h':
 			fputs(reverify_usage, stdout);
 			return 0;
-		case OPT_DB:
+		case CLI_OPT_DB:
 			*conninfo = optarg;
 			break;
 		case OPT_SINCE:
@@ -120,14 +109,10 @@ reverify_options(int argc, char **argv, const char **conninfo,
 		case OPT_RETRY_ALL:
 			ro->retry_all = true;
 			break;
-		case '?':
-			return reverify_usage_error("unknown option");
 		default:
-			if (!cli_keys_option(keys, ch, optarg, &err)) {
-				st = reverify_usage_error(buf_cstr(&err));
-				buf_free(&err);
-				return st;
-			}
+			if (!cli_shared_option(keys, NULL, ch, optarg, &err))
+				return cli_usage_fail("reverify",
+				    reverify_usage, &err);
 		}
 	}
 	if (optind < argc)

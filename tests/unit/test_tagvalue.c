@@ -370,6 +370,56 @@ test_status_str(void)
 	    tag_status_str(TAG_TOO_MANY)) != 0);
 }
 
+/* The copy ends at the value, which in the input runs on to the next ';'. */
+static void
+test_value_dup(void)
+{
+	size_t	 off;
+	char	*v;
+
+	CHECK_INT("tagvalue/dup-parse", parse("k=rsa; n= a b ;p=", &off),
+	    TAG_OK);
+	v = tag_value_dup(&tl.tags[1]);
+	CHECK_STR("tagvalue/dup-value", v, "a b");
+	free(v);
+	v = tag_value_dup(&tl.tags[2]);
+	CHECK_STR("tagvalue/dup-empty", v, "");
+	free(v);
+}
+
+/* Each item as "[item]" into the buffer; stops at "stop". */
+static bool
+gather(const char *item, size_t len, void *arg)
+{
+	char	*out = arg;
+	size_t	 n = strlen(out);
+
+	snprintf(out + n, 128 - n, "[%.*s]", (int)len, item);
+	return !(len == 4 && memcmp(item, "stop", 4) == 0);
+}
+
+static void
+test_value_items(void)
+{
+	char	 out[128];
+	size_t	 off;
+
+	CHECK_INT("tagvalue/items-parse", parse("h= From : to\r\n\t:x::;"
+	    "e=;s=a:stop:b", &off), TAG_OK);
+	out[0] = '\0';
+	CHECK_TRUE("tagvalue/items-all", tag_value_items(&tl.tags[0], gather,
+	    out));
+	CHECK_STR("tagvalue/items-trimmed", out, "[From][to][x][][]");
+	out[0] = '\0';
+	CHECK_TRUE("tagvalue/items-empty-value", tag_value_items(&tl.tags[1],
+	    gather, out));
+	CHECK_STR("tagvalue/items-empty-one", out, "[]");
+	out[0] = '\0';
+	CHECK_TRUE("tagvalue/items-stopped", !tag_value_items(&tl.tags[2],
+	    gather, out));
+	CHECK_STR("tagvalue/items-stopped-at", out, "[a][stop]");
+}
+
 int
 main(void)
 {
@@ -383,6 +433,8 @@ main(void)
 	test_blank_b();
 	test_too_many();
 	test_status_str();
+	test_value_dup();
+	test_value_items();
 	free(cur);
 	return UNIT_DONE();
 }
