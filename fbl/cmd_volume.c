@@ -146,6 +146,10 @@ volume_import(const struct volume_cmd *vc, int argc, char **argv)
 		status = 0;
 	}
 out:
+	/* the same figures for a machine (the nightly run, monitoring) */
+	fprintf(stderr, "fblscope volume: summary files=%d rows=%zu "
+	    "stored=%zu problems=%u unknown_allowed=%u\n", argc, set.n,
+	    status == 0 ? set.n : 0, set.nerrors, set.nwarnings);
 	store_close(st);
 	volume_set_free(&set);
 	buf_free(&err);

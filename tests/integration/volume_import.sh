@@ -31,8 +31,11 @@ EOF
 vol() {	# out-prefix args...; status in $rc
 	_o=$1
 	shift
-	"$FBL_BIN" volume import --db "$DB" "$@" > "$_o.out" 2> "$_o.err"
+	"$FBL_BIN" volume import --db "$DB" "$@" > "$_o.out" 2> "$_o.all"
 	rc=$?
+	# the figures for a machine apart (volume-import/summary checks them)
+	grep '^fblscope volume: summary ' "$_o.all" > "$_o.sum"
+	grep -v '^fblscope volume: summary ' "$_o.all" > "$_o.err"
 }
 
 # ---- an export: quoted, columns in another order, CR LF ----------------------
@@ -40,6 +43,8 @@ printf '"ISP","Day","Token","Sent","Delivered"\r\n"yahoo","2026-11-01","Customer
 vol r1 --config fblscope.conf export.csv
 check_eq volume-import/export-exit "$rc" 0 "$(cat r1.err)"
 check_eq volume-import/export-says "$(cat r1.err)" "fblscope volume: 4 rows stored"
+check_eq volume-import/summary "$(cat r1.sum)" \
+    "fblscope volume: summary files=1 rows=4 stored=4 problems=0 unknown_allowed=0"
 check_eq volume-import/export-rows \
     "$(q "SELECT day, token, reporter, sent, coalesce(delivered::text, '-') FROM volume ORDER BY token, reporter" | tr '\n' ' ')" \
     "2026-11-01|cust-002|*|400|- 2026-11-01|customer.example|yahoo|1000|850 2026-11-01|fbl.myesp.example|microsoft|7|- 2026-11-01|shop.brand.example|aol|30|- "
