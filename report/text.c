@@ -429,6 +429,7 @@ dns(struct buf *b, const struct report_model *m)
 	size_t				 i, count[4] = { 0 };
 	static const char *const	 st[4] = { "OK", "WARN", "FAIL",
 					    "TEMP" };
+	long long			 warn = 0, fail = 0, temp = 0;
 	size_t				 k, line;
 
 	buf_puts(b, "\nDNS AND KEYS: the latest `fblscope keys audit --db` of "
@@ -437,14 +438,20 @@ dns(struct buf *b, const struct report_model *m)
 		buf_puts(b, "(no key audit stored up to this day)\n");
 		return;
 	}
-	for (i = 0; i < m->ndns; i++)
+	for (i = 0; i < m->ndns; i++) {
 		for (k = 0; k < 4; k++)
 			count[k] += strcmp(m->dns[i].status, st[k]) == 0;
+		warn += m->dns[i].warn;
+		fail += m->dns[i].fail;
+		temp += m->dns[i].temp;
+	}
 	buf_printf(b, "%zu domain%s audited (latest ", m->ndns,
 	    m->ndns == 1 ? "" : "s");
 	put_cut(b, m->dns[0].as_of, 32, false);
-	buf_printf(b, "): %zu OK, %zu WARN, %zu FAIL, %zu TEMP\n", count[0],
-	    count[1], count[2], count[3]);
+	/* rows too: a FAIL domain's TEMP rows are not hidden */
+	buf_printf(b, "): %zu OK, %zu WARN, %zu FAIL, %zu TEMP; rows: %lld "
+	    "WARN, %lld FAIL, %lld TEMP\n", count[0], count[1], count[2],
+	    count[3], warn, fail, temp);
 	if (m->ndns_problems == 0)
 		return;
 	buf_printf(b, "\n%-4s %-24s %-11s %-30s %s\n      %s\n", "",

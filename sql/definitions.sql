@@ -630,8 +630,10 @@ $$;
 
 -- After a run's rows are in (fbl/keys/keyaudit_store.c): the run's domains
 -- recorded (key_audit_domain_run); the domains it audited lose the
--- problems it did not see again; the ones it saw are added or brought up
--- to date (a problem keeps its first_seen while runs keep seeing it).
+-- problems it did not see again, unless the run could not check
+-- everything of that domain (a TEMP row: a resolver down hides the record
+-- rows, which is no repair); the ones it saw are added or brought up to
+-- date (a problem keeps its first_seen while runs keep seeing it).
 CREATE OR REPLACE FUNCTION fbl_key_audit_close(run bigint) RETURNS void
 LANGUAGE sql AS $$
     INSERT INTO key_audit_domain_run (domain, run_id, as_of)
@@ -646,7 +648,10 @@ LANGUAGE sql AS $$
                         WHERE c.run_id = run AND c.domain = p.domain
                           AND c.check_name = p.check_name
                           AND c.subject = p.subject
-                          AND c.server = p.server AND c.status <> 'OK');
+                          AND c.server = p.server AND c.status <> 'OK')
+       AND NOT EXISTS (SELECT 1 FROM key_audit_check c
+                        WHERE c.run_id = run AND c.domain = p.domain
+                          AND c.status = 'TEMP');
     INSERT INTO key_audit_problem AS p (domain, customer_id, check_name,
            subject, server, status, reason, detail, first_seen, last_seen,
            last_run)

@@ -185,12 +185,57 @@ random_id(void)
 	    (unsigned)dns_now_ms());
 }
 
+/* Why a socket call failed, as the caller must tell it apart. */
+static enum dns_ask
+neterr_kind(int e)
+{
+	switch (e) {
+	case ETIMEDOUT:
+		return DNS_ASK_TIMEOUT;
+	case ECONNREFUSED:
+	case ECONNRESET:
+		return DNS_ASK_REFUSED;
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+	case ENETDOWN:
+	case EHOSTDOWN:
+	case EADDRNOTAVAIL:
+	case EAFNOSUPPORT:
+		return DNS_ASK_UNREACHABLE;
+	default:
+		return DNS_ASK_NETERR;
+	}
+}
 
-enum xfer {
-	XFER_OK,
-	XFER_NOANSWER,
-	XFER_NOMEM,
-};
+bool
+dns_ask_unanswered(enum dns_ask a)
+{
+	return a >= DNS_ASK_TIMEOUT && a <= DNS_ASK_TRUNCATED;
+}
+
+const char *
+dns_ask_name(enum dns_ask a)
+{
+	switch (a) {
+	case DNS_ASK_ANSWER:
+		return "answer";
+	case DNS_ASK_TIMEOUT:
+		return "timeout";
+	case DNS_ASK_REFUSED:
+		return "connection-refused";
+	case DNS_ASK_UNREACHABLE:
+		return "unreachable";
+	case DNS_ASK_NETERR:
+		return "network-error";
+	case DNS_ASK_TRUNCATED:
+		return "truncated";
+	case DNS_ASK_MALFORMED:
+		return "malformed";
+	case DNS_ASK_NOMEM:
+		return "nomem";
+	}
+	return "unknown";
+}
 
 static size_t
 query_wire(uint8_t *q, uint16_t id, const uint8_t *name, size_t nlen,
@@ -255,7 +300,7 @@ wait_fd(int fd, short ev, int64_t deadline)
 	}
 }
 
-static enum xfer
+static enum dns_ask
 udp_ask(const struct dns_server *sv, const uint8_t *q, size_t qlen, uint16_t id,
     unsigned timeout_ms, uint8_t *resp, size_t *rlen, struct buf *why)
 {
@@ -266,8 +311,9 @@ udp_ask(const struct dns_server *sv, const uint8_t *q, size_t qlen, uint16_t id,
 
 	fd = socket(sv->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
-		buf_printf(why, "socket: %s", errstr(errno, eb, sizeof(eb)));
-		return XFER_NOANSWER;
+		e = errno;
+		buf_printf(why, "socket: %s", errstr(e, eb, sizeof(eb)));
+		return neterr_kind(e);
 	}
 	/* connected, so only the server's own datagrams reach us */
 	if (connect(fd, (const struct sockaddr *)&sv->ss, sv->sslen) == -1 ||
@@ -283,7 +329,7 @@ udp_ask(const struct dns_server *sv, const uint8_t *q, size_t qlen, uint16_t id,
 			}
 			buf_printf(why, "timed out after %u ms", timeout_ms);
 			close(fd);
-			return XFER_NOANSWER;
+			return DNS_ASK_TIMEOUT;
 		}
 		r = recv(fd, resp, DNS_MSG_MAX, 0);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
@@ -297,11 +343,11 @@ udp_ask(const struct dns_server *sv, const uint8_t *q, size_t qlen, uint16_t id,
 	}
 	close(fd);
 	*rlen = (size_t)r;
-	return XFER_OK;
+	return DNS_ASK_ANSWER;
 neterr:
 	buf_puts(why, errstr(e, eb, sizeof(eb)));
 	close(fd);
-	return XFER_NOANSWER;
+	return neterr_kind(e);
 }
 
 static bool
@@ -331,13 +377,13 @@ tcp_io(int fd, uint8_t *p, size_t n, bool out, int64_t deadline)
 }
 
 /* RFC 7766: the same question again over TCP, two-byte length prefixed. */
-static enum xfer
+static enum dns_ask
 tcp_ask(const struct dns_server *sv, const uint8_t *q, size_t qlen, uint16_t id,
     unsigned timeout_ms, uint8_t *resp, size_t *rlen, struct buf *why)
 {
 	int64_t		 deadline = dns_now_ms() + timeout_ms;
 	uint8_t		 out[2 + 512];
-	int		 fd, err = 0;
+	int		 fd, err = 0, e;
 	socklen_t	 elen = sizeof(err);
 	size_t		 n;
 	char		 eb[128];
@@ -372,15 +418,17 @@ tcp_ask(const struct dns_server *sv, const uint8_t *q, size_t qlen, uint16_t id,
 	close(fd);
 	if (!reply_fits(resp, n, id)) {
 		buf_puts(why, "TCP answer does not match the query id");
-		return XFER_NOANSWER;
+		return DNS_ASK_MALFORMED;
 	}
 	*rlen = n;
-	return XFER_OK;
+	return DNS_ASK_ANSWER;
 neterr:
-	buf_printf(why, "TCP: %s", errstr(errno, eb, sizeof(eb)));
+	e = errno;
+	buf_printf(why, "truncated over UDP, and TCP: %s",
+	    errstr(e, eb, sizeof(eb)));
 	if (fd != -1)
 		close(fd);
-	return XFER_NOANSWER;
+	return DNS_ASK_TRUNCATED;
 }
 
 
@@ -493,6 +541,7 @@ dns_ask(const struct dns_server *sv, const uint8_t *name, size_t nlen,
 	uint16_t	 id;
 	ldns_status	 s;
 	ldns_pkt_rcode	 rc;
+	enum dns_ask	 x;
 	bool		 edns = true;
 	int		 tries;
 	int64_t		 deadline;
@@ -504,12 +553,12 @@ dns_ask(const struct dns_server *sv, const uint8_t *name, size_t nlen,
 		qlen = query_wire(q, id, name, nlen, qtype, rd, edns);
 		if (sent != NULL)
 			(*sent)++;
-		if (udp_ask(sv, q, qlen, id, time_left(deadline), resp, &rlen,
-		    why) != XFER_OK)
-			return DNS_ASK_NOANSWER;
-		if ((resp[2] & 0x02) != 0 && tcp_ask(sv, q, qlen, id,
-		    time_left(deadline), resp, &rlen, why) != XFER_OK)
-			return DNS_ASK_NOANSWER;
+		if ((x = udp_ask(sv, q, qlen, id, time_left(deadline), resp,
+		    &rlen, why)) != DNS_ASK_ANSWER)
+			return x;
+		if ((resp[2] & 0x02) != 0 && (x = tcp_ask(sv, q, qlen, id,
+		    time_left(deadline), resp, &rlen, why)) != DNS_ASK_ANSWER)
+			return x;
 		if (!dns_answer_shape_ok(resp, rlen, why))
 			return DNS_ASK_MALFORMED;
 		if ((s = ldns_wire2pkt(out, resp, rlen)) != LDNS_STATUS_OK) {

@@ -47,9 +47,19 @@ struct dns_server {
 	char			 label[INET6_ADDRSTRLEN + 8];	/* IP@PORT */
 };
 
+/*
+ * What became of one question.  The reasons a question got no answer are
+ * kept apart, since a caller must tell "nothing listens there" from "it
+ * did not answer in time" from "no route to it": each is a different fault
+ * to mend, and none says anything about the zone asked about.
+ */
 enum dns_ask {
 	DNS_ASK_ANSWER,		/* *out holds the parsed answer */
-	DNS_ASK_NOANSWER,	/* nothing in time, or a network error */
+	DNS_ASK_TIMEOUT,	/* nothing came back in time */
+	DNS_ASK_REFUSED,	/* nothing listens: ICMP port unreachable, RST */
+	DNS_ASK_UNREACHABLE,	/* no route: network or host unreachable */
+	DNS_ASK_NETERR,		/* another socket error */
+	DNS_ASK_TRUNCATED,	/* truncated over UDP, and TCP failed */
 	DNS_ASK_MALFORMED,	/* unparsable, or not for our question */
 	DNS_ASK_NOMEM,
 };
@@ -116,6 +126,14 @@ enum dns_ask	 dns_ask(const struct dns_server *sv, const uint8_t *name,
  */
 bool		 dns_answer_shape_ok(const uint8_t *resp, size_t len,
 		    struct buf *why);
+
+/*
+ * Whether no answer came back that could be read (TIMEOUT to TRUNCATED):
+ * the server may do better when asked again.
+ */
+bool		 dns_ask_unanswered(enum dns_ask);
+/* "timeout", "connection-refused", ... for details and reasons. */
+const char	*dns_ask_name(enum dns_ask);
 
 /* Monotonic milliseconds. */
 int64_t		 dns_now_ms(void);

@@ -121,7 +121,7 @@ dns_step(struct key_source *ks, const uint8_t *name, size_t nlen,
 				st->status = KEYFETCH_NOMEM;
 				goto out;
 			}
-			if (r == DNS_ASK_NOANSWER) {
+			if (dns_ask_unanswered(r)) {
 				server_silent(ks, i, dns_now_ms());
 				silent++;
 				continue;

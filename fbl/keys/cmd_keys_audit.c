@@ -20,6 +20,7 @@
 #include "verifier/cli.h"
 
 #define AUDIT_MAX_TIMEOUT_MS	60000
+#define AUDIT_EXIT_TEMP		75	/* EX_TEMPFAIL: try again later */
 
 static const char audit_usage[] =
 "usage: fblscope keys audit [--config FILE] [--resolver IP[@PORT]]...\n"
@@ -33,8 +34,9 @@ static const char audit_usage[] =
 "selector's key record on each server, identical records, key sizes, t=y,\n"
 "h=, revoked keys, private keys against published keys, the current\n"
 "selector of the <mon><yyyy>.<esp-id> convention and old selectors past\n"
-"rotation-grace-days.  One row per check: OK, WARN, FAIL or TEMP (a server\n"
-"did not answer in time).  docs/keys.md lists every check.\n"
+"rotation-grace-days.  One row per check: OK, WARN, FAIL or TEMP (the\n"
+"question could not be asked or answered: timeout, connection-refused,\n"
+"servfail ...).  docs/keys.md lists every check.\n"
 "\n"
 "  --config FILE        fblscope.conf(5) (default $FBLSCOPE_CONFIG, else\n"
 "                       " CONFIG_DEFAULT_PATH ")\n"
@@ -50,8 +52,9 @@ static const char audit_usage[] =
 "  --format text|json   output (default text)\n"
 "  -h, --help           this text\n"
 "\n"
-"Exit status: 0 no FAIL and no TEMP (WARN allowed); 1 some FAIL or TEMP;\n"
-"2 could not run (usage, configuration, resolver, database).\n";
+"Exit status: 0 no FAIL and no TEMP (WARN allowed); 1 some FAIL; 75 some\n"
+"TEMP and no FAIL (ask again later); 2 could not run (usage, configuration,\n"
+"resolver, database).\n";
 
 /*
  * --resolver and --timeout are the audit's own: the resolver stands for the
@@ -186,14 +189,34 @@ audit_options(int argc, char **argv, struct audit_cli *c)
 
 /* ---- output ------------------------------------------------------------- */
 
+/* Domains by their status, and every row by its status. */
+struct tally {
+	size_t	 domains[AUDIT_FAIL + 1];
+	size_t	 rows[AUDIT_FAIL + 1];
+};
+
+static void
+tally(struct tally *t, const struct audit_domain *d, size_t n)
+{
+	size_t	 i, j;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		t->domains[d[i].status]++;
+		for (j = 0; j < d[i].nrows; j++)
+			t->rows[d[i].rows[j].status]++;
+	}
+}
+
 static void
 print_text(const struct audit_domain *d, size_t n)
 {
 	const struct audit_row	*r;
-	size_t			 i, j, count[AUDIT_FAIL + 1] = { 0 };
+	struct tally		 t;
+	size_t			 i, j;
 
+	tally(&t, d, n);
 	for (i = 0; i < n; i++) {
-		count[d[i].status]++;
 		printf("%s (%s) %s %s\n", d[i].domain,
 		    d[i].customer_id != NULL ? d[i].customer_id : "-",
 		    audit_mode_name(d[i].mode), audit_status_name(d[i].status));
@@ -208,9 +231,12 @@ print_text(const struct audit_domain *d, size_t n)
 			    r->detail);
 		}
 	}
-	printf("%zu domain%s: %zu OK, %zu WARN, %zu FAIL, %zu TEMP\n", n,
-	    n == 1 ? "" : "s", count[AUDIT_OK], count[AUDIT_WARN],
-	    count[AUDIT_FAIL], count[AUDIT_TEMP]);
+	/* a FAIL domain's TEMP rows are counted too: they are not hidden */
+	printf("%zu domain%s: %zu OK, %zu WARN, %zu FAIL, %zu TEMP; rows: "
+	    "%zu WARN, %zu FAIL, %zu TEMP\n", n, n == 1 ? "" : "s",
+	    t.domains[AUDIT_OK], t.domains[AUDIT_WARN],
+	    t.domains[AUDIT_FAIL], t.domains[AUDIT_TEMP], t.rows[AUDIT_WARN],
+	    t.rows[AUDIT_FAIL], t.rows[AUDIT_TEMP]);
 }
 
 static void
@@ -260,14 +286,18 @@ json_domain(struct buf *b, const struct audit_domain *d)
 	buf_puts(b, "]}");
 }
 
+/* "ok", "no-address", or why it could not be asked: "timeout", ... */
 static const char *
 host_status(const struct dv_host *h)
 {
-	if (h == NULL || h->state == DV_HOST_UNKNOWN)
-		return "timeout";
+	if (h == NULL)
+		return dv_status_str(DV_NOMEM);
+	if (h->state == DV_HOST_UNKNOWN)
+		return dv_status_str(h->unknown);
 	if (h->state == DV_HOST_NOADDR)
 		return "no-address";
-	return h->timed_out && !h->answered ? "timeout" : "ok";
+	return h->failed != DV_ANSWER && !h->answered ?
+	    dv_status_str(h->failed) : "ok";
 }
 
 static void
@@ -305,8 +335,9 @@ print_json(const struct audit_cli *c, const struct fbl_config *cfg,
     struct dnsview *v, const struct audit_domain *d, size_t n)
 {
 	struct buf	 b = BUF_INIT;
+	struct tally	 t;
 	char		 date[16];
-	size_t		 i, count[AUDIT_FAIL + 1] = { 0 };
+	size_t		 i;
 	bool		 f = true;
 
 	snprintf(date, sizeof(date), "%04d-%02d-%02d", c->year, c->month,
@@ -325,23 +356,44 @@ print_json(const struct audit_cli *c, const struct fbl_config *cfg,
 		if (i > 0)
 			buf_putc(&b, ',');
 		json_domain(&b, &d[i]);
-		count[d[i].status]++;
 	}
 	buf_puts(&b, "]\n  ");
 	json_key(&b, "summary", &f);
 	f = true;
 	buf_putc(&b, '{');
+	tally(&t, d, n);
 	json_kv_uint(&b, "domains", n, &f);
-	json_kv_uint(&b, "OK", count[AUDIT_OK], &f);
-	json_kv_uint(&b, "WARN", count[AUDIT_WARN], &f);
-	json_kv_uint(&b, "FAIL", count[AUDIT_FAIL], &f);
-	json_kv_uint(&b, "TEMP", count[AUDIT_TEMP], &f);
-	buf_puts(&b, "}\n}\n");
+	json_kv_uint(&b, "OK", t.domains[AUDIT_OK], &f);
+	json_kv_uint(&b, "WARN", t.domains[AUDIT_WARN], &f);
+	json_kv_uint(&b, "FAIL", t.domains[AUDIT_FAIL], &f);
+	json_kv_uint(&b, "TEMP", t.domains[AUDIT_TEMP], &f);
+	json_key(&b, "rows", &f);
+	f = true;
+	buf_putc(&b, '{');
+	json_kv_uint(&b, "WARN", t.rows[AUDIT_WARN], &f);
+	json_kv_uint(&b, "FAIL", t.rows[AUDIT_FAIL], &f);
+	json_kv_uint(&b, "TEMP", t.rows[AUDIT_TEMP], &f);
+	buf_puts(&b, "}}\n}\n");
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
 }
 
 /* ---- the run ------------------------------------------------------------ */
+
+/*
+ * FAIL before TEMP: a FAIL is a fault to mend now, a TEMP only a question to
+ * ask again; either makes a nightly job fail, in ways a script can tell.
+ */
+static int
+audit_exit(const struct audit_domain *d, size_t n)
+{
+	struct tally	 t;
+
+	tally(&t, d, n);
+	if (t.rows[AUDIT_FAIL] > 0)
+		return 1;
+	return t.rows[AUDIT_TEMP] > 0 ? AUDIT_EXIT_TEMP : 0;
+}
 
 /* The domains of the config: ESP tokens, then exact customer domains. */
 static bool
@@ -430,10 +482,7 @@ audit_run(const struct audit_cli *c, const struct fbl_config *cfg,
 		print_json(c, cfg, v, d, n);
 	else
 		print_text(d, n);
-	status = 0;
-	for (i = 0; i < n; i++)
-		if (d[i].status >= AUDIT_TEMP)
-			status = 1;
+	status = audit_exit(d, n);
 	if (db != NULL && !keyaudit_db_store(db, d, n, &err)) {
 		fprintf(stderr, "fblscope keys audit: not stored: %s\n",
 		    buf_cstr(&err));

@@ -14,6 +14,8 @@
 struct dnsview {
 	struct dns_server	 resolvers[DNSVIEW_MAX_RESOLVERS];
 	size_t			 nresolvers;
+	/* DV_ANSWER, or how the resolver fell silent for the run */
+	enum dv_status		 rsilent[DNSVIEW_MAX_RESOLVERS];
 	unsigned		 port;
 	unsigned		 timeout_ms;
 	uint8_t			*resp;		/* DNS_MSG_MAX bytes */
@@ -21,16 +23,46 @@ struct dnsview {
 	size_t			 nhosts;
 };
 
+bool
+dv_status_temporary(enum dv_status s)
+{
+	switch (s) {
+	case DV_ANSWER:
+	case DV_REFUSED:
+	case DV_NOADDR:
+	case DV_BADNAME:
+		return false;
+	default:
+		return true;
+	}
+}
+
 const char *
 dv_status_str(enum dv_status s)
 {
 	switch (s) {
 	case DV_ANSWER:
 		return "answer";
+	case DV_REFUSED:
+		return "refused";
+	case DV_SERVFAIL:
+		return "servfail";
+	case DV_RCODE:
+		return "error-rcode";
 	case DV_TIMEOUT:
 		return "timeout";
+	case DV_CONNREFUSED:
+		return "connection-refused";
+	case DV_UNREACHABLE:
+		return "unreachable";
+	case DV_NETERR:
+		return "network-error";
+	case DV_TRUNCATED:
+		return "truncated";
 	case DV_MALFORMED:
 		return "malformed";
+	case DV_HOSTUNKNOWN:
+		return "host-unknown";
 	case DV_NOADDR:
 		return "no-address";
 	case DV_BADNAME:
@@ -39,6 +71,13 @@ dv_status_str(enum dv_status s)
 		return "nomem";
 	}
 	return "unknown";
+}
+
+const char *
+dv_reply_reason(const struct dv_reply *r)
+{
+	return dv_status_str(r->status == DV_HOSTUNKNOWN ? r->cause :
+	    r->status);
 }
 
 struct dnsview *
@@ -114,48 +153,95 @@ reply_reset(struct dv_reply *r)
 	buf_reset(&r->detail);
 }
 
+/* The status of an answer, by its rcode. */
+static enum dv_status
+rcode_status(const ldns_pkt *p)
+{
+	switch (ldns_pkt_get_rcode(p)) {
+	case LDNS_RCODE_NOERROR:
+	case LDNS_RCODE_NXDOMAIN:
+		return DV_ANSWER;
+	case LDNS_RCODE_REFUSED:
+	case LDNS_RCODE_NOTAUTH:
+		return DV_REFUSED;
+	case LDNS_RCODE_SERVFAIL:
+		return DV_SERVFAIL;
+	default:
+		return DV_RCODE;
+	}
+}
+
+/* The view's name for what became of a question that got no answer. */
+static enum dv_status
+ask_status(enum dns_ask a)
+{
+	switch (a) {
+	case DNS_ASK_TIMEOUT:
+		return DV_TIMEOUT;
+	case DNS_ASK_REFUSED:
+		return DV_CONNREFUSED;
+	case DNS_ASK_UNREACHABLE:
+		return DV_UNREACHABLE;
+	case DNS_ASK_NETERR:
+		return DV_NETERR;
+	case DNS_ASK_TRUNCATED:
+		return DV_TRUNCATED;
+	case DNS_ASK_NOMEM:
+		return DV_NOMEM;
+	default:
+		return DV_MALFORMED;
+	}
+}
+
 /*
- * One server, DV_TRIES times.  True when it answered (r->status says with
- * what); false when it stayed silent.
+ * A status after which the address is not asked again in the run: nothing
+ * came back from it at all.  A truncated answer did come back; a smaller
+ * one may still do.
+ */
+static bool
+status_silent(enum dv_status s)
+{
+	return s == DV_TIMEOUT || s == DV_CONNREFUSED || s == DV_UNREACHABLE ||
+	    s == DV_NETERR;
+}
+
+/*
+ * One server, DV_TRIES times while nothing comes back.  True when
+ * something came back (r->status says what); false when it stayed silent.
  */
 static bool
 ask_one(struct dnsview *v, const struct dns_server *sv, const uint8_t *w,
     size_t wlen, ldns_rr_type t, bool rd, struct dv_reply *r)
 {
 	struct buf	 why = BUF_INIT;
-	ldns_pkt	*pkt;
-	enum dns_ask	 a = DNS_ASK_NOANSWER;
+	ldns_pkt	*pkt = NULL;
+	enum dns_ask	 a = DNS_ASK_TIMEOUT;
 	int		 i;
 
 	snprintf(r->server, sizeof(r->server), "%s", sv->label);
-	for (i = 0; i < DV_TRIES && a == DNS_ASK_NOANSWER; i++) {
+	for (i = 0; i < DV_TRIES && (i == 0 || (dns_ask_unanswered(a) &&
+	    a != DNS_ASK_TRUNCATED)); i++) {
 		buf_reset(&why);
 		pkt = NULL;
 		a = dns_ask(sv, w, wlen, t, rd, v->timeout_ms, v->resp, &pkt,
 		    NULL, &why);
 	}
 	buf_reset(&r->detail);
-	switch (a) {
-	case DNS_ASK_ANSWER:
-		r->status = DV_ANSWER;
+	if (a == DNS_ASK_ANSWER) {
 		r->pkt = pkt;
-		break;
-	case DNS_ASK_NOANSWER:
-		r->status = DV_TIMEOUT;
+		if ((r->status = rcode_status(pkt)) != DV_ANSWER)
+			buf_printf(&r->detail, "%s from %s",
+			    dns_rcode_name(ldns_pkt_get_rcode(pkt)), sv->label);
+	} else if (dns_ask_unanswered(a) && a != DNS_ASK_TRUNCATED) {
+		r->status = ask_status(a);
 		buf_printf(&r->detail, "no answer from %s (%d tries): %s",
 		    sv->label, DV_TRIES, buf_cstr(&why));
-		break;
-	case DNS_ASK_MALFORMED:
-		r->status = DV_MALFORMED;
+	} else {
+		r->status = ask_status(a);
 		buf_printf(&r->detail, "%s: %s", sv->label, buf_cstr(&why));
-		break;
-	case DNS_ASK_NOMEM:
-		r->status = DV_NOMEM;
-		buf_puts(&r->detail, "out of memory");
-		break;
 	}
 	buf_free(&why);
-	return a != DNS_ASK_NOANSWER;
+	return !status_silent(r->status);
 }
 
 static bool
@@ -172,45 +258,56 @@ name_wire(const char *name, uint8_t *w, size_t *wlen, struct dv_reply *r)
 	return false;
 }
 
-static bool
-usable_rcode(const ldns_pkt *p)
-{
-	ldns_pkt_rcode	 rc = ldns_pkt_get_rcode(p);
-
-	return rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN;
-}
-
+/*
+ * The resolvers in turn, until one gives a usable answer.  An error rcode
+ * (SERVFAIL and kin) is kept while the next resolver is asked, since it may
+ * do better; failing that, the error answer is the reply, since it says
+ * more than a silence.
+ */
 void
 dnsview_public(struct dnsview *v, const char *name, ldns_rr_type t,
     struct dv_reply *r)
 {
+	struct dv_reply	 fallback;
 	uint8_t		 w[DNS_WIRE_MAX];
-	size_t		 wlen, i;
-	ldns_pkt	*fallback = NULL;
+	size_t		 wlen, i, tried = 0;
 
 	reply_reset(r);
 	if (!name_wire(name, w, &wlen, r))
 		return;
-	r->status = DV_TIMEOUT;
+	dv_reply_init(&fallback);
 	for (i = 0; i < v->nresolvers; i++) {
-		if (!ask_one(v, &v->resolvers[i], w, wlen, t, true, r))
+		if (v->rsilent[i] != DV_ANSWER)
 			continue;
-		if (r->status != DV_ANSWER)
+		tried++;
+		reply_reset(r);
+		if (!ask_one(v, &v->resolvers[i], w, wlen, t, true, r)) {
+			v->rsilent[i] = r->status;
 			continue;
-		if (usable_rcode(r->pkt))
+		}
+		if (r->status == DV_ANSWER)
 			break;
-		/* SERVFAIL and kin: another resolver may do better */
-		if (fallback != NULL)
-			ldns_pkt_free(fallback);
-		fallback = r->pkt;
-		r->pkt = NULL;
+		if (r->pkt == NULL)
+			continue;
+		dv_reply_free(&fallback);
+		fallback = *r;
+		dv_reply_init(r);
+		r->status = fallback.status;
 	}
-	if (r->pkt == NULL && fallback != NULL) {
-		r->status = DV_ANSWER;
-		r->pkt = fallback;
-		buf_reset(&r->detail);
-	} else if (fallback != NULL)
-		ldns_pkt_free(fallback);
+	if (tried == 0) {
+		/* every resolver fell silent earlier: say how the first did */
+		r->status = v->rsilent[0];
+		snprintf(r->server, sizeof(r->server), "%s",
+		    v->resolvers[0].label);
+		buf_printf(&r->detail, "resolver %s did not answer earlier in "
+		    "this run: %s", v->resolvers[0].label,
+		    dv_status_str(v->rsilent[0]));
+	}
+	if (r->status != DV_ANSWER && fallback.pkt != NULL) {
+		dv_reply_free(r);
+		*r = fallback;
+	} else
+		dv_reply_free(&fallback);
 }
 
 /* Address records of host through the public view, into h. */
@@ -223,14 +320,16 @@ host_addresses(struct dnsview *v, struct dv_host *h)
 	const ldns_rdf	*rd;
 	struct dv_reply	 r;
 	size_t		 i, k, n;
-	bool		 known = false;
 
 	dv_reply_init(&r);
+	h->unknown = DV_ANSWER;
 	for (i = 0; i < 2; i++) {
 		dnsview_public(v, h->name, types[i], &r);
-		if (r.status != DV_ANSWER || !usable_rcode(r.pkt))
+		if (r.status != DV_ANSWER) {
+			if (h->unknown == DV_ANSWER)
+				h->unknown = r.status;
 			continue;
-		known = true;
+		}
 		n = dv_rrs(r.pkt, LDNS_SECTION_ANSWER, types[i], NULL, rrs,
 		    DNSVIEW_MAX_ADDRS);
 		for (k = 0; k < n && h->naddr < DNSVIEW_MAX_ADDRS; k++) {
@@ -244,8 +343,9 @@ host_addresses(struct dnsview *v, struct dv_host *h)
 		}
 	}
 	dv_reply_free(&r);
-	h->state = h->naddr > 0 ? DV_HOST_OK : known ? DV_HOST_NOADDR :
-	    DV_HOST_UNKNOWN;
+	/* "no address" is a fact only when both questions were answered */
+	h->state = h->naddr > 0 ? DV_HOST_OK : h->unknown == DV_ANSWER ?
+	    DV_HOST_NOADDR : DV_HOST_UNKNOWN;
 }
 
 const struct dv_host *
@@ -303,29 +403,33 @@ dnsview_direct(struct dnsview *v, const char *host, const char *name,
 		return;
 	}
 	if (h->naddr == 0) {
-		r->status = h->state == DV_HOST_UNKNOWN ? DV_TIMEOUT :
-		    DV_NOADDR;
-		buf_printf(&r->detail, h->state == DV_HOST_UNKNOWN ?
-		    "the resolvers did not answer for the address of %s" :
-		    "%s has no address (A or AAAA) in the public DNS", host);
+		if (h->state == DV_HOST_UNKNOWN) {
+			r->status = DV_HOSTUNKNOWN;
+			r->cause = h->unknown;
+			buf_printf(&r->detail, "the resolvers gave no address "
+			    "for %s: %s", host, dv_status_str(h->unknown));
+		} else {
+			r->status = DV_NOADDR;
+			buf_printf(&r->detail, "%s has no address (A or AAAA) "
+			    "in the public DNS", host);
+		}
 		return;
 	}
 	for (i = 0; i < h->naddr; i++) {
-		if (h->silent[i])
+		if (h->silent[i] != DV_ANSWER)
 			continue;
 		tried++;
 		if (ask_one(v, &h->addr[i], w, wlen, t, false, r)) {
 			h->answered = true;
 			return;
 		}
-		h->silent[i] = true;
-		h->timed_out = true;
+		h->silent[i] = h->failed = r->status;
 	}
-	r->status = DV_TIMEOUT;
 	if (tried == 0) {
+		r->status = h->failed;
 		buf_reset(&r->detail);
 		buf_printf(&r->detail, "%s (%s) did not answer earlier in this "
-		    "run", host, h->addr[0].label);
+		    "run: %s", host, h->addr[0].label, dv_status_str(h->failed));
 	}
 }
 

@@ -9,10 +9,13 @@
  * high port).
  *
  * A run must end, whatever the servers do: every question has a timeout and
- * two tries, and an address that never answered is remembered as silent and
- * not asked again in this run, so a dead server costs one timeout, not one
- * per question.  Answers are ldns packets; their rcode and AA flag are the
- * caller's to judge.
+ * two tries, and an address (a resolver's too) that never answered is
+ * remembered as silent, with why, and not asked again in this run, so a dead server costs one
+ * timeout, not one per question.  Answers are ldns packets; the view sorts
+ * them by rcode (dv_status), their AA flag and records are the caller's to
+ * judge.  Why a question got no usable answer is kept as a status, never
+ * only as text, so that the audit can say "could not ask" apart from "the
+ * zone says no".
  *
  * Not thread safe: one view per thread.
  */
@@ -39,10 +42,26 @@ struct dnsview_opts {
 	unsigned		 timeout_ms;	/* 0: the default */
 };
 
+/*
+ * What one question to the view came to.  Only DV_ANSWER says something
+ * about the DNS; DV_REFUSED says something about the server asked (a
+ * server asked directly does not serve the zone; a resolver will not
+ * answer us); the others say only that the question could not be asked or
+ * answered, and why (dv_status_temporary).
+ */
 enum dv_status {
-	DV_ANSWER,		/* pkt holds the answer, whatever its rcode */
-	DV_TIMEOUT,		/* no server answered */
+	DV_ANSWER,		/* pkt: NOERROR or NXDOMAIN */
+	DV_REFUSED,		/* pkt: REFUSED or NOTAUTH */
+	DV_SERVFAIL,		/* pkt: SERVFAIL */
+	DV_RCODE,		/* pkt: another error rcode (FORMERR, ...) */
+	DV_TIMEOUT,		/* nothing came back in time */
+	DV_CONNREFUSED,		/* nothing listens there */
+	DV_UNREACHABLE,		/* no route to the server */
+	DV_NETERR,		/* another socket error */
+	DV_TRUNCATED,		/* truncated over UDP, and TCP failed */
 	DV_MALFORMED,		/* garbage, or not for our question */
+	DV_HOSTUNKNOWN,		/* direct: the host's address could not be
+				   looked up; cause says why */
 	DV_NOADDR,		/* direct: the host has no address */
 	DV_BADNAME,		/* the name asked is not a valid name */
 	DV_NOMEM,
@@ -50,25 +69,29 @@ enum dv_status {
 
 struct dv_reply {
 	enum dv_status	 status;
-	ldns_pkt	*pkt;		/* DV_ANSWER only */
-	char		 server[INET6_ADDRSTRLEN + 8];	/* who answered */
+	enum dv_status	 cause;		/* DV_HOSTUNKNOWN: the public view's */
+	ldns_pkt	*pkt;		/* DV_ANSWER to DV_RCODE */
+	char		 server[INET6_ADDRSTRLEN + 8];	/* who was asked */
 	struct buf	 detail;	/* why, when not DV_ANSWER */
 };
 
 enum dv_host_state {
 	DV_HOST_OK,		/* has addresses */
 	DV_HOST_NOADDR,		/* neither A nor AAAA */
-	DV_HOST_UNKNOWN,	/* the resolvers did not answer */
+	DV_HOST_UNKNOWN,	/* the resolvers did not answer: unknown says
+				   how */
 };
 
 struct dv_host {
 	char			*name;
 	enum dv_host_state	 state;
+	enum dv_status		 unknown;	/* DV_HOST_UNKNOWN: why */
 	struct dns_server	 addr[DNSVIEW_MAX_ADDRS];
 	size_t			 naddr;
-	bool			 silent[DNSVIEW_MAX_ADDRS];
+	/* DV_ANSWER, or how the address fell silent for the run */
+	enum dv_status		 silent[DNSVIEW_MAX_ADDRS];
 	bool			 answered;	/* some direct answer came */
-	bool			 timed_out;	/* some direct question did not */
+	enum dv_status		 failed;	/* the last silence, or DV_ANSWER */
 };
 
 struct dnsview;
@@ -107,6 +130,16 @@ char		*dv_rdata_name(const ldns_rr *, size_t field);
 const ldns_rr	*dv_soa(const ldns_pkt *);
 /* The SOA serial of rr. */
 uint32_t	 dv_soa_serial(const ldns_rr *);
+/*
+ * Whether a status says only that the question could not be asked or
+ * answered (DV_SERVFAIL, DV_RCODE, DV_TIMEOUT to DV_HOSTUNKNOWN, DV_NOMEM):
+ * nothing about the zone, nor about whether the server serves it.
+ */
+bool		 dv_status_temporary(enum dv_status);
+/* "answer", "refused", "servfail", "timeout", "connection-refused", ... */
 const char	*dv_status_str(enum dv_status);
+/* The name of why a reply is what it is: its status, or for
+   DV_HOSTUNKNOWN the cause. */
+const char	*dv_reply_reason(const struct dv_reply *);
 
 #endif

@@ -57,6 +57,8 @@ audit_mode_name(enum audit_mode m)
 		return "cname";
 	case MODE_ESP:
 		return "esp";
+	case MODE_UNKNOWN:
+		return "unknown";
 	}
 	return "?";
 }

@@ -11,8 +11,11 @@
  *
  * The result is a list of rows, (check, subject, server) -> status, reason,
  * detail; docs/keys.md lists every check and reason.  Rows are sorted by
- * check (in enum order), subject, server (none first).  A server that does
- * not answer makes TEMP rows for what needed it; the other checks still run.
+ * check (in enum order), subject, server (none first).  A question that
+ * could not be asked or answered (a timeout, nothing listening, SERVFAIL,
+ * garbage ...) makes TEMP rows, whose reason names the cause, for what
+ * needed it, and never a FAIL: FAIL is for what an answer says.  The other
+ * checks still run.
  */
 #ifndef FBL_KEYAUDIT_H
 #define FBL_KEYAUDIT_H
@@ -59,6 +62,7 @@ enum audit_mode {
 	MODE_DELEGATED,
 	MODE_CNAME,
 	MODE_ESP,		/* an ESP token: the ESP's own zone */
+	MODE_UNKNOWN,		/* the public view could not tell */
 };
 
 struct audit_row {

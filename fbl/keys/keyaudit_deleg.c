@@ -45,30 +45,38 @@ rcode(const struct dv_reply *r)
 bool
 answered(const struct dv_reply *r)
 {
-	return r->status == DV_ANSWER && (rcode(r) == LDNS_RCODE_NOERROR ||
-	    rcode(r) == LDNS_RCODE_NXDOMAIN);
+	return r->status == DV_ANSWER;
+}
+
+bool
+public_unknown(enum dv_status s)
+{
+	return s != DV_ANSWER && s != DV_BADNAME;
 }
 
 /*
  * The zone holding name, in the public view: the owner of the SOA that an
- * SOA question for name brings.  NULL with why on failure.
+ * SOA question for name brings.  NULL with why in r->detail on failure,
+ * and *temp the reason when the question could not be answered.
  */
 static char *
-zone_of(struct audit *a, const char *name, struct dv_reply *r, bool *temp)
+zone_of(struct audit *a, const char *name, struct dv_reply *r,
+    const char **temp)
 {
 	const ldns_rr	*soa;
 	char		*z;
 
-	*temp = false;
+	*temp = NULL;
 	dnsview_public(a->o->view, name, LDNS_RR_TYPE_SOA, r);
 	if (!answered(r)) {
-		*temp = r->status == DV_TIMEOUT || r->status == DV_ANSWER;
-		if (r->status == DV_ANSWER)
-			buf_printf(&r->detail, "%s from the resolver for %s SOA",
-			    dns_rcode_name(rcode(r)), name);
+		if (public_unknown(r->status))
+			*temp = dv_reply_reason(r);
+		buf_printf(&r->detail, ", asking %s SOA", name);
 		return NULL;
 	}
 	if ((soa = dv_soa(r->pkt)) == NULL || (z = dv_owner(soa)) == NULL) {
+		/* a resolver's answer that tells no zone is no answer */
+		*temp = dv_status_str(DV_MALFORMED);
 		buf_printf(&r->detail, "no SOA in the answer for %s", name);
 		return NULL;
 	}
@@ -122,44 +130,48 @@ nsset_take(struct nsset *s, const ldns_pkt *p, ldns_pkt_section sec,
 /*
  * The NS set of child as its parent zone's own servers serve it (asked
  * directly: a resolver would answer with the child's apex set, or from its
- * cache).  why says what went wrong.
+ * cache).  why says what went wrong; *temp is the reason when DELEG_TEMP.
  */
 static enum deleg
 parent_nsset(struct audit *a, const char *child, struct nsset *s,
-    struct buf *why)
+    struct buf *why, const char **temp)
 {
 	struct dv_reply	 r;
 	struct nsset	 pns = { .n = 0 };
 	const char	*up;
 	char		*pzone;
 	enum deleg	 res = DELEG_TEMP;
-	bool		 temp = false;
 	size_t		 i;
 
+	*temp = NULL;
 	dv_reply_init(&r);
 	if ((up = parent_name(child)) == NULL ||
-	    (pzone = zone_of(a, up, &r, &temp)) == NULL) {
+	    (pzone = zone_of(a, up, &r, temp)) == NULL) {
 		buf_printf(why, "the zone above %s: %s", child,
 		    buf_cstr(&r.detail));
 		dv_reply_free(&r);
-		return temp ? DELEG_TEMP : DELEG_ERROR;
+		return *temp != NULL ? DELEG_TEMP : DELEG_ERROR;
 	}
 	dnsview_public(a->o->view, pzone, LDNS_RR_TYPE_NS, &r);
 	if (answered(&r))
 		nsset_take(&pns, r.pkt, LDNS_SECTION_ANSWER, pzone);
 	if (pns.n == 0) {
 		buf_printf(why, "no NS for the parent zone %s in the public "
-		    "DNS", pzone);
-		res = r.status == DV_TIMEOUT ? DELEG_TEMP : DELEG_ERROR;
+		    "DNS%s%s", pzone, answered(&r) ? "" : ": ",
+		    answered(&r) ? "" : buf_cstr(&r.detail));
+		if (public_unknown(r.status))
+			*temp = dv_reply_reason(&r);
+		res = *temp != NULL ? DELEG_TEMP : DELEG_ERROR;
 	}
 	for (i = 0; i < pns.n; i++) {
 		dnsview_direct(a->o->view, pns.v[i], child, LDNS_RR_TYPE_NS,
 		    &r);
 		if (!answered(&r)) {
+			/* a parent server that cannot tell: ask the next */
 			buf_reset(why);
 			buf_printf(why, "parent %s: %s", pns.v[i],
-			    r.status == DV_ANSWER ? dns_rcode_name(rcode(&r)) :
 			    buf_cstr(&r.detail));
+			*temp = dv_reply_reason(&r);
 			continue;
 		}
 		nsset_take(s, r.pkt, LDNS_SECTION_ANSWER, child);
@@ -167,6 +179,7 @@ parent_nsset(struct audit *a, const char *child, struct nsset *s,
 		buf_reset(why);
 		buf_printf(why, "%s (zone %s) at %s", pns.v[i], pzone,
 		    r.server);
+		*temp = NULL;
 		res = s->n > 0 ? DELEG_FOUND : DELEG_NONE;
 		break;
 	}
@@ -238,26 +251,26 @@ check_lame(struct audit *a, const char *host)
 
 	dv_reply_init(&r);
 	dnsview_direct(a->o->view, host, a->zone, LDNS_RR_TYPE_SOA, &r);
-	if (r.status == DV_TIMEOUT)
-		row_add(a, CHK_LAME, a->zone, host, AUDIT_TEMP, "timeout",
-		    "%s", buf_cstr(&r.detail));
-	else if (r.status == DV_NOADDR)
+	if (r.status == DV_NOADDR)
 		row_add(a, CHK_LAME, a->zone, host, AUDIT_FAIL, "no-address",
 		    "%s", buf_cstr(&r.detail));
-	else if (r.status != DV_ANSWER)
-		row_add(a, CHK_LAME, a->zone, host, AUDIT_FAIL, "lame", "%s",
-		    buf_cstr(&r.detail));
-	else if (rcode(&r) == LDNS_RCODE_NOERROR && ldns_pkt_aa(r.pkt) &&
-	    dv_rrs(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_SOA, a->zone, soa,
-	    1) == 1)
+	else if (dv_status_temporary(r.status))
+		row_add(a, CHK_LAME, a->zone, host, AUDIT_TEMP,
+		    dv_reply_reason(&r), "%s", buf_cstr(&r.detail));
+	else if (r.status == DV_ANSWER && rcode(&r) == LDNS_RCODE_NOERROR &&
+	    ldns_pkt_aa(r.pkt) && dv_rrs(r.pkt, LDNS_SECTION_ANSWER,
+	    LDNS_RR_TYPE_SOA, a->zone, soa, 1) == 1)
 		row_add(a, CHK_LAME, a->zone, host, AUDIT_OK, "authoritative",
 		    "SOA serial %u from %s", dv_soa_serial(soa[0]), r.server);
-	else
+	else if (r.pkt != NULL)		/* an answer, or REFUSED */
 		row_add(a, CHK_LAME, a->zone, host, AUDIT_FAIL, "lame",
 		    "%s answers %s %s for %s SOA", r.server,
 		    dns_rcode_name(rcode(&r)), ldns_pkt_aa(r.pkt) ?
 		    "with authority but no SOA of that zone" :
 		    "without authority", a->zone);
+	else
+		row_add(a, CHK_LAME, a->zone, host, AUDIT_FAIL, "lame", "%s",
+		    buf_cstr(&r.detail));
 	dv_reply_free(&r);
 }
 
@@ -269,7 +282,7 @@ audit_delegation(struct audit *a)
 	struct buf	 why = BUF_INIT;
 	struct dv_reply	 r;
 	enum deleg	 res;
-	bool		 temp;
+	const char	*temp;
 	size_t		 i;
 	char		*cut;
 
@@ -278,17 +291,17 @@ audit_delegation(struct audit *a)
 		dv_reply_init(&r);
 		cut = zone_of(a, a->zone, &r, &temp);
 		if (cut == NULL) {
-			row_add(a, CHK_DELEGATION, a->zone, NULL, temp ?
-			    AUDIT_TEMP : AUDIT_FAIL, temp ? "timeout" :
-			    "missing", "%s", buf_cstr(&r.detail));
+			row_add(a, CHK_DELEGATION, a->zone, NULL, temp !=
+			    NULL ? AUDIT_TEMP : AUDIT_FAIL, temp != NULL ?
+			    temp : "missing", "%s", buf_cstr(&r.detail));
 			dv_reply_free(&r);
-			return DELEG_ERROR;
+			return temp != NULL ? DELEG_TEMP : DELEG_ERROR;
 		}
 		dv_reply_free(&r);
 		free(a->zone);
 		a->zone = cut;
 	}
-	res = parent_nsset(a, a->zone, &s, &why);
+	res = parent_nsset(a, a->zone, &s, &why, &temp);
 	switch (res) {
 	case DELEG_FOUND:
 		judge_nsset(a, &s, buf_cstr(&why));
@@ -303,8 +316,9 @@ audit_delegation(struct audit *a)
 			    buf_cstr(&why));
 		break;
 	case DELEG_TEMP:
-		row_add(a, CHK_DELEGATION, a->zone, NULL, AUDIT_TEMP,
-		    "timeout", "%s", buf_cstr(&why));
+		a->deleg_temp = temp;
+		row_add(a, CHK_DELEGATION, a->zone, NULL, AUDIT_TEMP, temp,
+		    "%s", buf_cstr(&why));
 		break;
 	case DELEG_ERROR:
 		row_add(a, CHK_DELEGATION, a->zone, NULL, AUDIT_FAIL,

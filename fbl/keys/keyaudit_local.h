@@ -17,20 +17,23 @@
 #include "fbl/keys/dnsview.h"
 #include "fbl/keys/keyaudit.h"
 
+/*
+ * What one configured server said about one key name.  All but
+ * SRV_UNKNOWN are facts about what the server serves; SRV_UNKNOWN is a
+ * question that could not be asked or answered, and why says why.
+ */
 enum srv_state {
 	SRV_PRESENT,
 	SRV_NXDOMAIN,
 	SRV_NODATA,
-	SRV_REFUSED,		/* REFUSED, NOTAUTH: not its zone */
-	SRV_SERVFAIL,
-	SRV_TIMEOUT,
-	SRV_NOADDR,
-	SRV_MALFORMED,
+	SRV_REFUSED,		/* REFUSED, NOTAUTH, a referral: not its zone */
+	SRV_NOADDR,		/* the host has no address */
+	SRV_UNKNOWN,		/* not asked or not answered: see why */
 };
 
-/* What one configured server said about one key name. */
 struct srv_answer {
 	enum srv_state	 state;
+	enum dv_status	 why;		/* SRV_UNKNOWN: timeout, servfail... */
 	char		*txt;		/* the TXT records joined, sorted, "\n" */
 	char		*record;	/* the one judged: first that parses */
 	char		*detail;
@@ -43,6 +46,7 @@ struct probe {
 	char		*keyname;	/* asked of the ESP's servers */
 	char		*cname;		/* public CNAME at the customer */
 	bool		 cname_asked;	/* the public view was asked */
+	enum dv_status	 cname_status;	/* what it said: DV_ANSWER, ... */
 	bool		 cname_resolves;
 	bool		 published;
 	const char	*record;	/* first server's record, or NULL */
@@ -59,6 +63,7 @@ struct audit {
 	struct probe		*p;
 	size_t			 np;
 	bool			 heard;		/* a configured server answered */
+	const char		*deleg_temp;	/* why the delegation is unknown */
 	int			 today;		/* month index of the date */
 	int64_t			 day;		/* days since 1970 */
 	bool			 oom;
@@ -82,6 +87,12 @@ char		*join3(struct audit *, const char *, const char *,
 		    const char *);
 ldns_pkt_rcode	 rcode(const struct dv_reply *);
 bool		 answered(const struct dv_reply *);
+/*
+ * Whether the public view could not answer: anything but an answer (a
+ * resolver's REFUSED is its refusal to answer us, not a fact of the zone)
+ * and a name that is no name.
+ */
+bool		 public_unknown(enum dv_status);
 enum deleg	 audit_delegation(struct audit *);
 
 /* keyaudit_probe.c */
@@ -90,6 +101,8 @@ void		 audit_mode(struct audit *, enum deleg);
 void		 probes_run(struct audit *);
 void		 probe_free(struct probe *, size_t nns);
 const char	*keyname_domain(const char *name, size_t *sellen);
+/* The first configured server that could not be asked about p, or -1. */
+int		 probe_unknown(const struct audit *, const struct probe *);
 
 /* keyaudit_records.c */
 void		 audit_serial(struct audit *);

@@ -162,45 +162,24 @@ probe_server(struct audit *a, struct probe *p, size_t k,
 	const ldns_rr		*rr;
 
 	dnsview_direct(a->o->view, a->ns[k], p->keyname, LDNS_RR_TYPE_TXT, r);
-	switch (r->status) {
-	case DV_ANSWER:
-		break;
-	case DV_TIMEOUT:
-		s->state = SRV_TIMEOUT;
-		s->detail = xstrdup(a, buf_cstr(&r->detail));
-		return;
-	case DV_NOADDR:
-		s->state = SRV_NOADDR;
-		s->detail = xstrdup(a, buf_cstr(&r->detail));
-		return;
-	default:
-		s->state = SRV_MALFORMED;
+	if (r->status != DV_ANSWER) {
+		s->state = r->status == DV_REFUSED ? SRV_REFUSED :
+		    r->status == DV_NOADDR ? SRV_NOADDR : SRV_UNKNOWN;
+		s->why = r->status == DV_HOSTUNKNOWN ? r->cause : r->status;
 		s->detail = xstrdup(a, buf_cstr(&r->detail));
 		return;
 	}
-	switch (rcode(r)) {
-	case LDNS_RCODE_NOERROR:
-		if (dv_rrs(r->pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TXT,
-		    p->keyname, &rr, 1) == 1) {
-			srv_take_txt(a, s, r->pkt, p->keyname);
-			return;
-		}
-		s->state = ldns_pkt_aa(r->pkt) ? SRV_NODATA : SRV_REFUSED;
-		break;
-	case LDNS_RCODE_NXDOMAIN:
+	if (rcode(r) == LDNS_RCODE_NXDOMAIN)
 		s->state = SRV_NXDOMAIN;
-		break;
-	case LDNS_RCODE_REFUSED:
-	case LDNS_RCODE_NOTAUTH:
-		s->state = SRV_REFUSED;
-		break;
-	default:
-		s->state = SRV_SERVFAIL;
-		break;
-	}
+	else if (dv_rrs(r->pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TXT,
+	    p->keyname, &rr, 1) == 1) {
+		srv_take_txt(a, s, r->pkt, p->keyname);
+		return;
+	} else
+		s->state = ldns_pkt_aa(r->pkt) ? SRV_NODATA : SRV_REFUSED;
 	s->detail = join3(a, dns_rcode_name(rcode(r)), s->state ==
-	    SRV_REFUSED && rcode(r) == LDNS_RCODE_NOERROR ?
-	    " without authority (a referral: not its zone)" : "", "");
+	    SRV_REFUSED ? " without authority (a referral: not its zone)" :
+	    "", "");
 }
 
 /*
@@ -216,6 +195,7 @@ probe_cname(struct audit *a, struct probe *p, const char *pubname,
 
 	p->cname_asked = true;
 	dnsview_public(a->o->view, pubname, LDNS_RR_TYPE_TXT, r);
+	p->cname_status = r->status;
 	if (!answered(r))
 		return;
 	n = dv_rrs(r->pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_CNAME, pubname,
@@ -260,7 +240,7 @@ probes_run(struct audit *a)
 			break;
 		for (k = 0; k < a->nns; k++) {
 			probe_server(a, p, k, &r);
-			if (p->srv[k].state != SRV_TIMEOUT &&
+			if (p->srv[k].state != SRV_UNKNOWN &&
 			    p->srv[k].state != SRV_NOADDR)
 				a->heard = true;
 			if (p->srv[k].state != SRV_PRESENT)
@@ -274,13 +254,29 @@ probes_run(struct audit *a)
 	buf_free(&b);
 }
 
-/* A customer without delegation: do CNAMEs stand in for it? */
+int
+probe_unknown(const struct audit *a, const struct probe *p)
+{
+	size_t	 k;
+
+	for (k = 0; k < a->nns; k++)
+		if (p->srv[k].state == SRV_UNKNOWN)
+			return (int)k;
+	return -1;
+}
+
+/*
+ * A customer without delegation: do CNAMEs stand in for it?  When the
+ * delegation or a CNAME could not be looked up and none was found, the
+ * mode is unknown, and so is whether the customer publishes anything.
+ */
 void
 audit_mode(struct audit *a, enum deleg res)
 {
-	struct dv_reply	 r;
-	size_t		 i;
-	char		*pub;
+	struct dv_reply		 r;
+	const struct probe	*unknown = NULL;
+	size_t			 i;
+	char			*pub;
 
 	if (a->d->esp) {
 		a->d->mode = MODE_ESP;
@@ -299,6 +295,9 @@ audit_mode(struct audit *a, enum deleg res)
 		probe_cname(a, &a->p[i], pub, &r);
 		if (a->p[i].cname != NULL)
 			a->d->mode = MODE_CNAME;
+		else if (unknown == NULL &&
+		    public_unknown(a->p[i].cname_status))
+			unknown = &a->p[i];
 		free(pub);
 	}
 	dv_reply_free(&r);
@@ -306,7 +305,16 @@ audit_mode(struct audit *a, enum deleg res)
 		row_add(a, CHK_DELEGATION, a->zone, NULL, AUDIT_OK, "cname",
 		    "not delegated; the selectors are CNAMEs into the ESP's "
 		    "zone");
-	else if (res == DELEG_NONE)
+	else if (res == DELEG_TEMP)
+		a->d->mode = MODE_UNKNOWN;	/* its TEMP row is made */
+	else if (res == DELEG_NONE && unknown != NULL) {
+		a->d->mode = MODE_UNKNOWN;
+		row_add(a, CHK_DELEGATION, a->zone, NULL, AUDIT_TEMP,
+		    dv_status_str(unknown->cname_status), "the parent zone "
+		    "has no NS for %s; whether %s._domainkey.%s is a CNAME "
+		    "could not be looked up: %s", a->zone, unknown->selector,
+		    a->d->domain, dv_status_str(unknown->cname_status));
+	} else if (res == DELEG_NONE)
 		row_add(a, CHK_DELEGATION, a->zone, NULL, AUDIT_FAIL,
 		    "missing", "the parent zone has no NS for %s and no "
 		    "selector of the convention is a CNAME", a->zone);

@@ -94,15 +94,10 @@ audit_records(struct audit *a, const struct probe *p)
 			    AUDIT_FAIL, "refused", "%s: %s (the server does "
 			    "not serve this zone)", p->keyname, s->detail);
 			break;
-		case SRV_SERVFAIL:
-		case SRV_MALFORMED:
+		case SRV_UNKNOWN:
 			row_add(a, CHK_RECORD, p->selector, a->ns[k],
-			    AUDIT_TEMP, "servfail", "%s: %s", p->keyname,
-			    s->detail);
-			break;
-		case SRV_TIMEOUT:
-			row_add(a, CHK_RECORD, p->selector, a->ns[k],
-			    AUDIT_TEMP, "timeout", "%s", s->detail);
+			    AUDIT_TEMP, dv_status_str(s->why), "%s: %s",
+			    p->keyname, s->detail);
 			break;
 		case SRV_NOADDR:
 			row_add(a, CHK_RECORD, p->selector, a->ns[k],
@@ -229,7 +224,13 @@ audit_cname(struct audit *a, const struct probe *p)
 	bool		 expected;
 
 	if (p->cname == NULL) {
-		if (p->published)
+		if (p->published && public_unknown(p->cname_status))
+			row_add(a, CHK_CNAME, p->selector, NULL, AUDIT_TEMP,
+			    dv_status_str(p->cname_status), "%s is published; "
+			    "whether %s._domainkey.%s is a CNAME to it could "
+			    "not be looked up", p->keyname, p->selector,
+			    a->d->domain);
+		else if (p->published)
 			row_add(a, CHK_CNAME, p->selector, NULL, AUDIT_FAIL,
 			    "missing", "%s is published, but %s._domainkey.%s "
 			    "is no CNAME to it", p->keyname, p->selector,
@@ -263,6 +264,7 @@ audit_private(struct audit *a)
 	struct buf		 sel = BUF_INIT, why = BUF_INIT, d = BUF_INIT;
 	const char		*dom;
 	size_t			 i, j, sl;
+	int			 k;
 
 	for (i = 0; ki != NULL && i < ki->n; i++) {
 		dom = keyname_domain(ki->v[i].name, &sl);
@@ -273,6 +275,17 @@ audit_private(struct audit *a)
 		for (p = NULL, j = 0; j < a->np; j++)
 			if (strcmp(a->p[j].selector, buf_cstr(&sel)) == 0)
 				p = &a->p[j];
+		/* unpublished is a fact only when every server said so */
+		if (p != NULL && !p->published &&
+		    (k = probe_unknown(a, p)) >= 0) {
+			row_add(a, CHK_PRIVATE, buf_cstr(&sel), NULL,
+			    AUDIT_TEMP, dv_status_str(p->srv[k].why), "a "
+			    "private key; whether %s is served is not known: "
+			    "%s could not be asked: %s", p->keyname,
+			    a->ns[k], p->srv[k].detail != NULL ?
+			    p->srv[k].detail : "");
+			continue;
+		}
 		if (p == NULL || !p->published) {
 			row_add(a, CHK_PRIVATE, buf_cstr(&sel), NULL,
 			    AUDIT_FAIL, "unpublished", "a private key, but no "

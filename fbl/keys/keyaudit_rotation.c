@@ -71,6 +71,37 @@ probe_revoked(const struct probe *p)
 	return revoked;
 }
 
+/*
+ * No selector of the convention is published on the servers that
+ * answered: is some server of which that could not be asked?  Then the
+ * current selector is unknown (a TEMP row, true), not missing.
+ */
+static bool
+current_unknown(struct audit *a, struct buf *b)
+{
+	const struct probe	*p;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < a->np; i++) {
+		p = &a->p[i];
+		if (p->mindex < 0 || p->mindex > a->today ||
+		    (k = probe_unknown(a, p)) < 0)
+			continue;
+		keyaudit_selector(b, a->espid, a->today / 12,
+		    a->today % 12 + 1);
+		row_add(a, CHK_CURRENT, buf_cstr(b), NULL, AUDIT_TEMP,
+		    dv_status_str(p->srv[k].why), "%s: the selectors could "
+		    "not be looked up on %s: %s", a->heard ? "none of the "
+		    "convention is published on the servers that answered" :
+		    "no configured nameserver answered", a->ns[k],
+		    p->srv[k].detail != NULL ? p->srv[k].detail : "");
+		buf_free(b);
+		return true;
+	}
+	return false;
+}
+
 void
 audit_rotation(struct audit *a)
 {
@@ -81,15 +112,8 @@ audit_rotation(struct audit *a)
 	int			 age;
 
 	grace = a->o->cfg->rotation_grace_days;
-	if (cur == NULL && !a->heard) {
-		keyaudit_selector(&b, a->espid, a->today / 12,
-		    a->today % 12 + 1);
-		row_add(a, CHK_CURRENT, buf_cstr(&b), NULL, AUDIT_TEMP,
-		    "timeout", "no configured nameserver answered: the "
-		    "selectors could not be looked up");
-		buf_free(&b);
+	if (cur == NULL && current_unknown(a, &b))
 		return;
-	}
 	if (cur == NULL) {
 		keyaudit_selector(&b, a->espid, a->today / 12,
 		    a->today % 12 + 1);

@@ -18,7 +18,10 @@
 #   127.0.0.33  NSD dkim2.myesp.example  } delegated zone, zone files differ
 #                                          where a scenario needs it
 #   127.0.0.34  NSD dkim3.myesp.example: serves an unrelated zone only (lame)
-#   127.0.0.35  dead.myesp.example: nothing listens there
+#   127.0.0.35  dead.myesp.example: a black hole (tests/lib/hostile_dns.py
+#               silent: takes every question, never answers)
+#   127.0.0.36  tests/lib/hostile_dns.py servfail: SERVFAIL to everything
+#   127.0.0.37  nothing listens there (UDP: ICMP port unreachable)
 #
 # Every key is made here by `fblscope keygen`.  The expectations below are
 # written by hand from the contract, one scenario per customer domain, as of
@@ -51,6 +54,18 @@
 # text format's summary line, a domain the config does not know, and dkim2
 # stopped (TEMP rows, a bounded run).
 #
+# Questions that could not be asked or answered (issue 13, item 7) are TEMP,
+# never FAIL, with the cause as the reason, and exit 75 when nothing FAILs:
+#   resolver where nothing listens   TEMP connection-refused
+#   --port where nothing listens     TEMP connection-refused (the servers)
+#   resolver that never answers      TEMP timeout
+#   resolver that says SERVFAIL      TEMP servfail
+#   a configured server that says SERVFAIL, the other one answering:
+#                                    record TEMP servfail; private TEMP
+#                                    servfail where the other has no key
+# and with --db they are stored as TEMP, shown by the report as TEMP, and a
+# run with TEMP rows does not close the domain's open problems.
+#
 # Readings of the contract where it leaves room (say so in the issue if the
 # implementation reads it otherwise):
 # - grace: an older selector is superseded on the first day of the CURRENT
@@ -66,8 +81,8 @@
 #   cname-target names, dkimhack.myesp.example.
 # - current with nothing published (stranger.example): the subject is the
 #   selector of --date's month, nov2026.myesp.
-# - nameservers[].status is "timeout" for a configured server that never
-#   answered during the run (dkim2 stopped).
+# - nameservers[].status names why a configured server never answered
+#   during the run: "connection-refused" for dkim2 stopped (nothing listens).
 # - text format: header "DOMAIN (ID) MODE STATUS" with "(-)" for no customer
 #   id; check lines matched with any run of blanks between the fields.
 #
@@ -96,10 +111,13 @@ fi
 
 DATE=2026-11-23
 RES=127.0.0.30 PUB=127.0.0.31 D1=127.0.0.32 D2=127.0.0.33 D3=127.0.0.34 DEAD=127.0.0.35
+SERVFAIL=127.0.0.36 NOBODY=127.0.0.37
 
 # One port, free for TCP and UDP on every address we use (the dead one too:
-# nothing may answer there).
-P=$(free_port $RES $PUB $D1 $D2 $D3 $DEAD) || { not_ok keys-audit/free-port "no port free on 127.0.0.30-35"; exit 1; }
+# nothing may answer there); and a second one where nothing listens on any.
+P=$(free_port $RES $PUB $D1 $D2 $D3 $DEAD $SERVFAIL $NOBODY) || { not_ok keys-audit/free-port "no port free on 127.0.0.30-37"; exit 1; }
+Q=$(free_port $RES $PUB $D1 $D2 $D3 $DEAD $SERVFAIL $NOBODY) || { not_ok keys-audit/free-port "no second port free on 127.0.0.30-37"; exit 1; }
+[ "$Q" != "$P" ] || { not_ok keys-audit/free-port "the same port twice: $P"; exit 1; }
 
 T0=$(date +%s)
 phase() {	# chatter on stderr: where the time goes
@@ -510,40 +528,37 @@ fi
 
 # A black hole at dead.myesp.example: a socket that takes every datagram and
 # TCP connection and never answers (no ICMP "port unreachable" either), so
-# the audit meets a real timeout there, not a quick refusal.
-"$PYTHON" - "$DEAD" "$P" > blackhole.log 2>&1 <<'EOF' &
-import socket, sys, time
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind((sys.argv[1], int(sys.argv[2])))
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind((sys.argv[1], int(sys.argv[2])))
-t.listen(64)
-print("listening", flush=True)
-time.sleep(600)
-EOF
-HOLE=$!
-at_exit "kill $HOLE 2>/dev/null"
-i=0
-until grep -q listening blackhole.log 2>/dev/null || [ $i -ge 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if silent $DEAD; then
+# the audit meets a real timeout there, not a quick refusal.  And a server
+# that answers SERVFAIL to every question.
+HDNS=$FBL_ROOT/tests/lib/hostile_dns.py
+"$PYTHON" "$HDNS" "$DEAD" "$P" "$T/blackhole.log" silent 2> blackhole.err &
+at_exit "kill $! 2>/dev/null"
+"$PYTHON" "$HDNS" "$SERVFAIL" "$P" "$T/servfail.log" servfail 2> servfail.err &
+at_exit "kill $! 2>/dev/null"
+if wait_port "$DEAD" "$P" 10 && silent $DEAD; then
 	ok keys-audit/fixture/black-hole
 else
-	not_ok keys-audit/fixture/black-hole "something answers on $DEAD port $P"
+	not_ok keys-audit/fixture/black-hole "something answers on $DEAD port $P, or nothing listens: $(head -c 200 blackhole.err)"
+fi
+wait_port "$SERVFAIL" "$P" 10 || not_ok keys-audit/fixture/servfail-start "$(head -c 200 servfail.err)"
+fx servfail-server "$(dq $SERVFAIL x.example TXT)" "aa aa;rc SERVFAIL;"
+if silent $NOBODY; then
+	ok keys-audit/fixture/nobody-listens
+else
+	not_ok keys-audit/fixture/nobody-listens "something answers on $NOBODY port $P"
 fi
 
 # ---------------------------------------------------------------- running the audit
 phase "audits"
-# audit NAME [options and domains]: run NAME.out NAME.err NAME.rc NAME.secs
+# audit NAME [options and domains]: run NAME.out NAME.err NAME.rc NAME.secs,
+# asking the resolver AUDIT_RES (IP@PORT, default Unbound)
+AUDIT_RES=$RES@$P
 audit() {
 	_n=$1
 	shift
 	_t0=$(date +%s)
 	timeout 60 "$FBL_BIN" keys audit --config "$CONF" --date $DATE \
-	    --resolver "$RES@$P" --port "$P" --timeout 500 --private-keys "$T/priv" \
+	    --resolver "$AUDIT_RES" --port "$P" --timeout 500 --private-keys "$T/priv" \
 	    "$@" > "$_n.out" 2> "$_n.err"
 	echo $? > "$_n.rc"
 	echo $(($(date +%s) - _t0)) > "$_n.secs"
@@ -578,6 +593,8 @@ try:
     sm = doc.get("summary") or {}
     top.append("summary %s %s %s %s %s" % tuple(s(sm.get(k)) for k in
                ("domains", "OK", "WARN", "FAIL", "TEMP")))
+    top.append("rows %s %s %s" % tuple(s((sm.get("rows") or {}).get(k))
+               for k in ("WARN", "FAIL", "TEMP")))
     top.append("order " + " ".join(d["domain"] for d in doc["domains"]))
     w("top", top)
     for d in doc["domains"]:
@@ -703,6 +720,8 @@ if [ -f "$R/top" ]; then
 	    "fbl.myesp.example badpriv.example cnamenowhere.example cnameok.example dead.example diffkey.example good.example lacksel.example lagging.example lame.example nodeleg.example oldsel.example partial.example small.example testing.example unpub.example"
 	#                                         domains OK WARN FAIL TEMP
 	check_eq $TST/summary "$(sed -n 's/^summary //p' "$R/top")" "16 3 5 7 1"
+	# rows: the WARN, FAIL and TEMP rows of the table above
+	check_eq $TST/summary-rows "$(sed -n 's/^rows //p' "$R/top")" "7 7 1"
 fi
 
 Z=myesp._domainkey
@@ -994,7 +1013,7 @@ fi
 # ---------------------------------------------------------------- the text format
 audit text
 check_eq keys-audit/text/exit "$(cat text.rc)" 1
-check_eq keys-audit/text/summary-line "$(tail -n 1 text.out)" "16 domains: 3 OK, 5 WARN, 7 FAIL, 1 TEMP"
+check_eq keys-audit/text/summary-line "$(tail -n 1 text.out)" "16 domains: 3 OK, 5 WARN, 7 FAIL, 1 TEMP; rows: 7 WARN, 7 FAIL, 1 TEMP"
 for h in "good.example (cust-good) delegated OK" "fbl.myesp.example (-) esp OK" \
     "nodeleg.example (cust-nodeleg) none FAIL" "cnameok.example (cust-cnameok) cname OK" \
     "dead.example (cust-dead) delegated TEMP"; do
@@ -1046,6 +1065,103 @@ record nov2026.myesp dkim2.myesp.example OK present
 consistency oct2026.myesp - OK identical
 current nov2026.myesp - OK published
 grace oct2026.myesp - OK in-grace
+EOF
+fi
+
+# ---------------------------------------------------------------- could not ask: TEMP, never FAIL
+# unpub.example holds two private keys (nov2026, published; dec2026,
+# published nowhere: FAIL unpublished in the run of all domains, where
+# every server answered).  When the questions cannot be asked, no row may
+# say FAIL: nothing is published as far as the audit can tell, but that is
+# not known; each reason names the cause; the exit status is 75.
+phase "could not ask"
+# cant NAME REASON: the rows of a run that learnt nothing
+cant() {
+	parse "$1"
+	R=$T/$1.d TST=keys-audit/$1 DOM=unpub.example
+	have_domain $TST $DOM || return
+	expect_meta $TST $DOM cust-unpub customer unknown TEMP ""
+	expect_nonok $TST $DOM <<EOF
+delegation $Z.unpub.example - TEMP $2
+private dec2026.myesp - TEMP $2
+private nov2026.myesp - TEMP $2
+current nov2026.myesp - TEMP $2
+EOF
+	check_eq $TST/summary "$(sed -n 's/^summary //p;s/^rows //p' "$R/top" | tr '\n' ';')" "1 0 0 0 1;0 0 4;"
+}
+# (1) the resolver's port: nothing listens (ICMP port unreachable)
+AUDIT_RES=$NOBODY@$P
+audit resrefused --format json unpub.example
+check_eq keys-audit/resrefused/exit "$(cat resrefused.rc)" 75
+cant resrefused connection-refused
+check_eq keys-audit/resrefused/nameservers "$(grep '^nameserver ' "$R/top" | tr '\n' ';')" \
+    "nameserver dkim1.myesp.example  connection-refused;nameserver dkim2.myesp.example  connection-refused;"
+expect_detail $TST $DOM "delegation $Z.unpub.example -" "$NOBODY@$P" "Connection refused"
+audit resrefused-text unpub.example
+check_eq keys-audit/resrefused/text-exit "$(cat resrefused-text.rc)" 75
+check_eq keys-audit/resrefused/text-summary "$(tail -n 1 resrefused-text.out)" \
+    "1 domain: 0 OK, 0 WARN, 0 FAIL, 1 TEMP; rows: 0 WARN, 0 FAIL, 4 TEMP"
+grep -Eq '^ +TEMP +private +dec2026\.myesp +connection-refused: ' resrefused-text.out &&
+    ok keys-audit/resrefused/text-line || not_ok keys-audit/resrefused/text-line \
+    "no line '  TEMP  private  dec2026.myesp  connection-refused: ...': $(grep private resrefused-text.out)"
+# (1b) the servers' port: nothing listens there on any server (the parent
+# zone's and the configured ones), the resolver answers
+AUDIT_RES=$RES@$P
+audit portrefused --format json --port "$Q" unpub.example
+check_eq keys-audit/portrefused/exit "$(cat portrefused.rc)" 75
+cant portrefused connection-refused
+check_eq keys-audit/portrefused/nameservers "$(grep '^nameserver ' "$R/top" | tr '\n' ';')" \
+    "nameserver dkim1.myesp.example 127.0.0.32 connection-refused;nameserver dkim2.myesp.example 127.0.0.33 connection-refused;"
+# (2) a resolver that never answers: one timeout (2 tries of 500 ms), then
+# it is silent for the run
+AUDIT_RES=$DEAD@$P
+audit restimeout --format json unpub.example
+check_eq keys-audit/restimeout/exit "$(cat restimeout.rc)" 75
+cant restimeout timeout
+secs=$(cat restimeout.secs)
+if [ "$secs" -lt 8 ]; then
+	ok keys-audit/restimeout/bounded-time
+else
+	not_ok keys-audit/restimeout/bounded-time "took $secs s with the resolver silent (--timeout 500)"
+fi
+# (3) a resolver that answers SERVFAIL
+AUDIT_RES=$SERVFAIL@$P
+audit resservfail --format json unpub.example
+check_eq keys-audit/resservfail/exit "$(cat resservfail.rc)" 75
+cant resservfail servfail
+AUDIT_RES=$RES@$P
+# (3b) a configured nameserver that answers SERVFAIL, beside dkim1 that
+# answers: its records are TEMP servfail, and dec2026, which dkim1 does not
+# serve, is not known to be unpublished (TEMP, not FAIL)
+sed "s/^nameserver.*/nameserver		dkim1.myesp.example $SERVFAIL/" "$CONF" > servfail.conf
+audit nsservfail --format json --config "$T/servfail.conf" unpub.example
+check_eq keys-audit/nsservfail/exit "$(cat nsservfail.rc)" 75
+parse nsservfail
+R=$T/nsservfail.d TST=keys-audit/nsservfail DOM=unpub.example
+if have_domain $TST $DOM; then
+	expect_meta $TST $DOM cust-unpub customer delegated TEMP nov2026.myesp,oct2026.myesp
+	expect_nonok $TST $DOM <<EOF
+delegation $Z.unpub.example - WARN partial
+record nov2026.myesp $SERVFAIL TEMP servfail
+record oct2026.myesp $SERVFAIL TEMP servfail
+private dec2026.myesp - TEMP servfail
+EOF
+	expect_rows $TST $DOM <<EOF
+record nov2026.myesp dkim1.myesp.example OK present
+private nov2026.myesp - OK match
+current nov2026.myesp - OK published
+EOF
+	expect_detail $TST $DOM "record nov2026.myesp $SERVFAIL" "SERVFAIL from $SERVFAIL@$P"
+fi
+# (4) a key genuinely missing, every server answering: still FAIL (the
+# run of all domains: unpub's dec2026 and lacksel's record), exit 1
+audit missing --format json unpub.example
+check_eq keys-audit/missing/exit "$(cat missing.rc)" 1
+parse missing
+R=$T/missing.d TST=keys-audit/missing DOM=unpub.example
+if have_domain $TST $DOM; then
+	expect_nonok $TST $DOM <<EOF
+private dec2026.myesp - FAIL unpublished
 EOF
 fi
 
@@ -1129,7 +1245,7 @@ EOF
 	check_eq keys-audit/db/report-dns "$(tr '\n' ';' < rep.facts)" \
 	    "domains 16;statuses OK=3 WARN=5 FAIL=7 TEMP=1;problems 16;first FAIL;lacksel.example record dkim2.myesp.example 2026-11-21 2;oldsel.example signing - 2026-11-23 0;"
 	"$FBL_BIN" report --db "$DB" --config "$CONF" --date 2026-11-23 > rep.txt 2>&1
-	grep -q '^16 domains audited (latest 2026-11-23): 3 OK, 5 WARN, 7 FAIL, 1 TEMP$' rep.txt &&
+	grep -q '^16 domains audited (latest 2026-11-23): 3 OK, 5 WARN, 7 FAIL, 1 TEMP; rows: 8 WARN, 7 FAIL, 1 TEMP$' rep.txt &&
 	    ok keys-audit/db/report-text || not_ok keys-audit/db/report-text "$(grep -A2 'DNS AND KEYS' rep.txt | tr '\n' ' ')"
 	grep -q '^      missing, 2 days: nov2026.myesp._domainkey.lacksel.example: NXDOMAIN' rep.txt &&
 	    ok keys-audit/db/report-text-days || not_ok keys-audit/db/report-text-days "no 'missing, 2 days' line for lacksel"
@@ -1145,6 +1261,29 @@ EOF
 	check_eq keys-audit/db/one-domain-exit "$?" 0 "$(head -c 300 db3.err)"
 	check_eq keys-audit/db/one-domain-closed "$(psql "$DB" -Atc "SELECT count(*), count(*) FILTER (WHERE domain = 'oldsel.example') FROM key_audit_problem")" \
 	    "15|1"
+	# the resolver down: unpub and lacksel audited again, every row TEMP,
+	# stored as TEMP; their problems stay open (a run that could not look
+	# is no repair); the report shows them under TEMP
+	"$FBL_BIN" keys audit --config "$CONF" --date 2026-11-23 --resolver "$NOBODY@$P" \
+	    --port "$P" --timeout 500 --private-keys "$T/priv" --db "$DB" \
+	    unpub.example lacksel.example > db4.out 2> db4.err
+	check_eq keys-audit/db/temp-exit "$?" 75 "$(head -c 300 db4.err)"
+	check_eq keys-audit/db/temp-stored "$(psql "$DB" -Atc "SELECT string_agg(domain || ' ' || check_name || ' ' || subject || ' ' || status || ' ' || reason, ';' ORDER BY domain, check_name, subject) FROM key_audit_check WHERE run_id = (SELECT max(run_id) FROM key_audit_run)")" \
+	    "lacksel.example current nov2026.myesp TEMP connection-refused;lacksel.example delegation myesp._domainkey.lacksel.example TEMP connection-refused;unpub.example current nov2026.myesp TEMP connection-refused;unpub.example delegation myesp._domainkey.unpub.example TEMP connection-refused;unpub.example private dec2026.myesp TEMP connection-refused;unpub.example private nov2026.myesp TEMP connection-refused"
+	check_eq keys-audit/db/temp-problems "$(psql "$DB" -Atc "SELECT string_agg(domain || ' ' || check_name || ' ' || subject || ' ' || status || ' ' || first_seen, ';' ORDER BY domain, check_name, subject) FROM key_audit_problem WHERE domain IN ('unpub.example', 'lacksel.example')")" \
+	    "lacksel.example current nov2026.myesp TEMP 2026-11-23;lacksel.example delegation myesp._domainkey.lacksel.example TEMP 2026-11-23;lacksel.example record nov2026.myesp FAIL 2026-11-21;unpub.example current nov2026.myesp TEMP 2026-11-23;unpub.example delegation myesp._domainkey.unpub.example TEMP 2026-11-23;unpub.example private dec2026.myesp TEMP 2026-11-21;unpub.example private nov2026.myesp TEMP 2026-11-23"
+	"$FBL_BIN" report --db "$DB" --config "$CONF" --date 2026-11-23 > rep4.txt 2>&1
+	# unpub and lacksel move from FAIL to TEMP; rows: lacksel 2 TEMP,
+	# unpub 4 TEMP, dead 1 TEMP; oldsel has its grace WARN only now
+	grep -q '^16 domains audited (latest 2026-11-23): 3 OK, 5 WARN, 5 FAIL, 3 TEMP; rows: 7 WARN, 5 FAIL, 7 TEMP$' rep4.txt &&
+	    ok keys-audit/db/report-temp-summary || not_ok keys-audit/db/report-temp-summary "$(grep 'domains audited' rep4.txt)"
+	grep -A1 -E '^TEMP +unpub\.example +private +dec2026\.myesp' rep4.txt | grep -q '^      connection-refused, 2 days: ' &&
+	    ok keys-audit/db/report-temp-row || not_ok keys-audit/db/report-temp-row "$(grep -A1 'unpub.example' rep4.txt | head -c 600)"
+	if grep -Eq '^FAIL +(unpub|lacksel)\.example' rep4.txt; then
+		not_ok keys-audit/db/report-no-false-fail "$(grep -E '^FAIL +(unpub|lacksel)' rep4.txt)"
+	else
+		ok keys-audit/db/report-no-false-fail
+	fi
 fi
 
 # ---------------------------------------------------------------- dkim2 stopped: TEMP, and no hang
@@ -1156,9 +1295,10 @@ else
 	not_ok keys-audit/fixture/dkim2-stopped "dkim2 still answers"
 fi
 audit down --format json good.example
-check_eq keys-audit/down/exit "$(cat down.rc)" 1
-# dkim2 costs about 2 x 500 ms and is then dead for the run: 10 s is a wide
-# margin, and well under 30
+# TEMP rows and no FAIL
+check_eq keys-audit/down/exit "$(cat down.rc)" 75
+# nothing listens at dkim2 any more: refused at once (a silent server would
+# cost 2 x 500 ms), and dead for the run: 10 s is a wide margin
 secs=$(cat down.secs)
 if [ "$secs" -lt 10 ]; then
 	ok keys-audit/down/bounded-time
@@ -1169,12 +1309,12 @@ parse down
 R=$T/down.d TST=keys-audit/down DOM=good.example
 if have_domain $TST $DOM; then
 	check_eq $TST/nameservers "$(grep '^nameserver ' "$R/top" | tr '\n' ';')" \
-	    "nameserver dkim1.myesp.example 127.0.0.32 ok;nameserver dkim2.myesp.example 127.0.0.33 timeout;"
+	    "nameserver dkim1.myesp.example 127.0.0.32 ok;nameserver dkim2.myesp.example 127.0.0.33 connection-refused;"
 	expect_meta $TST $DOM cust-good customer delegated TEMP nov2026.myesp,oct2026.myesp
 	expect_nonok $TST $DOM <<EOF
-lame $Z.good.example dkim2.myesp.example TEMP timeout
-record nov2026.myesp dkim2.myesp.example TEMP timeout
-record oct2026.myesp dkim2.myesp.example TEMP timeout
+lame $Z.good.example dkim2.myesp.example TEMP connection-refused
+record nov2026.myesp dkim2.myesp.example TEMP connection-refused
+record oct2026.myesp dkim2.myesp.example TEMP connection-refused
 EOF
 	expect_rows $TST $DOM <<EOF
 delegation $Z.good.example - OK ok

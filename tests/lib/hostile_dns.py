@@ -4,10 +4,13 @@ signing domain can, for tests/integration/hostile_dns.sh (issue 11, items 2
 and 3).  It is the attacker, not a stand-in for a real server: a real
 authoritative server (NSD) will not send most of these answers.
 
-    /usr/bin/python3 hostile_dns.py ADDR PORT LOGFILE
+    /usr/bin/python3 hostile_dns.py ADDR PORT LOGFILE [EVERY]
 
 Serves UDP and TCP on ADDR:PORT until killed; every question received is
-appended to LOGFILE as "udp|tcp QNAME QTYPE" (the tests count them).  The
+appended to LOGFILE as "udp|tcp QNAME QTYPE" (the tests count them).  With
+EVERY, every question, whatever its name, is answered as the label EVERY
+below says (silent, servfail, refused: a server or resolver that is down
+in one of these ways, for tests/integration/keys_audit.sh).  Otherwise the
 first label of the question under hostile.example decides the answer:
 
   empty60k   one TXT record of 60,000 empty character-strings (TC over UDP,
@@ -16,6 +19,8 @@ first label of the question under hostile.example decides the answer:
   silent*    no answer at all, over UDP or TCP (a black hole)
   tcsilent*  UDP says TC; TCP accepts and never answers
   formerr*   FORMERR to a query with EDNS; no answer without it
+  servfail*  SERVFAIL, over UDP or TCP
+  refused*   REFUSED, over UDP or TCP
   loopa/loopb  CNAME to each other
   plain*     one ordinary TXT record (a revoked key), the baseline
   anything else: NXDOMAIN
@@ -26,6 +31,7 @@ import sys
 import threading
 
 ADDR, PORT, LOG = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+EVERY = sys.argv[4] if len(sys.argv) > 4 else None
 lock = threading.Lock()
 
 
@@ -57,7 +63,7 @@ def rr(rtype, rdata):
 def answer(q, proto):
     qname, qtype, question, edns = parse_question(q)
     log(proto, qname, qtype)
-    first = qname.split('.')[0]
+    first = EVERY or qname.split('.')[0]
     rd = q[2] & 0x01
     base = 0x8400 | (rd << 8)          # QR, AA, RD as asked
     if first == 'empty60k':
@@ -75,6 +81,10 @@ def answer(q, proto):
         return header(q, base | 0x0200, 0) + question if proto == 'udp' else None
     if first.startswith('formerr'):
         return header(q, base | 1, 0) + question if edns else None
+    if first.startswith('servfail'):
+        return header(q, base | 2, 0) + question
+    if first.startswith('refused'):
+        return header(q, base | 5, 0) + question
     if first.startswith('plain'):
         return header(q, base, 1) + question + rr(16, b'\x12v=DKIM1; k=rsa; p=')
     if first in ('loopa', 'loopb'):

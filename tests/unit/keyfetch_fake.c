@@ -1,7 +1,8 @@
 /*
  * keyfetch_fake: the part of test_keyfetch that asks a fake server, one
  * that answers badly on purpose (silent, stray ids, short or foreign
- * replies, SERVFAIL, no EDNS, truncated with nobody on TCP).
+ * replies, SERVFAIL, no EDNS, truncated with nobody on TCP), and what
+ * dns_ask() itself makes of these and of a port where nothing listens.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -16,6 +17,7 @@
 #define UNIT_PART
 #include "tests/unit/unit.h"
 #include "tests/unit/keyfetch_test.h"
+#include "verifier/dnsquery.h"
 
 enum fake_mode {
 	FAKE_SILENT,
@@ -182,6 +184,100 @@ fake_ask2(enum fake_mode mode, const char *name, long *ms)
 	return fake_ask_n(mode, name, 2, ms);
 }
 
+/*
+ * One dns_ask() of the fake server in a mode: what became of the question
+ * (issue 13, item 7: the kinds of "no answer" kept apart).
+ */
+static enum dns_ask
+fake_dns_ask(enum fake_mode mode, int port, ldns_pkt_rcode *rc,
+    struct buf *why)
+{
+	struct dns_server	 sv;
+	struct in_addr		 lo = { htonl(INADDR_LOOPBACK) };
+	uint8_t			 wire[DNS_WIRE_MAX], *resp;
+	char			 text[DNS_NAME_MAX + 1];
+	size_t			 wlen;
+	ldns_pkt		*pkt = NULL;
+	enum dns_ask		 a;
+
+	buf_reset(why);
+	*rc = LDNS_RCODE_NOERROR;
+	if (!dns_server_set(&sv, AF_INET, &lo, (unsigned)port) ||
+	    dns_name_wire("x.fake.test", text, wire, &wlen) != NULL ||
+	    (resp = malloc(DNS_MSG_MAX)) == NULL)
+		return DNS_ASK_NOMEM;
+	atomic_store(&fake_mode, mode);
+	a = dns_ask(&sv, wire, wlen, LDNS_RR_TYPE_TXT, true, 300, resp, &pkt,
+	    NULL, why);
+	if (pkt != NULL) {
+		*rc = ldns_pkt_get_rcode(pkt);
+		ldns_pkt_free(pkt);
+	}
+	free(resp);
+	return a;
+}
+
+/* A UDP port of 127.0.0.1 where nothing listens (bound, then closed). */
+static int
+closed_port(void)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(sin);
+	int			 fd, port = -1;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+static void
+test_ask_kinds(void)
+{
+	struct buf	 why = BUF_INIT;
+	ldns_pkt_rcode	 rc;
+	struct timespec	 t0;
+	int		 port;
+
+	CHECK_INT("silent: timeout", fake_dns_ask(FAKE_SILENT, fake_port,
+	    &rc, &why), DNS_ASK_TIMEOUT);
+	CHECK_TRUE("timeout detail", has(buf_cstr(&why), "timed out"));
+	CHECK_INT("servfail: an answer", fake_dns_ask(FAKE_SERVFAIL,
+	    fake_port, &rc, &why), DNS_ASK_ANSWER);
+	CHECK_INT("servfail rcode", rc, LDNS_RCODE_SERVFAIL);
+	CHECK_INT("short: malformed", fake_dns_ask(FAKE_SHORT, fake_port,
+	    &rc, &why), DNS_ASK_MALFORMED);
+	/* the fake server has no TCP: refused there */
+	CHECK_INT("TC and no TCP: truncated", fake_dns_ask(FAKE_TC_NO_TCP,
+	    fake_port, &rc, &why), DNS_ASK_TRUNCATED);
+	CHECK_TRUE("truncated detail", has(buf_cstr(&why), "TCP"));
+	if ((port = closed_port()) > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		CHECK_INT("nothing listens: refused, not timeout",
+		    fake_dns_ask(FAKE_SILENT, port, &rc, &why),
+		    DNS_ASK_REFUSED);
+		CHECK_TRUE("refused at once", ms_since(&t0) < 250);
+		CHECK_TRUE("refused detail", has(buf_cstr(&why), "refused"));
+	}
+	CHECK_TRUE("timeout unanswered", dns_ask_unanswered(DNS_ASK_TIMEOUT));
+	CHECK_TRUE("refused unanswered", dns_ask_unanswered(DNS_ASK_REFUSED));
+	CHECK_TRUE("truncated unanswered",
+	    dns_ask_unanswered(DNS_ASK_TRUNCATED));
+	CHECK_TRUE("malformed answered", !dns_ask_unanswered(DNS_ASK_MALFORMED));
+	CHECK_TRUE("answer answered", !dns_ask_unanswered(DNS_ASK_ANSWER));
+	CHECK_STR("refused name", dns_ask_name(DNS_ASK_REFUSED),
+	    "connection-refused");
+	CHECK_STR("unreachable name", dns_ask_name(DNS_ASK_UNREACHABLE),
+	    "unreachable");
+	buf_free(&why);
+}
+
 void
 test_fake(void)
 {
@@ -242,6 +338,8 @@ test_fake(void)
 	CHECK_INT("truncated and no TCP", a->status, KEYFETCH_TIMEOUT);
 	CHECK_TRUE("truncated and no TCP detail", has(a->detail, "TCP"));
 	key_answer_release(a);
+
+	test_ask_kinds();
 
 	atomic_store(&fake_stop, true);
 	pthread_join(t, NULL);
