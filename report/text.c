@@ -449,9 +449,9 @@ dns(struct buf *b, const struct report_model *m)
 	    m->ndns == 1 ? "" : "s");
 	put_cut(b, m->dns[0].as_of, 32, false);
 	/* rows too: a FAIL domain's TEMP rows are not hidden */
-	buf_printf(b, "): %zu OK, %zu WARN, %zu FAIL, %zu TEMP; rows: %lld "
-	    "WARN, %lld FAIL, %lld TEMP\n", count[0], count[1], count[2],
-	    count[3], warn, fail, temp);
+	buf_printf(b, "): %zu OK, %zu WARN, %zu FAIL, %zu TEMP\n"
+	    "rows checked: %lld WARN, %lld FAIL, %lld TEMP\n", count[0],
+	    count[1], count[2], count[3], warn, fail, temp);
 	if (m->ndns_problems == 0)
 		return;
 	buf_printf(b, "\n%-4s %-24s %-11s %-30s %s\n      %s\n", "",
