@@ -390,6 +390,12 @@ audit_exit(const struct audit_domain *d, size_t n)
 	struct tally	 t;
 
 	tally(&t, d, n);
+	/* the figures for a machine (the nightly run, monitoring) */
+	fprintf(stderr, "fblscope keys audit: summary domains=%zu ok=%zu "
+	    "warn=%zu fail=%zu temp=%zu rows_warn=%zu rows_fail=%zu "
+	    "rows_temp=%zu\n", n, t.domains[AUDIT_OK], t.domains[AUDIT_WARN],
+	    t.domains[AUDIT_FAIL], t.domains[AUDIT_TEMP], t.rows[AUDIT_WARN],
+	    t.rows[AUDIT_FAIL], t.rows[AUDIT_TEMP]);
 	if (t.rows[AUDIT_FAIL] > 0)
 		return 1;
 	return t.rows[AUDIT_TEMP] > 0 ? AUDIT_EXIT_TEMP : 0;

@@ -117,6 +117,12 @@ check_eq operations/nightly-steps "$steps" \
     "ingest=warn volumes=ok reverify=ok audit=warn report-text=ok report-csv=ok report-json=ok report-html=ok deliver=ok "
 check_eq operations/nightly-ingest-figures \
     "$(grep -c '^fblscope-nightly: step=ingest .* read=[0-9]* stored=[0-9]* complaints=' "$T/nightly.out")" 1
+# nobody answers: every domain of the configuration (its exact customer
+# domains and the ESP token) is TEMP, none FAIL
+ndom=$(( $(grep -c '^customer[[:space:]]' "$R/etc/fblscope.conf") + $(grep -c '^esp-domain[[:space:]]' "$R/etc/fblscope.conf") ))
+check_eq operations/nightly-audit-figures \
+    "$(sed -n 's/^fblscope-nightly: step=audit status=warn exit=75 seconds=[0-9]* \(domains=[0-9]* ok=[0-9]* warn=[0-9]* fail=[0-9]* temp=[0-9]*\) .*/\1/p' "$T/nightly.out")" \
+    "domains=$ndom ok=0 warn=0 fail=0 temp=$ndom"
 check_eq operations/volumes-moved "$(ls "$R/var/lib/fblscope/volumes/done")" volumes.csv
 rd=$R/var/lib/fblscope/reports
 check_eq operations/delivered-is-text-report \
