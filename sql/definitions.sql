@@ -1057,7 +1057,10 @@ COMMENT ON VIEW report_esp_volume IS
 -- A row: one UTC day and reporter ('*': all) for the ESP as a whole:
 -- every complaint of the day, how many carried an ESP-token signature
 -- (esp_state <> 'none') and how many verified, and the rate over the ESP
--- token's volume.
+-- token's volume; then the complaints that claim no customer (customer_id
+-- '': no customer signature, a From domain no customer rule maps), and of
+-- them those that carried an ESP-token signature and those it verified
+-- (columns added at the end: CREATE OR REPLACE keeps the view's grants).
 CREATE OR REPLACE VIEW report_esp_day AS
 WITH c AS (
     SELECT day,
@@ -1065,7 +1068,13 @@ WITH c AS (
                AS reporter,
            sum(complaints) AS complaints, sum(attributed) AS attributed,
            sum(carried) AS carried, sum(esp_verified) AS verified,
-           sum(opt_out + not_spam + auth_failure + other) AS other_feedback
+           sum(opt_out + not_spam + auth_failure + other) AS other_feedback,
+           sum(complaints) FILTER (WHERE customer_id = '')
+               AS unattributed,
+           sum(carried) FILTER (WHERE customer_id = '')
+               AS unattributed_carried,
+           sum(esp_verified) FILTER (WHERE customer_id = '')
+               AS unattributed_verified
       FROM daily_customer
      WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
      GROUP BY GROUPING SETS ((day, reporter), (day))
@@ -1076,18 +1085,27 @@ WITH c AS (
            coalesce(c.carried, 0)::bigint AS carried,
            coalesce(c.verified, 0)::bigint AS verified,
            coalesce(c.other_feedback, 0)::bigint AS other_feedback,
+           coalesce(c.unattributed, 0)::bigint AS unattributed,
+           coalesce(c.unattributed_carried, 0)::bigint
+               AS unattributed_carried,
+           coalesce(c.unattributed_verified, 0)::bigint
+               AS unattributed_verified,
            v.sent, v.delivered,
            CASE WHEN reporter = 'yahoo' AND v.delivered IS NOT NULL
                 THEN v.delivered ELSE v.sent END AS denominator
       FROM c FULL JOIN report_esp_volume v USING (day, reporter)
 )
-SELECT j.*,
+SELECT j.day, j.reporter, j.complaints, j.attributed, j.carried,
+       j.verified, j.other_feedback, j.sent, j.delivered, j.denominator,
        CASE WHEN denominator > 0
-            THEN attributed::numeric / denominator END AS rate
+            THEN attributed::numeric / denominator END AS rate,
+       j.unattributed, j.unattributed_carried, j.unattributed_verified
   FROM j;
 COMMENT ON VIEW report_esp_day IS
     'per UTC day and reporter (''*'': all): complaints, attributed, carried '
-    'an ESP-token signature, ESP signature verified, volume, rate';
+    'an ESP-token signature, ESP signature verified, volume, rate; '
+    'unattributed: complaints that claim no customer, of them carried and '
+    'verified';
 
 -- A row: one UTC day, use ('complaint': ARF and non-ARF complaint reports;
 -- 'sample': mail samples; 'other'), d= token, role, customer, result and

@@ -95,6 +95,26 @@ unattributed() {	# conninfo: abuse complaints without a customer
 	    coalesce(sum(carried), 0) || ' ' || coalesce(sum(esp_verified), 0)
 	    FROM daily_customer WHERE customer_id = ''"
 }
+# the report of 2026-11-30 (its 30 days hold every message): the long
+# window's unattributed complaints and their reasons, and cust-02's
+# complaints, from the JSON; the text's unattributed line
+report() {	# conninfo config
+	"$FBL_BIN" report --db "$1" --config "$2" --date 2026-11-30 \
+	    --format json > "$T/report.json" 2> "$T/report.err" &&
+	"$FBL_BIN" report --db "$1" --config "$2" --date 2026-11-30 \
+	    > "$T/report.txt" 2>> "$T/report.err" || {
+		echo "report failed: $(cat "$T/report.err")"
+		return
+	}
+	"$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+u = d["unattributed"]
+c = [x["windows"]["long"]["complaints"] for x in d["customers"] if x["id"] == "cust-02"]
+print(u["complaints"]["long"], *[u["reasons"][r]["long"] for r in
+    ("esp_verified", "esp_not_verified", "no_esp_signature")],
+    c[0] if c else "-")' "$T/report.json"
+	sed -n 's/^  long *\([0-9]*: [0-9 /]*\)$/\1/p' "$T/report.txt" | tail -1
+}
 others() {	# conninfo: the counts of every other customer
 	psql "$1" -AtF '	' -c "SELECT * FROM daily_customer
 	    WHERE customer_id NOT IN ('', 'cust-02')" | LC_ALL=C sort
@@ -125,6 +145,11 @@ check_eq reattribute/without-customer-third-party \
     "third-party 17"
 check_eq reattribute/without-customer-unattributed "$(unattributed "$DB")" "16 15 13"
 recount less "$DB"
+# the report says: 16 complaints without a customer, 13 of them the ESP's
+# own verified mail; no cust-02
+check_eq reattribute/without-customer-report "$(report "$DB" "$LESS")" \
+    "16 13 2 1 -
+16: 13 / 2 / 1"
 others "$DB" > "$T/others.before"
 state "$DB" > "$T/state.less"
 
@@ -144,6 +169,8 @@ check_eq reattribute/added-summary-unattributed \
     "$(sed -n 's/.*: \([0-9]*\) complaints unattributed.*/\1/p' "$T/ra.err")" 0
 check_eq reattribute/added-customer "$(cust02 "$DB")" "17 17 16 15 13 16 1"
 check_eq reattribute/added-unattributed "$(unattributed "$DB")" "0 0 0"
+check_eq reattribute/added-report "$(report "$DB" "$FULL")" "0 0 0 0 16
+0: 0 / 0 / 0"
 check_eq reattribute/added-forgery-damaged \
     "$(q "$DB" "SELECT string_agg(authenticity, ',' ORDER BY authenticity) FROM report WHERE customer_id = 'cust-02' AND authenticity <> 'authentic'")" \
     "damaged,redacted,redacted"
