@@ -154,8 +154,12 @@ cmd_reattribute(int argc, char **argv)
 		return status;
 	ro.stop = stop_requested;
 	stop_catch();
-	if ((cfg = config_find(config, CONFIG_REQUIRED, &err)) == NULL ||
-	    (st = store_open(conninfo, &err)) == NULL) {
+	if ((cfg = config_find(config, CONFIG_REQUIRED, &err)) != NULL &&
+	    !config_has_rules(cfg))
+		buf_printf(&err, "%s names no customer and no ESP token: every "
+		    "stored report would lose its customer; not run",
+		    cfg->path);
+	if (err.len > 0 || (st = store_open(conninfo, &err)) == NULL) {
 		fprintf(stderr, "fblscope reattribute: %s\n", buf_cstr(&err));
 		status = 2;
 	} else if (ro.config = cfg, !reattribute_run(st, &ro, &s, &err)) {

@@ -279,5 +279,10 @@ check_eq reattribute/networks-back "$(diff "$T/state.added" "$T/state.back" | he
 # ---- no configuration: refused -------------------------------------------
 FBLSCOPE_CONFIG=$T/missing.conf "$FBL_BIN" reattribute --db "$DB" > /dev/null 2> "$T/noconf.err"
 check_eq reattribute/no-configuration "$?" 2 "$(cat "$T/noconf.err")"
+# one that names no customer and no ESP token would strip every report
+"$FBL_BIN" reattribute --db "$DB" --config "$FBL_ROOT/tests/integration/data/empty.conf" \
+    > /dev/null 2> "$T/empty.err"
+check_eq reattribute/empty-configuration-refused "$?:$(q "$DB" "SELECT count(customer_id) FROM report")" \
+    "2:$(q "$DBF" "SELECT count(customer_id) FROM report")" "$(cat "$T/empty.err")"
 
 exit "$(fbl_status)"
