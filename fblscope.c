@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "ingest", cmd_ingest, "store feedback reports and samples in PostgreSQL" },
 	{ "keys", cmd_keys, "the ESP's DKIM keys: audit, zone, import, list" },
 	{ "reverify", cmd_reverify, "judge open verdicts again (DNS back, keys imported)" },
+	{ "reattribute", cmd_reattribute, "attribute stored reports again after the customers changed" },
 	{ "volume", cmd_volume, "import sending volumes (CSV) for complaint rates" },
 	{ "report", cmd_report, "the reputation report (text, CSV, JSON, HTML)" },
 };
@@ -38,7 +39,7 @@ usage(FILE *fp)
 
 	fputs("usage: fblscope COMMAND [options] [args]\n\ncommands:\n", fp);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-10s %s\n", commands[i].name,
+		fprintf(fp, "  %-12s %s\n", commands[i].name,
 		    commands[i].summary);
 	fputs("\n`fblscope COMMAND --help` describes each; see fblscope(1).\n",
 	    fp);

@@ -10,6 +10,7 @@ int	 cmd_arf(int, char **);
 int	 cmd_db(int, char **);
 int	 cmd_ingest(int, char **);
 int	 cmd_keys(int, char **);
+int	 cmd_reattribute(int, char **);
 int	 cmd_reverify(int, char **);
 int	 cmd_volume(int, char **);
 
