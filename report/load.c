@@ -181,9 +181,9 @@ esp_row(struct loader *ld, const struct db_rows *res, size_t r)
 	d.carried = load_num(res, r, 4);
 	d.verified = load_num(res, r, 5);
 	d.has_volume = opt_num(res, r, 6, &d.volume);
-	d.unattributed = num(res, r, 7);
-	d.unattributed_carried = num(res, r, 8);
-	d.unattributed_verified = num(res, r, 9);
+	d.unattributed = load_num(res, r, 7);
+	d.unattributed_carried = load_num(res, r, 8);
+	d.unattributed_verified = load_num(res, r, 9);
 	return report_model_esp_day(ld->m, &d) || oom(ld);
 }
 
