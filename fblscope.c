@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fblscope: the dispatcher.  One binary, one subcommand per job; every
  * command lives in the module of its room (verifier/, fbl/, report/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * csv: the report as CSV sections (RFC 4180, CRLF-free: LF line ends).
  * Each section is a header line whose first field is "section", then rows

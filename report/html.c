@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * html: the report as one self-contained page for people (html_page.h),
  * with inline SVG charts (svg.h): complaints per day of the top customers,

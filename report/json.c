@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json: the report as one JSON document (docs/report-json.md, validated
  * by docs/report.schema.json).  Unknown rates are null, never NaN.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * load: the report's queries of the views, each row handed to the model
  * (model.h) as it is read; see load.h.

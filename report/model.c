@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* model: the report as data, built from the views' rows; see model.h. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * model: the nightly report as data (DESIGN section 6), for the renderers
  * of render.h.  The rules that make its figures are in rules.h, the SQL

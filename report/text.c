@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * text: the report as plain text for a mail body, no line longer than
  * REPORT_TEXT_WIDTH columns (names are cut, lists wrapped).  Names from

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope's views and functions: the one definition of each.
 --
 -- The numbered files beside this one hold tables and data changes, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_verify: `fblscope verify`, results in input order whatever --jobs is.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * commands: the subcommands of the fblscope binary.  Each takes the argv
  * after the command name (argv[0] is the command), prints, and returns the

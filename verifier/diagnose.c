@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* diagnose: experiments that name the cause of a failure; see diagnose.h. */
 #include <string.h>
 #include <strings.h>

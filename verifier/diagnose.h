@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * diagnose: why a signature failed, by experiment rather than by guess.
  *

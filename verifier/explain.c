@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* explain: the step-by-step view of one message; see explain.h. */
 #include <string.h>
 

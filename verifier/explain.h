@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * explain: the debugging view of `fblscope verify --explain`: every tag as
  * parsed, the DNS name, answer and key, the canonical header block exactly as

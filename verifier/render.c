@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* render: text, JSON Lines and Authentication-Results; see render.h. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * render: the ways a verify_result is shown.  Each appends to a buf; the
  * command writes it out.  JSON is one line per message (JSON Lines); its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* verify: facts, then verdicts, for every signature; see verify.h. */
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_arf: `fblscope arf`, the record ingest would store for each message,
  * without a database: what the message is and how that was decided, the

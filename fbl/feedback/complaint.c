@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* complaint: raw bytes -> report, original, clock, verification. */
 #include <string.h>
 

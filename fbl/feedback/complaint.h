@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * complaint: the one step from a message's raw bytes to what `fblscope
  * arf` shows and `fblscope ingest` stores: the report (arf.h), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* mailsource: Maildir, mbox, files, directories and stdin; see mailsource.h. */
 #include <sys/stat.h>
 #include <sys/types.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* record: the rows of one message; see record.h. */
 #include <ctype.h>
 #include <limits.h>

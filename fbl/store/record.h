@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * record: what `fblscope ingest` stores for one message: exactly the values
  * of its report row and of its signature rows (sql/001_init.sql), built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_diagnose: the diagnosis of a failed RSA signature (`verify
  * --explain`) under keys of any size and exponent an attacker may publish.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_verify: the whole of `fblscope verify` on a hostile message:
  * dkim_verify() with keys from a fixed zone (real RSA and ed25519 test keys,

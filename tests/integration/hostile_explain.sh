@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # hostile_explain.sh: `verify --explain` on messages made to cost it time,
 # memory and output (issue 11, item 4; bounds in docs/security.md).
 #

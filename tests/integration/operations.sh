@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # operations.sh: docs/operations.md, executed.  `make install` into a
 # scratch root, every shell block of the page in page order (rewritten by
 # tests/lib/operations_blocks.py: /etc, /var and /usr/local under the root,

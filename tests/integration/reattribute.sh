@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # reattribute.sh: stored complaints follow the configuration in force.  The
 # generated mailbox (samples/gen_mailbox.c, 300 messages, seed 5) is
 # ingested with a configuration that lacks customer cust-02

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # reverify.sh: verdicts that change after the ingest, judged from the facts
 # kept at ingest (the messages are not stored), checked against the
 # generated mailbox's manifest (samples/gen_mailbox.c):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # daily_recount.sh: every daily table recounted from the report and
 # signature rows it counts, written here without the schema's functions
 # (fbl_daily_apply, fbl_customer_counts), so that a test compares the

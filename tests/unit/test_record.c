@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_record: the rows of one message (fbl/store/record.h): safe texts, array
  * literals, the day of a message and its fallbacks, recipient HMACs (RFC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_report_rules: the report's rules (report/rules.h) and the model
  * built from hand-made rows of the views (report/model.h), without a
