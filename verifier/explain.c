@@ -4,6 +4,7 @@
 #include "base/date.h"
 #include "verifier/diagnose.h"
 #include "verifier/explain.h"
+#include "verifier/render.h"
 
 static void
 put_time(struct buf *b, uint64_t t)
@@ -192,6 +193,8 @@ explain_body(struct buf *b, const struct verify_result *vr,
 	buf_puts(b, "\n    computed     ");
 	buf_put_hex(b, h->digest, h->digest_len);
 	buf_puts(b, sr->body_verified ? "  MATCH\n" : "  MISMATCH\n");
+	render_l_warning(b, "  warning: ", sr, ": anyone may append content "
+	    "after the signed length, and this signature still verifies\n");
 }
 
 static void

@@ -13,6 +13,17 @@ verify_summary_word(const struct verify_result *vr)
 }
 
 void
+render_l_warning(struct buf *b, const char *before,
+    const struct sig_result *sr, const char *after)
+{
+	uint64_t	 n;
+
+	if (sig_l_warns(sr, &n))
+		buf_printf(b, "%sl= leaves %llu bytes of the body unsigned%s",
+		    before, (unsigned long long)n, after);
+}
+
+void
 render_text(struct buf *b, const char *file, const struct verify_result *vr)
 {
 	size_t	 i;
@@ -36,6 +47,8 @@ render_text(struct buf *b, const char *file, const struct verify_result *vr)
 		buf_printf(b, ": %s (%s) ", dkim_result_name(sr->result),
 		    dkim_reason_name(sr->reason));
 		buf_put_safe(b, buf_cstr(&sr->detail));
+		render_l_warning(b, "; warning: ", sr,
+		    " (anyone may append content)");
 		buf_putc(b, '\n');
 	}
 	if (vr->nsigs_total > vr->nsigs) {
@@ -83,7 +96,8 @@ render_json_sig(struct buf *b, const struct sig_result *sr, size_t idx,
     bool has_body)
 {
 	const struct dkim_sig *sig = &sr->sig;
-	bool	 first = true;
+	uint64_t n;
+	bool	 first = true, has_l;
 
 	buf_putc(b, '{');
 	json_kv_int(b, "index", (int64_t)idx, &first);
@@ -109,6 +123,8 @@ render_json_sig(struct buf *b, const struct sig_result *sr, size_t idx,
 		json_kv_null(b, "body_verified", &first);
 	json_kv_bool(b, "would_pass", sr->would_pass, &first);
 	json_key_info(b, sr, &first);
+	has_l = sig_l_unsigned(sr, &n);
+	json_opt_uint(b, "l_unsigned_bytes", has_l, n, &first);
 	buf_putc(b, '}');
 }
 
@@ -164,6 +180,7 @@ ar_sig(struct buf *b, const struct sig_result *sr)
 	const struct tag *bt;
 
 	buf_printf(b, ";\n\tdkim=%s", dkim_result_name(sr->result));
+	render_l_warning(b, " (", sr, ")");
 	if (sr->result != DKIM_RESULT_PASS) {
 		buf_puts(b, " reason=");
 		ar_value(b, dkim_reason_name(sr->reason));
@@ -188,12 +205,12 @@ ar_sig(struct buf *b, const struct sig_result *sr)
 	if (sig->tags_ok && (bt = tag_list_get(&sig->tags, "b")) != NULL &&
 	    bt->value_len >= 8) {
 		char	 b8[9];
-		size_t	 i, n = 0;
+		size_t	 i, k = 0;
 
-		for (i = 0; i < bt->value_len && n < 8; i++)
+		for (i = 0; i < bt->value_len && k < 8; i++)
 			if (strchr(" \t\r\n", bt->value[i]) == NULL)
-				b8[n++] = bt->value[i];
-		b8[n] = '\0';
+				b8[k++] = bt->value[i];
+		b8[k] = '\0';
 		buf_puts(b, " header.b=");
 		ar_value(b, b8);
 	}

@@ -19,6 +19,12 @@ void	 render_json(struct buf *, const char *file,
 /* RFC 8601 Authentication-Results field, folded with LF and TAB. */
 void	 render_ar(struct buf *, const char *authserv_id,
 	    const struct verify_result *);
+/*
+ * before, "l= leaves N bytes of the body unsigned", after; when
+ * sig_l_warns(): the one wording of the l= warning in every format.
+ */
+void	 render_l_warning(struct buf *, const char *before,
+	    const struct sig_result *, const char *after);
 /* The signature object of the JSON form (shared with fbl/ renderers). */
 void	 render_json_sig(struct buf *, const struct sig_result *, size_t idx,
 	    bool has_body);
