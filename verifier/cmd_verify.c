@@ -75,6 +75,35 @@ static const struct option verify_longopts[] = {
 	CLI_HELP_LONGOPT_END,
 };
 
+/* One message out in the format asked: one diagnosis for every format. */
+static bool
+verify_render(struct verify_cmd *vc, struct buf *out, const char *file,
+    const struct verify_result *vr)
+{
+	struct diagnosis	 dg;
+	struct render_extra	 ex;
+
+	memset(&ex, 0, sizeof(ex));
+	memset(&dg, 0, sizeof(dg));
+	if (vc->explain) {
+		if (!diagnosis_make(&dg, vr)) {
+			diagnosis_free(&dg);
+			return false;
+		}
+		ex.dg = &dg;
+	}
+	if (vc->format == FMT_JSON)
+		render_json(out, file, vr, &ex);
+	else if (vc->format == FMT_AR)
+		render_ar(out, vc->authserv_id, vr, &ex);
+	else if (vc->explain)
+		explain_render(out, file, vr, &dg);
+	else
+		render_text(out, file, vr, &ex);
+	diagnosis_free(&dg);
+	return true;
+}
+
 /* raw is the caller's read buffer, reused from message to message. */
 static void
 verify_one(struct verify_cmd *vc, size_t idx, struct verify_out *vo,
@@ -89,21 +118,14 @@ verify_one(struct verify_cmd *vc, size_t idx, struct verify_out *vo,
 		buf_printf(&vo->text, "fblscope verify: %s\n", buf_cstr(&err));
 		goto out;
 	}
-	if (!dkim_verify(&vc->vo, raw->data, raw->len, &vr)) {
+	if (!dkim_verify(&vc->vo, raw->data, raw->len, &vr) ||
+	    !verify_render(vc, &vo->text, file, &vr)) {
 		buf_printf(&vo->text, "fblscope verify: %s: %s\n", file,
 		    vr.msg_status != MESSAGE_OK ?
 		    message_status_str(vr.msg_status) : "out of memory");
 		verify_result_free(&vr);
 		goto out;
 	}
-	if (vc->explain)
-		explain_render(&vo->text, file, &vr);
-	else if (vc->format == FMT_JSON)
-		render_json(&vo->text, file, &vr);
-	else if (vc->format == FMT_AR)
-		render_ar(&vo->text, vc->authserv_id, &vr);
-	else
-		render_text(&vo->text, file, &vr);
 	vo->status = verify_all_pass(&vr) ? 0 : 1;
 	verify_result_free(&vr);
 out:

@@ -24,10 +24,12 @@ render_l_warning(struct buf *b, const char *before,
 }
 
 void
-render_text(struct buf *b, const char *file, const struct verify_result *vr)
+render_text(struct buf *b, const char *file, const struct verify_result *vr,
+    const struct render_extra *ex)
 {
 	size_t	 i;
 
+	(void)ex;
 	/* every string from the message is made visible: one line each */
 	if (vr->nsigs_total == 0) {
 		buf_put_safe(b, file);
@@ -93,7 +95,7 @@ json_key_info(struct buf *b, const struct sig_result *sr, bool *first)
 
 void
 render_json_sig(struct buf *b, const struct sig_result *sr, size_t idx,
-    bool has_body)
+    bool has_body, const struct sig_diag *sd)
 {
 	const struct dkim_sig *sig = &sr->sig;
 	uint64_t n;
@@ -125,11 +127,23 @@ render_json_sig(struct buf *b, const struct sig_result *sr, size_t idx,
 	json_key_info(b, sr, &first);
 	has_l = sig_l_unsigned(sr, &n);
 	json_opt_uint(b, "l_unsigned_bytes", has_l, n, &first);
+	if (sd != NULL)
+		render_json_diag(b, sr, sd, &first);
 	buf_putc(b, '}');
 }
 
+/* The diagnosis of signature i, or NULL when not diagnosed. */
+static const struct sig_diag *
+extra_diag(const struct render_extra *ex, size_t i)
+{
+	if (ex == NULL || ex->dg == NULL || i >= ex->dg->nsigs)
+		return NULL;
+	return &ex->dg->sigs[i];
+}
+
 void
-render_json(struct buf *b, const char *file, const struct verify_result *vr)
+render_json(struct buf *b, const char *file, const struct verify_result *vr,
+    const struct render_extra *ex)
 {
 	bool	 first = true;
 	size_t	 i;
@@ -144,9 +158,13 @@ render_json(struct buf *b, const char *file, const struct verify_result *vr)
 	for (i = 0; i < vr->nsigs; i++) {
 		if (i > 0)
 			buf_putc(b, ',');
-		render_json_sig(b, &vr->sigs[i], i + 1, vr->msg.has_body);
+		render_json_sig(b, &vr->sigs[i], i + 1, vr->msg.has_body,
+		    extra_diag(ex, i));
 	}
-	buf_puts(b, "]}\n");
+	buf_putc(b, ']');
+	if (ex != NULL && ex->dg != NULL)
+		json_kv_bool(b, "diagnosis_cut", ex->dg->cut, &first);
+	buf_puts(b, "}\n");
 }
 
 /* RFC 8601 ptype.property value: a token, or a quoted-string. */
@@ -174,13 +192,15 @@ ar_value(struct buf *b, const char *v)
 }
 
 static void
-ar_sig(struct buf *b, const struct sig_result *sr)
+ar_sig(struct buf *b, const struct sig_result *sr, const struct sig_diag *sd)
 {
 	const struct dkim_sig *sig = &sr->sig;
 	const struct tag *bt;
 
 	buf_printf(b, ";\n\tdkim=%s", dkim_result_name(sr->result));
 	render_l_warning(b, " (", sr, ")");
+	if (sd != NULL)
+		render_ar_diag(b, sr, sd);
 	if (sr->result != DKIM_RESULT_PASS) {
 		buf_puts(b, " reason=");
 		ar_value(b, dkim_reason_name(sr->reason));
@@ -218,7 +238,7 @@ ar_sig(struct buf *b, const struct sig_result *sr)
 
 void
 render_ar(struct buf *b, const char *authserv_id,
-    const struct verify_result *vr)
+    const struct verify_result *vr, const struct render_extra *ex)
 {
 	size_t	 i;
 
@@ -226,6 +246,6 @@ render_ar(struct buf *b, const char *authserv_id,
 	if (vr->nsigs_total == 0)
 		buf_puts(b, "; dkim=none");
 	for (i = 0; i < vr->nsigs; i++)
-		ar_sig(b, &vr->sigs[i]);
+		ar_sig(b, &vr->sigs[i], extra_diag(ex, i));
 	buf_putc(b, '\n');
 }

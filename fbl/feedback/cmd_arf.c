@@ -109,7 +109,7 @@ json_sigs(struct buf *b, const struct arf_cmd *ac, const struct complaint *c,
 		if (i > 0)
 			buf_putc(b, ',');
 		render_json_sig(b, &c->vr.sigs[i], i + 1,
-		    c->vr.msg.has_body);
+		    c->vr.msg.has_body, NULL);
 		/* the object's closing brace gives way to the role */
 		if (b->len > 0 && b->data[b->len - 1] == '}')
 			b->data[--b->len] = '\0';

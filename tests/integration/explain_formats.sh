@@ -6,6 +6,10 @@
 #   signed length says how many canonical body bytes are unsigned, in the
 #   text line, the JSON field l_unsigned_bytes, an Authentication-Results
 #   comment and --explain.
+# - the diagnosis in JSON and in an Authentication-Results comment: with
+#   --explain, --format json gives each failed signature a "diagnosis"
+#   object (docs/verify-json.md) and --format ar a comment with the same
+#   conclusion the text shows.
 #
 # The mail is signed by dkimpy (independent of fblscope).  Every expected
 # value is written from the damage done, not from fblscope's output.
@@ -51,10 +55,11 @@ sign signed-l --canon relaxed/relaxed --length
 # and its CRLF, canonical under relaxed as they are.
 { cat "$T/signed-l.eml"; printf 'Appended line\r\n'; } > "$T/l-appended.eml"
 
+zone=good
 verify() {	# out case [options...]: stdout to $T/out, status to $T/out.rc
 	_o=$1 _c=$2
 	shift 2
-	"$FBL_BIN" verify --zone "$T/good.zone" "$@" "$T/$_c.eml" \
+	"$FBL_BIN" verify --zone "$T/$zone.zone" "$@" "$T/$_c.eml" \
 	    > "$T/$_o" 2> "$T/$_o.err"
 	echo $? > "$T/$_o.rc"
 }
@@ -113,6 +118,90 @@ hasnt fmt/l/whole-ar "$T/l0-ar" "unsigned"
 # no l=: the field is null
 verify nol-json signed --format json
 json fmt/l/none-json "$T/nol-json" "j['signatures'][0]['l_unsigned_bytes']" None
+
+# --- the diagnosis in JSON and A-R --------------------------------------------
+
+# 46 bytes appended after the signed body, starting at a boundary line:
+# "--" CRLF, 40 bytes of text, CRLF.  The signed canonical body is 55 bytes.
+{ cat "$T/signed.eml"; printf -- '--\r\nYou receive this because you subscribed.\r\n'; } \
+    > "$T/footer.eml"
+sed 's/^Subject: Winter catalogue/Subject: [list] Winter catalogue/' \
+    "$T/signed.eml" > "$T/subject.eml"
+
+D="j['signatures'][0]['diagnosis']"
+verify ft-json footer --explain --format json
+check_eq fmt/diag/json-exit "$(cat "$T/ft-json.rc")" 1
+json fmt/diag/json-lines "$T/ft-json" "len(open(sys.argv[1]).read().splitlines())" 1
+# the fields of plain --format json are all still there
+json fmt/diag/json-fields "$T/ft-json" \
+    "(j['result'], j['has_body'], j['signature_count'], j['signatures'][0]['reason'], j['signatures'][0]['body_verified'])" \
+    "('fail', True, 1, 'body-hash-mismatch', False)"
+json fmt/diag/json-steps "$T/ft-json" "$D['steps']" "['body_hash']"
+json fmt/diag/json-cause "$T/ft-json" "($D['cause'], $D['body']['cause'])" \
+    "('appended-content', 'appended-content')"
+json fmt/diag/json-bytes "$T/ft-json" \
+    "($D['body']['signed_bytes'], $D['body']['appended_bytes'], $D['body']['at_mime_boundary'])" \
+    "(55, 46, True)"
+json fmt/diag/json-header-fine "$T/ft-json" "$D['header']" None
+json fmt/diag/json-conclusion "$T/ft-json" \
+    "$D['conclusion'].startswith('content appended after signing: the first 55 canonical bytes')" True
+json fmt/diag/json-cut "$T/ft-json" "j['diagnosis_cut']" False
+# the text says the same sentence and names the same cause
+verify ft-text footer --explain
+_concl=$($PYTHON -c "import json,sys; print(json.loads(open(sys.argv[1]).readline())['signatures'][0]['diagnosis']['conclusion'])" "$T/ft-json")
+has fmt/diag/text-same-sentence "$T/ft-text" "    cause: $_concl"
+has fmt/diag/text-conclusion "$T/ft-text" "    conclusion: appended-content"
+# the A-R comment carries it too (a comment: parentheses and backslashes
+# quoted), after the result word
+verify ft-ar footer --explain --format ar
+_ar=$($PYTHON - "$T/ft-ar" <<'PY'
+import re, sys
+a = open(sys.argv[1]).read().replace('\n\t', ' ')
+m = re.search(r'dkim=fail \(diagnosis: ([a-z-]+): ((?:[^()\\]|\\.)*)\) reason=', a)
+print(m.group(1) + ': ' + re.sub(r'\\(.)', r'\1', m.group(2)) if m else 'no comment in: ' + a)
+PY
+)
+check_eq fmt/diag/ar-comment "$_ar" "appended-content: $_concl"
+# without --explain nothing is diagnosed (the cost is the failures')
+verify ft-ar0 footer --format ar
+hasnt fmt/diag/ar-plain "$T/ft-ar0" "diagnosis"
+verify ft-json0 footer --format json
+json fmt/diag/json-plain "$T/ft-json0" "'diagnosis' in j['signatures'][0] or 'diagnosis_cut' in j" False
+
+# a changed Subject: the digest recovered from b= is the one the signer
+# hashed, the digest of the undamaged header block
+verify ok-json signed --explain --format json
+json fmt/diag/pass-none "$T/ok-json" "$D" None
+json fmt/diag/pass-bh "$T/ok-json" \
+    "j['signatures'][0]['trace']['body_hash_computed'] == j['signatures'][0]['trace']['body_hash_declared']" True
+json fmt/diag/pass-block "$T/ok-json" \
+    "j['signatures'][0]['trace']['signed_header_lines'][0]" "from:Shop <news@example.test>"
+_hh=$($PYTHON -c "import json,sys; print(json.loads(open(sys.argv[1]).readline())['signatures'][0]['trace']['header_hash'])" "$T/ok-json")
+verify sj-json subject --explain --format json
+json fmt/diag/subject-steps "$T/sj-json" "$D['steps']" "['header_signature']"
+json fmt/diag/subject-recovered "$T/sj-json" \
+    "($D['header']['recovered'], $D['header']['recovered_hash'], $D['header']['signing_key'])" \
+    "('digest', 'sha256', True)"
+json fmt/diag/subject-digest "$T/sj-json" "$D['header']['recovered_digest']" "$_hh"
+json fmt/diag/subject-differs "$T/sj-json" \
+    "j['signatures'][0]['trace']['header_hash'] != '$_hh'" True
+json fmt/diag/subject-cause "$T/sj-json" "$D['cause']" headers-changed
+
+# the key rotated away: the signature does not open to a digest
+zone=rotated
+verify rot-json signed --explain --format json
+json fmt/diag/rotated "$T/rot-json" \
+    "($D['header']['recovered'], $D['header']['signing_key'], $D['cause'])" \
+    "('bad-padding', False, 'not-signing-key')"
+# no key at all
+: > "$T/empty.zone"
+zone=empty
+verify nokey-json signed --explain --format json
+json fmt/diag/no-key "$T/nokey-json" "($D['steps'], $D['cause'])" \
+    "(['key_lookup'], 'key-not-found')"
+verify nokey-ar signed --explain --format ar
+zone=good
+has fmt/diag/no-key-ar "$T/nokey-ar" "dkim=permerror (diagnosis: key-not-found: key rotated away"
 
 fbl_done
 exit $?
