@@ -4,7 +4,6 @@
 #include "base/date.h"
 #include "verifier/diagnose.h"
 #include "verifier/explain.h"
-#include "verifier/render.h"
 
 static void
 put_time(struct buf *b, uint64_t t)
@@ -22,7 +21,7 @@ put_time(struct buf *b, uint64_t t)
 
 static void
 explain_message(struct buf *b, const char *file,
-    const struct verify_result *vr)
+    const struct verify_result *vr, const struct render_extra *ex)
 {
 	const struct message *m = &vr->msg;
 	unsigned	 f = m->flags | message_byte_flags(m);
@@ -30,6 +29,7 @@ explain_message(struct buf *b, const char *file,
 	buf_puts(b, "== ");
 	buf_put_safe(b, file);
 	buf_putc(b, '\n');
+	render_inner(b, "", ex, ": its signatures are verified\n");
 	buf_printf(b, "message: %zu bytes, %zu header fields, ", m->raw_len,
 	    m->nfields);
 	if (m->has_body)
@@ -402,11 +402,13 @@ explain_diagnosis(struct buf *b, const struct sig_result *sr,
 
 void
 explain_render(struct buf *b, const char *file, const struct verify_result *vr,
-    const struct diagnosis *dg)
+    const struct render_extra *ex)
 {
+	static const struct diagnosis none;
+	const struct diagnosis *dg = ex->dg != NULL ? ex->dg : &none;
 	size_t	 i;
 
-	explain_message(b, file, vr);
+	explain_message(b, file, vr, ex);
 	for (i = 0; i < vr->nsigs; i++) {
 		const struct sig_result *sr = &vr->sigs[i];
 

@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "verifier/diagnose.h"
+#include "verifier/render.h"
 #include "verifier/verify.h"
 
 #define EXPLAIN_MAX_LINE	512		/* bytes of one field line */
@@ -37,8 +38,11 @@ bool	 explain_block_next(struct explain_block *, const char **line,
 	    size_t *shown, size_t *more);
 size_t	 explain_block_rest(const struct explain_block *);
 
-/* dg: the diagnosis of vr (diagnosis_make()), said after each verdict. */
+/*
+ * ex->dg: the diagnosis of vr (diagnosis_make()), said after each verdict;
+ * ex->inner_kind: vr is the original of a report (render.h).
+ */
 void	 explain_render(struct buf *, const char *file,
-	    const struct verify_result *, const struct diagnosis *dg);
+	    const struct verify_result *, const struct render_extra *ex);
 
 #endif

@@ -24,13 +24,26 @@ render_l_warning(struct buf *b, const char *before,
 }
 
 void
+render_inner(struct buf *b, const char *before, const struct render_extra *ex,
+    const char *after)
+{
+	if (ex == NULL || ex->inner_kind == NULL)
+		return;
+	buf_printf(b, "%soriginal of a feedback report (%s), given as %s%s",
+	    before, ex->inner_kind, ex->inner_form, after);
+}
+
+void
 render_text(struct buf *b, const char *file, const struct verify_result *vr,
     const struct render_extra *ex)
 {
 	size_t	 i;
 
-	(void)ex;
 	/* every string from the message is made visible: one line each */
+	if (ex != NULL && ex->inner_kind != NULL) {
+		buf_put_safe(b, file);
+		render_inner(b, ": ", ex, "\n");
+	}
 	if (vr->nsigs_total == 0) {
 		buf_put_safe(b, file);
 		buf_puts(b, ": none: no DKIM-Signature\n");
@@ -151,6 +164,8 @@ render_json(struct buf *b, const char *file, const struct verify_result *vr,
 	buf_putc(b, '{');
 	json_kv_str(b, "file", file, &first);
 	json_kv_str(b, "result", verify_summary_word(vr), &first);
+	json_kv_str(b, "arf_original", ex != NULL && ex->inner_kind != NULL ?
+	    ex->inner_form : NULL, &first);
 	json_kv_bool(b, "has_body", vr->msg.has_body, &first);
 	json_kv_int(b, "signature_count", (int64_t)vr->nsigs_total, &first);
 	json_key(b, "signatures", &first);
@@ -243,6 +258,7 @@ render_ar(struct buf *b, const char *authserv_id,
 	size_t	 i;
 
 	buf_printf(b, "Authentication-Results: %s", authserv_id);
+	render_inner(b, " (", ex, ")");
 	if (vr->nsigs_total == 0)
 		buf_puts(b, "; dkim=none");
 	for (i = 0; i < vr->nsigs; i++)

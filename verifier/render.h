@@ -17,7 +17,17 @@
  */
 struct render_extra {
 	const struct diagnosis	*dg;
+	/* the message verified is the original a report carries */
+	const char		*inner_kind;	/* "ARF", "complaint" */
+	const char		*inner_form;	/* "rfc822", ... */
 };
+
+/*
+ * "original of a feedback report (ARF), given as rfc822" between before
+ * and after, when the message verified is one; the one wording of it.
+ */
+void	 render_inner(struct buf *, const char *before,
+	    const struct render_extra *, const char *after);
 
 /* Message-level word: none (no signature), pass (all passed), fail. */
 const char	*verify_summary_word(const struct verify_result *);

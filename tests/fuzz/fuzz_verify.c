@@ -435,7 +435,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct verify_result	 vr;
 	struct buf		 out = BUF_INIT;
 	struct diagnosis	 dg;
-	struct render_extra	 ex = { NULL };
+	struct render_extra	 ex;
 	size_t			 i;
 
 	if (keys == NULL)
@@ -472,10 +472,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_text(&out);
 	buf_reset(&out);
 	REQUIRE(diagnosis_make(&dg, &vr));
-	explain_render(&out, FILE_NAME, &vr, &dg);
+	memset(&ex, 0, sizeof(ex));
+	ex.dg = &dg;
+	explain_render(&out, FILE_NAME, &vr, &ex);
 	check_explain(&out);
 	/* the diagnosis in the other formats: the same checks hold */
-	ex.dg = &dg;
 	buf_reset(&out);
 	render_json(&out, FILE_NAME, &vr, &ex);
 	check_json(&out);

@@ -10,6 +10,9 @@
 #   --explain, --format json gives each failed signature a "diagnosis"
 #   object (docs/verify-json.md) and --format ar a comment with the same
 #   conclusion the text shows.
+# - ARF reports verified directly: `verify` on a feedback report verifies
+#   the original it carries and says so (--no-arf turns that off); `arf
+#   --explain` explains the original's signatures.
 #
 # The mail is signed by dkimpy (independent of fblscope).  Every expected
 # value is written from the damage done, not from fblscope's output.
@@ -202,6 +205,106 @@ json fmt/diag/no-key "$T/nokey-json" "($D['steps'], $D['cause'])" \
 verify nokey-ar signed --explain --format ar
 zone=good
 has fmt/diag/no-key-ar "$T/nokey-ar" "dkim=permerror (diagnosis: key-not-found: key rotated away"
+
+# --- ARF reports verified directly ------------------------------------------
+
+# dated now: arf verifies as of the report's date, and dkimpy signed now
+now=$(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S +0000')
+mkarf() {	# out case: an RFC 5965 report carrying $T/case.eml
+	{
+		printf '%s\r\n' \
+		    'From: Feedback Loop <fbl@isp.test>' \
+		    'To: abuse@example.test' \
+		    'Subject: complaint about message from example.test' \
+		    "Date: $now" \
+		    'Message-ID: <report-1@isp.test>' \
+		    'MIME-Version: 1.0' \
+		    'Content-Type: multipart/report; report-type=feedback-report; boundary="rep"' \
+		    '' '--rep' 'Content-Type: text/plain' '' \
+		    'A user of isp.test complained about the attached message.' \
+		    '' '--rep' 'Content-Type: message/feedback-report' '' \
+		    'Feedback-Type: abuse' 'User-Agent: isp-fbl/1.0' 'Version: 1' \
+		    'Original-Mail-From: <news@example.test>' \
+		    'Reported-Domain: example.test' \
+		    '' '--rep' 'Content-Type: message/rfc822' ''
+		cat "$T/$2.eml"
+		printf '\r\n--rep--\r\n'
+	} > "$T/$1.eml"
+}
+mkarf report signed
+mkarf report-footer footer
+
+verify arf-text report
+check_eq fmt/arf/text-exit "$(cat "$T/arf-text.rc")" 0
+has fmt/arf/text-said "$T/arf-text" "original of a feedback report (ARF)"
+has fmt/arf/text-pass "$T/arf-text" "signature 1 d=example.test s=s1 a=rsa-sha256: pass (ok)"
+verify arf-json report --format json
+json fmt/arf/json "$T/arf-json" \
+    "(j['arf_original'], j['result'], j['signatures'][0]['result'])" \
+    "('rfc822', 'pass', 'pass')"
+verify arf-ar report --format ar
+has fmt/arf/ar "$T/arf-ar" "original of a feedback report (ARF)"
+has fmt/arf/ar-pass "$T/arf-ar" "dkim=pass header.d=example.test"
+# the flag turns the detection off: the report itself has no signature
+verify arf-off report --no-arf
+check_eq fmt/arf/off-exit "$(cat "$T/arf-off.rc")" 1
+has fmt/arf/off-none "$T/arf-off" ": none: no DKIM-Signature"
+hasnt fmt/arf/off-unsaid "$T/arf-off" "feedback report"
+verify arf-off-json report --no-arf --format json
+json fmt/arf/off-json "$T/arf-off-json" "(j['arf_original'], j['result'])" "(None, 'none')"
+# plain mail is not a report
+json fmt/arf/plain-json "$T/ok-json" "j['arf_original']" None
+# the explanation of a damaged original, through verify and through arf
+verify arf-explain report-footer --explain
+has fmt/arf/explain-said "$T/arf-explain" "original of a feedback report (ARF)"
+has fmt/arf/explain-cause "$T/arf-explain" "cause: content appended after signing"
+"$FBL_BIN" arf --zone "$T/good.zone" --explain "$T/report-footer.eml" \
+    > "$T/arf-cmd" 2> "$T/arf-cmd.err"
+check_eq fmt/arf/cmd-exit "$?" 0
+has fmt/arf/cmd-kind "$T/arf-cmd" "arf (complaint)"
+has fmt/arf/cmd-key "$T/arf-cmd" "key query: s1._domainkey.example.test TXT"
+has fmt/arf/cmd-verdict "$T/arf-cmd" "verdict: fail (body-hash-mismatch)"
+has fmt/arf/cmd-cause "$T/arf-cmd" "cause: content appended after signing"
+has fmt/arf/cmd-conclusion "$T/arf-cmd" "conclusion: appended-content"
+"$FBL_BIN" arf --zone "$T/good.zone" --explain --format json \
+    "$T/report-footer.eml" > "$T/arf-cmd-json" 2> "$T/arf-cmd.err"
+json fmt/arf/cmd-json "$T/arf-cmd-json" \
+    "(j['kind'], $D['cause'], $D['body']['appended_bytes'])" \
+    "('arf', 'appended-content', 46)"
+"$FBL_BIN" arf --zone "$T/good.zone" --format json "$T/report-footer.eml" \
+    > "$T/arf-cmd-json0" 2> "$T/arf-cmd.err"
+json fmt/arf/cmd-json-plain "$T/arf-cmd-json0" \
+    "'diagnosis' in j['signatures'][0]" False
+
+# the corpus, read in place: every report that carries an original is
+# verified through it; one whose original is signed never says "none"
+if have_corpus arf; then
+	$PYTHON - "$FBL_CORPUS" > "$T/corpus.list" <<'PY'
+import csv, sys
+with open(sys.argv[1] + '/expected.tsv', newline='') as f:
+    for r in csv.DictReader(f, delimiter='\t'):
+        if r['complaint'] == 'yes' and r['original'] not in ('none', 'inline'):
+            print(r['file'], r['original_has_dkim'])
+PY
+	n=0
+	while read -r f dk; do
+		n=$((n + 1))
+		"$FBL_BIN" verify --zone /dev/null "$FBL_CORPUS/$f" \
+		    > "$T/c.out" 2>&1
+		name=fmt/arf/corpus/$(basename "$f" .eml)
+		if ! grep -qF "original of a feedback report (" "$T/c.out"; then
+			not_ok "$name" "not verified as a report: $(head -c 300 "$T/c.out")"
+		elif [ "$dk" = yes ] && grep -qF "no DKIM-Signature" "$T/c.out"; then
+			not_ok "$name" "signed original said none: $(head -c 300 "$T/c.out")"
+		else
+			ok "$name"
+		fi
+	done < "$T/corpus.list"
+	[ "$n" -gt 40 ] && ok "fmt/arf/corpus-count: $n" ||
+	    not_ok fmt/arf/corpus-count "only $n reports listed"
+else
+	skip fmt/arf/corpus "no corpus at $FBL_CORPUS/arf"
+fi
 
 fbl_done
 exit $?
