@@ -20,7 +20,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "verify", cmd_verify, "verify the DKIM signatures of messages" },
+	{ "verify", cmd_verify_reports, "verify the DKIM signatures of messages" },
 	{ "sign", cmd_sign, "sign a message (for samples, tests, debugging)" },
 	{ "keygen", cmd_keygen, "make a key pair and its DNS TXT record" },
 	{ "arf", cmd_arf, "what a feedback report is and says (no database)" },

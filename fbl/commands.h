@@ -8,6 +8,8 @@
 #define FBL_FBL_COMMANDS_H
 
 int	 cmd_arf(int, char **);
+/* `verify`, which verifies the original of a feedback report (cmd_arf.c) */
+int	 cmd_verify_reports(int, char **);
 int	 cmd_db(int, char **);
 int	 cmd_ingest(int, char **);
 int	 cmd_keys(int, char **);

@@ -17,6 +17,8 @@
 #include "fbl/commands.h"
 #include "fbl/store/record.h"
 #include "verifier/cli.h"
+#include "verifier/commands.h"
+#include "verifier/explain.h"
 #include "base/date.h"
 #include "base/json.h"
 #include "verifier/render.h"
@@ -27,6 +29,7 @@ enum arf_format { ARF_FMT_TEXT, ARF_FMT_JSON };
 struct arf_cmd {
 	struct verify_opts	 vo;
 	enum arf_format		 format;
+	bool			 explain;	/* --explain */
 	bool			 have_at;	/* --at: one clock for all */
 	const char		*config_path;	/* --config */
 	struct fbl_config	*config;	/* NULL: every role unknown */
@@ -50,6 +53,9 @@ static const char arf_usage[] =
 "                       if it exists); without one every role is \"unknown\"\n"
 CLI_KEYS_USAGE
 "  --at TIME            verify as of TIME instead of the report's dates\n"
+"  --explain            after the record, the whole explanation of the\n"
+"                       original's signatures (`fblscope verify --explain`);\n"
+"                       with json, a trace and diagnosis object per signature\n"
 "  -h, --help           this text\n"
 "\n"
 "Exit status: 0 every message was parsed (whatever its kind); 1 some message\n"
@@ -57,10 +63,12 @@ CLI_KEYS_USAGE
 
 enum {
 	OPT_FORMAT = CLI_OPT_FIRST_FREE,
+	OPT_EXPLAIN,
 };
 
 static const struct option arf_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	CLI_CONFIG_LONGOPT,
 	CLI_KEYS_LONGOPTS,
 	CLI_AT_LONGOPT,
@@ -95,7 +103,7 @@ sig_role(const struct arf_cmd *ac, const struct sig_result *sr,
 
 static void
 json_sigs(struct buf *b, const struct arf_cmd *ac, const struct complaint *c,
-    bool *first)
+    const struct diagnosis *dg, bool *first)
 {
 	enum token_role	 role;
 	const char	*customer;
@@ -110,7 +118,7 @@ json_sigs(struct buf *b, const struct arf_cmd *ac, const struct complaint *c,
 		if (i > 0)
 			buf_putc(b, ',');
 		render_json_sig(b, &c->vr.sigs[i], i + 1,
-		    c->vr.msg.has_body);
+		    c->vr.msg.has_body, i < dg->nsigs ? &dg->sigs[i] : NULL);
 		/* the object's closing brace gives way to the role */
 		if (b->len > 0 && b->data[b->len - 1] == '}')
 			b->data[--b->len] = '\0';
@@ -167,7 +175,7 @@ json_kv_maybe(struct buf *b, const char *key, int v, bool *first)
 
 static void
 render_arf_json(struct buf *b, const struct arf_cmd *ac, const char *file,
-    const struct complaint *c)
+    const struct complaint *c, const struct diagnosis *dg)
 {
 	const struct arf_report *r = &c->report;
 	bool	 first = true;
@@ -199,7 +207,9 @@ render_arf_json(struct buf *b, const struct arf_cmd *ac, const char *file,
 	    record_cfbl_signed(&c->vr.msg, &c->vr) : -1, &first);
 	json_kv_maybe(b, "reporter_verified_dkim", r->complaint ?
 	    record_reporter_verified_dkim(r->reporter) : -1, &first);
-	json_sigs(b, ac, c, &first);
+	json_sigs(b, ac, c, dg, &first);
+	if (ac->explain)
+		json_kv_bool(b, "diagnosis_cut", dg->cut, &first);
 	buf_puts(b, "}\n");
 }
 
@@ -359,6 +369,39 @@ render_arf_text(struct buf *b, const struct arf_cmd *ac, const char *file,
 
 /* --- the command ---------------------------------------------------------- */
 
+/*
+ * The record, then with --explain the explanation of the original's
+ * signatures: one diagnosis, said by the text or in the JSON objects.
+ */
+static bool
+arf_render(const struct arf_cmd *ac, struct buf *out, const char *file,
+    const struct complaint *c)
+{
+	struct diagnosis	 dg;
+	struct render_extra	 ex;
+
+	memset(&dg, 0, sizeof(dg));
+	memset(&ex, 0, sizeof(ex));
+	if (ac->explain && c->verified && !diagnosis_make(&dg, &c->vr)) {
+		diagnosis_free(&dg);
+		return false;
+	}
+	if (ac->format == ARF_FMT_JSON)
+		render_arf_json(out, ac, file, c, &dg);
+	else
+		render_arf_text(out, ac, file, c);
+	if (ac->explain && c->verified && ac->format == ARF_FMT_TEXT) {
+		ex.dg = &dg;
+		ex.inner_kind = c->report.kind == ARF_KIND_ARF ? "ARF" :
+		    c->report.complaint ? "complaint" : NULL;
+		ex.inner_form = arf_original_name(c->report.original_form);
+		buf_putc(out, '\n');
+		explain_render(out, file, &c->vr, &ex);
+	}
+	diagnosis_free(&dg);
+	return true;
+}
+
 static int
 arf_file(const struct arf_cmd *ac, const char *file, struct buf *raw)
 {
@@ -375,12 +418,8 @@ arf_file(const struct arf_cmd *ac, const char *file, struct buf *raw)
 		fprintf(stderr, "fblscope arf: %s: out of memory\n", file);
 		return 2;
 	}
-	if (ac->format == ARF_FMT_JSON)
-		render_arf_json(&out, ac, file, &c);
-	else
-		render_arf_text(&out, ac, file, &c);
 	st = c.report.kind == ARF_KIND_UNPARSEABLE ? 1 : 0;
-	if (!buf_ok(&out)) {
+	if (!arf_render(ac, &out, file, &c) || !buf_ok(&out)) {
 		fprintf(stderr, "fblscope arf: %s: out of memory\n", file);
 		st = 2;
 	} else
@@ -420,6 +459,10 @@ arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 			break;
 		case CLI_OPT_CONFIG:
 			ac->config_path = optarg;
+			break;
+		case OPT_EXPLAIN:
+			ac->explain = true;
+			ac->vo.keep_trace = true;
 			break;
 		default:
 			if (!cli_shared_option(keys, &ac->vo.now, ch, optarg,
@@ -474,4 +517,10 @@ cmd_arf(int argc, char **argv)
 	buf_free(&raw);
 	buf_free(&err);
 	return status;
+}
+
+int
+cmd_verify_reports(int argc, char **argv)
+{
+	return cmd_verify_with(argc, argv, &complaint_unwrap);
 }
