@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * render_diag: the diagnosis and trace of --explain in JSON, and its
  * conclusion as an Authentication-Results comment; see render.h.  The text

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # explain_formats.sh: what `fblscope verify` finds, said alike in every
 # format (issue 14, items 3-5).
 #
