@@ -271,6 +271,22 @@ verifs(struct buf *b, const char *section, const struct report_verif *v,
 	buf_putc(b, '\n');
 }
 
+/* The classes of the complaint signatures (report_verif_class). */
+static void
+verif_mix(struct buf *b, const struct report_model *m)
+{
+	int	 k;
+
+	buf_puts(b, "section,class,signatures\n");
+	for (k = 0; k < VC_N; k++) {
+		buf_puts(b, "verification_mix");
+		field(b, report_verif_class_names[k]);
+		num(b, m->verif_mix[k]);
+		buf_putc(b, '\n');
+	}
+	buf_putc(b, '\n');
+}
+
 static void
 key_row(struct buf *b, const struct report_key *k)
 {
@@ -373,6 +389,7 @@ report_render_csv(struct buf *b, const struct report_model *m)
 	esp(b, m);
 	unattributed(b, m);
 	verifs(b, "verification", m->verif, m->nverif);
+	verif_mix(b, m);
 	verifs(b, "sample", m->samples, m->nsamples);
 	keys(b, m);
 	unknown(b, m);

@@ -185,33 +185,22 @@ customer_charts(struct buf *b, const struct report_model *m)
 	free(v);
 }
 
-/* The results of every complaint signature of the long window. */
+/*
+ * The results of every complaint signature of the long window: the
+ * model's classes (report_verif_class), each signature in one.
+ */
 static void
 result_chart(struct buf *b, const struct report_model *m)
 {
-	static const char *const names[] = { "pass", "headers verified",
-	    "fail", "permerror", "temperror", "policy", "neutral", "other" };
-	double		 sum[8] = { 0 };
-	struct svg_part	 p[8];
+	struct svg_part	 p[VC_N];
 	struct svg_chart c;
-	size_t		 i, j, k, np = 0;
+	size_t		 np = 0;
+	int		 k;
 
-	for (i = 0; i < m->nverif; i++) {
-		const struct report_verif *v = &m->verif[i];
-
-		sum[0] += (double)v->verified;
-		sum[1] += (double)v->headers_only;
-		for (j = 0; j < v->nreasons; j++) {
-			for (k = 2; k < 7; k++)
-				if (strcmp(v->reasons[j].result, names[k]) == 0)
-					break;
-			sum[k] += (double)v->reasons[j].n;
-		}
-	}
-	for (k = 0; k < 8; k++)
-		if (sum[k] > 0)
-			p[np++] = (struct svg_part){ names[k], sum[k],
-			    (unsigned)k + 1 };
+	for (k = 0; k < VC_N; k++)
+		if (m->verif_mix[k] > 0)
+			p[np++] = (struct svg_part){ report_verif_class_names[k],
+			    (double)m->verif_mix[k], (unsigned)k + 1 };
 	c = (struct svg_chart){ "Verification results of complaint "
 	    "signatures (long window)", NULL, NULL };
 	svg_stacked_bar(b, &c, p, np);
@@ -387,7 +376,7 @@ verif_table(struct buf *b, const char *caption,
 		row_num(&r, v[i].signatures);
 		row_num(&r, v[i].verified);
 		row_num(&r, v[i].headers_only);
-		row_rate(&r, report_verif_ok_share(&v[i]));
+		row_rate(&r, report_verif_share(&v[i]));
 		row_str(&r, buf_cstr(&why));
 		html_table_row(b, r.p, r.n, "llrrrrl");
 	}
@@ -419,7 +408,10 @@ keys_table(struct buf *b, const struct report_model *m)
 		row_str(&r, k->token);
 		row_str(&r, k->selector);
 		row_str(&r, k->algorithm);
-		row_num(&r, k->key_bits);
+		if (k->key_bits < 0)
+			row_str(&r, "none");	/* as the text report */
+		else
+			row_num(&r, k->key_bits);
 		row_str(&r, k->testing ? "yes" : "");
 		row_num(&r, k->signatures);
 		if (k->age_months >= 0)
@@ -504,7 +496,8 @@ static void
 verification_section(struct buf *b, const struct report_model *m)
 {
 	result_chart(b, m);
-	verif_table(b, "Complaint signatures per token (long window)",
+	verif_table(b, "Complaint signatures per token (long window); share: "
+	    "verified (pass) / signatures",
 	    m->verif, m->nverif);
 	verif_table(b, "Mail samples per token (long window)", m->samples,
 	    m->nsamples);

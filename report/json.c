@@ -210,6 +210,20 @@ unattributed(struct buf *b, const struct report_unattributed *u,
 	buf_puts(b, "}}");
 }
 
+/* "verification_mix": {"pass": N, ...}, the classes of report_verif_class. */
+static void
+verif_mix(struct buf *b, const struct report_model *m, bool *first)
+{
+	bool	 f = true;
+	int	 k;
+
+	json_key(b, "verification_mix", first);
+	buf_putc(b, '{');
+	for (k = 0; k < VC_N; k++)
+		json_kv_int(b, report_verif_class_names[k], m->verif_mix[k], &f);
+	buf_putc(b, '}');
+}
+
 static void
 verifs(struct buf *b, const char *key, const struct report_verif *v,
     size_t n, bool *first)
@@ -363,6 +377,7 @@ report_render_json(struct buf *b, const struct report_model *m)
 	esp(b, &m->esp, &first);
 	unattributed(b, &m->unattributed, &first);
 	verifs(b, "verification", m->verif, m->nverif, &first);
+	verif_mix(b, m, &first);
 	verifs(b, "samples", m->samples, m->nsamples, &first);
 	json_key(b, "keys", &first);
 	buf_putc(b, '[');

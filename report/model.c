@@ -20,6 +20,24 @@ const char *const report_level_names[LEVEL_N] = {
 	"ok", "flagged", "alarmed"
 };
 const char *const report_window_names[RW_N] = { "day", "short", "long" };
+const char *const report_verif_class_names[VC_N] = {
+	"pass", "headers-verified", "fail", "permerror", "temperror", "policy",
+	"neutral", "other"
+};
+
+/* The class of a result that is not pass (report_verif_class). */
+static enum report_verif_class
+verif_class(const struct report_verif_row *r)
+{
+	enum report_verif_class	 k;
+
+	if (r->headers_only)
+		return VC_HEADERS;
+	for (k = VC_FAIL; k < VC_OTHER; k++)
+		if (strcmp(r->result, report_verif_class_names[k]) == 0)
+			return k;
+	return VC_OTHER;
+}
 
 enum report_auth
 report_auth_of(const char *s)
@@ -373,6 +391,8 @@ report_model_verif_row(struct report_model *m,
 	if (x == NULL)
 		return false;
 	x->signatures += r->n;
+	if (!r->sample)
+		m->verif_mix[r->verified ? VC_PASS : verif_class(r)] += r->n;
 	if (r->verified) {
 		x->verified += r->n;
 		return true;

@@ -49,6 +49,17 @@ enum report_auth {
 
 enum report_level { LEVEL_OK, LEVEL_FLAGGED, LEVEL_ALARMED, LEVEL_N };
 
+/*
+ * The results of the complaint signatures of the long window, each
+ * signature in one class: pass; headers verified (a headers-only copy whose
+ * header signature verifies, neutral/headers-only); the other results by
+ * name; neutral for the other neutrals.  Their sum is the signatures.
+ */
+enum report_verif_class {
+	VC_PASS, VC_HEADERS, VC_FAIL, VC_PERMERROR, VC_TEMPERROR, VC_POLICY,
+	VC_NEUTRAL, VC_OTHER, VC_N
+};
+
 /* Complaint figures of one window and of the period before it. */
 struct report_fig {
 	int64_t		 complaints;	/* attributed, class complaint */
@@ -219,6 +230,7 @@ struct report_model {
 	struct report_unattributed unattributed;
 	struct report_verif	*verif;		/* complaints */
 	size_t			 nverif;
+	int64_t			 verif_mix[VC_N];	/* of verif[] */
 	struct report_verif	*samples;	/* kind 'sample' */
 	size_t			 nsamples;
 	struct report_key	*keys;
@@ -321,5 +333,6 @@ extern const char *const report_auth_names[AU_N];
 extern const char *const report_unattributed_names[UR_N];
 extern const char *const report_level_names[LEVEL_N];
 extern const char *const report_window_names[RW_N];
+extern const char *const report_verif_class_names[VC_N];
 
 #endif

@@ -183,12 +183,6 @@ report_verif_share(const struct report_verif *v)
 	return report_rate(v->verified, v->signatures, true);
 }
 
-double
-report_verif_ok_share(const struct report_verif *v)
-{
-	return report_rate(v->verified + v->headers_only, v->signatures, true);
-}
-
 int64_t
 report_suspected(const int64_t auth[AU_N])
 {

@@ -66,8 +66,6 @@ double	 report_fig_rate(const struct report_fig *, bool prev);
 int64_t	 report_fig_change(const struct report_fig *);
 /* Signatures verified (pass) / signatures; < 0 for none. */
 double	 report_verif_share(const struct report_verif *);
-/* Signatures verified or with verified headers / signatures; < 0: none. */
-double	 report_verif_ok_share(const struct report_verif *);
 /* Suspected forgeries among counts by authenticity: forged and replayed. */
 int64_t	 report_suspected(const int64_t auth[AU_N]);
 /*

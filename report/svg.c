@@ -621,8 +621,10 @@ svg_stacked_bar(struct buf *b, const struct svg_chart *c,
 		    palette[col]);
 		esc(b, p[i].name);
 		buf_puts(b, ": ");
+		put_num(b, p[i].value, value_decimals(p[i].value));
+		buf_puts(b, " (");
 		put_num(b, frac * 100, 1);
-		buf_puts(b, " %</title></rect>\n");
+		buf_puts(b, " %)</title></rect>\n");
 		/* A percentage inside the part only where it fits. */
 		if (w >= 48) {
 			buf_printf(b, "<text x=\"%.1f\" y=\"%d\" "

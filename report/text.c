@@ -503,6 +503,28 @@ dns(struct buf *b, const struct report_model *m)
 	}
 }
 
+/* The complaint signatures by class (report_verif_class), wrapped. */
+static void
+verif_mix(struct buf *b, const struct report_model *m)
+{
+	struct list	 l = { 0, true };
+	char		 head[80];
+	int64_t		 all = 0;
+	int		 k;
+
+	for (k = 0; k < VC_N; k++)
+		all += m->verif_mix[k];
+	snprintf(head, sizeof(head), "\nall complaint signatures (%d days): "
+	    "%lld:", m->len[RW_LONG], (long long)all);
+	buf_puts(b, head);
+	l.col = strlen(head) - 1;
+	for (k = 0; k < VC_N; k++)
+		if (m->verif_mix[k] > 0)
+			item(b, &l, "%s %lld", report_verif_class_names[k],
+			    (long long)m->verif_mix[k]);
+	buf_putc(b, '\n');
+}
+
 bool
 report_render_text(struct buf *b, const struct report_model *m)
 {
@@ -512,6 +534,7 @@ report_render_text(struct buf *b, const struct report_model *m)
 	unattributed(b, m);
 	forgery(b, m);
 	verifs(b, m, "VERIFICATION HEALTH", m->verif, m->nverif);
+	verif_mix(b, m);
 	verifs(b, m, "MAIL SAMPLES", m->samples, m->nsamples);
 	keys(b, m);
 	unknown(b, m);

@@ -90,6 +90,9 @@ $PYTHON "$FBL_ROOT/tests/lib/report_check.py" "$T/mb" $DAY 10 1 \
 # has; rendered in headless Chromium behind a trap proxy: no request at all
 rep --format html --out "$T/report.html" 2> "$T/html.err"
 check_eq report/html-exit "$?" 0 "$(cat "$T/html.err")"
+# one report, four renderings, one set of numbers (tests/lib/report_formats.py)
+"$PYTHON" "$FBL_ROOT/tests/lib/report_formats.py" report/formats \
+    "$T/report.text" "$T/report.csv" "$T/report.json" "$T/report.html"
 check_eq report/html-charts "$(grep -o '<svg' "$T/report.html" | wc -l)" 4
 check_eq report/html-no-url "$(grep -Eci 'https?:|<script|src=' "$T/report.html")" 0
 $PYTHON - "$T/report.json" "$T/report.html" <<'PY'
