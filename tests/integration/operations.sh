@@ -137,6 +137,26 @@ run_nightly volumes report > "$T/nightly2.out" 2> "$T/nightly2.err"
 check_eq operations/nightly-failed-step "$?:$(sed -n 's/^fblscope-nightly: step=\([a-z-]*\) status=\([a-z]*\) .*/\1=\2/p' "$T/nightly2.out" | tr '\n' ' ')" \
     "1:report-text=fail report-csv=fail report-json=fail report-html=fail deliver=fail "
 
+# ---- the installed bash completion, from the program's own --help ----
+if need_cmd bash; then
+	comp() {	# words...: what completing the last word offers
+		PATH=$R/usr/local/bin:$PATH bash -c '
+		    . "$1"; shift
+		    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		    _fblscope; printf "%s\n" "${COMPREPLY[@]}"' comp \
+		    "$R/usr/local/share/bash-completion/completions/fblscope" "$@" |
+		    sort | tr '\n' ' '
+	}
+	check_eq operations/completion-commands "$(comp fblscope re)" \
+	    "reattribute report reverify "
+	check_eq operations/completion-subcommands "$(comp fblscope keys a)" "audit "
+	check_eq operations/completion-options "$(comp fblscope ingest --con)" "--config "
+	check_eq operations/completion-sub-options "$(comp fblscope keys audit --pri)" \
+	    "--private-keys "
+else
+	skip operations/completion "bash missing"
+fi
+
 # ---- the units, as installed under a prefix of their own ----
 if need_cmd systemd-analyze; then
 	make -s -C "$FBL_ROOT" install PREFIX="$T/v/usr" > "$T/v.out" 2>&1
