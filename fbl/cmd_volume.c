@@ -175,8 +175,7 @@ cmd_volume(int argc, char **argv)
 	argv++;
 	memset(&vc, 0, sizeof(vc));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", volume_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, volume_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(volume_usage, stdout);
@@ -191,7 +190,7 @@ cmd_volume(int argc, char **argv)
 			vc.allow_unknown = true;
 			break;
 		default:
-			return volume_usage_error("unknown option");
+			return volume_usage_error(cli_bad_option());
 		}
 	}
 	if (optind >= argc)

@@ -263,8 +263,7 @@ cmd_verify(int argc, char **argv)
 	vc.vo.now = (int64_t)time(NULL);
 	vc.vo.skew = VERIFY_DEFAULT_SKEW;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", verify_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, verify_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(verify_usage, stdout);

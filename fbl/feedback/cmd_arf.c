@@ -403,7 +403,7 @@ arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 	int		 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", arf_longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, arf_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(arf_usage, stdout);

@@ -89,8 +89,7 @@ keys_options(int argc, char **argv, const char *cmd, const char *usage,
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", keys_longopts, NULL)) !=
-	    -1) {
+	while ((ch = cli_getopt(argc, argv, keys_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(usage, stdout);
@@ -101,11 +100,11 @@ keys_options(int argc, char **argv, const char *cmd, const char *usage,
 		case CLI_OPT_CONFIG:
 			if (!config_ok)
 				return cli_usage_error(cmd, usage,
-				    "unknown option");
+				    "unrecognized option \"--config\"");
 			o->config = optarg;
 			break;
 		default:
-			return cli_usage_error(cmd, usage, "unknown option");
+			return cli_usage_error(cmd, usage, cli_bad_option());
 		}
 	}
 	return -1;
@@ -326,12 +325,12 @@ static const struct {
 int
 cmd_keys(int argc, char **argv)
 {
-	size_t	 i;
+	struct buf	 err = BUF_INIT;
+	size_t		 i;
 
-	if (argc < 2) {
-		fputs(keys_usage, stderr);
-		return 2;
-	}
+	if (argc < 2)
+		return cli_usage_error("keys", keys_usage,
+		    "no subcommand given");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(keys_usage, stdout);
@@ -340,7 +339,6 @@ cmd_keys(int argc, char **argv)
 	for (i = 0; i < sizeof(keys_subs) / sizeof(keys_subs[0]); i++)
 		if (strcmp(argv[1], keys_subs[i].name) == 0)
 			return keys_subs[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "fblscope keys: unknown subcommand \"%s\"\n%s",
-	    argv[1], keys_usage);
-	return 2;
+	buf_printf(&err, "unknown subcommand \"%.64s\"", argv[1]);
+	return cli_usage_fail("keys", keys_usage, &err);
 }

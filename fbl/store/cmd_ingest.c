@@ -129,8 +129,7 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 	int		 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", ingest_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ingest_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(ingest_usage, stdout);

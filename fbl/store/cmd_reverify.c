@@ -78,8 +78,7 @@ reverify_options(int argc, char **argv, const char **conninfo,
 	int		 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", reverify_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, reverify_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(reverify_usage, stdout);

@@ -318,7 +318,7 @@ check_eq reverify/bad-since-exit "$?" 2
 "$FBL_BIN" reverify --db "$DB" --since 2026-02-31 > /dev/null 2> "$T/feb31.err"
 check_eq reverify/since-feb-31-exit "$?" 2
 check_eq reverify/since-feb-31-says "$(head -n 1 "$T/feb31.err")" \
-    "fblscope reverify: --since: want YYYY-MM-DD"
+    "fblscope reverify: --since: want YYYY-MM-DD (see fblscope reverify --help)"
 "$FBL_BIN" report --db "$DB" --date 2026-02-31 > /dev/null 2>&1
 check_eq reverify/report-date-feb-31-exit "$?" 2
 "$FBL_BIN" reverify --db "host=127.0.0.1 port=1 dbname=x connect_timeout=2" > /dev/null 2>&1
