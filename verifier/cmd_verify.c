@@ -101,7 +101,7 @@ verify_one(struct verify_cmd *vc, size_t idx, struct verify_out *vo,
 	else if (vc->format == FMT_JSON)
 		render_json(&vo->text, file, &vr);
 	else if (vc->format == FMT_AR)
-		render_ar(&vo->text, vc->authserv_id, &vr);
+		render_ar(&vo->text, vc->authserv_id, file, &vr);
 	else
 		render_text(&vo->text, file, &vr);
 	vo->status = verify_all_pass(&vr) ? 0 : 1;

@@ -16,8 +16,11 @@ void	 render_text(struct buf *, const char *file,
 	    const struct verify_result *);
 void	 render_json(struct buf *, const char *file,
 	    const struct verify_result *);
-/* RFC 8601 Authentication-Results field, folded with LF and TAB. */
-void	 render_ar(struct buf *, const char *authserv_id,
+/*
+ * RFC 8601 Authentication-Results field, folded with LF and TAB, naming
+ * file in a comment after the authserv-id.
+ */
+void	 render_ar(struct buf *, const char *authserv_id, const char *file,
 	    const struct verify_result *);
 /* The signature object of the JSON form (shared with fbl/ renderers). */
 void	 render_json_sig(struct buf *, const struct sig_result *, size_t idx,

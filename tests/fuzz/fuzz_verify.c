@@ -463,7 +463,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	render_json(&out, FILE_NAME, &vr);
 	check_json(&out);
 	buf_reset(&out);
-	render_ar(&out, "mx.example.net", &vr);
+	render_ar(&out, "mx.example.net", "(fuzz)\\in\tput", &vr);
 	check_ar(&out);
 	buf_reset(&out);
 	render_text(&out, FILE_NAME, &vr);
