@@ -16,12 +16,13 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "base/jobs.h"
 #include "verifier/dnsquery.h"
 #include "verifier/keyfetch.h"
 
 #define CLI_MAX_LIST		16		/* --resolver / --zone each */
 #define CLI_MAX_MESSAGE		(64u << 20)	/* bytes per message */
-#define CLI_MAX_JOBS		64		/* --jobs */
+#define CLI_MAX_JOBS		JOBS_MAX	/* --jobs */
 #define CLI_MAX_TIMEOUT_MS	600000		/* --timeout */
 
 /* A number macro as a string literal, for the usage texts. */
@@ -113,6 +114,10 @@ enum cli_opt {
 "                       (repeatable)\n"					\
 "  --resolver IP[@PORT] ask this DNS server (repeatable)\n"		\
 	CLI_KEYS_USAGE_LIMITS
+#define CLI_JOBS_USAGE							\
+"  --jobs N             work on N messages at once (1 to "		\
+	CLI_STR(CLI_MAX_JOBS) ", default 1); the\n"			\
+"                       output is that of --jobs 1, in input order\n"
 #define CLI_DB_USAGE							\
 "  --db CONNINFO        libpq connection string or URI (default: the PG*\n"	\
 "                       environment variables and the service file)\n"
