@@ -59,7 +59,7 @@ static const struct option volume_longopts[] = {
 static int
 volume_usage_error(const char *msg)
 {
-	return cli_usage_error("volume", volume_usage, msg);
+	return cli_usage_error("volume import", volume_usage, msg);
 }
 
 struct volume_cmd {
@@ -169,8 +169,9 @@ cmd_volume(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2 || strcmp(argv[1], "import") != 0)
-		return volume_usage_error(argc < 2 ? "want a subcommand: "
-		    "import" : "unknown subcommand (want import)");
+		return cli_usage_error("volume", volume_usage, argc < 2 ?
+		    "want a subcommand: import" :
+		    "unknown subcommand (want import)");
 	argc--;
 	argv++;
 	memset(&vc, 0, sizeof(vc));
