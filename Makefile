@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # fblscope: one binary, built from verifier/ (and later fbl/, report/).
 #
 #   make            build ./fblscope

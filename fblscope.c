@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fblscope: the dispatcher.  One binary, one subcommand per job; every
  * command lives in the module of its room (verifier/, fbl/, report/).
@@ -20,7 +21,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "verify", cmd_verify, "verify the DKIM signatures of messages" },
+	{ "verify", cmd_verify_reports, "verify the DKIM signatures of messages" },
 	{ "sign", cmd_sign, "sign a message (for samples, tests, debugging)" },
 	{ "keygen", cmd_keygen, "make a key pair and its DNS TXT record" },
 	{ "arf", cmd_arf, "what a feedback report is and says (no database)" },
@@ -28,6 +29,7 @@ static const struct command commands[] = {
 	{ "ingest", cmd_ingest, "store feedback reports and samples in PostgreSQL" },
 	{ "keys", cmd_keys, "the ESP's DKIM keys: audit, zone, import, list" },
 	{ "reverify", cmd_reverify, "judge open verdicts again (DNS back, keys imported)" },
+	{ "reattribute", cmd_reattribute, "attribute stored reports again after the customers changed" },
 	{ "volume", cmd_volume, "import sending volumes (CSV) for complaint rates" },
 	{ "report", cmd_report, "the reputation report (text, CSV, JSON, HTML)" },
 };
@@ -41,7 +43,7 @@ usage(void)
 	fputs("usage: fblscope COMMAND [options] [args]\n\ncommands:\n",
 	    stdout);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+		printf("  %-12s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n`fblscope COMMAND --help` describes each; see fblscope(1).\n",
 	    stdout);
 }

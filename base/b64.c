@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* b64: whitespace-tolerant base64; see b64.h. */
 #include <pthread.h>
 #include <string.h>

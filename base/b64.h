@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * b64: base64 as DKIM uses it (RFC 6376 section 2.7 base64string): FWS may
  * stand anywhere between characters and is skipped; padding must be right.

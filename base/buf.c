@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* buf: growable byte string, see buf.h. */
 #include <stdint.h>
 #include <stdio.h>

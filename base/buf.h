@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * buf: the one growable byte string used everywhere in fblscope.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* csv: RFC 4180 records from a buffer; see csv.h. */
 #include <stdlib.h>
 #include <string.h>

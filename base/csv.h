@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * csv: records of an RFC 4180 text, one at a time, from a buffer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hex: see hex.h. */
 #include "base/hex.h"
 

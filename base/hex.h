@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hex: hexadecimal digits, for quoted-printable and dkim-quoted-printable
  * decoding (either case accepted) and for fingerprints and bytea values

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* json: string escaping and key/value helpers; see json.h. */
 #include <string.h>
 

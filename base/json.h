@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json: the small JSON writer the renderers share.  Strings are written as
  * valid JSON whatever the input bytes: controls escaped, valid UTF-8 kept,

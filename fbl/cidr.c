@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cidr: IPv4 / IPv6 addresses and networks; see cidr.h. */
 #include <sys/socket.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cidr: IPv4 and IPv6 addresses and networks, for the ESP's sending networks
  * (the config file) and the Source-IP field of feedback reports (hostile).

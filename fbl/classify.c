@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* classify: token roles, selector convention, sending networks; classify.h */
 #define PCRE2_CODE_UNIT_WIDTH 8
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * classify: what a signature's token is to the ESP, from the configuration
  * (config.h, docs/fblscope.conf.5).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_volume: `fblscope volume import`, sending volumes from CSV into
  * PostgreSQL (volume.h), the denominators of the report's complaint rates.

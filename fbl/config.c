@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config: the configuration file; see config.h and docs/fblscope.conf.5.
  * This file reads it (lines, words, quotes), checks what spans keys, loads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config: the fblscope configuration file (docs/fblscope.conf.5).
  *

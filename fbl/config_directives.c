@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config_directives: the keys of the configuration file, what values each
  * takes and where they go (docs/fblscope.conf.5); domain names and the

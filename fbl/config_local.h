@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config_local: what the two halves of the configuration reader share;
  * private to config.c (lines, words, loading, the checks across keys, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* volume: sending volumes from CSV into PostgreSQL; see volume.h. */
 #include <stdarg.h>
 #include <stdio.h>

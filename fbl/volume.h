@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * volume: sending volumes from CSV into the volume table (sql/001_init.sql),
  * the denominators of the report's complaint rates.

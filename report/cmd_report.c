@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_report: `fblscope report`, the nightly reputation report (model.h)
  * as text, CSV, JSON or HTML (render.h).

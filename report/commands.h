@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * commands: the subcommands that live in report/ (see fbl/commands.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * csv: the report as CSV sections (RFC 4180, CRLF-free: LF line ends).
  * Each section is a header line whose first field is "section", then rows
@@ -217,6 +218,27 @@ esp(struct buf *b, const struct report_model *m)
 }
 
 static void
+unattributed(struct buf *b, const struct report_model *m)
+{
+	const struct report_unattributed *u = &m->unattributed;
+	int				 k, r;
+
+	buf_puts(b, "section,window,complaints");
+	for (r = 0; r < UR_N; r++)
+		field(b, report_unattributed_names[r]);
+	buf_putc(b, '\n');
+	for (k = 0; k < RW_N; k++) {
+		buf_puts(b, "unattributed");
+		field(b, report_window_names[k]);
+		num(b, u->complaints[k]);
+		for (r = 0; r < UR_N; r++)
+			num(b, u->reason[r][k]);
+		buf_putc(b, '\n');
+	}
+	buf_putc(b, '\n');
+}
+
+static void
 verifs(struct buf *b, const char *section, const struct report_verif *v,
     size_t n)
 {
@@ -349,6 +371,7 @@ report_render_csv(struct buf *b, const struct report_model *m)
 	customers(b, m);
 	tokens_auth(b, m);
 	esp(b, m);
+	unattributed(b, m);
 	verifs(b, "verification", m->verif, m->nverif);
 	verifs(b, "sample", m->samples, m->nsamples);
 	keys(b, m);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * html: the report as one self-contained page for people (html_page.h),
  * with inline SVG charts (svg.h): complaints per day of the top customers,
@@ -314,6 +315,28 @@ esp_table(struct buf *b, const struct report_model *m)
 }
 
 static void
+unattributed_table(struct buf *b, const struct report_model *m)
+{
+	static const char *const head[] = { "window", "complaints",
+	    "ESP token verified", "ESP token failed", "no ESP token" };
+	const struct report_unattributed *u = &m->unattributed;
+	struct row	 r;
+	int		 w, k;
+
+	html_table_begin(b, "Complaints that claim no customer (no customer "
+	    "signature, From domain of no customer)", head, 5, "lrrrr");
+	for (w = 0; w < RW_N; w++) {
+		row_reset(&r);
+		row_str(&r, report_window_names[w]);
+		row_num(&r, u->complaints[w]);
+		for (k = 0; k < UR_N; k++)
+			row_num(&r, u->reason[k][w]);
+		html_table_row(b, r.p, r.n, "lrrrr");
+	}
+	html_table_end(b);
+}
+
+static void
 forgery_table(struct buf *b, const struct report_model *m)
 {
 	static const enum report_auth cols[] = { AU_FORGED, AU_REPLAYED,
@@ -474,6 +497,7 @@ isps_section(struct buf *b, const struct report_model *m)
 {
 	isp_chart(b, m);
 	esp_table(b, m);
+	unattributed_table(b, m);
 }
 
 static void

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* html_page: a self-contained HTML report page, see html_page.h. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * html_page: one self-contained HTML5 document for people (DESIGN section
  * 6), written into a struct buf: inline CSS (system font stack, readable

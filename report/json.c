@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json: the report as one JSON document (docs/report-json.md, validated
  * by docs/report.schema.json).  Unknown rates are null, never NaN.
@@ -193,6 +194,23 @@ esp(struct buf *b, const struct report_esp *e, bool *first)
 }
 
 static void
+unattributed(struct buf *b, const struct report_unattributed *u,
+    bool *first)
+{
+	bool	 f = true, rf = true;
+	int	 k;
+
+	json_key(b, "unattributed", first);
+	buf_putc(b, '{');
+	counts(b, "complaints", u->complaints, &f);
+	json_key(b, "reasons", &f);
+	buf_putc(b, '{');
+	for (k = 0; k < UR_N; k++)
+		counts(b, report_unattributed_names[k], u->reason[k], &rf);
+	buf_puts(b, "}}");
+}
+
+static void
 verifs(struct buf *b, const char *key, const struct report_verif *v,
     size_t n, bool *first)
 {
@@ -343,6 +361,7 @@ report_render_json(struct buf *b, const struct report_model *m)
 	}
 	buf_putc(b, ']');
 	esp(b, &m->esp, &first);
+	unattributed(b, &m->unattributed, &first);
 	verifs(b, "verification", m->verif, m->nverif, &first);
 	verifs(b, "samples", m->samples, m->nsamples, &first);
 	json_key(b, "keys", &first);

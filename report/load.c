@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * load: the report's queries of the views, each row handed to the model
  * (model.h) as it is read; see load.h.
@@ -163,7 +164,8 @@ auth_row(struct loader *ld, const struct db_rows *res, size_t r)
 
 static const char esp_sql[] =
     "SELECT day - $1::date, reporter, attributed, complaints, carried, "
-    "verified, denominator FROM report_esp_day "
+    "verified, denominator, unattributed, unattributed_carried, "
+    "unattributed_verified FROM report_esp_day "
     "WHERE day BETWEEN $1::date - $2::int AND $1::date "
     "ORDER BY reporter, day";
 
@@ -180,6 +182,9 @@ esp_row(struct loader *ld, const struct db_rows *res, size_t r)
 	d.carried = load_num(res, r, 4);
 	d.verified = load_num(res, r, 5);
 	d.has_volume = opt_num(res, r, 6, &d.volume);
+	d.unattributed = load_num(res, r, 7);
+	d.unattributed_carried = load_num(res, r, 8);
+	d.unattributed_verified = load_num(res, r, 9);
 	return report_model_esp_day(ld->m, &d) || oom(ld);
 }
 

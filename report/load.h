@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * load: the report model (model.h) read from PostgreSQL, from the views of
  * sql/004_report_views.sql (load.c) and the key audits of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * load_dns: the report's "DNS and keys" section, from the stored key audits
  * (sql/009_key_audit.sql, `fblscope keys audit --db`); see load.h.

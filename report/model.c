@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* model: the report as data, built from the views' rows; see model.h. */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,9 @@ const char *const report_class_names[FC_N] = {
 const char *const report_auth_names[AU_N] = {
 	"authentic", "replayed", "forged", "rotated", "redacted", "damaged",
 	"pending", "unknown"
+};
+const char *const report_unattributed_names[UR_N] = {
+	"esp_verified", "esp_not_verified", "no_esp_signature"
 };
 const char *const report_level_names[LEVEL_N] = {
 	"ok", "flagged", "alarmed"
@@ -303,6 +307,21 @@ report_model_auth_day(struct report_model *m, const char *customer,
 		report_auth_add(m, c, a, off, n);
 }
 
+/* The reasons of a day's complaints that claim no customer. */
+static void
+unattributed_add(struct report_model *m, const struct report_day_row *d)
+{
+	struct report_unattributed *u = &m->unattributed;
+
+	report_window_add(m, u->complaints, d->off, d->unattributed);
+	report_window_add(m, u->reason[UR_ESP_VERIFIED], d->off,
+	    d->unattributed_verified);
+	report_window_add(m, u->reason[UR_ESP_FAILED], d->off,
+	    d->unattributed_carried - d->unattributed_verified);
+	report_window_add(m, u->reason[UR_NO_ESP], d->off,
+	    d->unattributed - d->unattributed_carried);
+}
+
 bool
 report_model_esp_day(struct report_model *m, const struct report_day_row *d)
 {
@@ -315,6 +334,7 @@ report_model_esp_day(struct report_model *m, const struct report_day_row *d)
 		report_window_add(m, e->total, d->off, d->total);
 		report_window_add(m, e->carried, d->off, d->carried);
 		report_window_add(m, e->verified, d->off, d->verified);
+		unattributed_add(m, d);
 	}
 	report_fig_add(m, w, d->off, d->cls, d->has_volume, d->volume);
 	return true;

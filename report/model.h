@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * model: the nightly report as data (DESIGN section 6), for the renderers
  * of render.h.  The rules that make its figures are in rules.h, the SQL
@@ -106,6 +107,26 @@ struct report_esp {
 	size_t			 nisps;
 };
 
+/*
+ * Why complaints (feedback class complaint) claim no customer: none of
+ * their signatures is a customer's and their From domain maps to no
+ * customer rule.  Each is in one reason, by the ESP token's signature it
+ * carried, if any (report_esp_day, customer_id '').
+ */
+enum report_unattributed_reason {
+	UR_ESP_VERIFIED,	/* it verified: the ESP's own mail, for a
+				   customer the configuration lacks */
+	UR_ESP_FAILED,		/* it did not verify */
+	UR_NO_ESP,		/* none: not the ESP's mail, as far as the
+				   configuration knows */
+	UR_N
+};
+
+struct report_unattributed {
+	int64_t		 complaints[RW_N];
+	int64_t		 reason[UR_N][RW_N];
+};
+
 struct report_reason {
 	char		*result;
 	char		*reason;
@@ -195,6 +216,7 @@ struct report_model {
 	struct report_customer	*customers;	/* alarmed, flagged, rest */
 	size_t			 ncustomers;
 	struct report_esp	 esp;
+	struct report_unattributed unattributed;
 	struct report_verif	*verif;		/* complaints */
 	size_t			 nverif;
 	struct report_verif	*samples;	/* kind 'sample' */
@@ -226,6 +248,11 @@ struct report_day_row {
 	int64_t		 total;
 	int64_t		 carried;
 	int64_t		 verified;
+	/* ... and of them those that claim no customer, of which those
+	   that carried the ESP token, and those it verified in */
+	int64_t		 unattributed;
+	int64_t		 unattributed_carried;
+	int64_t		 unattributed_verified;
 };
 
 /* One row of report_verification_day: signatures of a result and reason. */
@@ -291,6 +318,7 @@ enum report_auth report_auth_of(const char *);
 /* The names of the enums, as the views and the outputs spell them. */
 extern const char *const report_class_names[FC_N];
 extern const char *const report_auth_names[AU_N];
+extern const char *const report_unattributed_names[UR_N];
 extern const char *const report_level_names[LEVEL_N];
 extern const char *const report_window_names[RW_N];
 

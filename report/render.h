@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * render: the report model (model.h) as text (a mail body, at most 100
  * columns), CSV (sections, docs/fblscope.1), JSON (one document,

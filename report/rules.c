@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rules: the report's rules, pure functions of its figures; see rules.h. */
 #include <stdio.h>
 #include <string.h>

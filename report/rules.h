@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * rules: the report's rules (DESIGN section 6) as pure functions of the
  * model's figures, with no I/O: the windows, the figures added up per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svg: inline SVG charts, see svg.h. */
 #include <math.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * svg: inline SVG charts for the self-contained HTML report (DESIGN
  * section 6), written into a struct buf.

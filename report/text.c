@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * text: the report as plain text for a mail body, no line longer than
  * REPORT_TEXT_WIDTH columns (names are cut, lists wrapped).  Names from
@@ -241,6 +242,12 @@ customers(struct buf *b, const struct report_model *m)
 		customer(b, m, &m->customers[i]);
 }
 
+static const char *
+window_label(int k)
+{
+	return k == RW_DAY ? "day" : k == RW_SHORT ? "7d" : "long";
+}
+
 static void
 esp(struct buf *b, const struct report_model *m)
 {
@@ -263,10 +270,31 @@ esp(struct buf *b, const struct report_model *m)
 	buf_puts(b, "complaints of any authenticity / carried the ESP token / "
 	    "ESP signature verified:\n");
 	for (k = 0; k < RW_N; k++)
-		buf_printf(b, "  %-6s %lld / %lld / %lld\n", k == RW_DAY ?
-		    "day" : k == RW_SHORT ? "7d" : "long",
+		buf_printf(b, "  %-6s %lld / %lld / %lld\n", window_label(k),
 		    (long long)e->total[k], (long long)e->carried[k],
 		    (long long)e->verified[k]);
+}
+
+/* Complaints that claim no customer, by reason (model.h). */
+static void
+unattributed(struct buf *b, const struct report_model *m)
+{
+	const struct report_unattributed *u = &m->unattributed;
+	int				 k;
+
+	buf_puts(b, "\nUNATTRIBUTED: complaints that claim no customer (no "
+	    "customer signature, From domain of\nno customer), by the ESP "
+	    "token's signature: verified / did not verify / none\n");
+	for (k = 0; k < RW_N; k++)
+		buf_printf(b, "  %-6s %lld: %lld / %lld / %lld\n",
+		    window_label(k), (long long)u->complaints[k],
+		    (long long)u->reason[UR_ESP_VERIFIED][k],
+		    (long long)u->reason[UR_ESP_FAILED][k],
+		    (long long)u->reason[UR_NO_ESP][k]);
+	if (u->reason[UR_ESP_VERIFIED][RW_LONG] > 0)
+		buf_puts(b, "verified: the ESP's own mail, for a customer the "
+		    "configuration does not name; add it,\nthen run `fblscope "
+		    "reattribute`\n");
 }
 
 static int64_t
@@ -481,6 +509,7 @@ report_render_text(struct buf *b, const struct report_model *m)
 	heading(b, m);
 	customers(b, m);
 	esp(b, m);
+	unattributed(b, m);
 	forgery(b, m);
 	verifs(b, m, "VERIFICATION HEALTH", m->verif, m->nverif);
 	verifs(b, m, "MAIL SAMPLES", m->samples, m->nsamples);

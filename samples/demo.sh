@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # make demo: the whole pipeline on the bundled samples, on this machine only.
 #
 #   1. verify the sample messages (samples/mail) against samples/zones/demo.zone;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen_mailbox: a generated feedback-loop mailbox (samples/mailbox.sh builds
  * and runs it; samples/README.md describes the output).

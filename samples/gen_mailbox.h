@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen_mailbox.h: what the parts of the sample mailbox's generator share.
  * gen_mailbox.c makes the reports and holds main; the keys, their zones and

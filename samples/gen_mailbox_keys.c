@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen_mailbox_keys: the mailbox's keys, from the PRNG (cached under
  * OUTDIR/keycache), the zones that publish them and the configuration

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen_mailbox_volumes: volumes.csv, the sending volumes behind the
  * report's complaint rates.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Generate the bundled demo set: throwaway keys, the zone that publishes them,
 # and a small mailbox of messages signed the "DKIM Core" way (one signature
 # for the customer's domain, one for the ESP's feedback-loop token), plus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * genlib: what the two deterministic generators share (samples/gen_mailbox.c,
  * the sample feedback mailbox; tests/bench/gen.c, the benchmark's messages):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * genlib: what the deterministic generators share: samples/gen_mailbox.c
  * (the sample feedback mailbox) and tests/bench/gen.c (the benchmark's

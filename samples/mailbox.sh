@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Build samples/gen_mailbox.c and generate the feedback-loop mailbox: keys,
 # zone files, a config fragment, a Maildir, the same messages as one mbox, and
 # the manifest (see samples/README.md).  Deterministic: the same COUNT and

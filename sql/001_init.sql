@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope schema 1: reports, signatures, daily counts, archived keys,
 -- sending volumes.  DESIGN section 5.  Applied by `fblscope db migrate` in
 -- one transaction, together with its schema_version row.

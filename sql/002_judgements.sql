@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope schema 2: what later judgements need, and partitions made
 -- without serialising ingests.
 --

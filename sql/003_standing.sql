@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope schema 3: the standing of each complaint, and the keys seen, as
 -- daily counts for the nightly report (DESIGN section 6).
 --

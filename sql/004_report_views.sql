@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope schema 4: views for the nightly report (DESIGN section 6) and
 -- for dashboards (Grafana, Metabase).
 --

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope schema 5: the report's views read only the days asked for.
 --
 -- Schema 4's views read every day of the daily tables whatever the query

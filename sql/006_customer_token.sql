@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope schema 6: the customer/token mapping read from the small table.
 --
 -- report_customer_token listed the (customer, d=) pairs by scanning

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope schema 7: the report window evaluated once per query.
 --
 -- Schema 5 compared every row's day with fbl_window_from() and

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope schema 8: daily tables whose size is set by customers, days and
 -- ISPs, not by the number of complaints.
 --

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- Schema 9: the key and delegation audit, `fblscope keys audit --db`
 -- (fbl/keys/keyaudit_store.c, docs/keys.md).
 --

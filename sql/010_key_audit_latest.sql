@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- Schema 10: which runs audited which domain, kept small and indexed, so
 -- that the report finds each domain's latest audit without reading every
 -- stored row of every run (a year of nightly audits of 200 domains is

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope schema 11: reverify backs off a temperror that stays one.
 --
 -- A DNS failure is retried by `fblscope reverify`, but not at every run

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- fblscope's views and functions: the one definition of each.
 --
 -- The numbered files beside this one hold tables and data changes, each
@@ -125,6 +126,36 @@ RETURNS text LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
+-- The standing of one stored report from its stored rows: the best state
+-- of its ESP-token signatures and of its customer signatures, and its
+-- authenticity (NULL when it is no complaint), as ingest computes them
+-- from its staging tables.  Reverify (fbl_report_standing) and reattribute
+-- (fbl_reattribute) call it after they changed the rows.
+CREATE OR REPLACE FUNCTION fbl_standing(p_day date, p_fp bytea)
+RETURNS TABLE (esp_state text, customer_state text, authenticity text)
+LANGUAGE sql STABLE AS $$
+    WITH x AS (
+        SELECT fbl_best_state(array_agg(fbl_sig_state(s.result,
+                   s.header_verified)) FILTER (WHERE s.role = 'esp'))
+                   AS esp_state,
+               fbl_best_state(array_agg(fbl_sig_state(s.result,
+                   s.header_verified)) FILTER (WHERE s.role = 'customer'))
+                   AS customer_state,
+               coalesce(bool_or(s.archived_verdict = 'pass'), false)
+                   AS archived_pass,
+               coalesce(bool_or(s.reason = 'redacted'), false) AS redacted
+          FROM signature s
+         WHERE s.msg_day = p_day AND s.fingerprint = p_fp
+    )
+    SELECT x.esp_state, x.customer_state,
+           CASE WHEN r.complaint THEN fbl_authenticity(x.esp_state,
+               x.customer_state, x.archived_pass, x.redacted,
+               r.customer_id IS NOT NULL, r.source_ip_in_esp,
+               coalesce(r.reporter_verified_dkim, false)) END
+      FROM report r, x
+     WHERE r.msg_day = p_day AND r.fingerprint = p_fp
+$$;
+
 -- ---- Daily counts per customer ------------------------------------------
 
 -- A feedback report's class, as report_complaint has it:
@@ -185,6 +216,199 @@ LANGUAGE sql IMMUTABLE AS $$
       FROM (SELECT fbl_feedback_class(kind, feedback_type) AS c) x
 $$;
 
+-- ---- What a stored report counts ---------------------------------------
+
+-- What the stored reports of the keys (p_day[i], p_fp[i]) count in every
+-- daily table, as their report and signature rows stand now: added
+-- (p_sign 1) or taken away (p_sign -1).  The one place that says what a
+-- stored report contributes: ingest adds the reports it stored
+-- (fbl_stage_merge), reattribute takes a report's counts away and adds
+-- them back around a change of its rows (fbl_reattribute);
+-- tests/lib/daily_recount.sh recounts every daily table from the rows
+-- without it.  Taken away, a count only goes down (an upsert would
+-- meet the tables' CHECK (count >= 0) before its conflict); the rows are
+-- taken in key order, as ingest takes them.
+CREATE OR REPLACE FUNCTION fbl_daily_apply(p_day date[], p_fp bytea[],
+    p_sign integer)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    WITH r AS (
+        SELECT r.msg_day, r.fingerprint, r.kind, r.complaint,
+               coalesce(r.reporter, '') AS reporter,
+               coalesce(r.feedback_type, '') AS feedback_type,
+               coalesce(r.customer_id, '') AS customer_id,
+               coalesce(r.customer_token, '') AS token, r.esp_state,
+               r.customer_state, r.authenticity
+          FROM unnest(p_day, p_fp) k(msg_day, fingerprint)
+          JOIN report r USING (msg_day, fingerprint)
+    ), s AS (
+        SELECT r.msg_day, r.kind, r.reporter, r.feedback_type,
+               lower(coalesce(s.d, '')) AS token, s.role,
+               coalesce(s.customer_id, '') AS customer_id,
+               coalesce(s.s, '') AS selector, coalesce(s.a, '') AS algorithm,
+               coalesce(s.key_bits, -1) AS key_bits,
+               coalesce(s.key_testing, false) AS key_testing, s.result,
+               s.reason
+          FROM r JOIN signature s USING (msg_day, fingerprint)
+    ), rp AS (
+        SELECT msg_day, kind, reporter, feedback_type, count(*) AS n
+          FROM r GROUP BY 1, 2, 3, 4
+    ), rp_sub AS (
+        UPDATE daily_report t SET count = t.count - rp.n FROM rp
+         WHERE p_sign < 0 AND t.day = rp.msg_day AND t.kind = rp.kind
+           AND t.reporter = rp.reporter
+           AND t.feedback_type = rp.feedback_type
+    ), rp_add AS (
+        INSERT INTO daily_report AS t (day, kind, reporter, feedback_type,
+               count)
+        SELECT msg_day, kind, reporter, feedback_type, n
+          FROM rp WHERE p_sign > 0 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, kind, reporter, feedback_type)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), c AS (
+        SELECT msg_day, kind, reporter, feedback_type, customer_id, token,
+               esp_state, customer_state, authenticity, count(*) AS n
+          FROM r WHERE complaint GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    ), c_sub AS (
+        UPDATE daily_complaint t SET count = t.count - c.n FROM c
+         WHERE p_sign < 0 AND t.day = c.msg_day AND t.kind = c.kind
+           AND t.reporter = c.reporter AND t.feedback_type = c.feedback_type
+           AND t.customer_id = c.customer_id AND t.token = c.token
+           AND t.esp_state = c.esp_state
+           AND t.customer_state = c.customer_state
+           AND t.authenticity = c.authenticity
+    ), c_add AS (
+        INSERT INTO daily_complaint AS t (day, kind, reporter,
+               feedback_type, customer_id, token, esp_state,
+               customer_state, authenticity, count)
+        SELECT msg_day, kind, reporter, feedback_type, customer_id, token,
+               esp_state, customer_state, authenticity, n
+          FROM c WHERE p_sign > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
+                     esp_state, customer_state, authenticity)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), cu AS (
+        SELECT r.msg_day, r.customer_id, r.token, r.reporter,
+               sum(n.complaints) AS complaints,
+               sum(n.attributed) AS attributed, sum(n.carried) AS carried,
+               sum(n.esp_verified) AS esp_verified,
+               sum(n.opt_out) AS opt_out, sum(n.not_spam) AS not_spam,
+               sum(n.auth_failure) AS auth_failure, sum(n.other) AS other,
+               sum(n.unsigned) AS unsigned, sum(n.authentic) AS authentic,
+               sum(n.replayed) AS replayed, sum(n.forged) AS forged,
+               sum(n.rotated) AS rotated, sum(n.redacted) AS redacted,
+               sum(n.damaged) AS damaged, sum(n.pending) AS pending,
+               sum(n.unknown) AS unknown
+          FROM r, LATERAL fbl_customer_counts(r.kind, r.feedback_type,
+                   r.esp_state, r.customer_state, r.authenticity) n
+         WHERE r.complaint
+         GROUP BY 1, 2, 3, 4
+    ), cu_sub AS (
+        UPDATE daily_customer t SET
+               complaints = t.complaints - cu.complaints,
+               attributed = t.attributed - cu.attributed,
+               carried = t.carried - cu.carried,
+               esp_verified = t.esp_verified - cu.esp_verified,
+               opt_out = t.opt_out - cu.opt_out,
+               not_spam = t.not_spam - cu.not_spam,
+               auth_failure = t.auth_failure - cu.auth_failure,
+               other = t.other - cu.other,
+               unsigned = t.unsigned - cu.unsigned,
+               authentic = t.authentic - cu.authentic,
+               replayed = t.replayed - cu.replayed,
+               forged = t.forged - cu.forged,
+               rotated = t.rotated - cu.rotated,
+               redacted = t.redacted - cu.redacted,
+               damaged = t.damaged - cu.damaged,
+               pending = t.pending - cu.pending,
+               unknown = t.unknown - cu.unknown
+          FROM cu
+         WHERE p_sign < 0 AND t.day = cu.msg_day
+           AND t.customer_id = cu.customer_id AND t.token = cu.token
+           AND t.reporter = cu.reporter
+    ), cu_add AS (
+        INSERT INTO daily_customer AS t (day, customer_id, token, reporter,
+               complaints, attributed, carried, esp_verified, opt_out,
+               not_spam, auth_failure, other, unsigned, authentic,
+               replayed, forged, rotated, redacted, damaged, pending,
+               unknown)
+        SELECT * FROM cu WHERE p_sign > 0 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, customer_id, token, reporter) DO UPDATE SET
+               complaints = t.complaints + EXCLUDED.complaints,
+               attributed = t.attributed + EXCLUDED.attributed,
+               carried = t.carried + EXCLUDED.carried,
+               esp_verified = t.esp_verified + EXCLUDED.esp_verified,
+               opt_out = t.opt_out + EXCLUDED.opt_out,
+               not_spam = t.not_spam + EXCLUDED.not_spam,
+               auth_failure = t.auth_failure + EXCLUDED.auth_failure,
+               other = t.other + EXCLUDED.other,
+               unsigned = t.unsigned + EXCLUDED.unsigned,
+               authentic = t.authentic + EXCLUDED.authentic,
+               replayed = t.replayed + EXCLUDED.replayed,
+               forged = t.forged + EXCLUDED.forged,
+               rotated = t.rotated + EXCLUDED.rotated,
+               redacted = t.redacted + EXCLUDED.redacted,
+               damaged = t.damaged + EXCLUDED.damaged,
+               pending = t.pending + EXCLUDED.pending,
+               unknown = t.unknown + EXCLUDED.unknown
+    ), k AS (
+        SELECT msg_day, kind, token, role, customer_id, selector, algorithm,
+               key_bits, key_testing, count(*) AS n
+          FROM s GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    ), k_sub AS (
+        UPDATE daily_key t SET count = t.count - k.n FROM k
+         WHERE p_sign < 0 AND t.day = k.msg_day AND t.kind = k.kind
+           AND t.token = k.token AND t.role = k.role
+           AND t.customer_id = k.customer_id AND t.selector = k.selector
+           AND t.algorithm = k.algorithm AND t.key_bits = k.key_bits
+           AND t.key_testing = k.key_testing
+    ), k_add AS (
+        INSERT INTO daily_key AS t (day, kind, token, role, customer_id,
+               selector, algorithm, key_bits, key_testing, count)
+        SELECT * FROM k WHERE p_sign > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     algorithm, key_bits, key_testing)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), g AS (
+        SELECT msg_day, kind, token, role, customer_id, selector, reporter,
+               feedback_type, result, reason, count(*) AS n
+          FROM s GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    ), g_sub AS (
+        UPDATE daily_signature t SET count = t.count - g.n FROM g
+         WHERE p_sign < 0 AND t.day = g.msg_day AND t.kind = g.kind
+           AND t.token = g.token AND t.role = g.role
+           AND t.customer_id = g.customer_id AND t.selector = g.selector
+           AND t.reporter = g.reporter
+           AND t.feedback_type = g.feedback_type AND t.result = g.result
+           AND t.reason = g.reason
+    ), g_add AS (
+        INSERT INTO daily_signature AS t (day, kind, token, role,
+               customer_id, selector, reporter, feedback_type, result,
+               reason, count)
+        SELECT * FROM g WHERE p_sign > 0
+         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+        ON CONFLICT (day, kind, token, role, customer_id, selector,
+                     reporter, feedback_type, result, reason)
+        DO UPDATE SET count = t.count + EXCLUDED.count
+    ), v AS (
+        SELECT msg_day, kind, token, role, customer_id, result, reason,
+               count(*) AS n
+          FROM s GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ), v_sub AS (
+        UPDATE daily_verification t SET count = t.count - v.n FROM v
+         WHERE p_sign < 0 AND t.day = v.msg_day AND t.kind = v.kind
+           AND t.token = v.token AND t.role = v.role
+           AND t.customer_id = v.customer_id AND t.result = v.result
+           AND t.reason = v.reason
+    )
+    INSERT INTO daily_verification AS t (day, kind, token, role,
+           customer_id, result, reason, count)
+    SELECT * FROM v WHERE p_sign > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (day, kind, token, role, customer_id, result, reason)
+    DO UPDATE SET count = t.count + EXCLUDED.count;
+END;
+$$;
+
 -- ---- Ingest: the batch (fbl/store/store_batch.c) ------------------------
 
 -- The staging tables of one batch, private to the session and emptied at
@@ -224,23 +448,27 @@ END;
 $$;
 
 -- From the staging tables into the real ones, in one statement after the
--- batch's month partitions are made.  Each staged report gets its
--- standing from its staged signatures (fbl_sig_state, fbl_best_state,
--- fbl_authenticity, as reverify computes it).  Only the report rows that
--- were new (ON CONFLICT DO NOTHING ... RETURNING) bring their signature
--- rows, facts and daily counts, so a message counts once.  Rows are taken
--- in key order so that two ingests storing overlapping batches lock in the
--- same order.  Returns the new rows' keys (fingerprint in hex, day).
+-- batch's month partitions are made, then the new reports' daily counts
+-- (fbl_daily_apply).  Each staged report gets its standing from its staged
+-- signatures (fbl_sig_state, fbl_best_state, fbl_authenticity, as
+-- fbl_standing computes it from the stored rows).  Only the report rows
+-- that were new (ON CONFLICT DO NOTHING ... RETURNING) bring their
+-- signature rows, facts and daily counts, so a message counts once.  Rows
+-- are taken in key order so that two ingests storing overlapping batches
+-- lock in the same order.  Returns the new rows' keys (fingerprint in hex,
+-- day).
 CREATE OR REPLACE FUNCTION fbl_stage_merge()
 RETURNS TABLE (fingerprint text, msg_day text)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
+DECLARE
+    days date[];
+    fps  bytea[];
 BEGIN
     PERFORM fbl_ensure_month(m)
        FROM (SELECT DISTINCT date_trunc('month', msg_day)::date AS m
                FROM stage_report) x
       ORDER BY m;
-    RETURN QUERY
     WITH g AS (
         SELECT msg_day, fingerprint,
                fbl_best_state(array_agg(fbl_sig_state(result,
@@ -283,69 +511,7 @@ BEGIN
                esp_state, customer_state, authenticity
           FROM st ORDER BY msg_day, fingerprint
         ON CONFLICT DO NOTHING
-        RETURNING msg_day, fingerprint, kind, reporter, feedback_type,
-                  complaint, customer_id, customer_token, esp_state,
-                  customer_state, authenticity
-    ), dc AS (
-        INSERT INTO daily_complaint AS t (day, kind, reporter,
-               feedback_type, customer_id, token, esp_state,
-               customer_state, authenticity, count)
-        SELECT msg_day, kind, coalesce(reporter, ''),
-               coalesce(feedback_type, ''), coalesce(customer_id, ''),
-               coalesce(customer_token, ''), esp_state, customer_state,
-               authenticity, count(*)
-          FROM ins WHERE complaint
-         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-        ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
-                     esp_state, customer_state, authenticity)
-        DO UPDATE SET count = t.count + EXCLUDED.count
-    ), du AS (
-        INSERT INTO daily_customer AS t (day, customer_id, token, reporter,
-               complaints, attributed, carried, esp_verified, opt_out,
-               not_spam, auth_failure, other, unsigned, authentic,
-               replayed, forged, rotated, redacted, damaged, pending,
-               unknown)
-        SELECT i.msg_day, coalesce(i.customer_id, ''),
-               coalesce(i.customer_token, ''), coalesce(i.reporter, ''),
-               sum(c.complaints), sum(c.attributed), sum(c.carried),
-               sum(c.esp_verified), sum(c.opt_out), sum(c.not_spam),
-               sum(c.auth_failure), sum(c.other), sum(c.unsigned),
-               sum(c.authentic), sum(c.replayed), sum(c.forged),
-               sum(c.rotated), sum(c.redacted), sum(c.damaged),
-               sum(c.pending), sum(c.unknown)
-          FROM ins i,
-               LATERAL fbl_customer_counts(i.kind, i.feedback_type,
-                   i.esp_state, i.customer_state, i.authenticity) c
-         WHERE i.complaint
-         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-        ON CONFLICT (day, customer_id, token, reporter) DO UPDATE SET
-               complaints = t.complaints + EXCLUDED.complaints,
-               attributed = t.attributed + EXCLUDED.attributed,
-               carried = t.carried + EXCLUDED.carried,
-               esp_verified = t.esp_verified + EXCLUDED.esp_verified,
-               opt_out = t.opt_out + EXCLUDED.opt_out,
-               not_spam = t.not_spam + EXCLUDED.not_spam,
-               auth_failure = t.auth_failure + EXCLUDED.auth_failure,
-               other = t.other + EXCLUDED.other,
-               unsigned = t.unsigned + EXCLUDED.unsigned,
-               authentic = t.authentic + EXCLUDED.authentic,
-               replayed = t.replayed + EXCLUDED.replayed,
-               forged = t.forged + EXCLUDED.forged,
-               rotated = t.rotated + EXCLUDED.rotated,
-               redacted = t.redacted + EXCLUDED.redacted,
-               damaged = t.damaged + EXCLUDED.damaged,
-               pending = t.pending + EXCLUDED.pending,
-               unknown = t.unknown + EXCLUDED.unknown
-    ), dr AS (
-        INSERT INTO daily_report AS t (day, kind, reporter, feedback_type,
-               count)
-        SELECT msg_day, kind, coalesce(reporter, ''),
-               coalesce(feedback_type, ''), count(*)
-          FROM ins
-         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-        ON CONFLICT (day, kind, reporter, feedback_type)
-        DO UPDATE SET count = t.count + EXCLUDED.count
+        RETURNING msg_day, fingerprint
     ), sig AS (
         INSERT INTO signature (msg_day, fingerprint, idx, d, s, a, c, l, t,
                x, key_bits, key_testing, result, reason, header_verified,
@@ -358,45 +524,6 @@ BEGIN
                g.archived_key
           FROM stage_signature g JOIN ins USING (msg_day, fingerprint)
          ORDER BY g.msg_day, g.fingerprint, g.idx
-        RETURNING msg_day, fingerprint, d, s, a, role, customer_id, result,
-                  reason, key_bits, key_testing
-    ), dk AS (
-        INSERT INTO daily_key AS t (day, kind, token, role, customer_id,
-               selector, algorithm, key_bits, key_testing, count)
-        SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
-               coalesce(sig.customer_id, ''), coalesce(sig.s, ''),
-               coalesce(sig.a, ''), coalesce(sig.key_bits, -1),
-               coalesce(sig.key_testing, false), count(*)
-          FROM sig JOIN ins USING (msg_day, fingerprint)
-         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-        ON CONFLICT (day, kind, token, role, customer_id, selector,
-                     algorithm, key_bits, key_testing)
-        DO UPDATE SET count = t.count + EXCLUDED.count
-    ), ds AS (
-        INSERT INTO daily_signature AS t (day, kind, token, role,
-               customer_id, selector, reporter, feedback_type, result,
-               reason, count)
-        SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
-               coalesce(sig.customer_id, ''), coalesce(sig.s, ''),
-               coalesce(ins.reporter, ''), coalesce(ins.feedback_type, ''),
-               sig.result, sig.reason, count(*)
-          FROM sig JOIN ins USING (msg_day, fingerprint)
-         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-        ON CONFLICT (day, kind, token, role, customer_id, selector,
-                     reporter, feedback_type, result, reason)
-        DO UPDATE SET count = t.count + EXCLUDED.count
-    ), dv AS (
-        INSERT INTO daily_verification AS t (day, kind, token, role,
-               customer_id, result, reason, count)
-        SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
-               coalesce(sig.customer_id, ''), sig.result, sig.reason,
-               count(*)
-          FROM sig JOIN ins USING (msg_day, fingerprint)
-         GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
-        ON CONFLICT (day, kind, token, role, customer_id, result, reason)
-        DO UPDATE SET count = t.count + EXCLUDED.count
     ), fx AS (
         INSERT INTO signature_facts
         SELECT f.msg_day, f.fingerprint, f.idx, f.field, f.header_digest,
@@ -404,8 +531,14 @@ BEGIN
                f.n_from, f.redacted, f.verified_at, f.skew
           FROM stage_facts f JOIN ins USING (msg_day, fingerprint)
     )
-    SELECT encode(ins.fingerprint, 'hex'), to_char(ins.msg_day, 'YYYY-MM-DD')
+    SELECT array_agg(ins.msg_day ORDER BY ins.msg_day, ins.fingerprint),
+           array_agg(ins.fingerprint ORDER BY ins.msg_day, ins.fingerprint)
+      INTO days, fps
       FROM ins;
+    PERFORM fbl_daily_apply(days, fps, 1);
+    RETURN QUERY
+    SELECT encode(k.fp, 'hex'), to_char(k.day, 'YYYY-MM-DD')
+      FROM unnest(days, fps) k(day, fp);
 END;
 $$;
 
@@ -502,27 +635,15 @@ RETURNS boolean LANGUAGE sql AS $$
     SELECT count(*) > 0 FROM u
 $$;
 
--- The standing of a report again (fbl_sig_state, fbl_best_state,
--- fbl_authenticity, as ingest computes it), after one of its verdicts
--- changed.  When it changed, its daily_complaint count moves from the old
--- standing to the new one, and its daily_customer counts from the old
--- standing's columns to the new one's (fbl_customer_counts): the row's key
--- (day, customer, token, reporter) does not depend on the standing.
+-- The standing of a report again (fbl_standing, as ingest computes it),
+-- after one of its verdicts changed.  When it changed, its daily_complaint
+-- count moves from the old standing to the new one, and its daily_customer
+-- counts from the old standing's columns to the new one's
+-- (fbl_customer_counts): the row's key (day, customer, token, reporter)
+-- does not depend on the standing.
 CREATE OR REPLACE FUNCTION fbl_report_standing(p_day date, p_fp text)
 RETURNS void LANGUAGE sql AS $$
-    WITH x AS (
-        SELECT fbl_best_state(array_agg(fbl_sig_state(result,
-                   header_verified)) FILTER (WHERE role = 'esp'))
-                   AS esp_state,
-               fbl_best_state(array_agg(fbl_sig_state(result,
-                   header_verified)) FILTER (WHERE role = 'customer'))
-                   AS customer_state,
-               coalesce(bool_or(archived_verdict = 'pass'), false)
-                   AS archived_pass,
-               coalesce(bool_or(reason = 'redacted'), false) AS redacted
-          FROM signature
-         WHERE msg_day = p_day AND fingerprint = decode(p_fp, 'hex')
-    ), n AS (
+    WITH n AS (
         SELECT r.msg_day, r.fingerprint, r.complaint, r.kind,
                coalesce(r.reporter, '') AS reporter,
                coalesce(r.feedback_type, '') AS feedback_type,
@@ -530,13 +651,8 @@ RETURNS void LANGUAGE sql AS $$
                coalesce(r.customer_token, '') AS token,
                r.esp_state AS old_esp, r.customer_state AS old_customer,
                r.authenticity AS old_authenticity, x.esp_state,
-               x.customer_state,
-               CASE WHEN r.complaint THEN fbl_authenticity(x.esp_state,
-                   x.customer_state, x.archived_pass, x.redacted,
-                   r.customer_id IS NOT NULL, r.source_ip_in_esp,
-                   coalesce(r.reporter_verified_dkim, false)) END
-                   AS authenticity
-          FROM report r, x
+               x.customer_state, x.authenticity
+          FROM report r, fbl_standing(p_day, decode(p_fp, 'hex')) x
          WHERE r.msg_day = p_day AND r.fingerprint = decode(p_fp, 'hex')
     ), u AS (
         UPDATE report r SET esp_state = n.esp_state,
@@ -600,10 +716,80 @@ RETURNS void LANGUAGE sql AS $$
     DO UPDATE SET count = t.count + 1
 $$;
 
--- Counts moved down to zero leave their rows; reverify drops them at the
--- end of each batch.
+-- ---- Reattribute: the configuration's customers again -------------------
+-- (fbl/store/reattribute.c)
+
+-- A report attributed again under the configuration in force
+-- (record_attribute() in fbl/store/record.c): its customer and token, the
+-- Source-IP's place in the sending networks, and each signature's role and
+-- customer (p_idx[i]: p_roles[i], p_customers[i], '' for none).  Written
+-- only if the rows still hold the attribution that was read (p_old_*):
+-- the signature rows, then the report row, are locked first (the order
+-- reverify takes them in), and compared after the lock, so two runs at
+-- once, or a run beside reverify, move each report once.  The report's
+-- counts are taken away from every daily table as they stood, its rows
+-- changed and its standing computed again (fbl_standing), and its counts
+-- added back (fbl_daily_apply).  True when the report was changed.
+CREATE OR REPLACE FUNCTION fbl_reattribute(p_day date, p_fp text,
+    p_old_customer text, p_old_token text, p_old_in_esp boolean,
+    p_customer text, p_token text, p_in_esp boolean, p_idx smallint[],
+    p_old_roles text[], p_old_customers text[], p_roles text[],
+    p_customers text[])
+RETURNS boolean LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    fp    bytea := decode(p_fp, 'hex');
+    same  boolean;
+BEGIN
+    PERFORM 1 FROM signature
+      WHERE msg_day = p_day AND fingerprint = fp ORDER BY idx FOR UPDATE;
+    PERFORM 1 FROM report
+      WHERE msg_day = p_day AND fingerprint = fp FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    -- a new statement: a new snapshot, with what the lock waited for
+    SELECT count(*) FILTER (WHERE s.idx IS NULL OR o.idx IS NULL
+                OR s.role <> o.role
+                OR coalesce(s.customer_id, '') <> o.customer) = 0
+      INTO same
+      FROM (SELECT idx, role, customer_id FROM signature
+             WHERE msg_day = p_day AND fingerprint = fp) s
+      FULL JOIN unnest(p_idx, p_old_roles, p_old_customers)
+           o(idx, role, customer) ON o.idx = s.idx;
+    IF NOT same OR NOT EXISTS (SELECT 1 FROM report
+         WHERE msg_day = p_day AND fingerprint = fp
+           AND customer_id IS NOT DISTINCT FROM p_old_customer
+           AND customer_token IS NOT DISTINCT FROM p_old_token
+           AND source_ip_in_esp IS NOT DISTINCT FROM p_old_in_esp) THEN
+        RETURN false;
+    END IF;
+    PERFORM fbl_daily_apply(ARRAY[p_day], ARRAY[fp], -1);
+    UPDATE signature s SET role = n.role,
+           customer_id = nullif(n.customer, '')
+      FROM unnest(p_idx, p_roles, p_customers) n(idx, role, customer)
+     WHERE s.msg_day = p_day AND s.fingerprint = fp AND s.idx = n.idx;
+    UPDATE report SET customer_id = p_customer, customer_token = p_token,
+           source_ip_in_esp = p_in_esp
+     WHERE msg_day = p_day AND fingerprint = fp;
+    UPDATE report r SET esp_state = x.esp_state,
+           customer_state = x.customer_state, authenticity = x.authenticity
+      FROM fbl_standing(p_day, fp) x
+     WHERE r.msg_day = p_day AND r.fingerprint = fp;
+    PERFORM fbl_daily_apply(ARRAY[p_day], ARRAY[fp], 1);
+    RETURN true;
+END;
+$$;
+
+-- Counts moved down to zero leave their rows; reverify and reattribute
+-- drop them at the end of each batch.  A daily_customer row counts
+-- nothing when its feedback classes, one of which every complaint is in,
+-- are all zero.
 CREATE OR REPLACE FUNCTION fbl_daily_prune() RETURNS void
 LANGUAGE sql AS $$
+    DELETE FROM daily_report WHERE count = 0;
+    DELETE FROM daily_customer
+     WHERE complaints + opt_out + not_spam + auth_failure + other = 0;
     DELETE FROM daily_signature WHERE count = 0;
     DELETE FROM daily_verification WHERE count = 0;
     DELETE FROM daily_complaint WHERE count = 0;
@@ -877,7 +1063,10 @@ COMMENT ON VIEW report_esp_volume IS
 -- A row: one UTC day and reporter ('*': all) for the ESP as a whole:
 -- every complaint of the day, how many carried an ESP-token signature
 -- (esp_state <> 'none') and how many verified, and the rate over the ESP
--- token's volume.
+-- token's volume; then the complaints that claim no customer (customer_id
+-- '': no customer signature, a From domain no customer rule maps), and of
+-- them those that carried an ESP-token signature and those it verified
+-- (columns added at the end: CREATE OR REPLACE keeps the view's grants).
 CREATE OR REPLACE VIEW report_esp_day AS
 WITH c AS (
     SELECT day,
@@ -885,7 +1074,13 @@ WITH c AS (
                AS reporter,
            sum(complaints) AS complaints, sum(attributed) AS attributed,
            sum(carried) AS carried, sum(esp_verified) AS verified,
-           sum(opt_out + not_spam + auth_failure + other) AS other_feedback
+           sum(opt_out + not_spam + auth_failure + other) AS other_feedback,
+           sum(complaints) FILTER (WHERE customer_id = '')
+               AS unattributed,
+           sum(carried) FILTER (WHERE customer_id = '')
+               AS unattributed_carried,
+           sum(esp_verified) FILTER (WHERE customer_id = '')
+               AS unattributed_verified
       FROM daily_customer
      WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
      GROUP BY GROUPING SETS ((day, reporter), (day))
@@ -896,18 +1091,27 @@ WITH c AS (
            coalesce(c.carried, 0)::bigint AS carried,
            coalesce(c.verified, 0)::bigint AS verified,
            coalesce(c.other_feedback, 0)::bigint AS other_feedback,
+           coalesce(c.unattributed, 0)::bigint AS unattributed,
+           coalesce(c.unattributed_carried, 0)::bigint
+               AS unattributed_carried,
+           coalesce(c.unattributed_verified, 0)::bigint
+               AS unattributed_verified,
            v.sent, v.delivered,
            CASE WHEN reporter = 'yahoo' AND v.delivered IS NOT NULL
                 THEN v.delivered ELSE v.sent END AS denominator
       FROM c FULL JOIN report_esp_volume v USING (day, reporter)
 )
-SELECT j.*,
+SELECT j.day, j.reporter, j.complaints, j.attributed, j.carried,
+       j.verified, j.other_feedback, j.sent, j.delivered, j.denominator,
        CASE WHEN denominator > 0
-            THEN attributed::numeric / denominator END AS rate
+            THEN attributed::numeric / denominator END AS rate,
+       j.unattributed, j.unattributed_carried, j.unattributed_verified
   FROM j;
 COMMENT ON VIEW report_esp_day IS
     'per UTC day and reporter (''*'': all): complaints, attributed, carried '
-    'an ESP-token signature, ESP signature verified, volume, rate';
+    'an ESP-token signature, ESP signature verified, volume, rate; '
+    'unattributed: complaints that claim no customer, of them carried and '
+    'verified';
 
 -- A row: one UTC day, use ('complaint': ARF and non-ARF complaint reports;
 -- 'sample': mail samples; 'other'), d= token, role, customer, result and

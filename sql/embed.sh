@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # embed.sh OUT.c sql/definitions.sql sql/NNN_name.sql...: compile the
 # migrations and the definitions into the binary, so that `fblscope db
 # migrate` needs no files at run time.  The definitions' functions (the

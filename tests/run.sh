@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/run.sh: run every fblscope test and print one closing line
 #
 #     N passed, N failed, N skipped

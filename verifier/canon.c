@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* canon: RFC 6376 section 3.4 canonicalization; see canon.h. */
 #include <ctype.h>
 #include <stdlib.h>

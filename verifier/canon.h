@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * canon: the simple and relaxed canonicalizations of RFC 6376 section 3.4.
  *

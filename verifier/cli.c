@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cli: shared option handling for the commands; see cli.h. */
 #include <ctype.h>
 #include <errno.h>

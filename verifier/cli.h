@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cli: pieces shared by the commands: the key-source options every command
  * that verifies takes, the options several commands take with one meaning

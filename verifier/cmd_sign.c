@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cmd_sign: `fblscope sign` and `fblscope keygen`. */
 #include <sys/stat.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_verify: `fblscope verify`, results in input order whatever --jobs is.
  */
@@ -23,6 +24,7 @@ struct verify_cmd {
 	struct verify_opts	 vo;
 	enum verify_format	 format;
 	bool			 explain;
+	const struct verify_unwrap *unwrap;	/* NULL: no report finder */
 	const char		*authserv_id;
 	char			**files;
 	size_t			 nfiles;
@@ -39,7 +41,9 @@ struct verify_out {
 static const char verify_usage[] =
 "usage: fblscope verify [options] FILE...|-\n"
 "\n"
-"Verify every DKIM-Signature of each message against DNS (or zone files).\n"
+"Verify every DKIM-Signature of each message against DNS (or zone files);\n"
+"of a feedback report (ARF, or a complaint that attaches the mail), those of\n"
+"the original it carries.\n"
 "\n"
 CLI_KEYS_USAGE
 "  --at TIME            verify as of TIME (epoch, YYYY-MM-DD[THH:MM[:SS]][Z],\n"
@@ -54,7 +58,9 @@ CLI_JOBS_USAGE
 "Exit status: 0 every signature of every message passed; 1 some signature\n"
 "did not pass or a message has no signature; 2 usage or I/O error.\n";
 
-enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_EXPLAIN, OPT_AUTHSERV };
+enum {
+	OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_EXPLAIN, OPT_AUTHSERV, OPT_NO_ARF,
+};
 
 static const struct option verify_longopts[] = {
 	CLI_KEYS_LONGOPTS,
@@ -63,8 +69,37 @@ static const struct option verify_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "authserv-id", required_argument, NULL, OPT_AUTHSERV },
+	{ "no-arf", no_argument, NULL, OPT_NO_ARF },
 	CLI_HELP_LONGOPT_END,
 };
+
+/* One message out in the format asked: one diagnosis for every format. */
+static bool
+verify_render(struct verify_cmd *vc, struct buf *out, const char *file,
+    const struct verify_result *vr, struct render_extra *ex_inner)
+{
+	struct diagnosis	 dg;
+	struct render_extra	 ex = *ex_inner;
+
+	memset(&dg, 0, sizeof(dg));
+	if (vc->explain) {
+		if (!diagnosis_make(&dg, vr)) {
+			diagnosis_free(&dg);
+			return false;
+		}
+		ex.dg = &dg;
+	}
+	if (vc->format == FMT_JSON)
+		render_json(out, file, vr, &ex);
+	else if (vc->format == FMT_AR)
+		render_ar(out, vc->authserv_id, file, vr, &ex);
+	else if (vc->explain)
+		explain_render(out, file, vr, &ex);
+	else
+		render_text(out, file, vr, &ex);
+	diagnosis_free(&dg);
+	return true;
+}
 
 /* raw is the caller's read buffer, reused from message to message. */
 static void
@@ -73,31 +108,41 @@ verify_one(struct verify_cmd *vc, size_t idx, struct verify_out *vo,
 {
 	struct buf		*raw = raw_buf, err = BUF_INIT;
 	struct verify_result	 vr;
+	struct verify_inner	 in;
+	struct render_extra	 ex;
 	const char		*file = vc->files[idx];
+	int			 found = 0;
 
 	vo->status = 2;
+	memset(&ex, 0, sizeof(ex));
+	memset(&in, 0, sizeof(in));
 	if (!file_read(file, CLI_MAX_MESSAGE, raw, &err)) {
 		buf_printf(&vo->text, "fblscope verify: %s\n", buf_cstr(&err));
 		goto out;
 	}
-	if (!dkim_verify(&vc->vo, raw->data, raw->len, &vr)) {
+	if (vc->unwrap != NULL &&
+	    (found = vc->unwrap->find(raw->data, raw->len, &in)) < 0) {
+		buf_printf(&vo->text, "fblscope verify: %s: out of memory\n",
+		    file);
+		goto out;
+	}
+	if (found) {
+		ex.inner_kind = in.kind;
+		ex.inner_form = in.form;
+	}
+	if (!dkim_verify(&vc->vo, found ? in.raw : raw->data, found ? in.len :
+	    raw->len, &vr) || !verify_render(vc, &vo->text, file, &vr, &ex)) {
 		buf_printf(&vo->text, "fblscope verify: %s: %s\n", file,
 		    vr.msg_status != MESSAGE_OK ?
 		    message_status_str(vr.msg_status) : "out of memory");
 		verify_result_free(&vr);
 		goto out;
 	}
-	if (vc->explain)
-		explain_render(&vo->text, file, &vr);
-	else if (vc->format == FMT_JSON)
-		render_json(&vo->text, file, &vr);
-	else if (vc->format == FMT_AR)
-		render_ar(&vo->text, vc->authserv_id, file, &vr);
-	else
-		render_text(&vo->text, file, &vr);
 	vo->status = verify_all_pass(&vr) ? 0 : 1;
 	verify_result_free(&vr);
 out:
+	if (found > 0)
+		vc->unwrap->release(&in);
 	buf_free(&err);
 }
 
@@ -191,7 +236,7 @@ usage_error(const char *msg)
 }
 
 int
-cmd_verify(int argc, char **argv)
+cmd_verify_with(int argc, char **argv, const struct verify_unwrap *unwrap)
 {
 	struct verify_cmd	 vc;
 	struct cli_keys		 keys;
@@ -201,6 +246,7 @@ cmd_verify(int argc, char **argv)
 	int			 ch, status;
 
 	memset(&vc, 0, sizeof(vc));
+	vc.unwrap = unwrap;
 	cli_keys_init(&keys);
 	vc.vo.now = (int64_t)time(NULL);
 	vc.vo.skew = VERIFY_DEFAULT_SKEW;
@@ -226,6 +272,9 @@ cmd_verify(int argc, char **argv)
 			break;
 		case OPT_AUTHSERV:
 			vc.authserv_id = optarg;
+			break;
+		case OPT_NO_ARF:
+			vc.unwrap = NULL;
 			break;
 		default:
 			if (!cli_shared_option(&keys, &vc.vo.now, ch, optarg,

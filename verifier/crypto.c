@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* crypto: OpenSSL EVP operations for DKIM; see crypto.h. */
 #include <errno.h>
 #include <pthread.h>

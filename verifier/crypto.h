@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * crypto: every OpenSSL operation on keys and signatures, through EVP only:
  * decoding the published keys, verifying, recovering, signing, making and

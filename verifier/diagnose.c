@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: ISC */
 /* diagnose: experiments that name the cause of a failure; see diagnose.h. */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -9,7 +11,6 @@
 #include "base/hex.h"
 
 #define DIAG_MAX_LINES	100000	/* prefix trials stop here */
-#define DIAG_SHOW	512	/* bytes of a field value shown */
 
 void
 diag_budget_init(struct diag_budget *bg)
@@ -166,119 +167,84 @@ struct body_trial {
 };
 
 static bool
-try_raw_variants(struct buf *o, struct diag_budget *bg,
+try_raw_variants(struct diag_body *o, struct diag_budget *bg,
     const struct verify_result *vr, const struct dkim_sig *sig)
 {
 	const struct message *m = &vr->msg;
 	struct buf	 v = BUF_INIT;
 	char		 cte[32];
-	bool		 found = false;
 	int		 k;
 	static const struct {
 		enum ws_mode	 mode;
-		const char	*cause;
+		enum diag_cause	 cause;
 	} ws[] = {
-		{ WS_ADD_FLOWED, "trailing whitespace stripped: restoring the "
-		    "space at the end of each soft-broken line (format=flowed) "
-		    "reproduces bh=; a gateway stripped trailing whitespace, "
-		    "which c=.../simple does not survive" },
-		{ WS_ADD_ALL, "trailing whitespace stripped: restoring a space "
-		    "at the end of every line reproduces bh=" },
-		{ WS_STRIP, "trailing whitespace added in transit: removing it "
-		    "reproduces bh=" },
+		{ WS_ADD_FLOWED, DIAG_BODY_WS_FLOWED },
+		{ WS_ADD_ALL, DIAG_BODY_WS_STRIPPED },
+		{ WS_STRIP, DIAG_BODY_WS_ADDED },
 	};
 
 	if (mem_find(m->body, m->body_len, "\r\r\n", 3) != NULL) {
 		xform_strip_cr(&v, m->body, m->body_len);
-		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len)) {
-			buf_puts(o, "    cause: line endings rewritten: a gateway "
-			    "turned CRLF into CR CR LF; removing the extra CR "
-			    "reproduces bh=\n");
-			found = true;
-		}
+		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+			o->cause = DIAG_BODY_CR_CR_LF;
 	}
-	for (k = 0; !found && k < 3; k++) {
+	for (k = 0; o->cause == DIAG_NONE && k < 3; k++) {
 		buf_reset(&v);
 		xform_whitespace(&v, m->body, m->body_len, ws[k].mode);
-		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len)) {
-			buf_printf(o, "    cause: %s\n", ws[k].cause);
-			found = true;
-		}
+		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+			o->cause = ws[k].cause;
 	}
 	top_cte(m, cte, sizeof(cte));
-	if (!found && strcmp(cte, "quoted-printable") == 0) {
+	if (o->cause == DIAG_NONE && strcmp(cte, "quoted-printable") == 0) {
 		buf_reset(&v);
 		xform_qp_decode(&v, m->body, m->body_len);
-		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len)) {
-			buf_puts(o, "    cause: body re-encoded as "
-			    "quoted-printable in transit (8BITMIME downgrade); "
-			    "the decoded body reproduces bh=\n");
-			found = true;
-		}
+		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+			o->cause = DIAG_BODY_QP;
 	}
-	if (!found && strcmp(cte, "base64") == 0) {
+	if (o->cause == DIAG_NONE && strcmp(cte, "base64") == 0) {
 		buf_reset(&v);
 		if (b64_decode(&v, m->body, m->body_len) &&
-		    body_matches(bg, sig, sig->bcanon, true, v.data, v.len)) {
-			buf_puts(o, "    cause: body re-encoded as base64 in "
-			    "transit; the decoded body reproduces bh=\n");
-			found = true;
-		}
+		    body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+			o->cause = DIAG_BODY_BASE64;
 	}
-	if (!found && body_matches(bg, sig, sig->bcanon == DKIM_CANON_SIMPLE ?
-	    DKIM_CANON_RELAXED : DKIM_CANON_SIMPLE, true, m->body,
-	    m->body_len)) {
-		buf_printf(o, "    cause: the signer hashed the body with %s "
-		    "canonicalization but declared c=.../%s\n",
-		    sig->bcanon == DKIM_CANON_SIMPLE ? "relaxed" : "simple",
-		    dkim_canon_name(sig->bcanon));
-		found = true;
-	}
-	if (!found && sig->has_l && body_matches(bg, sig, sig->bcanon, false,
-	    m->body, m->body_len)) {
-		buf_puts(o, "    cause: the signer hashed the whole body but "
-		    "declared a shorter l=\n");
-		found = true;
-	}
+	o->canon = sig->bcanon == DKIM_CANON_SIMPLE ? DKIM_CANON_RELAXED :
+	    DKIM_CANON_SIMPLE;
+	if (o->cause == DIAG_NONE && body_matches(bg, sig, o->canon, true,
+	    m->body, m->body_len))
+		o->cause = DIAG_BODY_CANON;
+	if (o->cause == DIAG_NONE && sig->has_l && body_matches(bg, sig,
+	    sig->bcanon, false, m->body, m->body_len))
+		o->cause = DIAG_BODY_L_SHORT;
 	buf_free(&v);
-	return found;
+	return o->cause != DIAG_NONE;
 }
 
 /* Variants of the canonical body: final CRLF, LF line ends. */
 static bool
-try_canon_variants(struct buf *o, struct diag_budget *bg,
+try_canon_variants(struct diag_body *o, struct diag_budget *bg,
     const struct dkim_sig *sig, const struct buf *canon)
 {
 	struct buf	 v = BUF_INIT;
 	size_t		 i;
-	bool		 found = false;
 
 	if (canon->len >= 2 && canon_bytes_match(bg, sig, canon->data,
 	    canon->len - 2)) {
-		buf_puts(o, "    cause: a final CRLF was added after signing "
-		    "(or the signer hashed the body without its last line "
-		    "break)\n");
+		o->cause = DIAG_BODY_FINAL_CRLF_ADDED;
 		return true;
 	}
 	buf_append(&v, canon->data, canon->len);
 	buf_append(&v, "\r\n", 2);
-	if (canon_bytes_match(bg, sig, v.data, v.len)) {
-		buf_puts(o, "    cause: a final empty line was removed after "
-		    "signing (or the signer hashed an extra CRLF)\n");
-		found = true;
-	}
+	if (canon_bytes_match(bg, sig, v.data, v.len))
+		o->cause = DIAG_BODY_FINAL_LINE_REMOVED;
 	buf_reset(&v);
-	for (i = 0; !found && i < canon->len; i++)
+	for (i = 0; o->cause == DIAG_NONE && i < canon->len; i++)
 		if (!(canon->data[i] == '\r' && i + 1 < canon->len &&
 		    canon->data[i + 1] == '\n'))
 			buf_putc(&v, canon->data[i]);
-	if (!found && canon_bytes_match(bg, sig, v.data, v.len)) {
-		buf_puts(o, "    cause: line endings: the signer hashed bare LF "
-		    "line ends instead of CRLF\n");
-		found = true;
-	}
+	if (o->cause == DIAG_NONE && canon_bytes_match(bg, sig, v.data, v.len))
+		o->cause = DIAG_BODY_LF_HASHED;
 	buf_free(&v);
-	return found;
+	return o->cause != DIAG_NONE;
 }
 
 /*
@@ -286,7 +252,7 @@ try_canon_variants(struct buf *o, struct diag_budget *bg,
  * non-empty line, with one running context copied at each line end.
  */
 static bool
-try_prefixes(struct buf *o, struct diag_budget *bg,
+try_prefixes(struct diag_body *o, struct diag_budget *bg,
     const struct dkim_sig *sig, const struct buf *canon)
 {
 	EVP_MD_CTX	*ctx, *tmp;
@@ -317,14 +283,12 @@ try_prefixes(struct buf *o, struct diag_budget *bg,
 		if (EVP_MD_CTX_copy_ex(tmp, ctx) == 1 &&
 		    EVP_DigestFinal_ex(tmp, d, &dl) == 1 &&
 		    dl == sig->bh.len && memcmp(d, sig->bh.data, dl) == 0) {
-			buf_printf(o, "    cause: content appended after signing: "
-			    "the first %zu canonical bytes (%zu lines) reproduce "
-			    "bh=; %zu bytes were added after them (a footer or "
-			    "disclaimer added by a list or gateway)%s\n", pos,
-			    line, canon->len - pos,
-			    mem_find(canon->data + pos, canon->len - pos, "--", 2)
-			    == canon->data + pos ? ", starting at a MIME "
-			    "boundary" : "");
+			o->cause = DIAG_BODY_APPENDED;
+			o->signed_bytes = pos;
+			o->signed_lines = line;
+			o->appended_bytes = canon->len - pos;
+			o->at_boundary = mem_find(canon->data + pos,
+			    canon->len - pos, "--", 2) == canon->data + pos;
 			found = true;
 		}
 	}
@@ -349,15 +313,14 @@ has_trailing_ws(const char *body, size_t len)
 	return false;
 }
 
-void
-diagnose_body(struct buf *o, struct diag_budget *bg,
+static void
+diagnose_body(struct diag_body *o, struct diag_budget *bg,
     const struct verify_result *vr, const struct sig_result *sr)
 {
 	const struct dkim_sig *sig = &sr->sig;
 	struct body_hash h;
 	struct buf	 canon = BUF_INIT;
 
-	buf_puts(o, "    failing step: body hash (bh=)\n");
 	memset(&h, 0, sizeof(h));
 	h.canon = sig->bcanon;
 	h.hash = sig->hash;
@@ -368,19 +331,9 @@ diagnose_body(struct buf *o, struct diag_budget *bg,
 	    try_canon_variants(o, bg, sig, &canon) ||
 	    try_prefixes(o, bg, sig, &canon) || bg->cut)
 		goto out;
-	buf_printf(o, "    cause: body modified after signing: none of the "
-	    "usual transport damages (CR CR LF, trailing whitespace, final "
-	    "CRLF, other canonicalization, quoted-printable/base64 re-encoding, "
-	    "appended content) reproduces bh=, so the content itself "
-	    "changed%s\n", sr->header_verified ? " (the header signature "
-	    "verifies, so key and headers are right)" : "");
-	if (sig->bcanon == DKIM_CANON_SIMPLE &&
-	    !has_trailing_ws(vr->msg.body, vr->msg.body_len))
-		buf_puts(o, "    possible cause instead: trailing whitespace "
-		    "stripped: "
-		    "no line of this body ends in whitespace, and c=.../simple "
-		    "does not survive a gateway that strips it; the exact "
-		    "whitespace could not be restored\n");
+	o->cause = DIAG_BODY_CHANGED;
+	o->ws_maybe = sig->bcanon == DKIM_CANON_SIMPLE &&
+	    !has_trailing_ws(vr->msg.body, vr->msg.body_len);
 out:
 	buf_free(&canon);
 }
@@ -459,13 +412,33 @@ z_decode(struct buf *out, const char *p, size_t len)
 	}
 }
 
-/* The value of one z= entry as shown: at most EXPLAIN_SHOW bytes. */
+/* Keep the first DIAG_SHOW bytes of p, and its length. */
 static void
-put_shown(struct buf *o, const char *p, size_t len)
+keep_shown(struct buf *b, size_t *len, const struct buf *from)
 {
-	buf_put_visible(o, p, len > DIAG_SHOW ? DIAG_SHOW : len);
-	if (len > DIAG_SHOW)
-		buf_printf(o, "... (%zu bytes more)", len - DIAG_SHOW);
+	buf_append(b, from->data, from->len > DIAG_SHOW ? DIAG_SHOW :
+	    from->len);
+	*len = from->len;
+}
+
+/* Note one z= entry that differs; false when out of memory. */
+static bool
+z_differs(struct diag_header *o, const struct buf *was,
+    const struct buf *now, bool absent)
+{
+	struct diag_z	*z;
+
+	if (o->nz % 16 == 0) {
+		if ((z = realloc(o->z, (o->nz + 16) * sizeof(*z))) == NULL)
+			return false;
+		o->z = z;
+	}
+	z = &o->z[o->nz++];
+	memset(z, 0, sizeof(*z));
+	keep_shown(&z->was, &z->was_len, was);
+	keep_shown(&z->now, &z->now_len, now);
+	z->absent = absent;
+	return true;
 }
 
 /*
@@ -476,14 +449,14 @@ put_shown(struct buf *o, const char *p, size_t len)
  * budget.
  */
 static bool
-try_z(struct buf *o, struct diag_budget *bg, const struct verify_result *vr,
-    const struct sig_result *sr)
+try_z(struct diag_header *o, struct diag_budget *bg,
+    const struct verify_result *vr, const struct sig_result *sr)
 {
 	const struct dkim_sig *sig = &sr->sig;
 	const char	*p, *end, *bar, *colon;
 	struct buf	 entry = BUF_INIT, now = BUF_INIT, was = BUF_INIT;
 	struct field_index ix;
-	size_t		 changed = 0, seen = 0;
+	size_t		 seen = 0;
 	long		 k;
 
 	if (sig->z == NULL || !field_index_build(&ix, &vr->msg))
@@ -513,124 +486,417 @@ try_z(struct buf *o, struct diag_budget *bg, const struct verify_result *vr,
 		if (was.len == now.len && memcmp(was.data, now.data,
 		    was.len) == 0)
 			continue;
-		buf_puts(o, "    evidence: z= says the signer saw  ");
-		put_shown(o, was.data, was.len);
-		buf_puts(o, "\n              the message now has  ");
-		if (k >= 0)
-			put_shown(o, now.data, now.len);
-		else
-			buf_puts(o, "(no such field)");
-		buf_putc(o, '\n');
-		changed++;
+		if (!z_differs(o, &was, &now, k < 0))
+			break;
 	}
-	if (p < end && seen == DIAG_MAX_Z)
-		buf_printf(o, "    note: z= holds more entries; the first %d "
-		    "were compared\n", DIAG_MAX_Z);
+	o->z_more = p < end && seen == DIAG_MAX_Z;
 	field_index_free(&ix);
 	buf_free(&entry);
 	buf_free(&now);
 	buf_free(&was);
-	if (changed > 0)
-		buf_printf(o, "    cause: headers changed: %zu signed field%s "
-		    "differ from the z= copy\n", changed, changed > 1 ? "s" :
-		    "");
-	return changed > 0;
+	if (o->nz > 0)
+		o->variant_cause = DIAG_HDR_Z;
+	return o->nz > 0;
 }
 
 static bool
-try_header_variants(struct buf *o, struct diag_budget *bg,
+try_header_variants(struct diag_header *o, struct diag_budget *bg,
     const struct verify_result *vr, const struct sig_result *sr)
 {
 	const struct dkim_sig *sig = &sr->sig;
-	enum dkim_canon	 other = sig->hcanon == DKIM_CANON_SIMPLE ?
-			    DKIM_CANON_RELAXED : DKIM_CANON_SIMPLE;
 	struct buf	 blk = BUF_INIT;
-	bool		 found = false;
 
-	canon_signed_fields(&blk, &vr->msg, sig->h, sig->nh, other,
+	o->canon = sig->hcanon == DKIM_CANON_SIMPLE ? DKIM_CANON_RELAXED :
+	    DKIM_CANON_SIMPLE;
+	canon_signed_fields(&blk, &vr->msg, sig->h, sig->nh, o->canon,
 	    (long)sig->field_index);
-	sig_field(&blk, sig, other);
-	if (header_variant_verifies(bg, sr, &blk)) {
-		buf_printf(o, "    cause: the signer hashed the headers with %s "
-		    "canonicalization but declared c=%s/...\n",
-		    dkim_canon_name(other), dkim_canon_name(sig->hcanon));
-		found = true;
-	}
+	sig_field(&blk, sig, o->canon);
+	if (header_variant_verifies(bg, sr, &blk))
+		o->variant_cause = DIAG_HDR_CANON;
 	buf_reset(&blk);
-	if (!found) {
+	if (o->variant_cause == DIAG_NONE) {
 		fields_top_down(&blk, &vr->msg, sig);
 		sig_field(&blk, sig, sig->hcanon);
-		if (header_variant_verifies(bg, sr, &blk)) {
-			buf_puts(o, "    cause: a signed field name occurs more "
-			    "than once and the signer took the topmost instead "
-			    "of the bottom one (RFC 6376 section 5.4.2), or a "
-			    "duplicate was added below the signed one\n");
-			found = true;
-		}
+		if (header_variant_verifies(bg, sr, &blk))
+			o->variant_cause = DIAG_HDR_TOPMOST;
 	}
 	buf_free(&blk);
-	return found;
+	return o->variant_cause != DIAG_NONE;
 }
 
 static void
-recover_evidence(struct buf *o, const struct sig_result *sr)
+recover_evidence(struct diag_header *o, const struct sig_result *sr)
 {
 	const struct dkim_sig *sig = &sr->sig;
-	unsigned char	 d[64];
-	size_t		 dl = 0;
-	enum dkim_hash	 h;
 
-	switch (crypto_rsa_recover(sr->key->key.pkey,
-	    (const unsigned char *)sig->b.data, sig->b.len, &h, d, sizeof(d),
-	    &dl)) {
+	o->recovered = crypto_rsa_recover(sr->key->key.pkey,
+	    (const unsigned char *)sig->b.data, sig->b.len, &o->rec_hash,
+	    o->digest, sizeof(o->digest), &o->digest_len);
+	switch (o->recovered) {
 	case RECOVER_DIGEST:
-		buf_puts(o, "    evidence: the signature opens with the public "
-		    "key to a well-formed DigestInfo (");
-		buf_puts(o, h == DKIM_HASH_SHA1 ? "sha1 " : "sha256 ");
-		buf_put_hex(o, d, dl);
-		buf_puts(o, "): the key IS the one that signed\n");
-		if (h != sig->hash)
-			buf_printf(o, "    cause: the signer used %s but declared "
-			    "a=%s\n", h == DKIM_HASH_SHA1 ? "sha1" : "sha256",
-			    sig->a);
-		else
-			buf_puts(o, "    cause: headers changed: the signed "
-			    "header data differ from what was signed (a signed "
-			    "field was altered, added or refolded)\n");
+		o->recover_cause = o->rec_hash != sig->hash ?
+		    DIAG_HDR_HASH_ALG : DIAG_HDR_CHANGED;
 		break;
 	case RECOVER_BAD_PADDING:
-		buf_puts(o, "    evidence: opening the signature with the public "
-		    "key gives bad padding, not a DigestInfo\n");
-		buf_puts(o, "    cause: not the signing key: the key published "
-		    "now is not the one that made this signature (key rotated "
-		    "under the same selector, wrong selector or record, or b= "
-		    "damaged)\n");
+		o->recover_cause = DIAG_NOT_SIGNING_KEY;
 		break;
 	case RECOVER_BAD_LENGTH:
-		buf_printf(o, "    cause: b= holds %zu bytes, more than the "
-		    "%d-byte modulus of the key: not the signing key, or b= "
-		    "damaged\n", sig->b.len, EVP_PKEY_get_size(sr->key->key.pkey));
+		o->recover_cause = DIAG_B_TOO_LONG;
 		break;
 	case RECOVER_NOT_RSA:
 		break;
 	}
 }
 
-void
-diagnose_header(struct buf *o, struct diag_budget *bg,
+static void
+diagnose_header(struct diag_header *o, struct diag_budget *bg,
     const struct verify_result *vr, const struct sig_result *sr)
 {
-	buf_puts(o, "    failing step: header signature (b=)\n");
 	if (sr->key == NULL || sr->key->key.pkey == NULL)
 		return;
+	o->keyed = true;
 	if (sr->sig.alg != DKIM_ALG_ED25519_SHA256)
 		recover_evidence(o, sr);
 	else
-		buf_puts(o, "    note: an ed25519 signature cannot tell a "
-		    "changed header from a different key\n");
+		o->ed25519 = true;
 	if (try_header_variants(o, bg, vr, sr) || try_z(o, bg, vr, sr))
 		return;
 	if (sr->reason == REASON_REDACTED)
-		buf_puts(o, "    cause: redacted: the report's sender altered a "
-		    "signed recipient field (To/Cc) to hide the complainant\n");
+		o->variant_cause = DIAG_REDACTED;
+}
+
+enum diag_cause
+diag_header_cause(const struct diag_header *h)
+{
+	return h->variant_cause != DIAG_NONE ? h->variant_cause :
+	    h->recover_cause;
+}
+
+/* --- one signature, one message --- */
+
+static void
+add_step(struct sig_diag *d, enum diag_step st)
+{
+	if (d->nsteps < DIAG_MAX_STEPS)
+		d->steps[d->nsteps++] = st;
+}
+
+/* A step found by the verdict alone: its cause, and "otherwise". */
+static bool
+verdict_step(struct sig_diag *d, const struct sig_result *sr)
+{
+	static const struct {
+		enum dkim_reason reason;
+		enum diag_step	 step;
+		enum diag_cause	 cause;
+	} known[] = {
+		{ REASON_KEY_NOT_FOUND, DSTEP_KEY_LOOKUP, DIAG_KEY_NOT_FOUND },
+		{ REASON_KEY_REVOKED, DSTEP_KEY_RECORD, DIAG_KEY_REVOKED },
+		{ REASON_KEY_TOO_LARGE, DSTEP_KEY_RECORD, DIAG_KEY_UNUSABLE },
+		{ REASON_KEY_EXPONENT, DSTEP_KEY_RECORD, DIAG_KEY_UNUSABLE },
+		{ REASON_EXPIRED, DSTEP_TIMES, DIAG_CLOCK },
+		{ REASON_FUTURE_TIMESTAMP, DSTEP_TIMES, DIAG_CLOCK },
+		{ REASON_L_EXCEEDS_BODY, DSTEP_BODY_LENGTH,
+		    DIAG_BODY_TRUNCATED },
+		{ REASON_DNS_TIMEOUT, DSTEP_DNS, DIAG_DNS_TEMPORARY },
+		{ REASON_DNS_SERVFAIL, DSTEP_DNS, DIAG_DNS_TEMPORARY },
+		{ REASON_DNS_MALFORMED, DSTEP_DNS, DIAG_DNS_TEMPORARY },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (known[i].reason == sr->reason) {
+			add_step(d, known[i].step);
+			d->step_cause = known[i].cause;
+			d->otherwise = d->step_cause == DIAG_CLOCK &&
+			    sr->header_checked;
+			return true;
+		}
+	add_step(d, DSTEP_REASON);
+	d->step_cause = DIAG_VERDICT;
+	d->otherwise = sr->header_checked;
+	return false;
+}
+
+/* The conclusion: a transform found beats "changed", body before header. */
+static enum diag_cause
+conclude(const struct sig_diag *d)
+{
+	enum diag_cause hc = d->header_run ? diag_header_cause(&d->header) :
+	    DIAG_NONE;
+
+	if (d->step_cause != DIAG_NONE)
+		return d->step_cause;
+	if (d->body_run && d->body.cause != DIAG_NONE &&
+	    d->body.cause != DIAG_BODY_CHANGED)
+		return d->body.cause;
+	if (hc != DIAG_NONE)
+		return hc;
+	if (d->body_run && d->body.cause != DIAG_NONE)
+		return d->body.cause;
+	if (d->nsteps > 0 && d->steps[0] == DSTEP_NOT_CHECKABLE)
+		return DIAG_BODY_ABSENT;
+	return DIAG_UNKNOWN;
+}
+
+static void
+diagnose_sig(struct sig_diag *d, struct diag_budget *bg,
+    const struct verify_result *vr, const struct sig_result *sr)
+{
+	if (sr->result == DKIM_RESULT_PASS)
+		return;
+	d->run = true;
+	switch (sr->reason) {
+	case REASON_BODY_HASH_MISMATCH:
+		add_step(d, DSTEP_BODY_HASH);
+		d->body_run = true;
+		diagnose_body(&d->body, bg, vr, sr);
+		d->header_run = !sr->header_verified;
+		break;
+	case REASON_SIGNATURE_MISMATCH:
+	case REASON_REDACTED:
+		d->header_run = true;
+		break;
+	case REASON_HEADERS_ONLY:
+		add_step(d, DSTEP_NOT_CHECKABLE);
+		d->header_run = !sr->header_verified;
+		break;
+	default:
+		verdict_step(d, sr);
+		break;
+	}
+	if (d->header_run) {
+		add_step(d, DSTEP_HEADER_SIGNATURE);
+		diagnose_header(&d->header, bg, vr, sr);
+	}
+	d->cause = conclude(d);
+}
+
+bool
+diagnosis_make(struct diagnosis *dg, const struct verify_result *vr)
+{
+	struct diag_budget bg;
+	size_t	 i;
+
+	memset(dg, 0, sizeof(*dg));
+	if (vr->nsigs == 0)
+		return true;
+	if ((dg->sigs = calloc(vr->nsigs, sizeof(*dg->sigs))) == NULL)
+		return false;
+	dg->nsigs = vr->nsigs;
+	diag_budget_init(&bg);
+	for (i = 0; i < vr->nsigs; i++)
+		diagnose_sig(&dg->sigs[i], &bg, vr, &vr->sigs[i]);
+	dg->cut = bg.cut;
+	for (i = 0; i < dg->nsigs; i++)
+		if (dg->sigs[i].header.nz > 0 &&
+		    !buf_ok(&dg->sigs[i].header.z[dg->sigs[i].header.nz - 1].now))
+			return false;
+	return true;
+}
+
+void
+diagnosis_free(struct diagnosis *dg)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < dg->nsigs; i++) {
+		struct diag_header *h = &dg->sigs[i].header;
+
+		for (k = 0; k < h->nz; k++) {
+			buf_free(&h->z[k].was);
+			buf_free(&h->z[k].now);
+		}
+		free(h->z);
+	}
+	free(dg->sigs);
+	memset(dg, 0, sizeof(*dg));
+}
+
+/* --- names and sentences --- */
+
+static const char *const cause_names[] = {
+	[DIAG_NONE] = "none",
+	[DIAG_BODY_CR_CR_LF] = "line-endings-cr-cr-lf",
+	[DIAG_BODY_WS_FLOWED] = "whitespace-stripped-flowed",
+	[DIAG_BODY_WS_STRIPPED] = "whitespace-stripped",
+	[DIAG_BODY_WS_ADDED] = "whitespace-added",
+	[DIAG_BODY_QP] = "reencoded-quoted-printable",
+	[DIAG_BODY_BASE64] = "reencoded-base64",
+	[DIAG_BODY_CANON] = "body-canonicalization-mismatch",
+	[DIAG_BODY_L_SHORT] = "l-shorter-than-hashed",
+	[DIAG_BODY_FINAL_CRLF_ADDED] = "final-crlf-added",
+	[DIAG_BODY_FINAL_LINE_REMOVED] = "final-line-removed",
+	[DIAG_BODY_LF_HASHED] = "lf-line-ends-hashed",
+	[DIAG_BODY_APPENDED] = "appended-content",
+	[DIAG_BODY_CHANGED] = "body-changed",
+	[DIAG_BODY_WS_MAYBE] = "whitespace-stripped-maybe",
+	[DIAG_HDR_HASH_ALG] = "hash-algorithm-mismatch",
+	[DIAG_HDR_CHANGED] = "headers-changed",
+	[DIAG_NOT_SIGNING_KEY] = "not-signing-key",
+	[DIAG_B_TOO_LONG] = "signature-longer-than-key",
+	[DIAG_HDR_CANON] = "header-canonicalization-mismatch",
+	[DIAG_HDR_TOPMOST] = "topmost-instance-signed",
+	[DIAG_HDR_Z] = "headers-changed-z",
+	[DIAG_REDACTED] = "redacted",
+	[DIAG_KEY_NOT_FOUND] = "key-not-found",
+	[DIAG_KEY_REVOKED] = "key-revoked",
+	[DIAG_KEY_UNUSABLE] = "key-unusable",
+	[DIAG_CLOCK] = "clock",
+	[DIAG_BODY_TRUNCATED] = "body-truncated",
+	[DIAG_DNS_TEMPORARY] = "dns-temporary",
+	[DIAG_BODY_ABSENT] = "body-absent",
+	[DIAG_VERDICT] = "see-reason",
+	[DIAG_UNKNOWN] = "unknown",
+};
+
+const char *
+diag_cause_name(enum diag_cause c)
+{
+	if ((size_t)c >= sizeof(cause_names) / sizeof(cause_names[0]) ||
+	    cause_names[c] == NULL)
+		return "unknown";
+	return cause_names[c];
+}
+
+const char *
+diag_step_name(enum diag_step st, const struct sig_result *sr)
+{
+	static const char *const names[] = {
+		[DSTEP_BODY_HASH] = "body_hash",
+		[DSTEP_HEADER_SIGNATURE] = "header_signature",
+		[DSTEP_NOT_CHECKABLE] = "none",
+		[DSTEP_KEY_LOOKUP] = "key_lookup",
+		[DSTEP_KEY_RECORD] = "key_record",
+		[DSTEP_TIMES] = "signature_times",
+		[DSTEP_BODY_LENGTH] = "body_length",
+		[DSTEP_DNS] = "dns",
+	};
+
+	if (st == DSTEP_REASON || (size_t)st >= sizeof(names) /
+	    sizeof(names[0]))
+		return dkim_reason_name(sr->reason);
+	return names[st];
+}
+
+/* Sentences that take nothing from the signature. */
+static const char *const cause_fixed[] = {
+	[DIAG_BODY_CR_CR_LF] = "line endings rewritten: a gateway turned CRLF "
+	    "into CR CR LF; removing the extra CR reproduces bh=",
+	[DIAG_BODY_WS_FLOWED] = "trailing whitespace stripped: restoring the "
+	    "space at the end of each soft-broken line (format=flowed) "
+	    "reproduces bh=; a gateway stripped trailing whitespace, which "
+	    "c=.../simple does not survive",
+	[DIAG_BODY_WS_STRIPPED] = "trailing whitespace stripped: restoring a "
+	    "space at the end of every line reproduces bh=",
+	[DIAG_BODY_WS_ADDED] = "trailing whitespace added in transit: removing "
+	    "it reproduces bh=",
+	[DIAG_BODY_QP] = "body re-encoded as quoted-printable in transit "
+	    "(8BITMIME downgrade); the decoded body reproduces bh=",
+	[DIAG_BODY_BASE64] = "body re-encoded as base64 in transit; the "
+	    "decoded body reproduces bh=",
+	[DIAG_BODY_L_SHORT] = "the signer hashed the whole body but declared "
+	    "a shorter l=",
+	[DIAG_BODY_FINAL_CRLF_ADDED] = "a final CRLF was added after signing "
+	    "(or the signer hashed the body without its last line break)",
+	[DIAG_BODY_FINAL_LINE_REMOVED] = "a final empty line was removed after "
+	    "signing (or the signer hashed an extra CRLF)",
+	[DIAG_BODY_LF_HASHED] = "line endings: the signer hashed bare LF line "
+	    "ends instead of CRLF",
+	[DIAG_BODY_WS_MAYBE] = "trailing whitespace stripped: no line of this "
+	    "body ends in whitespace, and c=.../simple does not survive a "
+	    "gateway that strips it; the exact whitespace could not be "
+	    "restored",
+	[DIAG_HDR_CHANGED] = "headers changed: the signed header data differ "
+	    "from what was signed (a signed field was altered, added or "
+	    "refolded)",
+	[DIAG_NOT_SIGNING_KEY] = "not the signing key: the key published now "
+	    "is not the one that made this signature (key rotated under the "
+	    "same selector, wrong selector or record, or b= damaged)",
+	[DIAG_HDR_TOPMOST] = "a signed field name occurs more than once and "
+	    "the signer took the topmost instead of the bottom one (RFC 6376 "
+	    "section 5.4.2), or a duplicate was added below the signed one",
+	[DIAG_REDACTED] = "redacted: the report's sender altered a signed "
+	    "recipient field (To/Cc) to hide the complainant",
+	[DIAG_KEY_NOT_FOUND] = "key rotated away or never published: no record "
+	    "at the selector's name (removed after its grace period, or a "
+	    "wrong s=/d=)",
+	[DIAG_KEY_REVOKED] = "key revoked: the publisher emptied p= (rotation "
+	    "completed)",
+	[DIAG_KEY_UNUSABLE] = "the published RSA key is outside what fblscope "
+	    "will compute with (docs/security.md): no legitimate signer "
+	    "publishes it; it costs every verifier time, or is no RSA key at "
+	    "all",
+	[DIAG_CLOCK] = "clock skew or late verification: use --at with the "
+	    "time the mail was received (a report's Arrival-Date)",
+	[DIAG_BODY_TRUNCATED] = "body truncated: l= is beyond the end of the "
+	    "body",
+	[DIAG_DNS_TEMPORARY] = "temporary DNS failure: verify again later "
+	    "(never a forgery signal)",
+	[DIAG_BODY_ABSENT] = "no body in this copy: the body hash cannot be "
+	    "checked",
+	[DIAG_UNKNOWN] = "unknown: no experiment reproduced what was signed",
+};
+
+void
+diag_cause_text(struct buf *b, enum diag_cause c, const struct sig_result *sr,
+    const struct sig_diag *d)
+{
+	const struct diag_body *bd = &d->body;
+
+	switch (c) {
+	case DIAG_BODY_CANON:
+		buf_printf(b, "the signer hashed the body with %s "
+		    "canonicalization but declared c=.../%s",
+		    dkim_canon_name(bd->canon), dkim_canon_name(sr->sig.bcanon));
+		return;
+	case DIAG_BODY_APPENDED:
+		buf_printf(b, "content appended after signing: the first %zu "
+		    "canonical bytes (%zu lines) reproduce bh=; %zu bytes were "
+		    "added after them (a footer or disclaimer added by a list or "
+		    "gateway)%s", bd->signed_bytes, bd->signed_lines,
+		    bd->appended_bytes, bd->at_boundary ? ", starting at a MIME "
+		    "boundary" : "");
+		return;
+	case DIAG_BODY_CHANGED:
+		buf_printf(b, "body modified after signing: none of the usual "
+		    "transport damages (CR CR LF, trailing whitespace, final "
+		    "CRLF, other canonicalization, quoted-printable/base64 "
+		    "re-encoding, appended content) reproduces bh=, so the "
+		    "content itself changed%s", sr->header_verified ? " (the "
+		    "header signature verifies, so key and headers are right)" :
+		    "");
+		return;
+	case DIAG_HDR_HASH_ALG:
+		buf_printf(b, "the signer used %s but declared a=",
+		    d->header.rec_hash == DKIM_HASH_SHA1 ? "sha1" : "sha256");
+		buf_put_safe(b, sr->sig.a);
+		return;
+	case DIAG_B_TOO_LONG:
+		buf_printf(b, "b= holds %zu bytes, more than the %d-byte modulus "
+		    "of the key: not the signing key, or b= damaged",
+		    sr->sig.b.len, EVP_PKEY_get_size(sr->key->key.pkey));
+		return;
+	case DIAG_HDR_CANON:
+		buf_printf(b, "the signer hashed the headers with %s "
+		    "canonicalization but declared c=%s/...",
+		    dkim_canon_name(d->header.canon),
+		    dkim_canon_name(sr->sig.hcanon));
+		return;
+	case DIAG_HDR_Z:
+		buf_printf(b, "headers changed: %zu signed field%s differ from "
+		    "the z= copy", d->header.nz, d->header.nz > 1 ? "s" : "");
+		return;
+	case DIAG_VERDICT:
+		buf_puts(b, "the verdict says why: ");
+		buf_puts(b, dkim_reason_name(sr->reason));
+		return;
+	default:
+		break;
+	}
+	if ((size_t)c < sizeof(cause_fixed) / sizeof(cause_fixed[0]) &&
+	    cause_fixed[c] != NULL)
+		buf_puts(b, cause_fixed[c]);
+	else
+		buf_puts(b, cause_fixed[DIAG_UNKNOWN]);
 }

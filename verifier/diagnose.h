@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * diagnose: why a signature failed, by experiment rather than by guess.
  *
@@ -13,6 +14,13 @@
  * a few variants (other canonicalization, fields taken top-down, the z= copy
  * of the original fields) to find the change.  Bad padding proves the key is
  * not the one that signed.
+ *
+ * The findings are facts in a struct (struct diagnosis), computed once per
+ * message and rendered by each format: the text of --explain (explain.c),
+ * the "diagnosis" object of JSON and the comment of Authentication-Results
+ * (render.c).  Causes come from a closed set (enum diag_cause, named by
+ * diag_cause_name() as in docs/verify-json.md); the one sentence of each is
+ * diag_cause_text().
  */
 #ifndef FBL_DIAGNOSE_H
 #define FBL_DIAGNOSE_H
@@ -21,6 +29,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "verifier/crypto.h"
 #include "verifier/verify.h"
 
 /*
@@ -29,10 +38,12 @@
  * all the signatures of the message; when it is spent, the remaining
  * trials are not run and cut says so.  256 MiB is four times the largest
  * message (64 MiB): every trial of one signature on any real message, a
- * few seconds of SHA-256.  z= entries compared: at most DIAG_MAX_Z.
+ * few seconds of SHA-256.  z= entries compared: at most DIAG_MAX_Z, each
+ * value kept to DIAG_SHOW bytes.
  */
 #define DIAG_BUDGET_BYTES	((uint64_t)256 << 20)
 #define DIAG_MAX_Z		1024
+#define DIAG_SHOW		512
 
 struct diag_budget {
 	uint64_t	 left;
@@ -40,11 +51,125 @@ struct diag_budget {
 };
 
 void	 diag_budget_init(struct diag_budget *);
-/* Append "  cause: ..." lines for a signature whose body hash failed. */
-void	 diagnose_body(struct buf *, struct diag_budget *,
-	    const struct verify_result *, const struct sig_result *);
-/* Append lines for a signature whose header signature failed. */
-void	 diagnose_header(struct buf *, struct diag_budget *,
-	    const struct verify_result *, const struct sig_result *);
+
+/* Why a signature failed: the closed set, in the order of the steps. */
+enum diag_cause {
+	DIAG_NONE = 0,			/* nothing found (yet) */
+	/* body hash: a transform that reproduces bh= */
+	DIAG_BODY_CR_CR_LF,
+	DIAG_BODY_WS_FLOWED,
+	DIAG_BODY_WS_STRIPPED,
+	DIAG_BODY_WS_ADDED,
+	DIAG_BODY_QP,
+	DIAG_BODY_BASE64,
+	DIAG_BODY_CANON,
+	DIAG_BODY_L_SHORT,
+	DIAG_BODY_FINAL_CRLF_ADDED,
+	DIAG_BODY_FINAL_LINE_REMOVED,
+	DIAG_BODY_LF_HASHED,
+	DIAG_BODY_APPENDED,
+	DIAG_BODY_CHANGED,		/* none reproduces bh= */
+	DIAG_BODY_WS_MAYBE,		/* the hint beside DIAG_BODY_CHANGED */
+	/* header signature */
+	DIAG_HDR_HASH_ALG,
+	DIAG_HDR_CHANGED,		/* the key signed; the data differ */
+	DIAG_NOT_SIGNING_KEY,
+	DIAG_B_TOO_LONG,
+	DIAG_HDR_CANON,
+	DIAG_HDR_TOPMOST,
+	DIAG_HDR_Z,
+	DIAG_REDACTED,
+	/* the other failing steps */
+	DIAG_KEY_NOT_FOUND,
+	DIAG_KEY_REVOKED,
+	DIAG_KEY_UNUSABLE,
+	DIAG_CLOCK,
+	DIAG_BODY_TRUNCATED,
+	DIAG_DNS_TEMPORARY,
+	DIAG_BODY_ABSENT,
+	DIAG_VERDICT,			/* the reason code says it all */
+	DIAG_UNKNOWN,
+};
+
+enum diag_step {
+	DSTEP_BODY_HASH,
+	DSTEP_HEADER_SIGNATURE,
+	DSTEP_NOT_CHECKABLE,		/* header-only copy */
+	DSTEP_KEY_LOOKUP,
+	DSTEP_KEY_RECORD,
+	DSTEP_TIMES,
+	DSTEP_BODY_LENGTH,
+	DSTEP_DNS,
+	DSTEP_REASON,			/* named by the reason code */
+};
+
+struct diag_body {
+	enum diag_cause	 cause;		/* DIAG_NONE: not finished */
+	enum dkim_canon	 canon;		/* DIAG_BODY_CANON: the signer's */
+	size_t		 signed_bytes;	/* DIAG_BODY_APPENDED: the prefix, */
+	size_t		 signed_lines;	/* its lines, */
+	size_t		 appended_bytes; /* what follows, */
+	bool		 at_boundary;	/* which starts with "--" */
+	bool		 ws_maybe;	/* DIAG_BODY_WS_MAYBE applies */
+};
+
+/* One z= entry that differs, each value cut at DIAG_SHOW bytes. */
+struct diag_z {
+	struct buf	 was, now;
+	size_t		 was_len, now_len;
+	bool		 absent;	/* no such field now */
+};
+
+struct diag_header {
+	bool		 keyed;		/* a key to experiment with */
+	bool		 ed25519;
+	enum crypto_recover recovered;	/* RSA only */
+	enum dkim_hash	 rec_hash;	/* RECOVER_DIGEST: what it holds */
+	unsigned char	 digest[64];
+	size_t		 digest_len;
+	enum diag_cause	 recover_cause;	/* what opening b= says */
+	enum diag_cause	 variant_cause;	/* what rebuilding the block says */
+	enum dkim_canon	 canon;		/* DIAG_HDR_CANON: the signer's */
+	struct diag_z	*z;		/* DIAG_HDR_Z: the differences */
+	size_t		 nz;
+	bool		 z_more;	/* DIAG_MAX_Z entries compared */
+};
+
+#define DIAG_MAX_STEPS	2
+
+/* The diagnosis of one signature; run is false for one that passed. */
+struct sig_diag {
+	bool		 run;
+	enum diag_step	 steps[DIAG_MAX_STEPS];
+	size_t		 nsteps;
+	enum diag_cause	 step_cause;	/* the cause of a step not below */
+	bool		 body_run, header_run;
+	struct diag_body body;
+	struct diag_header header;
+	enum diag_cause	 cause;		/* the conclusion */
+	bool		 otherwise;	/* "otherwise the signature ..." is */
+					/* said (would_pass tells which) */
+};
+
+struct diagnosis {
+	struct sig_diag	*sigs;		/* one per vr->sigs */
+	size_t		 nsigs;
+	bool		 cut;		/* the work bound was reached */
+};
+
+/* Diagnose every signature of vr that did not pass.  False: no memory. */
+bool		 diagnosis_make(struct diagnosis *,
+		    const struct verify_result *);
+void		 diagnosis_free(struct diagnosis *);
+
+/* "appended-content", ...: the names of docs/verify-json.md */
+const char	*diag_cause_name(enum diag_cause);
+/* "body_hash", ...; DSTEP_REASON is the reason code of sr */
+const char	*diag_step_name(enum diag_step, const struct sig_result *);
+/* The sentence for a cause of signature sr (escape it to show it). */
+void		 diag_cause_text(struct buf *, enum diag_cause,
+		    const struct sig_result *, const struct sig_diag *);
+/* The header part's own cause: what the block says, else the opening. */
+enum diag_cause	 diag_header_cause(const struct diag_header *);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dkim_sig: parse and check one DKIM-Signature field; see dkim_sig.h. */
 #include <ctype.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dkim_sig: one DKIM-Signature header field, parsed and checked against the
  * syntax and semantics of RFC 6376 section 3.5 (plus RFC 8301, RFC 8463).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dnsquery: one DNS question to one server, on our own sockets.
  *

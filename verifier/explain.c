@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* explain: the step-by-step view of one message; see explain.h. */
 #include <string.h>
 
@@ -21,7 +22,7 @@ put_time(struct buf *b, uint64_t t)
 
 static void
 explain_message(struct buf *b, const char *file,
-    const struct verify_result *vr)
+    const struct verify_result *vr, const struct render_extra *ex)
 {
 	const struct message *m = &vr->msg;
 	unsigned	 f = m->flags | message_byte_flags(m);
@@ -29,6 +30,7 @@ explain_message(struct buf *b, const char *file,
 	buf_puts(b, "== ");
 	buf_put_safe(b, file);
 	buf_putc(b, '\n');
+	render_inner(b, "", ex, ": its signatures are verified\n");
 	buf_printf(b, "message: %zu bytes, %zu header fields, ", m->raw_len,
 	    m->nfields);
 	if (m->has_body)
@@ -192,117 +194,222 @@ explain_body(struct buf *b, const struct verify_result *vr,
 	buf_puts(b, "\n    computed     ");
 	buf_put_hex(b, h->digest, h->digest_len);
 	buf_puts(b, sr->body_verified ? "  MATCH\n" : "  MISMATCH\n");
+	render_l_warning(b, "  warning: ", sr, ": anyone may append content "
+	    "after the signed length, and this signature still verifies\n");
+}
+
+void
+explain_block_begin(struct explain_block *it, const struct sig_result *sr)
+{
+	it->p = sr->canon_headers.data;
+	it->end = it->p == NULL ? NULL : it->p + (sr->canon_headers.len <
+	    EXPLAIN_MAX_BLOCK ? sr->canon_headers.len : EXPLAIN_MAX_BLOCK);
+	it->start = it->p;
+	it->total = sr->canon_headers_len;
+}
+
+bool
+explain_block_next(struct explain_block *it, const char **line,
+    size_t *shown, size_t *more)
+{
+	const char	*nl;
+	size_t		 n;
+
+	if (it->p == NULL || it->p >= it->end)
+		return false;
+	nl = mem_find(it->p, (size_t)(it->end - it->p), "\r\n", 2);
+	nl = nl ? nl + 2 : it->end;
+	n = (size_t)(nl - it->p);
+	*line = it->p;
+	*shown = n > EXPLAIN_MAX_LINE ? EXPLAIN_MAX_LINE : n;
+	*more = n - *shown;
+	it->p = nl;
+	return true;
+}
+
+size_t
+explain_block_rest(const struct explain_block *it)
+{
+	size_t	 seen = (size_t)(it->end - it->start);
+
+	return it->total > seen ? it->total - seen : 0;
 }
 
 static void
 explain_headers(struct buf *b, const struct sig_result *sr)
 {
-	const char	*p, *end, *nl;
+	struct explain_block it;
+	const char	*line;
+	size_t		 shown, more;
 
 	if (sr->canon_headers.len == 0)
 		return;
 	buf_printf(b, "  signed header block (%s, exactly as hashed; CR LF "
 	    "shown as \\r\\n):\n", dkim_canon_name(sr->sig.hcanon));
-	p = sr->canon_headers.data;
-	end = p + (sr->canon_headers.len < EXPLAIN_MAX_BLOCK ?
-	    sr->canon_headers.len : EXPLAIN_MAX_BLOCK);
-	while (p < end) {
-		nl = mem_find(p, (size_t)(end - p), "\r\n", 2);
-		nl = nl ? nl + 2 : end;
+	explain_block_begin(&it, sr);
+	while (explain_block_next(&it, &line, &shown, &more)) {
 		buf_puts(b, "    | ");
-		buf_put_visible(b, p, (size_t)(nl - p) > EXPLAIN_MAX_LINE ?
-		    EXPLAIN_MAX_LINE : (size_t)(nl - p));
-		if ((size_t)(nl - p) > EXPLAIN_MAX_LINE)
-			buf_printf(b, "... (%zu bytes more on this line)",
-			    (size_t)(nl - p) - EXPLAIN_MAX_LINE);
+		buf_put_visible(b, line, shown);
+		if (more > 0)
+			buf_printf(b, "... (%zu bytes more on this line)", more);
 		buf_putc(b, '\n');
-		p = nl;
 	}
-	if (sr->canon_headers_len > (size_t)(end - sr->canon_headers.data))
+	if (explain_block_rest(&it) > 0)
 		buf_printf(b, "    | ... (%zu bytes more of the block, not "
-		    "shown)\n", sr->canon_headers_len -
-		    (size_t)(end - sr->canon_headers.data));
+		    "shown)\n", explain_block_rest(&it));
 	buf_printf(b, "  header hash: ");
 	buf_put_hex(b, sr->hdigest, sr->hdigest_len);
 	buf_printf(b, "\n  signature over it: %s\n", sr->header_verified ?
 	    "VERIFIES" : "DOES NOT VERIFY");
 }
 
-static void
-explain_diagnosis(struct buf *b, struct diag_budget *bg,
-    const struct verify_result *vr, const struct sig_result *sr)
+/* The words of a failing step in the text view. */
+static const char *
+explain_step_name(enum diag_step st, const struct sig_result *sr)
 {
-	if (sr->result == DKIM_RESULT_PASS)
+	switch (st) {
+	case DSTEP_KEY_LOOKUP:
+		return "key lookup";
+	case DSTEP_KEY_RECORD:
+		return "key record";
+	case DSTEP_TIMES:
+		return "signature times";
+	case DSTEP_BODY_LENGTH:
+		return "body length";
+	case DSTEP_DNS:
+		return "DNS";
+	default:
+		return diag_step_name(st, sr);
+	}
+}
+
+static void
+put_shown(struct buf *b, const struct buf *v, size_t len)
+{
+	buf_put_visible(b, v->data, v->len);
+	if (len > v->len)
+		buf_printf(b, "... (%zu bytes more)", len - v->len);
+}
+
+static void
+put_cause(struct buf *b, const char *label, enum diag_cause c,
+    const struct sig_result *sr, const struct sig_diag *d)
+{
+	struct buf	 t = BUF_INIT;
+
+	diag_cause_text(&t, c, sr, d);
+	buf_printf(b, "    %s: ", label);
+	buf_put_safe(b, buf_cstr(&t));
+	buf_putc(b, '\n');
+	buf_free(&t);
+}
+
+static void
+explain_diag_body(struct buf *b, const struct sig_result *sr,
+    const struct sig_diag *d)
+{
+	buf_puts(b, "    failing step: body hash (bh=)\n");
+	if (d->body.cause != DIAG_NONE)
+		put_cause(b, "cause", d->body.cause, sr, d);
+	if (d->body.ws_maybe)
+		put_cause(b, "possible cause instead", DIAG_BODY_WS_MAYBE, sr, d);
+}
+
+static void
+explain_recovered(struct buf *b, const struct sig_result *sr,
+    const struct sig_diag *d)
+{
+	const struct diag_header *h = &d->header;
+
+	if (h->ed25519) {
+		buf_puts(b, "    note: an ed25519 signature cannot tell a "
+		    "changed header from a different key\n");
+		return;
+	}
+	if (h->recovered == RECOVER_DIGEST) {
+		buf_puts(b, "    evidence: the signature opens with the public "
+		    "key to a well-formed DigestInfo (");
+		buf_puts(b, h->rec_hash == DKIM_HASH_SHA1 ? "sha1 " : "sha256 ");
+		buf_put_hex(b, h->digest, h->digest_len);
+		buf_puts(b, "): the key IS the one that signed\n");
+	} else if (h->recovered == RECOVER_BAD_PADDING)
+		buf_puts(b, "    evidence: opening the signature with the public "
+		    "key gives bad padding, not a DigestInfo\n");
+	if (h->recover_cause != DIAG_NONE)
+		put_cause(b, "cause", h->recover_cause, sr, d);
+}
+
+static void
+explain_diag_header(struct buf *b, const struct sig_result *sr,
+    const struct sig_diag *d)
+{
+	const struct diag_header *h = &d->header;
+	size_t	 i;
+
+	buf_puts(b, "    failing step: header signature (b=)\n");
+	if (!h->keyed)
+		return;
+	explain_recovered(b, sr, d);
+	for (i = 0; i < h->nz; i++) {
+		buf_puts(b, "    evidence: z= says the signer saw  ");
+		put_shown(b, &h->z[i].was, h->z[i].was_len);
+		buf_puts(b, "\n              the message now has  ");
+		if (h->z[i].absent)
+			buf_puts(b, "(no such field)");
+		else
+			put_shown(b, &h->z[i].now, h->z[i].now_len);
+		buf_putc(b, '\n');
+	}
+	if (h->z_more)
+		buf_printf(b, "    note: z= holds more entries; the first %d "
+		    "were compared\n", DIAG_MAX_Z);
+	if (h->variant_cause != DIAG_NONE)
+		put_cause(b, "cause", h->variant_cause, sr, d);
+}
+
+static void
+explain_diagnosis(struct buf *b, const struct sig_result *sr,
+    const struct sig_diag *d)
+{
+	size_t	 i;
+
+	if (!d->run)
 		return;
 	buf_puts(b, "  diagnosis:\n");
-	switch (sr->reason) {
-	case REASON_BODY_HASH_MISMATCH:
-		diagnose_body(b, bg, vr, sr);
-		if (!sr->header_verified)
-			diagnose_header(b, bg, vr, sr);
-		return;
-	case REASON_SIGNATURE_MISMATCH:
-	case REASON_REDACTED:
-		diagnose_header(b, bg, vr, sr);
-		return;
-	case REASON_HEADERS_ONLY:
-		buf_puts(b, "    failing step: none that can be checked: the "
-		    "body is not in this copy\n");
-		if (!sr->header_verified)
-			diagnose_header(b, bg, vr, sr);
-		return;
-	case REASON_KEY_NOT_FOUND:
-		buf_puts(b, "    failing step: key lookup\n    cause: key "
-		    "rotated away or never published: no record at the "
-		    "selector's name (removed after its grace period, or a "
-		    "wrong s=/d=)\n");
-		return;
-	case REASON_KEY_REVOKED:
-		buf_puts(b, "    failing step: key record\n    cause: key "
-		    "revoked: the publisher emptied p= (rotation completed)\n");
-		return;
-	case REASON_KEY_TOO_LARGE:
-	case REASON_KEY_EXPONENT:
-		buf_puts(b, "    failing step: key record\n    cause: the "
-		    "published RSA key is outside what fblscope will compute "
-		    "with (docs/security.md): no legitimate signer publishes "
-		    "it; it costs every verifier time, or is no RSA key at "
-		    "all\n");
-		return;
-	case REASON_EXPIRED:
-	case REASON_FUTURE_TIMESTAMP:
-		buf_puts(b, "    failing step: signature times\n    cause: "
-		    "clock skew or late verification: use --at with the time "
-		    "the mail was received (a report's Arrival-Date)\n");
-		break;
-	case REASON_L_EXCEEDS_BODY:
-		buf_puts(b, "    failing step: body length\n    cause: body "
-		    "truncated: l= is beyond the end of the body\n");
-		return;
-	case REASON_DNS_TIMEOUT:
-	case REASON_DNS_SERVFAIL:
-	case REASON_DNS_MALFORMED:
-		buf_puts(b, "    failing step: DNS\n    cause: temporary DNS "
-		    "failure: verify again later (never a forgery signal)\n");
-		return;
-	default:
-		buf_printf(b, "    failing step: %s\n", dkim_reason_name(
-		    sr->reason));
-		break;
+	for (i = 0; i < d->nsteps; i++) {
+		switch (d->steps[i]) {
+		case DSTEP_BODY_HASH:
+			explain_diag_body(b, sr, d);
+			break;
+		case DSTEP_HEADER_SIGNATURE:
+			explain_diag_header(b, sr, d);
+			break;
+		case DSTEP_NOT_CHECKABLE:
+			buf_puts(b, "    failing step: none that can be checked: "
+			    "the body is not in this copy\n");
+			break;
+		default:
+			buf_printf(b, "    failing step: %s\n",
+			    explain_step_name(d->steps[i], sr));
+			if (d->step_cause != DIAG_VERDICT)
+				put_cause(b, "cause", d->step_cause, sr, d);
+		}
 	}
-	if (sr->header_checked)
+	if (d->otherwise)
 		buf_printf(b, "    otherwise the signature %s\n",
 		    sr->would_pass ? "WOULD verify" : "would NOT verify either");
+	buf_printf(b, "    conclusion: %s\n", diag_cause_name(d->cause));
 }
 
 void
-explain_render(struct buf *b, const char *file, const struct verify_result *vr)
+explain_render(struct buf *b, const char *file, const struct verify_result *vr,
+    const struct render_extra *ex)
 {
-	struct diag_budget bg;
+	static const struct diagnosis none;
+	const struct diagnosis *dg = ex->dg != NULL ? ex->dg : &none;
 	size_t	 i;
 
-	diag_budget_init(&bg);
-	explain_message(b, file, vr);
+	explain_message(b, file, vr, ex);
 	for (i = 0; i < vr->nsigs; i++) {
 		const struct sig_result *sr = &vr->sigs[i];
 
@@ -320,9 +427,10 @@ explain_render(struct buf *b, const char *file, const struct verify_result *vr)
 		    dkim_result_name(sr->result), dkim_reason_name(sr->reason));
 		buf_put_safe(b, buf_cstr(&sr->detail));
 		buf_putc(b, '\n');
-		explain_diagnosis(b, &bg, vr, sr);
+		if (i < dg->nsigs)
+			explain_diagnosis(b, sr, &dg->sigs[i]);
 	}
-	if (bg.cut)
+	if (dg->cut)
 		buf_printf(b, "note: the diagnosis of this message stopped at "
 		    "its work bound (%llu MiB hashed, docs/security.md); the "
 		    "remaining experiments were not run\n",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* key_record: RFC 6376 section 3.6.1 key records; see key_record.h. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * key_record: the DKIM public key record of RFC 6376 section 3.6.1, as found
  * in a TXT record (several character-strings already joined), parsed once

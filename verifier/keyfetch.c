@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch: DKIM key records from DNS or zone files, cached; see keyfetch.h.
  * This file holds the walk along CNAME chains and the interface;

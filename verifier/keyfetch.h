@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch: where DKIM key records come from, and the cache in front of it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch_answer: the answers the key source hands out: refcounted,
  * immutable once made, freed by the last release (the cache holds one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch_cache: the answers of the key source, by name, for their TTL
  * (keyfetch.h): a hash table and an LRU list, at most cache_max names.

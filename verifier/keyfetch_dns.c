@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch_dns: the key source's questions to DNS servers, each in turn
  * (dnsquery.h), and the negative TTL of their answers.

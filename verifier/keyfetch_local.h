@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch_local: what the parts of the key source share; private to
  * keyfetch.c (resolving, the interface), keyfetch_answer.c (the answers),

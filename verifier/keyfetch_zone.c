@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch_zone: the key source's zone files.  Read with zonefile.h (the
  * first bad line refuses the file), every owner name indexed, sorted, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* message: split raw bytes into header fields and body; see message.h. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * message: split raw message bytes into header fields and body, without
  * copying or rewriting them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* render: text, JSON Lines and Authentication-Results; see render.h. */
 #include <string.h>
 
@@ -13,11 +14,37 @@ verify_summary_word(const struct verify_result *vr)
 }
 
 void
-render_text(struct buf *b, const char *file, const struct verify_result *vr)
+render_l_warning(struct buf *b, const char *before,
+    const struct sig_result *sr, const char *after)
+{
+	uint64_t	 n;
+
+	if (sig_l_warns(sr, &n))
+		buf_printf(b, "%sl= leaves %llu bytes of the body unsigned%s",
+		    before, (unsigned long long)n, after);
+}
+
+void
+render_inner(struct buf *b, const char *before, const struct render_extra *ex,
+    const char *after)
+{
+	if (ex == NULL || ex->inner_kind == NULL)
+		return;
+	buf_printf(b, "%soriginal of a feedback report (%s), given as %s%s",
+	    before, ex->inner_kind, ex->inner_form, after);
+}
+
+void
+render_text(struct buf *b, const char *file, const struct verify_result *vr,
+    const struct render_extra *ex)
 {
 	size_t	 i;
 
 	/* every string from the message is made visible: one line each */
+	if (ex != NULL && ex->inner_kind != NULL) {
+		buf_put_safe(b, file);
+		render_inner(b, ": ", ex, "\n");
+	}
 	if (vr->nsigs_total == 0) {
 		buf_put_safe(b, file);
 		buf_puts(b, ": none: no DKIM-Signature\n");
@@ -36,6 +63,8 @@ render_text(struct buf *b, const char *file, const struct verify_result *vr)
 		buf_printf(b, ": %s (%s) ", dkim_result_name(sr->result),
 		    dkim_reason_name(sr->reason));
 		buf_put_safe(b, buf_cstr(&sr->detail));
+		render_l_warning(b, "; warning: ", sr,
+		    " (anyone may append content)");
 		buf_putc(b, '\n');
 	}
 	if (vr->nsigs_total > vr->nsigs) {
@@ -80,10 +109,11 @@ json_key_info(struct buf *b, const struct sig_result *sr, bool *first)
 
 void
 render_json_sig(struct buf *b, const struct sig_result *sr, size_t idx,
-    bool has_body)
+    bool has_body, const struct sig_diag *sd)
 {
 	const struct dkim_sig *sig = &sr->sig;
-	bool	 first = true;
+	uint64_t n;
+	bool	 first = true, has_l;
 
 	buf_putc(b, '{');
 	json_kv_int(b, "index", (int64_t)idx, &first);
@@ -109,11 +139,25 @@ render_json_sig(struct buf *b, const struct sig_result *sr, size_t idx,
 		json_kv_null(b, "body_verified", &first);
 	json_kv_bool(b, "would_pass", sr->would_pass, &first);
 	json_key_info(b, sr, &first);
+	has_l = sig_l_unsigned(sr, &n);
+	json_opt_uint(b, "l_unsigned_bytes", has_l, n, &first);
+	if (sd != NULL)
+		render_json_diag(b, sr, sd, &first);
 	buf_putc(b, '}');
 }
 
+/* The diagnosis of signature i, or NULL when not diagnosed. */
+static const struct sig_diag *
+extra_diag(const struct render_extra *ex, size_t i)
+{
+	if (ex == NULL || ex->dg == NULL || i >= ex->dg->nsigs)
+		return NULL;
+	return &ex->dg->sigs[i];
+}
+
 void
-render_json(struct buf *b, const char *file, const struct verify_result *vr)
+render_json(struct buf *b, const char *file, const struct verify_result *vr,
+    const struct render_extra *ex)
 {
 	bool	 first = true;
 	size_t	 i;
@@ -121,6 +165,8 @@ render_json(struct buf *b, const char *file, const struct verify_result *vr)
 	buf_putc(b, '{');
 	json_kv_str(b, "file", file, &first);
 	json_kv_str(b, "result", verify_summary_word(vr), &first);
+	json_kv_str(b, "arf_original", ex != NULL && ex->inner_kind != NULL ?
+	    ex->inner_form : NULL, &first);
 	json_kv_bool(b, "has_body", vr->msg.has_body, &first);
 	json_kv_int(b, "signature_count", (int64_t)vr->nsigs_total, &first);
 	json_key(b, "signatures", &first);
@@ -128,9 +174,13 @@ render_json(struct buf *b, const char *file, const struct verify_result *vr)
 	for (i = 0; i < vr->nsigs; i++) {
 		if (i > 0)
 			buf_putc(b, ',');
-		render_json_sig(b, &vr->sigs[i], i + 1, vr->msg.has_body);
+		render_json_sig(b, &vr->sigs[i], i + 1, vr->msg.has_body,
+		    extra_diag(ex, i));
 	}
-	buf_puts(b, "]}\n");
+	buf_putc(b, ']');
+	if (ex != NULL && ex->dg != NULL)
+		json_kv_bool(b, "diagnosis_cut", ex->dg->cut, &first);
+	buf_puts(b, "}\n");
 }
 
 /* RFC 8601 ptype.property value: a token, or a quoted-string. */
@@ -158,12 +208,15 @@ ar_value(struct buf *b, const char *v)
 }
 
 static void
-ar_sig(struct buf *b, const struct sig_result *sr)
+ar_sig(struct buf *b, const struct sig_result *sr, const struct sig_diag *sd)
 {
 	const struct dkim_sig *sig = &sr->sig;
 	const struct tag *bt;
 
 	buf_printf(b, ";\n\tdkim=%s", dkim_result_name(sr->result));
+	render_l_warning(b, " (", sr, ")");
+	if (sd != NULL)
+		render_ar_diag(b, sr, sd);
 	if (sr->result != DKIM_RESULT_PASS) {
 		buf_puts(b, " reason=");
 		ar_value(b, dkim_reason_name(sr->reason));
@@ -188,12 +241,12 @@ ar_sig(struct buf *b, const struct sig_result *sr)
 	if (sig->tags_ok && (bt = tag_list_get(&sig->tags, "b")) != NULL &&
 	    bt->value_len >= 8) {
 		char	 b8[9];
-		size_t	 i, n = 0;
+		size_t	 i, k = 0;
 
-		for (i = 0; i < bt->value_len && n < 8; i++)
+		for (i = 0; i < bt->value_len && k < 8; i++)
 			if (strchr(" \t\r\n", bt->value[i]) == NULL)
-				b8[n++] = bt->value[i];
-		b8[n] = '\0';
+				b8[k++] = bt->value[i];
+		b8[k] = '\0';
 		buf_puts(b, " header.b=");
 		ar_value(b, b8);
 	}
@@ -221,15 +274,16 @@ ar_file_comment(struct buf *b, const char *file)
 
 void
 render_ar(struct buf *b, const char *authserv_id, const char *file,
-    const struct verify_result *vr)
+    const struct verify_result *vr, const struct render_extra *ex)
 {
 	size_t	 i;
 
 	buf_printf(b, "Authentication-Results: %s", authserv_id);
 	ar_file_comment(b, file);
+	render_inner(b, " (", ex, ")");
 	if (vr->nsigs_total == 0)
 		buf_puts(b, "; dkim=none");
 	for (i = 0; i < vr->nsigs; i++)
-		ar_sig(b, &vr->sigs[i]);
+		ar_sig(b, &vr->sigs[i], extra_diag(ex, i));
 	buf_putc(b, '\n');
 }

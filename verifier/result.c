@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* result: names of the verdict words and reason codes. */
 #include <string.h>
 

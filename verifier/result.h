@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * result: the verdict model shared by every stage after the verifier.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sign: build a DKIM-Signature field; see sign.h. */
 #include <string.h>
 #include <strings.h>

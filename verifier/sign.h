@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sign: make one DKIM-Signature field (rsa-sha256 or ed25519-sha256) for a
  * message, for samples, tests and debugging.  The message is not modified:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tagvalue: RFC 6376 section 3.2 tag lists; see tagvalue.h. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tagvalue: the tag=value list of RFC 6376 section 3.2, used by both the
  * DKIM-Signature field and the key record.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* verify: facts, then verdicts, for every signature; see verify.h. */
 #include <stdarg.h>
 #include <stdint.h>
@@ -604,6 +605,26 @@ verify_all_pass(const struct verify_result *vr)
 		if (vr->sigs[i].result != DKIM_RESULT_PASS)
 			return false;
 	return true;
+}
+
+bool
+sig_l_unsigned(const struct sig_result *sr, uint64_t *n)
+{
+	const struct body_hash *h = sr->body;
+
+	*n = 0;
+	if (!sr->sig.has_l || h == NULL || !h->ok)
+		return false;
+	if (h->canon_len > sr->sig.l)
+		*n = h->canon_len - sr->sig.l;
+	return true;
+}
+
+bool
+sig_l_warns(const struct sig_result *sr, uint64_t *n)
+{
+	return sig_l_unsigned(sr, n) && *n > 0 &&
+	    (sr->result == DKIM_RESULT_PASS || sr->would_pass);
 }
 
 /* --- replay: the verdict again, from the facts --- */

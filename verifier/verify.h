@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * verify: verify every DKIM-Signature of one message.
  *
@@ -116,6 +117,15 @@ bool		 dkim_verify(const struct verify_opts *, const char *raw,
 void		 verify_result_free(struct verify_result *);
 /* Every signature passed, and there was at least one. */
 bool		 verify_all_pass(const struct verify_result *);
+/*
+ * What l= leaves unsigned: the bytes of the canonical body after the first
+ * l= bytes (canon_len - l, 0 when l= covers it all).  False when the
+ * signature has no l= or its body was not hashed (a header-only copy).
+ * Anyone may append content there (RFC 6376 section 8.2): the l= warning
+ * is due when this is above 0 and the signature verifies (sig_l_warns).
+ */
+bool		 sig_l_unsigned(const struct sig_result *, uint64_t *n);
+bool		 sig_l_warns(const struct sig_result *, uint64_t *n);
 
 /*
  * The persistable facts of one signature: everything its verdict needs

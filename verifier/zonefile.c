@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* zonefile: master-format zone files, record by record; see zonefile.h. */
 #include <sys/stat.h>
 

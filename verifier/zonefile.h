@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * zonefile: the one reader of master-format zone files (RFC 1035 section
  * 5), for `--zone` (keyfetch) and `keys import` (keyimport).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * arf: recognise a feedback report and take it apart; see arf.h and
  * docs/arf.md (what is accepted, the deviation codes, how kinds are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * arf: what a message in a feedback-loop mailbox is, and what it says.
  *

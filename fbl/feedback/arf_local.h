@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * arf_local: what the parts of the report parser share; private to arf.c
  * (the decision, memory, helpers), arf_standard.c (RFC 5965 reports),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * arf_nearmiss: step 5 of the decision (arf.c), what a feedback mailbox
  * also receives and must never count as a complaint: bounces,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * arf_original: the bytes of the complained-about original a report
  * carries (a message/rfc822 or text/rfc822-headers part, or one sniffed

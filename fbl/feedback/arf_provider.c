@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * arf_provider: step 4 of the decision (arf.c), the complaint formats of
  * providers that send no ARF: Amazon SES complaint notifications (SNS

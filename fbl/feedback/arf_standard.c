@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * arf_standard: step 3 of the decision (arf.c), the standard feedback
  * report of RFC 5965 / RFC 6650 / RFC 6591: where its machine-readable part

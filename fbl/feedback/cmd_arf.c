@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_arf: `fblscope arf`, the record ingest would store for each message,
  * without a database: what the message is and how that was decided, the
@@ -17,6 +18,8 @@
 #include "fbl/commands.h"
 #include "fbl/store/record.h"
 #include "verifier/cli.h"
+#include "verifier/commands.h"
+#include "verifier/explain.h"
 #include "base/date.h"
 #include "base/json.h"
 #include "verifier/render.h"
@@ -27,6 +30,7 @@ enum arf_format { ARF_FMT_TEXT, ARF_FMT_JSON };
 struct arf_cmd {
 	struct verify_opts	 vo;
 	enum arf_format		 format;
+	bool			 explain;	/* --explain */
 	bool			 have_at;	/* --at: one clock for all */
 	const char		*config_path;	/* --config */
 	struct fbl_config	*config;	/* NULL: every role unknown */
@@ -56,6 +60,9 @@ static const char arf_usage[] =
 "                       if it exists); without one every role is \"unknown\"\n"
 CLI_KEYS_USAGE
 "  --at TIME            verify as of TIME instead of the report's dates\n"
+"  --explain            after the record, the whole explanation of the\n"
+"                       original's signatures (`fblscope verify --explain`);\n"
+"                       with json, a trace and diagnosis object per signature\n"
 CLI_JOBS_USAGE
 "  -h, --help           this text\n"
 "\n"
@@ -64,10 +71,12 @@ CLI_JOBS_USAGE
 
 enum {
 	OPT_FORMAT = CLI_OPT_FIRST_FREE,
+	OPT_EXPLAIN,
 };
 
 static const struct option arf_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	CLI_CONFIG_LONGOPT,
 	CLI_KEYS_LONGOPTS,
 	CLI_AT_LONGOPT,
@@ -103,7 +112,7 @@ sig_role(const struct arf_cmd *ac, const struct sig_result *sr,
 
 static void
 json_sigs(struct buf *b, const struct arf_cmd *ac, const struct complaint *c,
-    bool *first)
+    const struct diagnosis *dg, bool *first)
 {
 	enum token_role	 role;
 	const char	*customer;
@@ -118,7 +127,7 @@ json_sigs(struct buf *b, const struct arf_cmd *ac, const struct complaint *c,
 		if (i > 0)
 			buf_putc(b, ',');
 		render_json_sig(b, &c->vr.sigs[i], i + 1,
-		    c->vr.msg.has_body);
+		    c->vr.msg.has_body, i < dg->nsigs ? &dg->sigs[i] : NULL);
 		/* the object's closing brace gives way to the role */
 		if (b->len > 0 && b->data[b->len - 1] == '}')
 			b->data[--b->len] = '\0';
@@ -175,7 +184,7 @@ json_kv_maybe(struct buf *b, const char *key, int v, bool *first)
 
 static void
 render_arf_json(struct buf *b, const struct arf_cmd *ac, const char *file,
-    const struct complaint *c)
+    const struct complaint *c, const struct diagnosis *dg)
 {
 	const struct arf_report *r = &c->report;
 	bool	 first = true;
@@ -207,7 +216,9 @@ render_arf_json(struct buf *b, const struct arf_cmd *ac, const char *file,
 	    record_cfbl_signed(&c->vr.msg, &c->vr) : -1, &first);
 	json_kv_maybe(b, "reporter_verified_dkim", r->complaint ?
 	    record_reporter_verified_dkim(r->reporter) : -1, &first);
-	json_sigs(b, ac, c, &first);
+	json_sigs(b, ac, c, dg, &first);
+	if (ac->explain)
+		json_kv_bool(b, "diagnosis_cut", dg->cut, &first);
 	buf_puts(b, "}\n");
 }
 
@@ -369,6 +380,39 @@ render_arf_text(struct buf *b, const struct arf_cmd *ac, const char *file,
 
 /* --- the command ---------------------------------------------------------- */
 
+/*
+ * The record, then with --explain the explanation of the original's
+ * signatures: one diagnosis, said by the text or in the JSON objects.
+ */
+static bool
+arf_render(const struct arf_cmd *ac, struct buf *out, const char *file,
+    const struct complaint *c)
+{
+	struct diagnosis	 dg;
+	struct render_extra	 ex;
+
+	memset(&dg, 0, sizeof(dg));
+	memset(&ex, 0, sizeof(ex));
+	if (ac->explain && c->verified && !diagnosis_make(&dg, &c->vr)) {
+		diagnosis_free(&dg);
+		return false;
+	}
+	if (ac->format == ARF_FMT_JSON)
+		render_arf_json(out, ac, file, c, &dg);
+	else
+		render_arf_text(out, ac, file, c);
+	if (ac->explain && c->verified && ac->format == ARF_FMT_TEXT) {
+		ex.dg = &dg;
+		ex.inner_kind = c->report.kind == ARF_KIND_ARF ? "ARF" :
+		    c->report.complaint ? "complaint" : NULL;
+		ex.inner_form = arf_original_name(c->report.original_form);
+		buf_putc(out, '\n');
+		explain_render(out, file, &c->vr, &ex);
+	}
+	diagnosis_free(&dg);
+	return true;
+}
+
 /* One message's output, held until the messages before it are out. */
 struct arf_out {
 	struct buf	 text;		/* standard output */
@@ -391,12 +435,8 @@ arf_file(const struct arf_cmd *ac, const char *file, struct buf *raw,
 		buf_printf(&o->err, "%s: out of memory\n", file);
 		return;
 	}
-	if (ac->format == ARF_FMT_JSON)
-		render_arf_json(&o->text, ac, file, &c);
-	else
-		render_arf_text(&o->text, ac, file, &c);
 	o->status = c.report.kind == ARF_KIND_UNPARSEABLE ? 1 : 0;
-	if (!buf_ok(&o->text)) {
+	if (!arf_render(ac, &o->text, file, &c) || !buf_ok(&o->text)) {
 		buf_printf(&o->err, "%s: out of memory\n", file);
 		o->status = 2;
 	}
@@ -491,6 +531,10 @@ arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 			if (!cli_jobs_option(optarg, &ac->jobs, &err))
 				return cli_usage_fail("arf", arf_usage, &err);
 			break;
+		case OPT_EXPLAIN:
+			ac->explain = true;
+			ac->vo.keep_trace = true;
+			break;
 		default:
 			if (!cli_shared_option(keys, &ac->vo.now, ch, optarg,
 			    &err))
@@ -542,4 +586,10 @@ cmd_arf(int argc, char **argv)
 	config_free(ac.config);
 	buf_free(&err);
 	return status;
+}
+
+int
+cmd_verify_reports(int argc, char **argv)
+{
+	return cmd_verify_with(argc, argv, &complaint_unwrap);
 }

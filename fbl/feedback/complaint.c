@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: ISC */
 /* complaint: raw bytes -> report, original, clock, verification. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fbl/feedback/complaint.h"
@@ -106,3 +108,45 @@ complaint_free(struct complaint *c)
 	arf_report_free(&c->report);
 	memset(c, 0, sizeof(*c));
 }
+
+int
+complaint_find_original(const char *raw, size_t len, struct verify_inner *in)
+{
+	struct arf_report *r;
+
+	memset(in, 0, sizeof(*in));
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return -1;
+	if (!arf_parse(r, raw, len)) {
+		arf_report_free(r);
+		free(r);
+		return -1;
+	}
+	if (!r->complaint || r->original == NULL || r->original_len == 0 ||
+	    r->original_form == ARF_ORIG_INLINE) {
+		arf_report_free(r);
+		free(r);
+		return 0;
+	}
+	in->raw = r->original;
+	in->len = r->original_len;
+	in->kind = r->kind == ARF_KIND_ARF ? "ARF" : "complaint";
+	in->form = arf_original_name(r->original_form);
+	in->owner = r;
+	return 1;
+}
+
+void
+complaint_release_original(struct verify_inner *in)
+{
+	if (in->owner != NULL) {
+		arf_report_free(in->owner);
+		free(in->owner);
+	}
+	memset(in, 0, sizeof(*in));
+}
+
+const struct verify_unwrap complaint_unwrap = {
+	complaint_find_original,
+	complaint_release_original,
+};

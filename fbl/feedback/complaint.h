@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * complaint: the one step from a message's raw bytes to what `fblscope
  * arf` shows and `fblscope ingest` stores: the report (arf.h), the
@@ -23,6 +24,7 @@
 #include <stdint.h>
 
 #include "fbl/feedback/arf.h"
+#include "verifier/commands.h"
 #include "verifier/message.h"
 #include "verifier/verify.h"
 
@@ -44,6 +46,17 @@ struct complaint {
 bool	 complaint_make(struct complaint *, const struct verify_opts *vo,
 	    bool fixed_clock, const char *raw, size_t len);
 void	 complaint_free(struct complaint *);
+
+/*
+ * The finder `fblscope verify` is given (verifier/commands.h): for a
+ * feedback report or complaint that carries the mail complained about (not
+ * inline: then the message is its own original), the original; 0 for
+ * anything else, which verify takes as it is.
+ */
+int	 complaint_find_original(const char *raw, size_t len,
+	    struct verify_inner *);
+void	 complaint_release_original(struct verify_inner *);
+extern const struct verify_unwrap complaint_unwrap;
 
 #define COMPLAINT_MAX_DATE	256	/* bytes of a Date value looked at */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* mime: header blocks, Content-Type, multipart, base64 and QP; see mime.h. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mime: the small MIME layer the report parser needs (RFC 2045, 2046, 2231).
  *

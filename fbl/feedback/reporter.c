@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* reporter: the table from domains and User-Agents to reporters. */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * reporter: which organisation sent a feedback report.
  *

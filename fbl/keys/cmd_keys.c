@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_keys: `fblscope keys`: the key archive (keyarchive.h) and a small
  * dispatcher of its own; the audit is in cmd_keys_audit.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_keys_audit: `fblscope keys audit`, the check of the ESP's DKIM
  * nameservers, delegations and keys (keyaudit.h), printed as text or JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_keys_zone: `fblscope keys zone`, the records the ESP's DKIM
  * nameservers serve for its private keys (keyzone.h), printed or written as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dnsview: the public and the authoritative views of the DNS; see dnsview.h.
  */

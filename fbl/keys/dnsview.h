@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dnsview: the DNS as the key audit sees it.
  *

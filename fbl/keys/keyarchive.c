@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keyarchive: archived DKIM key records in PostgreSQL; see keyarchive.h. */
 #include <inttypes.h>
 #include <stdio.h>

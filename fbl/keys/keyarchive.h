@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyarchive: every DKIM key record fblscope has seen, kept in PostgreSQL
  * (table key_archive, sql/001_init.sql), so that a complaint arriving days

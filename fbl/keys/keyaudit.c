@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyaudit: the checks of `fblscope keys audit`; see keyaudit.h and
  * docs/keys.md.  This file runs them for one domain (keyaudit_domain) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyaudit: are the ESP's DKIM nameservers serving what the practice says?
  *

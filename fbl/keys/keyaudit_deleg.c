@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyaudit_deleg: the zone of <esp-id>._domainkey.<domain>, whether its
  * parent delegates it to the ESP's nameservers (check "delegation"), and

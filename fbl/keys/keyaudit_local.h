@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyaudit_local: what the parts of the key audit share; private to
  * keyaudit.c (the run, rows, names), keyaudit_deleg.c (zones, delegation,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyaudit_probe: the selectors to ask about (the convention's months,
  * private keys, selectors seen signing), each asked of every configured

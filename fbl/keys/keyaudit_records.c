@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyaudit_records: what the configured servers serve: one SOA serial
  * ("serial"), each selector's record on each server ("record"), the same

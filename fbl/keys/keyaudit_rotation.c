@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyaudit_rotation: the rotation of the <mon><yyyy>.<esp-id> convention:
  * the current selector ("current"), older ones past their grace period

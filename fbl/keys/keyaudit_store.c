@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyaudit_store: key audit runs in PostgreSQL; see keyaudit_store.h.
  */

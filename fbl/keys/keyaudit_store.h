@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyaudit_store: the key audit's side of PostgreSQL (sql/009_key_audit.sql).
  *

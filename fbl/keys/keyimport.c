@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keyimport: keys from zone files and private key directories; keyimport.h */
 #include <sys/stat.h>
 

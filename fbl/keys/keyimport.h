@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyimport: where imported keys come from, for `fblscope keys import`.
  *

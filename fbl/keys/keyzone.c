@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keyzone: the zones the ESP's DKIM nameservers serve; keyzone.h */
 #include <stdlib.h>
 #include <string.h>

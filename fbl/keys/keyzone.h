@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyzone: the DNS data the ESP's DKIM nameservers serve, from its private
  * keys, for `fblscope keys zone` (docs/fblscope.1).

@@ -5,8 +5,8 @@
 #
 #   fblscope-nightly [STEP...]
 #
-# STEP is ingest, volumes, reverify, audit or report (default: all five, in
-# that order; the key audit timer runs "audit" alone).  Settings are shell
+# STEP is ingest, volumes, reverify, reattribute, audit or report (default:
+# all six, in that order; the key audit timer runs "audit" alone).  Settings are shell
 # assignments read from $FBLSCOPE_NIGHTLY_CONF, default
 # @SYSCONFDIR@/fblscope/nightly.conf (see nightly.conf.example beside it).
 #
@@ -114,6 +114,14 @@ reverify() {
 	    --since "$(date -d "$FBL_REVERIFY_DAYS days ago" +%F)"
 }
 
+# The same days attributed again under today's configuration: a customer
+# added yesterday gets the complaints that arrived before it was.
+reattribute() {
+	step reattribute -1 "$FBLSCOPE" reattribute \
+	    --db "$(db "$FBL_INGEST_ROLE")" \
+	    --since "$(date -d "$FBL_REVERIFY_DAYS days ago" +%F)"
+}
+
 audit() {
 	# shellcheck disable=SC2086
 	# 1: some FAIL; 75 (EX_TEMPFAIL): some TEMP, no FAIL
@@ -149,11 +157,11 @@ report() {
 	fi
 }
 
-[ $# -gt 0 ] || set -- ingest volumes reverify audit report
+[ $# -gt 0 ] || set -- ingest volumes reverify reattribute audit report
 for s in "$@"; do
 	case $s in
-	ingest|volumes|reverify|audit|report) "$s" ;;
-	*) die "unknown step \"$s\" (ingest, volumes, reverify, audit, report)" ;;
+	ingest|volumes|reverify|reattribute|audit|report) "$s" ;;
+	*) die "unknown step \"$s\" (ingest, volumes, reverify, reattribute, audit, report)" ;;
 	esac
 done
 exit "$failed"

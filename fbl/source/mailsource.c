@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* mailsource: Maildir, mbox, files, directories and stdin; see mailsource.h. */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "fbl/source/mailsource.h"
+#include "fbl/source/mailsource_local.h"
 #include "fbl/source/mbox.h"
 #include "verifier/cli.h"
 
@@ -25,53 +27,6 @@ enum take {
 	TAKE_ERROR = -1,	/* error item filled */
 	TAKE_SKIP = 0,		/* nothing: go on */
 	TAKE_MBOX = 2,		/* an mbox was opened: read from it */
-};
-
-/* Maildir passes; a directory source uses PASS_NEW for its one pass. */
-enum pass {
-	PASS_NEW,
-	PASS_CUR,
-	PASS_DONE,
-};
-
-struct name_list {
-	char		**v;
-	size_t		 n;
-	size_t		 cap;
-	size_t		 next;
-	bool		 listed;
-	bool		 truncated;
-};
-
-/* An mbox being split: the spec itself, a file of a directory, stdin. */
-struct mbox_file {
-	struct mbox	*mbox;
-	int		 fd;
-	bool		 own_fd;
-	char		*name;		/* for origins and errors */
-	uint64_t	 size;		/* 0: unknown */
-	uint64_t	 pos;		/* offset of the last message */
-};
-
-struct mail_source {
-	enum mail_source_kind kind;
-	unsigned	 flags;
-	size_t		 max;
-	char		*spec;
-	int		 fd;		/* FILE/MBOX: the file; STDIN: 0 */
-	bool		 own_fd;	/* fd is ours to close (not stdin) */
-	uint64_t	 size;		/* FILE/MBOX: its size */
-	bool		 regular;	/* FILE: a regular file */
-	int		 dirfd;		/* DIR: the directory; MAILDIR: new/ */
-	int		 curfd;		/* MAILDIR: cur/ */
-	enum pass	 pass;
-	struct name_list names;
-	struct name_list cur_names;	/* MAILDIR: cur/, listed with new/ */
-	struct mbox_file mf;		/* mf.mbox != NULL while splitting */
-	bool		 done;		/* FILE/MBOX/STDIN: read */
-	uint64_t	 count;		/* items handed out */
-	char		*quarantine;	/* MAILDIR: its folder; NULL: default */
-	int		 qfd;		/* its cur/, open after the first move */
 };
 
 static const char *const kind_names[] = {
@@ -128,9 +83,8 @@ mail_item_free(struct mail_item *it)
 	memset(it, 0, sizeof(*it));
 }
 
-/* A new string "a" "b" "c" (any may be ""), or NULL. */
-static char *
-concat3(const char *a, const char *b, const char *c)
+char *
+source_concat3(const char *a, const char *b, const char *c)
 {
 	struct buf	 b3 = BUF_INIT;
 
@@ -569,8 +523,8 @@ take_entry(struct mail_source *src, const char *name, struct mail_item *it,
 	int		 dfd = pass_fd(src, &prefix), fd = -1, rc;
 	bool		 maildir = src->kind == MAIL_SOURCE_MAILDIR;
 
-	path = concat3(src->spec, prefix, name);
-	id = maildir ? maildir_id(name) : concat3(src->spec, prefix, name);
+	path = source_concat3(src->spec, prefix, name);
+	id = maildir ? maildir_id(name) : source_concat3(src->spec, prefix, name);
 	if (path == NULL || id == NULL || !item_names(it, src, path, id)) {
 		buf_printf(err, "%s%s%s: out of memory", src->spec, prefix,
 		    name);
@@ -653,7 +607,7 @@ list_pass(struct mail_source *src, struct mail_item *it, struct buf *err)
 	char		*what;
 	int		 dfd = pass_fd(src, &prefix), rc = TAKE_SKIP;
 
-	if ((what = concat3(src->spec, src->kind == MAIL_SOURCE_DIR ? "" :
+	if ((what = source_concat3(src->spec, src->kind == MAIL_SOURCE_DIR ? "" :
 	    prefix, "")) == NULL) {
 		buf_printf(err, "%s: out of memory", src->spec);
 		return TAKE_ERROR;
@@ -876,236 +830,4 @@ mail_source_open(const char *spec, unsigned flags, struct buf *err)
 		return NULL;
 	}
 	return src;
-}
-
-/* --- commit -------------------------------------------------------------- */
-
-/*
- * The cur/ name of a new/ name: its unique part, ":2,", its flags with S
- * added, each once, in ASCII order.
- */
-static char *
-cur_name(const char *name)
-{
-	const char	*info = strstr(name, ":2,");
-	struct buf	 b = BUF_INIT;
-	bool		 flag[256] = { false };
-	size_t		 base = info != NULL ? (size_t)(info - name) :
-			    strlen(name), i;
-
-	flag['S'] = true;
-	if (info != NULL)
-		for (i = 3; info[i] != '\0'; i++)
-			flag[(unsigned char)info[i]] = true;
-	buf_append(&b, name, base);
-	buf_puts(&b, ":2,");
-	for (i = 1; i < 256; i++)
-		if (flag[i])
-			buf_putc(&b, (int)i);
-	return buf_steal(&b);
-}
-
-static const char *
-base_name(const char *path)
-{
-	const char	*slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
-
-bool
-mail_source_commit(struct mail_source *src, struct mail_item *it,
-    struct buf *err)
-{
-	struct stat	 st;
-	const char	*name;
-	char		*to, *path;
-	int		 e;
-
-	if (!it->maildir || !it->in_new || (src->flags & MAIL_SOURCE_KEEP))
-		return true;
-	if (it->owner != src || it->path == NULL) {
-		buf_printf(err, "%s: not an item of %s", it->origin != NULL ?
-		    it->origin : "?", src->spec);
-		return false;
-	}
-	name = base_name(it->path);
-	if ((to = cur_name(name)) == NULL ||
-	    (path = concat3(src->spec, "/cur/", to)) == NULL) {
-		free(to);
-		buf_printf(err, "%s: out of memory", it->path);
-		return false;
-	}
-	/*
-	 * rename(2) replaces a cur/ file of the same name: in a Maildir that
-	 * can only be this very message (unique names), moved there before.
-	 */
-	if (renameat(src->dirfd, name, src->curfd, to) == -1) {
-		e = errno;
-		/* gone from new/: another reader moved it, which is fine */
-		if (e == ENOENT && fstatat(src->dirfd, name, &st,
-		    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT) {
-			it->in_new = false;
-			free(to);
-			free(path);
-			return true;
-		}
-		buf_printf(err, "%s -> %s: %s", it->path, path, strerror(e));
-		free(to);
-		free(path);
-		return false;
-	}
-	free(it->path);
-	it->path = path;
-	it->in_new = false;
-	free(to);
-	return true;
-}
-
-/* --- quarantine ---------------------------------------------------------- */
-
-bool
-mail_source_set_quarantine(struct mail_source *src, const char *dir)
-{
-	char	*d = NULL;
-
-	if (dir != NULL && (d = strdup(dir)) == NULL)
-		return false;
-	free(src->quarantine);
-	src->quarantine = d;
-	return true;
-}
-
-/* The folder a source quarantines into, as shown and opened. */
-static char *
-quarantine_dir(const struct mail_source *src)
-{
-	if (src->quarantine != NULL)
-		return strdup(src->quarantine);
-	return concat3(src->spec, "/", MAIL_SOURCE_QUARANTINE);
-}
-
-/* Subdirectory name of dfd, made when missing, never through a link. */
-static int
-quarantine_subdir(int dfd, const char *name)
-{
-	if (mkdirat(dfd, name, 0700) == -1 && errno != EEXIST)
-		return -1;
-	return openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW);
-}
-
-/*
- * The quarantine's cur/, made with tmp/ and new/ on the first call.  The
- * default folder is inside the Maildir, where whoever delivers mail could
- * have put a link to a directory of theirs choosing: no link is followed
- * there.  A folder named by the administrator is opened as named.
- */
-static int
-quarantine_fd(struct mail_source *src, const char *dir, struct buf *err)
-{
-	int	 dfd, fd;
-
-	if (src->qfd != -1)
-		return src->qfd;
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		buf_printf(err, "quarantine %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    (src->quarantine == NULL ? O_NOFOLLOW : 0));
-	if (dfd == -1 || (fd = quarantine_subdir(dfd, "tmp")) == -1 ||
-	    close(fd) == -1 || (fd = quarantine_subdir(dfd, "new")) == -1 ||
-	    close(fd) == -1 || (fd = quarantine_subdir(dfd, "cur")) == -1) {
-		buf_printf(err, "quarantine %s: %s", dir, strerror(errno));
-		if (dfd != -1)
-			close(dfd);
-		return -1;
-	}
-	close(dfd);
-	return src->qfd = fd;
-}
-
-/*
- * UNIQUE,why=WHY:2,FLAGS from a new/ or cur/ name; a reason a former
- * quarantine gave (the file was moved back to be tried again) is replaced.
- */
-static char *
-quarantine_name(const char *name, const char *why)
-{
-	const char	*info = strstr(name, ":2,"), *colon, *old;
-	struct buf	 b = BUF_INIT;
-	size_t		 base;
-
-	colon = strchr(name, ':');
-	base = colon != NULL ? (size_t)(colon - name) : strlen(name);
-	if ((old = strstr(name, ",why=")) != NULL && old < name + base)
-		base = (size_t)(old - name);
-	buf_append(&b, name, base);
-	buf_printf(&b, ",why=%s:2,%s", why, info != NULL ? info + 3 : "");
-	return buf_steal(&b);
-}
-
-static bool
-reason_ok(const char *why)
-{
-	size_t	 i;
-
-	for (i = 0; why[i] != '\0'; i++)
-		if (!((why[i] >= 'a' && why[i] <= 'z') ||
-		    (why[i] >= '0' && why[i] <= '9') || why[i] == '-'))
-			return false;
-	return i > 0 && i <= 32;
-}
-
-int
-mail_source_quarantine(struct mail_source *src, struct mail_item *it,
-    const char *why, struct buf *err)
-{
-	struct stat	 st;
-	const char	*name;
-	char		*dir = NULL, *to = NULL, *path = NULL;
-	int		 from, qfd, e, rc = -1;
-
-	if (src->kind != MAIL_SOURCE_MAILDIR || (src->flags &
-	    MAIL_SOURCE_KEEP) || it->owner != src || it->path == NULL)
-		return 0;
-	if (!reason_ok(why)) {
-		buf_printf(err, "%s: quarantine: bad reason", it->path);
-		return -1;
-	}
-	name = base_name(it->path);
-	from = it->in_new ? src->dirfd : src->curfd;
-	if ((dir = quarantine_dir(src)) == NULL ||
-	    (to = quarantine_name(name, why)) == NULL ||
-	    (path = concat3(dir, "/cur/", to)) == NULL) {
-		buf_printf(err, "%s: out of memory", it->path);
-		goto out;
-	}
-	if ((qfd = quarantine_fd(src, dir, err)) == -1)
-		goto out;
-	if (renameat(from, name, qfd, to) == -1) {
-		e = errno;
-		if (e == ENOENT && fstatat(from, name, &st,
-		    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT) {
-			it->vanished = true;	/* another reader has it */
-			rc = 0;
-			goto out;
-		}
-		buf_printf(err, "%s -> %s: %s%s", it->path, path, strerror(e),
-		    e == EXDEV ? " (the quarantine must be on the Maildir's "
-		    "file system)" : "");
-		goto out;
-	}
-	free(it->path);
-	it->path = path;
-	path = NULL;
-	it->in_new = false;
-	it->maildir = false;
-	rc = 1;
-out:
-	free(dir);
-	free(to);
-	free(path);
-	return rc;
 }

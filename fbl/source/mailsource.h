@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mailsource: where `fblscope ingest` gets messages from.
  *

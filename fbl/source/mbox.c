@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* mbox: streaming mailbox splitter, see mbox.h. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mbox: a streaming splitter for Unix mailbox files (RFC 4155), hostile-safe.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* archive: second verdicts under archived keys; see archive.h. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * archive: a signature judged again under the keys archived for its name
  * (keyarchive.h), when the live verdict may be a key that has since been

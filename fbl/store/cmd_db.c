@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cmd_db: `fblscope db migrate` and `fblscope db status`. */
 #include <getopt.h>
 #include <stdio.h>

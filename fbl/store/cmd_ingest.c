@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_ingest: `fblscope ingest`, feedback mailboxes and samples into
  * PostgreSQL (ingest.h), with a summary on standard error.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd_reverify: `fblscope reverify`, stored signatures whose verdict may
  * still change, judged again (reverify.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* db: statements, transactions and COPY through libpq; see db.h. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * db: the one place fblscope speaks to PostgreSQL (libpq).
  *

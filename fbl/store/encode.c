@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* encode: a record's rows for COPY; see encode.h. */
 #include <stdint.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * encode: the rows of a record (record.h) in PostgreSQL's COPY text
  * format, column for column in the order of the staging tables that

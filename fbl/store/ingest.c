@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ingest: source -> parse -> verify -> record -> batch -> store.  Parsing
  * and verifying are the step `fblscope arf` takes too (complaint.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ingest: the pipeline of `fblscope ingest`: source -> parse and verify
  * (complaint.h: arf.h, verify.h, as of the message's own arrival time) ->

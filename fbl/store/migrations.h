@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * migrations: the files of sql/, compiled into the binary by sql/embed.sh
  * (see the Makefile).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* record: the rows of one message; see record.h. */
 #include <ctype.h>
 #include <limits.h>
@@ -248,7 +249,6 @@ sig_build(struct record_sig *rs, const struct sig_result *sr,
     const struct fbl_config *cfg, size_t idx, bool *ok)
 {
 	const struct dkim_sig *g = &sr->sig;
-	const char	*cust = NULL;
 
 	rs->idx = (int)idx;
 	rs->d = opt_text(g->d, ok);
@@ -269,8 +269,6 @@ sig_build(struct record_sig *rs, const struct sig_result *sr,
 	rs->reason = sr->reason;
 	rs->header_verified = tri(sr->header_checked, sr->header_verified);
 	rs->body_verified = tri(sr->body != NULL, sr->body_verified);
-	rs->role = classify_domain(cfg, g->d, &cust);
-	rs->customer_id = opt_text(cust, ok);
 	if (g->s == NULL ||
 	    !classify_selector(cfg, g->s, &rs->sel_year, &rs->sel_month))
 		rs->sel_year = rs->sel_month = 0;
@@ -519,7 +517,6 @@ static void
 fields_build(struct record *rec, const struct record_input *in, bool *ok)
 {
 	const struct arf_report *r = in->report;
-	int	 ip;
 
 	rec->feedback_type = opt_text(r->feedback_type, ok);
 	rec->reporter = opt_text(r->reporter, ok);
@@ -528,9 +525,6 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
 	rec->has_arrival = r->arrival_date != NULL &&
 	    date_parse_time(r->arrival_date, &rec->arrival);
 	rec->source_ip = opt_text(r->source_ip, ok);
-	ip = r->source_ip != NULL ?
-	    classify_source_ip(in->config, r->source_ip) : -1;
-	rec->source_ip_in_esp = ip < 0 ? -1 : ip;
 	if (r->original_mail_from != NULL && (rec->original_mail_from =
 	    record_mail_from(r->original_mail_from, in->secret)) == NULL &&
 	    strchr(r->original_mail_from, '@') != NULL)
@@ -558,7 +552,7 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
  * report's per-customer counts rest on it.
  */
 static void
-claim_build(struct record *rec, const struct record_input *in, bool *ok)
+claim_build(struct record *rec, const struct fbl_config *cfg, bool *ok)
 {
 	const char	*cust = NULL;
 	size_t		 i;
@@ -572,11 +566,36 @@ claim_build(struct record *rec, const struct record_input *in, bool *ok)
 		return;
 	}
 	if (rec->original_from_domain != NULL &&
-	    classify_domain(in->config, rec->original_from_domain, &cust) ==
+	    classify_domain(cfg, rec->original_from_domain, &cust) ==
 	    ROLE_CUSTOMER) {
 		rec->customer_id = opt_text(cust, ok);
 		rec->customer_token = opt_text(rec->original_from_domain, ok);
 	}
+}
+
+bool
+record_attribute(struct record *rec, const struct fbl_config *cfg)
+{
+	struct record_sig	*rs;
+	const char		*cust;
+	size_t			 i;
+	int			 ip;
+	bool			 ok = true;
+
+	for (i = 0; i < rec->nsigs; i++) {
+		rs = &rec->sigs[i];
+		free(rs->customer_id);
+		rs->role = classify_domain(cfg, rs->d, &cust);
+		rs->customer_id = opt_text(cust, &ok);
+	}
+	free(rec->customer_id);
+	free(rec->customer_token);
+	rec->customer_id = rec->customer_token = NULL;
+	claim_build(rec, cfg, &ok);
+	ip = rec->source_ip != NULL ?
+	    classify_source_ip(cfg, rec->source_ip) : -1;
+	rec->source_ip_in_esp = ip < 0 ? -1 : ip;
+	return ok;
 }
 
 bool
@@ -601,9 +620,8 @@ record_build(struct record *rec, const struct record_input *in)
 	rec->reporter_verified_dkim = -1;
 	if (in->report->kind != ARF_KIND_UNPARSEABLE) {
 		fields_build(rec, in, &ok);
-		if (!sigs_build(rec, in))
+		if (!sigs_build(rec, in) || !record_attribute(rec, in->config))
 			ok = false;
-		claim_build(rec, in, &ok);
 	}
 	if (!ok)
 		record_free(rec);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * record: what `fblscope ingest` stores for one message: exactly the values
  * of its report row and of its signature rows (sql/001_init.sql), built
@@ -180,6 +181,20 @@ bool		 record_verdict_open(enum dkim_result, enum dkim_reason);
 bool		 record_archive_applies(enum dkim_reason);
 /* The word stored for a second verdict: "pass", "fail", or NULL. */
 const char	*record_archived_name(enum record_archived);
+
+/*
+ * The attribution of rec under cfg (NULL: none), from the values a row
+ * keeps, so that the stored rows can be attributed again exactly as
+ * ingest attributed them (reattribute.h): each signature's role and
+ * customer id from its d= (classify_domain), the customer the message
+ * claims and its token (its first customer-role signature's id and d= in
+ * lower case, else the customer its From domain maps to, with that
+ * domain), and whether its Source-IP is inside the sending networks
+ * (classify_source_ip).  The values held before are replaced.  Reads
+ * sigs[].d, original_from_domain and source_ip; false only when memory ran
+ * out (rec stays valid for record_free).
+ */
+bool		 record_attribute(struct record *, const struct fbl_config *);
 
 /* Build rec from in; false only when memory ran out (rec is then freed). */
 bool		 record_build(struct record *, const struct record_input *);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* reverify: open verdicts judged again from their facts; see reverify.h. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * reverify: the stored signatures whose verdict may still change, judged
  * again from their facts (signature_facts, sql/002_judgements.sql), without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* store: connection and schema; see store.h. */
 #include <stdio.h>
 #include <stdlib.h>

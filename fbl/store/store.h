@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store: fblscope's database (db.h) and its schema.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* store_batch: one batch, one transaction; see store_batch.h. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_batch: write the records of one batch (record.h) in one
  * transaction.

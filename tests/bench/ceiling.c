@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ceiling: what this core can do at best for the benchmark's work, timed
  * with OpenSSL's EVP calls, and the resulting messages per second for the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Count what `fblscope verify --format json` said (JSON Lines: one object a
 message, its "signatures" array holding one object a signature with a
 "result" word; see docs/verify-json.md).

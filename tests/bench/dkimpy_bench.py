@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Benchmark harness: verify every DKIM signature of the listed messages with
 dkimpy (Debian's python3-dkim), in one process, keys from a zone file.
 

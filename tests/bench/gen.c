@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen: the benchmark's message generator (tests/bench/run.sh builds and runs
  * it; see tests/bench/README.md).  This file is the model and main; gen.h

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen.h: what the parts of the benchmark's message generator share.  gen.c
  * holds the model (customers, selectors, the messages and main); the keys

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen_body: the bodies of the benchmark's messages: text paragraphs,
  * quoted-printable HTML newsletters and base64 attachments, from the PRNG.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen_keys: the benchmark's keys, from the PRNG (cached in KEYDIR: making
  * 402 RSA keys is the slow part), and the zone that publishes them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen_sign: DKIM signing (RFC 6376) with OpenSSL and the generator's own
  * canonicalization, never fblscope's, so that the set is independent

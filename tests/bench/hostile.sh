@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/hostile.sh: the hostile-input rows of `make bench` (issue 11):
 # for each class of attacker-made input, fblscope's CPU time and peak RSS
 # beside the same command on an ordinary input, in one run, pinned to one

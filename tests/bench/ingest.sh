@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/ingest.sh: the ingest rows of `make bench` (also runnable alone).
 #
 # Measures `fblscope ingest` END TO END on the generated feedback-loop

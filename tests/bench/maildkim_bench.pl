@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: ISC
 # Benchmark harness: verify every DKIM signature of the listed messages with
 # Perl Mail::DKIM (Debian's libmail-dkim-perl; ed25519 needs libcryptx-perl),
 # in one process, keys from a zone file instead of DNS.

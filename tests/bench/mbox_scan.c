@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mbox_scan: split an mbox file with fbl/source/mbox.c and count its
  * messages, for the hostile-input rows of the benchmark (a file of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * opendkim_bench: benchmark harness driving libopendkim (Debian's
  * libopendkim-dev) over the listed messages, keys from a zone file.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/report.sh: the report rows of `make bench` (also runnable alone).
 #
 # Fills a private PostgreSQL (tests/lib/pg.sh) with N complaints over 30

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- tests/bench/report_gen.sql: one chunk of the report rows' data set
 -- (tests/bench/report.sh), run by psql with the variables
 --   day0  the first day of the 30 (YYYY-MM-DD)    d   the day, 0..29

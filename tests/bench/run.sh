@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/run.sh: the DKIM verification benchmark behind `make bench`.
 #
 # Generates (once, cached in build/bench/) a realistic set of signed

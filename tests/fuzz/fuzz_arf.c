@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_arf: arf_parse() on hostile bytes, checked against the contract of
  * fbl/feedback/arf.h; then the MIME tree of the same bytes (fbl/feedback/mime.h) is walked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_b64: property checks of b64_decode() and b64_encode().
  *

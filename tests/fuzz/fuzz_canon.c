@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_canon: the canonicalizations of canon.h against a plain reference
  * written from RFC 6376 section 3.4 and the line rule of message.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_csv: csv_next() (base/csv.h, what `volume import` reads with) on
  * hostile bytes.  Every record keeps the limits, every field lies inside

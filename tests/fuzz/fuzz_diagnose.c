@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_diagnose: the diagnosis of a failed RSA signature (`verify
  * --explain`) under keys of any size and exponent an attacker may publish.
@@ -220,6 +221,8 @@ verify_explain(EVP_PKEY *pk, const uint8_t *sig, size_t len)
 	struct verify_opts o;
 	struct verify_result vr;
 	struct buf	 msg = BUF_INIT, out = BUF_INIT, why = BUF_INIT;
+	struct diagnosis dg;
+	struct render_extra ex;
 	enum crypto_key_check bound = crypto_key_check(pk, &why);
 	const struct sig_result *sr;
 
@@ -259,8 +262,12 @@ verify_explain(EVP_PKEY *pk, const uint8_t *sig, size_t len)
 	default:
 		break;
 	}
-	explain_render(&out, "msg.eml", &vr);
+	REQUIRE(diagnosis_make(&dg, &vr));
+	memset(&ex, 0, sizeof(ex));
+	ex.dg = &dg;
+	explain_render(&out, "msg.eml", &vr, &ex);
 	REQUIRE(buf_ok(&out));
+	diagnosis_free(&dg);
 	verify_result_free(&vr);
 	key_source_free(ks);
 	buf_free(&msg);

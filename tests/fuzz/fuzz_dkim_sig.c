@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_dkim_sig: message_parse() of the input, then dkim_sig_parse() of every
  * DKIM-Signature field (of the first field when there is none, so that the

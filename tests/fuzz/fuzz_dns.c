@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_dns: hostile DNS answers through key_source_lookup() and through the
  * key audit (keyaudit_domain(): dnsview.c and the answer readers of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_key_der: the RSA p= decoder of key_record.c on hostile DER.  The
  * input is the DER itself; it is put into "v=DKIM1; k=rsa; p=BASE64" and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_key_record: key_record_parse() on hostile TXT record bytes (with
  * OpenSSL decoding p=), checked against key_record.h and freed every time.

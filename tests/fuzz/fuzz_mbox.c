@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_mbox: the streaming mbox splitter (fbl/source/mbox.h) on hostile bytes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_message: message_parse() on hostile bytes, then every field and every
  * body line is walked and checked against the contract of message.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_tagvalue: tag_list_parse() on hostile bytes; every parsed tag is
  * checked against the grammar of tagvalue.h and looked up again by name.

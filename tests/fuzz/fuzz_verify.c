@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_verify: the whole of `fblscope verify` on a hostile message:
  * dkim_verify() with keys from a fixed zone (real RSA and ed25519 test keys,
@@ -434,6 +435,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct verify_opts	 o;
 	struct verify_result	 vr;
 	struct buf		 out = BUF_INIT;
+	struct diagnosis	 dg;
+	struct render_extra	 ex;
 	size_t			 i;
 
 	if (keys == NULL)
@@ -460,17 +463,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)verify_all_pass(&vr);
 	(void)verify_summary_word(&vr);
 
-	render_json(&out, FILE_NAME, &vr);
+	render_json(&out, FILE_NAME, &vr, NULL);
 	check_json(&out);
 	buf_reset(&out);
-	render_ar(&out, "mx.example.net", "(fuzz)\\in\tput", &vr);
+	render_ar(&out, "mx.example.net", "(fuzz)\\in\tput", &vr, NULL);
 	check_ar(&out);
 	buf_reset(&out);
-	render_text(&out, FILE_NAME, &vr);
+	render_text(&out, FILE_NAME, &vr, NULL);
 	check_text(&out);
 	buf_reset(&out);
-	explain_render(&out, FILE_NAME, &vr);
+	REQUIRE(diagnosis_make(&dg, &vr));
+	memset(&ex, 0, sizeof(ex));
+	ex.dg = &dg;
+	explain_render(&out, FILE_NAME, &vr, &ex);
 	check_explain(&out);
+	/* the diagnosis in the other formats: the same checks hold */
+	buf_reset(&out);
+	render_json(&out, FILE_NAME, &vr, &ex);
+	check_json(&out);
+	buf_reset(&out);
+	render_ar(&out, "mx.example.net", FILE_NAME, &vr, &ex);
+	check_ar(&out);
+	diagnosis_free(&dg);
 out:
 	verify_result_free(&vr);
 	buf_free(&out);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_zone: a hostile zone file (as given with --zone) through
  * key_source_new(), then key_source_lookup() of fixed names and of the owner

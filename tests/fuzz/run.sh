@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh: build every libFuzzer target tests/fuzz/fuzz_*.c and run each in
 # turn for SECONDS (default 60).  Used by "make fuzz" (FUZZ_SECONDS) and, with
 # a short time, by tests/run.sh.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # cfbl_reporter.sh: what the sender's marks and the reporter add to the
 # verdicts, through `fblscope arf --format json` (and the text view):
 #   - RFC 9477: a CFBL-Feedback-ID counts only under a valid signature that

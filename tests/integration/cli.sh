@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # cli.sh: one command-line language (issue 13, item 9; fblscope(1),
 # Conventions).  The commands come from the dispatch tables of the source
 # (fblscope.c, fbl/keys/cmd_keys.c), never from a list written here, so a

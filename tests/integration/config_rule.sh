@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # config_rule.sh: every command finds fblscope.conf(5) by one rule:
 # --config, else $FBLSCOPE_CONFIG, else /etc/fblscope.conf when it exists;
 # the commands that need one (ingest, keys audit, keys zone) exit 2 with a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # corpus_arf.sh: `fblscope arf` over the feedback-report corpus
 # ($FBL_CORPUS/arf, $FBL_CORPUS/not-arf) against $FBL_CORPUS/expected.tsv,
 # and what it hands to the verifier.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # corpus_dkim.sh: fblscope verify over the DKIM corpus of other implementations'
 # test suites ($FBL_CORPUS/dkim, see its README.md), judged against the
 # expected.tsv column "strict" (RFC 6376 + RFC 8301 + RFC 8463 as of now).

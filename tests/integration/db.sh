@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # db.sh: `fblscope db migrate|status` against a private PostgreSQL.
 . "$(dirname "$0")/../lib/common.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # db_password.sh: a password inside --db draws one warning that points at
 # ~/.pgpass / PGPASSFILE (issue 11, item 13), for every command that takes
 # --db, in both conninfo forms; none without a password.  No server is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # dns_keyfetch.sh: tests/lib/nsd.sh, which every DNS test stands on.
 # (The key fetching itself is tested by tests/unit/test_keyfetch.c, which
 # starts NSD through the same script.)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # explain.sh: `fblscope verify --explain` names the failing step and the cause.
 #
 # The originals are signed by dkimpy (independent of fblscope), then damaged

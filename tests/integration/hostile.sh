@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # hostile.sh: hostile input to `fblscope verify`, on the release and the
 # ASan+UBSan binaries: no crash, no sanitizer report, bounded work, and text
 # output that a header value cannot forge (one line per signature).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # hostile_dns.sh: DNS answers written by whoever owns a signing domain
 # (issue 11, items 2 and 3), served by tests/lib/hostile_dns.py, the
 # attacker's own server, on loopback.

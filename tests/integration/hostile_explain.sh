@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # hostile_explain.sh: `verify --explain` on messages made to cost it time,
 # memory and output (issue 11, item 4; bounds in docs/security.md).
 #
@@ -21,14 +22,31 @@ fi
 "$FBL_BIN" keygen --domain example.com --selector sel --out "$T/k" > /dev/null &&
     cp "$T/k.zone" "$T/keys.zone" || { not_ok hexplain/keygen "failed"; exit 1; }
 
-# run TAG BIN FILE: explain output size, peak RSS (KiB) and exit status
+# run TAG BIN FILE [OPTION...]: explain output size, peak RSS (KiB) and
+# exit status
 run() {
-	/usr/bin/time -f '%M' -o "$T/$1.rss" "$2" verify --explain \
-	    --zone "$T/keys.zone" "$3" > "$T/$1.out" 2> "$T/$1.err"
-	echo $? > "$T/$1.rc"
-	tail -n 1 "$T/$1.rss" > "$T/$1.kb"
+	_tag=$1 _bin=$2 _file=$3
+	shift 3
+	/usr/bin/time -f '%M' -o "$T/$_tag.rss" "$_bin" verify --explain \
+	    --zone "$T/keys.zone" "$@" "$_file" > "$T/$_tag.out" 2> "$T/$_tag.err"
+	echo $? > "$T/$_tag.rc"
+	tail -n 1 "$T/$_tag.rss" > "$T/$_tag.kb"
 }
 bytes() { wc -c < "$1" | tr -d ' '; }
+# jsummary FILE: of the one JSON line: signatures, diagnosis_cut, whether
+# a header block was cut, z= differences listed (first signature)
+jsummary() {
+	"$PYTHON" - "$1" <<'PY' 2>&1 | tail -n 1
+import json, sys
+lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
+j = json.loads(lines[0])
+s = j['signatures']
+d = s[0]['diagnosis']
+print(len(s), j['diagnosis_cut'],
+      any(x['trace']['signed_header_lines_cut'] for x in s),
+      len(d['header']['z_differences']) if d and d['header'] else 0)
+PY
+}
 le() {	# name got max [unit]
 	if [ "$2" -le "$3" ]; then
 		ok "$1: $2 <= $3${4:+ $4}"
@@ -85,6 +103,17 @@ for bin in release:$FBL_BIN:50 asan:$FBL_ASAN_BIN:5; do
 	    ok "hexplain/$tag/zmillion-cut-said" ||
 	    not_ok "hexplain/$tag/zmillion-cut-said" "no note"
 	le "hexplain/$tag/zmillion-output-bytes" "$(bytes "$T/$tag-z.out")" 524288
+
+	# the same bounds hold for the diagnosis in JSON (valid, one line)
+	run "$tag-bigj" "$b" "$T/$tag/bigfield.eml" --format json
+	le "hexplain/$tag/bigfield-json-bytes" "$(bytes "$T/$tag-bigj.out")" 1048576
+	# 2 trials of the field per signature pass 256 MiB at 5 MiB too
+	check_eq "hexplain/$tag/bigfield-json" "$(jsummary "$T/$tag-bigj.out")" \
+	    "32 True True 0"
+	run "$tag-zj" "$b" "$T/$tag/zmillion.eml" --format json
+	le "hexplain/$tag/zmillion-json-bytes" "$(bytes "$T/$tag-zj.out")" 524288
+	check_eq "hexplain/$tag/zmillion-json" "$(jsummary "$T/$tag-zj.out")" \
+	    "1 False True 1024"
 
 	run "$tag-hdup" "$b" "$T/$tag/hdup.eml"
 	check_eq "hexplain/$tag/hdup-exit" "$(cat "$T/$tag-hdup.rc")" 1

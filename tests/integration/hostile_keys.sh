@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # hostile_keys.sh: RSA keys an attacker can publish (issue 11, items 1 and 5).
 #
 # tests/lib/hostile_keys.py writes keys of 8,192 to 16,384 bits and public

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # html_charts.sh: the self-contained HTML report page (report/html_page.h,
 # report/svg.h) as a browser sees it, with no network.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # ingest.sh: `fblscope ingest` into a private PostgreSQL: counts checked by
 # SQL over the rows and by hand counts of the inputs, idempotence, Maildir
 # moves only after COMMIT, a stopped server (exit 2, nothing moved), and no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # ingest_faults.sh: the fault behaviour promised for `fblscope ingest`
 # (exactly-once storage, fbl/store/ingest.h, fbl/source/mailsource.h, fbl/store/store_batch.h)
 # against a private PostgreSQL (tests/lib/pg.sh), with the generated

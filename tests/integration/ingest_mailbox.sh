@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # ingest_mailbox.sh: ingest the generated feedback-loop mailbox
 # (samples/gen_mailbox.c) and compare what PostgreSQL holds, message by
 # message, with the generator's own manifest: the independent truth.

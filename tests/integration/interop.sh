@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # interop.sh: fblscope against two independent DKIM implementations.
 #
 #   1. Messages signed at test time by dkimpy (python3-dkim) and by OpenDKIM

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # jobs.sh: `verify --jobs N` and `arf --jobs N` give exactly the output and
 # exit status of --jobs 1, in input order, whatever the number of workers.
 . "$(dirname "$0")/../lib/common.sh"

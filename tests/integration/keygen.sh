@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # keygen.sh: `fblscope keygen` never replaces a key by accident (issue 11,
 # item 7): an existing PREFIX.pem or PREFIX.zone is left as it was (exit 2)
 # unless --force; the private key is mode 0600 whatever was there; a planted

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # keys_audit.sh: `fblscope keys audit` (the contract: issue 6, spec-keys.md)
 # against real DNS on loopback: NSD authoritative servers and an Unbound
 # recursive resolver, all on one high port P.

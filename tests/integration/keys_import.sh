@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # keys_import.sh: `fblscope keys import` and `keys list` against a private
 # PostgreSQL: the demo zone (counted by hand), idempotence (nothing new,
 # last_seen moves), a key directory made by `fblscope keygen` against the

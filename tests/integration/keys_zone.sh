@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # keys_zone.sh: `fblscope keys zone`, the records the ESP's DKIM nameservers
 # serve for its private keys, end to end.
 #

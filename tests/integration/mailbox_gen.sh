@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # mailbox_gen.sh: the generated feedback-loop mailbox (samples/mailbox.sh,
 # samples/gen_mailbox.c) is what its manifest says it is.
 #

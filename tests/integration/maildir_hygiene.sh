@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # maildir_hygiene.sh: what `fblscope ingest` does with a Maildir file that
 # can never be stored (issue 13, item 6): an empty, an unreadable and a
 # not-mail file leave new/ once, into the quarantine folder with their

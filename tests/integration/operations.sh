@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # operations.sh: docs/operations.md, executed.  `make install` into a
 # scratch root, every shell block of the page in page order (rewritten by
 # tests/lib/operations_blocks.py: /etc, /var and /usr/local under the root,
@@ -59,7 +60,7 @@ export PATH FBLSCOPE_CONFIG
 "$PYTHON" "$FBL_ROOT/tests/lib/operations_blocks.py" \
     "$FBL_ROOT/docs/operations.md" "$T/blocks" "$R" "$PORT" "$FBL_ROOT" \
     > "$T/blocks.list"
-check_eq operations/blocks-found "$(grep -c ' sh$' "$T/blocks.list") $(grep -c ' sql$' "$T/blocks.list")" "8 1"
+check_eq operations/blocks-found "$(grep -c ' sh$' "$T/blocks.list") $(grep -c ' sql$' "$T/blocks.list")" "9 1"
 while read -r n kind why; do
 	case $kind in
 	skip)	skip "operations/block-$n" "$why" ;;
@@ -114,7 +115,7 @@ steps=$(sed -n 's/^fblscope-nightly: step=\([a-z-]*\) status=\([a-z]*\) .*/\1=\2
 # the mailbox holds garbage on purpose (ingest: warn); nobody answers the
 # key audit's questions (TEMP: warn)
 check_eq operations/nightly-steps "$steps" \
-    "ingest=warn volumes=ok reverify=ok audit=warn report-text=ok report-csv=ok report-json=ok report-html=ok deliver=ok "
+    "ingest=warn volumes=ok reverify=ok reattribute=ok audit=warn report-text=ok report-csv=ok report-json=ok report-html=ok deliver=ok "
 check_eq operations/nightly-ingest-figures \
     "$(grep -c '^fblscope-nightly: step=ingest .* read=[0-9]* stored=[0-9]* complaints=' "$T/nightly.out")" 1
 # nobody answers: every domain of the configuration (its exact customer

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # report.sh: `fblscope volume import` and `fblscope report` over the
 # generated feedback-loop mailbox (samples/gen_mailbox.c), compared with
 # figures computed independently from the generator's manifest.tsv and

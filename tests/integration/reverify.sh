@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # reverify.sh: verdicts that change after the ingest, judged from the facts
 # kept at ingest (the messages are not stored), checked against the
 # generated mailbox's manifest (samples/gen_mailbox.c):
@@ -9,6 +10,7 @@
 #     after it and then `reverify`, each signature whose key is gone or
 #     replaced gets its second verdict ("authentic under the archived key").
 . "$(dirname "$0")/../lib/common.sh"
+. "$FBL_ROOT/tests/lib/daily_recount.sh"
 
 T=$FBL_TMP
 N=${FBL_REVERIFY_N:-300}
@@ -47,89 +49,12 @@ rows() {	# conninfo file: one line per signature, as mailbox_check.py reads
 }
 # the daily counts equal SQL over the rows they count
 aggregates() {	# name conninfo
-	got=$(psql "$2" -Atc "
-	    WITH s AS (SELECT s.msg_day AS day, r.kind, lower(coalesce(s.d, '')) AS token,
-	        s.role, coalesce(s.customer_id, '') AS customer_id, coalesce(s.s, '') AS selector,
-	        coalesce(r.reporter, '') AS reporter, coalesce(r.feedback_type, '') AS feedback_type,
-	        s.result, s.reason, count(*) AS count
-	        FROM signature s JOIN report r USING (msg_day, fingerprint)
-	        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
-	    d AS (SELECT day, kind, token, role, customer_id, selector, reporter,
-	        feedback_type, result, reason, count FROM daily_signature)
-	    SELECT count(*) FROM ((SELECT * FROM s EXCEPT SELECT * FROM d)
-	        UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM s)) x")
-	check_eq "reverify/$1-daily-equals-rows" "$got" 0
-	got=$(psql "$2" -Atc "
-	    WITH r AS (SELECT msg_day AS day, kind, coalesce(reporter, '') AS reporter,
-	        coalesce(feedback_type, '') AS feedback_type, coalesce(customer_id, '') AS customer_id,
-	        coalesce(customer_token, '') AS token, esp_state, customer_state, authenticity,
-	        count(*) AS count FROM report WHERE complaint GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9),
-	    d AS (SELECT day, kind, reporter, feedback_type, customer_id, token, esp_state,
-	        customer_state, authenticity, count FROM daily_complaint)
-	    SELECT count(*) FROM ((SELECT * FROM r EXCEPT SELECT * FROM d)
-	        UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM r)) x")
-	check_eq "reverify/$1-daily-complaint-equals-rows" "$got" 0
-	got=$(psql "$2" -Atc "
-	    WITH s AS (SELECT s.msg_day AS day, r.kind, lower(coalesce(s.d, '')) AS token,
-	        s.role, coalesce(s.customer_id, '') AS customer_id, coalesce(s.s, '') AS selector,
-	        coalesce(s.a, '') AS algorithm, coalesce(s.key_bits, -1) AS key_bits,
-	        coalesce(s.key_testing, false) AS key_testing, count(*) AS count
-	        FROM signature s JOIN report r USING (msg_day, fingerprint)
-	        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9),
-	    d AS (SELECT day, kind, token, role, customer_id, selector, algorithm,
-	        key_bits, key_testing, count FROM daily_key)
-	    SELECT count(*) FROM ((SELECT * FROM s EXCEPT SELECT * FROM d)
-	        UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM s)) x")
-	check_eq "reverify/$1-daily-key-equals-rows" "$got" 0
-	# daily_customer (schema 8): the feedback class, standing and
-	# authenticity of each complaint as count columns, computed here from
-	# the report rows without the schema's fbl_customer_counts()
-	got=$(psql "$2" -Atc "
-	    WITH c AS (SELECT msg_day AS day, coalesce(customer_id, '') AS customer_id,
-	        coalesce(customer_token, '') AS token, coalesce(reporter, '') AS reporter,
-	        CASE WHEN feedback_type IN ('abuse', 'fraud', 'virus') THEN 'complaint'
-	             WHEN feedback_type IN ('opt-out', 'not-spam', 'auth-failure') THEN feedback_type
-	             WHEN kind = 'complaint' THEN 'complaint' ELSE 'other' END AS cls,
-	        esp_state, customer_state, authenticity FROM report WHERE complaint),
-	    r AS (SELECT day, customer_id, token, reporter,
-	        count(*) FILTER (WHERE cls = 'complaint') AS complaints,
-	        count(*) FILTER (WHERE cls = 'complaint' AND authenticity NOT IN ('forged', 'replayed', 'unknown')) AS attributed,
-	        count(*) FILTER (WHERE cls = 'complaint' AND esp_state <> 'none') AS carried,
-	        count(*) FILTER (WHERE cls = 'complaint' AND esp_state IN ('pass', 'headers-ok')) AS esp_verified,
-	        count(*) FILTER (WHERE cls = 'opt-out') AS opt_out,
-	        count(*) FILTER (WHERE cls = 'not-spam') AS not_spam,
-	        count(*) FILTER (WHERE cls = 'auth-failure') AS auth_failure,
-	        count(*) FILTER (WHERE cls = 'other') AS other,
-	        count(*) FILTER (WHERE customer_state = 'none') AS unsigned,
-	        count(*) FILTER (WHERE authenticity = 'authentic') AS authentic,
-	        count(*) FILTER (WHERE authenticity = 'replayed') AS replayed,
-	        count(*) FILTER (WHERE authenticity = 'forged') AS forged,
-	        count(*) FILTER (WHERE authenticity = 'rotated') AS rotated,
-	        count(*) FILTER (WHERE authenticity = 'redacted') AS redacted,
-	        count(*) FILTER (WHERE authenticity = 'damaged') AS damaged,
-	        count(*) FILTER (WHERE authenticity = 'pending') AS pending,
-	        count(*) FILTER (WHERE authenticity = 'unknown') AS unknown
-	        FROM c GROUP BY 1, 2, 3, 4),
-	    d AS (SELECT day, customer_id, token, reporter, complaints, attributed,
-	        carried, esp_verified, opt_out, not_spam, auth_failure, other, unsigned,
-	        authentic, replayed, forged, rotated, redacted, damaged, pending, unknown
-	        FROM daily_customer)
-	    SELECT count(*) FROM ((SELECT * FROM r EXCEPT SELECT * FROM d)
-	        UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM r)) x")
-	check_eq "reverify/$1-daily-customer-equals-rows" "$got" 0
+	daily_recount "$2" > "$T/recount.$1"
+	while read -r table n; do
+		check_eq "reverify/$1-$table-equals-rows" "$n" 0
+	done < "$T/recount.$1"
 	check_eq "reverify/$1-daily-customer-some-rows" \
 	    "$(psql "$2" -Atc "SELECT count(*) > 0 FROM daily_customer")" t
-	got=$(psql "$2" -Atc "
-	    WITH s AS (SELECT s.msg_day AS day, r.kind, lower(coalesce(s.d, '')) AS token,
-	        s.role, coalesce(s.customer_id, '') AS customer_id, s.result, s.reason,
-	        count(*) AS count
-	        FROM signature s JOIN report r USING (msg_day, fingerprint)
-	        GROUP BY 1, 2, 3, 4, 5, 6, 7),
-	    d AS (SELECT day, kind, token, role, customer_id, result, reason, count
-	        FROM daily_verification)
-	    SELECT count(*) FROM ((SELECT * FROM s EXCEPT SELECT * FROM d)
-	        UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM s)) x")
-	check_eq "reverify/$1-daily-verification-equals-rows" "$got" 0
 }
 
 # --- DNS down during the ingest, back for reverify ---------------------

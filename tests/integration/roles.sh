@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # roles.sh: least privilege as docs/operations.md sets it up.  The set-up
 # SQL is taken from the page itself (tests/lib/operations_blocks.py: the
 # block after "operations-test: roles-setup"), `db migrate` as the owner grants the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tamper.sh: fblscope's verdict (RFC 8601 result word and reason code) on
 # signed messages altered the ways feedback reports and forgers alter them,
 # and on signatures whose key or tags are wrong.

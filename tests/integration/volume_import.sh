@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # volume_import.sh: `fblscope volume import` reads RFC 4180 CSV as
 # spreadsheets and exports write it (quoted fields, columns in any order,
 # CR LF), lists unknown ISPs and customers with FILE:LINE and stores

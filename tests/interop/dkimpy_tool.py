@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """dkimpy_tool: sign and verify with dkimpy (Debian's python3-dkim), an
 implementation independent of fblscope, for the interop and tamper tests.
 

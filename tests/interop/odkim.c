@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * odkim: a small driver over libopendkim (OpenDKIM 2.11), an implementation
  * of DKIM independent of fblscope, for the interop tests and the benchmark.

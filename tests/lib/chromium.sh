@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # chromium.sh: render a local HTML file in headless Chromium with no network
 # (POSIX sh; source it after tests/lib/common.sh).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # common.sh: shared helpers for tests/integration/*.sh (POSIX sh; source it).
 #
 #   . "$(dirname "$0")/../lib/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """corpus_arf.py: `fblscope arf` over the feedback-report corpus, judged
 against $FBL_CORPUS/expected.tsv (see the corpus README for the columns).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """corpus_dkim.py: run fblscope over the DKIM corpus and judge each signature.
 
 Helper of tests/integration/corpus_dkim.sh (run it with /usr/bin/python3).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # daemon.sh: what nsd.sh and unbound.sh share (POSIX sh, sourced): a server
 # started in the background with a pid file, and stopped for sure.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # deps.sh: install the Debian 12 packages that building, testing, fuzzing and
 # benchmarking fblscope need, and nothing when they are all there.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """hostile_dns.py: a DNS server that answers the way an attacker who owns a
 signing domain can, for tests/integration/hostile_dns.sh (issue 11, items 2
 and 3).  It is the attacker, not a stand-in for a real server: a real

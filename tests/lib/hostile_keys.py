@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """hostile_keys.py: RSA public keys an attacker can publish, and mail signed
 "with" them, for tests/integration/hostile_keys.sh.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """hostile_mail.py: messages built to cost a verifier time, memory or
 output, for tests/integration/hostile_explain.sh (issue 11, item 4).
 

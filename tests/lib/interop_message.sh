@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # interop_message.sh: print the unsigned test message used by the interop
 # and tamper tests, with CRLF line endings.
 #

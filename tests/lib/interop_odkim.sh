@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # interop_odkim.sh: build tests/interop/odkim.c (the libopendkim driver) and
 # pick loopback ports for the interop and tamper tests.  Source it.
 #

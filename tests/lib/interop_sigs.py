@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """interop_sigs.py: flatten `fblscope verify --format json` output for shell
 tests.
 

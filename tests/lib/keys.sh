@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # keys.sh: throwaway DKIM keys for the tests, and their DNS key records.
 #
 # Source it (". tests/lib/keys.sh") for the functions, or run it:

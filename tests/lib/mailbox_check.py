@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """mailbox_check.py: compare what PostgreSQL holds after an ingest of the
 generated mailbox (samples/gen_mailbox.c) with the generator's manifest, the
 independent truth.  Prints test lines (ok / not ok).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # nsd.sh: run a real NSD on loopback for the tests (POSIX sh).
 #
 #   sh tests/lib/nsd.sh start STATEDIR ADDR[,ADDR...] PORT ORIGIN=ZONEFILE...

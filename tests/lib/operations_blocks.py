@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """operations_blocks.py: the blocks of docs/operations.md that a test runs,
 in page order, rewritten for a scratch installation.
 

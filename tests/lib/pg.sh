@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # pg.sh: a private PostgreSQL cluster for tests, on loopback, stopped by the
 # test that started it.  No system service is touched.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """report_check.py: compare `fblscope report` output for the generated
 mailbox (samples/gen_mailbox.c) with figures computed here, independently,
 from the generator's manifest.tsv and volumes.csv.  Prints test lines.

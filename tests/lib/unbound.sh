@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # unbound.sh: run a real Unbound recursive resolver on loopback for the tests
 # (POSIX sh), in the manner of tests/lib/nsd.sh.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * base_alone: linked by the Makefile with base/'s objects and libcrypto
  * only, so that the build fails when base/ comes to depend on anything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch_fake: the part of test_keyfetch that asks a fake server, one
  * that answers badly on purpose (silent, stray ids, short or foreign

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch_nsd: the part of test_keyfetch that asks a real NSD, started
  * with tests/lib/nsd.sh on two loopback addresses (run from the repository

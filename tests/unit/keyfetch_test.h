@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyfetch_test.h: what the parts of test_keyfetch share.  The test is
  * split by the source its keys come from: zone files and the resolver

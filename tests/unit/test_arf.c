@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_arf: the feedback-report parser (fbl/feedback/arf.h) on hand-made reports, one
  * or more per deviation code it emits, per kind and per complaint format,

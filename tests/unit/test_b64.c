@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_b64: base64 as RFC 6376 section 2.7 uses it (base64string: FWS
  * anywhere between characters, optional but correct padding), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_buf: buf_put_visible, the one escaper of text output (issue 11,
  * item 10): C0 controls, DEL, raw 8-bit bytes that are not UTF-8, UTF-8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_canon: the simple and relaxed canonicalizations of RFC 6376
  * section 3.4, header fields and bodies, l=, and the signed-field selection

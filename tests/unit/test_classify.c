@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_classify: token roles (fbl/classify.h), the selector convention, the
  * sending networks, and the address and network parser under them

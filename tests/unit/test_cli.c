@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_cli: time parsing for --at, bounded decimals, the shared key-source
  * options and reading a message file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_config: the configuration file (fbl/config.h, docs/fblscope.conf.5):
  * the line syntax, every key, the error messages (file:line: problem), the

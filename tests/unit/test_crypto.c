@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_crypto: digests, RSA PKCS#1 v1.5 and ed25519 (RFC 8032 PureEdDSA)
  * signatures over a digest, RSA recovery, public key export.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_csv: RFC 4180 records through base/csv.h: quoting, doubled quotes,
  * commas and line ends inside quotes, LF and CR LF, blanks, the errors and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_date: base/date, the one calendar.  Expected day counts are from
  * `date -u -d YYYY-MM-DD +%s` / 86400; the rest from the Gregorian rules

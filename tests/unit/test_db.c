@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_db: the parts of the database boundary (fbl/store/db.h) that need
  * no server: which SQLSTATEs make db_tx() try a transaction again, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_dkim_sig: one DKIM-Signature field against RFC 6376 section 3.5
  * (tags), section 6.1.1 (what makes a signature unacceptable, in order),

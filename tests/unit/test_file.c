@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_file: base/file's atomic write: modes, replace or not, symbolic
  * links never followed, no temporary file left behind.  (file_read is

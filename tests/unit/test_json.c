@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_json: JSON strings from arbitrary bytes (RFC 8259 section 7):
  * '"' and '\' escaped, controls escaped, valid UTF-8 (RFC 3629) kept as is,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_key_record: DKIM key records, RFC 6376 section 3.6.1, with the
  * ed25519 form of RFC 8463.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_keyarchive: the key archive's entry builder (fbl/keys/keyarchive.h).
  *

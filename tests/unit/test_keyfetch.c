@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_keyfetch: key records from zone files, from a real NSD started with
  * tests/lib/nsd.sh (keyfetch_nsd.c), and from a fake server that answers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_keyzone: the zone plan of `fblscope keys zone` (fbl/keys/keyzone.h): the
  * cname zone of a template, key names split, where each key goes, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_mailsource: Maildir, directories, single files, mbox files and stdin
  * through fbl/source/mailsource.h, in a scratch directory ($FBL_TMP or $TMPDIR or

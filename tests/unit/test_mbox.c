@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_mbox: the streaming mbox splitter (fbl/source/mbox.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_message: splitting raw bytes into header fields and body (message.h),
  * and the line rule shared by the verifier (line_iter).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_mime: the MIME layer of the report parser (fbl/feedback/mime.h): header
  * blocks, Content-Type with RFC 2231 parameters, transfer decodings, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_record: the rows of one message (fbl/store/record.h): safe texts, array
  * literals, the day of a message and its fallbacks, recipient HMACs (RFC
@@ -324,6 +325,75 @@ test_mail_from(void)
 	buf_free(&key);
 }
 
+/*
+ * Attribution from the values a row keeps (what reattribute reads back):
+ * the first customer signature claims, else the From domain; attributed
+ * again under another configuration, every value is replaced.
+ */
+static void
+test_attribute(void)
+{
+	static const char full[] = "esp-domain fbl.esp.example\n"
+	    "customer cust-1 shop.example\n"
+	    "customer cust-2 brand.example\n"
+	    "sending-network 192.0.2.0/24\n";
+	static const char less[] = "esp-domain fbl.esp.example\n"
+	    "customer cust-2 brand.example\n";
+	struct fbl_config	*a, *b;
+	struct record		 rec;
+	struct buf		 err = BUF_INIT;
+
+	a = config_load_mem("a.conf", full, strlen(full), &err);
+	b = config_load_mem("b.conf", less, strlen(less), &err);
+	CHECK_TRUE("record/attribute-configs", a != NULL && b != NULL);
+	if (a == NULL || b == NULL)
+		goto out;
+	memset(&rec, 0, sizeof(rec));
+	rec.nsigs = 3;
+	rec.sigs = calloc(3, sizeof(*rec.sigs));
+	rec.sigs[0].d = strdup("mail.fbl.esp.example");
+	rec.sigs[1].d = strdup("Shop.Example.");
+	rec.sigs[2].d = strdup("brand.example");
+	rec.original_from_domain = strdup("brand.example");
+	rec.source_ip = strdup("192.0.2.7");
+	CHECK_TRUE("record/attribute", record_attribute(&rec, a));
+	CHECK_STR("record/attribute-esp", token_role_name(rec.sigs[0].role),
+	    "esp");
+	CHECK_STR("record/attribute-sig-customer", rec.sigs[1].customer_id,
+	    "cust-1");
+	CHECK_STR("record/attribute-first-customer-claims", rec.customer_id,
+	    "cust-1");
+	CHECK_STR("record/attribute-token-lower-case", rec.customer_token,
+	    "shop.example.");
+	CHECK_INT("record/attribute-in-networks", rec.source_ip_in_esp, 1);
+	/* shop.example removed: the next customer signature claims */
+	CHECK_TRUE("record/attribute-again", record_attribute(&rec, b));
+	CHECK_STR("record/attribute-removed-role",
+	    token_role_name(rec.sigs[1].role), "third-party");
+	CHECK_STR("record/attribute-removed-no-id", rec.sigs[1].customer_id,
+	    NULL);
+	CHECK_STR("record/attribute-next-claims", rec.customer_id, "cust-2");
+	CHECK_STR("record/attribute-next-token", rec.customer_token,
+	    "brand.example");
+	CHECK_INT("record/attribute-no-networks", rec.source_ip_in_esp, -1);
+	/* no customer signature: the From domain's customer, that domain */
+	rec.sigs[2].d[0] = 'x';
+	CHECK_TRUE("record/attribute-from", record_attribute(&rec, b));
+	CHECK_STR("record/attribute-from-claims", rec.customer_id, "cust-2");
+	CHECK_STR("record/attribute-from-token", rec.customer_token,
+	    "brand.example");
+	/* no configuration: nothing claimed, every role unknown */
+	CHECK_TRUE("record/attribute-none", record_attribute(&rec, NULL));
+	CHECK_STR("record/attribute-none-claims", rec.customer_id, NULL);
+	CHECK_STR("record/attribute-none-role",
+	    token_role_name(rec.sigs[0].role), "unknown");
+	record_free(&rec);
+out:
+	config_free(a);
+	config_free(b);
+	buf_free(&err);
+}
+
 int
 main(void)
 {
@@ -333,6 +403,7 @@ main(void)
 	test_hmac();
 	test_mail_from();
 	test_build();
+	test_attribute();
 	test_verdicts();
 	test_encode();
 	return UNIT_DONE();

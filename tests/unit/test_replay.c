@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_replay: the facts of a signature, kept without the message, give the
  * verdict again (verify_replay) and tell whether an archived key made the

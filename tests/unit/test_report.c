@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_report: the pure rules of the report (report/rules.h): rates, the
  * daily flag and alarm rules with the 7-day recovery, selector ages, day

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_report_rules: the report's rules (report/rules.h) and the model
  * built from hand-made rows of the views (report/model.h), without a
@@ -399,6 +400,51 @@ test_esp(void)
 	buf_free(&err);
 }
 
+/*
+ * Complaints that claim no customer: each in one reason, by the ESP
+ * token's signature; a day in the long window only, and one of today.
+ */
+static void
+test_unattributed(void)
+{
+	const struct report_unattributed *u;
+	struct report_model	 m;
+	struct report_day_row	 d = day("*", -10, 0, -1);
+	struct buf		 err = BUF_INIT;
+	bool			 ok;
+
+	begin(&m, 30, &err);
+	d.unattributed = 16;
+	d.unattributed_carried = 15;
+	d.unattributed_verified = 13;
+	ok = report_model_esp_day(&m, &d);
+	d = day("*", 0, 0, -1);
+	d.unattributed = 2;
+	d.unattributed_carried = 0;
+	ok = ok && report_model_esp_day(&m, &d);
+	d = day("yahoo", 0, 0, -1);
+	d.unattributed = 50;	/* only "*" rows carry these */
+	ok = ok && report_model_esp_day(&m, &d);
+	report_model_finish(&m);
+	u = &m.unattributed;
+	CHECK_TRUE("rules/unattributed/loaded", ok);
+	CHECK_INT("rules/unattributed/day", u->complaints[RW_DAY], 2);
+	CHECK_INT("rules/unattributed/short", u->complaints[RW_SHORT], 2);
+	CHECK_INT("rules/unattributed/long", u->complaints[RW_LONG], 18);
+	CHECK_INT("rules/unattributed/esp-verified",
+	    u->reason[UR_ESP_VERIFIED][RW_LONG], 13);
+	CHECK_INT("rules/unattributed/esp-failed",
+	    u->reason[UR_ESP_FAILED][RW_LONG], 2);
+	CHECK_INT("rules/unattributed/no-esp-long",
+	    u->reason[UR_NO_ESP][RW_LONG], 3);
+	CHECK_INT("rules/unattributed/no-esp-day",
+	    u->reason[UR_NO_ESP][RW_DAY], 2);
+	CHECK_STR("rules/unattributed/name",
+	    report_unattributed_names[UR_NO_ESP], "no_esp_signature");
+	report_model_free(&m);
+	buf_free(&err);
+}
+
 /* Verification rows grouped per token; the pass rows are no reason. */
 static void
 test_verification(void)
@@ -509,6 +555,7 @@ main(void)
 	test_recovery();
 	test_tokens_auth();
 	test_esp();
+	test_unattributed();
 	test_verification();
 	test_keys();
 	return UNIT_DONE();

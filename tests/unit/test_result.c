@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_result: the RFC 8601 result words and the reason tokens, by name and
  * back, for every enum value.  The tokens are what reports and SQL group by,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_svg: the SVG charts and the HTML page of the nightly report.
  * Every output is run through a small XML well-formedness checker (tags

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_tagvalue: the tag=value list of RFC 6376 section 3.2.
  *

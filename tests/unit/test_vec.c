@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_vec: base/vec's growable array: growth by doubling from VEC_MIN,
  * the overflow refusal, and nothing changed on failure.

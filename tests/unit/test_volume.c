@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_volume: the CSV of `fblscope volume import` (fbl/volume.h): the
  * header (columns in any order, missing ones named), quoted fields, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_zonefile: the one zone-file reader, under both policies for bad
  * entries, and the lines it gives.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * unit.h: the unit-test protocol shared by every tests/unit/test_*.c.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * html_sample: writes a sample nightly-report page (report/html_page.h,
  * report/svg.h) to the file named by argv[1], for

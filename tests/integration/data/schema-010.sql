@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- A database as `fblscope db migrate` left it before sql/definitions.sql:
 -- the ten migrations applied, every view and function defined by them.
 -- Made with pg_dump --schema-only --no-owner --no-privileges (PostgreSQL
