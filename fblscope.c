@@ -3,6 +3,7 @@
  * fblscope: the dispatcher.  One binary, one subcommand per job; every
  * command lives in the module of its room (verifier/, fbl/, report/).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,17 +34,18 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "the reputation report (text, CSV, JSON, HTML)" },
 };
 
+/* Every command of the table: the help cannot forget one. */
 static void
-usage(FILE *fp)
+usage(void)
 {
 	size_t	 i;
 
-	fputs("usage: fblscope COMMAND [options] [args]\n\ncommands:\n", fp);
+	fputs("usage: fblscope COMMAND [options] [args]\n\ncommands:\n",
+	    stdout);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-12s %s\n", commands[i].name,
-		    commands[i].summary);
+		printf("  %-12s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n`fblscope COMMAND --help` describes each; see fblscope(1).\n",
-	    fp);
+	    stdout);
 }
 
 /*
@@ -81,13 +83,16 @@ main(int argc, char **argv)
 {
 	size_t	 i;
 
+	/* a command says what is wrong with its options once, itself */
+	opterr = 0;
 	if (argc < 2) {
-		usage(stderr);
+		fputs("fblscope: no command given (see fblscope --help)\n",
+		    stderr);
 		return 2;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
-		usage(stdout);
+		usage();
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0 ||
@@ -100,7 +105,7 @@ main(int argc, char **argv)
 			warn_db_password(argc, argv);
 			return commands[i].run(argc - 1, argv + 1);
 		}
-	fprintf(stderr, "fblscope: unknown command \"%s\"\n", argv[1]);
-	usage(stderr);
+	fprintf(stderr, "fblscope: unknown command \"%.64s\" (see fblscope "
+	    "--help)\n", argv[1]);
 	return 2;
 }

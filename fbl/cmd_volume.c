@@ -60,7 +60,7 @@ static const struct option volume_longopts[] = {
 static int
 volume_usage_error(const char *msg)
 {
-	return cli_usage_error("volume", volume_usage, msg);
+	return cli_usage_error("volume import", volume_usage, msg);
 }
 
 struct volume_cmd {
@@ -170,14 +170,14 @@ cmd_volume(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2 || strcmp(argv[1], "import") != 0)
-		return volume_usage_error(argc < 2 ? "want a subcommand: "
-		    "import" : "unknown subcommand (want import)");
+		return cli_usage_error("volume", volume_usage, argc < 2 ?
+		    "want a subcommand: import" :
+		    "unknown subcommand (want import)");
 	argc--;
 	argv++;
 	memset(&vc, 0, sizeof(vc));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", volume_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, volume_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(volume_usage, stdout);
@@ -192,7 +192,7 @@ cmd_volume(int argc, char **argv)
 			vc.allow_unknown = true;
 			break;
 		default:
-			return volume_usage_error("unknown option");
+			return volume_usage_error(cli_bad_option());
 		}
 	}
 	if (optind >= argc)

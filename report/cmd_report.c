@@ -36,8 +36,9 @@ CLI_DB_USAGE
 "                       selector-pattern, report-timezone, complaint rates,\n"
 "                       rotation-months (default $FBLSCOPE_CONFIG, else\n"
 "                       " CONFIG_DEFAULT_PATH " if it exists)\n"
-"  --date DAY           YYYY-MM-DD, today or yesterday (default yesterday,\n"
-"                       in report-timezone)\n"
+"  --at DAY             the report day: YYYY-MM-DD, today or yesterday\n"
+"                       (default yesterday, in report-timezone; --date is\n"
+"                       a deprecated alias)\n"
 "  --days N             the long window, 1 to 366 days (default 30)\n"
 "  --customer ID        only this customer\n"
 "  --format FORMAT      text (default), csv, json or html\n"
@@ -49,8 +50,7 @@ CLI_DB_USAGE
 "database, the output).\n";
 
 enum {
-	OPT_DATE = CLI_OPT_FIRST_FREE,
-	OPT_DAYS,
+	OPT_DAYS = CLI_OPT_FIRST_FREE,
 	OPT_CUSTOMER,
 	OPT_FORMAT,
 	OPT_OUT,
@@ -59,7 +59,8 @@ enum {
 static const struct option report_longopts[] = {
 	CLI_DB_LONGOPT,
 	CLI_CONFIG_LONGOPT,
-	{ "date", required_argument, NULL, OPT_DATE },
+	CLI_AT_LONGOPT,
+	CLI_AT_DATE_ALIAS_LONGOPT,
 	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "customer", required_argument, NULL, OPT_CUSTOMER },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -107,8 +108,7 @@ report_options(int argc, char **argv, struct report_cmd *rc)
 	int		 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", report_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, report_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(report_usage, stdout);
@@ -119,7 +119,13 @@ report_options(int argc, char **argv, struct report_cmd *rc)
 		case CLI_OPT_CONFIG:
 			rc->config_path = optarg;
 			break;
-		case OPT_DATE:
+		case CLI_OPT_AT:
+			if (strcmp(optarg, "today") != 0 &&
+			    strcmp(optarg, "yesterday") != 0 &&
+			    !date_parse_day(optarg, strlen(optarg), NULL, NULL,
+			    NULL, NULL))
+				return report_usage_error("--at: want "
+				    "YYYY-MM-DD, today or yesterday");
 			rc->date = optarg;
 			break;
 		case OPT_DAYS:
@@ -143,7 +149,7 @@ report_options(int argc, char **argv, struct report_cmd *rc)
 			rc->out = optarg;
 			break;
 		default:
-			return report_usage_error("unknown option");
+			return report_usage_error(cli_bad_option());
 		}
 	}
 	if (optind < argc)
@@ -164,13 +170,7 @@ report_day(const char *date, const char *tz, char *out, struct buf *err)
 
 	if (date != NULL && strcmp(date, "today") != 0 &&
 	    strcmp(date, "yesterday") != 0) {
-		if (!date_parse_day(date, strlen(date), NULL, NULL, NULL,
-		    NULL)) {
-			buf_printf(err, "--date \"%s\": want YYYY-MM-DD, today "
-			    "or yesterday", date);
-			return false;
-		}
-		memcpy(out, date, 11);
+		memcpy(out, date, 11);	/* report_options() checked it */
 		return true;
 	}
 	if (setenv("TZ", tz, 1) != 0) {

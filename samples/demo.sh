@@ -125,13 +125,13 @@ done
 sh tests/lib/unbound.sh start "$OUT/unbound" "$RESA" "$KPORT" $stubs
 at_exit "sh '$ROOT/tests/lib/unbound.sh' stop '$OUT/unbound'"
 "$FBL" keys audit --config samples/fblscope.conf --resolver "$RESA@$KPORT" \
-    --port "$KPORT" --date "$DAY" --db "$DB" shop.example || [ $? -eq 1 ]
+    --at "$DAY" --db "$DB" shop.example || [ $? -eq 1 ]
 "$FBL" keys audit --config samples/fblscope.conf --resolver "$RESA@$KPORT" \
-    --port "$KPORT" --date "$DAY" --db "$DB" > "$OUT/keys-audit.txt" || [ $? -eq 1 ]
+    --at "$DAY" --db "$DB" > "$OUT/keys-audit.txt" || [ $? -eq 1 ]
 echo "   every domain of samples/fblscope.conf: $(tail -n 1 "$OUT/keys-audit.txt") (all rows: $OUT/keys-audit.txt)"
 
 echo
-echo "== 6. fblscope report --date $DAY (text; the HTML page is $OUT/report.html)"
-"$FBL" report --db "$DB" --config "$MB/fblscope.conf" --date "$DAY" --format html \
+echo "== 6. fblscope report --at $DAY (text; the HTML page is $OUT/report.html)"
+"$FBL" report --db "$DB" --config "$MB/fblscope.conf" --at "$DAY" --format html \
     --out "$OUT/report.html"
-"$FBL" report --db "$DB" --config "$MB/fblscope.conf" --date "$DAY" --format text
+"$FBL" report --db "$DB" --config "$MB/fblscope.conf" --at "$DAY" --format text

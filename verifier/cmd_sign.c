@@ -137,7 +137,7 @@ cmd_sign(int argc, char **argv)
 	o.hcanon = o.bcanon = DKIM_CANON_RELAXED;
 	o.timestamp = (int64_t)time(NULL);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", sign_longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, sign_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(sign_usage, stdout);
@@ -186,14 +186,14 @@ cmd_sign(int argc, char **argv)
 			break;
 		default:
 			return cli_usage_error("sign", sign_usage,
-			    "unknown option");
+			    cli_bad_option());
 		}
 	}
 	if (o.domain == NULL || o.selector == NULL || keyfile == NULL)
 		return cli_usage_error("sign", sign_usage,
 		    "--domain, --selector and --key are required");
 	if (o.expire > 0 && o.timestamp < 0)
-		return cli_usage_error("sign", NULL,
+		return cli_usage_error("sign", sign_usage,
 		    "--expire needs a timestamp");
 	if (argc - optind != 1)
 		return cli_usage_error("sign", sign_usage,
@@ -331,8 +331,7 @@ cmd_keygen(int argc, char **argv)
 	k.bits = 2048;
 	k.ttl = 3600;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", keygen_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, keygen_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(keygen_usage, stdout);
@@ -371,7 +370,7 @@ cmd_keygen(int argc, char **argv)
 			break;
 		default:
 			return cli_usage_error("keygen", keygen_usage,
-			    "unknown option");
+			    cli_bad_option());
 		}
 	}
 	if (k.domain == NULL || k.selector == NULL || k.out == NULL)

@@ -3,7 +3,6 @@
  * cmd_verify: `fblscope verify`, results in input order whatever --jobs is.
  */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +11,12 @@
 
 #include "base/file.h"
 #include "base/date.h"
+#include "base/jobs.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
 #include "verifier/explain.h"
 #include "verifier/render.h"
 #include "verifier/verify.h"
-
-#define VERIFY_MAX_JOBS	64
 
 enum verify_format { FMT_TEXT, FMT_JSON, FMT_AR };
 
@@ -30,21 +28,14 @@ struct verify_cmd {
 	const char		*authserv_id;
 	char			**files;
 	size_t			 nfiles;
-	/* work queue */
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	size_t			 next;		/* next file to take */
-	size_t			 printed;	/* files written out */
-	size_t			 window;	/* how far ahead workers may go */
-	size_t			 waiting;	/* workers waiting for the window */
 	int			 status;	/* worst exit status so far */
-	struct verify_out	*out;
+	struct verify_out	*out;		/* a slot per message in hand */
+	struct buf		*raw;		/* a read buffer per worker */
 };
 
 struct verify_out {
 	struct buf	 text;
 	int		 status;	/* 0 pass, 1 not pass, 2 error */
-	bool		 done;
 };
 
 static const char verify_usage[] =
@@ -57,7 +48,7 @@ static const char verify_usage[] =
 CLI_KEYS_USAGE
 "  --at TIME            verify as of TIME (epoch, YYYY-MM-DD[THH:MM[:SS]][Z],\n"
 "                       or an RFC 5322 date) instead of now, for t= and x=\n"
-"  --jobs N             verify N messages in parallel (output order kept)\n"
+CLI_JOBS_USAGE
 "  --format FMT         text (default), json (JSON Lines) or ar (an RFC 8601\n"
 "                       Authentication-Results header)\n"
 "  --authserv-id ID     authserv-id of the ar format (default: host name)\n"
@@ -68,14 +59,13 @@ CLI_KEYS_USAGE
 "did not pass or a message has no signature; 2 usage or I/O error.\n";
 
 enum {
-	OPT_JOBS = CLI_OPT_FIRST_FREE, OPT_FORMAT, OPT_EXPLAIN, OPT_AUTHSERV,
-	OPT_NO_ARF,
+	OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_EXPLAIN, OPT_AUTHSERV, OPT_NO_ARF,
 };
 
 static const struct option verify_longopts[] = {
 	CLI_KEYS_LONGOPTS,
 	CLI_AT_LONGOPT,
-	{ "jobs", required_argument, NULL, OPT_JOBS },
+	CLI_JOBS_LONGOPT,
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "authserv-id", required_argument, NULL, OPT_AUTHSERV },
@@ -102,7 +92,7 @@ verify_render(struct verify_cmd *vc, struct buf *out, const char *file,
 	if (vc->format == FMT_JSON)
 		render_json(out, file, vr, &ex);
 	else if (vc->format == FMT_AR)
-		render_ar(out, vc->authserv_id, vr, &ex);
+		render_ar(out, vc->authserv_id, file, vr, &ex);
 	else if (vc->explain)
 		explain_render(out, file, vr, &ex);
 	else
@@ -179,97 +169,48 @@ merge_status(int all, int one)
 	return one > all ? one : all;
 }
 
-static int
-run_serial(struct verify_cmd *vc)
-{
-	struct verify_out	 vo;
-	struct buf		 raw = BUF_INIT;
-	size_t			 i;
-	int			 status = 0;
-
-	for (i = 0; i < vc->nfiles; i++) {
-		memset(&vo, 0, sizeof(vo));
-		verify_one(vc, i, &vo, &raw);
-		status = merge_status(status, write_out(&vo));
-	}
-	buf_free(&raw);
-	return status;
-}
-
-/*
- * Write out, in input order, every finished message from the first one not
- * yet written.  Called with the lock held by whichever thread finished a
- * message: no thread waits for output, and nobody is woken per message.
- */
 static void
-flush_ready(struct verify_cmd *vc)
-{
-	struct verify_out	*vo;
-	bool			 advanced = false;
-
-	while (vc->printed < vc->nfiles &&
-	    (vo = &vc->out[vc->printed % vc->window])->done) {
-		vc->status = merge_status(vc->status, write_out(vo));
-		vo->done = false;
-		vc->printed++;
-		advanced = true;
-	}
-	if (advanced && vc->waiting > 0)
-		pthread_cond_broadcast(&vc->cv);
-}
-
-static void *
-verify_worker(void *arg)
+verify_work(void *arg, size_t idx, size_t slot, unsigned worker)
 {
 	struct verify_cmd	*vc = arg;
-	struct buf		 raw = BUF_INIT;
-	size_t			 idx;
 
-	pthread_mutex_lock(&vc->mu);
-	for (;;) {
-		/* the window bounds the results held for in-order output */
-		while (vc->next < vc->nfiles &&
-		    vc->next >= vc->printed + vc->window) {
-			vc->waiting++;
-			pthread_cond_wait(&vc->cv, &vc->mu);
-			vc->waiting--;
-		}
-		if (vc->next >= vc->nfiles)
-			break;
-		idx = vc->next++;
-		pthread_mutex_unlock(&vc->mu);
-		verify_one(vc, idx, &vc->out[idx % vc->window], &raw);
-		pthread_mutex_lock(&vc->mu);
-		vc->out[idx % vc->window].done = true;
-		flush_ready(vc);
-	}
-	pthread_mutex_unlock(&vc->mu);
-	buf_free(&raw);
-	return NULL;
+	verify_one(vc, idx, &vc->out[slot], &vc->raw[worker]);
 }
 
-/* The calling thread is one of the jobs workers. */
-static int
-run_parallel(struct verify_cmd *vc, unsigned long jobs)
+static void
+verify_done(void *arg, size_t idx, size_t slot)
 {
-	pthread_t	 th[VERIFY_MAX_JOBS];
-	unsigned long	 i, started = 0;
+	struct verify_cmd	*vc = arg;
 
-	vc->window = jobs * 64;
-	if ((vc->out = calloc(vc->window, sizeof(*vc->out))) == NULL) {
+	(void)idx;
+	vc->status = merge_status(vc->status, write_out(&vc->out[slot]));
+}
+
+/* Every message, jobs at a time (base/jobs.h), written in input order. */
+static int
+verify_run(struct verify_cmd *vc, unsigned jobs)
+{
+	struct jobs	 j;
+	unsigned	 i;
+
+	memset(&j, 0, sizeof(j));
+	j.n = vc->nfiles;
+	j.threads = jobs;
+	/* the window bounds the results held for in-order output */
+	j.window = jobs > 1 ? (size_t)jobs * 64 : 1;
+	j.arg = vc;
+	j.work = verify_work;
+	j.done = verify_done;
+	if ((vc->out = calloc(j.window, sizeof(*vc->out))) == NULL ||
+	    (vc->raw = calloc(jobs, sizeof(*vc->raw))) == NULL) {
+		free(vc->out);
 		fputs("fblscope verify: out of memory\n", stderr);
 		return 2;
 	}
-	pthread_mutex_init(&vc->mu, NULL);
-	pthread_cond_init(&vc->cv, NULL);
-	for (i = 1; i < jobs; i++)
-		if (pthread_create(&th[started], NULL, verify_worker, vc) == 0)
-			started++;
-	verify_worker(vc);
-	for (i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&vc->mu);
-	pthread_cond_destroy(&vc->cv);
+	jobs_run(&j);
+	for (i = 0; i < jobs; i++)
+		buf_free(&vc->raw[i]);
+	free(vc->raw);
 	free(vc->out);
 	return vc->status;
 }
@@ -300,7 +241,7 @@ cmd_verify_with(int argc, char **argv, const struct verify_unwrap *unwrap)
 	struct verify_cmd	 vc;
 	struct cli_keys		 keys;
 	struct buf		 err = BUF_INIT;
-	unsigned long		 jobs = 1;
+	unsigned		 jobs = 1;
 	char			 host[256];
 	int			 ch, status;
 
@@ -310,15 +251,15 @@ cmd_verify_with(int argc, char **argv, const struct verify_unwrap *unwrap)
 	vc.vo.now = (int64_t)time(NULL);
 	vc.vo.skew = VERIFY_DEFAULT_SKEW;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", verify_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, verify_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(verify_usage, stdout);
 			return 0;
-		case OPT_JOBS:
-			if (!cli_parse_uint(optarg, 1, VERIFY_MAX_JOBS, &jobs))
-				return usage_error("--jobs: want 1 to 64");
+		case CLI_OPT_JOBS:
+			if (!cli_jobs_option(optarg, &jobs, &err))
+				return cli_usage_fail("verify", verify_usage,
+				    &err);
 			break;
 		case OPT_FORMAT:
 			if (!parse_format(optarg, &vc.format))
@@ -359,8 +300,7 @@ cmd_verify_with(int argc, char **argv, const struct verify_unwrap *unwrap)
 	}
 	vc.files = argv + optind;
 	vc.nfiles = (size_t)(argc - optind);
-	status = jobs > 1 && vc.nfiles > 1 ? run_parallel(&vc, jobs) :
-	    run_serial(&vc);
+	status = verify_run(&vc, jobs);
 	key_source_free(vc.vo.keys);
 	buf_free(&err);
 	return status;

@@ -33,6 +33,11 @@
 #define DNS_NAME_MAX		253	/* bytes of a text name, no final dot */
 #define DNS_MAX_SYSTEM_SERVERS	16
 /*
+ * Milliseconds one question waits, by default, whoever asks (key lookups,
+ * the key audit): one number for every command's --timeout.
+ */
+#define DNS_DEFAULT_TIMEOUT_MS	3000
+/*
  * The shape of an answer that any question fblscope asks can need: a key
  * record of the largest key (8,192 bits) is a few TXT strings, a NS set a
  * few dozen records.  An answer beyond these is refused before ldns parses

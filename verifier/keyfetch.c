@@ -550,7 +550,7 @@ key_source_new(const struct key_source_opts *o, struct buf *err)
 		buf_puts(err, "out of memory");
 		return NULL;
 	}
-	ks->timeout_ms = o->timeout_ms == 0 ? KF_DEFAULT_TIMEOUT_MS :
+	ks->timeout_ms = o->timeout_ms == 0 ? DNS_DEFAULT_TIMEOUT_MS :
 	    o->timeout_ms > KF_MAX_TIMEOUT_MS ? KF_MAX_TIMEOUT_MS :
 	    o->timeout_ms;
 	ks->attempts = 1 + (o->retries < 0 ? 1 : o->retries > KF_MAX_RETRIES ?

@@ -102,7 +102,7 @@ struct key_source_opts {
 	size_t			 nresolvers;
 	const char *const	*zones;		/* zone files; any = no DNS */
 	size_t			 nzones;
-	unsigned		 timeout_ms;	/* per query; 0 = 3000 */
+	unsigned		 timeout_ms;	/* per query; 0: DNS_DEFAULT_TIMEOUT_MS */
 	int			 retries;	/* per server; < 0 = 1 */
 	size_t			 cache_max;	/* 0 = 65536 names */
 	unsigned		 run_budget_ms;	/* 0 = KEYFETCH_RUN_BUDGET_MS */

@@ -23,7 +23,6 @@
 #define KF_MAX_SERVERS		16
 #define KF_MAX_RETRIES		16
 #define KF_MAX_TIMEOUT_MS	600000
-#define KF_DEFAULT_TIMEOUT_MS	3000
 #define KF_DEFAULT_CACHE	65536
 #define KF_MAX_BUCKETS		((size_t)1 << 20)
 #define KF_TXT_BUDGET		65536	/* joined TXT bytes accepted per name */

@@ -252,13 +252,34 @@ ar_sig(struct buf *b, const struct sig_result *sr, const struct sig_diag *sd)
 	}
 }
 
+/*
+ * The file a field is about, as a comment (RFC 5322 section 3.2.2) after
+ * the authserv-id: the field stays one a parser takes.  Parentheses and
+ * backslashes are quoted; what a comment cannot hold is shown as '?'.
+ */
+static void
+ar_file_comment(struct buf *b, const char *file)
+{
+	const char	*p;
+
+	buf_puts(b, " (");
+	for (p = file; *p != '\0'; p++) {
+		if (*p == '(' || *p == ')' || *p == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, (unsigned char)*p >= 32 && (unsigned char)*p < 127 ?
+		    *p : '?');
+	}
+	buf_putc(b, ')');
+}
+
 void
-render_ar(struct buf *b, const char *authserv_id,
+render_ar(struct buf *b, const char *authserv_id, const char *file,
     const struct verify_result *vr, const struct render_extra *ex)
 {
 	size_t	 i;
 
 	buf_printf(b, "Authentication-Results: %s", authserv_id);
+	ar_file_comment(b, file);
 	render_inner(b, " (", ex, ")");
 	if (vr->nsigs_total == 0)
 		buf_puts(b, "; dkim=none");

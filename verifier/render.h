@@ -37,8 +37,11 @@ void	 render_text(struct buf *, const char *file,
 	    const struct verify_result *, const struct render_extra *);
 void	 render_json(struct buf *, const char *file,
 	    const struct verify_result *, const struct render_extra *);
-/* RFC 8601 Authentication-Results field, folded with LF and TAB. */
-void	 render_ar(struct buf *, const char *authserv_id,
+/*
+ * RFC 8601 Authentication-Results field, folded with LF and TAB, naming
+ * file in a comment after the authserv-id.
+ */
+void	 render_ar(struct buf *, const char *authserv_id, const char *file,
 	    const struct verify_result *, const struct render_extra *);
 /*
  * before, "l= leaves N bytes of the body unsigned", after; when

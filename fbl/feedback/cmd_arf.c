@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "base/file.h"
+#include "base/jobs.h"
 #include "fbl/feedback/complaint.h"
 #include "fbl/classify.h"
 #include "fbl/commands.h"
@@ -33,6 +34,12 @@ struct arf_cmd {
 	bool			 have_at;	/* --at: one clock for all */
 	const char		*config_path;	/* --config */
 	struct fbl_config	*config;	/* NULL: every role unknown */
+	unsigned		 jobs;		/* --jobs */
+	char			**files;
+	size_t			 nfiles;
+	int			 status;	/* the worst so far */
+	struct arf_out		*out;		/* a slot per message in hand */
+	struct buf		*raw;		/* a read buffer per worker */
 };
 
 static const char arf_usage[] =
@@ -56,6 +63,7 @@ CLI_KEYS_USAGE
 "  --explain            after the record, the whole explanation of the\n"
 "                       original's signatures (`fblscope verify --explain`);\n"
 "                       with json, a trace and diagnosis object per signature\n"
+CLI_JOBS_USAGE
 "  -h, --help           this text\n"
 "\n"
 "Exit status: 0 every message was parsed (whatever its kind); 1 some message\n"
@@ -72,6 +80,7 @@ static const struct option arf_longopts[] = {
 	CLI_CONFIG_LONGOPT,
 	CLI_KEYS_LONGOPTS,
 	CLI_AT_LONGOPT,
+	CLI_JOBS_LONGOPT,
 	CLI_HELP_LONGOPT_END,
 };
 
@@ -331,6 +340,7 @@ render_arf_text(struct buf *b, const struct arf_cmd *ac, const char *file,
 {
 	const struct arf_report *r = &c->report;
 	size_t	 i;
+	char	 at[21];
 
 	buf_put_safe(b, file);
 	buf_printf(b, ": %s%s", arf_kind_name(r->kind),
@@ -360,9 +370,10 @@ render_arf_text(struct buf *b, const struct arf_cmd *ac, const char *file,
 		    arf_original_name(r->original_form), r->original_len,
 		    r->original_has_dkim ? ", has DKIM-Signature" : "",
 		    r->recipient_redacted ? ", recipient redacted" : "");
-	if (c->verified)
-		buf_printf(b, "  verified as of %lld (%s)\n",
-		    (long long)c->now, c->clock);
+	if (c->verified) {
+		date_format_time(c->now, at);
+		buf_printf(b, "  verified as of %s (%s)\n", at, c->clock);
+	}
 	text_sigs(b, ac, c);
 	text_notes(b, c);
 }
@@ -402,31 +413,87 @@ arf_render(const struct arf_cmd *ac, struct buf *out, const char *file,
 	return true;
 }
 
-static int
-arf_file(const struct arf_cmd *ac, const char *file, struct buf *raw)
+/* One message's output, held until the messages before it are out. */
+struct arf_out {
+	struct buf	 text;		/* standard output */
+	struct buf	 err;		/* standard error */
+	int		 status;
+};
+
+static void
+arf_file(const struct arf_cmd *ac, const char *file, struct buf *raw,
+    struct arf_out *o)
 {
 	struct complaint c;
-	struct buf	 out = BUF_INIT, err = BUF_INIT;
-	int		 st;
 
-	if (!file_read(file, CLI_MAX_MESSAGE, raw, &err)) {
-		fprintf(stderr, "fblscope arf: %s\n", buf_cstr(&err));
-		buf_free(&err);
-		return 2;
+	o->status = 2;
+	if (!file_read(file, CLI_MAX_MESSAGE, raw, &o->err)) {
+		buf_putc(&o->err, '\n');
+		return;
 	}
 	if (!complaint_make(&c, &ac->vo, ac->have_at, raw->data, raw->len)) {
-		fprintf(stderr, "fblscope arf: %s: out of memory\n", file);
+		buf_printf(&o->err, "%s: out of memory\n", file);
+		return;
+	}
+	o->status = c.report.kind == ARF_KIND_UNPARSEABLE ? 1 : 0;
+	if (!arf_render(ac, &o->text, file, &c) || !buf_ok(&o->text)) {
+		buf_printf(&o->err, "%s: out of memory\n", file);
+		o->status = 2;
+	}
+	complaint_free(&c);
+}
+
+static void
+arf_work(void *arg, size_t idx, size_t slot, unsigned worker)
+{
+	struct arf_cmd	*ac = arg;
+
+	arf_file(ac, ac->files[idx], &ac->raw[worker], &ac->out[slot]);
+}
+
+static void
+arf_done(void *arg, size_t idx, size_t slot)
+{
+	struct arf_cmd	*ac = arg;
+	struct arf_out	*o = &ac->out[slot];
+
+	(void)idx;
+	if (o->status < 2)
+		fwrite(o->text.data, 1, o->text.len, stdout);
+	if (o->err.len > 0)
+		fprintf(stderr, "fblscope arf: %s", buf_cstr(&o->err));
+	if (o->status > ac->status)
+		ac->status = o->status;
+	buf_free(&o->text);
+	buf_free(&o->err);
+}
+
+/* Every message, --jobs at a time (base/jobs.h), out in input order. */
+static int
+arf_run(struct arf_cmd *ac)
+{
+	struct jobs	 j;
+	unsigned	 i;
+
+	memset(&j, 0, sizeof(j));
+	j.n = ac->nfiles;
+	j.threads = ac->jobs;
+	j.window = (size_t)ac->jobs * 16;
+	j.arg = ac;
+	j.work = arf_work;
+	j.done = arf_done;
+	if ((ac->out = calloc(j.window, sizeof(*ac->out))) == NULL ||
+	    (ac->raw = calloc(ac->jobs, sizeof(*ac->raw))) == NULL) {
+		free(ac->out);
+		fputs("fblscope arf: out of memory\n", stderr);
 		return 2;
 	}
-	st = c.report.kind == ARF_KIND_UNPARSEABLE ? 1 : 0;
-	if (!arf_render(ac, &out, file, &c) || !buf_ok(&out)) {
-		fprintf(stderr, "fblscope arf: %s: out of memory\n", file);
-		st = 2;
-	} else
-		fwrite(out.data, 1, out.len, stdout);
-	complaint_free(&c);
-	buf_free(&out);
-	return st;
+	jobs_run(&j);
+	for (i = 0; i < ac->jobs; i++)
+		buf_free(&ac->raw[i]);
+	free(ac->raw);
+	free(ac->out);
+	return ac->status;
 }
 
 static int
@@ -443,7 +510,7 @@ arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 	int		 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", arf_longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, arf_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(arf_usage, stdout);
@@ -459,6 +526,10 @@ arf_options(int argc, char **argv, struct arf_cmd *ac, struct cli_keys *keys)
 			break;
 		case CLI_OPT_CONFIG:
 			ac->config_path = optarg;
+			break;
+		case CLI_OPT_JOBS:
+			if (!cli_jobs_option(optarg, &ac->jobs, &err))
+				return cli_usage_fail("arf", arf_usage, &err);
 			break;
 		case OPT_EXPLAIN:
 			ac->explain = true;
@@ -484,10 +555,11 @@ cmd_arf(int argc, char **argv)
 {
 	struct arf_cmd	 ac;
 	struct cli_keys	 keys;
-	struct buf	 err = BUF_INIT, raw = BUF_INIT;
-	int		 st, status = 0, i;
+	struct buf	 err = BUF_INIT;
+	int		 st, status;
 
 	memset(&ac, 0, sizeof(ac));
+	ac.jobs = 1;
 	cli_keys_init(&keys);
 	ac.vo.now = (int64_t)time(NULL);
 	ac.vo.skew = VERIFY_DEFAULT_SKEW;
@@ -506,15 +578,12 @@ cmd_arf(int argc, char **argv)
 		config_free(ac.config);
 		return 2;
 	}
-	for (i = optind; i < argc; i++) {
-		st = arf_file(&ac, argv[i], &raw);
-		if (st > status)
-			status = st;
-	}
+	ac.files = argv + optind;
+	ac.nfiles = (size_t)(argc - optind);
+	status = arf_run(&ac);
 	fflush(stdout);
 	key_source_free(ac.vo.keys);
 	config_free(ac.config);
-	buf_free(&raw);
 	buf_free(&err);
 	return status;
 }

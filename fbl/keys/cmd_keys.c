@@ -15,7 +15,8 @@
 #include "fbl/keys/keyimport.h"
 #include "verifier/cli.h"
 
-#define FP_SHORT	8	/* fingerprint bytes shown by import */
+#define FP_ABBREV_USAGE							\
+"  --abbrev       abbreviate fingerprints to their first 16 hex digits\n"
 
 static const char keys_usage[] =
 "usage: fblscope keys SUBCOMMAND [options] [args]\n"
@@ -33,7 +34,8 @@ static const char keys_usage[] =
 "`fblscope keys SUBCOMMAND --help` describes each; see fblscope(1).\n";
 
 static const char import_usage[] =
-"usage: fblscope keys import [--db CONNINFO] [--config FILE] FILE|DIR...\n"
+"usage: fblscope keys import [--db CONNINFO] [--config FILE] [--abbrev]\n"
+"           FILE|DIR...\n"
 "\n"
 "Archive DKIM public keys, origin \"import\", in one transaction.\n"
 "FILE is a master-format zone file: every TXT record whose owner has a\n"
@@ -44,13 +46,14 @@ static const char import_usage[] =
 "the name splits at its first dot unless the selector-pattern of --config\n"
 "matches more labels.  Nothing private is printed or stored.\n"
 "\n"
-"One line per key on standard output: name, type/bits, fingerprint (first\n"
-"8 bytes of the SHA-256 of the p= bytes, hex), new or known.\n"
+"One line per key on standard output: name, type/bits, fingerprint (the\n"
+"SHA-256 of the p= bytes, hex, as `keys list` shows it), new or known.\n"
 "\n"
 "  --db CONNINFO  libpq connection string or URI (default: the PG*\n"
 "                 environment variables and the service file)\n"
 "  --config FILE  take the selector-pattern from fblscope.conf(5) (default\n"
 "                 $FBLSCOPE_CONFIG, else " CONFIG_DEFAULT_PATH " if it exists)\n"
+FP_ABBREV_USAGE
 "  -h, --help     this text\n"
 "\n"
 "Exit status: 0 every candidate archived; 1 some record or key file was\n"
@@ -58,7 +61,7 @@ static const char import_usage[] =
 "cannot be read, the database): nothing is stored.\n";
 
 static const char list_usage[] =
-"usage: fblscope keys list [--db CONNINFO] [NAME...]\n"
+"usage: fblscope keys list [--db CONNINFO] [--abbrev] [NAME...]\n"
 "\n"
 "Show the archived keys, all of them or those of each NAME\n"
 "(selector._domainkey.domain), one per line, tab-separated: name,\n"
@@ -66,19 +69,24 @@ static const char list_usage[] =
 "import), first seen, last seen (UTC).\n"
 "\n"
 "  --db CONNINFO  libpq connection string or URI\n"
+FP_ABBREV_USAGE
 "  -h, --help     this text\n"
 "\n"
 "Exit status: 0 shown; 1 some NAME has no archived key; 2 could not run.\n";
 
+enum { OPT_ABBREV = CLI_OPT_FIRST_FREE };
+
 static const struct option keys_longopts[] = {
 	CLI_DB_LONGOPT,
 	CLI_CONFIG_LONGOPT,
+	{ "abbrev", no_argument, NULL, OPT_ABBREV },
 	CLI_HELP_LONGOPT_END,
 };
 
 struct keys_opts {
 	const char	*conninfo;
 	const char	*config;
+	bool		 abbrev;	/* fingerprints abbreviated */
 };
 
 /* Options of subcommand cmd ("keys list"); -1 to go on, else the status. */
@@ -90,8 +98,7 @@ keys_options(int argc, char **argv, const char *cmd, const char *usage,
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", keys_longopts, NULL)) !=
-	    -1) {
+	while ((ch = cli_getopt(argc, argv, keys_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(usage, stdout);
@@ -102,11 +109,14 @@ keys_options(int argc, char **argv, const char *cmd, const char *usage,
 		case CLI_OPT_CONFIG:
 			if (!config_ok)
 				return cli_usage_error(cmd, usage,
-				    "unknown option");
+				    "unrecognized option \"--config\"");
 			o->config = optarg;
 			break;
+		case OPT_ABBREV:
+			o->abbrev = true;
+			break;
 		default:
-			return cli_usage_error(cmd, usage, "unknown option");
+			return cli_usage_error(cmd, usage, cli_bad_option());
 		}
 	}
 	return -1;
@@ -135,7 +145,7 @@ import_read(struct key_import *ki, char **paths, size_t n,
 }
 
 static void
-import_print(const struct key_import *ki, const bool *is_new)
+import_print(const struct key_import *ki, const bool *is_new, bool abbrev)
 {
 	const struct key_archive_entry *e;
 	struct buf	 fp = BUF_INIT;
@@ -144,7 +154,7 @@ import_print(const struct key_import *ki, const bool *is_new)
 	for (i = 0; i < ki->n; i++) {
 		e = &ki->v[i];
 		buf_reset(&fp);
-		buf_put_hex(&fp, e->fp, FP_SHORT);
+		keyarchive_fp_put(&fp, e->fp, abbrev);
 		printf("%s\t%s/%u\t%s\t%s\n", e->name, key_type_name(e->type),
 		    e->bits, buf_cstr(&fp), is_new[i] ? "new" : "known");
 	}
@@ -167,7 +177,7 @@ import_store(const struct keys_opts *o, const struct key_import *ki)
 	if ((st = store_open(o->conninfo, &err)) != NULL &&
 	    keyarchive_upsert(st, ki->v, ki->n, "import", false, is_new,
 	    &err)) {
-		import_print(ki, is_new);
+		import_print(ki, is_new, o->abbrev);
 		for (i = 0; i < ki->n; i++)
 			nnew += is_new[i];
 		fprintf(stderr, "fblscope keys import: %zu key%s, %zu new, "
@@ -238,7 +248,7 @@ utc(int64_t t, char out[32])
 }
 
 static void
-list_print(const struct key_archive_entry *v, size_t n)
+list_print(const struct key_archive_entry *v, size_t n, bool abbrev)
 {
 	struct buf	 fp = BUF_INIT;
 	char		 first[32], last[32];
@@ -246,7 +256,7 @@ list_print(const struct key_archive_entry *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		buf_reset(&fp);
-		buf_put_hex(&fp, v[i].fp, KEYARCHIVE_FP_LEN);
+		keyarchive_fp_put(&fp, v[i].fp, abbrev);
 		utc(v[i].first_seen, first);
 		utc(v[i].last_seen, last);
 		printf("%s\t%s/%u\t%s\t%s\t%s\t%s\n", v[i].name,
@@ -258,7 +268,7 @@ list_print(const struct key_archive_entry *v, size_t n)
 
 /* One NAME (or all for NULL): 0 shown, 1 none archived, 2 error. */
 static int
-list_one(struct store *st, const char *name)
+list_one(struct store *st, const char *name, bool abbrev)
 {
 	struct key_archive_entry *v;
 	struct buf	 err = BUF_INIT, folded = BUF_INIT;
@@ -280,7 +290,7 @@ list_one(struct store *st, const char *name)
 		    name);
 		status = 1;
 	} else
-		list_print(v, n);
+		list_print(v, n, abbrev);
 	keyarchive_entries_free(v, n);
 	buf_free(&folded);
 	buf_free(&err);
@@ -303,9 +313,9 @@ keys_list(int argc, char **argv)
 		buf_free(&err);
 		return 2;
 	}
-	status = optind >= argc ? list_one(st, NULL) : 0;
+	status = optind >= argc ? list_one(st, NULL, o.abbrev) : 0;
 	for (i = optind; i < argc && status < 2; i++)
-		if ((r = list_one(st, argv[i])) > status)
+		if ((r = list_one(st, argv[i], o.abbrev)) > status)
 			status = r;
 	store_close(st);
 	buf_free(&err);
@@ -327,12 +337,12 @@ static const struct {
 int
 cmd_keys(int argc, char **argv)
 {
-	size_t	 i;
+	struct buf	 err = BUF_INIT;
+	size_t		 i;
 
-	if (argc < 2) {
-		fputs(keys_usage, stderr);
-		return 2;
-	}
+	if (argc < 2)
+		return cli_usage_error("keys", keys_usage,
+		    "no subcommand given");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(keys_usage, stdout);
@@ -341,7 +351,6 @@ cmd_keys(int argc, char **argv)
 	for (i = 0; i < sizeof(keys_subs) / sizeof(keys_subs[0]); i++)
 		if (strcmp(argv[1], keys_subs[i].name) == 0)
 			return keys_subs[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "fblscope keys: unknown subcommand \"%s\"\n%s",
-	    argv[1], keys_usage);
-	return 2;
+	buf_printf(&err, "unknown subcommand \"%.64s\"", argv[1]);
+	return cli_usage_fail("keys", keys_usage, &err);
 }

@@ -20,13 +20,12 @@
 #include "base/json.h"
 #include "verifier/cli.h"
 
-#define AUDIT_MAX_TIMEOUT_MS	60000
 #define AUDIT_EXIT_TEMP		75	/* EX_TEMPFAIL: try again later */
 
 static const char audit_usage[] =
 "usage: fblscope keys audit [--config FILE] [--resolver IP[@PORT]]...\n"
 "           [--port N] [--timeout MS] [--private-keys DIR] [--db CONNINFO]\n"
-"           [--date YYYY-MM-DD] [--format text|json] [DOMAIN...]\n"
+"           [--at YYYY-MM-DD] [--format text|json] [DOMAIN...]\n"
 "\n"
 "Check that the ESP's DKIM nameservers serve what they should, for each\n"
 "DOMAIN, or for every esp-domain and exact customer domain of the\n"
@@ -42,14 +41,19 @@ static const char audit_usage[] =
 "  --config FILE        fblscope.conf(5) (default $FBLSCOPE_CONFIG, else\n"
 "                       " CONFIG_DEFAULT_PATH ")\n"
 "  --resolver IP[@PORT] the recursive resolver that stands for the public\n"
-"                       DNS, repeatable (default: /etc/resolv.conf)\n"
-"  --port N             port of the servers asked directly (default 53)\n"
-"  --timeout MS         per question, 2 tries (default 2000)\n"
+"                       DNS, repeatable (default: /etc/resolv.conf); the\n"
+"                       servers asked directly are asked on its PORT too,\n"
+"                       when every --resolver names the same one\n"
+"  --port N             port of the servers asked directly (default: that\n"
+"                       of the --resolver options, else 53)\n"
+CLI_TIMEOUT_USAGE
+"                       (2 tries per question)\n"
 "  --private-keys DIR   private keys SELECTOR.DOMAIN.pem to match\n"
 "                       (default: the private-key-dir of the config)\n"
 "  --db CONNINFO        store the results (one row per domain and check)\n"
 "                       and look up selectors still signing in complaints\n"
-"  --date YYYY-MM-DD    judge rotation as of this day (default today, UTC)\n"
+"  --at YYYY-MM-DD      judge rotation as of this day (default today, UTC;\n"
+"                       --date is a deprecated alias)\n"
 "  --format text|json   output (default text)\n"
 "  -h, --help           this text\n"
 "\n"
@@ -58,32 +62,30 @@ static const char audit_usage[] =
 "resolver, database).\n";
 
 /*
- * --resolver and --timeout are the audit's own: the resolver stands for the
- * public DNS (dnsview.h), not a key source, and the timeout has its range.
+ * --resolver and --timeout are read as every command reads them (cli.h),
+ * but the resolver stands for the public DNS (dnsview.h), not a key source.
  */
 enum {
-	OPT_RESOLVER = CLI_OPT_FIRST_FREE, OPT_PORT, OPT_TIMEOUT, OPT_PRIVATE,
-	OPT_DATE, OPT_FORMAT,
+	OPT_PORT = CLI_OPT_FIRST_FREE, OPT_PRIVATE, OPT_FORMAT,
 };
 
 static const struct option audit_longopts[] = {
 	CLI_CONFIG_LONGOPT,
-	{ "resolver", required_argument, NULL, OPT_RESOLVER },
+	CLI_RESOLVER_LONGOPT,
 	{ "port", required_argument, NULL, OPT_PORT },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	CLI_TIMEOUT_LONGOPT,
 	{ "private-keys", required_argument, NULL, OPT_PRIVATE },
 	CLI_DB_LONGOPT,
-	{ "date", required_argument, NULL, OPT_DATE },
+	CLI_AT_LONGOPT,
+	CLI_AT_DATE_ALIAS_LONGOPT,
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	CLI_HELP_LONGOPT_END,
 };
 
 struct audit_cli {
 	const char	*config;
-	const char	*resolvers[DNSVIEW_MAX_RESOLVERS];
-	size_t		 nresolvers;
-	unsigned	 port;
-	unsigned	 timeout_ms;
+	struct cli_keys	 dns;		/* --resolver, --timeout */
+	unsigned	 port;		/* 0: direct_port() decides */
 	const char	*private_dir;
 	const char	*conninfo;
 	int		 year, month, day;
@@ -92,32 +94,14 @@ struct audit_cli {
 	size_t		 ndomains;
 };
 
+/* The usage error of a bad value: "--port \"x\": want 1 to 65535". */
 static int
-audit_fail(const char *msg, const char *arg)
+audit_bad_value(const char *opt, const char *arg, const char *want)
 {
-	fprintf(stderr, "fblscope keys audit: %s%s%s%s\n", msg,
-	    arg != NULL ? " \"" : "", arg != NULL ? arg : "",
-	    arg != NULL ? "\"" : "");
-	return 2;
-}
+	struct buf	 b = BUF_INIT;
 
-/* A decimal in [lo, hi] (cli_parse_uint) into an unsigned. */
-static bool
-parse_uint(const char *s, unsigned long lo, unsigned long hi,
-    unsigned *out)
-{
-	unsigned long	 v;
-
-	if (!cli_parse_uint(s, lo, hi, &v))
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
-static bool
-parse_date(const char *s, int *y, int *m, int *d)
-{
-	return date_parse_day(s, strlen(s), NULL, y, m, d);
+	buf_printf(&b, "%s \"%.64s\": %s", opt, arg, want);
+	return cli_usage_fail("keys audit", audit_usage, &b);
 }
 
 static void
@@ -126,62 +110,95 @@ today(int *y, int *m, int *d)
 	date_civil_from_days((int64_t)time(NULL) / 86400, y, m, d);
 }
 
+/*
+ * The port of the servers asked directly: --port, else the one every
+ * --resolver names (a test lab runs all its servers on one port), else 53.
+ */
+static unsigned
+direct_port(const struct audit_cli *c)
+{
+	const char	*at;
+	unsigned long	 port = 0, p;
+	size_t		 i;
+
+	if (c->port != 0)
+		return c->port;
+	for (i = 0; i < c->dns.nresolvers; i++) {
+		if ((at = strrchr(c->dns.resolvers[i], '@')) == NULL ||
+		    !cli_parse_uint(at + 1, 1, 65535, &p) ||
+		    (port != 0 && p != port))
+			return 53;
+		port = p;
+	}
+	return port != 0 ? (unsigned)port : 53;
+}
+
+static int
+audit_option(struct audit_cli *c, int ch)
+{
+	struct buf	 err = BUF_INIT;
+	unsigned long	 v;
+
+	switch (ch) {
+	case CLI_OPT_CONFIG:
+		c->config = optarg;
+		break;
+	case OPT_PORT:
+		if (!cli_parse_uint(optarg, 1, 65535, &v))
+			return audit_bad_value("--port", optarg,
+			    "want 1 to 65535");
+		c->port = (unsigned)v;
+		break;
+	case OPT_PRIVATE:
+		c->private_dir = optarg;
+		break;
+	case CLI_OPT_DB:
+		c->conninfo = optarg;
+		break;
+	case CLI_OPT_AT:
+		if (!date_parse_day(optarg, strlen(optarg), NULL, &c->year,
+		    &c->month, &c->day))
+			return audit_bad_value("--at", optarg,
+			    "want YYYY-MM-DD");
+		break;
+	case OPT_FORMAT:
+		if (strcmp(optarg, "json") == 0)
+			c->json = true;
+		else if (strcmp(optarg, "text") != 0)
+			return audit_bad_value("--format", optarg,
+			    "want text or json");
+		break;
+	case CLI_OPT_RESOLVER:
+		if (c->dns.nresolvers == DNSVIEW_MAX_RESOLVERS)
+			return cli_usage_error("keys audit", audit_usage,
+			    "too many --resolver options (at most "
+			    CLI_STR(DNSVIEW_MAX_RESOLVERS) ")");
+		/* FALLTHROUGH */
+	default:
+		if (!cli_shared_option(&c->dns, NULL, ch, optarg, &err))
+			return cli_usage_fail("keys audit", audit_usage, &err);
+	}
+	buf_free(&err);
+	return -1;
+}
+
 /* -1 to go on, else the exit status. */
 static int
 audit_options(int argc, char **argv, struct audit_cli *c)
 {
-	int	 ch;
+	int	 ch, st;
 
 	memset(c, 0, sizeof(*c));
-	c->port = 53;
+	cli_keys_init(&c->dns);
 	today(&c->year, &c->month, &c->day);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", audit_longopts, NULL)) !=
-	    -1) {
-		switch (ch) {
-		case 'h':
+	while ((ch = cli_getopt(argc, argv, audit_longopts)) != -1) {
+		if (ch == 'h') {
 			fputs(audit_usage, stdout);
 			return 0;
-		case CLI_OPT_CONFIG:
-			c->config = optarg;
-			break;
-		case OPT_RESOLVER:
-			if (c->nresolvers == DNSVIEW_MAX_RESOLVERS)
-				return audit_fail("too many --resolver", NULL);
-			c->resolvers[c->nresolvers++] = optarg;
-			break;
-		case OPT_PORT:
-			if (!parse_uint(optarg, 1, 65535, &c->port))
-				return audit_fail("bad --port", optarg);
-			break;
-		case OPT_TIMEOUT:
-			if (!parse_uint(optarg, 1, AUDIT_MAX_TIMEOUT_MS,
-			    &c->timeout_ms))
-				return audit_fail("bad --timeout (1 to 60000 "
-				    "ms)", optarg);
-			break;
-		case OPT_PRIVATE:
-			c->private_dir = optarg;
-			break;
-		case CLI_OPT_DB:
-			c->conninfo = optarg;
-			break;
-		case OPT_DATE:
-			if (!parse_date(optarg, &c->year, &c->month, &c->day))
-				return audit_fail("bad --date (YYYY-MM-DD)",
-				    optarg);
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				c->json = true;
-			else if (strcmp(optarg, "text") != 0)
-				return audit_fail("bad --format (text or "
-				    "json)", optarg);
-			break;
-		default:
-			fputs(audit_usage, stderr);
-			return 2;
 		}
+		if ((st = audit_option(c, ch)) >= 0)
+			return st;
 	}
 	c->domains = argv + optind;
 	c->ndomains = (size_t)(argc - optind);
@@ -457,10 +474,10 @@ audit_run(const struct audit_cli *c, const struct fbl_config *cfg,
 	int			 status = 2;
 
 	memset(&vo, 0, sizeof(vo));
-	vo.resolvers = c->resolvers;
-	vo.nresolvers = c->nresolvers;
-	vo.port = c->port;
-	vo.timeout_ms = c->timeout_ms;
+	vo.resolvers = c->dns.resolvers;
+	vo.nresolvers = c->dns.nresolvers;
+	vo.port = direct_port(c);
+	vo.timeout_ms = c->dns.timeout_ms;
 	if ((v = dnsview_new(&vo, &err)) == NULL) {
 		fprintf(stderr, "fblscope keys audit: %s\n", buf_cstr(&err));
 		buf_free(&err);

@@ -245,8 +245,7 @@ cmd_keys_zone(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.ttl = KEYZONE_DEFAULT_TTL;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", zone_longopts, NULL)) !=
-	    -1) {
+	while ((ch = cli_getopt(argc, argv, zone_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(zone_usage, stdout);
@@ -268,7 +267,7 @@ cmd_keys_zone(int argc, char **argv)
 			o.split = optarg;
 			break;
 		default:
-			return zone_fail("unknown option", true);
+			return zone_fail(cli_bad_option(), true);
 		}
 	}
 	if (optind < argc)

@@ -99,7 +99,7 @@ dnsview_new(const struct dnsview_opts *o, struct buf *err)
 		return NULL;
 	}
 	v->port = o->port == 0 ? 53 : o->port;
-	v->timeout_ms = o->timeout_ms == 0 ? DNSVIEW_DEFAULT_TIMEOUT :
+	v->timeout_ms = o->timeout_ms == 0 ? DNS_DEFAULT_TIMEOUT_MS :
 	    o->timeout_ms;
 	for (i = 0; i < o->nresolvers; i++)
 		if (!dns_server_parse(&v->resolvers[i], o->resolvers[i], 53,

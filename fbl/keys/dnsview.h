@@ -34,13 +34,12 @@
 #define DNSVIEW_MAX_RESOLVERS	8
 #define DNSVIEW_MAX_ADDRS	8	/* addresses kept per host */
 #define DNSVIEW_MAX_HOSTS	256	/* hosts kept per run */
-#define DNSVIEW_DEFAULT_TIMEOUT	2000	/* ms per question */
 
 struct dnsview_opts {
 	const char *const	*resolvers;	/* "IP[@PORT]"; none: system */
 	size_t			 nresolvers;
 	unsigned		 port;		/* direct questions; 0: 53 */
-	unsigned		 timeout_ms;	/* 0: the default */
+	unsigned		 timeout_ms;	/* 0: DNS_DEFAULT_TIMEOUT_MS */
 };
 
 /*

@@ -203,6 +203,12 @@ fail:
 }
 
 void
+keyarchive_fp_put(struct buf *b, const unsigned char *fp, bool abbrev)
+{
+	buf_put_hex(b, fp, abbrev ? KEYARCHIVE_FP_ABBREV : KEYARCHIVE_FP_LEN);
+}
+
+void
 keyarchive_entry_free(struct key_archive_entry *e)
 {
 	free(e->name);

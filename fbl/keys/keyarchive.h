@@ -15,6 +15,11 @@
  * RSA key published once as SubjectPublicKeyInfo and once as a bare
  * RSAPublicKey has two fingerprints: those are two different p= values.)
  *
+ * A fingerprint is shown in one form everywhere: lower-case hex, the 64
+ * digits of the SHA-256, abbreviated to its first KEYARCHIVE_FP_ABBREV
+ * bytes (16 digits, a prefix of the whole) where a line has no room;
+ * keyarchive_fp_put() writes both.
+ *
  * Only usable keys are archived: a revoked record (empty p=) or one that
  * key_record_parse() refuses is not, and the builder says why.
  *
@@ -43,6 +48,7 @@
 #include "verifier/key_record.h"
 
 #define KEYARCHIVE_FP_LEN	DIGEST_SHA256_LEN
+#define KEYARCHIVE_FP_ABBREV	8	/* bytes of the abbreviated form */
 #define KEYARCHIVE_NAME_MAX	253	/* a domain name in text form */
 
 struct key_archive_entry {
@@ -71,6 +77,9 @@ struct key_archive_entry {
  */
 bool	 keyarchive_entry_init(struct key_archive_entry *, const char *name,
 	    const char *record, size_t len, struct buf *why);
+/* A fingerprint in its one form, whole or abbreviated, appended to b. */
+void	 keyarchive_fp_put(struct buf *b, const unsigned char *fp,
+	    bool abbrev);
 /* Free what an entry holds (not the entry itself); zeroes it. */
 void	 keyarchive_entry_free(struct key_archive_entry *);
 /* Free an array of n entries, as returned by keyarchive_lookup(). */

@@ -13,7 +13,6 @@
 #include "fbl/keys/keyimport.h"
 #include "verifier/key_record.h"
 
-#define FP_SHOWN	4	/* fingerprint bytes in details */
 
 /* One SOA serial per configured server; name the servers behind. */
 void
@@ -128,7 +127,7 @@ describe_key(struct buf *b, const char *record)
 		return;
 	}
 	buf_printf(b, "%s %u ", key_type_name(e.type), e.bits);
-	buf_put_hex(b, e.fp, FP_SHOWN);
+	keyarchive_fp_put(b, e.fp, true);
 	keyarchive_entry_free(&e);
 	buf_free(&why);
 }
@@ -310,7 +309,7 @@ audit_private(struct audit *a)
 		buf_puts(&d, "published ");
 		describe_key(&d, p->record);
 		buf_puts(&d, ", private key's public half ");
-		buf_put_hex(&d, ki->v[i].fp, FP_SHOWN);
+		keyarchive_fp_put(&d, ki->v[i].fp, true);
 		row_add(a, CHK_PRIVATE, buf_cstr(&sel), NULL, AUDIT_FAIL,
 		    "mismatch", "%s", buf_cstr(&d));
 	}

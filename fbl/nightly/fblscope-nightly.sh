@@ -137,7 +137,7 @@ report() {
 	for f in $FBL_REPORT_FORMATS; do
 		out=$FBL_REPORT_DIR/fblscope-$FBL_DAY.$f
 		step "report-$f" -1 "$FBLSCOPE" report \
-		    --db "$(db "$FBL_REPORT_ROLE")" --date "$FBL_DAY" \
+		    --db "$(db "$FBL_REPORT_ROLE")" --at "$FBL_DAY" \
 		    --format "$f" --out "$out.tmp"
 		if [ "$status" = ok ] && mv -f "$out.tmp" "$out"; then
 			[ "$f" = text ] && made_text=yes

@@ -63,7 +63,7 @@ cmd_db(int argc, char **argv)
 	int		 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", db_longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, db_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(db_usage, stdout);
@@ -72,15 +72,13 @@ cmd_db(int argc, char **argv)
 			conninfo = optarg;
 			break;
 		default:
-			fputs(db_usage, stderr);
-			return 2;
+			return cli_usage_error("db", db_usage,
+			    cli_bad_option());
 		}
 	}
 	if (argc - optind != 1 || (strcmp(argv[optind], "migrate") != 0 &&
-	    strcmp(argv[optind], "status") != 0)) {
-		fprintf(stderr, "fblscope db: say migrate or status\n%s",
-		    db_usage);
-		return 2;
-	}
+	    strcmp(argv[optind], "status") != 0))
+		return cli_usage_error("db", db_usage,
+		    "say migrate or status");
 	return db_run(argv[optind], conninfo);
 }

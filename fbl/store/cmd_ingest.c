@@ -47,7 +47,7 @@ CLI_KEYS_USAGE_BRIEF
 "                       10000)\n"
 "  --jobs N             verify with N worker threads while this one reads\n"
 "                       and stores (default 1: all in one thread; at most\n"
-"                       64)\n"
+"                       " CLI_STR(CLI_MAX_JOBS) "); what is stored is that of --jobs 1\n"
 "  --no-progress        no progress line, even on a terminal\n"
 "  --verbose            list every message that could not be read (the\n"
 "                       first 10 otherwise)\n"
@@ -72,7 +72,6 @@ CLI_KEYS_USAGE_BRIEF
 enum {
 	OPT_BATCH = CLI_OPT_FIRST_FREE,
 	OPT_KEEP,
-	OPT_JOBS,
 	OPT_NO_PROGRESS,
 	OPT_NEW_ONLY,
 	OPT_INCLUDE_CUR,
@@ -86,7 +85,7 @@ static const struct option ingest_longopts[] = {
 	CLI_KEYS_LONGOPTS,
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "keep", no_argument, NULL, OPT_KEEP },
-	{ "jobs", required_argument, NULL, OPT_JOBS },
+	CLI_JOBS_LONGOPT,
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "new-only", no_argument, NULL, OPT_NEW_ONLY },
 	{ "include-cur", no_argument, NULL, OPT_INCLUDE_CUR },
@@ -130,8 +129,7 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 	int		 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", ingest_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ingest_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(ingest_usage, stdout);
@@ -151,11 +149,10 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 		case OPT_KEEP:
 			ic->io.source_flags |= MAIL_SOURCE_KEEP;
 			break;
-		case OPT_JOBS:
-			if (!cli_parse_uint(optarg, 1, INGEST_MAX_JOBS, &n))
-				return ingest_usage_error("--jobs: want 1 to "
-				    "64");
-			ic->io.jobs = (unsigned)n;
+		case CLI_OPT_JOBS:
+			if (!cli_jobs_option(optarg, &ic->io.jobs, &err))
+				return cli_usage_fail("ingest", ingest_usage,
+				    &err);
 			break;
 		case OPT_VERBOSE:
 			ic->verbose = true;

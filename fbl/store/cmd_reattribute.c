@@ -41,29 +41,24 @@ static const char reattribute_usage[] =
 "SIGINT after the batch in flight was stored.\n";
 
 enum {
-	OPT_DB = CLI_OPT_FIRST_FREE,
-	OPT_CONFIG,
-	OPT_SINCE,
+	OPT_SINCE = CLI_OPT_FIRST_FREE,
 	OPT_BATCH,
 	OPT_DRY_RUN,
 };
 
 static const struct option reattribute_longopts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "config", required_argument, NULL, OPT_CONFIG },
+	CLI_DB_LONGOPT,
+	CLI_CONFIG_LONGOPT,
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_HELP_LONGOPT_END,
 };
 
 static int
 reattribute_usage_error(const char *msg)
 {
-	fprintf(stderr, "fblscope reattribute: %s\n%s", msg,
-	    reattribute_usage);
-	return 2;
+	return cli_usage_error("reattribute", reattribute_usage, msg);
 }
 
 /* Options; -1 to go on, else the exit status. */
@@ -75,16 +70,15 @@ reattribute_options(int argc, char **argv, const char **conninfo,
 	int		 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", reattribute_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, reattribute_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(reattribute_usage, stdout);
 			return 0;
-		case OPT_DB:
+		case CLI_OPT_DB:
 			*conninfo = optarg;
 			break;
-		case OPT_CONFIG:
+		case CLI_OPT_CONFIG:
 			*config = optarg;
 			break;
 		case OPT_SINCE:
@@ -105,7 +99,7 @@ reattribute_options(int argc, char **argv, const char **conninfo,
 			ro->dry_run = true;
 			break;
 		default:
-			return reattribute_usage_error("unknown option");
+			return reattribute_usage_error(cli_bad_option());
 		}
 	}
 	if (optind < argc)

@@ -35,6 +35,9 @@ CLI_DB_USAGE
 "  --since YYYY-MM-DD   only messages of that day (UTC) and later\n"
 CLI_KEYS_USAGE_BRIEF
 "  --batch N            rows per transaction (default 500, at most 10000)\n"
+"  --jobs N             verify N temperrors of a batch at once (1 to "
+	CLI_STR(CLI_MAX_JOBS) ",\n"
+"                       default 1); what is stored is that of --jobs 1\n"
 "  --max-age DAYS       retry temperrors of messages stored in the last\n"
 "                       DAYS days only (default 14)\n"
 "  --retry-all          retry them now, whatever their next try (after\n"
@@ -58,6 +61,7 @@ static const struct option reverify_longopts[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	CLI_KEYS_LONGOPTS,
 	{ "batch", required_argument, NULL, OPT_BATCH },
+	CLI_JOBS_LONGOPT,
 	{ "max-age", required_argument, NULL, OPT_MAX_AGE },
 	{ "retry-all", no_argument, NULL, OPT_RETRY_ALL },
 	CLI_HELP_LONGOPT_END,
@@ -79,8 +83,7 @@ reverify_options(int argc, char **argv, const char **conninfo,
 	int		 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", reverify_longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, reverify_longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(reverify_usage, stdout);
@@ -109,6 +112,11 @@ reverify_options(int argc, char **argv, const char **conninfo,
 			break;
 		case OPT_RETRY_ALL:
 			ro->retry_all = true;
+			break;
+		case CLI_OPT_JOBS:
+			if (!cli_jobs_option(optarg, &ro->jobs, &err))
+				return cli_usage_fail("reverify",
+				    reverify_usage, &err);
 			break;
 		default:
 			if (!cli_shared_option(keys, NULL, ch, optarg, &err))

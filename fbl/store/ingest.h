@@ -42,13 +42,14 @@
 #include "fbl/config.h"
 #include "fbl/store/store.h"
 #include "base/buf.h"
+#include "base/jobs.h"
 #include "verifier/result.h"
 #include "verifier/verify.h"
 
 #define INGEST_DEFAULT_BATCH	500
 #define INGEST_MAX_BATCH	10000
 #define INGEST_MAX_LOG		(64 * 1024)
-#define INGEST_MAX_JOBS		64
+#define INGEST_MAX_JOBS		JOBS_MAX
 #define INGEST_MAX_WHY		8	/* reasons of unparseable counted */
 #define INGEST_NROLES		4	/* enum token_role */
 #define INGEST_NRESULTS		7	/* enum dkim_result */

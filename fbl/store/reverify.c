@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jobs.h"
 #include "fbl/store/archive.h"
 #include "fbl/store/record.h"
 #include "fbl/store/reverify.h"
@@ -91,6 +92,7 @@ struct open_sig {
 	enum record_archived old_archived;
 	struct record_sig rs;		/* what is judged and written */
 	int		 old_bits, old_testing, old_header;	/* -1: NULL */
+	bool		 replayed;	/* a temperror verified again */
 };
 
 /* Hex text into a new buffer of *len bytes; NULL on bad input or memory. */
@@ -213,10 +215,21 @@ read_row(const struct db_rows *res, size_t row, struct open_sig *o)
 	return true;
 }
 
-/* A temperror verified again, as of the clock of its first verification. */
+/* The rows of one page, and the counts their writing adds. */
+struct page {
+	const struct reverify_opts *ro;
+	struct open_sig		*v;
+	size_t			 n;
+	struct reverify_stats	 add;	/* of the last attempt */
+};
+
+/*
+ * A temperror verified again, as of the clock of its first verification.
+ * Rows of a page are replayed concurrently (--jobs): this touches its own
+ * row and the key source only.
+ */
 static void
-replay(const struct reverify_opts *ro, struct open_sig *o,
-    struct reverify_stats *st)
+replay(const struct reverify_opts *ro, struct open_sig *o)
 {
 	struct verify_opts	 vo;
 	struct sig_facts	 f;
@@ -225,7 +238,7 @@ replay(const struct reverify_opts *ro, struct open_sig *o,
 	if (!o->known || o->old_result != DKIM_RESULT_TEMPERROR ||
 	    !archive_sig_facts(&o->rs, &f))
 		return;
-	st->temperror++;
+	o->replayed = true;
 	memset(&vo, 0, sizeof(vo));
 	vo.keys = ro->keys;
 	vo.dns_budget_ms = ro->dns_budget_ms;
@@ -243,8 +256,36 @@ replay(const struct reverify_opts *ro, struct open_sig *o,
 		    sr.header_verified : -1;
 	}
 	sig_result_free(&sr);
-	if (o->rs.result == DKIM_RESULT_TEMPERROR)
-		st->still++;
+}
+
+static void
+replay_work(void *arg, size_t idx, size_t slot, unsigned worker)
+{
+	struct page	*pg = arg;
+
+	(void)slot;
+	(void)worker;
+	replay(pg->ro, &pg->v[idx]);
+}
+
+/*
+ * The DNS waits of a page's temperrors, --jobs at a time; what is written
+ * and counted is then done in row order, as with one job.
+ */
+static void
+replay_page(struct page *pg)
+{
+	struct jobs	 j;
+
+	if (pg->n == 0)
+		return;
+	memset(&j, 0, sizeof(j));
+	j.n = pg->n;
+	j.threads = pg->ro->jobs > 1 ? pg->ro->jobs : 1;
+	j.window = pg->n;
+	j.arg = pg;
+	j.work = replay_work;
+	jobs_run(&j);
 }
 
 static bool
@@ -303,13 +344,6 @@ count_row(const struct open_sig *o, struct reverify_stats *st)
 			st->archived_fail++;
 	}
 }
-
-/* The rows of one page, and the counts their writing adds. */
-struct page {
-	struct open_sig		*v;
-	size_t			 n;
-	struct reverify_stats	 add;	/* of the last attempt */
-};
 
 /* Write the rows of one page (db_tx may run it again). */
 static bool
@@ -412,6 +446,7 @@ page(struct store *s, const struct reverify_opts *ro,
 	if ((res = db_query(db, select_sql, 9, p, err)) == NULL)
 		return false;
 	memset(&pg, 0, sizeof(pg));
+	pg.ro = ro;
 	n = db_nrows(res);
 	if (n > 0 && (pg.v = calloc(n, sizeof(*pg.v))) == NULL) {
 		buf_puts(err, "out of memory");
@@ -423,9 +458,16 @@ page(struct store *s, const struct reverify_opts *ro,
 			buf_printf(err, "signature %s/%s/%s: unreadable facts",
 			    pg.v[i].day, pg.v[i].fp, pg.v[i].idx);
 			ok = false;
-			break;
 		}
-		replay(ro, &pg.v[i], st);
+	}
+	pg.n = ok ? n : 0;
+	replay_page(&pg);
+	for (i = 0; ok && i < n; i++) {
+		if (pg.v[i].replayed) {
+			st->temperror++;
+			if (pg.v[i].rs.result == DKIM_RESULT_TEMPERROR)
+				st->still++;
+		}
 		if (pg.v[i].known)
 			ok = archive_judge(ac, s, &pg.v[i].rs, err);
 	}

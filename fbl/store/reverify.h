@@ -17,6 +17,10 @@
  * no longer retried; the stats count both.
  * A row is updated only if it still holds the verdict that was read, so two
  * runs at once, or a run beside an ingest, change each row and count once.
+ * With jobs > 1 the temperrors of a page are verified again by that many
+ * threads at once (the DNS waits overlap); the page is then judged under
+ * the archive, written and counted in row order in one transaction, as
+ * with one.
  * The rows and their counts are written by SQL functions
  * (fbl_signature_verdict, fbl_report_standing, sql/definitions.sql).  One
  * transaction per batch of rows; a failed batch is rolled back whole, and
@@ -45,6 +49,7 @@ struct reverify_opts {
 	bool			(*stop)(void);	/* asked between pages */
 	const char		*since;		/* YYYY-MM-DD, or NULL: all */
 	size_t			 batch;
+	unsigned		 jobs;		/* threads verifying; 0: 1 */
 };
 
 struct reverify_stats {

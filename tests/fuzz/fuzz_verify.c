@@ -466,7 +466,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	render_json(&out, FILE_NAME, &vr, NULL);
 	check_json(&out);
 	buf_reset(&out);
-	render_ar(&out, "mx.example.net", &vr, NULL);
+	render_ar(&out, "mx.example.net", "(fuzz)\\in\tput", &vr, NULL);
 	check_ar(&out);
 	buf_reset(&out);
 	render_text(&out, FILE_NAME, &vr, NULL);
@@ -482,7 +482,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	render_json(&out, FILE_NAME, &vr, &ex);
 	check_json(&out);
 	buf_reset(&out);
-	render_ar(&out, "mx.example.net", &vr, &ex);
+	render_ar(&out, "mx.example.net", FILE_NAME, &vr, &ex);
 	check_ar(&out);
 	diagnosis_free(&dg);
 out:

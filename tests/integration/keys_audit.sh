@@ -1035,6 +1035,21 @@ else
 	not_ok keys-audit/two/json-parses "$(cat two.d/error)"
 fi
 
+# one language (issue 13, item 9): without --port the servers asked directly
+# are asked on the port the --resolver names, as every server here listens
+# on P; --at and its deprecated alias --date; the same output as above
+timeout 60 "$FBL_BIN" keys audit --config "$CONF" --at $DATE --resolver "$RES@$P" \
+    --timeout 500 --private-keys "$T/priv" --format json good.example fbl.myesp.example \
+    > noport.out 2> noport.err
+check_eq keys-audit/resolver-port/exit "$?" 0 "$(tail -n 2 noport.err)"
+check_eq keys-audit/resolver-port/same-output "$(cksum < noport.out)" "$(cksum < two.out)"
+# and --port still says otherwise: a port where nothing listens makes
+# every direct question TEMP
+timeout 60 "$FBL_BIN" keys audit --config "$CONF" --at $DATE --resolver "$RES@$P" \
+    --port "$Q" --timeout 500 --private-keys "$T/priv" --format json good.example \
+    > portq.out 2> portq.err
+check_eq keys-audit/resolver-port/port-overrides "$?" 75 "$(tail -n 2 portq.err)"
+
 # ---------------------------------------------------------------- a domain the config does not know
 audit stranger --format json stranger.example
 check_eq keys-audit/stranger/exit "$(cat stranger.rc)" 1

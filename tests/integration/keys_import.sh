@@ -50,9 +50,9 @@ check_eq keys/demo-rows "$(q 'SELECT count(*) FROM key_archive')" 3
 check_eq keys/demo-lines "$(wc -l < z1.out | tr -d ' ')" 3
 check_eq keys/demo-all-new "$(cut -f4 z1.out | sort -u)" new
 check_eq keys/demo-types "$(cut -f2 z1.out | sort | tr '\n' ' ')" "ed25519/256 rsa/2048 rsa/2048 "
-check_eq keys/demo-short-fp \
-    "$(grep '^nov2026.myesp._domainkey.shop.example	' z1.out | cut -f3)" \
-    "$(printf '%s' "$FP_SHOP" | cut -c1-16)"
+# one fingerprint form (issue 13): import shows what list shows, whole
+check_eq keys/demo-fp-printed \
+    "$(grep '^nov2026.myesp._domainkey.shop.example	' z1.out | cut -f3)" "$FP_SHOP"
 check_eq keys/demo-fp-customer "$(fp_of nov2026.myesp._domainkey.customer.example)" "$FP_CUST"
 check_eq keys/demo-fp-fbl "$(fp_of nov2026.myesp._domainkey.fbl.myesp.example)" "$FP_FBL"
 check_eq keys/demo-fp-shop "$(fp_of nov2026.myesp._domainkey.shop.example)" "$FP_SHOP"
@@ -112,6 +112,13 @@ check_eq keys/keygen-zone-one-row-each \
 check_eq keys/list-exit "$?" 0
 check_eq keys/list-lines "$(cut -f1-4 l1.out | tr '\t\n' ' ;')" \
     "sel1._domainkey.keys.example rsa/2048 $WANT1 import;sel2._domainkey.keys.example ed25519/256 $WANT2 import;"
+# --abbrev: the first 16 hex digits, a prefix of the whole, in list and import
+"$FBL_BIN" keys list --db "$DB" --abbrev sel1._domainkey.keys.example > l1a.out
+check_eq keys/list-abbrev "$(cut -f3 l1a.out)" "$(printf '%s' "$WANT1" | cut -c1-16)"
+"$FBL_BIN" keys import --db "$DB" --abbrev "$S/zones/demo.zone" > z1a.out 2> /dev/null
+check_eq keys/import-abbrev \
+    "$(grep '^nov2026.myesp._domainkey.shop.example	' z1a.out | cut -f3,4)" \
+    "$(printf '%s' "$FP_SHOP" | cut -c1-16)	known"
 
 # no private key material anywhere
 pg_dump "$DB" > dump.sql 2> dump.err

@@ -190,6 +190,67 @@ test_shared_option(void)
 	buf_free(&err);
 }
 
+/* What cli_getopt says of the first option of argv it refuses. */
+static const char *
+refused(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "db", required_argument, NULL, CLI_OPT_DB },
+		{ "days", required_argument, NULL, CLI_OPT_FIRST_FREE },
+		CLI_AT_LONGOPT,
+		CLI_AT_DATE_ALIAS_LONGOPT,
+		{ "keep", no_argument, NULL, CLI_OPT_FIRST_FREE + 1 },
+		CLI_HELP_LONGOPT_END,
+	};
+	int	 ch;
+
+	optind = 1;
+	while ((ch = cli_getopt(argc, argv, lo)) != -1)
+		if (ch == '?')
+			return cli_bad_option();
+	return "accepted";
+}
+
+static void
+test_getopt(void)
+{
+	char	 cmd[] = "cmd", a[] = "--nope", b[] = "--d", c[] = "--at",
+		 d[] = "--keep=1", e[] = "-x", f[] = "--da", g[] = "2026-11-21",
+		 h[] = "--keep", i[] = "--nope=3", j[] = "--dat";
+	char	*v1[] = { cmd, a, NULL }, *v2[] = { cmd, b, g, NULL },
+		*v3[] = { cmd, c, NULL }, *v4[] = { cmd, d, NULL },
+		*v5[] = { cmd, h, e, NULL }, *v6[] = { cmd, f, g, NULL },
+		*v7[] = { cmd, i, NULL }, *v8[] = { cmd, j, g, NULL };
+	struct buf	 jerr = BUF_INIT;
+	unsigned	 jobs = 0;
+
+	CHECK_STR("cli/getopt-unknown", refused(2, v1),
+	    "unrecognized option \"--nope\"");
+	CHECK_STR("cli/getopt-ambiguous", refused(3, v2),
+	    "ambiguous option \"--d\"");
+	CHECK_STR("cli/getopt-needs-value", refused(2, v3),
+	    "option \"--at\" needs a value");
+	CHECK_STR("cli/getopt-takes-no-value", refused(2, v4),
+	    "option \"--keep\" takes no value");
+	CHECK_STR("cli/getopt-short", refused(3, v5),
+	    "unrecognized option \"-x\"");
+	/* --da: --date or --days, two options */
+	CHECK_STR("cli/getopt-ambiguous-alias", refused(3, v6),
+	    "ambiguous option \"--da\"");
+	CHECK_STR("cli/getopt-unknown-value", refused(2, v7),
+	    "unrecognized option \"--nope\"");
+	/* --dat: only --date, the alias of --at */
+	CHECK_STR("cli/getopt-alias-prefix", refused(3, v8), "accepted");
+	CHECK_TRUE("cli/jobs-ok", cli_jobs_option("64", &jobs, &jerr) &&
+	    jobs == 64);
+	CHECK_TRUE("cli/jobs-zero", !cli_jobs_option("0", &jobs, &jerr) &&
+	    strcmp(buf_cstr(&jerr), "--jobs: want 1 to 64") == 0);
+	buf_reset(&jerr);
+	CHECK_TRUE("cli/jobs-over", !cli_jobs_option("65", &jobs, &jerr) &&
+	    jobs == 64);
+	buf_free(&jerr);
+}
+
 static void
 test_read_file(void)
 {
@@ -256,6 +317,7 @@ main(void)
 	test_uint();
 	test_keys_option();
 	test_shared_option();
+	test_getopt();
 	test_read_file();
 	test_obsolete_dates();
 	return UNIT_DONE();
