@@ -96,7 +96,7 @@ cat >> "$R/etc/fblscope/nightly.conf" <<CONF
 FBL_DB='host=127.0.0.1 port=$PORT dbname=fbl'
 FBL_SOURCES='$T/mb/Maildir'
 FBL_INGEST_OPTIONS='--zone $T/mb/keys.zone'
-FBL_AUDIT_OPTIONS='--resolver 127.0.0.1@$(free_port) --timeout 200 --date $DAY'
+FBL_AUDIT_OPTIONS='--resolver 127.0.0.1@$(free_port) --timeout 200 --at $DAY'
 FBL_VOLUMES_DIR=$R/var/lib/fblscope/volumes
 FBL_REPORT_DIR=$R/var/lib/fblscope/reports
 FBL_REPORT_FORMATS='text csv json html'
