@@ -525,6 +525,7 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
 	rec->has_arrival = r->arrival_date != NULL &&
 	    date_parse_time(r->arrival_date, &rec->arrival);
 	rec->source_ip = opt_text(r->source_ip, ok);
+	rec->source_ip_derived = opt_text(r->source_ip_derived, ok);
 	if (r->original_mail_from != NULL && (rec->original_mail_from =
 	    record_mail_from(r->original_mail_from, in->secret)) == NULL &&
 	    strchr(r->original_mail_from, '@') != NULL)
@@ -653,6 +654,7 @@ record_free(struct record *rec)
 	free(rec->user_agent);
 	free(rec->arf_version);
 	free(rec->source_ip);
+	free(rec->source_ip_derived);
 	free(rec->original_mail_from);
 	free(rec->reported_domain);
 	free(rec->recipient_hmac);

@@ -122,6 +122,7 @@ struct record {
 	int64_t		 arrival;	/* epoch s */
 	char		*source_ip;
 	int		 source_ip_in_esp;	/* tri-state */
+	char		*source_ip_derived;	/* NULL, "subject", "received" */
 	char		*original_mail_from;
 	bool		 has_original;	/* a complaint's original stored */
 	enum arf_original original_form;
