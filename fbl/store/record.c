@@ -607,7 +607,10 @@ record_build(struct record *rec, const struct record_input *in)
 	bool		 ok = true;
 
 	memset(rec, 0, sizeof(*rec));
-	(void)digest_sha256(in->raw, in->len, rec->fingerprint);
+	if (in->fingerprint != NULL)
+		memcpy(rec->fingerprint, in->fingerprint, RECORD_FP_LEN);
+	else
+		(void)digest_sha256(in->raw, in->len, rec->fingerprint);
 	if (complaint_clock(in->report, in->original, &t, &from))
 		date_day_of(t, rec->msg_day);
 	else
@@ -615,7 +618,8 @@ record_build(struct record *rec, const struct record_input *in)
 	rec->kind = in->report->kind;
 	rec->complaint = in->report->complaint;
 	rec->source = opt_text(in->source != NULL ? in->source : "?", &ok);
-	rec->decided = opt_text(in->report->decided, &ok);
+	rec->decided = opt_text(in->decided != NULL ? in->decided :
+	    in->report->decided, &ok);
 	rec->source_ip_in_esp = -1;
 	rec->cfbl_signed = -1;
 	rec->reporter_verified_dkim = -1;

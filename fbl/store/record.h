@@ -152,6 +152,13 @@ struct record_input {
 	const struct verify_result *vr;
 	const struct fbl_config	*config;	/* NULL: roles unknown */
 	const struct buf	*secret;	/* NULL/empty: no recipients */
+	/*
+	 * A message that could not be kept (too large) is stored as
+	 * unparseable by the SHA-256 of all its bytes and why: NULL for
+	 * SHA-256 of raw and the report's decided.
+	 */
+	const unsigned char	*fingerprint;	/* RECORD_FP_LEN bytes */
+	const char		*decided;
 };
 
 /* YYYY-MM-DD (UTC) of t; 1970-01-01 when out of range. */
