@@ -428,7 +428,7 @@ BEGIN
         original_message_id text, original_from_domain text,
         deviations text[], cfbl_feedback_id text, feedback_id text,
         cfbl_signed boolean, reporter_verified_dkim boolean, decided text,
-        customer_id text, customer_token text)
+        customer_id text, customer_token text, source_ip_derived text)
         ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_signature (
         msg_day date, fingerprint bytea, idx smallint, d text, s text,
@@ -500,7 +500,8 @@ BEGIN
                recipient_hmac, original_message_id, original_from_domain,
                deviations, cfbl_feedback_id, feedback_id, cfbl_signed,
                reporter_verified_dkim, decided, customer_id,
-               customer_token, esp_state, customer_state, authenticity)
+               customer_token, source_ip_derived, esp_state, customer_state,
+               authenticity)
         SELECT msg_day, fingerprint, kind, complaint, source, feedback_type,
                reporter, user_agent, arf_version, to_timestamp(arrival),
                source_ip, source_ip_in_esp, original_mail_from,
@@ -508,7 +509,7 @@ BEGIN
                original_message_id, original_from_domain, deviations,
                cfbl_feedback_id, feedback_id, cfbl_signed,
                reporter_verified_dkim, decided, customer_id, customer_token,
-               esp_state, customer_state, authenticity
+               source_ip_derived, esp_state, customer_state, authenticity
           FROM st ORDER BY msg_day, fingerprint
         ON CONFLICT DO NOTHING
         RETURNING msg_day, fingerprint

@@ -15,6 +15,8 @@
  * 5. signs of a bounce, auto-reply, aggregate/TLS/X-ARF report,
  *    unsubscribe request                                     -> not-arf
  * 6. anything else                                           -> sample
+ * A complaint without Source-IP then gets one derived from its provider's
+ * documented places where it can (arf_source_ip.c).
  *
  * This file holds the decision, the report's memory and the helpers every
  * step uses; step 3 is arf_standard.c (with arf_original.c, the original
@@ -239,6 +241,37 @@ skip_mbox_line(const char **p, size_t *n)
 	return true;
 }
 
+/* The length of a blank line (SP, HTAB, CR, then LF) at p, or 0. */
+static size_t
+blank_line_len(const char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r');
+	    i++)
+		;
+	return i < n && p[i] == '\n' ? i + 1 : 0;
+}
+
+/*
+ * Skip what may stand before an attached message: blank lines (complaints
+ * forwarded through Amazon SES), then an mbox "From " line.  *blank says
+ * whether blank lines were skipped; true when a From_ line was.
+ */
+bool
+skip_envelope(const char **p, size_t *n, bool *blank)
+{
+	size_t	 k;
+
+	*blank = false;
+	while ((k = blank_line_len(*p, *n)) > 0) {
+		*p += k;
+		*n -= k;
+		*blank = true;
+	}
+	return skip_mbox_line(p, n);
+}
+
 bool
 blank_only(const char *p, size_t n)
 {
@@ -291,15 +324,10 @@ is_message(struct ctx *c)
 }
 
 static void
-classify(struct ctx *c)
+classify(struct ctx *c, const char *subject)
 {
-	struct arf_report *r = c->r;
 	char		 top_rt[MIME_MAX_VALUE];
-	char		*subject;
 
-	r->report_from_domain = address_domain(c, top_field(c, "From"));
-	r->report_date = top_field(c, "Date");
-	subject = top_field(c, "Subject");
 	(void)report_type_of(&c->m->tree.parts[0], top_rt, sizeof(top_rt));
 	if (mime_part_is(&c->m->tree.parts[0], "multipart", "report") &&
 	    other_report_type(top_rt)) {
@@ -342,6 +370,7 @@ arf_parse(struct arf_report *r, const char *raw, size_t len)
 {
 	struct ctx		 c;
 	enum message_status	 st;
+	char			*subject;
 
 	memset(r, 0, sizeof(*r));
 	memset(&c, 0, sizeof(c));
@@ -361,8 +390,14 @@ arf_parse(struct arf_report *r, const char *raw, size_t len)
 	if (!is_message(&c))
 		decide(&c, ARF_KIND_UNPARSEABLE, "not a message: no header "
 		    "field of a mail message (From, Date, Received ...)");
-	else
-		classify(&c);
+	else {
+		r->report_from_domain = address_domain(&c,
+		    top_field(&c, "From"));
+		r->report_date = top_field(&c, "Date");
+		subject = top_field(&c, "Subject");
+		classify(&c, subject);
+		derive_source_ip(&c, subject);
+	}
 	return !c.oom;
 }
 

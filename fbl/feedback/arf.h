@@ -81,6 +81,12 @@ struct arf_report {
 	char		*arrival_date;		/* or Received-Date */
 	char		*reporting_mta;
 	char		*source_ip;
+	/*
+	 * NULL when source_ip is the report's own field; "subject" or
+	 * "received" when the report gave none and it was derived from the
+	 * provider's documented places (docs/arf.md, arf_source_ip.c).
+	 */
+	char		*source_ip_derived;
 	char		*incidents;
 	char		*original_envelope_id;
 	char		*authentication_results;

@@ -2,8 +2,9 @@
 /*
  * arf_local: what the parts of the report parser share; private to arf.c
  * (the decision, memory, helpers), arf_standard.c (RFC 5965 reports),
- * arf_original.c (the original they carry), arf_provider.c (SES, JMRP) and
- * arf_nearmiss.c (bounces, auto-replies ...).
+ * arf_original.c (the original they carry), arf_provider.c (SES, JMRP),
+ * arf_nearmiss.c (bounces, auto-replies ...) and arf_source_ip.c (a
+ * Source-IP the report did not give).
  *
  * Every string a step keeps lives as long as the report (keep()); a step
  * that runs out of memory sets ctx.oom and goes on, and arf_parse() fails.
@@ -57,6 +58,7 @@ bool		 local_part_is(const char *from, const char *want);
 bool		 decoded(struct ctx *, const struct mime_part *,
 		    const char **out, size_t *out_len);
 bool		 skip_mbox_line(const char **p, size_t *n);
+bool		 skip_envelope(const char **p, size_t *n, bool *blank);
 bool		 blank_only(const char *p, size_t n);
 bool		 starts_with_field(const char *p, size_t n);
 bool		 has_message_field(const char *p, size_t n);
@@ -80,6 +82,9 @@ void		 find_original(struct ctx *, size_t ri);
 bool		 try_ses(struct ctx *);
 bool		 try_jmrp_attached(struct ctx *, const char *subject);
 bool		 try_jmrp_inline(struct ctx *);
+
+/* arf_source_ip.c: after the decision */
+void		 derive_source_ip(struct ctx *, const char *subject);
 
 /* arf_nearmiss.c: step 5 */
 bool		 any_part(struct ctx *, const char *type, const char *subtype);

@@ -17,19 +17,23 @@ has_dkim(const char *p, size_t n)
 }
 
 /*
- * Where the original in p[0..n) starts (past an mbox "From " line); false
- * when it holds no header field (redacted, empty).
+ * Where the original in p[0..n) starts (past blank lines and an mbox
+ * "From " line); false when it holds no header field (redacted, empty).
  */
 static bool
 original_start(struct ctx *c, const char **p, size_t *n)
 {
-	if (skip_mbox_line(p, n))
+	bool	 blank;
+
+	if (skip_envelope(p, n, &blank))
 		deviate(c, "original-mbox-from-line");
 	if (!starts_with_field(*p, *n)) {
 		deviate(c, blank_only(*p, *n) ? "original-empty" :
 		    "original-redacted");
 		return false;
 	}
+	if (blank)
+		deviate(c, "original-leading-blank-lines");
 	return true;
 }
 
@@ -148,17 +152,19 @@ try_original(struct ctx *c, const struct mime_part *part)
 {
 	enum orig_shape	 shape = orig_shape(c, part, false);
 	enum arf_original full;
-	const char	*p;
-	size_t		 n, hlen, boff;
-	bool		 enc = part->cte == MIME_CTE_BASE64 ||
+	const char	*p, *s;
+	size_t		 n, sn, hlen, boff;
+	bool		 blank, enc = part->cte == MIME_CTE_BASE64 ||
 			    part->cte == MIME_CTE_QP;
 
 	if (shape == SHAPE_NO || !decoded(c, part, &p, &n))
 		return false;
 	if (shape == SHAPE_SNIFF) {
-		(void)skip_mbox_line(&p, &n);
-		(void)mime_split_header(p, n, &hlen, &boff);
-		if (!starts_with_field(p, n) || !has_message_field(p, hlen))
+		s = p;
+		sn = n;
+		(void)skip_envelope(&s, &sn, &blank);
+		(void)mime_split_header(s, sn, &hlen, &boff);
+		if (!starts_with_field(s, sn) || !has_message_field(s, hlen))
 			return false;
 		deviate(c, sniff_deviation(part));
 	}

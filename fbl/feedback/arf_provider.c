@@ -173,9 +173,9 @@ try_jmrp_attached(struct ctx *c, const char *subject)
 	struct mime_tree *t = &c->m->tree;
 	struct arf_report *r = c->r;
 	struct mime_field f;
-	const char	*p;
-	size_t		 i, n;
-	bool		 mark;
+	const char	*p, *s;
+	size_t		 i, n, sn;
+	bool		 mark, blank;
 
 	if (strcmp(t->parts[0].type, "multipart") != 0 ||
 	    !microsoft_domain(r->report_from_domain))
@@ -186,7 +186,10 @@ try_jmrp_attached(struct ctx *c, const char *subject)
 			continue;
 		if (!decoded(c, &t->parts[i], &p, &n))
 			return false;
-		mark = mime_hdr_find(p, n, "X-HmXmrOriginalRecipient", &f);
+		s = p;
+		sn = n;
+		(void)skip_envelope(&s, &sn, &blank);
+		mark = mime_hdr_find(s, sn, "X-HmXmrOriginalRecipient", &f);
 		if (!mark && !ci_contains(subject, "complaint about message"))
 			continue;
 		top_deviations(c);

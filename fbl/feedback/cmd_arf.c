@@ -147,6 +147,7 @@ json_fields(struct buf *b, const struct arf_report *r, bool *first)
 	json_kv_str(b, "version", r->version, first);
 	json_kv_str(b, "arrival_date", r->arrival_date, first);
 	json_kv_str(b, "source_ip", r->source_ip, first);
+	json_kv_str(b, "source_ip_derived", r->source_ip_derived, first);
 	json_kv_str(b, "original_mail_from", r->original_mail_from, first);
 	json_list(b, "original_rcpt_to", &r->original_rcpt_to, first);
 	json_list(b, "reported_uri", &r->reported_uri, first);
@@ -257,6 +258,7 @@ text_fields(struct buf *b, const struct arf_report *r)
 	text_kv(b, "Version", r->version);
 	text_kv(b, "Arrival-Date", r->arrival_date);
 	text_kv(b, "Source-IP", r->source_ip);
+	text_kv(b, "Source-IP derived from", r->source_ip_derived);
 	text_kv(b, "Original-Mail-From", r->original_mail_from);
 	text_list(b, "Original-Rcpt-To", &r->original_rcpt_to);
 	text_list(b, "Reported-Domain", &r->reported_domain);

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/digest.h"
 #include "fbl/source/mailsource.h"
 #include "fbl/source/mailsource_local.h"
 #include "fbl/source/mbox.h"
@@ -313,6 +314,51 @@ read_all(int fd, const char *what, uint64_t hint, size_t max,
 }
 
 /*
+ * Pipe delivery: the rest of a message too large to keep (head holds what
+ * was read of it) is read to its end and counted by its SHA-256 into it.
+ * false, with err, on a read error or out of memory: a later delivery may
+ * then read it (never is cleared).
+ */
+static bool
+drain_digest(int fd, const char *what, size_t max, const struct buf *head,
+    struct mail_item *it, struct buf *err)
+{
+	struct digest_stream *ds = NULL;
+	char		*chunk;
+	ssize_t		 n = 0;
+	uint64_t	 total = head->len;
+	bool		 ok;
+
+	chunk = malloc(READ_CHUNK);
+	ok = chunk != NULL && (ds = digest_stream_new()) != NULL &&
+	    digest_stream_add(ds, head->data, head->len);
+	while (ok) {
+		if ((n = read(fd, chunk, READ_CHUNK)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += (uint64_t)n;
+		ok = digest_stream_add(ds, chunk, (size_t)n);
+	}
+	buf_reset(err);
+	if (n < 0)
+		buf_printf(err, "%s: read error: %s", what, strerror(errno));
+	ok = digest_stream_end(ds, it->digest) && ok && n == 0;
+	free(chunk);
+	if (!ok) {
+		if (n == 0)
+			buf_printf(err, "%s: out of memory", what);
+		it->never = NULL;
+		return false;
+	}
+	it->has_digest = true;
+	it->stream_len = total;
+	buf_printf(err, "%s: too large (%llu bytes, over %zu)", what,
+	    (unsigned long long)total, max);
+	return true;
+}
+
+/*
  * One message from fd into it: read, From_ line taken off, empty refused.
  * what names it in errors.
  */
@@ -323,8 +369,13 @@ read_single(struct mail_source *src, int fd, const char *what,
 	struct buf	 b = BUF_INIT;
 	int		 rc = TAKE_ERROR;
 
-	if (read_all(fd, what, hint, src->max, &b, &it->never, err) < 0)
+	if (read_all(fd, what, hint, src->max, &b, &it->never, err) < 0) {
+		if (it->never != NULL && strcmp(it->never, "too-large") == 0 &&
+		    (src->flags & MAIL_SOURCE_PIPE))
+			(void)drain_digest(fd, what, src->max, &b, it,
+			    err);
 		goto out;
+	}
 	if (!strip_envelope(&b, it)) {
 		buf_printf(err, "%s: out of memory", what);
 		goto out;

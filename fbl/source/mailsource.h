@@ -86,6 +86,13 @@
  * one.  Nothing is skipped without an error item, except what the name
  * filter above leaves out of a directory source.
  *
+ * Pipe delivery (MAIL_SOURCE_PIPE, standard input only): one message from
+ * an MTA's pipe transport.  A message too large to keep is still read to
+ * its end, so that the MTA's writes never meet a closed pipe, and its
+ * error item carries the SHA-256 of every byte read (has_digest, digest)
+ * and their count (stream_len): the pipeline stores it by that
+ * fingerprint, and a retry of the same delivery is the same message.
+ *
  * Threads: next() is for one thread at a time.  Items own their memory, so
  * a batch of them can be held and handed to workers; commit() touches only
  * the item and read-only parts of the source, so it may run in any thread
@@ -104,6 +111,7 @@
 #define MAIL_SOURCE_KEEP	0x01u	/* never move or rename anything */
 #define MAIL_SOURCE_WITH_CUR	0x02u	/* Maildir: cur/ too, after new/ */
 #define MAIL_SOURCE_STDIN_MBOX	0x04u	/* "-" is an mbox */
+#define MAIL_SOURCE_PIPE	0x08u	/* "-" is an MTA's pipe: see below */
 
 #define MAIL_SOURCE_MAX_MESSAGE	(64u << 20)	/* = CLI_MAX_MESSAGE */
 #define MAIL_SOURCE_MAX_FILES	(1u << 20)	/* names per directory */
@@ -142,6 +150,9 @@ struct mail_item {
 					   stored ("empty", "unreadable",
 					   "too-large"); NULL when a later
 					   run may read it */
+	bool		 has_digest;	/* pipe, too large: read whole, */
+	unsigned char	 digest[32];	/* its SHA-256 */
+	uint64_t	 stream_len;	/* and its bytes */
 
 	/* Maildir (path and in_new on error items too) */
 	char		*path;		/* current path of the file */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 
 static const char ingest_usage[] =
 "usage: fblscope ingest [options] SOURCE...\n"
+"       fblscope ingest --pipe [options] < MESSAGE\n"
 "\n"
 "Read feedback reports and mail samples from each SOURCE (a Maildir, a\n"
 "directory of message files, an mbox, a file, or - for standard input),\n"
@@ -59,6 +61,9 @@ CLI_KEYS_USAGE_BRIEF
 "                       (a Maildir, made when missing, on the same file\n"
 "                       system; default quarantine-dir of the\n"
 "                       configuration, else MAILDIR/.quarantine)\n"
+"  --pipe               one message on standard input from an MTA's pipe\n"
+"                       transport (Postfix pipe(8), Exim): no SOURCE, exit\n"
+"                       statuses of sysexits.h (below)\n"
 "  -h, --help           this text\n"
 "\n"
 "Exit status: 0 done; 1 done, but some message was unparseable, could not\n"
@@ -67,7 +72,17 @@ CLI_KEYS_USAGE_BRIEF
 "the failed batch is rolled back and its Maildir messages stay in new/;\n"
 "3 stopped by SIGTERM or SIGINT: what was read is stored, the rest is left\n"
 "for the next run (a second signal ends it at once; the open batch is\n"
-"then rolled back).\n";
+"then rolled back).\n"
+"\n"
+"With --pipe: 0 (EX_OK) only once the message is committed (stored, or\n"
+"already there: a delivery retried counts once); what can never be\n"
+"stored (not mail, empty, over 64 MiB) is stored as unparseable and is\n"
+"0 too, never a bounce; 75 (EX_TEMPFAIL) when it could not be stored\n"
+"(database down, a read error, a signal): the MTA keeps it and retries;\n"
+"78 (EX_CONFIG) for the configuration, the secret or the keys, which the\n"
+"MTA defers too; 64 (EX_USAGE) for the command line.  A DNS failure is\n"
+"no reason to defer: the message is stored with a temperror verdict,\n"
+"which fblscope reverify judges again.\n";
 
 enum {
 	OPT_BATCH = CLI_OPT_FIRST_FREE,
@@ -77,6 +92,7 @@ enum {
 	OPT_INCLUDE_CUR,
 	OPT_QUARANTINE_DIR,
 	OPT_VERBOSE,
+	OPT_PIPE,
 };
 
 static const struct option ingest_longopts[] = {
@@ -91,6 +107,7 @@ static const struct option ingest_longopts[] = {
 	{ "include-cur", no_argument, NULL, OPT_INCLUDE_CUR },
 	{ "quarantine-dir", required_argument, NULL, OPT_QUARANTINE_DIR },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "pipe", no_argument, NULL, OPT_PIPE },
 	CLI_HELP_LONGOPT_END,
 };
 
@@ -106,6 +123,7 @@ struct ingest_cmd {
 	const char		*conninfo;
 	bool			 no_progress;
 	bool			 verbose;
+	bool			 pipe;		/* --pipe: sysexits.h */
 	struct progress_line	 pl;
 	const char		*config_path;
 	struct fbl_config	*config;
@@ -172,15 +190,41 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 		case OPT_NO_PROGRESS:
 			ic->no_progress = true;
 			break;
+		case OPT_PIPE:
+			ic->pipe = true;
+			break;
 		default:
 			if (!cli_shared_option(keys, NULL, ch, optarg, &err))
 				return cli_usage_fail("ingest", ingest_usage,
 				    &err);
 		}
 	}
+	if (ic->pipe) {
+		/* "-" alone is what --pipe reads anyway */
+		if (optind < argc && !(optind + 1 == argc &&
+		    strcmp(argv[optind], "-") == 0))
+			return ingest_usage_error("--pipe reads standard "
+			    "input: no SOURCE");
+		return -1;
+	}
 	if (optind >= argc)
 		return ingest_usage_error("no source given");
 	return -1;
+}
+
+/*
+ * Is --pipe among the options?  Looked for before they are parsed, so
+ * that a usage error says EX_USAGE to the MTA, not 2.
+ */
+static bool
+pipe_asked(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--pipe") == 0)
+			return true;
+	return false;
 }
 
 /* Configuration and secret; false with the reason in err. */
@@ -315,6 +359,42 @@ summary(const struct ingest_stats *s, const struct fbl_config *cfg,
 	    s->elapsed);
 }
 
+#define PIPE_DEFER	"; exit 75 (EX_TEMPFAIL): the MTA keeps the " \
+			"message and retries"
+
+/*
+ * --pipe: the one message of standard input; EX_OK only when it is
+ * committed (stored, or already there), else EX_TEMPFAIL.  The reason
+ * comes first on standard error: the MTA quotes the start of it.
+ */
+static int
+pipe_go(struct ingest_cmd *ic, struct store *st, char **specs, size_t n)
+{
+	struct ingest_stats	 s;
+	struct buf		 err = BUF_INIT;
+	bool			 ok, done;
+
+	memset(&s, 0, sizeof(s));
+	stop_catch();
+	ic->io.stop = stop_requested;
+	ok = ingest_run(st, &ic->io, specs, n, &s, &err);
+	done = ok && s.seen == 1 && s.stored + s.duplicates == 1 &&
+	    s.read_errors == 0 && s.source_errors == 0;
+	if (!ok)
+		fprintf(stderr, "fblscope ingest: not stored: %s%s\n",
+		    buf_cstr(&err), PIPE_DEFER);
+	else if (!done)
+		fprintf(stderr, "fblscope ingest: not stored: %.*s%s\n",
+		    (int)strcspn(buf_cstr(&s.log), "\n"), s.log.len > 0 ?
+		    buf_cstr(&s.log) : s.interrupted ? "stopped by a signal" :
+		    "nothing read", PIPE_DEFER);
+	summary(&s, ic->config, ic->io.secret != NULL, ic->verbose);
+	ingest_stats_free(&s);
+	store_close(st);
+	buf_free(&err);
+	return done ? EX_OK : EX_TEMPFAIL;
+}
+
 static int
 ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 {
@@ -326,10 +406,13 @@ ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 
 	memset(&s, 0, sizeof(s));
 	if ((st = store_open(ic->conninfo, &err)) == NULL) {
-		fprintf(stderr, "fblscope ingest: %s\n", buf_cstr(&err));
+		fprintf(stderr, "fblscope ingest: %s%s\n", buf_cstr(&err),
+		    ic->pipe ? PIPE_DEFER : "");
 		buf_free(&err);
-		return 2;
+		return ic->pipe ? EX_TEMPFAIL : 2;
 	}
+	if (ic->pipe)
+		return pipe_go(ic, st, specs, n);
 	if (!ic->no_progress && isatty(STDERR_FILENO)) {
 		ic->io.progress = show_progress;
 		ic->io.progress_arg = &ic->pl;
@@ -354,6 +437,9 @@ ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 	return status;
 }
 
+static char	 stdin_spec[] = "-";
+static char	*pipe_stdin[] = { stdin_spec };
+
 int
 cmd_ingest(int argc, char **argv)
 {
@@ -368,13 +454,22 @@ cmd_ingest(int argc, char **argv)
 	ic.io.vo.skew = VERIFY_DEFAULT_SKEW;
 	ic.io.batch = INGEST_DEFAULT_BATCH;
 	if ((st = ingest_options(argc, argv, &ic, &keys)) >= 0)
-		return st;
+		return st != 0 && pipe_asked(argc, argv) ? EX_USAGE : st;
 	ic.io.vo.dns_budget_ms = keys.dns_budget_ms;
+	if (ic.pipe) {
+		ic.io.source_flags |= MAIL_SOURCE_PIPE;
+		ic.io.store_never = true;
+		ic.no_progress = true;
+	}
 	if (!ingest_setup(&ic, &err) ||
 	    (ic.io.vo.keys = cli_keys_open(&keys, &err)) == NULL) {
-		fprintf(stderr, "fblscope ingest: %s\n", buf_cstr(&err));
-		st = 2;
-	} else
+		fprintf(stderr, "fblscope ingest: %s%s\n", buf_cstr(&err),
+		    ic.pipe ? "; exit 78 (EX_CONFIG): the MTA keeps the "
+		    "message" : "");
+		st = ic.pipe ? EX_CONFIG : 2;
+	} else if (ic.pipe)
+		st = ingest_go(&ic, pipe_stdin, 1);
+	else
 		st = ingest_go(&ic, argv + optind, (size_t)(argc - optind));
 	key_source_free(ic.io.vo.keys);
 	config_free(ic.config);

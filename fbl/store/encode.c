@@ -34,7 +34,8 @@ encode_report(struct buf *b, const struct record *r)
 	db_copy_tri(b, r->reporter_verified_dkim, false);
 	db_copy_text(b, r->decided, false);
 	db_copy_text(b, r->customer_id, false);
-	db_copy_text(b, r->customer_token, true);
+	db_copy_text(b, r->customer_token, false);
+	db_copy_text(b, r->source_ip_derived, true);
 }
 
 static void

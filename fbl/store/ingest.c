@@ -147,11 +147,20 @@ make_record(const struct ingest_opts *o, const struct mail_item *it,
 {
 	struct complaint	 c;
 	struct record_input	 in;
+	char			 why[128];
 	bool			 ok;
 
 	if (!complaint_make(&c, &o->vo, false, it->data, it->len))
 		return false;
 	memset(&in, 0, sizeof(in));
+	if (it->has_digest) {	/* store_never: too large to keep */
+		in.fingerprint = it->digest;
+		snprintf(why, sizeof(why), "not a message: too large to keep "
+		    "(%llu bytes, over %zu); stored by its SHA-256 only",
+		    (unsigned long long)it->stream_len,
+		    (size_t)MAIL_SOURCE_MAX_MESSAGE);
+		in.decided = why;
+	}
 	in.raw = it->data;
 	in.len = it->len;
 	in.source = it->origin;
@@ -507,6 +516,25 @@ read_error(struct ingest_stats *s, struct mail_source *src,
 	buf_free(&qerr);
 }
 
+/*
+ * Under store_never, an item that can never be stored becomes an empty
+ * message, stored as unparseable (a too-large one by its digest,
+ * make_record()).  false when it is not such an item.
+ */
+static bool
+never_as_message(struct ingest_stats *s, struct mail_item *it,
+    const struct buf *err)
+{
+	if (it->never == NULL || (strcmp(it->never, "too-large") == 0 &&
+	    !it->has_digest) || (it->data = calloc(1, 1)) == NULL)
+		return false;
+	it->len = 0;
+	log_line(s, "%.*s; stored as unparseable",
+	    (int)(err->len > 9 && strcmp(buf_cstr(err) + err->len - 9,
+	    ", skipped") == 0 ? err->len - 9 : err->len), buf_cstr(err));
+	return true;
+}
+
 /* Read one item into the batch being filled; 1 added, 0 end of src. */
 static int
 next_item(struct run *r, struct mail_source *src)
@@ -522,6 +550,10 @@ next_item(struct run *r, struct mail_source *src)
 		buf_reset(&err);
 		if ((rc = mail_source_next(src, it, &err)) >= 0)
 			break;
+		if (r->o->store_never && never_as_message(s, it, &err)) {
+			rc = 1;
+			break;
+		}
 		read_error(s, src, it, &err);
 		mail_item_free(it);
 	}

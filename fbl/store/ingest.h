@@ -20,7 +20,7 @@
  *
  * Unparseable messages are stored too (kind 'unparseable').  Items a source
  * could not read at all (mail_source_next() returning -1) have no bytes and
- * are only counted and logged.
+ * are only counted and logged, except under store_never (below).
  *
  * Quarantine: what can never be stored leaves the Maildir once, into its
  * quarantine folder (mailsource.h), and is not met again: an error item
@@ -64,6 +64,14 @@ struct ingest_opts {
 	unsigned		 jobs;		/* worker threads; <= 1: none */
 	unsigned		 source_flags;	/* MAIL_SOURCE_* */
 	const char		*quarantine;	/* NULL: each Maildir's own */
+	/*
+	 * Pipe delivery (one message from an MTA, which must neither retry
+	 * nor bounce what can never be stored): an item that can never be
+	 * stored (empty, too large: item->never) is stored as kind
+	 * unparseable instead of only counted; a too-large one by the
+	 * SHA-256 the source took of all its bytes (MAIL_SOURCE_PIPE).
+	 */
+	bool			 store_never;
 	/* At most 4 times a second, after a batch, and once at the end. */
 	void			(*progress)(const struct ingest_progress *,
 				    void *arg);

@@ -525,6 +525,7 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
 	rec->has_arrival = r->arrival_date != NULL &&
 	    date_parse_time(r->arrival_date, &rec->arrival);
 	rec->source_ip = opt_text(r->source_ip, ok);
+	rec->source_ip_derived = opt_text(r->source_ip_derived, ok);
 	if (r->original_mail_from != NULL && (rec->original_mail_from =
 	    record_mail_from(r->original_mail_from, in->secret)) == NULL &&
 	    strchr(r->original_mail_from, '@') != NULL)
@@ -606,7 +607,10 @@ record_build(struct record *rec, const struct record_input *in)
 	bool		 ok = true;
 
 	memset(rec, 0, sizeof(*rec));
-	(void)digest_sha256(in->raw, in->len, rec->fingerprint);
+	if (in->fingerprint != NULL)
+		memcpy(rec->fingerprint, in->fingerprint, RECORD_FP_LEN);
+	else
+		(void)digest_sha256(in->raw, in->len, rec->fingerprint);
 	if (complaint_clock(in->report, in->original, &t, &from))
 		date_day_of(t, rec->msg_day);
 	else
@@ -614,7 +618,8 @@ record_build(struct record *rec, const struct record_input *in)
 	rec->kind = in->report->kind;
 	rec->complaint = in->report->complaint;
 	rec->source = opt_text(in->source != NULL ? in->source : "?", &ok);
-	rec->decided = opt_text(in->report->decided, &ok);
+	rec->decided = opt_text(in->decided != NULL ? in->decided :
+	    in->report->decided, &ok);
 	rec->source_ip_in_esp = -1;
 	rec->cfbl_signed = -1;
 	rec->reporter_verified_dkim = -1;
@@ -653,6 +658,7 @@ record_free(struct record *rec)
 	free(rec->user_agent);
 	free(rec->arf_version);
 	free(rec->source_ip);
+	free(rec->source_ip_derived);
 	free(rec->original_mail_from);
 	free(rec->reported_domain);
 	free(rec->recipient_hmac);

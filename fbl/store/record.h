@@ -122,6 +122,7 @@ struct record {
 	int64_t		 arrival;	/* epoch s */
 	char		*source_ip;
 	int		 source_ip_in_esp;	/* tri-state */
+	char		*source_ip_derived;	/* NULL, "subject", "received" */
 	char		*original_mail_from;
 	bool		 has_original;	/* a complaint's original stored */
 	enum arf_original original_form;
@@ -151,6 +152,13 @@ struct record_input {
 	const struct verify_result *vr;
 	const struct fbl_config	*config;	/* NULL: roles unknown */
 	const struct buf	*secret;	/* NULL/empty: no recipients */
+	/*
+	 * A message that could not be kept (too large) is stored as
+	 * unparseable by the SHA-256 of all its bytes and why: NULL for
+	 * SHA-256 of raw and the report's decided.
+	 */
+	const unsigned char	*fingerprint;	/* RECORD_FP_LEN bytes */
+	const char		*decided;
 };
 
 /* YYYY-MM-DD (UTC) of t; 1970-01-01 when out of range. */

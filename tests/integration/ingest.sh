@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: ISC
 # ingest.sh: `fblscope ingest` into a private PostgreSQL: counts checked by
 # SQL over the rows and by hand counts of the inputs, idempotence, Maildir
-# moves only after COMMIT, a stopped server (exit 2, nothing moved), and no
-# recipient in clear anywhere in the database.
+# moves only after COMMIT, a stopped server (exit 2, nothing moved), the
+# report shapes of issue 16 (an original behind an mbox envelope, a JMRP
+# source IP derived), and no recipient in clear anywhere in the database.
 . "$(dirname "$0")/../lib/common.sh"
 
 T=$FBL_TMP
@@ -277,6 +278,58 @@ grep -q ' 1 duplicates skipped' "$T/i9.err" && ok ingest/same-message-twice-summ
     not_ok ingest/same-message-twice-summary "$(tail -n 3 "$T/i9.err")"
 nfiles=$((nfiles + 1))
 check_aggregates escape
+
+# issue 16, item 3: an original behind blank lines and an mbox From_ line
+# (complaints forwarded through Amazon SES) is verified, not taken for a
+# redacted copy; a Microsoft JMRP complaint's source IP is derived from its
+# Subject, else from Microsoft's own Received field of the original, and
+# stored marked as derived
+mkdir -p "$T/shapes"
+good=$(tr -d '\r' < "$S/mail/01-good.eml")
+{
+	printf '%s\n' 'From: complaints@email-abuse.amazonses.com' \
+	    'Date: Sun, 22 Nov 2026 11:00:00 +0000' 'Subject: FW: offers' \
+	    'Message-ID: <ses-fwd-1@amazonses.example>' 'MIME-Version: 1.0' \
+	    'Content-Type: multipart/report; report-type=feedback-report; boundary="R"' \
+	    '' '--R' 'Content-Type: text/plain' '' 'An abuse report.' \
+	    '--R' 'Content-Type: message/feedback-report' '' \
+	    'Feedback-Type: abuse' 'User-Agent: Yahoo!-Mail-Feedback/2.0' \
+	    'Version: 1' 'Arrival-Date: Sun, 22 Nov 2026 10:00:00 +0000' \
+	    'Source-IP: 192.0.2.10' '' '--R' 'Content-Type: message/rfc822' '' \
+	    '' '' 'From bounce@fbl.myesp.example Sun Nov 22 10:00:00 2026'
+	printf '%s\n' "$good" '--R--'
+} > "$T/shapes/ses-forward.eml"
+jmrp() {	# file subject received-line
+	{
+		printf '%s\n' 'From: staff@hotmail.com' \
+		    'Date: Sun, 22 Nov 2026 11:00:00 +0000' "Subject: $2" \
+		    "Message-ID: <$1@hotmail.example>" 'MIME-Version: 1.0' \
+		    'Content-Type: multipart/mixed; boundary="J"' '' '--J' \
+		    'Content-Type: message/rfc822' '' \
+		    'X-HmXmrOriginalRecipient: reader@hotmail.example' "$3"
+		printf '%s\n' "$good" '--J--'
+	} > "$T/shapes/$1.eml"
+}
+jmrp jmrp-subject 'complaint about message from 192.0.2.44' \
+    'Received: from mail.customer.example ([198.51.100.8]) by mx1.hotmail.com'
+jmrp jmrp-received 'complaint about message from 192.0.2.xxx' \
+    'Received: from mail.customer.example ([198.51.100.8]) by mx1.hotmail.com'
+"$FBL_BIN" ingest --db "$DB" $CFG "$T/shapes" 2> "$T/i10.err"
+check_eq ingest/shapes-exit "$?" 0 "$(tail -n 2 "$T/i10.err")"
+check_eq ingest/ses-forward-original \
+    "$(q "SELECT original_form || ' ' || coalesce(array_to_string(deviations, ','), '') FROM report WHERE source LIKE '%ses-forward.eml'")" \
+    'rfc822 original-mbox-from-line,original-leading-blank-lines'
+check_eq ingest/ses-forward-verified \
+    "$(q "SELECT string_agg(s.d || '=' || s.result, ' ' ORDER BY s.idx) FROM signature s JOIN report r USING (msg_day, fingerprint) WHERE r.source LIKE '%ses-forward.eml'")" \
+    'fbl.myesp.example=pass customer.example=pass'
+check_eq ingest/jmrp-derived \
+    "$(q "SELECT string_agg(substring(source from '[a-z-]*[.]eml\$') || ' ' || source_ip || ' ' || source_ip_derived, ', ' ORDER BY source) FROM report WHERE reporter = 'microsoft' AND source LIKE '%/shapes/%'")" \
+    'jmrp-received.eml 198.51.100.8 received, jmrp-subject.eml 192.0.2.44 subject'
+check_eq ingest/field-not-derived \
+    "$(q "SELECT source_ip || ' ' || coalesce(source_ip_derived, 'null') FROM report WHERE source LIKE '%ses-forward.eml'")" \
+    '192.0.2.10 null'
+nfiles=$((nfiles + 3))
+check_eq ingest/report-rows-after-shapes "$(q 'SELECT count(*) FROM report')" "$nfiles"
 
 # no recipient in clear anywhere in the database
 pg_dump "$DB" > "$T/dump.sql" 2> "$T/dump.err"

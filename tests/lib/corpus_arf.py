@@ -16,6 +16,9 @@ line per compared column, "corpus/arf/NAME/COLUMN" (NAME = file name without
   original_has_dkim  yes/no/-      <- "original_has_dkim" true/false/null
   reported_domain    a,b or -      <- "reported_domain" array joined by ","
 and "corpus/.../run" for the run itself (exit status 0, one JSON line).
+The rows of DERIVED below (reports without Source-IP) also get ".../source_ip_derived"
+(the address and where it was taken from); any other row with a derived
+address fails the same line.
 With --asan-bin, the sanitizer build runs every file too and must give the
 same JSON (verified_at aside when the clock was "now"):
 "corpus/arf-asan/NAME".  Expected values come from the table
@@ -25,7 +28,8 @@ only; the table is never written.
 fbl.myesp.example and customer.example, t=1795251600, keys in
 samples/zones/demo.zone) check what is handed to the verifier and when:
 "arf/verify/CASE".  A correctly signed original must pass in every form
-that keeps its body (rfc822 with LF or CRLF, base64), be neutral /
+that keeps its body (rfc822 with LF or CRLF, base64, behind blank lines
+and an mbox From_ line), be neutral /
 headers-only with its header signature verified when only the headers are
 given, be refused as future-timestamp when the Arrival-Date is a day
 before t=, and take its roles from --config.
@@ -41,6 +45,33 @@ import sys
 
 COLUMNS = ("complaint", "feedback_type", "reporter", "original",
            "original_has_dkim", "reported_domain")
+
+# Reports without Source-IP get a derived address (docs/arf.md): Microsoft
+# JMRP from the Subject "complaint about message from IP", else (a masked
+# Subject) from the Received field Microsoft's edge added to the original;
+# any known reporter (here the old Yahoo reports) from its own edge's
+# Received field.  Read by hand from each file; no other corpus file gets
+# a derived address.
+DERIVED = {
+    "arf/sisimai-arf-22.eml": ("192.0.2.222", "subject"),
+    "arf/sisimai-arf-23.eml": ("192.0.2.222", "subject"),
+    "arf/sisimai-arf-24.eml": ("192.0.2.222", "subject"),
+    "arf/phpbouncehandler-fbl-hotmail.eml": ("24.64.1.1", "subject"),
+    # Subject "74.200.17.xxx"; "from blahblah.com ([12.12.12.12]) by
+    # bay0-mc2-f46.Bay0.hotmail.com"
+    "arf/phpbouncehandler-hotmailbounce.eml": ("12.12.12.12", "received"),
+    # inline form: "from promomail.ganeshaspeaks.com ([72.55.174.206]) by
+    # bay0-mc3-f8.Bay0.hotmail.com", below the JMRP's own hop
+    "arf/phpbouncehandler-arf6.eml": ("72.55.174.206", "received"),
+    # "from 127.0.0.1  (EHLO mx8.example.com) (192.0.2.8) by
+    # mta34.mail.g9.yahoo.com"
+    "arf/sisimai-arf-02.eml": ("192.0.2.8", "received"),
+    # "(EHLO mail.ganeshaspeaks.com) (72.55.174.173) by
+    # mta127.mail.ac4.yahoo.com", as X-Originating-IP says
+    "arf/phpbouncehandler-arf4.eml": ("72.55.174.173", "received"),
+    # "(HELO ourdomain.com) (24.64.1.1) by mta1253.mail.ac4.yahoo.com"
+    "arf/phpbouncehandler-fbl-yahoo.eml": ("24.64.1.1", "received"),
+}
 
 
 def line(ok, name, why=""):
@@ -107,6 +138,13 @@ def check_row(args, row):
         got = got_value(obj, col)
         good &= line(got == want, "%s/%s" % (name, col),
                      "got '%s', want '%s'" % (got, want))
+    got = (obj.get("source_ip"), obj.get("source_ip_derived"))
+    if rel in DERIVED:
+        good &= line(got == DERIVED[rel], name + "/source_ip_derived",
+                     "got %r, want %r" % (got, DERIVED[rel]))
+    elif got[1] is not None:
+        good &= line(False, name + "/source_ip_derived",
+                     "got %r, want no derived address" % (got,))
     if args.asan_bin:
         arc, aout, aerr = run(args.asan_bin, path)
         same = arc == rc and comparable(aout) == comparable(out)
@@ -187,6 +225,12 @@ def wiring(args):
     ok &= wiring_case(args, "rfc822-crlf", report(good, ARRIVAL,
                       "message/rfc822").replace(b"\n", b"\r\n"), "rfc822",
                       both("pass", "ok", True))
+    # Amazon SES forwards complaints with blank lines and an mbox From_
+    # line before the original: still the original, verified
+    ok &= wiring_case(args, "blank-lines-from-line", report(
+                      b"\n\nFrom bounce@fbl.myesp.example Sun Nov 22 "
+                      b"10:00:00 2026\n" + good, ARRIVAL, "message/rfc822"),
+                      "rfc822", both("pass", "ok", True))
     ok &= wiring_case(args, "base64", report(good, ARRIVAL,
                       "message/rfc822", "base64"), "encoded-rfc822",
                       both("pass", "ok", True))

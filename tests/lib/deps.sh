@@ -28,13 +28,16 @@ set -eu
 # Schema), OpenDKIM and Mail::DKIM (interop), valgrind (bench instruction
 # counts), chromium + python3-pil (the HTML report rendered headless, its
 # screenshot inspected: tests/integration/html_charts.sh), GNU time (peak
-# RSS of the hostile-input tests and the benchmark).
+# RSS of the hostile-input tests and the benchmark).  Postfix: a private
+# instance delivers to `fblscope ingest --pipe` through pipe(8)
+# (tests/integration/mta_pipe.sh); installed with debconf's "No
+# configuration", so the package writes no main.cf and starts nothing.
 PKGS="build-essential pkg-config clang libclang-rt-14-dev llvm
 libssl-dev openssl libldns-dev ldnsutils libpcre2-dev libpq-dev
 postgresql postgresql-contrib nsd unbound
 python3 python3-dkim python3-nacl python3-dnspython python3-jsonschema
 opendkim-tools libopendkim-dev libmail-dkim-perl valgrind
-chromium python3-pil time"
+chromium python3-pil time postfix"
 
 die() {
 	echo "deps.sh: $*" >&2
@@ -84,14 +87,19 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 if [ ! -e "$POLICY" ]; then
-	# Keep postinst scripts from starting nsd / unbound / postgresql system
-	# services.
+	# Keep postinst scripts from starting nsd / unbound / postgresql /
+	# postfix system services.
 	printf '#!/bin/sh\n# temporary, from fblscope tests/lib/deps.sh\nexit 101\n' |
 	    $SUDO tee "$POLICY" >/dev/null
 	$SUDO chmod 0755 "$POLICY"
 	made_policy=1
 fi
 
+case " $missing " in
+*" postfix "*)
+	echo 'postfix postfix/main_mailer_type select No configuration' |
+	    $SUDO debconf-set-selections ;;
+esac
 APT="$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300"
 # shellcheck disable=SC2086
 $APT update || die "apt-get update failed"

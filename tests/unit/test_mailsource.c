@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/digest.h"
 #include "fbl/source/mailsource.h"
 #include "tests/unit/unit.h"
 
@@ -711,6 +712,8 @@ test_vanished(void)
 
 /* --- stdin --------------------------------------------------------------- */
 
+static size_t	 stdin_max;	/* bytes of a message; 0: the default */
+
 /*
  * Run one stdin source over a pipe fed with in[0..len) (by a child process,
  * so that more than a pipe buffer can go through), collecting up to 4 items
@@ -740,6 +743,8 @@ stdin_items(const char *in, size_t len, unsigned flags, struct mail_item *it,
 		die("dup2");
 	close(p[0]);
 	src = open_ok("stdin: open", "-", flags);
+	if (stdin_max > 0)
+		mail_source_set_max_message(src, stdin_max);
 	/* the errors of all items add up in err */
 	buf_reset(err);
 	while (n < 4 && (rc[n] = mail_source_next(src, &it[n], err)) != 0)
@@ -815,6 +820,58 @@ test_stdin(void)
 	CHECK_TRUE("stdin: empty says so", strstr(buf_cstr(&err),
 	    "-: empty") != NULL);
 	mail_item_free(&it[0]);
+	buf_free(&err);
+}
+
+/*
+ * Pipe delivery: a message too large to keep is read to its end (the
+ * writer, an MTA, must not meet a closed pipe: stdin_items fails when it
+ * does) and counted by the SHA-256 of all its bytes.
+ */
+static void
+test_stdin_pipe(void)
+{
+	struct mail_item it[4];
+	struct buf	 err = BUF_INIT;
+	unsigned char	 want[DIGEST_SHA256_LEN];
+	int		 rc[4];
+	size_t		 n, big = 300000;
+	char		*b;
+
+	memset(it, 0, sizeof(it));
+	if ((b = malloc(big)) == NULL)
+		die("malloc");
+	memset(b, 'z', big);
+	memcpy(b, "From bounce@esp.example Mon Jan  1 00:00:00 2024\n"
+	    "Subject: huge\n\n", 64);
+	(void)digest_sha256(b, big, want);
+	stdin_max = 1000;
+	n = stdin_items(b, big, MAIL_SOURCE_PIPE, it, rc, &err);
+	CHECK_INT("stdin pipe: too large is an error item", n == 1 ? rc[0] :
+	    0, -1);
+	CHECK_STR("stdin pipe: never", it[0].never, "too-large");
+	CHECK_TRUE("stdin pipe: read to the end", it[0].has_digest &&
+	    it[0].stream_len == big);
+	CHECK_MEM("stdin pipe: SHA-256 of every byte", it[0].digest,
+	    sizeof(it[0].digest), want, sizeof(want));
+	CHECK_TRUE("stdin pipe: says the size", strstr(buf_cstr(&err),
+	    "-: too large (300000 bytes, over 1000)") != NULL);
+	mail_item_free(&it[0]);
+
+	/* without the flag (and within a pipe buffer): no digest */
+	n = stdin_items(b, 2000, 0, it, rc, &err);
+	CHECK_TRUE("stdin: too large, no digest", n == 1 && rc[0] == -1 &&
+	    !it[0].has_digest && it[0].never != NULL);
+	mail_item_free(&it[0]);
+	stdin_max = 0;
+
+	n = stdin_items("Subject: s\n\nhi\n", 15, MAIL_SOURCE_PIPE, it, rc,
+	    &err);
+	CHECK_TRUE("stdin pipe: a message as ever", n == 1 && rc[0] == 1 &&
+	    !it[0].has_digest && strcmp(bytes(&it[0]),
+	    "Subject: s\n\nhi\n") == 0);
+	mail_item_free(&it[0]);
+	free(b);
 	buf_free(&err);
 }
 
@@ -913,6 +970,7 @@ main(void)
 	test_files();
 	test_vanished();
 	test_stdin();
+	test_stdin_pipe();
 	test_corpus();
 	rm_tree(root, 0);
 	return UNIT_DONE();
