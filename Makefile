@@ -97,6 +97,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfblscope.a
 # it but not test_*.c (each of those is a program of its own).
 $(BUILD)/tests/test_keyfetch: tests/unit/keyfetch_fake.c \
     tests/unit/keyfetch_nsd.c tests/unit/keyfetch_test.h
+$(BUILD)/tests/test_arf: tests/unit/arf_providers.c tests/unit/arf_test.h
 
 unit: $(UNIT_BIN) $(BUILD)/base-alone
 
