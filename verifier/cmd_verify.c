@@ -14,6 +14,7 @@
 #include "base/date.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
+#include "verifier/crypto.h"
 #include "verifier/explain.h"
 #include "verifier/render.h"
 #include "verifier/verify.h"
@@ -193,6 +194,7 @@ run_serial(struct verify_cmd *vc)
 		status = merge_status(status, write_out(&vo));
 	}
 	buf_free(&raw);
+	crypto_thread_done();
 	return status;
 }
 
@@ -245,6 +247,7 @@ verify_worker(void *arg)
 	}
 	pthread_mutex_unlock(&vc->mu);
 	buf_free(&raw);
+	crypto_thread_done();
 	return NULL;
 }
 
