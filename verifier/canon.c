@@ -3,6 +3,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "base/ascii.h"
 #include "verifier/canon.h"
@@ -326,6 +329,148 @@ feed_line(struct body_hash *h, const char *line, size_t len, bool in_message,
 	    body_emit(h, "\r\n", 2, false, keep);
 }
 
+/*
+ * Where a line may differ from its canonical form.  In p[0..n), p at the
+ * start of a line, the offset of the first byte that is:
+ *   - an LF not after a CR (a bare LF becomes CRLF),
+ *   - a CR not before an LF (a stray CR: left to the line-by-line path),
+ *   - for relaxed, a tab, or an SP before WSP, CR or LF (a WSP run or
+ *     trailing WSP);
+ * n when there is none.  Every line before that offset ends with CRLF and
+ * is already canonical.  16 bytes at a time with SSE2 where there is SSE2.
+ */
+static bool
+dirty_at(bool relaxed, const char *p, size_t n, size_t i)
+{
+	unsigned char	 a, b, prev;
+
+	a = (unsigned char)p[i];
+	prev = i > 0 ? (unsigned char)p[i - 1] : 0;
+	b = i + 1 < n ? (unsigned char)p[i + 1] : 0;
+	if ((a == '\n' && prev != '\r') || (a == '\r' && b != '\n'))
+		return true;
+	return relaxed && (a == '\t' || (a == ' ' && (b == ' ' ||
+	    b == '\t' || b == '\r' || b == '\n')));
+}
+
+static size_t
+first_dirty(enum dkim_canon c, const char *p, size_t n)
+{
+	const bool	 relaxed = c == DKIM_CANON_RELAXED;
+	size_t		 i = 1;
+
+	if (n == 0 || dirty_at(relaxed, p, n, 0))
+		return 0;
+#ifdef __SSE2__
+	{
+		const __m128i	 lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+		const __m128i	 sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+		__m128i		 va, vb, vp, bad, wsp_next;
+		unsigned	 mask;
+
+		for (; i + 17 <= n; i += 16) {
+			va = _mm_loadu_si128((const __m128i *)(p + i));
+			vb = _mm_loadu_si128((const __m128i *)(p + i + 1));
+			vp = _mm_loadu_si128((const __m128i *)(p + i - 1));
+			bad = _mm_or_si128(
+			    _mm_andnot_si128(_mm_cmpeq_epi8(vp, cr),
+			    _mm_cmpeq_epi8(va, lf)),
+			    _mm_andnot_si128(_mm_cmpeq_epi8(vb, lf),
+			    _mm_cmpeq_epi8(va, cr)));
+			if (relaxed) {
+				wsp_next = _mm_or_si128(
+				    _mm_or_si128(_mm_cmpeq_epi8(vb, sp),
+				    _mm_cmpeq_epi8(vb, tab)),
+				    _mm_or_si128(_mm_cmpeq_epi8(vb, cr),
+				    _mm_cmpeq_epi8(vb, lf)));
+				bad = _mm_or_si128(bad, _mm_or_si128(
+				    _mm_cmpeq_epi8(va, tab),
+				    _mm_and_si128(_mm_cmpeq_epi8(va, sp),
+				    wsp_next)));
+			}
+			if ((mask = (unsigned)_mm_movemask_epi8(bad)) != 0)
+				return i + (size_t)__builtin_ctz(mask);
+		}
+	}
+#endif
+	for (; i < n; i++)
+		if (dirty_at(relaxed, p, n, i))
+			return i;
+	return n;
+}
+
+/*
+ * Lines p[0..n) that are already canonical, each ending with CRLF: one
+ * span of the message.  Empty lines at its end are held back (they count
+ * only if a line with content follows).
+ */
+static bool
+feed_clean_lines(struct body_hash *h, const char *p, size_t n,
+    struct buf *keep)
+{
+	uint64_t	 empty = 0;
+
+	while (n >= 2 && p[n - 2] == '\r' && (n == 2 || p[n - 3] == '\n')) {
+		n -= 2;
+		empty++;
+	}
+	if (n > 0 && (!emit_pending(h, keep) ||
+	    !body_emit(h, p, n, true, keep)))
+		return false;
+	h->pending_empty += empty;
+	return true;
+}
+
+/* One line the general way; returns the bytes it took, 0 on failure. */
+static size_t
+feed_one_line(struct body_hash *h, const char *p, size_t n,
+    const char *msg_end, struct buf *scratch, struct buf *keep)
+{
+	struct line_iter it;
+	const char	*line, *rline;
+	size_t		 line_len, rlen;
+	bool		 eol;
+
+	line_iter_init(&it, p, n);
+	if (!line_iter_next(&it, &line, &line_len, &eol))
+		return 0;
+	if (h->canon == DKIM_CANON_SIMPLE) {
+		if (!feed_line(h, line, line_len, true, msg_end, keep))
+			return 0;
+	} else if (!relax(scratch, line, line_len, &rline, &rlen) ||
+	    !feed_line(h, rline, rlen, rline == line, msg_end, keep))
+		return 0;
+	return (size_t)(it.p - p);
+}
+
+/*
+ * One body hash over the whole body: the canonical lines up to the next
+ * line that may need rewriting go out as one span, that line the general
+ * way, and so on.
+ */
+static bool
+body_pass(struct body_hash *h, const char *body, size_t len,
+    struct buf *scratch, struct buf *keep)
+{
+	size_t	 pos = 0, dirty, ls, took;
+
+	while (pos < len) {
+		dirty = pos + first_dirty(h->canon, body + pos, len - pos);
+		for (ls = dirty; ls > pos && body[ls - 1] != '\n'; ls--)
+			;
+		if (ls > pos && !feed_clean_lines(h, body + pos, ls - pos,
+		    keep))
+			return false;
+		if (ls == len)
+			break;
+		if ((took = feed_one_line(h, body + ls, len - ls, body + len,
+		    scratch, keep)) == 0)
+			return false;
+		pos = ls + took;
+	}
+	return true;
+}
+
 static bool
 body_finish(struct body_hash *h, struct buf *keep)
 {
@@ -357,35 +502,16 @@ bool
 body_hash_compute(struct body_hash *hs, size_t n, const char *body,
     size_t len, struct buf *keep)
 {
-	struct line_iter it;
-	struct buf	 relaxed = BUF_INIT;	/* the line, shared by relaxed hashes */
-	const char	*line, *rline = NULL;
-	size_t		 line_len, rlen = 0, i;
-	bool		 eol, ok = true, done_relax;
+	struct buf	 relaxed = BUF_INIT;	/* a rewritten line */
+	size_t		 i;
+	bool		 ok = true;
 
 	for (i = 0; i < n; i++)
 		if (!body_start(&hs[i]))
 			ok = false;
-	line_iter_init(&it, body, len);
-	while (ok && line_iter_next(&it, &line, &line_len, &eol)) {
-		done_relax = false;
-		for (i = 0; ok && i < n; i++) {
-			struct buf *k = i == 0 ? keep : NULL;
-
-			if (hs[i].canon == DKIM_CANON_SIMPLE) {
-				ok = feed_line(&hs[i], line, line_len, true,
-				    body + len, k);
-				continue;
-			}
-			if (!done_relax) {
-				ok = relax(&relaxed, line, line_len, &rline,
-				    &rlen);
-				done_relax = true;
-			}
-			ok = ok && feed_line(&hs[i], rline, rlen,
-			    rline == line, body + len, k);
-		}
-	}
+	for (i = 0; ok && i < n; i++)
+		ok = body_pass(&hs[i], body, len, &relaxed,
+		    i == 0 ? keep : NULL);
 	for (i = 0; i < n; i++) {
 		if (ok && !body_finish(&hs[i], i == 0 ? keep : NULL))
 			ok = false;

@@ -14,6 +14,7 @@
 #include "base/jobs.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
+#include "verifier/crypto.h"
 #include "verifier/explain.h"
 #include "verifier/render.h"
 #include "verifier/verify.h"
@@ -208,6 +209,7 @@ verify_run(struct verify_cmd *vc, unsigned jobs)
 		return 2;
 	}
 	jobs_run(&j);
+	crypto_thread_done();	/* this thread's cached key contexts */
 	for (i = 0; i < jobs; i++)
 		buf_free(&vc->raw[i]);
 	free(vc->raw);

@@ -2,6 +2,7 @@
 /* crypto: OpenSSL EVP operations for DKIM; see crypto.h. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,25 +74,129 @@ verdict_of(int rc)
 	return rc == 1 ? CRYPTO_GOOD : CRYPTO_BAD;
 }
 
-static enum crypto_verdict
-rsa_verify(EVP_PKEY *pk, enum dkim_alg alg, const unsigned char *digest,
-    size_t digest_len, const unsigned char *sig, size_t sig_len)
+/*
+ * RSA verification contexts, kept per thread and per (key, hash): making
+ * and initialising one costs about as much as a fifth of the RSA operation
+ * itself, and a run verifies many messages under the same few keys.  A
+ * context holds a reference on its key, so a key in the table is never
+ * freed (nor its address reused) while its context is there.  The table is
+ * direct-mapped and of fixed size: a collision replaces the older entry.
+ */
+#define VERIFY_CTX_SLOTS	256
+
+struct verify_ctx_slot {
+	EVP_PKEY	*pk;
+	enum dkim_hash	 hash;
+	EVP_PKEY_CTX	*ctx;
+};
+
+static pthread_key_t	 vctx_key;
+static pthread_once_t	 vctx_once = PTHREAD_ONCE_INIT;
+static bool		 vctx_usable;
+
+static void
+vctx_table_free(void *p)
+{
+	struct verify_ctx_slot	*t = p;
+	size_t			 i;
+
+	for (i = 0; i < VERIFY_CTX_SLOTS; i++)
+		EVP_PKEY_CTX_free(t[i].ctx);
+	free(t);
+}
+
+static void
+vctx_init(void)
+{
+	vctx_usable = pthread_key_create(&vctx_key, vctx_table_free) == 0;
+}
+
+/* This thread's table, made on first use; NULL when that fails. */
+static struct verify_ctx_slot *
+vctx_table(void)
+{
+	struct verify_ctx_slot	*t;
+
+	pthread_once(&vctx_once, vctx_init);
+	if (!vctx_usable)
+		return NULL;
+	if ((t = pthread_getspecific(vctx_key)) != NULL)
+		return t;
+	if ((t = calloc(VERIFY_CTX_SLOTS, sizeof(*t))) == NULL)
+		return NULL;
+	if (pthread_setspecific(vctx_key, t) != 0) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+crypto_thread_done(void)
+{
+	struct verify_ctx_slot	*t;
+
+	pthread_once(&vctx_once, vctx_init);
+	if (!vctx_usable || (t = pthread_getspecific(vctx_key)) == NULL)
+		return;
+	(void)pthread_setspecific(vctx_key, NULL);
+	vctx_table_free(t);
+}
+
+static EVP_PKEY_CTX *
+rsa_verify_ctx_new(EVP_PKEY *pk, enum dkim_hash h)
 {
 	EVP_PKEY_CTX	*ctx;
-	int		 rc;
-	enum dkim_hash	 h;
 
-	h = alg == DKIM_ALG_RSA_SHA1 ? DKIM_HASH_SHA1 : DKIM_HASH_SHA256;
 	if ((ctx = EVP_PKEY_CTX_new(pk, NULL)) == NULL)
-		return CRYPTO_ERROR;
+		return NULL;
 	if (EVP_PKEY_verify_init(ctx) != 1 ||
 	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1 ||
 	    EVP_PKEY_CTX_set_signature_md(ctx, crypto_md(h)) != 1) {
 		EVP_PKEY_CTX_free(ctx);
-		return CRYPTO_ERROR;
+		return NULL;
 	}
-	rc = EVP_PKEY_verify(ctx, sig, sig_len, digest, digest_len);
-	EVP_PKEY_CTX_free(ctx);
+	return ctx;
+}
+
+/* The slot of (pk, h): the key's address, hashed, and the hash. */
+static size_t
+vctx_slot(const EVP_PKEY *pk, enum dkim_hash h)
+{
+	uintptr_t	 v = (uintptr_t)pk;
+
+	v ^= v >> 17;
+	v *= (uintptr_t)0x9e3779b97f4a7c15ull;
+	return (size_t)((v >> 24) ^ (uintptr_t)h) % VERIFY_CTX_SLOTS;
+}
+
+static enum crypto_verdict
+rsa_verify(EVP_PKEY *pk, enum dkim_alg alg, const unsigned char *digest,
+    size_t digest_len, const unsigned char *sig, size_t sig_len)
+{
+	struct verify_ctx_slot	*t, *slot;
+	EVP_PKEY_CTX		*ctx;
+	int			 rc;
+	enum dkim_hash		 h;
+
+	h = alg == DKIM_ALG_RSA_SHA1 ? DKIM_HASH_SHA1 : DKIM_HASH_SHA256;
+	if ((t = vctx_table()) == NULL) {
+		if ((ctx = rsa_verify_ctx_new(pk, h)) == NULL)
+			return CRYPTO_ERROR;
+		rc = EVP_PKEY_verify(ctx, sig, sig_len, digest, digest_len);
+		EVP_PKEY_CTX_free(ctx);
+		return verdict_of(rc);
+	}
+	slot = &t[vctx_slot(pk, h)];
+	if (slot->ctx == NULL || slot->pk != pk || slot->hash != h) {
+		if ((ctx = rsa_verify_ctx_new(pk, h)) == NULL)
+			return CRYPTO_ERROR;
+		EVP_PKEY_CTX_free(slot->ctx);
+		slot->pk = pk;
+		slot->hash = h;
+		slot->ctx = ctx;
+	}
+	rc = EVP_PKEY_verify(slot->ctx, sig, sig_len, digest, digest_len);
 	return verdict_of(rc);
 }
 

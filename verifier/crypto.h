@@ -40,6 +40,14 @@ enum crypto_verdict {
 enum crypto_verdict crypto_verify(EVP_PKEY *, enum dkim_alg,
 		    const unsigned char *digest, size_t digest_len,
 		    const unsigned char *sig, size_t sig_len);
+/*
+ * crypto_verify() keeps, per thread, a verification context for each RSA
+ * key it used lately (a bounded table); each holds a reference on its key,
+ * so those keys live until their entry is replaced or the thread ends.  A
+ * thread that is done verifying may release them now: the table is freed
+ * at thread exit anyway, but not for the main thread at exit().
+ */
+void		 crypto_thread_done(void);
 
 /*
  * For a failed RSA signature: undo the RSA operation with the public key.

@@ -331,12 +331,16 @@ classify(struct ctx *c, const char *subject)
 	(void)report_type_of(&c->m->tree.parts[0], top_rt, sizeof(top_rt));
 	if (mime_part_is(&c->m->tree.parts[0], "multipart", "report") &&
 	    other_report_type(top_rt)) {
-		(void)try_not_arf(c, top_rt, subject);
+		if (!c->attached_only)
+			(void)try_not_arf(c, top_rt, subject);
 		return;
 	}
-	if (try_arf(c, top_rt) || try_ses(c) ||
-	    try_jmrp_attached(c, subject) || try_jmrp_inline(c) ||
-	    try_not_arf(c, top_rt, subject))
+	if (try_arf(c, top_rt) || try_ses(c) || try_jmrp_attached(c, subject))
+		return;
+	/* what is left is inline (JMRP, sample) or not a complaint */
+	if (c->attached_only)
+		return;
+	if (try_jmrp_inline(c) || try_not_arf(c, top_rt, subject))
 		return;
 	take_inline(c);
 	decide(c, ARF_KIND_SAMPLE, "no feedback report, no complaint format, "
@@ -365,8 +369,8 @@ split_top(struct ctx *c)
 	    body ? n - boff : 0);
 }
 
-bool
-arf_parse(struct arf_report *r, const char *raw, size_t len)
+static bool
+parse(struct arf_report *r, const char *raw, size_t len, bool attached_only)
 {
 	struct ctx		 c;
 	enum message_status	 st;
@@ -374,6 +378,7 @@ arf_parse(struct arf_report *r, const char *raw, size_t len)
 
 	memset(r, 0, sizeof(*r));
 	memset(&c, 0, sizeof(c));
+	c.attached_only = attached_only;
 	if ((c.m = calloc(1, sizeof(*c.m))) == NULL)
 		return false;
 	r->mem = c.m;
@@ -399,6 +404,18 @@ arf_parse(struct arf_report *r, const char *raw, size_t len)
 		derive_source_ip(&c, subject);
 	}
 	return !c.oom;
+}
+
+bool
+arf_parse(struct arf_report *r, const char *raw, size_t len)
+{
+	return parse(r, raw, len, false);
+}
+
+bool
+arf_find_attached(struct arf_report *r, const char *raw, size_t len)
+{
+	return parse(r, raw, len, true);
 }
 
 void

@@ -122,6 +122,18 @@ struct arf_report {
 
 /* Parse raw[0..len).  Never fails except for memory (returns false). */
 bool		 arf_parse(struct arf_report *, const char *raw, size_t len);
+/*
+ * arf_parse() for a caller that asks one thing: is raw a complaint (ARF
+ * or COMPLAINT) that carries its original apart from itself (not
+ * ARF_ORIG_INLINE)?  complaint, kind, original, original_len and
+ * original_form are then those arf_parse() gives.  Otherwise complaint
+ * may be false where arf_parse() would say more: the decision stops where
+ * only the message itself (an inline form, a sample) or no original
+ * remains possible, which spares the near-miss checks of every plain
+ * message.
+ */
+bool		 arf_find_attached(struct arf_report *, const char *raw,
+		    size_t len);
 void		 arf_report_free(struct arf_report *);
 
 const char	*arf_kind_name(enum arf_kind);		/* "arf", "complaint", ... */

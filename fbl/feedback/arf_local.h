@@ -39,6 +39,7 @@ struct ctx {
 	bool		 oom;
 	size_t		 nfields;	/* report fields looked at */
 	bool		 seen_arrival;	/* Arrival-Date (not Received-Date) */
+	bool		 attached_only;	/* arf_find_attached(): see arf.h */
 };
 
 /* arf.c: memory, the verdict, helpers */

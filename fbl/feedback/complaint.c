@@ -117,7 +117,7 @@ complaint_find_original(const char *raw, size_t len, struct verify_inner *in)
 	memset(in, 0, sizeof(*in));
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return -1;
-	if (!arf_parse(r, raw, len)) {
+	if (!arf_find_attached(r, raw, len)) {
 		arf_report_free(r);
 		free(r);
 		return -1;

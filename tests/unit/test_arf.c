@@ -21,9 +21,52 @@ struct arf_report r;
 char	*cur;
 char	 msg[65536];
 
+/*
+ * arf_find_attached() on every message parsed here: it must find the
+ * original arf_parse() finds apart from the message (same kind, bytes and
+ * form), and nothing otherwise.
+ */
+static struct {
+	size_t	 parsed, attached, disagree;
+} find_count;
+
+static bool
+attached_original(const struct arf_report *a)
+{
+	return a->complaint && a->original != NULL && a->original_len > 0 &&
+	    a->original_form != ARF_ORIG_INLINE;
+}
+
+static void
+compare_find_attached(const char *s, size_t n)
+{
+	struct arf_report f;
+	bool	 want = attached_original(&r), ok;
+
+	if (!arf_find_attached(&f, s, n)) {
+		arf_report_free(&f);
+		return;
+	}
+	ok = attached_original(&f) == want;
+	if (ok && want)
+		ok = f.kind == r.kind && f.original_len == r.original_len &&
+		    memcmp(f.original, r.original, r.original_len) == 0 &&
+		    f.original_form == r.original_form;
+	if (!ok) {
+		find_count.disagree++;
+		printf("# arf_find_attached disagrees on: %.60s\n", s);
+	}
+	find_count.parsed++;
+	if (want)
+		find_count.attached++;
+	arf_report_free(&f);
+}
+
 bool
 parse_n(const char *s, size_t n)
 {
+	bool	 ok;
+
 	arf_report_free(&r);
 	free(cur);
 	if ((cur = malloc(n ? n : 1)) == NULL) {
@@ -31,7 +74,9 @@ parse_n(const char *s, size_t n)
 		exit(2);
 	}
 	memcpy(cur, s, n);
-	return arf_parse(&r, cur, n);
+	if ((ok = arf_parse(&r, cur, n)))
+		compare_find_attached(cur, n);
+	return ok;
 }
 
 bool
@@ -806,6 +851,10 @@ main(void)
 	test_limits();
 	test_reporter();
 	test_names();
+	CHECK_INT("find-attached/disagreements", find_count.disagree, 0);
+	CHECK_TRUE("find-attached/some-attached-some-not",
+	    find_count.attached >= 20 &&
+	    find_count.parsed >= find_count.attached + 20);
 	arf_report_free(&r);
 	arf_report_free(&r);	/* twice is harmless */
 	free(cur);
