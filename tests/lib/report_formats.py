@@ -119,7 +119,7 @@ def json_views():
                          for x in J['verification']}
     v['mix'] = {k: n for k, n in J['verification_mix'].items() if n}
     v['keys'] = {(k['token'], k['selector']): (
-        'none' if k['key_bits'] in (None, -1) else str(k['key_bits']),
+        'none' if k['key_bits'] == -1 else str(k['key_bits']),
         k['signatures'], k['age_months']) for k in J['keys']}
     v['unknown'] = {(u['token'], u['role']): (u['signatures'],
                                              u['verified'])
@@ -183,7 +183,7 @@ def csv_views():
                 for r in sections.get('verification_mix', [])
                 if int(r['signatures'])}
     v['keys'] = {(r['token'], r['selector']): (
-        'none' if r['key_bits'] in ('', '-1') else r['key_bits'],
+        'none' if r['key_bits'] == '-1' else r['key_bits'],
         int(r['signatures']), int(r['age_months']) if r['age_months']
         else None) for r in sections.get('key', [])}
     v['unknown'] = {(r['token'], r['role']): (int(r['signatures']),

@@ -235,6 +235,72 @@ test_hostile_names(void)
 	buf_free(&out);
 }
 
+/* A line of out holding needle, or NULL; copied into line. */
+static const char *
+line_with(const char *out, const char *needle, char *line, size_t len)
+{
+	const char	*p = strstr(out, needle), *a, *z;
+
+	if (p == NULL)
+		return NULL;
+	for (a = p; a > out && a[-1] != '\n'; a--)
+		;
+	if ((z = strchr(p, '\n')) == NULL)
+		z = p + strlen(p);
+	snprintf(line, len, "%.*s", (int)(z - a), a);
+	return line;
+}
+
+/*
+ * A selector whose key was found neither in DNS nor in the archive: -1 in
+ * JSON and CSV (docs/report-json.md), "none" and the flag nokey where
+ * people read it, never "-1".
+ */
+static void
+test_key_not_found(void)
+{
+	struct report_model	 m;
+	struct report_key	 k;
+	struct buf		 out = BUF_INIT;
+	char			 line[256];
+	char			 tok[] = "customer01.example", role[] = "customer";
+	char			 cid[] = "cust-01", sel[] = "gone.myesp";
+	char			 alg[] = "rsa-sha256";
+
+	day_model(&m);
+	memset(&k, 0, sizeof(k));
+	k.token = tok;
+	k.role = role;
+	k.customer_id = cid;
+	k.selector = sel;
+	k.algorithm = alg;
+	k.key_bits = -1;
+	k.signatures = 13;
+	k.age_months = -1;
+	snprintf(k.last_day, sizeof(k.last_day), "2026-11-21");
+	m.keys = &k;
+	m.nkeys = 1;
+	CHECK_TRUE("nokey/text", report_render_text(&out, &m) &&
+	    line_with(buf_cstr(&out), "gone.myesp", line, sizeof(line)));
+	CHECK_STR("nokey/text-row", line, "customer01.example         "
+	    "gone.myesp         rsa-sha256  none          13   ? 2026-11-21 "
+	    "nokey");
+	buf_reset(&out);
+	CHECK_TRUE("nokey/html", report_render_html(&out, &m) &&
+	    strstr(buf_cstr(&out), "<td>rsa-sha256</td><td class=\"r\">"
+	    "none</td>") != NULL && strstr(buf_cstr(&out), ">-1<") == NULL);
+	buf_reset(&out);
+	CHECK_TRUE("nokey/json", report_render_json(&out, &m) &&
+	    strstr(buf_cstr(&out), "\"algorithm\":\"rsa-sha256\","
+	    "\"key_bits\":-1,") != NULL);
+	buf_reset(&out);
+	CHECK_TRUE("nokey/csv", report_render_csv(&out, &m) &&
+	    line_with(buf_cstr(&out), "gone.myesp", line, sizeof(line)));
+	CHECK_STR("nokey/csv-row", line, "key,customer01.example,customer,"
+	    "cust-01,gone.myesp,rsa-sha256,-1,no,13,,2026-11-21,,,no,no,no");
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -243,5 +309,6 @@ main(void)
 	test_days();
 	test_text_width();
 	test_hostile_names();
+	test_key_not_found();
 	return UNIT_DONE();
 }
