@@ -403,13 +403,14 @@ keys_table(struct buf *b, const struct report_model *m)
 		    k->past_rotation ? "past rotation " : "",
 		    k->sha1 ? "rsa-sha1 " : "",
 		    k->small_key ? "RSA under 2048 " : "",
-		    k->key_bits < 0 ? "no key found" : "");
+		    k->source == KS_ARCHIVE ? "archived (not in DNS)" :
+		    k->source == KS_NONE ? "no key found" : "");
 		row_reset(&r);
 		row_str(&r, k->token);
 		row_str(&r, k->selector);
 		row_str(&r, k->algorithm);
-		if (k->key_bits < 0)
-			row_str(&r, "none");	/* as the text report */
+		if (k->key_bits < 0)	/* as the text report */
+			row_str(&r, k->source == KS_NONE ? "none" : "?");
 		else
 			row_num(&r, k->key_bits);
 		row_str(&r, k->testing ? "yes" : "");

@@ -269,6 +269,7 @@ key(struct buf *b, const struct report_key *k)
 	json_kv_str(b, "customer", k->customer_id, &f);
 	json_kv_str(b, "selector", k->selector, &f);
 	json_kv_str(b, "algorithm", k->algorithm, &f);
+	json_kv_str(b, "key_source", report_key_source_names[k->source], &f);
 	json_kv_int(b, "key_bits", k->key_bits, &f);
 	json_kv_bool(b, "testing", k->testing, &f);
 	json_kv_int(b, "signatures", k->signatures, &f);

@@ -20,6 +20,9 @@ const char *const report_level_names[LEVEL_N] = {
 	"ok", "flagged", "alarmed"
 };
 const char *const report_window_names[RW_N] = { "day", "short", "long" };
+const char *const report_key_source_names[KS_N] = {
+	"dns", "archive", "none"
+};
 const char *const report_verif_class_names[VC_N] = {
 	"pass", "headers-verified", "fail", "permerror", "temperror", "policy",
 	"neutral", "other"

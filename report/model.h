@@ -156,13 +156,22 @@ struct report_verif {
 	size_t			 nreasons;
 };
 
+/*
+ * Where the key of a selector was found when its signatures were checked:
+ * in DNS; not in DNS, but the key archive holds keys of that name (a key
+ * rotated away, judged under the archive: authenticity "rotated"); nowhere.
+ */
+enum report_key_source { KS_DNS, KS_ARCHIVE, KS_NONE, KS_N };
+
 struct report_key {
 	char		*token;
 	char		*role;
 	char		*customer_id;
 	char		*selector;
 	char		*algorithm;
-	int		 key_bits;	/* -1: no key found */
+	enum report_key_source source;
+	int		 key_bits;	/* DNS's, else the smallest archived
+					   one's; -1: no size known */
 	bool		 testing;	/* t=y */
 	int64_t		 signatures;	/* over the long window */
 	char		 first_day[11];	/* YYYY-MM-DD */
@@ -172,7 +181,7 @@ struct report_key {
 	int		 age_months;	/* -1: unknown */
 	bool		 past_rotation;	/* age_months > rotation-months */
 	bool		 sha1;
-	bool		 small_key;	/* RSA under 2048 bits */
+	bool		 small_key;	/* RSA under 2048 bits (the model's) */
 };
 
 struct report_unknown {
@@ -311,7 +320,7 @@ bool	 report_model_verif_row(struct report_model *,
 	    const struct report_verif_row *);
 /*
  * A key as read, with sel_year and sel_month from the selector-pattern (0:
- * not dated); the age and the rotation rule follow from them.
+ * not dated); the age, the rotation rule and small_key follow.
  */
 bool	 report_model_key_add(struct report_model *, const struct report_key *);
 bool	 report_model_unknown_add(struct report_model *,
@@ -334,5 +343,6 @@ extern const char *const report_unattributed_names[UR_N];
 extern const char *const report_level_names[LEVEL_N];
 extern const char *const report_window_names[RW_N];
 extern const char *const report_verif_class_names[VC_N];
+extern const char *const report_key_source_names[KS_N];
 
 #endif

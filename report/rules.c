@@ -152,6 +152,8 @@ report_key_age(struct report_key *k, const struct report_params *p)
 {
 	k->age_months = report_age_months(k->sel_year, k->sel_month, p->day);
 	k->past_rotation = k->age_months > (int)p->rotation_months;
+	k->small_key = k->key_bits >= 0 && k->key_bits < 2048 &&
+	    strncmp(k->algorithm, "rsa-", 4) == 0;
 }
 
 double

@@ -55,7 +55,11 @@ void	 report_customer_series(const struct report_model *,
 void	 report_customer_level(struct report_model *, struct report_customer *);
 /* qsort order: alarmed, flagged, the rest; by the day's rate, complaints. */
 int	 report_customer_cmp(const void *, const void *);
-/* k's age in months and past_rotation, from its sel_year and sel_month. */
+/*
+ * k's age in months and past_rotation, from its sel_year and sel_month;
+ * small_key: an RSA key of known size under 2048 bits, be it DNS's or the
+ * archive's.
+ */
 void	 report_key_age(struct report_key *, const struct report_params *);
 
 /* complaints / volume; < 0 when the volume is unknown or 0. */

@@ -373,20 +373,23 @@ verifs(struct buf *b, const struct report_model *m, const char *title,
 	}
 }
 
-/* " OLD SHA1 small nokey" as they apply, then the line end. */
+#define KEY_FLAGS_COL	81	/* where a key's flags start */
+
+/*
+ * " OLD SHA1 small t=y" and the key's source (" archived", " nokey") as
+ * they apply, then the line end.  An archived key is never t=y (that is
+ * DNS's record), so at most 19 columns; cut at the width all the same.
+ */
 static void
 key_flags(struct buf *b, const struct report_key *k)
 {
-	if (k->past_rotation)
-		buf_puts(b, " OLD");
-	if (k->sha1)
-		buf_puts(b, " SHA1");
-	if (k->small_key)
-		buf_puts(b, " small");
-	if (k->testing)
-		buf_puts(b, " t=y");
-	if (k->key_bits < 0)
-		buf_puts(b, " nokey");
+	char	 f[48];
+
+	snprintf(f, sizeof(f), "%s%s%s%s%s", k->past_rotation ? " OLD" : "",
+	    k->sha1 ? " SHA1" : "", k->small_key ? " small" : "",
+	    k->testing ? " t=y" : "", k->source == KS_ARCHIVE ? " archived" :
+	    k->source == KS_NONE ? " nokey" : "");
+	put_cut(b, f, REPORT_TEXT_WIDTH - KEY_FLAGS_COL, false);
 	buf_putc(b, '\n');
 }
 
@@ -399,25 +402,27 @@ keys(struct buf *b, const struct report_model *m)
 	buf_printf(b, "\nKEY HYGIENE (%d days; rotation-months %u): "
 	    "age from the selector's month\n\n", m->len[RW_LONG],
 	    m->p.rotation_months);
-	buf_printf(b, "%-26s %-18s %-10s %5s %3s %7s %3s %-10s %s\n", "token",
-	    "selector", "algorithm", "bits", "t=y", "sigs", "age", "last seen",
+	buf_printf(b, "%-24s %-16s %-10s %5s %7s %3s %-10s %s\n", "token",
+	    "selector", "algorithm", "bits", "sigs", "age", "last seen",
 	    "flags");
 	if (m->nkeys > 0)
 		buf_puts(b, "(OLD: older than rotation-months; small: RSA "
-		    "under 2048 bits; nokey: no key found)\n");
+		    "under 2048 bits; t=y: testing; nokey: no key)\n"
+		    "(archived: not in DNS, the archive's key, rotated away; "
+		    "bits ? when archived before schema 12)\n");
 	if (m->nkeys == 0)
 		buf_puts(b, "(none)\n");
 	for (i = 0; i < m->nkeys; i++) {
 		k = &m->keys[i];
-		put_col(b, k->token, 26);
-		put_col(b, k->selector, 18);
+		put_col(b, k->token, 24);
+		put_col(b, k->selector, 16);
 		put_name(b, k->algorithm, 10);
 		if (k->key_bits < 0)
-			buf_printf(b, " %5s", "none");
+			buf_printf(b, " %5s", k->source == KS_NONE ? "none" :
+			    "?");
 		else
 			buf_printf(b, " %5d", k->key_bits);
-		buf_printf(b, " %3s %7lld", k->testing ? "yes" : "", (long long)
-		    k->signatures);
+		buf_printf(b, " %7lld", (long long)k->signatures);
 		if (k->age_months >= 0)
 			buf_printf(b, " %3d", k->age_months);
 		else

@@ -909,8 +909,9 @@ $$;
 -- Views for the nightly report (DESIGN section 6) and for dashboards
 -- (Grafana, Metabase).  Every view reads the daily aggregates only
 -- (daily_customer, daily_complaint, daily_verification, daily_key,
--- volume), never the report or signature rows: they stay cheap however
--- many messages are stored, and carry no message data.  Days are UTC days
+-- volume; report_archived_key the names and sizes of key_archive), never
+-- the report or signature rows: they stay cheap however many messages are
+-- stored, and carry no message data.  Days are UTC days
 -- (msg_day: the report's Arrival-Date, else its Date); a dashboard filters
 -- on the day column.
 --
@@ -1148,6 +1149,21 @@ SELECT day, token, role, customer_id, selector, algorithm, key_bits,
 COMMENT ON VIEW report_key_day IS
     'keys used per UTC day, token and selector: algorithm, key_bits (-1: '
     'no key), t=y, signatures; flags sha1, small_key (RSA < 2048), no_key';
+
+-- A row: one key name (selector._domainkey.domain) the archive holds keys
+-- of, for the key hygiene of a selector DNS no longer serves (rotated
+-- away): how many keys, the smallest size known (NULL: every one archived
+-- before schema 12), when the name was last seen.  The only view over
+-- key_archive; it shows no record and no fingerprint: fbl_report reads no
+-- key (docs/operations.md).
+CREATE OR REPLACE VIEW report_archived_key AS
+SELECT name, count(*)::bigint AS keys, min(key_bits) AS key_bits,
+       max(last_seen) AS last_seen
+  FROM key_archive
+ GROUP BY name;
+COMMENT ON VIEW report_archived_key IS
+    'archived DKIM keys per name (selector._domainkey.domain): how many, '
+    'the smallest key_bits, last seen; never the key';
 
 -- A row: one UTC day and d= domain that no rule maps (role 'unknown' or
 -- 'third-party'), with the signatures of complaints and how many verified.

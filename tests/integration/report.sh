@@ -134,6 +134,29 @@ check_eq report/no-database "$?" 2
 check_eq report/default-yesterday \
     "$($PYTHON -c 'import json,sys,datetime; print(json.load(open(sys.argv[1]))["day"] == str(datetime.datetime.utcnow().date() - datetime.timedelta(days=1)))' "$T/yday.json")" True
 
+# key hygiene from the archive (report_archived_key): the demo's
+# sep2026 keys are archived (above: key-source-dns-or-archive); one taken
+# out of the archive is "no key", one archived before schema 12 has no size
+psql "$DB" -Atqc "DELETE FROM key_archive WHERE name = 'sep2026.myesp._domainkey.customer01.example'; UPDATE key_archive SET key_bits = NULL WHERE name = 'sep2026.myesp._domainkey.customer02.example'" > /dev/null
+for f in json csv text html; do
+	rep --format $f --out "$T/arch.$f" 2> "$T/arch.err"
+done
+check_eq report/key-archive-sources "$($PYTHON -c '
+import json, sys
+for k in json.load(open(sys.argv[1]))["keys"]:
+    if k["selector"] == "sep2026.myesp" and k["token"] in ("customer01.example", "customer02.example", "customer03.example"):
+        print(k["token"], k["key_source"], k["key_bits"], k["small_key"])' "$T/arch.json")" \
+    "customer01.example none -1 False
+customer02.example archive -1 False
+customer03.example archive 1024 True"
+check_eq report/key-archive-text \
+    "$(grep -E '^customer0[123]\.example +sep2026' "$T/arch.text" | awk '{print $1, $4, $NF}')" \
+    "customer01.example none nokey
+customer02.example ? archived
+customer03.example 1024 archived"
+"$PYTHON" "$FBL_ROOT/tests/lib/report_formats.py" report/formats-archive \
+    "$T/arch.text" "$T/arch.csv" "$T/arch.json" "$T/arch.html" | grep keys
+
 # the views answer for a dashboard, from the daily aggregates alone
 check_eq report/view-customer-day \
     "$(psql "$DB" -Atc "SELECT count(*) > 0 FROM report_customer_day WHERE day = '$DAY' AND reporter = '*' AND rate IS NOT NULL")" t

@@ -252,6 +252,30 @@ line_with(const char *out, const char *needle, char *line, size_t len)
 }
 
 /*
+ * A key of customer01.example with selector sel (a literal: the model
+ * copies what it keeps), 13 signatures, last seen on the report day.
+ */
+static void
+demo_key(struct report_key *k, const char *sel, enum report_key_source src,
+    int bits)
+{
+	static char	 tok[] = "customer01.example", role[] = "customer";
+	static char	 cid[] = "cust-01", alg[] = "rsa-sha256";
+
+	memset(k, 0, sizeof(*k));
+	k->token = tok;
+	k->role = role;
+	k->customer_id = cid;
+	k->selector = (char *)sel;
+	k->algorithm = alg;
+	k->source = src;
+	k->key_bits = bits;
+	k->signatures = 13;
+	k->age_months = -1;
+	snprintf(k->last_day, sizeof(k->last_day), "2026-11-21");
+}
+
+/*
  * A selector whose key was found neither in DNS nor in the archive: -1 in
  * JSON and CSV (docs/report-json.md), "none" and the flag nokey where
  * people read it, never "-1".
@@ -263,28 +287,15 @@ test_key_not_found(void)
 	struct report_key	 k;
 	struct buf		 out = BUF_INIT;
 	char			 line[256];
-	char			 tok[] = "customer01.example", role[] = "customer";
-	char			 cid[] = "cust-01", sel[] = "gone.myesp";
-	char			 alg[] = "rsa-sha256";
 
 	day_model(&m);
-	memset(&k, 0, sizeof(k));
-	k.token = tok;
-	k.role = role;
-	k.customer_id = cid;
-	k.selector = sel;
-	k.algorithm = alg;
-	k.key_bits = -1;
-	k.signatures = 13;
-	k.age_months = -1;
-	snprintf(k.last_day, sizeof(k.last_day), "2026-11-21");
+	demo_key(&k, "gone.myesp", KS_NONE, -1);
 	m.keys = &k;
 	m.nkeys = 1;
 	CHECK_TRUE("nokey/text", report_render_text(&out, &m) &&
 	    line_with(buf_cstr(&out), "gone.myesp", line, sizeof(line)));
-	CHECK_STR("nokey/text-row", line, "customer01.example         "
-	    "gone.myesp         rsa-sha256  none          13   ? 2026-11-21 "
-	    "nokey");
+	CHECK_STR("nokey/text-row", line, "customer01.example       "
+	    "gone.myesp       rsa-sha256  none      13   ? 2026-11-21 nokey");
 	buf_reset(&out);
 	CHECK_TRUE("nokey/html", report_render_html(&out, &m) &&
 	    strstr(buf_cstr(&out), "<td>rsa-sha256</td><td class=\"r\">"
@@ -292,12 +303,64 @@ test_key_not_found(void)
 	buf_reset(&out);
 	CHECK_TRUE("nokey/json", report_render_json(&out, &m) &&
 	    strstr(buf_cstr(&out), "\"algorithm\":\"rsa-sha256\","
-	    "\"key_bits\":-1,") != NULL);
+	    "\"key_source\":\"none\",\"key_bits\":-1,") != NULL);
 	buf_reset(&out);
 	CHECK_TRUE("nokey/csv", report_render_csv(&out, &m) &&
 	    line_with(buf_cstr(&out), "gone.myesp", line, sizeof(line)));
 	CHECK_STR("nokey/csv-row", line, "key,customer01.example,customer,"
-	    "cust-01,gone.myesp,rsa-sha256,-1,no,13,,2026-11-21,,,no,no,no");
+	    "cust-01,gone.myesp,rsa-sha256,none,-1,no,13,,2026-11-21,,,no,no,"
+	    "no");
+	buf_free(&out);
+}
+
+/*
+ * A selector DNS no longer serves whose key the archive holds (keys
+ * import): the archive's size, flagged archived (and small: 1024 bits),
+ * never nokey.
+ */
+static void
+test_key_archived(void)
+{
+	struct report_model	 m;
+	struct report_key	 k;
+	struct buf		 out = BUF_INIT;
+	char			 line[256];
+
+	day_model(&m);
+	m.p.rotation_months = 1;
+	demo_key(&k, "sep2026.myesp", KS_ARCHIVE, 1024);
+	k.sel_year = 2026;
+	k.sel_month = 9;
+	CHECK_TRUE("archived/add", report_model_key_add(&m, &k) &&
+	    m.nkeys == 1 && m.keys[0].small_key && m.keys[0].age_months == 2);
+	CHECK_TRUE("archived/text", report_render_text(&out, &m) &&
+	    line_with(buf_cstr(&out), "sep2026.myesp", line, sizeof(line)));
+	CHECK_STR("archived/text-row", line, "customer01.example       "
+	    "sep2026.myesp    rsa-sha256  1024      13   2 2026-11-21 OLD "
+	    "small archived");
+	CHECK_INT("archived/text-width", strlen(line), REPORT_TEXT_WIDTH);
+	buf_reset(&out);
+	CHECK_TRUE("archived/html", report_render_html(&out, &m) &&
+	    strstr(buf_cstr(&out), "past rotation RSA under 2048 archived "
+	    "(not in DNS)") != NULL);
+	buf_reset(&out);
+	CHECK_TRUE("archived/json", report_render_json(&out, &m) &&
+	    strstr(buf_cstr(&out), "\"key_source\":\"archive\","
+	    "\"key_bits\":1024,") != NULL);
+	buf_reset(&out);
+	CHECK_TRUE("archived/csv", report_render_csv(&out, &m) &&
+	    strstr(buf_cstr(&out), ",sep2026.myesp,rsa-sha256,archive,1024,"
+	    "no,13,") != NULL);
+	/* the size of a key archived before schema 12 is not known */
+	m.keys[0].key_bits = -1;
+	report_key_age(&m.keys[0], &m.p);
+	buf_reset(&out);
+	CHECK_TRUE("archived/no-size", report_render_text(&out, &m) &&
+	    line_with(buf_cstr(&out), "sep2026.myesp", line, sizeof(line)));
+	CHECK_STR("archived/no-size-row", line, "customer01.example       "
+	    "sep2026.myesp    rsa-sha256     ?      13   2 2026-11-21 OLD "
+	    "archived");
+	report_model_free(&m);
 	buf_free(&out);
 }
 
@@ -310,5 +373,6 @@ main(void)
 	test_text_width();
 	test_hostile_names();
 	test_key_not_found();
+	test_key_archived();
 	return UNIT_DONE();
 }
