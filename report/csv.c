@@ -99,7 +99,10 @@ fig_cols(struct buf *b, int k, const struct report_fig *f)
 
 	field(b, report_window_names[k]);
 	num(b, f->complaints);
-	num(b, f->prev);
+	if (f->prev_known)	/* else the period before is not known */
+		num(b, f->prev);
+	else
+		buf_putc(b, ',');
 	num(b, f->rated);
 	if (f->has_volume)
 		num(b, f->volume);

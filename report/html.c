@@ -73,10 +73,16 @@ row_rate(struct row *r, double rate)
 	buf_free(&b);
 }
 
+/* The change of f's window, "-" when the period before is not known. */
 static void
-row_change(struct row *r, long long change)
+row_change(struct row *r, const struct report_fig *f)
 {
-	row_printf(r, "%+lld", change);
+	int64_t	 change;
+
+	if (report_fig_change(f, &change))
+		row_printf(r, "%+lld", (long long)change);
+	else
+		row_str(r, "-");
 }
 
 /* --- charts --- */
@@ -268,10 +274,10 @@ customers_table(struct buf *b, const struct report_model *m)
 		row_rate(&r, c->day_rate);
 		row_num(&r, c->w[RW_SHORT].complaints);
 		row_rate(&r, report_fig_rate(&c->w[RW_SHORT], false));
-		row_change(&r, report_fig_change(&c->w[RW_SHORT]));
+		row_change(&r, &c->w[RW_SHORT]);
 		row_num(&r, c->w[RW_LONG].complaints);
 		row_rate(&r, report_fig_rate(&c->w[RW_LONG], false));
-		row_change(&r, report_fig_change(&c->w[RW_LONG]));
+		row_change(&r, &c->w[RW_LONG]);
 		if (c->level == LEVEL_ALARMED)
 			row_num(&r, c->recover_days);
 		else

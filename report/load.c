@@ -294,6 +294,26 @@ static const struct view {
 	{ "unknown tokens", unknown_sql, false, unknown_row },
 };
 
+static const char data_start_sql[] =
+    "SELECT to_char(day, 'YYYY-MM-DD') FROM report_data_start";
+
+/* The first day of stored data: which periods before are known. */
+static bool
+data_start(struct loader *ld)
+{
+	struct db_rows	*res;
+
+	if ((res = db_query(ld->db, data_start_sql, 0, NULL, ld->err)) ==
+	    NULL) {
+		buf_puts(ld->err, " (report query: first day of data)");
+		return false;
+	}
+	report_model_data_start(ld->m, db_nrows(res) == 1 &&
+	    !db_null(res, 0, 0) ? load_text(res, 0, 0) : NULL);
+	db_rows_free(res);
+	return true;
+}
+
 static bool
 esp_tokens(struct loader *ld)
 {
@@ -348,7 +368,7 @@ snapshot(struct db *db, void *arg, struct buf *err)
 		buf_puts(err, " (starting the report's transaction)");
 		return false;
 	}
-	return esp_tokens(ld) && load_views(ld) &&
+	return data_start(ld) && esp_tokens(ld) && load_views(ld) &&
 	    report_load_dns(ld->m, db, err);
 }
 

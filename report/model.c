@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* model: the report as data, built from the views' rows; see model.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,6 +191,14 @@ report_model_begin(struct report_model *m, const struct report_params *p,
 		return false;
 	}
 	return report_windows(m, err);
+}
+
+void
+report_model_data_start(struct report_model *m, const char *day)
+{
+	snprintf(m->data_start, sizeof(m->data_start), "%s",
+	    day != NULL ? day : "");
+	report_prev_known(m);
 }
 
 bool
@@ -444,13 +453,32 @@ report_model_dns_problem_add(struct report_model *m,
 	    sizeof(*in), in, problem_strings);
 }
 
+/* Each window's figures learn whether the period before it is known. */
+static void
+figs_prev_known(const struct report_model *m, struct report_fig *w,
+    struct report_isp *isps, size_t nisps)
+{
+	size_t	 i;
+	int	 k;
+
+	for (k = 0; k < RW_N; k++) {
+		w[k].prev_known = m->prev_known[k];
+		for (i = 0; i < nisps; i++)
+			isps[i].w[k].prev_known = m->prev_known[k];
+	}
+}
+
 void
 report_model_finish(struct report_model *m)
 {
 	size_t	 i;
 
-	for (i = 0; i < m->ncustomers; i++)
+	figs_prev_known(m, m->esp.w, m->esp.isps, m->esp.nisps);
+	for (i = 0; i < m->ncustomers; i++) {
+		figs_prev_known(m, m->customers[i].w, m->customers[i].isps,
+		    m->customers[i].nisps);
 		report_customer_level(m, &m->customers[i]);
+	}
 	if (m->ncustomers > 1)
 		qsort(m->customers, m->ncustomers, sizeof(*m->customers),
 		    report_customer_cmp);

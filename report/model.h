@@ -17,6 +17,12 @@
  * the alarm rate, flagged when the report day's rate is at or above the
  * flag rate.
  *
+ * The period before a window is known when it starts on or after the
+ * first day of stored data (data_start: the earliest day of any stored
+ * complaint or volume row).  Before that the database cannot say what the
+ * period held, so its complaints (prev) and the change are unknown rather
+ * than zero: a report of a database 3 weeks old shows no "+2077".
+ *
  * The model owns every string in it; report_model_free() releases it.
  */
 #ifndef FBL_REPORT_MODEL_H
@@ -70,6 +76,7 @@ struct report_fig {
 	int64_t		 prev_volume;
 	bool		 has_volume;	/* some day of the window has one */
 	bool		 prev_has_volume;
+	bool		 prev_known;	/* the model's prev_known[window] */
 	int64_t		 cls[FC_N];	/* every class; FC_COMPLAINT counts
 					   forged ones too */
 };
@@ -233,6 +240,9 @@ struct report_model {
 	char			 prev_start[RW_N][11];
 	char			 prev_end[RW_N][11];	/* start - 1 */
 	int			 len[RW_N];		/* days in each */
+	char			 data_start[11];	/* "": nothing stored */
+	bool			 prev_known[RW_N];	/* of the periods
+							   before */
 	struct report_customer	*customers;	/* alarmed, flagged, rest */
 	size_t			 ncustomers;
 	struct report_esp	 esp;
@@ -297,6 +307,11 @@ struct report_verif_row {
 /* An empty model for p; false when p's day or window is out of range. */
 bool	 report_model_begin(struct report_model *, const struct report_params *,
 	    struct buf *err);
+/*
+ * The first day of stored data (YYYY-MM-DD; NULL: none stored), before
+ * any row: it says which periods before the windows are known.
+ */
+void	 report_model_data_start(struct report_model *, const char *day);
 /* The configuration's esp-domain. */
 bool	 report_model_esp_tokens(struct report_model *, char *const *tokens,
 	    size_t n);

@@ -66,8 +66,16 @@ void	 report_key_age(struct report_key *, const struct report_params *);
 double	 report_rate(int64_t complaints, int64_t volume, bool known);
 /* The rate of a window (prev: of the period before it). */
 double	 report_fig_rate(const struct report_fig *, bool prev);
-/* Complaints of a window less those of the period before it. */
-int64_t	 report_fig_change(const struct report_fig *);
+/*
+ * m->prev_known: is the period before each window known (on or after
+ * m->data_start)?
+ */
+void	 report_prev_known(struct report_model *);
+/*
+ * Complaints of a window less those of the period before it into *change;
+ * false (and 0) when that period is not known.
+ */
+bool	 report_fig_change(const struct report_fig *, int64_t *change);
 /* Signatures verified (pass) / signatures; < 0 for none. */
 double	 report_verif_share(const struct report_verif *);
 /* Suspected forgeries among counts by authenticity: forged and replayed. */

@@ -132,15 +132,22 @@ count_col(struct buf *b, long long n, bool sign)
 	buf_printf(b, " %6s", t);
 }
 
-/* The three windows' complaints, change and rate: 69 columns. */
+/*
+ * The three windows' complaints, change ("-": the period before is not
+ * known) and rate: 69 columns.
+ */
 static void
 fig_cols(struct buf *b, const struct report_fig *w)
 {
+	int64_t	 change;
 	int	 k;
 
 	for (k = 0; k < RW_N; k++) {
 		count_col(b, (long long)w[k].complaints, false);
-		count_col(b, (long long)report_fig_change(&w[k]), true);
+		if (report_fig_change(&w[k], &change))
+			count_col(b, (long long)change, true);
+		else
+			buf_printf(b, " %6s", "-");
 		rate_col(b, report_fig_rate(&w[k], false), 9);
 	}
 }

@@ -929,6 +929,16 @@ $$;
 -- not-spam, auth-failure and any other type are counted in their own
 -- columns, never in a rate.
 
+-- One row: the first UTC day of stored data, that of any complaint or
+-- volume row (NULL: none).  A period before it is not known: the report
+-- shows no change against it (docs/report-json.md).  Read through the
+-- primary keys' first column, whatever the window.
+CREATE OR REPLACE VIEW report_data_start AS
+SELECT least((SELECT min(day) FROM daily_complaint),
+             (SELECT min(day) FROM volume)) AS day;
+COMMENT ON VIEW report_data_start IS
+    'the first UTC day of any stored complaint or volume (NULL: none)';
+
 -- A row: one daily_complaint row with its feedback class and whether it
 -- counts against the customer ("attributed").
 CREATE OR REPLACE VIEW report_complaint AS

@@ -98,6 +98,16 @@ for v in csv.DictReader(open(os.path.join(mb, 'volumes.csv'))):
     den = int(v['delivered']) if v['isp'] == 'yahoo' and v['delivered'] else int(v['sent'])
     vol[(who, v['isp'], off(v['day']))] = den
 
+# the first day of stored data: of any report with a day, of any volume;
+# a period before a window that starts earlier is not known (docs/fblscope.1)
+START = min([m['arrival_day'] for m in csv.DictReader(
+    open(os.path.join(mb, 'manifest.tsv')), delimiter='\t')
+    if m['arrival_day'] != '-'] + [k for k in
+    (v['day'] for v in csv.DictReader(open(os.path.join(mb, 'volumes.csv'))))])
+
+def prev_known(w):
+    return D - datetime.timedelta(days=2 * LEN[w] - 1) >= datetime.date.fromisoformat(START)
+
 def fig(counts, key, reporter, w, volkey=None):
     volkey = volkey or key
     lo = -2 * LEN[w] + 1
@@ -113,6 +123,8 @@ def fig(counts, key, reporter, w, volkey=None):
             f['previous'] += n
             if d is not None:
                 f['pr'] += n; f['pv'] += d; f['phv'] = True
+    if not prev_known(w):
+        f['previous'] = None
     f['rate'] = f['rated'] / f['volume'] if f['hv'] and f['volume'] > 0 else None
     f['previous_rate'] = f['pr'] / f['pv'] if f['phv'] and f['pv'] > 0 else None
     return f
@@ -188,6 +200,14 @@ for c in customers:
                 bad['isp-%s-%s' % (r, w)] += 1
     if (g['level'], g['recover_days']) != want_level[c]:
         bad['level %s: got %s/%d want %s/%d' % ((c, g['level'], g['recover_days']) + want_level[c])] += 1
+# a mailbox of three weeks: the 30 days before the long window are not
+# known, the 7 before the short one are
+ch = set((w, c['windows'][w]['change'] is None, c['windows'][w]['previous'] is None)
+         for c in rep['customers'] for w in LEN)
+want = set((w, not prev_known(w), not prev_known(w)) for w in LEN)
+line(ch == want and (LONG != 30 or want == {('day', False, False), ('short', False, False),
+                                            ('long', True, True)}),
+     'change-unknown-before-data', '%s, want %s (data from %s)' % (sorted(ch), sorted(want), START))
 line(not bad, 'customer-figures-vs-manifest', '; '.join('%s x%d' % kv for kv in bad.most_common(6)))
 
 alarmed = sorted(c for c in customers if want_level[c][0] == 'alarmed')

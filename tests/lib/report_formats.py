@@ -90,9 +90,13 @@ def num(s):
 J = json.load(open(jpath))
 
 
+def change(n):
+    """the change column: "-" when the period before is not known"""
+    return '-' if n is None else count(n, True)
+
+
 def j_fig(w):
-    return (count(w['complaints']), count(w['change'], True),
-            rate(w['rate']))
+    return (count(w['complaints']), change(w['change']), rate(w['rate']))
 
 
 def json_views():
@@ -149,7 +153,8 @@ def csv_views():
 
     def fig(r):
         return (count(int(r['complaints'])),
-                count(int(r['complaints']) - int(r['previous']), True),
+                change(int(r['complaints']) - int(r['previous'])
+                       if r['previous'] else None),
                 rate(float(r['rate']) if r['rate'] else None))
     v = {'customers': {}, 'customer_isps': {}, 'levels': {},
          'authenticity': {}}
@@ -201,7 +206,7 @@ def csv_views():
 
 
 # ---- text ----------------------------------------------------------------
-FIG = r'(\d+[kMGTP]?) +([+-]\d+[kMGTP]?) +(\d+\.\d{3}%|>999%|-)'
+FIG = r'(\d+[kMGTP]?) +([+-]\d+[kMGTP]?|-) +(\d+\.\d{3}%|>999%|-)'
 FIGS = FIG + ' +' + FIG + ' +' + FIG
 
 
