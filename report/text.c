@@ -64,6 +64,62 @@ put_col(struct buf *b, const char *s, size_t w)
 	buf_putc(b, ' ');
 }
 
+#define WRAP_INDENT	6
+#define WRAP_MORE	" ..."
+
+/*
+ * s written from column col at word boundaries (spaces), onto lines
+ * indented by WRAP_INDENT, at most nlines in all: what does not fit ends
+ * in " ..." after the last whole word, so a date or a name is never cut in
+ * two.  Only a word wider than a whole line is cut (at the width).  Every
+ * byte is written as put_cut writes it.
+ */
+static void
+put_wrapped(struct buf *b, const char *s, size_t col, int nlines)
+{
+	const size_t	 more = sizeof(WRAP_MORE) - 1;
+	const char	*w, *e;
+	size_t		 n, used, room;
+	bool		 sep = false, last;
+	int		 line = 1;
+
+	for (w = s; ; w = e) {
+		while (*w == ' ')
+			w++;
+		if (*w == '\0')
+			return;
+		for (e = w; *e != '\0' && *e != ' '; e++)
+			;
+		n = (size_t)(e - w);
+		last = e[strspn(e, " ")] == '\0';
+		/* the last line keeps room for the " ..." it may need */
+		used = col + (sep ? 1 : 0) +
+		    (line == nlines && !last ? more : 0);
+		room = used < REPORT_TEXT_WIDTH ? REPORT_TEXT_WIDTH - used : 0;
+		if (n > room) {
+			if (col > WRAP_INDENT && line < nlines) {
+				buf_printf(b, "\n%*s", WRAP_INDENT, "");
+				col = WRAP_INDENT;
+				line++;
+				sep = false;
+				e = w;	/* this word again, on the new line */
+				continue;
+			}
+			if (col > WRAP_INDENT || line == nlines) {
+				if (col + more <= REPORT_TEXT_WIDTH)
+					buf_puts(b, WRAP_MORE);
+				return;
+			}
+			n = room;	/* wider than a line: cut */
+		}
+		if (sep)
+			buf_putc(b, ' ');
+		put_cut(b, w, n, false);
+		col += (sep ? 1 : 0) + n;
+		sep = true;
+	}
+}
+
 /* A list of items, wrapped at the width with an indent of 6. */
 struct list {
 	size_t	 col;		/* where the line stands */
@@ -462,6 +518,8 @@ unknown(struct buf *b, const struct report_model *m)
 	}
 }
 
+#define DNS_DETAIL_LINES	3	/* a problem's reason and detail */
+
 static void
 dns(struct buf *b, const struct report_model *m)
 {
@@ -509,8 +567,8 @@ dns(struct buf *b, const struct report_model *m)
 		put_cut(b, p->reason, 40, false);
 		buf_printf(b, ", %d day%s: ", p->days_open,
 		    p->days_open == 1 ? "" : "s");
-		line = b->len - line;
-		put_cut(b, p->detail, line < 94 ? 94 - line : 0, false);
+		put_wrapped(b, p->detail, WRAP_INDENT + b->len - line,
+		    DNS_DETAIL_LINES);
 		buf_putc(b, '\n');
 	}
 }

@@ -364,6 +364,73 @@ test_key_archived(void)
 	buf_free(&out);
 }
 
+/*
+ * A DNS problem's detail goes on at word boundaries (indent 6, up to three
+ * lines), and what does not fit ends in " ..." after a whole word: never
+ * "the last arrived 2026".
+ */
+static void
+test_dns_detail(void)
+{
+	struct report_model		 m;
+	struct report_dns_domain	 d;
+	struct report_dns_problem	 p;
+	struct buf			 out = BUF_INIT;
+	const char			*t, *nl;
+	size_t				 widest = 0;
+	char	 dom[] = "customer01.example", cid[] = "cust-01";
+	char	 st[] = "WARN", chk[] = "signing", sub[] = "oct2026.myesp";
+	char	 empty[] = "", reason[] = "still-signing";
+	char	 detail[] = "41 signatures in complaints of the last 7 days, "
+	    "the last arrived 2026-11-19; superseded by nov2026.myesp 12 "
+	    "days ago";
+	char	 longer[400];
+
+	memset(&d, 0, sizeof(d));
+	memset(&p, 0, sizeof(p));
+	day_model(&m);
+	d.domain = dom;
+	d.customer_id = cid;
+	d.role = d.mode = empty;
+	d.status = st;
+	snprintf(d.as_of, sizeof(d.as_of), "2026-11-21");
+	p.domain = dom;
+	p.customer_id = cid;
+	p.check = chk;
+	p.subject = sub;
+	p.server = empty;
+	p.status = st;
+	p.reason = reason;
+	p.detail = detail;
+	p.days_open = 3;
+	m.dns = &d;
+	m.ndns = 1;
+	m.dns_problems = &p;
+	m.ndns_problems = 1;
+	CHECK_TRUE("dns-detail/renders", report_render_text(&out, &m));
+	t = strstr(buf_cstr(&out), "      still-signing");
+	CHECK_STR("dns-detail/wrapped", t, "      still-signing, 3 days: 41 "
+	    "signatures in complaints of the last 7 days, the last arrived\n"
+	    "      2026-11-19; superseded by nov2026.myesp 12 days ago\n");
+	/* far too long: three lines, the last ending in " ..." */
+	snprintf(longer, sizeof(longer), "%s %s %s", detail, detail, detail);
+	p.detail = longer;
+	buf_reset(&out);
+	CHECK_TRUE("dns-detail/long-renders", report_render_text(&out, &m));
+	t = strstr(buf_cstr(&out), "      still-signing");
+	CHECK_STR("dns-detail/long", t, "      still-signing, 3 days: 41 "
+	    "signatures in complaints of the last 7 days, the last arrived\n"
+	    "      2026-11-19; superseded by nov2026.myesp 12 days ago 41 "
+	    "signatures in complaints of the last 7\n      days, the last "
+	    "arrived 2026-11-19; superseded by nov2026.myesp 12 days ago 41 "
+	    "signatures ...\n");
+	for (t = buf_cstr(&out); (nl = strchr(t, '\n')) != NULL; t = nl + 1)
+		if ((size_t)(nl - t) > widest)
+			widest = (size_t)(nl - t);
+	CHECK_TRUE("dns-detail/width", widest <= REPORT_TEXT_WIDTH);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -374,5 +441,6 @@ main(void)
 	test_hostile_names();
 	test_key_not_found();
 	test_key_archived();
+	test_dns_detail();
 	return UNIT_DONE();
 }
