@@ -314,6 +314,31 @@ data_start(struct loader *ld)
 	return true;
 }
 
+/*
+ * --customer with no row in the windows: the ids the stored data knows,
+ * for the command to tell an id never seen (and the close ones).
+ */
+static bool
+stored_ids(struct loader *ld)
+{
+	struct db_rows	*res;
+	size_t		 r, n;
+	bool		 ok = true;
+
+	if (ld->m->p.customer == NULL || ld->m->ncustomers > 0)
+		return true;
+	if ((res = db_query(ld->db, "SELECT customer_id FROM "
+	    "report_customer_id ORDER BY 1", 0, NULL, ld->err)) == NULL) {
+		buf_puts(ld->err, " (report query: customer ids)");
+		return false;
+	}
+	for (r = 0, n = db_nrows(res); r < n && ok; r++)
+		ok = report_model_stored_id(ld->m, load_text(res, r, 0)) ||
+		    oom(ld);
+	db_rows_free(res);
+	return ok;
+}
+
 static bool
 esp_tokens(struct loader *ld)
 {
@@ -369,7 +394,7 @@ snapshot(struct db *db, void *arg, struct buf *err)
 		return false;
 	}
 	return data_start(ld) && esp_tokens(ld) && load_views(ld) &&
-	    report_load_dns(ld->m, db, err);
+	    stored_ids(ld) && report_load_dns(ld->m, db, err);
 }
 
 bool

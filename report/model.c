@@ -453,6 +453,17 @@ report_model_dns_problem_add(struct report_model *m,
 	    sizeof(*in), in, problem_strings);
 }
 
+bool
+report_model_stored_id(struct report_model *m, const char *id)
+{
+	if (!grow((void **)&m->stored_ids, m->nstored_ids,
+	    sizeof(*m->stored_ids)) ||
+	    (m->stored_ids[m->nstored_ids] = dup(id)) == NULL)
+		return false;
+	m->nstored_ids++;
+	return true;
+}
+
 /* Each window's figures learn whether the period before it is known. */
 static void
 figs_prev_known(const struct report_model *m, struct report_fig *w,
@@ -544,5 +555,8 @@ report_model_free(struct report_model *m)
 	records_free(m->dns, m->ndns, sizeof(*m->dns), dns_strings);
 	records_free(m->dns_problems, m->ndns_problems,
 	    sizeof(*m->dns_problems), problem_strings);
+	for (i = 0; i < m->nstored_ids; i++)
+		free(m->stored_ids[i]);
+	free(m->stored_ids);
 	memset(m, 0, sizeof(*m));
 }

@@ -261,6 +261,12 @@ struct report_model {
 	size_t			 ndns;
 	struct report_dns_problem *dns_problems; /* FAIL, TEMP, WARN */
 	size_t			 ndns_problems;
+	/*
+	 * The customer ids of the stored data, any day: read only when
+	 * p.customer has no row in the windows (is it known at all?).
+	 */
+	char			**stored_ids;
+	size_t			 nstored_ids;
 };
 
 /*
@@ -344,6 +350,8 @@ bool	 report_model_dns_add(struct report_model *,
 	    const struct report_dns_domain *);
 bool	 report_model_dns_problem_add(struct report_model *,
 	    const struct report_dns_problem *);
+/* A customer id of the stored data (stored_ids). */
+bool	 report_model_stored_id(struct report_model *, const char *id);
 /* The customers' levels, then their order: alarmed, flagged, the rest. */
 void	 report_model_finish(struct report_model *);
 void	 report_model_free(struct report_model *);

@@ -939,6 +939,17 @@ SELECT least((SELECT min(day) FROM daily_complaint),
 COMMENT ON VIEW report_data_start IS
     'the first UTC day of any stored complaint or volume (NULL: none)';
 
+-- A row: one customer id the stored data knows, of its complaints or of
+-- volume rows keyed by a customer id (a token without a dot), whatever the
+-- window: `fblscope report --customer` tells an id it has never seen from
+-- one without rows in the window, and names the close ones.
+CREATE OR REPLACE VIEW report_customer_id AS
+SELECT DISTINCT customer_id FROM daily_customer WHERE customer_id <> ''
+UNION
+SELECT DISTINCT token FROM volume WHERE strpos(token, '.') = 0;
+COMMENT ON VIEW report_customer_id IS
+    'the customer ids of the stored complaints and volume rows';
+
 -- A row: one daily_complaint row with its feedback class and whether it
 -- counts against the customer ("attributed").
 CREATE OR REPLACE VIEW report_complaint AS

@@ -84,6 +84,21 @@ check_eq report/text-change-unknown \
 rep --format json --customer cust-01 > "$T/one.json"
 check_eq report/customer-filter \
     "$($PYTHON -c 'import json,sys; print(",".join(c["id"] for c in json.load(open(sys.argv[1]))["customers"]))' "$T/one.json")" cust-01
+# an id neither the configuration nor the data knows: exit 2, the close
+# ids named (one or two edits away, then by name), never an empty report
+rep --customer cust-999 > "$T/unknown.out" 2> "$T/unknown.err"
+check_eq report/customer-unknown "$?|$(cat "$T/unknown.out")|$(cat "$T/unknown.err")" \
+    '2||fblscope report: --customer "cust-999": no customer of that id in the configuration or the stored data; close: cust-09, cust-19, cust-29, cust-39, cust-49'
+rep --customer cust-0 --format json > /dev/null 2> "$T/unknown.err"
+check_eq report/customer-prefix "$?|$(sed 's/.*; close: //' "$T/unknown.err")" \
+    "2|cust-01, cust-02, cust-03, cust-04, cust-05"
+rep --customer 'no such one' > /dev/null 2> "$T/unknown.err"
+check_eq report/customer-nothing-close "$?|$(sed 's/.*stored data//' "$T/unknown.err")" "2|"
+# a known customer's report says its volumes are known
+rep --customer cust-01 > "$T/one.text"
+check_eq report/customer-volume-known \
+    "$?|$(grep -c 'no sending volumes known' "$T/one.text")|$($PYTHON -c 'import json,sys; print(json.load(open(sys.argv[1]))["volume_known"])' "$T/one.json")" \
+    "0|0|True"
 rep --format json --days 10 > "$T/d10.json"
 check_eq report/days-window \
     "$($PYTHON -c 'import json,sys; w=json.load(open(sys.argv[1]))["windows"]["long"]; print(w["days"], w["start"])' "$T/d10.json")" "10 2026-11-12"
