@@ -13,6 +13,7 @@
 
 #include "base/file.h"
 #include "base/date.h"
+#include "base/near.h"
 #include "fbl/classify.h"
 #include "fbl/config.h"
 #include "fbl/store/store.h"
@@ -40,14 +41,15 @@ CLI_DB_USAGE
 "                       (default yesterday, in report-timezone; --date is\n"
 "                       a deprecated alias)\n"
 "  --days N             the long window, 1 to 366 days (default 30)\n"
-"  --customer ID        only this customer\n"
+"  --customer ID        only this customer: an id of the configuration or\n"
+"                       of the stored data\n"
 "  --format FORMAT      text (default), csv, json or html\n"
 "  --out FILE           write there (replaced once complete) instead of\n"
 "                       standard output\n"
 "  -h, --help           this text\n"
 "\n"
 "Exit status: 0 report produced; 2 could not (usage, configuration, the\n"
-"database, the output).\n";
+"database, the output, a --customer neither knows: the close ids named).\n";
 
 enum {
 	OPT_DAYS = CLI_OPT_FIRST_FREE,
@@ -213,6 +215,71 @@ date_selector(const void *cfg, const char *selector, int *year, int *month)
 	return classify_selector(cfg, selector, year, month);
 }
 
+#define CLOSE_MAX	5	/* close ids named for an unknown --customer */
+
+/* The ids closest to what was typed, best first (near_close's rank). */
+struct close {
+	const char	*id[CLOSE_MAX];
+	size_t		 rank[CLOSE_MAX];
+	size_t		 n;
+};
+
+static void
+close_add(struct close *c, const char *typed, const char *id)
+{
+	size_t	 rank, i;
+
+	if (!near_close(typed, id, &rank))
+		return;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->id[i], id) == 0)
+			return;
+	for (i = c->n; i > 0 && (c->rank[i - 1] > rank || (c->rank[i - 1] ==
+	    rank && strcmp(c->id[i - 1], id) > 0)); i--)
+		;
+	if (i >= CLOSE_MAX)
+		return;
+	if (c->n < CLOSE_MAX)
+		c->n++;
+	memmove(&c->id[i + 1], &c->id[i], (c->n - 1 - i) * sizeof(c->id[0]));
+	memmove(&c->rank[i + 1], &c->rank[i], (c->n - 1 - i) *
+	    sizeof(c->rank[0]));
+	c->id[i] = id;
+	c->rank[i] = rank;
+}
+
+/*
+ * Is --customer an id of the configuration or of the stored data?  A
+ * report of an id neither knows would be empty and look like good news;
+ * false with the reason, and the ids close to it, in err.
+ */
+static bool
+customer_known(const struct report_model *m, const struct fbl_config *cfg,
+    struct buf *err)
+{
+	const char	*id = m->p.customer;
+	struct close	 c;
+	size_t		 i;
+
+	if (id == NULL || m->ncustomers > 0 || classify_customer_id(cfg, id))
+		return true;
+	for (i = 0; i < m->nstored_ids; i++)
+		if (strcmp(m->stored_ids[i], id) == 0)
+			return true;
+	memset(&c, 0, sizeof(c));
+	for (i = 0; cfg != NULL && i < cfg->nexact; i++)
+		close_add(&c, id, cfg->exact[i].id);
+	for (i = 0; cfg != NULL && i < cfg->nregex; i++)
+		close_add(&c, id, cfg->regex[i].id);
+	for (i = 0; i < m->nstored_ids; i++)
+		close_add(&c, id, m->stored_ids[i]);
+	buf_printf(err, "--customer \"%s\": no customer of that id in the "
+	    "configuration or the stored data", id);
+	for (i = 0; i < c.n; i++)
+		buf_printf(err, "%s%s", i == 0 ? "; close: " : ", ", c.id[i]);
+	return false;
+}
+
 /* Load, render, write; false with the reason in err. */
 static bool
 report_run(struct report_cmd *rc, const struct fbl_config *cfg,
@@ -233,7 +300,8 @@ report_run(struct report_cmd *rc, const struct fbl_config *cfg,
 	rcfg.arg = cfg;
 	if ((st = store_open(rc->conninfo, err)) == NULL)
 		return false;
-	ok = report_model_load(&m, store_db(st), &rc->p, &rcfg, err);
+	ok = report_model_load(&m, store_db(st), &rc->p, &rcfg, err) &&
+	    customer_known(&m, cfg, err);
 	store_close(st);
 	if (ok && !(ok = rc->render(&out, &m)))
 		buf_printf(err, "%s output: %s", rc->format,

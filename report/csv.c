@@ -99,7 +99,10 @@ fig_cols(struct buf *b, int k, const struct report_fig *f)
 
 	field(b, report_window_names[k]);
 	num(b, f->complaints);
-	num(b, f->prev);
+	if (f->prev_known)	/* else the period before is not known */
+		num(b, f->prev);
+	else
+		buf_putc(b, ',');
 	num(b, f->rated);
 	if (f->has_volume)
 		num(b, f->volume);
@@ -295,7 +298,8 @@ key_row(struct buf *b, const struct report_key *k)
 
 	buf_puts(b, "key");
 	fields(b, names, sizeof(names) / sizeof(names[0]));
-	buf_printf(b, ",%d,%s", k->key_bits, k->testing ? "yes" : "no");
+	buf_printf(b, ",%s,%d,%s", report_key_source_names[k->source],
+	    k->key_bits, k->testing ? "yes" : "no");
 	num(b, k->signatures);
 	field(b, k->first_day);
 	field(b, k->last_day);
@@ -313,9 +317,9 @@ keys(struct buf *b, const struct report_model *m)
 {
 	size_t	 i;
 
-	buf_puts(b, "section,token,role,customer,selector,algorithm,key_bits,"
-	    "testing,signatures,first_day,last_day,selector_month,age_months,"
-	    "past_rotation,sha1,small_key\n");
+	buf_puts(b, "section,token,role,customer,selector,algorithm,"
+	    "key_source,key_bits,testing,signatures,first_day,last_day,"
+	    "selector_month,age_months,past_rotation,sha1,small_key\n");
 	for (i = 0; i < m->nkeys; i++)
 		key_row(b, &m->keys[i]);
 	buf_putc(b, '\n');

@@ -73,10 +73,16 @@ row_rate(struct row *r, double rate)
 	buf_free(&b);
 }
 
+/* The change of f's window, "-" when the period before is not known. */
 static void
-row_change(struct row *r, long long change)
+row_change(struct row *r, const struct report_fig *f)
 {
-	row_printf(r, "%+lld", change);
+	int64_t	 change;
+
+	if (report_fig_change(f, &change))
+		row_printf(r, "%+lld", (long long)change);
+	else
+		row_str(r, "-");
 }
 
 /* --- charts --- */
@@ -268,10 +274,10 @@ customers_table(struct buf *b, const struct report_model *m)
 		row_rate(&r, c->day_rate);
 		row_num(&r, c->w[RW_SHORT].complaints);
 		row_rate(&r, report_fig_rate(&c->w[RW_SHORT], false));
-		row_change(&r, report_fig_change(&c->w[RW_SHORT]));
+		row_change(&r, &c->w[RW_SHORT]);
 		row_num(&r, c->w[RW_LONG].complaints);
 		row_rate(&r, report_fig_rate(&c->w[RW_LONG], false));
-		row_change(&r, report_fig_change(&c->w[RW_LONG]));
+		row_change(&r, &c->w[RW_LONG]);
 		if (c->level == LEVEL_ALARMED)
 			row_num(&r, c->recover_days);
 		else
@@ -403,13 +409,14 @@ keys_table(struct buf *b, const struct report_model *m)
 		    k->past_rotation ? "past rotation " : "",
 		    k->sha1 ? "rsa-sha1 " : "",
 		    k->small_key ? "RSA under 2048 " : "",
-		    k->key_bits < 0 ? "no key found" : "");
+		    k->source == KS_ARCHIVE ? "archived (not in DNS)" :
+		    k->source == KS_NONE ? "no key found" : "");
 		row_reset(&r);
 		row_str(&r, k->token);
 		row_str(&r, k->selector);
 		row_str(&r, k->algorithm);
-		if (k->key_bits < 0)
-			row_str(&r, "none");	/* as the text report */
+		if (k->key_bits < 0)	/* as the text report */
+			row_str(&r, k->source == KS_NONE ? "none" : "?");
 		else
 			row_num(&r, k->key_bits);
 		row_str(&r, k->testing ? "yes" : "");

@@ -24,13 +24,19 @@ kv_rate(struct buf *b, const char *key, double rate, bool *first)
 static void
 fig(struct buf *b, const struct report_fig *f)
 {
+	int64_t	 change;
 	bool	 first = true, cf = true;
 	int	 c;
 
 	buf_putc(b, '{');
 	json_kv_int(b, "complaints", f->complaints, &first);
-	json_kv_int(b, "previous", f->prev, &first);
-	json_kv_int(b, "change", report_fig_change(f), &first);
+	if (report_fig_change(f, &change)) {
+		json_kv_int(b, "previous", f->prev, &first);
+		json_kv_int(b, "change", change, &first);
+	} else {
+		json_kv_null(b, "previous", &first);
+		json_kv_null(b, "change", &first);
+	}
 	json_kv_int(b, "rated", f->rated, &first);
 	if (f->has_volume)
 		json_kv_int(b, "volume", f->volume, &first);
@@ -269,6 +275,7 @@ key(struct buf *b, const struct report_key *k)
 	json_kv_str(b, "customer", k->customer_id, &f);
 	json_kv_str(b, "selector", k->selector, &f);
 	json_kv_str(b, "algorithm", k->algorithm, &f);
+	json_kv_str(b, "key_source", report_key_source_names[k->source], &f);
 	json_kv_int(b, "key_bits", k->key_bits, &f);
 	json_kv_bool(b, "testing", k->testing, &f);
 	json_kv_int(b, "signatures", k->signatures, &f);

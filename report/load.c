@@ -214,15 +214,20 @@ verif_row(struct loader *ld, const struct db_rows *res, size_t r)
 	return report_model_verif_row(ld->m, &v) || oom(ld);
 }
 
+/* A key not found in DNS: the archive's keys of its name, if any. */
 static const char key_sql[] =
+    "SELECT k.*, a.name IS NOT NULL, a.key_bits FROM ("
     "SELECT token, role, customer_id, selector, algorithm, key_bits, "
-    "key_testing, sum(signatures), min(day) - $1::date, "
-    "max(day) - $1::date, bool_or(sha1), bool_or(small_key) "
+    "key_testing, sum(signatures) AS n, min(day) - $1::date AS first, "
+    "max(day) - $1::date AS last, bool_or(sha1) AS sha1 "
     "FROM report_key_day "
     "WHERE role IN ('customer', 'esp') "
     "AND day BETWEEN $1::date - $2::int AND $1::date "
     "AND ($3::text IS NULL OR role <> 'customer' OR customer_id = $3) "
-    "GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7";
+    "GROUP BY 1, 2, 3, 4, 5, 6, 7) k "
+    "LEFT JOIN report_archived_key a ON k.key_bits < 0 "
+    "AND a.name = lower(k.selector) || '._domainkey.' || k.token "
+    "ORDER BY 1, 2, 3, 4, 5, 6, 7";
 
 static bool
 key_row(struct loader *ld, const struct db_rows *res, size_t r)
@@ -236,12 +241,16 @@ key_row(struct loader *ld, const struct db_rows *res, size_t r)
 	memset(&k, 0, sizeof(k));
 	load_texts(res, r, 0, names, sizeof(names) / sizeof(names[0]));
 	k.key_bits = atoi(load_text(res, r, 5));
+	k.source = k.key_bits >= 0 ? KS_DNS : flag(res, r, 11) ? KS_ARCHIVE :
+	    KS_NONE;
+	if (k.source == KS_ARCHIVE)
+		k.key_bits = db_null(res, r, 12) ? -1 :
+		    atoi(load_text(res, r, 12));
 	k.testing = flag(res, r, 6);
 	k.signatures = load_num(res, r, 7);
 	report_day_of(ld->m, atoi(load_text(res, r, 8)), k.first_day);
 	report_day_of(ld->m, atoi(load_text(res, r, 9)), k.last_day);
 	k.sha1 = flag(res, r, 10);
-	k.small_key = flag(res, r, 11);
 	if (cfg == NULL || cfg->date_selector == NULL ||
 	    !cfg->date_selector(cfg->arg, k.selector, &k.sel_year,
 	    &k.sel_month))
@@ -284,6 +293,51 @@ static const struct view {
 	{ "key hygiene", key_sql, false, key_row },
 	{ "unknown tokens", unknown_sql, false, unknown_row },
 };
+
+static const char data_start_sql[] =
+    "SELECT to_char(day, 'YYYY-MM-DD') FROM report_data_start";
+
+/* The first day of stored data: which periods before are known. */
+static bool
+data_start(struct loader *ld)
+{
+	struct db_rows	*res;
+
+	if ((res = db_query(ld->db, data_start_sql, 0, NULL, ld->err)) ==
+	    NULL) {
+		buf_puts(ld->err, " (report query: first day of data)");
+		return false;
+	}
+	report_model_data_start(ld->m, db_nrows(res) == 1 &&
+	    !db_null(res, 0, 0) ? load_text(res, 0, 0) : NULL);
+	db_rows_free(res);
+	return true;
+}
+
+/*
+ * --customer with no row in the windows: the ids the stored data knows,
+ * for the command to tell an id never seen (and the close ones).
+ */
+static bool
+stored_ids(struct loader *ld)
+{
+	struct db_rows	*res;
+	size_t		 r, n;
+	bool		 ok = true;
+
+	if (ld->m->p.customer == NULL || ld->m->ncustomers > 0)
+		return true;
+	if ((res = db_query(ld->db, "SELECT customer_id FROM "
+	    "report_customer_id ORDER BY 1", 0, NULL, ld->err)) == NULL) {
+		buf_puts(ld->err, " (report query: customer ids)");
+		return false;
+	}
+	for (r = 0, n = db_nrows(res); r < n && ok; r++)
+		ok = report_model_stored_id(ld->m, load_text(res, r, 0)) ||
+		    oom(ld);
+	db_rows_free(res);
+	return ok;
+}
 
 static bool
 esp_tokens(struct loader *ld)
@@ -339,8 +393,8 @@ snapshot(struct db *db, void *arg, struct buf *err)
 		buf_puts(err, " (starting the report's transaction)");
 		return false;
 	}
-	return esp_tokens(ld) && load_views(ld) &&
-	    report_load_dns(ld->m, db, err);
+	return data_start(ld) && esp_tokens(ld) && load_views(ld) &&
+	    stored_ids(ld) && report_load_dns(ld->m, db, err);
 }
 
 bool

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* model: the report as data, built from the views' rows; see model.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,9 @@ const char *const report_level_names[LEVEL_N] = {
 	"ok", "flagged", "alarmed"
 };
 const char *const report_window_names[RW_N] = { "day", "short", "long" };
+const char *const report_key_source_names[KS_N] = {
+	"dns", "archive", "none"
+};
 const char *const report_verif_class_names[VC_N] = {
 	"pass", "headers-verified", "fail", "permerror", "temperror", "policy",
 	"neutral", "other"
@@ -187,6 +191,14 @@ report_model_begin(struct report_model *m, const struct report_params *p,
 		return false;
 	}
 	return report_windows(m, err);
+}
+
+void
+report_model_data_start(struct report_model *m, const char *day)
+{
+	snprintf(m->data_start, sizeof(m->data_start), "%s",
+	    day != NULL ? day : "");
+	report_prev_known(m);
 }
 
 bool
@@ -441,13 +453,43 @@ report_model_dns_problem_add(struct report_model *m,
 	    sizeof(*in), in, problem_strings);
 }
 
+bool
+report_model_stored_id(struct report_model *m, const char *id)
+{
+	if (!grow((void **)&m->stored_ids, m->nstored_ids,
+	    sizeof(*m->stored_ids)) ||
+	    (m->stored_ids[m->nstored_ids] = dup(id)) == NULL)
+		return false;
+	m->nstored_ids++;
+	return true;
+}
+
+/* Each window's figures learn whether the period before it is known. */
+static void
+figs_prev_known(const struct report_model *m, struct report_fig *w,
+    struct report_isp *isps, size_t nisps)
+{
+	size_t	 i;
+	int	 k;
+
+	for (k = 0; k < RW_N; k++) {
+		w[k].prev_known = m->prev_known[k];
+		for (i = 0; i < nisps; i++)
+			isps[i].w[k].prev_known = m->prev_known[k];
+	}
+}
+
 void
 report_model_finish(struct report_model *m)
 {
 	size_t	 i;
 
-	for (i = 0; i < m->ncustomers; i++)
+	figs_prev_known(m, m->esp.w, m->esp.isps, m->esp.nisps);
+	for (i = 0; i < m->ncustomers; i++) {
+		figs_prev_known(m, m->customers[i].w, m->customers[i].isps,
+		    m->customers[i].nisps);
 		report_customer_level(m, &m->customers[i]);
+	}
 	if (m->ncustomers > 1)
 		qsort(m->customers, m->ncustomers, sizeof(*m->customers),
 		    report_customer_cmp);
@@ -513,5 +555,8 @@ report_model_free(struct report_model *m)
 	records_free(m->dns, m->ndns, sizeof(*m->dns), dns_strings);
 	records_free(m->dns_problems, m->ndns_problems,
 	    sizeof(*m->dns_problems), problem_strings);
+	for (i = 0; i < m->nstored_ids; i++)
+		free(m->stored_ids[i]);
+	free(m->stored_ids);
 	memset(m, 0, sizeof(*m));
 }

@@ -17,6 +17,12 @@
  * the alarm rate, flagged when the report day's rate is at or above the
  * flag rate.
  *
+ * The period before a window is known when it starts on or after the
+ * first day of stored data (data_start: the earliest day of any stored
+ * complaint or volume row).  Before that the database cannot say what the
+ * period held, so its complaints (prev) and the change are unknown rather
+ * than zero: a report of a database 3 weeks old shows no "+2077".
+ *
  * The model owns every string in it; report_model_free() releases it.
  */
 #ifndef FBL_REPORT_MODEL_H
@@ -70,6 +76,7 @@ struct report_fig {
 	int64_t		 prev_volume;
 	bool		 has_volume;	/* some day of the window has one */
 	bool		 prev_has_volume;
+	bool		 prev_known;	/* the model's prev_known[window] */
 	int64_t		 cls[FC_N];	/* every class; FC_COMPLAINT counts
 					   forged ones too */
 };
@@ -156,13 +163,22 @@ struct report_verif {
 	size_t			 nreasons;
 };
 
+/*
+ * Where the key of a selector was found when its signatures were checked:
+ * in DNS; not in DNS, but the key archive holds keys of that name (a key
+ * rotated away, judged under the archive: authenticity "rotated"); nowhere.
+ */
+enum report_key_source { KS_DNS, KS_ARCHIVE, KS_NONE, KS_N };
+
 struct report_key {
 	char		*token;
 	char		*role;
 	char		*customer_id;
 	char		*selector;
 	char		*algorithm;
-	int		 key_bits;	/* -1: no key found */
+	enum report_key_source source;
+	int		 key_bits;	/* DNS's, else the smallest archived
+					   one's; -1: no size known */
 	bool		 testing;	/* t=y */
 	int64_t		 signatures;	/* over the long window */
 	char		 first_day[11];	/* YYYY-MM-DD */
@@ -172,7 +188,7 @@ struct report_key {
 	int		 age_months;	/* -1: unknown */
 	bool		 past_rotation;	/* age_months > rotation-months */
 	bool		 sha1;
-	bool		 small_key;	/* RSA under 2048 bits */
+	bool		 small_key;	/* RSA under 2048 bits (the model's) */
 };
 
 struct report_unknown {
@@ -224,6 +240,9 @@ struct report_model {
 	char			 prev_start[RW_N][11];
 	char			 prev_end[RW_N][11];	/* start - 1 */
 	int			 len[RW_N];		/* days in each */
+	char			 data_start[11];	/* "": nothing stored */
+	bool			 prev_known[RW_N];	/* of the periods
+							   before */
 	struct report_customer	*customers;	/* alarmed, flagged, rest */
 	size_t			 ncustomers;
 	struct report_esp	 esp;
@@ -242,6 +261,12 @@ struct report_model {
 	size_t			 ndns;
 	struct report_dns_problem *dns_problems; /* FAIL, TEMP, WARN */
 	size_t			 ndns_problems;
+	/*
+	 * The customer ids of the stored data, any day: read only when
+	 * p.customer has no row in the windows (is it known at all?).
+	 */
+	char			**stored_ids;
+	size_t			 nstored_ids;
 };
 
 /*
@@ -288,6 +313,11 @@ struct report_verif_row {
 /* An empty model for p; false when p's day or window is out of range. */
 bool	 report_model_begin(struct report_model *, const struct report_params *,
 	    struct buf *err);
+/*
+ * The first day of stored data (YYYY-MM-DD; NULL: none stored), before
+ * any row: it says which periods before the windows are known.
+ */
+void	 report_model_data_start(struct report_model *, const char *day);
 /* The configuration's esp-domain. */
 bool	 report_model_esp_tokens(struct report_model *, char *const *tokens,
 	    size_t n);
@@ -311,7 +341,7 @@ bool	 report_model_verif_row(struct report_model *,
 	    const struct report_verif_row *);
 /*
  * A key as read, with sel_year and sel_month from the selector-pattern (0:
- * not dated); the age and the rotation rule follow from them.
+ * not dated); the age, the rotation rule and small_key follow.
  */
 bool	 report_model_key_add(struct report_model *, const struct report_key *);
 bool	 report_model_unknown_add(struct report_model *,
@@ -320,6 +350,8 @@ bool	 report_model_dns_add(struct report_model *,
 	    const struct report_dns_domain *);
 bool	 report_model_dns_problem_add(struct report_model *,
 	    const struct report_dns_problem *);
+/* A customer id of the stored data (stored_ids). */
+bool	 report_model_stored_id(struct report_model *, const char *id);
 /* The customers' levels, then their order: alarmed, flagged, the rest. */
 void	 report_model_finish(struct report_model *);
 void	 report_model_free(struct report_model *);
@@ -334,5 +366,6 @@ extern const char *const report_unattributed_names[UR_N];
 extern const char *const report_level_names[LEVEL_N];
 extern const char *const report_window_names[RW_N];
 extern const char *const report_verif_class_names[VC_N];
+extern const char *const report_key_source_names[KS_N];
 
 #endif

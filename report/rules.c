@@ -152,6 +152,8 @@ report_key_age(struct report_key *k, const struct report_params *p)
 {
 	k->age_months = report_age_months(k->sel_year, k->sel_month, p->day);
 	k->past_rotation = k->age_months > (int)p->rotation_months;
+	k->small_key = k->key_bits >= 0 && k->key_bits < 2048 &&
+	    strncmp(k->algorithm, "rsa-", 4) == 0;
 }
 
 double
@@ -171,10 +173,22 @@ report_fig_rate(const struct report_fig *f, bool prev)
 	return report_rate(f->rated, f->volume, f->has_volume);
 }
 
-int64_t
-report_fig_change(const struct report_fig *f)
+void
+report_prev_known(struct report_model *m)
 {
-	return f->complaints - f->prev;
+	int	 k;
+
+	/* YYYY-MM-DD compare as strings */
+	for (k = 0; k < RW_N; k++)
+		m->prev_known[k] = m->data_start[0] != '\0' &&
+		    strcmp(m->prev_start[k], m->data_start) >= 0;
+}
+
+bool
+report_fig_change(const struct report_fig *f, int64_t *change)
+{
+	*change = f->prev_known ? f->complaints - f->prev : 0;
+	return f->prev_known;
 }
 
 double

@@ -55,15 +55,27 @@ void	 report_customer_series(const struct report_model *,
 void	 report_customer_level(struct report_model *, struct report_customer *);
 /* qsort order: alarmed, flagged, the rest; by the day's rate, complaints. */
 int	 report_customer_cmp(const void *, const void *);
-/* k's age in months and past_rotation, from its sel_year and sel_month. */
+/*
+ * k's age in months and past_rotation, from its sel_year and sel_month;
+ * small_key: an RSA key of known size under 2048 bits, be it DNS's or the
+ * archive's.
+ */
 void	 report_key_age(struct report_key *, const struct report_params *);
 
 /* complaints / volume; < 0 when the volume is unknown or 0. */
 double	 report_rate(int64_t complaints, int64_t volume, bool known);
 /* The rate of a window (prev: of the period before it). */
 double	 report_fig_rate(const struct report_fig *, bool prev);
-/* Complaints of a window less those of the period before it. */
-int64_t	 report_fig_change(const struct report_fig *);
+/*
+ * m->prev_known: is the period before each window known (on or after
+ * m->data_start)?
+ */
+void	 report_prev_known(struct report_model *);
+/*
+ * Complaints of a window less those of the period before it into *change;
+ * false (and 0) when that period is not known.
+ */
+bool	 report_fig_change(const struct report_fig *, int64_t *change);
 /* Signatures verified (pass) / signatures; < 0 for none. */
 double	 report_verif_share(const struct report_verif *);
 /* Suspected forgeries among counts by authenticity: forged and replayed. */

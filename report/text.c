@@ -64,6 +64,62 @@ put_col(struct buf *b, const char *s, size_t w)
 	buf_putc(b, ' ');
 }
 
+#define WRAP_INDENT	6
+#define WRAP_MORE	" ..."
+
+/*
+ * s written from column col at word boundaries (spaces), onto lines
+ * indented by WRAP_INDENT, at most nlines in all: what does not fit ends
+ * in " ..." after the last whole word, so a date or a name is never cut in
+ * two.  Only a word wider than a whole line is cut (at the width).  Every
+ * byte is written as put_cut writes it.
+ */
+static void
+put_wrapped(struct buf *b, const char *s, size_t col, int nlines)
+{
+	const size_t	 more = sizeof(WRAP_MORE) - 1;
+	const char	*w, *e;
+	size_t		 n, used, room;
+	bool		 sep = false, last;
+	int		 line = 1;
+
+	for (w = s; ; w = e) {
+		while (*w == ' ')
+			w++;
+		if (*w == '\0')
+			return;
+		for (e = w; *e != '\0' && *e != ' '; e++)
+			;
+		n = (size_t)(e - w);
+		last = e[strspn(e, " ")] == '\0';
+		/* the last line keeps room for the " ..." it may need */
+		used = col + (sep ? 1 : 0) +
+		    (line == nlines && !last ? more : 0);
+		room = used < REPORT_TEXT_WIDTH ? REPORT_TEXT_WIDTH - used : 0;
+		if (n > room) {
+			if (col > WRAP_INDENT && line < nlines) {
+				buf_printf(b, "\n%*s", WRAP_INDENT, "");
+				col = WRAP_INDENT;
+				line++;
+				sep = false;
+				e = w;	/* this word again, on the new line */
+				continue;
+			}
+			if (col > WRAP_INDENT || line == nlines) {
+				if (col + more <= REPORT_TEXT_WIDTH)
+					buf_puts(b, WRAP_MORE);
+				return;
+			}
+			n = room;	/* wider than a line: cut */
+		}
+		if (sep)
+			buf_putc(b, ' ');
+		put_cut(b, w, n, false);
+		col += (sep ? 1 : 0) + n;
+		sep = true;
+	}
+}
+
 /* A list of items, wrapped at the width with an indent of 6. */
 struct list {
 	size_t	 col;		/* where the line stands */
@@ -132,15 +188,22 @@ count_col(struct buf *b, long long n, bool sign)
 	buf_printf(b, " %6s", t);
 }
 
-/* The three windows' complaints, change and rate: 69 columns. */
+/*
+ * The three windows' complaints, change ("-": the period before is not
+ * known) and rate: 69 columns.
+ */
 static void
 fig_cols(struct buf *b, const struct report_fig *w)
 {
+	int64_t	 change;
 	int	 k;
 
 	for (k = 0; k < RW_N; k++) {
 		count_col(b, (long long)w[k].complaints, false);
-		count_col(b, (long long)report_fig_change(&w[k]), true);
+		if (report_fig_change(&w[k], &change))
+			count_col(b, (long long)change, true);
+		else
+			buf_printf(b, " %6s", "-");
 		rate_col(b, report_fig_rate(&w[k], false), 9);
 	}
 }
@@ -373,20 +436,23 @@ verifs(struct buf *b, const struct report_model *m, const char *title,
 	}
 }
 
-/* " OLD SHA1 small nokey" as they apply, then the line end. */
+#define KEY_FLAGS_COL	81	/* where a key's flags start */
+
+/*
+ * " OLD SHA1 small t=y" and the key's source (" archived", " nokey") as
+ * they apply, then the line end.  An archived key is never t=y (that is
+ * DNS's record), so at most 19 columns; cut at the width all the same.
+ */
 static void
 key_flags(struct buf *b, const struct report_key *k)
 {
-	if (k->past_rotation)
-		buf_puts(b, " OLD");
-	if (k->sha1)
-		buf_puts(b, " SHA1");
-	if (k->small_key)
-		buf_puts(b, " small");
-	if (k->testing)
-		buf_puts(b, " t=y");
-	if (k->key_bits < 0)
-		buf_puts(b, " nokey");
+	char	 f[48];
+
+	snprintf(f, sizeof(f), "%s%s%s%s%s", k->past_rotation ? " OLD" : "",
+	    k->sha1 ? " SHA1" : "", k->small_key ? " small" : "",
+	    k->testing ? " t=y" : "", k->source == KS_ARCHIVE ? " archived" :
+	    k->source == KS_NONE ? " nokey" : "");
+	put_cut(b, f, REPORT_TEXT_WIDTH - KEY_FLAGS_COL, false);
 	buf_putc(b, '\n');
 }
 
@@ -399,25 +465,27 @@ keys(struct buf *b, const struct report_model *m)
 	buf_printf(b, "\nKEY HYGIENE (%d days; rotation-months %u): "
 	    "age from the selector's month\n\n", m->len[RW_LONG],
 	    m->p.rotation_months);
-	buf_printf(b, "%-26s %-18s %-10s %5s %3s %7s %3s %-10s %s\n", "token",
-	    "selector", "algorithm", "bits", "t=y", "sigs", "age", "last seen",
+	buf_printf(b, "%-24s %-16s %-10s %5s %7s %3s %-10s %s\n", "token",
+	    "selector", "algorithm", "bits", "sigs", "age", "last seen",
 	    "flags");
 	if (m->nkeys > 0)
 		buf_puts(b, "(OLD: older than rotation-months; small: RSA "
-		    "under 2048 bits; nokey: no key found)\n");
+		    "under 2048 bits; t=y: testing; nokey: no key)\n"
+		    "(archived: not in DNS, the archive's key, rotated away; "
+		    "bits ? when archived before schema 13)\n");
 	if (m->nkeys == 0)
 		buf_puts(b, "(none)\n");
 	for (i = 0; i < m->nkeys; i++) {
 		k = &m->keys[i];
-		put_col(b, k->token, 26);
-		put_col(b, k->selector, 18);
+		put_col(b, k->token, 24);
+		put_col(b, k->selector, 16);
 		put_name(b, k->algorithm, 10);
 		if (k->key_bits < 0)
-			buf_printf(b, " %5s", "none");
+			buf_printf(b, " %5s", k->source == KS_NONE ? "none" :
+			    "?");
 		else
 			buf_printf(b, " %5d", k->key_bits);
-		buf_printf(b, " %3s %7lld", k->testing ? "yes" : "", (long long)
-		    k->signatures);
+		buf_printf(b, " %7lld", (long long)k->signatures);
 		if (k->age_months >= 0)
 			buf_printf(b, " %3d", k->age_months);
 		else
@@ -449,6 +517,8 @@ unknown(struct buf *b, const struct report_model *m)
 		buf_putc(b, '\n');
 	}
 }
+
+#define DNS_DETAIL_LINES	3	/* a problem's reason and detail */
 
 static void
 dns(struct buf *b, const struct report_model *m)
@@ -497,8 +567,8 @@ dns(struct buf *b, const struct report_model *m)
 		put_cut(b, p->reason, 40, false);
 		buf_printf(b, ", %d day%s: ", p->days_open,
 		    p->days_open == 1 ? "" : "s");
-		line = b->len - line;
-		put_cut(b, p->detail, line < 94 ? 94 - line : 0, false);
+		put_wrapped(b, p->detail, WRAP_INDENT + b->len - line,
+		    DNS_DETAIL_LINES);
 		buf_putc(b, '\n');
 	}
 }

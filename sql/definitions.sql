@@ -910,8 +910,9 @@ $$;
 -- Views for the nightly report (DESIGN section 6) and for dashboards
 -- (Grafana, Metabase).  Every view reads the daily aggregates only
 -- (daily_customer, daily_complaint, daily_verification, daily_key,
--- volume), never the report or signature rows: they stay cheap however
--- many messages are stored, and carry no message data.  Days are UTC days
+-- volume; report_archived_key the names and sizes of key_archive), never
+-- the report or signature rows: they stay cheap however many messages are
+-- stored, and carry no message data.  Days are UTC days
 -- (msg_day: the report's Arrival-Date, else its Date); a dashboard filters
 -- on the day column.
 --
@@ -928,6 +929,27 @@ $$;
 -- as suspected forgery, not held against the customer).  opt-out,
 -- not-spam, auth-failure and any other type are counted in their own
 -- columns, never in a rate.
+
+-- One row: the first UTC day of stored data, that of any complaint or
+-- volume row (NULL: none).  A period before it is not known: the report
+-- shows no change against it (docs/report-json.md).  Read through the
+-- primary keys' first column, whatever the window.
+CREATE OR REPLACE VIEW report_data_start AS
+SELECT least((SELECT min(day) FROM daily_complaint),
+             (SELECT min(day) FROM volume)) AS day;
+COMMENT ON VIEW report_data_start IS
+    'the first UTC day of any stored complaint or volume (NULL: none)';
+
+-- A row: one customer id the stored data knows, of its complaints or of
+-- volume rows keyed by a customer id (a token without a dot), whatever the
+-- window: `fblscope report --customer` tells an id it has never seen from
+-- one without rows in the window, and names the close ones.
+CREATE OR REPLACE VIEW report_customer_id AS
+SELECT DISTINCT customer_id FROM daily_customer WHERE customer_id <> ''
+UNION
+SELECT DISTINCT token FROM volume WHERE strpos(token, '.') = 0;
+COMMENT ON VIEW report_customer_id IS
+    'the customer ids of the stored complaints and volume rows';
 
 -- A row: one daily_complaint row with its feedback class and whether it
 -- counts against the customer ("attributed").
@@ -1149,6 +1171,21 @@ SELECT day, token, role, customer_id, selector, algorithm, key_bits,
 COMMENT ON VIEW report_key_day IS
     'keys used per UTC day, token and selector: algorithm, key_bits (-1: '
     'no key), t=y, signatures; flags sha1, small_key (RSA < 2048), no_key';
+
+-- A row: one key name (selector._domainkey.domain) the archive holds keys
+-- of, for the key hygiene of a selector DNS no longer serves (rotated
+-- away): how many keys, the smallest size known (NULL: every one archived
+-- before schema 13), when the name was last seen.  The only view over
+-- key_archive; it shows no record and no fingerprint: fbl_report reads no
+-- key (docs/operations.md).
+CREATE OR REPLACE VIEW report_archived_key AS
+SELECT name, count(*)::bigint AS keys, min(key_bits) AS key_bits,
+       max(last_seen) AS last_seen
+  FROM key_archive
+ GROUP BY name;
+COMMENT ON VIEW report_archived_key IS
+    'archived DKIM keys per name (selector._domainkey.domain): how many, '
+    'the smallest key_bits, last seen; never the key';
 
 -- A row: one UTC day and d= domain that no rule maps (role 'unknown' or
 -- 'third-party'), with the signatures of complaints and how many verified.

@@ -10,7 +10,7 @@
 #include "base/b64.h"
 #include "verifier/tagvalue.h"
 
-#define NUPSERT_PARAMS	5
+#define NUPSERT_PARAMS	6
 
 /*
  * One statement per key: a multi-row INSERT ... ON CONFLICT DO UPDATE
@@ -20,11 +20,12 @@
  */
 static const char upsert_sql[] =
     "INSERT INTO key_archive (name, fingerprint, record, origin,"
-    " first_seen, last_seen)"
+    " first_seen, last_seen, key_bits)"
     " VALUES ($1, decode($2, 'hex'), $3, $4,"
     " coalesce(to_timestamp($5::bigint), now()),"
-    " coalesce(to_timestamp($5::bigint), now()))"
+    " coalesce(to_timestamp($5::bigint), now()), $6::integer)"
     " ON CONFLICT (name, fingerprint) DO UPDATE SET"
+    " key_bits = coalesce(EXCLUDED.key_bits, key_archive.key_bits),"
     " record = CASE WHEN EXCLUDED.last_seen >= key_archive.last_seen"
     " THEN EXCLUDED.record ELSE key_archive.record END,"
     " first_seen = least(key_archive.first_seen, EXCLUDED.first_seen),"
@@ -249,7 +250,7 @@ static bool
 upsert_one(struct db *db, const struct key_archive_entry *e,
     const char *origin, bool *is_new, struct buf *err)
 {
-	char		 hex[2 * KEYARCHIVE_FP_LEN + 1], seen[24];
+	char		 hex[2 * KEYARCHIVE_FP_LEN + 1], seen[24], bits[12];
 	const char	*p[NUPSERT_PARAMS];
 	struct buf	 why = BUF_INIT;
 	struct db_rows	*res;
@@ -259,11 +260,13 @@ upsert_one(struct db *db, const struct key_archive_entry *e,
 	for (i = 0; i < KEYARCHIVE_FP_LEN; i++)
 		snprintf(hex + 2 * i, 3, "%02x", e->fp[i]);
 	snprintf(seen, sizeof(seen), "%" PRId64, e->seen);
+	snprintf(bits, sizeof(bits), "%u", e->bits);
 	p[0] = e->name;
 	p[1] = hex;
 	p[2] = e->record;
 	p[3] = origin;
 	p[4] = e->seen > 0 ? seen : NULL;
+	p[5] = e->bits > 0 ? bits : NULL;	/* the report's key hygiene */
 	res = db_query(db, upsert_sql, NUPSERT_PARAMS, p, &why);
 	if ((ok = res != NULL && db_nrows(res) == 1))
 		*is_new = db_bool(res, 0, 0);

@@ -32,6 +32,9 @@
  *   origin     = unchanged: a row keeps the origin it was first recorded
  *                with ('import' stays 'import' when DNS later serves the
  *                key, and the other way round).
+ * Each row also keeps the key's size (key_bits, the entry's bits), filled
+ * on a row archived before schema 12 when the key is archived again: the
+ * report shows it through a view that may not show the key itself.
  *
  * Library code: nothing here prints; errors go to the caller's buf.
  */

@@ -63,15 +63,22 @@ grep -q 'demo.zone:[0-9]*: oct2026.myesp._domainkey.fbl.myesp.example.*revoked' 
 check_eq keys/demo-origin "$(q 'SELECT DISTINCT origin FROM key_archive')" import
 check_eq keys/demo-names-folded \
     "$(q "SELECT count(*) FROM key_archive WHERE name <> lower(name) OR name LIKE '%.'")" 0
+# each key's size beside it, for the report's key hygiene (schema 13)
+check_eq keys/demo-key-bits \
+    "$(q "SELECT string_agg(key_bits::text, ' ' ORDER BY name) FROM key_archive")" "2048 2048 256"
 
 # --- again: nothing new, last_seen moves, first_seen does not
 q "CREATE TABLE before AS SELECT name, fingerprint, first_seen, last_seen FROM key_archive" > /dev/null
+# (and a row archived before schema 13, without a size, gets one)
+q "UPDATE key_archive SET key_bits = NULL WHERE name = 'nov2026.myesp._domainkey.shop.example'" > /dev/null
 "$FBL_BIN" keys import --db "$DB" "$S/zones/demo.zone" > z2.out 2> z2.err
 check_eq keys/again-exit "$?" 1
 check_eq keys/again-all-known "$(cut -f4 z2.out | sort | uniq -c | tr -s ' ')" " 3 known"
 check_eq keys/again-rows "$(q 'SELECT count(*) FROM key_archive')" 3
 check_eq keys/again-last-seen-moved \
     "$(q 'SELECT count(*) FROM key_archive k JOIN before b USING (name, fingerprint) WHERE k.last_seen > b.last_seen AND k.first_seen = b.first_seen')" 3
+check_eq keys/again-key-bits-filled \
+    "$(q "SELECT key_bits FROM key_archive WHERE name = 'nov2026.myesp._domainkey.shop.example'")" 256
 
 # --- a key directory made by keygen, against keygen's own zone lines
 mkdir kd

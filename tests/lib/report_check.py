@@ -98,6 +98,16 @@ for v in csv.DictReader(open(os.path.join(mb, 'volumes.csv'))):
     den = int(v['delivered']) if v['isp'] == 'yahoo' and v['delivered'] else int(v['sent'])
     vol[(who, v['isp'], off(v['day']))] = den
 
+# the first day of stored data: of any report with a day, of any volume;
+# a period before a window that starts earlier is not known (docs/fblscope.1)
+START = min([m['arrival_day'] for m in csv.DictReader(
+    open(os.path.join(mb, 'manifest.tsv')), delimiter='\t')
+    if m['arrival_day'] != '-'] + [k for k in
+    (v['day'] for v in csv.DictReader(open(os.path.join(mb, 'volumes.csv'))))])
+
+def prev_known(w):
+    return D - datetime.timedelta(days=2 * LEN[w] - 1) >= datetime.date.fromisoformat(START)
+
 def fig(counts, key, reporter, w, volkey=None):
     volkey = volkey or key
     lo = -2 * LEN[w] + 1
@@ -113,6 +123,8 @@ def fig(counts, key, reporter, w, volkey=None):
             f['previous'] += n
             if d is not None:
                 f['pr'] += n; f['pv'] += d; f['phv'] = True
+    if not prev_known(w):
+        f['previous'] = None
     f['rate'] = f['rated'] / f['volume'] if f['hv'] and f['volume'] > 0 else None
     f['previous_rate'] = f['pr'] / f['pv'] if f['phv'] and f['pv'] > 0 else None
     return f
@@ -188,6 +200,14 @@ for c in customers:
                 bad['isp-%s-%s' % (r, w)] += 1
     if (g['level'], g['recover_days']) != want_level[c]:
         bad['level %s: got %s/%d want %s/%d' % ((c, g['level'], g['recover_days']) + want_level[c])] += 1
+# a mailbox of three weeks: the 30 days before the long window are not
+# known, the 7 before the short one are
+ch = set((w, c['windows'][w]['change'] is None, c['windows'][w]['previous'] is None)
+         for c in rep['customers'] for w in LEN)
+want = set((w, not prev_known(w), not prev_known(w)) for w in LEN)
+line(ch == want and (LONG != 30 or want == {('day', False, False), ('short', False, False),
+                                            ('long', True, True)}),
+     'change-unknown-before-data', '%s, want %s (data from %s)' % (sorted(ch), sorted(want), START))
 line(not bad, 'customer-figures-vs-manifest', '; '.join('%s x%d' % kv for kv in bad.most_common(6)))
 
 alarmed = sorted(c for c in customers if want_level[c][0] == 'alarmed')
@@ -241,6 +261,48 @@ for k in rep['keys']:
         agebad.append('%s %s' % (k['token'], k['selector']))
 line(not agebad and any(k['past_rotation'] for k in rep['keys']), 'key-ages-and-rotation', ', '.join(agebad[:4]))
 line(all(k['small_key'] == (0 <= k['key_bits'] < 2048) for k in rep['keys']), 'key-small-flag')
+
+def zone_keys(path):
+    """{(domain, selector): bits} of the RSA keys of a zone file the
+    generator wrote (one TXT record, its strings on one line)."""
+    import base64, re
+    out = {}
+    for ln in open(path):
+        m = re.match(r'^(\S+?)\._domainkey\.(\S+?)\.? .*TXT', ln)
+        p = re.search(r'p=([^;]*)', ''.join(re.findall(r'"([^"]*)"', ln)))
+        if not m or not p:
+            continue
+        der = base64.b64decode(p.group(1).replace(' ', ''))
+
+        def tlv(i):
+            n = der[i + 1]
+            if n < 0x80:
+                return i + 2, n
+            k = n & 0x7f
+            return i + 2 + k, int.from_bytes(der[i + 2:i + 2 + k], 'big')
+        i, _ = tlv(0)                   # SubjectPublicKeyInfo
+        i, n = tlv(i)                   # AlgorithmIdentifier: skipped
+        i, _ = tlv(i + n)               # BIT STRING
+        i, _ = tlv(i + 1)               # RSAPublicKey
+        i, n = tlv(i)                   # the modulus
+        mod = der[i:i + n].lstrip(b'\0')
+        out[(m.group(2).lower(), m.group(1).lower())] = \
+            8 * len(mod) - (8 - mod[0].bit_length())
+    return out
+
+# a selector DNS no longer serves but `keys import` archived: the archive's
+# size, never "no key" (tests/integration/report.sh imports it first)
+live = zone_keys(os.path.join(mb, 'keys.zone'))
+archived = zone_keys(os.path.join(mb, 'archived-keys.zone'))
+srcbad = []
+for k in rep['keys']:
+    t = (k['token'], k['selector'])
+    want = ('dns', live[t]) if t in live else ('archive', archived[t]) \
+        if t in archived else ('none', -1)
+    if (k['key_source'], k['key_bits']) != want:
+        srcbad.append('%s %s: %s %d, want %s %d' % (t + (k['key_source'], k['key_bits']) + want))
+line(not srcbad and any(k['key_source'] == 'archive' for k in rep['keys']),
+     'key-source-dns-or-archive', '; '.join(srcbad[:3]))
 
 # verification health per token
 gv = {v['token']: v for v in rep['verification']}

@@ -74,6 +74,14 @@ def rate(r):
     return '%.3f%%' % (r * 100)
 
 
+def key_bits(source, bits):
+    """The bits column as text and HTML show it: -1 (JSON, CSV) is none
+    for a key not found, ? for an archived key of unknown size."""
+    if bits != '-1':
+        return bits
+    return 'none' if source == 'none' else '?'
+
+
 def num(s):
     return int(s.replace(',', ''))
 
@@ -82,9 +90,13 @@ def num(s):
 J = json.load(open(jpath))
 
 
+def change(n):
+    """the change column: "-" when the period before is not known"""
+    return '-' if n is None else count(n, True)
+
+
 def j_fig(w):
-    return (count(w['complaints']), count(w['change'], True),
-            rate(w['rate']))
+    return (count(w['complaints']), change(w['change']), rate(w['rate']))
 
 
 def json_views():
@@ -119,7 +131,7 @@ def json_views():
                          for x in J['verification']}
     v['mix'] = {k: n for k, n in J['verification_mix'].items() if n}
     v['keys'] = {(k['token'], k['selector']): (
-        'none' if k['key_bits'] in (None, -1) else str(k['key_bits']),
+        key_bits(k['key_source'], str(k['key_bits'])), k['key_source'],
         k['signatures'], k['age_months']) for k in J['keys']}
     v['unknown'] = {(u['token'], u['role']): (u['signatures'],
                                              u['verified'])
@@ -141,7 +153,8 @@ def csv_views():
 
     def fig(r):
         return (count(int(r['complaints'])),
-                count(int(r['complaints']) - int(r['previous']), True),
+                change(int(r['complaints']) - int(r['previous'])
+                       if r['previous'] else None),
                 rate(float(r['rate']) if r['rate'] else None))
     v = {'customers': {}, 'customer_isps': {}, 'levels': {},
          'authenticity': {}}
@@ -183,7 +196,7 @@ def csv_views():
                 for r in sections.get('verification_mix', [])
                 if int(r['signatures'])}
     v['keys'] = {(r['token'], r['selector']): (
-        'none' if r['key_bits'] in ('', '-1') else r['key_bits'],
+        key_bits(r['key_source'], r['key_bits']), r['key_source'],
         int(r['signatures']), int(r['age_months']) if r['age_months']
         else None) for r in sections.get('key', [])}
     v['unknown'] = {(r['token'], r['role']): (int(r['signatures']),
@@ -193,7 +206,7 @@ def csv_views():
 
 
 # ---- text ----------------------------------------------------------------
-FIG = r'(\d+[kMGTP]?) +([+-]\d+[kMGTP]?) +(\d+\.\d{3}%|>999%|-)'
+FIG = r'(\d+[kMGTP]?) +([+-]\d+[kMGTP]?|-) +(\d+\.\d{3}%|>999%|-)'
 FIGS = FIG + ' +' + FIG + ' +' + FIG
 
 
@@ -261,10 +274,11 @@ def text_views():
         elif section == 'KEY HYGIENE' and len(f) >= 7 and \
                 re.match(r'^\S', ln) and f[0] not in ('token',) and \
                 not ln.startswith('('):
-            t = f[4] == 'yes'
-            rest = f[5:] if t else f[4:]
+            rest = f[4:]
             age = None if rest[1] == '?' else int(rest[1])
-            v['keys'][(f[0], f[1])] = (f[3], int(rest[0]), age)
+            src = 'archive' if 'archived' in rest[3:] else \
+                'none' if 'nokey' in rest[3:] else 'dns'
+            v['keys'][(f[0], f[1])] = (f[3], src, int(rest[0]), age)
         elif section == 'UNKNOWN TOKENS' and len(f) == 5 and \
                 f[0] != 'token':
             v['unknown'][(f[0], f[1])] = (int(f[2]), int(f[3]))
@@ -356,7 +370,9 @@ def html_views():
         bits = r['bits']   # 'none' as the text says it, never -1
         age = None if r['age (months)'] in ('', '?', '-') else \
             int(r['age (months)'])
-        v['keys'][(r['token'], r['selector'])] = (bits,
+        src = 'archive' if 'archived' in r['problems'] else \
+            'none' if 'no key found' in r['problems'] else 'dns'
+        v['keys'][(r['token'], r['selector'])] = (bits, src,
                                                   num(r['signatures']), age)
     v['unknown'] = {}
     for t in p.tables:

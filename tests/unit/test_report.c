@@ -235,6 +235,202 @@ test_hostile_names(void)
 	buf_free(&out);
 }
 
+/* A line of out holding needle, or NULL; copied into line. */
+static const char *
+line_with(const char *out, const char *needle, char *line, size_t len)
+{
+	const char	*p = strstr(out, needle), *a, *z;
+
+	if (p == NULL)
+		return NULL;
+	for (a = p; a > out && a[-1] != '\n'; a--)
+		;
+	if ((z = strchr(p, '\n')) == NULL)
+		z = p + strlen(p);
+	snprintf(line, len, "%.*s", (int)(z - a), a);
+	return line;
+}
+
+/*
+ * A key of customer01.example with selector sel (a literal: the model
+ * copies what it keeps), 13 signatures, last seen on the report day.
+ */
+static void
+demo_key(struct report_key *k, const char *sel, enum report_key_source src,
+    int bits)
+{
+	static char	 tok[] = "customer01.example", role[] = "customer";
+	static char	 cid[] = "cust-01", alg[] = "rsa-sha256";
+
+	memset(k, 0, sizeof(*k));
+	k->token = tok;
+	k->role = role;
+	k->customer_id = cid;
+	k->selector = (char *)sel;
+	k->algorithm = alg;
+	k->source = src;
+	k->key_bits = bits;
+	k->signatures = 13;
+	k->age_months = -1;
+	snprintf(k->last_day, sizeof(k->last_day), "2026-11-21");
+}
+
+/*
+ * A selector whose key was found neither in DNS nor in the archive: -1 in
+ * JSON and CSV (docs/report-json.md), "none" and the flag nokey where
+ * people read it, never "-1".
+ */
+static void
+test_key_not_found(void)
+{
+	struct report_model	 m;
+	struct report_key	 k;
+	struct buf		 out = BUF_INIT;
+	char			 line[256];
+
+	day_model(&m);
+	demo_key(&k, "gone.myesp", KS_NONE, -1);
+	m.keys = &k;
+	m.nkeys = 1;
+	CHECK_TRUE("nokey/text", report_render_text(&out, &m) &&
+	    line_with(buf_cstr(&out), "gone.myesp", line, sizeof(line)));
+	CHECK_STR("nokey/text-row", line, "customer01.example       "
+	    "gone.myesp       rsa-sha256  none      13   ? 2026-11-21 nokey");
+	buf_reset(&out);
+	CHECK_TRUE("nokey/html", report_render_html(&out, &m) &&
+	    strstr(buf_cstr(&out), "<td>rsa-sha256</td><td class=\"r\">"
+	    "none</td>") != NULL && strstr(buf_cstr(&out), ">-1<") == NULL);
+	buf_reset(&out);
+	CHECK_TRUE("nokey/json", report_render_json(&out, &m) &&
+	    strstr(buf_cstr(&out), "\"algorithm\":\"rsa-sha256\","
+	    "\"key_source\":\"none\",\"key_bits\":-1,") != NULL);
+	buf_reset(&out);
+	CHECK_TRUE("nokey/csv", report_render_csv(&out, &m) &&
+	    line_with(buf_cstr(&out), "gone.myesp", line, sizeof(line)));
+	CHECK_STR("nokey/csv-row", line, "key,customer01.example,customer,"
+	    "cust-01,gone.myesp,rsa-sha256,none,-1,no,13,,2026-11-21,,,no,no,"
+	    "no");
+	buf_free(&out);
+}
+
+/*
+ * A selector DNS no longer serves whose key the archive holds (keys
+ * import): the archive's size, flagged archived (and small: 1024 bits),
+ * never nokey.
+ */
+static void
+test_key_archived(void)
+{
+	struct report_model	 m;
+	struct report_key	 k;
+	struct buf		 out = BUF_INIT;
+	char			 line[256];
+
+	day_model(&m);
+	m.p.rotation_months = 1;
+	demo_key(&k, "sep2026.myesp", KS_ARCHIVE, 1024);
+	k.sel_year = 2026;
+	k.sel_month = 9;
+	CHECK_TRUE("archived/add", report_model_key_add(&m, &k) &&
+	    m.nkeys == 1 && m.keys[0].small_key && m.keys[0].age_months == 2);
+	CHECK_TRUE("archived/text", report_render_text(&out, &m) &&
+	    line_with(buf_cstr(&out), "sep2026.myesp", line, sizeof(line)));
+	CHECK_STR("archived/text-row", line, "customer01.example       "
+	    "sep2026.myesp    rsa-sha256  1024      13   2 2026-11-21 OLD "
+	    "small archived");
+	CHECK_INT("archived/text-width", strlen(line), REPORT_TEXT_WIDTH);
+	buf_reset(&out);
+	CHECK_TRUE("archived/html", report_render_html(&out, &m) &&
+	    strstr(buf_cstr(&out), "past rotation RSA under 2048 archived "
+	    "(not in DNS)") != NULL);
+	buf_reset(&out);
+	CHECK_TRUE("archived/json", report_render_json(&out, &m) &&
+	    strstr(buf_cstr(&out), "\"key_source\":\"archive\","
+	    "\"key_bits\":1024,") != NULL);
+	buf_reset(&out);
+	CHECK_TRUE("archived/csv", report_render_csv(&out, &m) &&
+	    strstr(buf_cstr(&out), ",sep2026.myesp,rsa-sha256,archive,1024,"
+	    "no,13,") != NULL);
+	/* the size of a key archived before schema 13 is not known */
+	m.keys[0].key_bits = -1;
+	report_key_age(&m.keys[0], &m.p);
+	buf_reset(&out);
+	CHECK_TRUE("archived/no-size", report_render_text(&out, &m) &&
+	    line_with(buf_cstr(&out), "sep2026.myesp", line, sizeof(line)));
+	CHECK_STR("archived/no-size-row", line, "customer01.example       "
+	    "sep2026.myesp    rsa-sha256     ?      13   2 2026-11-21 OLD "
+	    "archived");
+	report_model_free(&m);
+	buf_free(&out);
+}
+
+/*
+ * A DNS problem's detail goes on at word boundaries (indent 6, up to three
+ * lines), and what does not fit ends in " ..." after a whole word: never
+ * "the last arrived 2026".
+ */
+static void
+test_dns_detail(void)
+{
+	struct report_model		 m;
+	struct report_dns_domain	 d;
+	struct report_dns_problem	 p;
+	struct buf			 out = BUF_INIT;
+	const char			*t, *nl;
+	size_t				 widest = 0;
+	char	 dom[] = "customer01.example", cid[] = "cust-01";
+	char	 st[] = "WARN", chk[] = "signing", sub[] = "oct2026.myesp";
+	char	 empty[] = "", reason[] = "still-signing";
+	char	 detail[] = "41 signatures in complaints of the last 7 days, "
+	    "the last arrived 2026-11-19; superseded by nov2026.myesp 12 "
+	    "days ago";
+	char	 longer[400];
+
+	memset(&d, 0, sizeof(d));
+	memset(&p, 0, sizeof(p));
+	day_model(&m);
+	d.domain = dom;
+	d.customer_id = cid;
+	d.role = d.mode = empty;
+	d.status = st;
+	snprintf(d.as_of, sizeof(d.as_of), "2026-11-21");
+	p.domain = dom;
+	p.customer_id = cid;
+	p.check = chk;
+	p.subject = sub;
+	p.server = empty;
+	p.status = st;
+	p.reason = reason;
+	p.detail = detail;
+	p.days_open = 3;
+	m.dns = &d;
+	m.ndns = 1;
+	m.dns_problems = &p;
+	m.ndns_problems = 1;
+	CHECK_TRUE("dns-detail/renders", report_render_text(&out, &m));
+	t = strstr(buf_cstr(&out), "      still-signing");
+	CHECK_STR("dns-detail/wrapped", t, "      still-signing, 3 days: 41 "
+	    "signatures in complaints of the last 7 days, the last arrived\n"
+	    "      2026-11-19; superseded by nov2026.myesp 12 days ago\n");
+	/* far too long: three lines, the last ending in " ..." */
+	snprintf(longer, sizeof(longer), "%s %s %s", detail, detail, detail);
+	p.detail = longer;
+	buf_reset(&out);
+	CHECK_TRUE("dns-detail/long-renders", report_render_text(&out, &m));
+	t = strstr(buf_cstr(&out), "      still-signing");
+	CHECK_STR("dns-detail/long", t, "      still-signing, 3 days: 41 "
+	    "signatures in complaints of the last 7 days, the last arrived\n"
+	    "      2026-11-19; superseded by nov2026.myesp 12 days ago 41 "
+	    "signatures in complaints of the last 7\n      days, the last "
+	    "arrived 2026-11-19; superseded by nov2026.myesp 12 days ago 41 "
+	    "signatures ...\n");
+	for (t = buf_cstr(&out); (nl = strchr(t, '\n')) != NULL; t = nl + 1)
+		if ((size_t)(nl - t) > widest)
+			widest = (size_t)(nl - t);
+	CHECK_TRUE("dns-detail/width", widest <= REPORT_TEXT_WIDTH);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -243,5 +439,8 @@ main(void)
 	test_days();
 	test_text_width();
 	test_hostile_names();
+	test_key_not_found();
+	test_key_archived();
+	test_dns_detail();
 	return UNIT_DONE();
 }

@@ -141,9 +141,11 @@ test_figures(void)
 	struct report_day_row		 d = day("*", 0, 3, 1000);
 	const struct report_fig		*w;
 	struct buf			 err = BUF_INIT;
+	int64_t				 change;
 	bool				 ok;
 
 	begin(&m, 30, &err);
+	report_model_data_start(&m, "2026-09-22");	/* off -60 */
 	d.cls[FC_OPT_OUT] = 1;
 	ok = report_model_customer_day(&m, "c", &d) &&
 	    add(&m, "c", "*", -3, 2, -1) && add(&m, "c", "*", -7, 4, 500) &&
@@ -169,8 +171,8 @@ test_figures(void)
 	    2500);
 	CHECK_TRUE("rules/figures/short-prev-rate",
 	    report_fig_rate(&w[RW_SHORT], true) == 0.0036);
-	CHECK_INT("rules/figures/short-change", report_fig_change(
-	    &w[RW_SHORT]), -4);
+	CHECK_TRUE("rules/figures/short-change", report_fig_change(
+	    &w[RW_SHORT], &change) && change == -4);
 	/* 30 days: 3 + 2 + 4 + 5, rated 12 over 3500; before: 7 over 3000 */
 	CHECK_INT("rules/figures/long", w[RW_LONG].complaints, 14);
 	CHECK_INT("rules/figures/long-rated", w[RW_LONG].rated, 12);
@@ -180,8 +182,8 @@ test_figures(void)
 	CHECK_INT("rules/figures/long-prev", w[RW_LONG].prev, 7);
 	CHECK_TRUE("rules/figures/long-prev-rate",
 	    report_fig_rate(&w[RW_LONG], true) == 7.0 / 3000.0);
-	CHECK_INT("rules/figures/long-change", report_fig_change(&w[RW_LONG]),
-	    7);
+	CHECK_TRUE("rules/figures/long-change", report_fig_change(
+	    &w[RW_LONG], &change) && change == 7);
 	/* the daily series of the long window: index 29 is the report day */
 	CHECK_INT("rules/series/today", m.customers[0].day_complaints[29], 3);
 	CHECK_TRUE("rules/series/today-rate",
@@ -190,6 +192,55 @@ test_figures(void)
 	    m.customers[0].day_complaints[26] == 2);
 	CHECK_TRUE("rules/series/no-row", m.customers[0].day_rates[28] < 0);
 	CHECK_TRUE("rules/volume-known", m.volume_known);
+	report_model_free(&m);
+	buf_free(&err);
+}
+
+/*
+ * The period before a window is known when it starts on or after the
+ * first stored day.  Data from 2026-11-01, report day 2026-11-21: the day
+ * before (11-20) and the 7 days before (from 11-08) are known, the 30 days
+ * before (from 09-23) are not: no change, however many complaints.
+ */
+static void
+test_previous_known(void)
+{
+	static const struct {
+		const char	*name, *start;
+		bool		 day, shrt, lng;
+	} t[] = {
+		{ "rules/prev/three-weeks", "2026-11-01", true, true, false },
+		{ "rules/prev/on-start", "2026-09-23", true, true, true },
+		{ "rules/prev/day-after", "2026-09-24", true, true, false },
+		{ "rules/prev/from-today", "2026-11-21", false, false, false },
+		{ "rules/prev/nothing-stored", NULL, false, false, false },
+	};
+	struct report_model	 m;
+	struct buf		 err = BUF_INIT;
+	int64_t			 change;
+	size_t			 i;
+	bool			 ok;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		begin(&m, 30, &err);
+		report_model_data_start(&m, t[i].start);
+		CHECK_TRUE(t[i].name, m.prev_known[RW_DAY] == t[i].day &&
+		    m.prev_known[RW_SHORT] == t[i].shrt &&
+		    m.prev_known[RW_LONG] == t[i].lng);
+		report_model_free(&m);
+	}
+	begin(&m, 30, &err);
+	report_model_data_start(&m, "2026-11-01");
+	ok = add(&m, "c", "*", 0, 3, -1) && add(&m, "c", "yahoo", -20, 2077,
+	    -1) && add(&m, "c", "*", -20, 2077, -1);
+	report_model_finish(&m);
+	CHECK_TRUE("rules/prev/long-unknown", ok && m.ncustomers == 1 &&
+	    !report_fig_change(&m.customers[0].w[RW_LONG], &change) &&
+	    change == 0 && m.customers[0].w[RW_LONG].complaints == 2080);
+	CHECK_TRUE("rules/prev/isp-unknown", m.customers[0].nisps == 1 &&
+	    !report_fig_change(&m.customers[0].isps[0].w[RW_LONG], &change));
+	CHECK_TRUE("rules/prev/day-known", report_fig_change(
+	    &m.customers[0].w[RW_DAY], &change) && change == 3);
 	report_model_free(&m);
 	buf_free(&err);
 }
@@ -572,6 +623,7 @@ main(void)
 {
 	test_windows();
 	test_figures();
+	test_previous_known();
 	test_rates();
 	test_levels();
 	test_recovery();
