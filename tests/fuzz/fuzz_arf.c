@@ -12,7 +12,7 @@
  * FUZZ_SOURCES: fbl/feedback/arf.c fbl/feedback/arf_standard.c
  * FUZZ_SOURCES: fbl/feedback/arf_original.c fbl/feedback/arf_provider.c
  * FUZZ_SOURCES: fbl/feedback/arf_nearmiss.c fbl/feedback/mime.c
- * FUZZ_SOURCES: fbl/feedback/reporter.c
+ * FUZZ_SOURCES: fbl/feedback/reporter.c fbl/feedback/arf_source_ip.c
  * FUZZ_DICT: "Content-Type: multipart/report; boundary=\"B\"\x0a"
  * FUZZ_DICT: "; report-type=feedback-report"
  * FUZZ_DICT: "Content-Type: message/feedback-report\x0a"
