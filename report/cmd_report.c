@@ -43,6 +43,9 @@ CLI_DB_USAGE
 "  --days N             the long window, 1 to 366 days (default 30)\n"
 "  --customer ID        only this customer: an id of the configuration or\n"
 "                       of the stored data\n"
+"  --only LEVELS        only the customers of these levels, a list of\n"
+"                       alarmed, flagged, ok (e.g. alarmed,flagged); the\n"
+"                       others are counted, not shown\n"
 "  --format FORMAT      text (default), csv, json or html\n"
 "  --out FILE           write there (replaced once complete) instead of\n"
 "                       standard output\n"
@@ -56,6 +59,7 @@ enum {
 	OPT_CUSTOMER,
 	OPT_FORMAT,
 	OPT_OUT,
+	OPT_ONLY,
 };
 
 static const struct option report_longopts[] = {
@@ -67,6 +71,7 @@ static const struct option report_longopts[] = {
 	{ "customer", required_argument, NULL, OPT_CUSTOMER },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "out", required_argument, NULL, OPT_OUT },
+	{ "only", required_argument, NULL, OPT_ONLY },
 	CLI_HELP_LONGOPT_END,
 };
 
@@ -146,6 +151,11 @@ report_options(int argc, char **argv, struct report_cmd *rc)
 				return report_usage_error("--format: want "
 				    "text, csv, json or html");
 			rc->format = optarg;
+			break;
+		case OPT_ONLY:
+			if (!report_only_parse(optarg, &rc->p.only))
+				return report_usage_error("--only: a list of "
+				    "alarmed, flagged, ok");
 			break;
 		case OPT_OUT:
 			rc->out = optarg;

@@ -75,9 +75,11 @@ rate(struct buf *b, double r)
 static void
 meta(struct buf *b, const struct report_model *m)
 {
+	struct buf	 o = BUF_INIT;
+
 	buf_puts(b, "section,day,timezone,customer,short_start,long_start,"
 	    "long_days,flag_rate,alarm_rate,recovery_days,rotation_months,"
-	    "volume_known\nreport");
+	    "volume_known,only,customers_hidden\nreport");
 	field(b, m->p.day);
 	field(b, m->p.timezone);
 	field(b, m->p.customer != NULL ? m->p.customer : "");
@@ -88,7 +90,14 @@ meta(struct buf *b, const struct report_model *m)
 	rate(b, m->p.alarm_rate);
 	num(b, REPORT_RECOVERY_DAYS);
 	num(b, m->p.rotation_months);
-	buf_puts(b, m->volume_known ? ",yes\n\n" : ",no\n\n");
+	buf_puts(b, m->volume_known ? ",yes" : ",no");
+	report_only_names(m->p.only, &o);
+	field(b, buf_cstr(&o));
+	num(b, (int64_t)m->nhidden);
+	buf_puts(b, "\n\n");
+	if (!buf_ok(&o))
+		b->oom = true;
+	buf_free(&o);
 }
 
 /* ",window,complaints,...\n": the figures of window k. */

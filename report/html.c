@@ -250,6 +250,15 @@ heading(struct buf *b, const struct report_model *m)
 	if (!m->volume_known)
 		html_note(b, "No sending volume is known for these days "
 		    "(fblscope volume import): rates are not shown.");
+	if (m->p.only != 0) {
+		buf_reset(&t);
+		buf_puts(&t, "Only the customers of these levels are shown "
+		    "(--only ");
+		report_only_names(m->p.only, &t);
+		buf_printf(&t, "): %zu other%s not.", m->nhidden,
+		    m->nhidden == 1 ? " is" : "s are");
+		html_note(b, buf_cstr(&t));
+	}
 	buf_free(&t);
 }
 

@@ -4,6 +4,7 @@
  * by docs/report.schema.json).  Unknown rates are null, never NaN.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "base/json.h"
 #include "report/render.h"
@@ -97,6 +98,31 @@ isps(struct buf *b, const struct report_isp *v, size_t n, bool *first)
 	buf_putc(b, ']');
 }
 
+/* "only": the levels --only kept, or null; "customers_hidden": the rest. */
+static void
+only(struct buf *b, const struct report_model *m, bool *first)
+{
+	int	 l;
+	bool	 f = true;
+
+	json_key(b, "only", first);
+	if (m->p.only == 0)
+		buf_puts(b, "null");
+	else {
+		buf_putc(b, '[');
+		for (l = LEVEL_N - 1; l >= 0; l--)
+			if (m->p.only & (1u << l)) {
+				if (!f)
+					buf_putc(b, ',');
+				json_str(b, report_level_names[l],
+				    strlen(report_level_names[l]));
+				f = false;
+			}
+		buf_putc(b, ']');
+	}
+	json_kv_uint(b, "customers_hidden", m->nhidden, first);
+}
+
 static void
 meta(struct buf *b, const struct report_model *m, bool *first)
 {
@@ -111,6 +137,7 @@ meta(struct buf *b, const struct report_model *m, bool *first)
 		json_kv_str(b, "customer", m->p.customer, first);
 	else
 		json_kv_null(b, "customer", first);
+	only(b, m, first);
 	json_key(b, "windows", first);
 	buf_putc(b, '{');
 	for (k = 0; k < RW_N; k++) {

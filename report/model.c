@@ -43,6 +43,43 @@ verif_class(const struct report_verif_row *r)
 	return VC_OTHER;
 }
 
+void
+report_only_names(unsigned only, struct buf *b)
+{
+	int	 l;
+	bool	 first = true;
+
+	for (l = LEVEL_N - 1; l >= 0; l--)
+		if (only & (1u << l)) {
+			buf_printf(b, "%s%s", first ? "" : ",",
+			    report_level_names[l]);
+			first = false;
+		}
+}
+
+bool
+report_only_parse(const char *list, unsigned *only)
+{
+	const char	*p = list, *e;
+	size_t		 n;
+	int		 l;
+
+	*only = 0;
+	while (*p != '\0') {
+		e = strchr(p, ',');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		for (l = 0; l < LEVEL_N; l++)
+			if (strlen(report_level_names[l]) == n &&
+			    strncmp(p, report_level_names[l], n) == 0)
+				break;
+		if (l == LEVEL_N)
+			return false;
+		*only |= 1u << l;
+		p += n + (e != NULL);
+	}
+	return *only != 0;
+}
+
 enum report_auth
 report_auth_of(const char *s)
 {
@@ -479,6 +516,30 @@ figs_prev_known(const struct report_model *m, struct report_fig *w,
 	}
 }
 
+static void	customer_free(struct report_customer *);
+
+/*
+ * --only: the customers of the levels asked for stay, the others are
+ * counted (nhidden) and freed, so that no format shows them.
+ */
+static void
+customers_only(struct report_model *m)
+{
+	size_t	 i, kept = 0;
+
+	if (m->p.only == 0)
+		return;
+	for (i = 0; i < m->ncustomers; i++) {
+		if (m->p.only & (1u << m->customers[i].level))
+			m->customers[kept++] = m->customers[i];
+		else {
+			customer_free(&m->customers[i]);
+			m->nhidden++;
+		}
+	}
+	m->ncustomers = kept;
+}
+
 void
 report_model_finish(struct report_model *m)
 {
@@ -490,6 +551,7 @@ report_model_finish(struct report_model *m)
 		    m->customers[i].nisps);
 		report_customer_level(m, &m->customers[i]);
 	}
+	customers_only(m);
 	if (m->ncustomers > 1)
 		qsort(m->customers, m->ncustomers, sizeof(*m->customers),
 		    report_customer_cmp);

@@ -228,6 +228,7 @@ struct report_params {
 	char		 day[11];	/* YYYY-MM-DD, the report day */
 	int		 days;		/* the long window */
 	const char	*customer;	/* only this customer, or NULL */
+	unsigned	 only;		/* levels shown (1 << LEVEL_*), 0: all */
 	double		 flag_rate;
 	double		 alarm_rate;
 	unsigned	 rotation_months;
@@ -245,6 +246,7 @@ struct report_model {
 							   before */
 	struct report_customer	*customers;	/* alarmed, flagged, rest */
 	size_t			 ncustomers;
+	size_t			 nhidden;	/* left out by p.only */
 	struct report_esp	 esp;
 	struct report_unattributed unattributed;
 	struct report_verif	*verif;		/* complaints */
@@ -352,9 +354,20 @@ bool	 report_model_dns_problem_add(struct report_model *,
 	    const struct report_dns_problem *);
 /* A customer id of the stored data (stored_ids). */
 bool	 report_model_stored_id(struct report_model *, const char *id);
-/* The customers' levels, then their order: alarmed, flagged, the rest. */
+/*
+ * The customers' levels, those --only leaves out taken away (nhidden), then
+ * their order: alarmed, flagged, the rest.
+ */
 void	 report_model_finish(struct report_model *);
 void	 report_model_free(struct report_model *);
+
+/*
+ * The levels of --only as given to it ("alarmed,flagged"), most severe
+ * first, into b; "" for all.  parse: the bits of such a list, false on a
+ * name that is no level.
+ */
+void	 report_only_names(unsigned only, struct buf *b);
+bool	 report_only_parse(const char *list, unsigned *only);
 
 /* The authenticity of a name of sql/003_standing.sql; AU_UNKNOWN if none. */
 enum report_auth report_auth_of(const char *);

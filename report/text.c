@@ -303,6 +303,12 @@ customers(struct buf *b, const struct report_model *m)
 		buf_puts(b, "(none)\n");
 	for (i = 0; i < m->ncustomers; i++)
 		customer(b, m, &m->customers[i]);
+	if (m->p.only != 0) {
+		buf_printf(b, "(%zu other customer%s not shown: --only ",
+		    m->nhidden, m->nhidden == 1 ? "" : "s");
+		report_only_names(m->p.only, b);
+		buf_puts(b, ")\n");
+	}
 }
 
 static const char *

@@ -109,6 +109,31 @@ $PYTHON "$FBL_ROOT/tests/lib/report_check.py" "$T/mb" $DAY 10 1 \
 # has; rendered in headless Chromium behind a trap proxy: no request at all
 rep --format html --out "$T/report.html" 2> "$T/html.err"
 check_eq report/html-exit "$?" 0 "$(cat "$T/html.err")"
+# --only: the alarmed and flagged customers of the full report, the rest
+# counted; the four formats agree on it too
+for f in json csv text html; do
+	rep --only alarmed,flagged --format $f --out "$T/only.$f" 2> "$T/only.err"
+	check_eq "report/only-$f-exit" "$?" 0 "$(cat "$T/only.err")"
+done
+check_eq report/only-customers "$($PYTHON -c '
+import json, sys
+full, only = (json.load(open(p)) for p in sys.argv[1:3])
+want = [c["id"] for c in full["customers"] if c["level"] in ("alarmed", "flagged")]
+print(len(want), len(full["customers"]) - len(want),
+      [c["id"] for c in only["customers"]] == want, only["only"], only["customers_hidden"])
+' "$T/report.json" "$T/only.json")" \
+    "$($PYTHON -c '
+import json, sys
+full = json.load(open(sys.argv[1]))
+n = sum(c["level"] in ("alarmed", "flagged") for c in full["customers"])
+print(n, len(full["customers"]) - n, True, ["alarmed", "flagged"], len(full["customers"]) - n)
+' "$T/report.json")"
+"$PYTHON" "$FBL_ROOT/tests/lib/report_formats.py" report/only-formats \
+    "$T/only.text" "$T/only.csv" "$T/only.json" "$T/only.html"
+rep --only bogus > /dev/null 2> "$T/only.err"
+check_eq report/only-bad "$?:$(cat "$T/only.err")" \
+    "2:fblscope report: --only: a list of alarmed, flagged, ok (see fblscope report --help)"
+
 # one report, four renderings, one set of numbers (tests/lib/report_formats.py)
 "$PYTHON" "$FBL_ROOT/tests/lib/report_formats.py" report/formats \
     "$T/report.text" "$T/report.csv" "$T/report.json" "$T/report.html"
