@@ -7,7 +7,7 @@
 #include "base/b64.h"
 #include "verifier/canon.h"
 #include "verifier/crypto.h"
-#include "verifier/diagnose.h"
+#include "verifier/diagnose_local.h"
 #include "base/hex.h"
 
 #define DIAG_MAX_LINES	100000	/* prefix trials stop here */
@@ -19,9 +19,8 @@ diag_budget_init(struct diag_budget *bg)
 	bg->cut = false;
 }
 
-/* May a trial over n bytes run?  Spends them when it may. */
-static bool
-spend(struct diag_budget *bg, size_t n)
+bool
+diag_spend(struct diag_budget *bg, size_t n)
 {
 	if (bg->cut || n > bg->left) {
 		bg->cut = true;
@@ -43,7 +42,7 @@ canon_bytes_match(struct diag_budget *bg, const struct dkim_sig *sig,
 
 	if (sig->has_l && sig->l < len)
 		len = (size_t)sig->l;
-	if (!spend(bg, len))
+	if (!diag_spend(bg, len))
 		return false;
 	return crypto_digest(sig->hash, p, len, d, &dl) &&
 	    dl == sig->bh.len && memcmp(d, sig->bh.data, dl) == 0;
@@ -56,7 +55,7 @@ body_matches(struct diag_budget *bg, const struct dkim_sig *sig,
 {
 	struct body_hash h;
 
-	if (!spend(bg, len))
+	if (!diag_spend(bg, len))
 		return false;
 	memset(&h, 0, sizeof(h));
 	h.canon = canon;
@@ -261,7 +260,7 @@ try_prefixes(struct diag_body *o, struct diag_budget *bg,
 	size_t		 pos = 0, line = 0, nlines = 0, start;
 	bool		 found = false;
 
-	if (sig->has_l || !spend(bg, canon->len))
+	if (sig->has_l || !diag_spend(bg, canon->len))
 		return false;
 	ctx = EVP_MD_CTX_new();
 	tmp = EVP_MD_CTX_new();
@@ -324,12 +323,13 @@ diagnose_body(struct diag_body *o, struct diag_budget *bg,
 	memset(&h, 0, sizeof(h));
 	h.canon = sig->bcanon;
 	h.hash = sig->hash;
-	if (!spend(bg, vr->msg.body_len) || !body_hash_compute(&h, 1,
+	if (!diag_spend(bg, vr->msg.body_len) || !body_hash_compute(&h, 1,
 	    vr->msg.body, vr->msg.body_len, &canon))
 		goto out;
 	if (try_raw_variants(o, bg, vr, sig) ||
 	    try_canon_variants(o, bg, sig, &canon) ||
-	    try_prefixes(o, bg, sig, &canon) || bg->cut)
+	    try_prefixes(o, bg, sig, &canon) ||
+	    diag_body_hypotheses(o, bg, vr, sr) || bg->cut)
 		goto out;
 	o->cause = DIAG_BODY_CHANGED;
 	o->ws_maybe = sig->bcanon == DKIM_CANON_SIMPLE &&
@@ -382,8 +382,8 @@ header_variant_verifies(struct diag_budget *bg, const struct sig_result *sr,
 	unsigned char	 d[EVP_MAX_MD_SIZE];
 	unsigned int	 dl;
 
-	return buf_ok(blk) && spend(bg, blk->len) && crypto_digest(sr->sig.hash, blk->data, blk->len,
-	    d, &dl) && crypto_verify(sr->key->key.pkey, sr->sig.alg, d, dl,
+	return buf_ok(blk) && diag_spend(bg, blk->len) &&
+	    crypto_digest(sr->sig.hash, blk->data, blk->len, d, &dl) && crypto_verify(sr->key->key.pkey, sr->sig.alg, d, dl,
 	    (const unsigned char *)sr->sig.b.data, sr->sig.b.len) ==
 	    CRYPTO_GOOD;
 }
@@ -412,9 +412,8 @@ z_decode(struct buf *out, const char *p, size_t len)
 	}
 }
 
-/* Keep the first DIAG_SHOW bytes of p, and its length. */
-static void
-keep_shown(struct buf *b, size_t *len, const struct buf *from)
+void
+diag_keep(struct buf *b, size_t *len, const struct buf *from)
 {
 	buf_append(b, from->data, from->len > DIAG_SHOW ? DIAG_SHOW :
 	    from->len);
@@ -435,8 +434,8 @@ z_differs(struct diag_header *o, const struct buf *was,
 	}
 	z = &o->z[o->nz++];
 	memset(z, 0, sizeof(*z));
-	keep_shown(&z->was, &z->was_len, was);
-	keep_shown(&z->now, &z->now_len, now);
+	diag_keep(&z->was, &z->was_len, was);
+	diag_keep(&z->now, &z->now_len, now);
 	z->absent = absent;
 	return true;
 }
@@ -466,7 +465,7 @@ try_z(struct diag_header *o, struct diag_budget *bg,
 	for (; p < end && seen < DIAG_MAX_Z; p = bar + 1) {
 		if ((bar = memchr(p, '|', (size_t)(end - p))) == NULL)
 			bar = end;
-		if (!spend(bg, (size_t)(bar - p)))
+		if (!diag_spend(bg, (size_t)(bar - p)))
 			break;
 		buf_reset(&entry);
 		z_decode(&entry, p, (size_t)(bar - p));
@@ -563,6 +562,8 @@ diagnose_header(struct diag_header *o, struct diag_budget *bg,
 		return;
 	if (sr->reason == REASON_REDACTED)
 		o->variant_cause = DIAG_REDACTED;
+	else
+		diag_header_hypotheses(o, bg, vr, sr);
 }
 
 enum diag_cause
@@ -707,6 +708,10 @@ diagnosis_free(struct diagnosis *dg)
 			buf_free(&h->z[k].was);
 			buf_free(&h->z[k].now);
 		}
+		for (k = 0; k < h->nrw; k++) {
+			buf_free(&h->rw[k].was);
+			buf_free(&h->rw[k].now);
+		}
 		free(h->z);
 	}
 	free(dg->sigs);
@@ -729,6 +734,12 @@ static const char *const cause_names[] = {
 	[DIAG_BODY_FINAL_LINE_REMOVED] = "final-line-removed",
 	[DIAG_BODY_LF_HASHED] = "lf-line-ends-hashed",
 	[DIAG_BODY_APPENDED] = "appended-content",
+	[DIAG_BODY_MIME_PART_ADDED] = "mime-part-added",
+	[DIAG_BODY_MIME_TEXT_APPENDED] = "mime-text-appended",
+	[DIAG_BODY_MIME_REENCODED] = "mime-part-reencoded",
+	[DIAG_BODY_MIME_CHARSET] = "mime-charset-converted",
+	[DIAG_BODY_MIME_PREAMBLE] = "mime-preamble-changed",
+	[DIAG_BODY_MIME_EPILOGUE] = "mime-epilogue-changed",
 	[DIAG_BODY_CHANGED] = "body-changed",
 	[DIAG_BODY_WS_MAYBE] = "whitespace-stripped-maybe",
 	[DIAG_HDR_HASH_ALG] = "hash-algorithm-mismatch",
@@ -739,6 +750,7 @@ static const char *const cause_names[] = {
 	[DIAG_HDR_TOPMOST] = "topmost-instance-signed",
 	[DIAG_HDR_Z] = "headers-changed-z",
 	[DIAG_REDACTED] = "redacted",
+	[DIAG_HDR_REWRITTEN] = "header-field-rewritten",
 	[DIAG_KEY_NOT_FOUND] = "key-not-found",
 	[DIAG_KEY_REVOKED] = "key-revoked",
 	[DIAG_KEY_UNUSABLE] = "key-unusable",
@@ -757,6 +769,97 @@ diag_cause_name(enum diag_cause c)
 	    cause_names[c] == NULL)
 		return "unknown";
 	return cause_names[c];
+}
+
+static const char *const xform_names[] = {
+	[DX_NONE] = "none",
+	[DX_TAG_ADDED] = "subject-list-tag-added",
+	[DX_TAG_REMOVED] = "subject-list-tag-removed",
+	[DX_SUBJECT_PREFIX] = "subject-prefix-changed",
+	[DX_FROM_MUNGED] = "from-munged",
+	[DX_DISPLAY_NAME_ADDED] = "display-name-added",
+	[DX_DISPLAY_NAME_QUOTED] = "display-name-quoted",
+	[DX_DATE] = "date-rerendered",
+	[DX_REFOLDED] = "refolded",
+	[DX_NAME_CASE] = "field-name-case",
+	[DX_FIELD_ADDED] = "field-added",
+	[DX_CT_PARAMS] = "content-type-params",
+	[DX_ENCODED_WORD] = "encoded-word-reencoded",
+	[DX_WHITESPACE] = "whitespace-changed",
+	[DX_PART_ADDED] = "part-added",
+	[DX_TEXT_APPENDED] = "text-appended",
+	[DX_TEXT_INSERTED] = "text-inserted",
+	[DX_QP] = "quoted-printable",
+	[DX_BASE64] = "base64",
+	[DX_BASE64_LINES] = "base64-lines",
+	[DX_8BIT] = "8bit",
+	[DX_CHARSET] = "charset",
+};
+
+const char *
+diag_xform_name(enum diag_xform x)
+{
+	if ((size_t)x >= sizeof(xform_names) / sizeof(xform_names[0]) ||
+	    xform_names[x] == NULL)
+		return "none";
+	return xform_names[x];
+}
+
+/* What each transform was, said of the intermediary. */
+static const char *const xform_texts[] = {
+	[DX_TAG_ADDED] = "a list added its tag",
+	[DX_TAG_REMOVED] = "the list tag was removed",
+	[DX_SUBJECT_PREFIX] = "a Re:/Fwd: prefix was added or respelled",
+	[DX_FROM_MUNGED] = "a list replaced From with its own address "
+	    "(DMARC mitigation)",
+	[DX_DISPLAY_NAME_ADDED] = "a display name was added (as Exchange does)",
+	[DX_DISPLAY_NAME_QUOTED] = "the display name was quoted or unquoted",
+	[DX_DATE] = "the date was re-rendered (day name, zone or comment)",
+	[DX_REFOLDED] = "the field was refolded",
+	[DX_NAME_CASE] = "the field name's case changed",
+	[DX_FIELD_ADDED] = "a field was added above the signed one",
+	[DX_CT_PARAMS] = "parameters were reordered, quoted or unquoted",
+	[DX_ENCODED_WORD] = "encoded-words were made again (RFC 2047)",
+	[DX_WHITESPACE] = "whitespace changed (c=simple/...)",
+	[DX_PART_ADDED] = "a part was added (a footer or disclaimer)",
+	[DX_TEXT_APPENDED] = "text was appended (a footer or disclaimer)",
+	[DX_TEXT_INSERTED] = "text was inserted before </body>",
+	[DX_QP] = "re-encoded as quoted-printable",
+	[DX_BASE64] = "re-encoded as base64",
+	[DX_BASE64_LINES] = "base64 rewrapped to other line lengths",
+	[DX_8BIT] = "decoded to 8bit",
+	[DX_CHARSET] = "converted to another charset",
+};
+
+static const char *
+xform_text(enum diag_xform x)
+{
+	if ((size_t)x >= sizeof(xform_texts) / sizeof(xform_texts[0]) ||
+	    xform_texts[x] == NULL)
+		return "changed";
+	return xform_texts[x];
+}
+
+const char *
+diag_why_name(enum diag_why w)
+{
+	static const char *const names[] = { "none", "list",
+	    "non-ascii", "rewritten-often", "repeated" };
+
+	return (size_t)w < sizeof(names) / sizeof(names[0]) ? names[w] :
+	    "none";
+}
+
+const char *
+diag_why_text(enum diag_why w)
+{
+	static const char *const texts[] = { "",
+	    "a list's mail (List-Id): lists rewrite this field",
+	    "holds encoded-words or 8-bit bytes, which gateways re-encode",
+	    "gateways often rewrite this field",
+	    "the field occurs more than once" };
+
+	return (size_t)w < sizeof(texts) / sizeof(texts[0]) ? texts[w] : "";
 }
 
 const char *
@@ -807,6 +910,12 @@ static const char *const cause_fixed[] = {
 	    "body ends in whitespace, and c=.../simple does not survive a "
 	    "gateway that strips it; the exact whitespace could not be "
 	    "restored",
+	[DIAG_BODY_MIME_PREAMBLE] = "the MIME preamble (the text before the "
+	    "first part) was changed after signing; restoring it reproduces "
+	    "bh=",
+	[DIAG_BODY_MIME_EPILOGUE] = "the MIME epilogue (the text after the "
+	    "last part) was changed after signing; restoring it reproduces "
+	    "bh=",
 	[DIAG_HDR_CHANGED] = "headers changed: the signed header data differ "
 	    "from what was signed (a signed field was altered, added or "
 	    "refolded)",
@@ -837,6 +946,64 @@ static const char *const cause_fixed[] = {
 	    "checked",
 	[DIAG_UNKNOWN] = "unknown: no experiment reproduced what was signed",
 };
+
+static void
+header_rewritten_text(struct buf *b, const struct diag_header *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->nrw; i++) {
+		buf_puts(b, i == 0 ? "header field " : "; and ");
+		buf_put_safe(b, h->rw[i].field);
+		buf_printf(b, " rewritten in transit: %s; ",
+		    xform_text(h->rw[i].xform));
+		if (h->rw[i].was_absent)
+			buf_puts(b, "without it");
+		else {
+			buf_puts(b, "the original \"");
+			buf_put_visible(b, h->rw[i].was.data, h->rw[i].was.len);
+			buf_puts(b, h->rw[i].was_len > h->rw[i].was.len ?
+			    "...\"" : "\"");
+		}
+	}
+	buf_puts(b, i > 1 ? " reproduce" : " reproduces");
+	buf_puts(b, " the signed header hash exactly");
+}
+
+static void
+mime_parts_text(struct buf *b, const struct diag_body *bd)
+{
+	size_t	 i;
+
+	for (i = 0; i < bd->nparts; i++) {
+		buf_puts(b, i == 0 ? "MIME part " : "; and part ");
+		buf_put_safe(b, bd->parts[i].path);
+		buf_puts(b, " (");
+		buf_put_safe(b, bd->parts[i].type);
+		buf_puts(b, "): ");
+		buf_puts(b, xform_text(bd->parts[i].xform));
+	}
+	buf_puts(b, " after signing; undoing it reproduces bh=");
+}
+
+static void
+candidates_text(struct buf *b, const struct diag_header *h)
+{
+	size_t	 i;
+
+	if (h->nrw > 0)
+		return;
+	if (h->hypotheses_run)
+		buf_printf(b, "; %zu guesses at the original fields did not "
+		    "reproduce it", h->hypotheses);
+	for (i = 0; i < h->ncand; i++) {
+		buf_puts(b, i == 0 ? "; likely candidates: " : ", ");
+		buf_put_safe(b, h->cand[i].field);
+		buf_puts(b, " (");
+		buf_puts(b, diag_why_text(h->cand[i].why));
+		buf_putc(b, ')');
+	}
+}
 
 void
 diag_cause_text(struct buf *b, enum diag_cause c, const struct sig_result *sr,
@@ -886,6 +1053,19 @@ diag_cause_text(struct buf *b, enum diag_cause c, const struct sig_result *sr,
 	case DIAG_HDR_Z:
 		buf_printf(b, "headers changed: %zu signed field%s differ from "
 		    "the z= copy", d->header.nz, d->header.nz > 1 ? "s" : "");
+		return;
+	case DIAG_HDR_REWRITTEN:
+		header_rewritten_text(b, &d->header);
+		return;
+	case DIAG_BODY_MIME_PART_ADDED:
+	case DIAG_BODY_MIME_TEXT_APPENDED:
+	case DIAG_BODY_MIME_REENCODED:
+	case DIAG_BODY_MIME_CHARSET:
+		mime_parts_text(b, bd);
+		return;
+	case DIAG_HDR_CHANGED:
+		buf_puts(b, cause_fixed[c]);
+		candidates_text(b, &d->header);
 		return;
 	case DIAG_VERDICT:
 		buf_puts(b, "the verdict says why: ");
