@@ -48,9 +48,8 @@ canon_bytes_match(struct diag_budget *bg, const struct dkim_sig *sig,
 	    dl == sig->bh.len && memcmp(d, sig->bh.data, dl) == 0;
 }
 
-/* Canonicalize body with canon and compare with bh=. */
-static bool
-body_matches(struct diag_budget *bg, const struct dkim_sig *sig,
+bool
+diag_body_matches(struct diag_budget *bg, const struct dkim_sig *sig,
     enum dkim_canon canon, bool use_l, const char *body, size_t len)
 {
 	struct body_hash h;
@@ -184,34 +183,34 @@ try_raw_variants(struct diag_body *o, struct diag_budget *bg,
 
 	if (mem_find(m->body, m->body_len, "\r\r\n", 3) != NULL) {
 		xform_strip_cr(&v, m->body, m->body_len);
-		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+		if (diag_body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
 			o->cause = DIAG_BODY_CR_CR_LF;
 	}
 	for (k = 0; o->cause == DIAG_NONE && k < 3; k++) {
 		buf_reset(&v);
 		xform_whitespace(&v, m->body, m->body_len, ws[k].mode);
-		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+		if (diag_body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
 			o->cause = ws[k].cause;
 	}
 	top_cte(m, cte, sizeof(cte));
 	if (o->cause == DIAG_NONE && strcmp(cte, "quoted-printable") == 0) {
 		buf_reset(&v);
 		xform_qp_decode(&v, m->body, m->body_len);
-		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+		if (diag_body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
 			o->cause = DIAG_BODY_QP;
 	}
 	if (o->cause == DIAG_NONE && strcmp(cte, "base64") == 0) {
 		buf_reset(&v);
 		if (b64_decode(&v, m->body, m->body_len) &&
-		    body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+		    diag_body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
 			o->cause = DIAG_BODY_BASE64;
 	}
 	o->canon = sig->bcanon == DKIM_CANON_SIMPLE ? DKIM_CANON_RELAXED :
 	    DKIM_CANON_SIMPLE;
-	if (o->cause == DIAG_NONE && body_matches(bg, sig, o->canon, true,
+	if (o->cause == DIAG_NONE && diag_body_matches(bg, sig, o->canon, true,
 	    m->body, m->body_len))
 		o->cause = DIAG_BODY_CANON;
-	if (o->cause == DIAG_NONE && sig->has_l && body_matches(bg, sig,
+	if (o->cause == DIAG_NONE && sig->has_l && diag_body_matches(bg, sig,
 	    sig->bcanon, false, m->body, m->body_len))
 		o->cause = DIAG_BODY_L_SHORT;
 	buf_free(&v);
@@ -739,7 +738,6 @@ static const char *const cause_names[] = {
 	[DIAG_BODY_MIME_REENCODED] = "mime-part-reencoded",
 	[DIAG_BODY_MIME_CHARSET] = "mime-charset-converted",
 	[DIAG_BODY_MIME_PREAMBLE] = "mime-preamble-changed",
-	[DIAG_BODY_MIME_EPILOGUE] = "mime-epilogue-changed",
 	[DIAG_BODY_CHANGED] = "body-changed",
 	[DIAG_BODY_WS_MAYBE] = "whitespace-stripped-maybe",
 	[DIAG_HDR_HASH_ALG] = "hash-algorithm-mismatch",
@@ -794,6 +792,7 @@ static const char *const xform_names[] = {
 	[DX_BASE64_LINES] = "base64-lines",
 	[DX_8BIT] = "8bit",
 	[DX_CHARSET] = "charset",
+	[DX_EPILOGUE] = "nested-epilogue",
 };
 
 const char *
@@ -913,9 +912,6 @@ static const char *const cause_fixed[] = {
 	[DIAG_BODY_MIME_PREAMBLE] = "the MIME preamble (the text before the "
 	    "first part) was changed after signing; restoring it reproduces "
 	    "bh=",
-	[DIAG_BODY_MIME_EPILOGUE] = "the MIME epilogue (the text after the "
-	    "last part) was changed after signing; restoring it reproduces "
-	    "bh=",
 	[DIAG_HDR_CHANGED] = "headers changed: the signed header data differ "
 	    "from what was signed (a signed field was altered, added or "
 	    "refolded)",
@@ -983,6 +979,10 @@ mime_parts_text(struct buf *b, const struct diag_body *bd)
 		buf_puts(b, "): ");
 		buf_puts(b, xform_text(bd->parts[i].xform));
 	}
+	if (bd->nested_epilogue)
+		buf_puts(b, "; and a line end added after a nested "
+		    "multipart's closing delimiter (as Python's email writes "
+		    "it)");
 	buf_puts(b, " after signing; undoing it reproduces bh=");
 }
 

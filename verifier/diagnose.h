@@ -104,7 +104,6 @@ enum diag_cause {
 	DIAG_BODY_MIME_REENCODED,
 	DIAG_BODY_MIME_CHARSET,
 	DIAG_BODY_MIME_PREAMBLE,
-	DIAG_BODY_MIME_EPILOGUE,
 	DIAG_BODY_CHANGED,		/* none reproduces bh= */
 	DIAG_BODY_WS_MAYBE,		/* the hint beside DIAG_BODY_CHANGED */
 	/* header signature */
@@ -167,6 +166,7 @@ enum diag_xform {
 	DX_BASE64_LINES,
 	DX_8BIT,
 	DX_CHARSET,
+	DX_EPILOGUE,		/* a nested multipart's line end after it */
 };
 
 /* One MIME part a body hypothesis changed back. */
@@ -186,6 +186,8 @@ struct diag_body {
 	bool		 ws_maybe;	/* DIAG_BODY_WS_MAYBE applies */
 	struct diag_part parts[DIAG_MAX_REWRITTEN];	/* DIAG_BODY_MIME_* */
 	size_t		 nparts;
+	bool		 nested_epilogue; /* and a line end after a nested
+					    closing delimiter (not a part) */
 	bool		 hypotheses_run;	/* the body was multipart */
 	size_t		 hypotheses;	/* bodies hashed */
 	bool		 hypotheses_cut; /* DIAG_MAX_HYPOTHESES reached */
