@@ -158,53 +158,70 @@ guess_inserted(struct bsearch *s, size_t idx)
 			    DX_TEXT_INSERTED);
 }
 
-/* quopri's encoding (RFC 2045 6.7): 76-byte lines, trailing blanks quoted. */
-static void
-qp_line(struct buf *out, const char *p, size_t n, const char *eol)
+/*
+ * Quoted-printable as Python's quopri and email libraries write it (their
+ * binascii.b2a_qp, text mode): an escape never split, a soft break "=" when
+ * the next escape would reach 76 columns or the next plain byte would and
+ * is not the last of its line, a blank before a line end escaped, a blank
+ * ending the data escaped, a lone "." at the start of a line escaped.  A
+ * line end of the data (LF or CR LF) is written as eol.
+ */
+#define QP_MAXLINE	76
+
+static bool
+qp_must_escape(const unsigned char *d, size_t len, size_t i, size_t linelen)
 {
-	struct buf	 l = BUF_INIT;
-	size_t		 i, k;
+	unsigned char	 c = d[i];
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '=' || ((c < ' ' || c > '~') && c != '\t'))
-			buf_printf(&l, "=%02X", c);
-		else
-			buf_putc(&l, c);
-	}
-	for (k = 0; l.len - k > 76; k += 75) {
-		buf_append(out, l.data + k, 74);
-		if (l.data[k + 74] == ' ' || l.data[k + 74] == '\t')
-			buf_printf(out, "=%02X", (unsigned char)l.data[k + 74]);
-		else
-			buf_putc(out, l.data[k + 74]);
-		buf_putc(out, '=');
-		buf_puts(out, eol);
-	}
-	if (l.len > k) {
-		buf_append(out, l.data + k, l.len - k - 1);
-		if (l.data[l.len - 1] == ' ' || l.data[l.len - 1] == '\t')
-			buf_printf(out, "=%02X", (unsigned char)l.data[l.len - 1]);
-		else
-			buf_putc(out, l.data[l.len - 1]);
-	}
-	buf_free(&l);
+	if (c > 126 || c == '=')
+		return true;
+	if (c == '.' && linelen == 0 && (i + 1 == len || d[i + 1] == '\n' ||
+	    d[i + 1] == '\r' || d[i + 1] == 0))
+		return true;
+	if ((c == '\t' || c == ' ') && i + 1 == len)
+		return true;
+	return c < 33 && c != '\r' && c != '\n' && c != '\t' && c != ' ';
 }
 
 static void
 qp_encode(struct buf *out, const struct buf *in, const char *eol)
 {
-	struct line_iter it;
-	const char	*line;
-	size_t		 n;
-	bool		 has_eol;
+	const unsigned char *d = (const unsigned char *)(in->data ?
+			    in->data : "");
+	size_t		 len = in->len, i = 0, linelen = 0;
+	unsigned char	 ch;
 
-	line_iter_init(&it, in->data ? in->data : "", in->len);
-	while (line_iter_next(&it, &line, &n, &has_eol)) {
-		qp_line(out, line, n, eol);
-		if (has_eol && it.p < it.end)
+	while (i < len) {
+		if (qp_must_escape(d, len, i, linelen)) {
+			if (linelen + 3 >= QP_MAXLINE) {
+				buf_putc(out, '=');
+				buf_puts(out, eol);
+				linelen = 0;
+			}
+			buf_printf(out, "=%02X", d[i++]);
+			linelen += 3;
+		} else if (d[i] == '\n' || (d[i] == '\r' && i + 1 < len &&
+		    d[i + 1] == '\n')) {
+			linelen = 0;
+			/* a blank before a line end is escaped */
+			if (out->len > 0 && (out->data[out->len - 1] == ' ' ||
+			    out->data[out->len - 1] == '\t')) {
+				ch = (unsigned char)out->data[out->len - 1];
+				out->len--;
+				buf_printf(out, "=%02X", ch);
+			}
 			buf_puts(out, eol);
+			i += d[i] == '\r' ? 2 : 1;
+		} else {
+			if (i + 1 != len && d[i + 1] != '\n' &&
+			    linelen + 1 >= QP_MAXLINE) {
+				buf_putc(out, '=');
+				buf_puts(out, eol);
+				linelen = 0;
+			}
+			linelen++;
+			buf_putc(out, (char)d[i++]);
+		}
 	}
 }
 
