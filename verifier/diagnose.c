@@ -7,7 +7,7 @@
 #include "base/b64.h"
 #include "verifier/canon.h"
 #include "verifier/crypto.h"
-#include "verifier/diagnose.h"
+#include "verifier/diagnose_local.h"
 #include "base/hex.h"
 
 #define DIAG_MAX_LINES	100000	/* prefix trials stop here */
@@ -19,9 +19,8 @@ diag_budget_init(struct diag_budget *bg)
 	bg->cut = false;
 }
 
-/* May a trial over n bytes run?  Spends them when it may. */
-static bool
-spend(struct diag_budget *bg, size_t n)
+bool
+diag_spend(struct diag_budget *bg, size_t n)
 {
 	if (bg->cut || n > bg->left) {
 		bg->cut = true;
@@ -43,20 +42,19 @@ canon_bytes_match(struct diag_budget *bg, const struct dkim_sig *sig,
 
 	if (sig->has_l && sig->l < len)
 		len = (size_t)sig->l;
-	if (!spend(bg, len))
+	if (!diag_spend(bg, len))
 		return false;
 	return crypto_digest(sig->hash, p, len, d, &dl) &&
 	    dl == sig->bh.len && memcmp(d, sig->bh.data, dl) == 0;
 }
 
-/* Canonicalize body with canon and compare with bh=. */
-static bool
-body_matches(struct diag_budget *bg, const struct dkim_sig *sig,
+bool
+diag_body_matches(struct diag_budget *bg, const struct dkim_sig *sig,
     enum dkim_canon canon, bool use_l, const char *body, size_t len)
 {
 	struct body_hash h;
 
-	if (!spend(bg, len))
+	if (!diag_spend(bg, len))
 		return false;
 	memset(&h, 0, sizeof(h));
 	h.canon = canon;
@@ -185,34 +183,34 @@ try_raw_variants(struct diag_body *o, struct diag_budget *bg,
 
 	if (mem_find(m->body, m->body_len, "\r\r\n", 3) != NULL) {
 		xform_strip_cr(&v, m->body, m->body_len);
-		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+		if (diag_body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
 			o->cause = DIAG_BODY_CR_CR_LF;
 	}
 	for (k = 0; o->cause == DIAG_NONE && k < 3; k++) {
 		buf_reset(&v);
 		xform_whitespace(&v, m->body, m->body_len, ws[k].mode);
-		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+		if (diag_body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
 			o->cause = ws[k].cause;
 	}
 	top_cte(m, cte, sizeof(cte));
 	if (o->cause == DIAG_NONE && strcmp(cte, "quoted-printable") == 0) {
 		buf_reset(&v);
 		xform_qp_decode(&v, m->body, m->body_len);
-		if (body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+		if (diag_body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
 			o->cause = DIAG_BODY_QP;
 	}
 	if (o->cause == DIAG_NONE && strcmp(cte, "base64") == 0) {
 		buf_reset(&v);
 		if (b64_decode(&v, m->body, m->body_len) &&
-		    body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
+		    diag_body_matches(bg, sig, sig->bcanon, true, v.data, v.len))
 			o->cause = DIAG_BODY_BASE64;
 	}
 	o->canon = sig->bcanon == DKIM_CANON_SIMPLE ? DKIM_CANON_RELAXED :
 	    DKIM_CANON_SIMPLE;
-	if (o->cause == DIAG_NONE && body_matches(bg, sig, o->canon, true,
+	if (o->cause == DIAG_NONE && diag_body_matches(bg, sig, o->canon, true,
 	    m->body, m->body_len))
 		o->cause = DIAG_BODY_CANON;
-	if (o->cause == DIAG_NONE && sig->has_l && body_matches(bg, sig,
+	if (o->cause == DIAG_NONE && sig->has_l && diag_body_matches(bg, sig,
 	    sig->bcanon, false, m->body, m->body_len))
 		o->cause = DIAG_BODY_L_SHORT;
 	buf_free(&v);
@@ -261,7 +259,7 @@ try_prefixes(struct diag_body *o, struct diag_budget *bg,
 	size_t		 pos = 0, line = 0, nlines = 0, start;
 	bool		 found = false;
 
-	if (sig->has_l || !spend(bg, canon->len))
+	if (sig->has_l || !diag_spend(bg, canon->len))
 		return false;
 	ctx = EVP_MD_CTX_new();
 	tmp = EVP_MD_CTX_new();
@@ -324,12 +322,13 @@ diagnose_body(struct diag_body *o, struct diag_budget *bg,
 	memset(&h, 0, sizeof(h));
 	h.canon = sig->bcanon;
 	h.hash = sig->hash;
-	if (!spend(bg, vr->msg.body_len) || !body_hash_compute(&h, 1,
+	if (!diag_spend(bg, vr->msg.body_len) || !body_hash_compute(&h, 1,
 	    vr->msg.body, vr->msg.body_len, &canon))
 		goto out;
 	if (try_raw_variants(o, bg, vr, sig) ||
 	    try_canon_variants(o, bg, sig, &canon) ||
-	    try_prefixes(o, bg, sig, &canon) || bg->cut)
+	    try_prefixes(o, bg, sig, &canon) ||
+	    diag_body_hypotheses(o, bg, vr, sr) || bg->cut)
 		goto out;
 	o->cause = DIAG_BODY_CHANGED;
 	o->ws_maybe = sig->bcanon == DKIM_CANON_SIMPLE &&
@@ -382,8 +381,8 @@ header_variant_verifies(struct diag_budget *bg, const struct sig_result *sr,
 	unsigned char	 d[EVP_MAX_MD_SIZE];
 	unsigned int	 dl;
 
-	return buf_ok(blk) && spend(bg, blk->len) && crypto_digest(sr->sig.hash, blk->data, blk->len,
-	    d, &dl) && crypto_verify(sr->key->key.pkey, sr->sig.alg, d, dl,
+	return buf_ok(blk) && diag_spend(bg, blk->len) &&
+	    crypto_digest(sr->sig.hash, blk->data, blk->len, d, &dl) && crypto_verify(sr->key->key.pkey, sr->sig.alg, d, dl,
 	    (const unsigned char *)sr->sig.b.data, sr->sig.b.len) ==
 	    CRYPTO_GOOD;
 }
@@ -412,9 +411,8 @@ z_decode(struct buf *out, const char *p, size_t len)
 	}
 }
 
-/* Keep the first DIAG_SHOW bytes of p, and its length. */
-static void
-keep_shown(struct buf *b, size_t *len, const struct buf *from)
+void
+diag_keep(struct buf *b, size_t *len, const struct buf *from)
 {
 	buf_append(b, from->data, from->len > DIAG_SHOW ? DIAG_SHOW :
 	    from->len);
@@ -435,8 +433,8 @@ z_differs(struct diag_header *o, const struct buf *was,
 	}
 	z = &o->z[o->nz++];
 	memset(z, 0, sizeof(*z));
-	keep_shown(&z->was, &z->was_len, was);
-	keep_shown(&z->now, &z->now_len, now);
+	diag_keep(&z->was, &z->was_len, was);
+	diag_keep(&z->now, &z->now_len, now);
 	z->absent = absent;
 	return true;
 }
@@ -466,7 +464,7 @@ try_z(struct diag_header *o, struct diag_budget *bg,
 	for (; p < end && seen < DIAG_MAX_Z; p = bar + 1) {
 		if ((bar = memchr(p, '|', (size_t)(end - p))) == NULL)
 			bar = end;
-		if (!spend(bg, (size_t)(bar - p)))
+		if (!diag_spend(bg, (size_t)(bar - p)))
 			break;
 		buf_reset(&entry);
 		z_decode(&entry, p, (size_t)(bar - p));
@@ -563,6 +561,8 @@ diagnose_header(struct diag_header *o, struct diag_budget *bg,
 		return;
 	if (sr->reason == REASON_REDACTED)
 		o->variant_cause = DIAG_REDACTED;
+	else
+		diag_header_hypotheses(o, bg, vr, sr);
 }
 
 enum diag_cause
@@ -707,196 +707,12 @@ diagnosis_free(struct diagnosis *dg)
 			buf_free(&h->z[k].was);
 			buf_free(&h->z[k].now);
 		}
+		for (k = 0; k < h->nrw; k++) {
+			buf_free(&h->rw[k].was);
+			buf_free(&h->rw[k].now);
+		}
 		free(h->z);
 	}
 	free(dg->sigs);
 	memset(dg, 0, sizeof(*dg));
-}
-
-/* --- names and sentences --- */
-
-static const char *const cause_names[] = {
-	[DIAG_NONE] = "none",
-	[DIAG_BODY_CR_CR_LF] = "line-endings-cr-cr-lf",
-	[DIAG_BODY_WS_FLOWED] = "whitespace-stripped-flowed",
-	[DIAG_BODY_WS_STRIPPED] = "whitespace-stripped",
-	[DIAG_BODY_WS_ADDED] = "whitespace-added",
-	[DIAG_BODY_QP] = "reencoded-quoted-printable",
-	[DIAG_BODY_BASE64] = "reencoded-base64",
-	[DIAG_BODY_CANON] = "body-canonicalization-mismatch",
-	[DIAG_BODY_L_SHORT] = "l-shorter-than-hashed",
-	[DIAG_BODY_FINAL_CRLF_ADDED] = "final-crlf-added",
-	[DIAG_BODY_FINAL_LINE_REMOVED] = "final-line-removed",
-	[DIAG_BODY_LF_HASHED] = "lf-line-ends-hashed",
-	[DIAG_BODY_APPENDED] = "appended-content",
-	[DIAG_BODY_CHANGED] = "body-changed",
-	[DIAG_BODY_WS_MAYBE] = "whitespace-stripped-maybe",
-	[DIAG_HDR_HASH_ALG] = "hash-algorithm-mismatch",
-	[DIAG_HDR_CHANGED] = "headers-changed",
-	[DIAG_NOT_SIGNING_KEY] = "not-signing-key",
-	[DIAG_B_TOO_LONG] = "signature-longer-than-key",
-	[DIAG_HDR_CANON] = "header-canonicalization-mismatch",
-	[DIAG_HDR_TOPMOST] = "topmost-instance-signed",
-	[DIAG_HDR_Z] = "headers-changed-z",
-	[DIAG_REDACTED] = "redacted",
-	[DIAG_KEY_NOT_FOUND] = "key-not-found",
-	[DIAG_KEY_REVOKED] = "key-revoked",
-	[DIAG_KEY_UNUSABLE] = "key-unusable",
-	[DIAG_CLOCK] = "clock",
-	[DIAG_BODY_TRUNCATED] = "body-truncated",
-	[DIAG_DNS_TEMPORARY] = "dns-temporary",
-	[DIAG_BODY_ABSENT] = "body-absent",
-	[DIAG_VERDICT] = "see-reason",
-	[DIAG_UNKNOWN] = "unknown",
-};
-
-const char *
-diag_cause_name(enum diag_cause c)
-{
-	if ((size_t)c >= sizeof(cause_names) / sizeof(cause_names[0]) ||
-	    cause_names[c] == NULL)
-		return "unknown";
-	return cause_names[c];
-}
-
-const char *
-diag_step_name(enum diag_step st, const struct sig_result *sr)
-{
-	static const char *const names[] = {
-		[DSTEP_BODY_HASH] = "body_hash",
-		[DSTEP_HEADER_SIGNATURE] = "header_signature",
-		[DSTEP_NOT_CHECKABLE] = "none",
-		[DSTEP_KEY_LOOKUP] = "key_lookup",
-		[DSTEP_KEY_RECORD] = "key_record",
-		[DSTEP_TIMES] = "signature_times",
-		[DSTEP_BODY_LENGTH] = "body_length",
-		[DSTEP_DNS] = "dns",
-	};
-
-	if (st == DSTEP_REASON || (size_t)st >= sizeof(names) /
-	    sizeof(names[0]))
-		return dkim_reason_name(sr->reason);
-	return names[st];
-}
-
-/* Sentences that take nothing from the signature. */
-static const char *const cause_fixed[] = {
-	[DIAG_BODY_CR_CR_LF] = "line endings rewritten: a gateway turned CRLF "
-	    "into CR CR LF; removing the extra CR reproduces bh=",
-	[DIAG_BODY_WS_FLOWED] = "trailing whitespace stripped: restoring the "
-	    "space at the end of each soft-broken line (format=flowed) "
-	    "reproduces bh=; a gateway stripped trailing whitespace, which "
-	    "c=.../simple does not survive",
-	[DIAG_BODY_WS_STRIPPED] = "trailing whitespace stripped: restoring a "
-	    "space at the end of every line reproduces bh=",
-	[DIAG_BODY_WS_ADDED] = "trailing whitespace added in transit: removing "
-	    "it reproduces bh=",
-	[DIAG_BODY_QP] = "body re-encoded as quoted-printable in transit "
-	    "(8BITMIME downgrade); the decoded body reproduces bh=",
-	[DIAG_BODY_BASE64] = "body re-encoded as base64 in transit; the "
-	    "decoded body reproduces bh=",
-	[DIAG_BODY_L_SHORT] = "the signer hashed the whole body but declared "
-	    "a shorter l=",
-	[DIAG_BODY_FINAL_CRLF_ADDED] = "a final CRLF was added after signing "
-	    "(or the signer hashed the body without its last line break)",
-	[DIAG_BODY_FINAL_LINE_REMOVED] = "a final empty line was removed after "
-	    "signing (or the signer hashed an extra CRLF)",
-	[DIAG_BODY_LF_HASHED] = "line endings: the signer hashed bare LF line "
-	    "ends instead of CRLF",
-	[DIAG_BODY_WS_MAYBE] = "trailing whitespace stripped: no line of this "
-	    "body ends in whitespace, and c=.../simple does not survive a "
-	    "gateway that strips it; the exact whitespace could not be "
-	    "restored",
-	[DIAG_HDR_CHANGED] = "headers changed: the signed header data differ "
-	    "from what was signed (a signed field was altered, added or "
-	    "refolded)",
-	[DIAG_NOT_SIGNING_KEY] = "not the signing key: the key published now "
-	    "is not the one that made this signature (key rotated under the "
-	    "same selector, wrong selector or record, or b= damaged)",
-	[DIAG_HDR_TOPMOST] = "a signed field name occurs more than once and "
-	    "the signer took the topmost instead of the bottom one (RFC 6376 "
-	    "section 5.4.2), or a duplicate was added below the signed one",
-	[DIAG_REDACTED] = "redacted: the report's sender altered a signed "
-	    "recipient field (To/Cc) to hide the complainant",
-	[DIAG_KEY_NOT_FOUND] = "key rotated away or never published: no record "
-	    "at the selector's name (removed after its grace period, or a "
-	    "wrong s=/d=)",
-	[DIAG_KEY_REVOKED] = "key revoked: the publisher emptied p= (rotation "
-	    "completed)",
-	[DIAG_KEY_UNUSABLE] = "the published RSA key is outside what fblscope "
-	    "will compute with (docs/security.md): no legitimate signer "
-	    "publishes it; it costs every verifier time, or is no RSA key at "
-	    "all",
-	[DIAG_CLOCK] = "clock skew or late verification: use --at with the "
-	    "time the mail was received (a report's Arrival-Date)",
-	[DIAG_BODY_TRUNCATED] = "body truncated: l= is beyond the end of the "
-	    "body",
-	[DIAG_DNS_TEMPORARY] = "temporary DNS failure: verify again later "
-	    "(never a forgery signal)",
-	[DIAG_BODY_ABSENT] = "no body in this copy: the body hash cannot be "
-	    "checked",
-	[DIAG_UNKNOWN] = "unknown: no experiment reproduced what was signed",
-};
-
-void
-diag_cause_text(struct buf *b, enum diag_cause c, const struct sig_result *sr,
-    const struct sig_diag *d)
-{
-	const struct diag_body *bd = &d->body;
-
-	switch (c) {
-	case DIAG_BODY_CANON:
-		buf_printf(b, "the signer hashed the body with %s "
-		    "canonicalization but declared c=.../%s",
-		    dkim_canon_name(bd->canon), dkim_canon_name(sr->sig.bcanon));
-		return;
-	case DIAG_BODY_APPENDED:
-		buf_printf(b, "content appended after signing: the first %zu "
-		    "canonical bytes (%zu lines) reproduce bh=; %zu bytes were "
-		    "added after them (a footer or disclaimer added by a list or "
-		    "gateway)%s", bd->signed_bytes, bd->signed_lines,
-		    bd->appended_bytes, bd->at_boundary ? ", starting at a MIME "
-		    "boundary" : "");
-		return;
-	case DIAG_BODY_CHANGED:
-		buf_printf(b, "body modified after signing: none of the usual "
-		    "transport damages (CR CR LF, trailing whitespace, final "
-		    "CRLF, other canonicalization, quoted-printable/base64 "
-		    "re-encoding, appended content) reproduces bh=, so the "
-		    "content itself changed%s", sr->header_verified ? " (the "
-		    "header signature verifies, so key and headers are right)" :
-		    "");
-		return;
-	case DIAG_HDR_HASH_ALG:
-		buf_printf(b, "the signer used %s but declared a=",
-		    d->header.rec_hash == DKIM_HASH_SHA1 ? "sha1" : "sha256");
-		buf_put_safe(b, sr->sig.a);
-		return;
-	case DIAG_B_TOO_LONG:
-		buf_printf(b, "b= holds %zu bytes, more than the %d-byte modulus "
-		    "of the key: not the signing key, or b= damaged",
-		    sr->sig.b.len, EVP_PKEY_get_size(sr->key->key.pkey));
-		return;
-	case DIAG_HDR_CANON:
-		buf_printf(b, "the signer hashed the headers with %s "
-		    "canonicalization but declared c=%s/...",
-		    dkim_canon_name(d->header.canon),
-		    dkim_canon_name(sr->sig.hcanon));
-		return;
-	case DIAG_HDR_Z:
-		buf_printf(b, "headers changed: %zu signed field%s differ from "
-		    "the z= copy", d->header.nz, d->header.nz > 1 ? "s" : "");
-		return;
-	case DIAG_VERDICT:
-		buf_puts(b, "the verdict says why: ");
-		buf_puts(b, dkim_reason_name(sr->reason));
-		return;
-	default:
-		break;
-	}
-	if ((size_t)c < sizeof(cause_fixed) / sizeof(cause_fixed[0]) &&
-	    cause_fixed[c] != NULL)
-		buf_puts(b, cause_fixed[c]);
-	else
-		buf_puts(b, cause_fixed[DIAG_UNKNOWN]);
 }

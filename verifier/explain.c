@@ -363,6 +363,16 @@ explain_diag_header(struct buf *b, const struct sig_result *sr,
 	if (h->z_more)
 		buf_printf(b, "    note: z= holds more entries; the first %d "
 		    "were compared\n", DIAG_MAX_Z);
+	for (i = 0; i < h->nrw; i++) {
+		buf_puts(b, "    evidence: the signer hashed  ");
+		if (h->rw[i].was_absent)
+			buf_puts(b, "(no such field)");
+		else
+			put_shown(b, &h->rw[i].was, h->rw[i].was_len);
+		buf_puts(b, "\n              the message now has  ");
+		put_shown(b, &h->rw[i].now, h->rw[i].now_len);
+		buf_putc(b, '\n');
+	}
 	if (h->variant_cause != DIAG_NONE)
 		put_cause(b, "cause", h->variant_cause, sr, d);
 }

@@ -298,12 +298,13 @@ header_name_is(const struct header_field *f, const char *name,
 }
 
 size_t
-message_count_fields(const struct message *m, const char *name)
+message_count_fields(const struct message *m, const char *name,
+    size_t name_len)
 {
-	size_t	 i, n = 0, nl = strlen(name);
+	size_t	 i, n = 0;
 
 	for (i = 0; i < m->nfields; i++)
-		if (header_name_is(&m->fields[i], name, nl))
+		if (header_name_is(&m->fields[i], name, name_len))
 			n++;
 	return n;
 }

@@ -89,7 +89,8 @@ const char	*message_status_str(enum message_status);
 bool		 header_name_is(const struct header_field *, const char *name,
 		    size_t name_len);
 /* Number of fields with that name. */
-size_t		 message_count_fields(const struct message *, const char *name);
+size_t		 message_count_fields(const struct message *, const char *name,
+		    size_t name_len);
 /* Index of the first (topmost) field with that name, or -1. */
 long		 message_find_field(const struct message *, const char *name);
 

@@ -101,6 +101,40 @@ json_trace(struct buf *b, const struct sig_result *sr, bool *first)
 }
 
 static void
+json_hypotheses(struct buf *b, bool run, size_t n, bool cut, bool *first)
+{
+	if (run)
+		json_kv_uint(b, "hypotheses", n, first);
+	else
+		json_kv_null(b, "hypotheses", first);
+	json_kv_bool(b, "hypotheses_cut", cut, first);
+}
+
+static void
+json_mime(struct buf *b, const struct diag_body *bd, bool *first)
+{
+	size_t	 i;
+	bool	 f;
+
+	json_key(b, "mime", first);
+	buf_putc(b, '[');
+	for (i = 0; i < bd->nparts; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		f = true;
+		buf_putc(b, '{');
+		json_kv_str(b, "path", bd->parts[i].path, &f);
+		json_kv_str(b, "content_type", bd->parts[i].type, &f);
+		json_kv_str(b, "transform",
+		    diag_xform_name(bd->parts[i].xform), &f);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	json_hypotheses(b, bd->hypotheses_run, bd->hypotheses,
+	    bd->hypotheses_cut, first);
+}
+
+static void
 json_diag_body(struct buf *b, const struct sig_result *sr,
     const struct sig_diag *d, bool *first)
 {
@@ -125,6 +159,7 @@ json_diag_body(struct buf *b, const struct sig_result *sr,
 	}
 	json_kv_cause(b, "possible_cause", NULL, bd->ws_maybe ?
 	    DIAG_BODY_WS_MAYBE : DIAG_NONE, sr, d, &f);
+	json_mime(b, bd, &f);
 	buf_putc(b, '}');
 }
 
@@ -178,6 +213,52 @@ json_z(struct buf *b, const struct diag_header *h, bool *first)
 }
 
 static void
+json_rewritten(struct buf *b, const struct diag_header *h, bool *first)
+{
+	size_t	 i, k;
+	bool	 f;
+
+	json_key(b, "rewritten", first);
+	buf_putc(b, '[');
+	for (i = 0; i < h->nrw; i++) {
+		const struct diag_rewrite *rw = &h->rw[i];
+
+		if (i > 0)
+			buf_putc(b, ',');
+		f = true;
+		buf_putc(b, '{');
+		json_kv_str(b, "field", rw->field, &f);
+		json_kv_str(b, "transform", diag_xform_name(rw->xform), &f);
+		json_key(b, "signed", &f);
+		if (rw->was_absent)
+			buf_puts(b, "null");
+		else
+			json_str(b, rw->was.data ? rw->was.data : "",
+			    rw->was.len);
+		json_kv_uint(b, "signed_bytes", rw->was_len, &f);
+		json_key(b, "now", &f);
+		json_str(b, rw->now.data ? rw->now.data : "", rw->now.len);
+		json_kv_uint(b, "now_bytes", rw->now_len, &f);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	json_key(b, "candidates", first);
+	buf_putc(b, '[');
+	for (k = 0; k < h->ncand; k++) {
+		if (k > 0)
+			buf_putc(b, ',');
+		f = true;
+		buf_putc(b, '{');
+		json_kv_str(b, "field", h->cand[k].field, &f);
+		json_kv_str(b, "why", diag_why_name(h->cand[k].why), &f);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	json_hypotheses(b, h->hypotheses_run, h->hypotheses,
+	    h->hypotheses_cut, first);
+}
+
+static void
 json_diag_header(struct buf *b, const struct sig_result *sr,
     const struct sig_diag *d, bool *first)
 {
@@ -204,6 +285,7 @@ json_diag_header(struct buf *b, const struct sig_result *sr,
 	json_kv_cause(b, "recovered_cause", NULL, h->recover_cause, sr, d, &f);
 	json_kv_cause(b, "cause", "text", diag_header_cause(h), sr, d, &f);
 	json_z(b, h, &f);
+	json_rewritten(b, h, &f);
 	buf_putc(b, '}');
 }
 

@@ -564,7 +564,7 @@ dkim_verify(const struct verify_opts *o, const char *raw, size_t len,
 	vr->msg_status = message_parse(&vr->msg, raw, len);
 	if (vr->msg_status != MESSAGE_OK && vr->msg_status != MESSAGE_EMPTY)
 		return false;
-	vr->n_from = message_count_fields(&vr->msg, "from");
+	vr->n_from = message_count_fields(&vr->msg, "from", 4);
 	if (!collect_sigs(vr) || !plan_bodies(vr))
 		return false;
 	if (vr->msg.has_body && vr->nbodies > 0 &&

@@ -17,7 +17,7 @@
 
 #include "base/buf.h"
 #include "fbl/feedback/arf.h"
-#include "fbl/feedback/mime.h"
+#include "verifier/mime.h"
 #include "verifier/message.h"
 
 struct chunk {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * fuzz_arf: arf_parse() on hostile bytes, checked against the contract of
- * fbl/feedback/arf.h; then the MIME tree of the same bytes (fbl/feedback/mime.h) is walked
+ * fbl/feedback/arf.h; then the MIME tree of the same bytes (verifier/mime.h) is walked
  * and every part range must lie inside the input.
  *
  * Any broken invariant is reported on stderr and abort()s, so libFuzzer saves
@@ -11,7 +11,7 @@
  * FUZZ_SEEDS: arf
  * FUZZ_SOURCES: fbl/feedback/arf.c fbl/feedback/arf_standard.c
  * FUZZ_SOURCES: fbl/feedback/arf_original.c fbl/feedback/arf_provider.c
- * FUZZ_SOURCES: fbl/feedback/arf_nearmiss.c fbl/feedback/mime.c
+ * FUZZ_SOURCES: fbl/feedback/arf_nearmiss.c
  * FUZZ_SOURCES: fbl/feedback/reporter.c fbl/feedback/arf_source_ip.c
  * FUZZ_DICT: "Content-Type: multipart/report; boundary=\"B\"\x0a"
  * FUZZ_DICT: "; report-type=feedback-report"
@@ -45,7 +45,7 @@
 #include <string.h>
 
 #include "fbl/feedback/arf.h"
-#include "fbl/feedback/mime.h"
+#include "verifier/mime.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

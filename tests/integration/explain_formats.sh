@@ -189,7 +189,12 @@ json fmt/diag/subject-recovered "$T/sj-json" \
 json fmt/diag/subject-digest "$T/sj-json" "$D['header']['recovered_digest']" "$_hh"
 json fmt/diag/subject-differs "$T/sj-json" \
     "j['signatures'][0]['trace']['header_hash'] != '$_hh'" True
-json fmt/diag/subject-cause "$T/sj-json" "$D['cause']" headers-changed
+json fmt/diag/subject-cause "$T/sj-json" "$D['cause']" header-field-rewritten
+json fmt/diag/subject-rewritten "$T/sj-json" \
+    "[(r['field'], r['transform'], r['signed']) for r in $D['header']['rewritten']]" \
+    "[('Subject', 'subject-list-tag-added', 'Subject: Winter catalogue')]"
+json fmt/diag/subject-hypotheses "$T/sj-json" \
+    "$D['header']['hypotheses'] > 0 and not $D['header']['hypotheses_cut']" True
 
 # the key rotated away: the signature does not open to a digest
 zone=rotated

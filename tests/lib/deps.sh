@@ -32,12 +32,14 @@ set -eu
 # instance delivers to `fblscope ingest --pipe` through pipe(8)
 # (tests/integration/mta_pipe.sh); installed with debconf's "No
 # configuration", so the package writes no main.cf and starts nothing.
+# altermime and mlmmj: the real intermediaries of the damage set
+# (tests/lib/damage_gen.py): a disclaimer tool and a mailing-list manager.
 PKGS="build-essential pkg-config clang libclang-rt-14-dev llvm
 libssl-dev openssl libldns-dev ldnsutils libpcre2-dev libpq-dev
 postgresql postgresql-contrib nsd unbound
 python3 python3-dkim python3-nacl python3-dnspython python3-jsonschema
 opendkim-tools libopendkim-dev libmail-dkim-perl valgrind
-chromium python3-pil time postfix"
+chromium python3-pil time postfix altermime mlmmj"
 
 die() {
 	echo "deps.sh: $*" >&2

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_mime: the MIME layer of the report parser (fbl/feedback/mime.h): header
+ * test_mime: the MIME layer of the report parser (verifier/mime.h): header
  * blocks, Content-Type with RFC 2231 parameters, transfer decodings, and the
  * multipart tree with its tolerated breakages.
  *
@@ -9,7 +9,7 @@
  */
 #include <stdlib.h>
 
-#include "fbl/feedback/mime.h"
+#include "verifier/mime.h"
 #include "tests/unit/unit.h"
 
 static char	*cur;

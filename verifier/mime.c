@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "base/ascii.h"
-#include "fbl/feedback/mime.h"
+#include "verifier/mime.h"
 #include "base/hex.h"
 #include "verifier/message.h"
 
