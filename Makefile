@@ -23,7 +23,7 @@ LIBEXECDIR ?= $(PREFIX)/libexec
 DOCDIR    ?= $(PREFIX)/share/doc/fblscope
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-PKGS      := libcrypto ldns libpcre2-8 libpq
+PKGS      := libcrypto ldns libpcre2-8 libpq libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
