@@ -22,6 +22,17 @@
  * could not read at all (mail_source_next() returning -1) have no bytes and
  * are only counted and logged.
  *
+ * A source whose items are moved after their batch in one go (IMAP:
+ * mailsource.h) is settled once the batch's items are committed; a failed
+ * move is logged and counted with the failed renames (commit_errors).
+ *
+ * Watch (opts->watch > 0): when every source has been read, what was read
+ * is stored and moved, the pass_end callback is called, and after
+ * opts->watch seconds (or at once when asked to stop) the sources are
+ * opened and read again, until stop() says so.  A source that cannot be
+ * opened, or fails while read (item->failed), ends the watch after that
+ * pass: the run's status says so, and a supervisor starts it again.
+ *
  * Quarantine: what can never be stored leaves the Maildir once, into its
  * quarantine folder (mailsource.h), and is not met again: an error item
  * whose reason is permanent (item->never: empty, unreadable, too large) as
@@ -39,6 +50,7 @@
 #include <stdint.h>
 
 #include "fbl/classify.h"
+#include "fbl/source/mailsource.h"
 #include "fbl/config.h"
 #include "fbl/store/store.h"
 #include "base/buf.h"
@@ -54,6 +66,7 @@
 #define INGEST_NRESULTS		7	/* enum dkim_result */
 
 struct ingest_progress;
+struct ingest_stats;
 
 struct ingest_opts {
 	struct verify_opts	 vo;	/* keys, skew; now: the fallback */
@@ -63,6 +76,12 @@ struct ingest_opts {
 	unsigned		 jobs;		/* worker threads; <= 1: none */
 	unsigned		 source_flags;	/* MAIL_SOURCE_* */
 	const char		*quarantine;	/* NULL: each Maildir's own */
+	const struct mail_source_net *net;	/* IMAP settings, or NULL */
+	unsigned		 watch;		/* seconds between passes; 0:
+						   one pass */
+	/* Watch: after each pass, its items stored (NULL: nothing). */
+	void			(*pass_end)(struct ingest_stats *, void *arg);
+	void			*pass_arg;
 	/* At most 4 times a second, after a batch, and once at the end. */
 	void			(*progress)(const struct ingest_progress *,
 				    void *arg);
@@ -92,6 +111,7 @@ struct ingest_stats {
 	uint64_t	 commit_errors;	/* Maildir renames that failed (to
 					   cur/ or to the quarantine) */
 	uint64_t	 batches;	/* committed */
+	uint64_t	 passes;	/* watch: passes done */
 	bool		 interrupted;	/* opts->stop said so */
 	double		 elapsed;	/* seconds, the whole run */
 	double		 storing;	/* seconds in store_write_batch() */
