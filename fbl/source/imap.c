@@ -11,6 +11,12 @@
  * here (STATUS, CAPABILITY, UID FETCH of UID and RFC822.SIZE, the moves),
  * so a line is always a whole reply.  Lines are read as they come and
  * never kept beyond IMAP_MAX_LINE bytes.
+ *
+ * libcurl (7.88) also counts the lines of such a reply as response headers,
+ * and refuses a reply once they add up to 300 KB, counted so that a reply
+ * of some 130 short lines is already refused ("Too large response
+ * headers").  Hence the small windows (MAIL_SOURCE_IMAP_WINDOW UIDs
+ * listed, and moved, by one command): a reply of at most that many lines.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -26,10 +32,9 @@
 #include "fbl/source/mailsource_local.h"
 
 #define IMAP_MAX_LINE	1024	/* a reply line kept; longer: ignored */
-#define IMAP_MAX_SPAN	65536u	/* UIDs asked at once when folders are
-				   sparse (the reply still holds at most
-				   this many lines) */
-#define IMAP_SET_MAX	500	/* UIDs in one move command */
+#define IMAP_MAX_SPAN	(1u << 24)	/* UIDs asked at once where the
+					   folder is sparse */
+#define IMAP_SET_MAX	MAIL_SOURCE_IMAP_WINDOW	/* UIDs a move names */
 #define IMAP_MAX_FOLDER	200	/* bytes of a folder name */
 
 struct imap_msg {
@@ -470,6 +475,14 @@ imap_quarantine(struct mail_source *src, struct mail_item *it,
 	buf_reset(&c);
 	buf_printf(&c, "%" PRIu32, it->uid);
 	ok = buf_ok(&c) && move_set(im, buf_cstr(&c), im->quarantine, err);
+	buf_reset(&c);
+	/* where it went, as the ingest log says it (NAME,why= in a Maildir) */
+	buf_printf(&c, "%s (folder %s, keyword fblscope-%s)", it->origin,
+	    im->quarantine, why);
+	if (ok && buf_ok(&c)) {
+		free(it->path);
+		it->path = buf_steal(&c);
+	}
 	buf_free(&c);
 	if (!ok)
 		return -1;
@@ -479,28 +492,49 @@ imap_quarantine(struct mail_source *src, struct mail_item *it,
 
 /* --- reading --- */
 
-/* List the next window of the folder; false when the request failed. */
+/* Ask for the UIDs of [lo, lo + span) with their sizes. */
+static CURLcode
+list_uids(struct imap_source *im, struct listing *ls, struct buf *c)
+{
+	uint64_t	 hi;
+
+	hi = (uint64_t)im->lo + im->span - 1;
+	if (hi > (uint64_t)im->uidnext - 1)
+		hi = (uint64_t)im->uidnext - 1;
+	memset(ls, 0, sizeof(*ls));
+	ls->im = im;
+	ls->lo = im->lo;
+	ls->hi = (uint32_t)hi;
+	im->nwin = im->next = 0;
+	buf_reset(c);
+	buf_printf(c, "UID FETCH %" PRIu32 ":%" PRIu32 " (UID RFC822.SIZE)",
+	    ls->lo, ls->hi);
+	if (!buf_ok(c))
+		return CURLE_OUT_OF_MEMORY;
+	return command(im, im->folder_url, buf_cstr(c), fetch_line, ls);
+}
+
+/*
+ * List the next window of the folder; false when the request failed.
+ * UIDs can be sparse (what was moved away leaves gaps), so an empty
+ * window makes the next one 16 times wider.  A wide one that meets many
+ * messages is more than libcurl takes in one reply (see the top): it is
+ * asked again at the usual width.
+ */
 static bool
 list_window(struct imap_source *im, struct buf *err)
 {
 	struct listing	 ls;
 	struct buf	 c = BUF_INIT;
-	uint64_t	 hi;
 	CURLcode	 rc;
 	size_t		 i, k;
 
-	hi = (uint64_t)im->lo + im->span - 1;
-	if (hi > (uint64_t)im->uidnext - 1)
-		hi = (uint64_t)im->uidnext - 1;
-	memset(&ls, 0, sizeof(ls));
-	ls.im = im;
-	ls.lo = im->lo;
-	ls.hi = (uint32_t)hi;
-	im->nwin = im->next = 0;
-	buf_printf(&c, "UID FETCH %" PRIu32 ":%" PRIu32 " (UID RFC822.SIZE)",
-	    ls.lo, ls.hi);
-	rc = buf_ok(&c) ? command(im, im->folder_url, buf_cstr(&c), fetch_line,
-	    &ls) : CURLE_OUT_OF_MEMORY;
+	rc = list_uids(im, &ls, &c);
+	if (rc != CURLE_OK && rc != CURLE_OUT_OF_MEMORY &&
+	    im->span > MAIL_SOURCE_IMAP_WINDOW) {
+		im->span = MAIL_SOURCE_IMAP_WINDOW;
+		rc = list_uids(im, &ls, &c);
+	}
 	if (rc != CURLE_OK) {
 		request_error(im, rc, buf_cstr(&c), err);
 		buf_free(&c);
@@ -518,7 +552,6 @@ list_window(struct imap_source *im, struct buf *err)
 	im->lo = ls.min_dropped != 0 ? ls.min_dropped : ls.hi + 1;
 	if (ls.hi == UINT32_MAX && ls.min_dropped == 0)
 		im->lo = 0;
-	/* sparse UIDs: a wider window next time; dense: the usual one */
 	if (im->nwin == 0 && im->span < IMAP_MAX_SPAN)
 		im->span *= 16;
 	else if (im->nwin > 0)
@@ -864,7 +897,7 @@ imap_start(struct imap_source *im, struct buf *err)
 
 	if ((rc = command(im, im->base, "CAPABILITY", capability_line, im)) !=
 	    CURLE_OK) {
-		request_error(im, rc, "cannot log in", err);
+		request_error(im, rc, "cannot connect or log in", err);
 		return false;
 	}
 	buf_printf(&c, "STATUS \"%s\" (MESSAGES UIDNEXT UIDVALIDITY)",

@@ -144,7 +144,7 @@
 
 #define MAIL_SOURCE_IMAP_PROCESSED	"Processed"	/* default folders */
 #define MAIL_SOURCE_IMAP_QUARANTINE	"Quarantine"
-#define MAIL_SOURCE_IMAP_WINDOW		1000	/* UIDs listed at once */
+#define MAIL_SOURCE_IMAP_WINDOW		64	/* UIDs listed, moved at once */
 #define MAIL_SOURCE_IMAP_MAX_PASSWORD	1024	/* bytes */
 /* Network waits (docs/security.md): each a cap, none configurable. */
 #define MAIL_SOURCE_IMAP_CONNECT_S	30	/* TCP and TLS set-up */
