@@ -74,8 +74,9 @@ CLI_KEYS_USAGE_BRIEF
 "\n"
 "Exit status: 0 done; 1 done, but some message was unparseable, could not\n"
 "be read or was quarantined by this run; 2 the run could not complete\n"
-"(usage, configuration, a source that cannot be opened, the database):\n"
-"the failed batch is rolled back and its Maildir messages stay in new/;\n"
+"(usage, configuration, a source that cannot be opened or broke off, the\n"
+"database): the failed batch is rolled back and its Maildir messages stay\n"
+"in new/ (IMAP: in the folder);\n"
 "3 stopped by SIGTERM or SIGINT: what was read is stored, the rest is left\n"
 "for the next run (a second signal ends it at once; the open batch is\n"
 "then rolled back).\n";

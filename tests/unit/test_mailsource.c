@@ -890,6 +890,58 @@ test_maildir_own_moves(void)
 	buf_free(&err);
 }
 
+/*
+ * IMAP URLs refused before any connection is tried: each error says why and
+ * never repeats a password.
+ */
+static void
+imap_refused(const char *name, const char *url,
+    const struct mail_source_net *net, const char *want)
+{
+	struct mail_source *src;
+	struct buf	 err = BUF_INIT;
+	char		 what[128];
+
+	src = mail_source_open_net(url, 0, net, &err);
+	snprintf(what, sizeof(what), "imap url: %s refused", name);
+	CHECK_TRUE(what, src == NULL);
+	snprintf(what, sizeof(what), "imap url: %s says why", name);
+	CHECK_TRUE(what, strstr(buf_cstr(&err), want) != NULL);
+	snprintf(what, sizeof(what), "imap url: %s hides the password", name);
+	CHECK_TRUE(what, strstr(buf_cstr(&err), "s3cret") == NULL);
+	mail_source_close(src);
+	buf_free(&err);
+}
+
+static void
+test_imap_urls(void)
+{
+	struct mail_source_net net = { "pw", NULL, NULL, NULL };
+	struct mail_source_net same = { "pw", NULL, "Feedback", NULL };
+
+	CHECK_TRUE("imap url: imaps", mail_source_is_imap("imaps://u@h/F"));
+	CHECK_TRUE("imap url: IMAP", mail_source_is_imap("IMAP://u@h/F"));
+	CHECK_TRUE("imap url: a path", !mail_source_is_imap("imap/F"));
+	imap_refused("password", "imaps://fbl:s3cret@127.0.0.1:1/Feedback",
+	    &net, "a password in the URL");
+	imap_refused("no user", "imaps://127.0.0.1:1/Feedback", &net,
+	    "no user");
+	imap_refused("uid", "imaps://fbl@127.0.0.1:1/Feedback;UID=3", &net,
+	    "only imaps://");
+	imap_refused("query", "imaps://fbl@127.0.0.1:1/Feedback?ALL", &net,
+	    "only imaps://");
+	imap_refused("no folder", "imaps://fbl@127.0.0.1:1/", &net,
+	    "no folder");
+	imap_refused("quote", "imaps://fbl@127.0.0.1:1/a%22b", &net,
+	    "no folder");
+	imap_refused("no password", "imaps://fbl@127.0.0.1:1/Feedback", NULL,
+	    "no password");
+	imap_refused("processed is read", "imaps://fbl@127.0.0.1:1/Feedback",
+	    &same, "must be other folders");
+	imap_refused("not a url", "imaps://fbl@[nope/Feedback", &net,
+	    "not a URL");
+}
+
 int
 main(void)
 {
@@ -914,6 +966,7 @@ main(void)
 	test_vanished();
 	test_stdin();
 	test_corpus();
+	test_imap_urls();
 	rm_tree(root, 0);
 	return UNIT_DONE();
 }
