@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -114,13 +115,23 @@ ignore_line(void *arg, const char *s, size_t len)
 	(void)len;
 }
 
-/* Every reply line passes here: the last one names what went wrong. */
+/*
+ * Every reply line passes here: the first tagged NO or BAD names what went
+ * wrong (libcurl logs out after a failed command: that line must not hide
+ * it).
+ */
 static size_t
 said_write(char *p, size_t size, size_t n, void *arg)
 {
 	struct imap_source *im = arg;
+	const char	*sp;
 	size_t		 len = size * n, k = 0;
 
+	if (im->said[0] != '\0' || len < 4 || p[0] == '*' || p[0] == '+' ||
+	    (sp = memchr(p, ' ', len < 32 ? len : 32)) == NULL ||
+	    (size_t)(p + len - sp) < 4 || (strncasecmp(sp + 1, "NO", 2) != 0 &&
+	    strncasecmp(sp + 1, "BAD", 3) != 0))
+		return len;
 	while (k < len && k < sizeof(im->said) - 1 && p[k] != '\r' &&
 	    p[k] != '\n') {
 		im->said[k] = p[k] >= ' ' && p[k] < 0x7f ? p[k] : '?';
@@ -310,7 +321,7 @@ request_error(const struct imap_source *im, CURLcode rc, const char *what,
 {
 	buf_printf(err, "%s: %s: %s", im->shown, what, im->errbuf[0] != '\0' ?
 	    im->errbuf : curl_easy_strerror(rc));
-	if (im->said[0] != '\0' && strncmp(im->said, "* ", 2) != 0)
+	if (im->said[0] != '\0')
 		buf_printf(err, " (the server said: %s)", im->said);
 }
 
@@ -320,8 +331,15 @@ folder_command(struct imap_source *im, const char *custom, struct buf *err)
 {
 	CURLcode	 rc;
 
-	if ((rc = command(im, im->folder_url, custom, ignore_line, NULL)) ==
-	    CURLE_OK)
+	rc = command(im, im->folder_url, custom, ignore_line, NULL);
+	/*
+	 * Another client expunged one of the messages meanwhile: a new session
+	 * (libcurl has logged out) no longer sees it, and a UID command skips
+	 * a UID that is not there.
+	 */
+	if (rc != CURLE_OK && strstr(im->said, "EXPUNGEISSUED") != NULL)
+		rc = command(im, im->folder_url, custom, ignore_line, NULL);
+	if (rc == CURLE_OK)
 		return true;
 	request_error(im, rc, custom, err);
 	return false;
@@ -826,6 +844,24 @@ url_split(const char *spec, struct url_parts *u, struct buf *err)
 	return false;
 }
 
+bool
+mail_source_claim_key(const char *spec, struct buf *key)
+{
+	struct url_parts u;
+	struct buf	 ignore = BUF_INIT;
+
+	if (!imap_spec(spec) || !url_split(spec, &u, &ignore)) {
+		buf_free(&ignore);
+		return false;
+	}
+	/* imaps:// and imap:// to one server name one folder */
+	buf_printf(key, "imap %s@%s:%s/%s", u.user, u.host, u.port != NULL ?
+	    u.port : strcasecmp(u.scheme, "imaps") == 0 ? "993" : "143",
+	    u.path + 1);
+	url_parts_free(&u);
+	return true;
+}
+
 /* base, shown, folder and folder_url from the parts. */
 static bool
 imap_names(struct imap_source *im, const struct url_parts *u)
@@ -887,46 +923,67 @@ imap_curl(struct imap_source *im, const struct mail_source_net *net,
 	    SETOPT(c, CURLOPT_HEADERDATA, im);
 }
 
+/*
+ * The folder's STATUS.  Dovecot answers UIDVALIDITY 0 and no messages
+ * while another session is making the index of a new folder: asked again
+ * a second later, and taken as empty for this run if still so.
+ */
+static bool
+read_status(struct imap_source *im, struct buf *err)
+{
+	struct timespec	 second = { 1, 0 };
+	struct buf	 c = BUF_INIT;
+	CURLcode	 rc = CURLE_OUT_OF_MEMORY;
+	int		 tries;
+
+	buf_printf(&c, "STATUS \"%s\" (MESSAGES UIDNEXT UIDVALIDITY)",
+	    im->folder);
+	for (tries = 0; tries < 2 && buf_ok(&c); tries++) {
+		if (tries > 0)
+			(void)nanosleep(&second, NULL);
+		im->uidvalidity = im->uidnext = im->messages = 0;
+		rc = command(im, im->base, buf_cstr(&c), status_line, im);
+		if (rc != CURLE_OK || im->uidvalidity != 0)
+			break;
+	}
+	if (rc != CURLE_OK)
+		request_error(im, rc, "cannot read the folder", err);
+	buf_free(&c);
+	if (rc != CURLE_OK)
+		return false;
+	if ((im->uidvalidity == 0 && im->messages > 0) ||
+	    (im->uidvalidity != 0 && im->uidnext == 0)) {
+		buf_printf(err, "%s: STATUS gave no UIDVALIDITY or UIDNEXT",
+		    im->shown);
+		return false;
+	}
+	return true;
+}
+
 /* Log in (CAPABILITY: what moves the server can do), then STATUS. */
 static bool
 imap_start(struct imap_source *im, struct buf *err)
 {
 	struct buf	 c = BUF_INIT;
 	CURLcode	 rc;
-	bool		 ok = false;
 
 	if ((rc = command(im, im->base, "CAPABILITY", capability_line, im)) !=
 	    CURLE_OK) {
 		request_error(im, rc, "cannot connect or log in", err);
 		return false;
 	}
-	buf_printf(&c, "STATUS \"%s\" (MESSAGES UIDNEXT UIDVALIDITY)",
-	    im->folder);
-	if (!buf_ok(&c))
-		buf_printf(err, "%s: out of memory", im->shown);
-	else if ((rc = command(im, im->base, buf_cstr(&c), status_line, im)) !=
-	    CURLE_OK)
-		request_error(im, rc, "cannot read the folder", err);
-	else if (im->uidvalidity == 0 || im->uidnext == 0)
-		buf_printf(err, "%s: STATUS gave no UIDVALIDITY or UIDNEXT",
-		    im->shown);
-	else
-		ok = true;
-	buf_reset(&c);
+	if (!read_status(im, err))
+		return false;
+	im->lo = im->uidvalidity != 0 ? 1 : 0;
 	/* from here on, every request is for this UIDVALIDITY only */
 	buf_printf(&c, "%s;UIDVALIDITY=%" PRIu32, im->folder_url,
 	    im->uidvalidity);
-	if (ok && !buf_ok(&c)) {
-		buf_printf(err, "%s: out of memory", im->shown);
-		ok = false;
-	}
-	if (ok) {
-		free(im->folder_url);
-		im->folder_url = buf_steal(&c);
-		ok = im->folder_url != NULL;
-	}
+	free(im->folder_url);
+	im->folder_url = buf_ok(&c) ? buf_steal(&c) : NULL;
 	buf_free(&c);
-	return ok;
+	if (im->folder_url == NULL)
+		buf_printf(err, "%s: out of memory", im->shown);
+	return im->folder_url != NULL;
 }
 
 bool
@@ -966,7 +1023,6 @@ imap_open(struct mail_source *src, const struct mail_source_net *net,
 	else {
 		im->span = MAIL_SOURCE_IMAP_WINDOW;
 		ok = imap_start(im, err);
-		im->lo = 1;
 	}
 	url_parts_free(&u);
 	return ok;

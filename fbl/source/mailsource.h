@@ -40,6 +40,11 @@
  * between runs: the next run reads the new folder from its start, and a
  * message already stored is a duplicate, counted once.
  *
+ * Two readers of one folder at once would both move its messages, and a
+ * server may then copy a message into the processed folder twice (Dovecot
+ * does: a MOVE is a copy, then an expunge).  So the pipeline lets one
+ * reader at a time have a folder (mail_source_claim_key()).
+ *
  * IMAP moves.  mail_source_commit() only notes the UID; mail_source_settle(),
  * called after the batch's commits, moves the noted messages into the
  * processed folder (UID MOVE where the server has MOVE, else UID COPY,
@@ -227,6 +232,15 @@ struct mail_source *mail_source_open(const char *spec, unsigned flags,
 struct mail_source *mail_source_open_net(const char *spec, unsigned flags,
 		    const struct mail_source_net *net, struct buf *err);
 void		 mail_source_close(struct mail_source *);
+
+/*
+ * What names the source of spec for a lock that keeps two readers apart,
+ * appended to key (IMAP: "imap USER@HOST:PORT/FOLDER", whatever the
+ * scheme): false for sources that need none (a Maildir's renames already
+ * settle who has a message) and for a URL that open will refuse.  Known
+ * without connecting, so a second reader does not even log in.
+ */
+bool		 mail_source_claim_key(const char *spec, struct buf *key);
 
 /* Is spec an IMAP URL (imap:// or imaps://, any case)? */
 bool		 mail_source_is_imap(const char *spec);

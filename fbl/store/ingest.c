@@ -627,7 +627,10 @@ run_free(struct run *r)
 	pthread_mutex_destroy(&r->mu);
 }
 
-/* Store and move everything read so far (a watch pass ends). */
+/*
+ * Store and move everything read so far (a watch pass ends); the sources
+ * claimed are free for other readers again.
+ */
 static bool
 flush_all(struct run *r)
 {
@@ -637,7 +640,36 @@ flush_all(struct run *r)
 		ok = flush(r, r->prev);
 		r->prev = NULL;
 	}
-	return ok && flush(r, r->fill);
+	return ok && flush(r, r->fill) && store_release_sources(r->st, r->err);
+}
+
+/*
+ * One reader per folder (mailsource.h): true to read spec, false to leave
+ * it to the reader that has it (logged) or when the database failed
+ * (*failed set, the reason in r->err).
+ */
+static bool
+claim(struct run *r, const char *spec, bool *failed)
+{
+	struct buf	 key = BUF_INIT;
+	bool		 got = true;
+
+	*failed = false;
+	if (!mail_source_claim_key(spec, &key)) {
+		buf_free(&key);
+		return true;
+	}
+	if (!buf_ok(&key) || !store_claim_source(r->st, buf_cstr(&key), &got,
+	    r->err)) {
+		if (!buf_ok(&key))
+			buf_puts(r->err, "out of memory");
+		*failed = true;
+		got = false;
+	} else if (!got)
+		log_line(r->s, "%s: another ingest is reading it; left to that "
+		    "one", buf_cstr(&key));
+	buf_free(&key);
+	return got;
 }
 
 /* Wait opts->watch seconds; false when asked to stop meanwhile. */
@@ -662,10 +694,15 @@ ingest_pass(struct run *r, char *const *specs, size_t n, struct buf *oerr)
 	struct ingest_stats	*s = r->s;
 	struct mail_source	*src;
 	size_t			 i;
-	bool			 ok = true;
+	bool			 ok = true, failed;
 
 	for (i = 0; ok && i < n && !stopping(r); i++) {
 		buf_reset(oerr);
+		if (!claim(r, specs[i], &failed)) {
+			if (failed)
+				return false;
+			continue;
+		}
 		if ((src = mail_source_open_net(specs[i], o->source_flags,
 		    o->net, oerr)) == NULL) {
 			s->source_errors++;

@@ -26,6 +26,12 @@
  * mailsource.h) is settled once the batch's items are committed; a failed
  * move is logged and counted with the failed renames (commit_errors).
  *
+ * One reader per folder: a source that names a claim key (IMAP,
+ * mailsource.h) is read only under a PostgreSQL advisory lock on it
+ * (store_claim_source()); a run that finds it taken leaves that source to
+ * the other and logs so.  The lock is held to the end of the run, or of
+ * the watch pass.
+ *
  * Watch (opts->watch > 0): when every source has been read, what was read
  * is stored and moved, the pass_end callback is called, and after
  * opts->watch seconds (or at once when asked to stop) the sources are

@@ -24,6 +24,9 @@
 #                       counts equal an ingest of the same Maildir, every
 #                       message moved once, peak RSS under BIG_RSS_KB; then
 #                       the same 2,000 again behind a gap of UIDs
+#   imap/two-runs/*     two ingests of one folder at once: one reads it, the
+#                       other leaves it (a PostgreSQL advisory lock): every
+#                       message stored once and moved once
 . "$(dirname "$0")/../lib/common.sh"
 
 T=$FBL_TMP
@@ -290,6 +293,33 @@ check_eq imap/big/again-stored-nothing "$(field "$T/big2.err" read) $(field "$T/
     "$(field "$T/big.err" read) 0" "read, stored"
 check_eq imap/big/again-moved "$(count Big) $(($(count Processed) + $(count Quarantine)))" \
     "0 $((2 * BIG_N))"
+
+# ---- two runs at once over one folder ---------------------------------------------
+psql "$DB" -X -qc "CREATE DATABASE two" > /dev/null &&
+    "$FBL_BIN" db migrate --db "$(conn two)" > /dev/null
+ls "$T"/mb/Maildir/new/* | head -n 300 > "$T/two.list"
+nonempty=$(while read -r f; do [ -s "$f" ] && echo; done < "$T/two.list" | wc -l)
+moved_before=$(($(count Processed) + $(count Quarantine)))
+# shellcheck disable=SC2046
+seed Two $(cat "$T/two.list")
+for r in a b; do
+	"$FBL_BIN" ingest --db "$(conn two)" --no-progress $BCFG \
+	    "imaps://fbl@$ADDR:$P993/Two" > "$T/two-$r.out" 2> "$T/two-$r.err" &
+	eval "pid_$r=\$!"
+done
+wait "$pid_a"
+rc_a=$?
+wait "$pid_b"
+rc_b=$?
+# one run has the folder (exit 1: unparseable and empty messages), the
+# other finds it taken, or empty once the first is done (exit 0)
+check_eq imap/two-runs/exits "$(printf '%s\n' "$rc_a" "$rc_b" | sort | tr '\n' ' ')" "0 1 " \
+    "$(grep -hv '^  ' "$T/two-a.err" "$T/two-b.err" | grep -v 'fblscope ingest' | head -n 3)"
+check_eq imap/two-runs/stored-once \
+    "$(psql "$(conn two)" -X -Atqc "SELECT count(*) FROM report") $(($(field "$T/two-a.err" stored) + $(field "$T/two-b.err" stored)))" \
+    "$nonempty $nonempty" "rows, stored by the two runs together"
+check_eq imap/two-runs/moved-once "$(count Two) $(($(count Processed) + $(count Quarantine) - moved_before))" \
+    "0 300"
 
 fbl_done
 exit $?
