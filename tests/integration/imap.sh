@@ -83,6 +83,10 @@ seed() { sh "$DOVE" seed "$D" "$@"; }
 field() {	# err-file key
 	sed -n "s/^fblscope ingest: summary.* $2=\([0-9]*\).*/\1/p" "$1" | tail -n 1
 }
+# at exit, a watch still running (and only it: the pid may be reused)
+stop_watch() {	# pid
+	grep -q fblscope "/proc/$1/cmdline" 2>/dev/null && kill "$1" 2>/dev/null
+}
 run() {	# out-prefix args...; status in $rc
 	_o=$1
 	shift
@@ -178,7 +182,7 @@ check_eq imap/pg-down/after-moved "$(count Feedback)" 0
 "$FBL_BIN" ingest --db "$DB" --no-progress $CFG --watch=1 "$IMAPS" \
     > "$T/w1.out" 2> "$T/w1.err" &
 wpid=$!
-at_exit "kill $wpid 2>/dev/null"
+at_exit "stop_watch $wpid"
 seed Feedback "$T/new/4.eml"
 i=0
 while [ "$(count Feedback)" != 0 ] && [ $i -lt 100 ]; do
@@ -225,7 +229,7 @@ before=$(count Done)
 "$FBL_BIN" ingest --db "$DB" --no-progress $CFG --watch=1 "$IMAPS" \
     > "$T/w2.out" 2> "$T/w2.err" &
 wpid=$!
-at_exit "kill $wpid 2>/dev/null"
+at_exit "stop_watch $wpid"
 sleep 1.5
 sed "s/^Message-ID: <\(.*\)>/Message-ID: <watch.\1>/I" "$S/mail/01-good.eml" > "$T/new/watch.eml"
 seed Feedback "$T/new/watch.eml"
