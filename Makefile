@@ -23,7 +23,7 @@ LIBEXECDIR ?= $(PREFIX)/libexec
 DOCDIR    ?= $(PREFIX)/share/doc/fblscope
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-PKGS      := libcrypto ldns libpcre2-8 libpq
+PKGS      := libcrypto ldns libpcre2-8 libpq libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -98,6 +98,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfblscope.a
 $(BUILD)/tests/test_keyfetch: tests/unit/keyfetch_fake.c \
     tests/unit/keyfetch_nsd.c tests/unit/keyfetch_test.h
 $(BUILD)/tests/test_arf: tests/unit/arf_providers.c tests/unit/arf_test.h
+$(BUILD)/tests/test_mailsource: tests/unit/mailsource_streams.c \
+    tests/unit/mailsource_test.h
 
 unit: $(UNIT_BIN) $(BUILD)/base-alone
 

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <pcre2.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -367,6 +368,10 @@ config_free(struct fbl_config *cfg)
 	free(cfg->private_key_dir);
 	free(cfg->quarantine_dir);
 	free(cfg->cname_target);
+	free(cfg->imap_password_file);
+	free(cfg->imap_ca_file);
+	free(cfg->imap_processed_folder);
+	free(cfg->imap_quarantine_folder);
 	pcre2_match_context_free(cfg->match_ctx);
 	free(cfg);
 }
@@ -388,41 +393,42 @@ secret_mode_ok(const struct stat *st)
 }
 
 static bool
-secret_check(const char *path, int fd, struct stat *st, struct buf *err)
+secret_check(const char *path, const char *key, size_t max, int fd,
+    struct stat *st, struct buf *err)
 {
 	if (fstat(fd, st) == -1) {
 		buf_printf(err, "%s: %s", path, strerror(errno));
 		return false;
 	}
 	if (!S_ISREG(st->st_mode)) {
-		buf_printf(err, "%s: hmac-secret-file is not a regular file",
-		    path);
+		buf_printf(err, "%s: %s is not a regular file", path, key);
 		return false;
 	}
 	if (!secret_mode_ok(st)) {
-		buf_printf(err, "%s: hmac-secret-file has mode %04o and owner "
-		    "uid %ld: it must be 0600 (or stricter) and owned by the "
-		    "user running fblscope, or 0640 and owned by root", path,
+		buf_printf(err, "%s: %s has mode %04o and owner uid %ld: it "
+		    "must be 0600 (or stricter) and owned by the user running "
+		    "fblscope, or 0640 and owned by root", path, key,
 		    (unsigned)(st->st_mode & 07777), (long)st->st_uid);
 		return false;
 	}
-	if (st->st_size > SECRET_MAX + 2) {
-		buf_printf(err, "%s: hmac-secret-file is larger than %d bytes",
-		    path, SECRET_MAX);
+	if ((uint64_t)st->st_size > (uint64_t)max + 2) {
+		buf_printf(err, "%s: %s is larger than %zu bytes", path, key,
+		    max);
 		return false;
 	}
 	return true;
 }
 
 static bool
-secret_read(const char *path, int fd, struct buf *secret, struct buf *err)
+secret_read(const char *path, const char *key, size_t min, size_t max,
+    int fd, struct buf *secret, struct buf *err)
 {
 	char	 chunk[512];
 	ssize_t	 n;
 
 	/* one allocation: no stale copies of the secret left behind */
-	buf_reserve(secret, SECRET_MAX + 2 + sizeof(chunk));
-	while (secret->len <= SECRET_MAX + 2 && buf_ok(secret)) {
+	buf_reserve(secret, max + 2 + sizeof(chunk));
+	while (secret->len <= max + 2 && buf_ok(secret)) {
 		if ((n = read(fd, chunk, sizeof(chunk))) == -1 &&
 		    errno == EINTR)
 			continue;
@@ -440,21 +446,19 @@ secret_read(const char *path, int fd, struct buf *secret, struct buf *err)
 		secret->data[--secret->len] = '\0';
 	if (!buf_ok(secret))
 		buf_printf(err, "%s: out of memory", path);
-	else if (secret->len < SECRET_MIN || secret->len > SECRET_MAX)
-		buf_printf(err, "%s: hmac-secret-file must hold %d to %d "
-		    "bytes (it holds %zu)", path, SECRET_MIN, SECRET_MAX,
-		    secret->len);
+	else if (secret->len < min || secret->len > max)
+		buf_printf(err, "%s: %s must hold %zu to %zu bytes (it holds "
+		    "%zu)", path, key, min, max, secret->len);
 	else
 		return true;
 	return false;
 }
 
 bool
-config_read_secret(const struct fbl_config *cfg, struct buf *secret,
-    struct buf *err)
+config_read_private(const char *path, const char *key, size_t min,
+    size_t max, struct buf *secret, struct buf *err)
 {
 	struct stat	 st;
-	const char	*path;
 	bool		 ok;
 	int		 fd;
 
@@ -462,18 +466,12 @@ config_read_secret(const struct fbl_config *cfg, struct buf *secret,
 	if (secret->data != NULL)
 		explicit_bzero(secret->data, secret->len);
 	buf_reset(secret);
-	if (cfg == NULL || cfg->hmac_secret_file == NULL) {
-		buf_printf(err, "%s: no hmac-secret-file configured",
-		    cfg != NULL ? cfg->path : CONFIG_DEFAULT_PATH);
-		return false;
-	}
-	path = cfg->hmac_secret_file;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
 		buf_printf(err, "%s: %s", path, strerror(errno));
 		return false;
 	}
-	ok = secret_check(path, fd, &st, err) &&
-	    secret_read(path, fd, secret, err);
+	ok = secret_check(path, key, max, fd, &st, err) &&
+	    secret_read(path, key, min, max, fd, secret, err);
 	close(fd);
 	if (!ok) {
 		if (secret->data != NULL)
@@ -481,4 +479,18 @@ config_read_secret(const struct fbl_config *cfg, struct buf *secret,
 		buf_reset(secret);
 	}
 	return ok;
+}
+
+bool
+config_read_secret(const struct fbl_config *cfg, struct buf *secret,
+    struct buf *err)
+{
+	if (cfg == NULL || cfg->hmac_secret_file == NULL) {
+		buf_reset(err);
+		buf_printf(err, "%s: no hmac-secret-file configured",
+		    cfg != NULL ? cfg->path : CONFIG_DEFAULT_PATH);
+		return false;
+	}
+	return config_read_private(cfg->hmac_secret_file, "hmac-secret-file",
+	    SECRET_MIN, SECRET_MAX, secret, err);
 }

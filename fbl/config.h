@@ -43,6 +43,8 @@
 #define CONFIG_MAX_GRACE_DAYS		3650
 #define CONFIG_DEFAULT_ROTATION_MONTHS	3
 #define CONFIG_MAX_ROTATION_MONTHS	120
+#define CONFIG_DEFAULT_WATCH_INTERVAL	60	/* seconds */
+#define CONFIG_MAX_WATCH_INTERVAL	86400
 
 /* pcre2_code (8-bit), without making every includer include pcre2.h. */
 struct pcre2_real_code_8;
@@ -97,6 +99,13 @@ struct fbl_config {
 	char		*private_key_dir;	/* path, or NULL */
 	char		*quarantine_dir;	/* path, or NULL */
 	char		*cname_target;		/* template or NULL */
+
+	/* the IMAP source (fbl/source/mailsource.h); NULL: not set */
+	char		*imap_password_file;	/* path */
+	char		*imap_ca_file;		/* path */
+	char		*imap_processed_folder;
+	char		*imap_quarantine_folder;
+	unsigned	 watch_interval;	/* seconds; 0: not set */
 
 	/* limits for every pcre2_match on this configuration */
 	struct pcre2_real_match_context_8 *match_ctx;
@@ -157,5 +166,13 @@ bool		 config_cname_target(const struct fbl_config *,
  */
 bool		 config_read_secret(const struct fbl_config *,
 		    struct buf *secret, struct buf *err);
+
+/*
+ * The same rules for any private file (an IMAP password file): its
+ * contents, trailing CR and LF removed, min to max bytes, into secret; key
+ * names the file in messages.
+ */
+bool		 config_read_private(const char *path, const char *key,
+		    size_t min, size_t max, struct buf *secret, struct buf *err);
 
 #endif

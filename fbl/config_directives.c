@@ -458,36 +458,39 @@ d_alarm_rate(struct loader *ld)
 	return d_rate(ld, &ld->cfg->alarm_rate, &ld->alarm_line);
 }
 
+/* A decimal number from min to max (at most 9 digits) into *n. */
+static bool
+parse_count(const char *v, unsigned min, unsigned max, unsigned *n)
+{
+	unsigned	 x = 0;
+	size_t		 i;
+
+	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 9; i++)
+		x = x * 10 + (unsigned)(v[i] - '0');
+	if (i == 0 || v[i] != '\0' || x < min || x > max)
+		return false;
+	*n = x;
+	return true;
+}
+
 static bool
 d_grace_days(struct loader *ld)
 {
-	const char	*v = ld->argv[1];
-	unsigned	 n = 0;
-	size_t		 i;
-
-	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 5; i++)
-		n = n * 10 + (unsigned)(v[i] - '0');
-	if (i == 0 || v[i] != '\0' || n > CONFIG_MAX_GRACE_DAYS)
+	if (!parse_count(ld->argv[1], 0, CONFIG_MAX_GRACE_DAYS,
+	    &ld->cfg->rotation_grace_days))
 		return lerr(ld, "rotation-grace-days: \"%s\" is not a number "
-		    "of days from 0 to %d", v, CONFIG_MAX_GRACE_DAYS);
-	ld->cfg->rotation_grace_days = n;
+		    "of days from 0 to %d", ld->argv[1], CONFIG_MAX_GRACE_DAYS);
 	return true;
 }
 
 static bool
 d_rotation_months(struct loader *ld)
 {
-	const char	*v = ld->argv[1];
-	unsigned	 n = 0;
-	size_t		 i;
-
-	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 4; i++)
-		n = n * 10 + (unsigned)(v[i] - '0');
-	if (i == 0 || v[i] != '\0' || n < 1 ||
-	    n > CONFIG_MAX_ROTATION_MONTHS)
+	if (!parse_count(ld->argv[1], 1, CONFIG_MAX_ROTATION_MONTHS,
+	    &ld->cfg->rotation_months))
 		return lerr(ld, "rotation-months: \"%s\" is not a number of "
-		    "months from 1 to %d", v, CONFIG_MAX_ROTATION_MONTHS);
-	ld->cfg->rotation_months = n;
+		    "months from 1 to %d", ld->argv[1],
+		    CONFIG_MAX_ROTATION_MONTHS);
 	return true;
 }
 
@@ -568,6 +571,50 @@ d_cname_target(struct loader *ld)
 	return set_string(ld, &ld->cfg->cname_target, v);
 }
 
+static bool
+d_imap_password_file(struct loader *ld)
+{
+	return set_path(ld, &ld->cfg->imap_password_file);
+}
+
+static bool
+d_imap_ca_file(struct loader *ld)
+{
+	return set_path(ld, &ld->cfg->imap_ca_file);
+}
+
+/* A folder name; what the server accepts is checked when it is used. */
+static bool
+d_imap_folder(struct loader *ld, char **field)
+{
+	if (ld->argv[1][0] == '\0')
+		return lerr(ld, "%s: empty folder name", ld->argv[0]);
+	return set_string(ld, field, ld->argv[1]);
+}
+
+static bool
+d_imap_processed_folder(struct loader *ld)
+{
+	return d_imap_folder(ld, &ld->cfg->imap_processed_folder);
+}
+
+static bool
+d_imap_quarantine_folder(struct loader *ld)
+{
+	return d_imap_folder(ld, &ld->cfg->imap_quarantine_folder);
+}
+
+static bool
+d_watch_interval(struct loader *ld)
+{
+	if (!parse_count(ld->argv[1], 1, CONFIG_MAX_WATCH_INTERVAL,
+	    &ld->cfg->watch_interval))
+		return lerr(ld, "watch-interval: \"%s\" is not a number of "
+		    "seconds from 1 to %d", ld->argv[1],
+		    CONFIG_MAX_WATCH_INTERVAL);
+	return true;
+}
+
 static const struct directive directives[] = {
 	{ "esp-id",		1, 1, true, d_esp_id },
 	{ "esp-domain",		1, 0, false, d_esp_domain },
@@ -585,6 +632,11 @@ static const struct directive directives[] = {
 	{ "private-key-dir",	1, 1, true, d_private_key_dir },
 	{ "quarantine-dir",	1, 1, true, d_quarantine_dir },
 	{ "cname-target",	1, 1, true, d_cname_target },
+	{ "imap-password-file",	1, 1, true, d_imap_password_file },
+	{ "imap-ca-file",	1, 1, true, d_imap_ca_file },
+	{ "imap-processed-folder", 1, 1, true, d_imap_processed_folder },
+	{ "imap-quarantine-folder", 1, 1, true, d_imap_quarantine_folder },
+	{ "watch-interval",	1, 1, true, d_watch_interval },
 };
 #define NDIRECTIVES	(sizeof(directives) / sizeof(directives[0]))
 _Static_assert(NDIRECTIVES <= NKEYS_MAX, "loader.seen is too small");

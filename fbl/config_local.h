@@ -13,7 +13,7 @@
 #include "base/buf.h"
 #include "fbl/config.h"
 
-#define NKEYS_MAX	16
+#define NKEYS_MAX	32
 
 struct loader {
 	struct fbl_config *cfg;

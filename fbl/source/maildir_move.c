@@ -62,6 +62,8 @@ mail_source_commit(struct mail_source *src, struct mail_item *it,
 	char		*to, *path;
 	int		 e;
 
+	if (src->kind == MAIL_SOURCE_IMAP)
+		return imap_commit(src, it, err);
 	if (!it->maildir || !it->in_new || (src->flags & MAIL_SOURCE_KEEP))
 		return true;
 	if (it->owner != src || it->path == NULL) {
@@ -99,6 +101,15 @@ mail_source_commit(struct mail_source *src, struct mail_item *it,
 	it->path = path;
 	it->in_new = false;
 	free(to);
+	return true;
+}
+
+bool
+mail_source_settle(struct mail_source *src, struct buf *err)
+{
+	/* a Maildir message moved in commit(): nothing is left to do */
+	if (src->kind == MAIL_SOURCE_IMAP)
+		return imap_settle(src, err);
 	return true;
 }
 
@@ -207,6 +218,12 @@ mail_source_quarantine(struct mail_source *src, struct mail_item *it,
 	char		*dir = NULL, *to = NULL, *path = NULL;
 	int		 from, qfd, e, rc = -1;
 
+	if (src->kind == MAIL_SOURCE_IMAP && !reason_ok(why)) {
+		buf_printf(err, "%s: quarantine: bad reason", it->origin);
+		return -1;
+	}
+	if (src->kind == MAIL_SOURCE_IMAP)
+		return imap_quarantine(src, it, why, err);
 	if (src->kind != MAIL_SOURCE_MAILDIR || (src->flags &
 	    MAIL_SOURCE_KEEP) || it->owner != src || it->path == NULL)
 		return 0;

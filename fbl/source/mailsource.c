@@ -31,7 +31,7 @@ enum take {
 };
 
 static const char *const kind_names[] = {
-	"maildir", "directory", "mbox", "file", "stdin"
+	"maildir", "directory", "mbox", "file", "stdin", "imap"
 };
 
 const char *
@@ -53,7 +53,9 @@ mail_source_progress(const struct mail_source *src, uint64_t *done,
     uint64_t *total)
 {
 	*done = *total = 0;
-	if (src->kind == MAIL_SOURCE_MBOX && src->mf.mbox != NULL) {
+	if (src->kind == MAIL_SOURCE_IMAP)
+		imap_progress(src, done, total);
+	else if (src->kind == MAIL_SOURCE_MBOX && src->mf.mbox != NULL) {
 		*done = src->mf.pos;
 		*total = src->mf.size;
 	} else if (src->kind == MAIL_SOURCE_MBOX || src->kind ==
@@ -737,6 +739,10 @@ mail_source_next(struct mail_source *src, struct mail_item *it,
 
 	memset(it, 0, sizeof(*it));
 	for (;;) {
+		if (src->kind == MAIL_SOURCE_IMAP) {
+			rc = imap_next(src, it, err);
+			break;
+		}
 		if (src->mf.mbox != NULL) {
 			if ((rc = mbox_file_next(src, it, err)) != 0)
 				break;
@@ -801,6 +807,7 @@ mail_source_close(struct mail_source *src)
 		close(src->curfd);
 	if (src->qfd != -1)
 		close(src->qfd);
+	imap_close(src->imap);
 	free(src->quarantine);
 	free(src->spec);
 	free(src);
@@ -864,11 +871,26 @@ open_path(struct mail_source *src, struct buf *err)
 struct mail_source *
 mail_source_open(const char *spec, unsigned flags, struct buf *err)
 {
+	return mail_source_open_net(spec, flags, NULL, err);
+}
+
+struct mail_source *
+mail_source_open_net(const char *spec, unsigned flags,
+    const struct mail_source_net *net, struct buf *err)
+{
 	struct mail_source *src;
 
 	if ((src = source_new(spec, flags)) == NULL) {
 		buf_printf(err, "%s: out of memory", spec);
 		return NULL;
+	}
+	if (imap_spec(spec)) {
+		src->kind = MAIL_SOURCE_IMAP;
+		if (!imap_open(src, net, err)) {
+			mail_source_close(src);
+			return NULL;
+		}
+		return src;
 	}
 	if (strcmp(spec, "-") == 0) {
 		src->kind = (flags & MAIL_SOURCE_STDIN_MBOX) ?

@@ -2,7 +2,7 @@
 /*
  * mailsource: where `fblscope ingest` gets messages from.
  *
- * One interface over five kinds of source, picked from the spec by
+ * One interface over six kinds of source, picked from the spec by
  * mail_source_open():
  *
  *   "-"                       standard input: one message (an MTA pipes one
@@ -17,6 +17,43 @@
  *   a file starting "From "   an mbox (fbl/source/mbox.h: mboxrd rules, no
  *                             Content-Length trust, streaming).
  *   another file              one message.  So is a FIFO or a device.
+ *   imaps://USER@HOST[:PORT]/FOLDER
+ *   imap://USER@HOST[:PORT]/FOLDER
+ *                             a folder on an IMAP server (imap.c, through
+ *                             libcurl): TLS from the first byte (imaps,
+ *                             port 993) or STARTTLS, required (imap, port
+ *                             143); never in clear.  The settings come
+ *                             from mail_source_open_net(): the password
+ *                             (never in the URL: refused there), the CAs.
+ *
+ * IMAP.  The folder is read by UID: its UIDVALIDITY, UIDNEXT and MESSAGES
+ * (STATUS) when it is opened, then windows of at most MAIL_SOURCE_IMAP_WINDOW
+ * messages listed with their sizes (UID FETCH lo:hi (UID RFC822.SIZE)),
+ * then each message of the window fetched alone (libcurl's UID FETCH
+ * BODY[]: the server marks it \Seen, which nothing here relies on).  So
+ * at most one window of UIDs and one message are held, whatever the size
+ * of the folder, and what arrives after the open waits for the next run
+ * (or watch pass).  Every request after the first names the UIDVALIDITY
+ * the source began with: when the folder was re-created meanwhile
+ * (another UIDVALIDITY), nothing is read or moved under the old UIDs; the
+ * error item says so (failed set) and the source ends.  No UID is kept
+ * between runs: the next run reads the new folder from its start, and a
+ * message already stored is a duplicate, counted once.
+ *
+ * Two readers of one folder at once would both move its messages, and a
+ * server may then copy a message into the processed folder twice (Dovecot
+ * does: a MOVE is a copy, then an expunge).  So the pipeline lets one
+ * reader at a time have a folder (mail_source_claim_key()).
+ *
+ * IMAP moves.  mail_source_commit() only notes the UID; mail_source_settle(),
+ * called after the batch's commits, moves the noted messages into the
+ * processed folder (UID MOVE where the server has MOVE, else UID COPY,
+ * STORE +FLAGS \Deleted and UID EXPUNGE with UIDPLUS, plain EXPUNGE
+ * without it), made when missing.  A failed move leaves the messages in
+ * the folder: the next run finds them stored (duplicates) and moves them.
+ * mail_source_quarantine() moves a message at once into the quarantine
+ * folder, with the keyword fblscope-REASON where the server keeps
+ * keywords.
  *
  * Which files a directory source takes: names not starting with '.' nor
  * ending in '~', that end in ".eml" or ".mbox" (any case), or have no '.'
@@ -96,8 +133,9 @@
  * Threads: next() is for one thread at a time.  Items own their memory, so
  * a batch of them can be held and handed to workers; commit() touches only
  * the item and read-only parts of the source, so it may run in any thread
- * while next() runs in another.  quarantine() may make the folder: it is
- * for the thread that calls next().
+ * while next() runs in another (not for IMAP: its commit(), settle() and
+ * quarantine() use the connection next() uses, so all are for one thread).
+ * quarantine() may make the folder: it is for the thread that calls next().
  */
 #ifndef FBL_MAILSOURCE_H
 #define FBL_MAILSOURCE_H
@@ -117,12 +155,31 @@
 #define MAIL_SOURCE_MAX_FILES	(1u << 20)	/* names per directory */
 #define MAIL_SOURCE_QUARANTINE	".quarantine"	/* in the Maildir */
 
+#define MAIL_SOURCE_IMAP_PROCESSED	"Processed"	/* default folders */
+#define MAIL_SOURCE_IMAP_QUARANTINE	"Quarantine"
+#define MAIL_SOURCE_IMAP_WINDOW		64	/* UIDs listed, moved at once */
+#define MAIL_SOURCE_IMAP_MAX_PASSWORD	1024	/* bytes */
+/* Network waits (docs/security.md): each a cap, none configurable. */
+#define MAIL_SOURCE_IMAP_CONNECT_S	30	/* TCP and TLS set-up */
+#define MAIL_SOURCE_IMAP_RESPONSE_S	60	/* a reply to a command */
+#define MAIL_SOURCE_IMAP_STALL_S	60	/* under 1 byte/s this long */
+#define MAIL_SOURCE_IMAP_REQUEST_S	600	/* one command, whole */
+
 enum mail_source_kind {
 	MAIL_SOURCE_MAILDIR,
 	MAIL_SOURCE_DIR,
 	MAIL_SOURCE_MBOX,
 	MAIL_SOURCE_FILE,
 	MAIL_SOURCE_STDIN,
+	MAIL_SOURCE_IMAP,
+};
+
+/* What a network source needs beyond its URL; the same for every one. */
+struct mail_source_net {
+	const char	*password;	/* NUL-terminated; NULL: none */
+	const char	*ca_file;	/* PEM CAs; NULL: the system's */
+	const char	*processed;	/* IMAP folders; NULL: the defaults */
+	const char	*quarantine;
 };
 
 /*
@@ -159,6 +216,13 @@ struct mail_item {
 	bool		 in_new;	/* still in new/ (commit moves it) */
 	bool		 maildir;	/* a message commit may move */
 
+	/* IMAP (error items too: they may be quarantined) */
+	uint32_t	 uid;
+	bool		 imap;		/* uid is set */
+	bool		 failed;	/* error item: the source itself
+					   failed (connection, UIDVALIDITY);
+					   nothing more comes from it */
+
 	const void	*owner;		/* the source that made it */
 };
 
@@ -171,7 +235,26 @@ struct mail_source;
  */
 struct mail_source *mail_source_open(const char *spec, unsigned flags,
 		    struct buf *err);
+/*
+ * The same with the settings of network sources (net may be NULL).  An
+ * IMAP source connects, logs in and asks STATUS here: NULL with the reason
+ * when the URL, the certificate, the password or the folder is wrong.
+ */
+struct mail_source *mail_source_open_net(const char *spec, unsigned flags,
+		    const struct mail_source_net *net, struct buf *err);
 void		 mail_source_close(struct mail_source *);
+
+/*
+ * What names the source of spec for a lock that keeps two readers apart,
+ * appended to key (IMAP: "imap USER@HOST:PORT/FOLDER", whatever the
+ * scheme): false for sources that need none (a Maildir's renames already
+ * settle who has a message) and for a URL that open will refuse.  Known
+ * without connecting, so a second reader does not even log in.
+ */
+bool		 mail_source_claim_key(const char *spec, struct buf *key);
+
+/* Is spec an IMAP URL (imap:// or imaps://, any case)? */
+bool		 mail_source_is_imap(const char *spec);
 
 /* Bytes per message (default MAIL_SOURCE_MAX_MESSAGE); before next(). */
 void		 mail_source_set_max_message(struct mail_source *, size_t);
@@ -185,7 +268,7 @@ void		 mail_source_progress(const struct mail_source *,
 		    uint64_t *done, uint64_t *total);
 
 enum mail_source_kind mail_source_kind(const struct mail_source *);
-/* "maildir", "directory", "mbox", "file", "stdin" */
+/* "maildir", "directory", "mbox", "file", "stdin", "imap" */
 const char	*mail_source_kind_name(enum mail_source_kind);
 
 /*
@@ -209,6 +292,13 @@ int		 mail_source_next(struct mail_source *, struct mail_item *item,
  */
 bool		 mail_source_commit(struct mail_source *, struct mail_item *,
 		    struct buf *err);
+
+/*
+ * After the commits of a batch: carry out what they noted (IMAP: move the
+ * messages into the processed folder).  true when done or nothing to do;
+ * false with the reason in err (the messages stay where they were).
+ */
+bool		 mail_source_settle(struct mail_source *, struct buf *err);
 
 /*
  * The quarantine folder of a Maildir source (see above; NULL: the default

@@ -14,6 +14,7 @@
 #include "fbl/source/mailsource.h"
 
 struct mbox;
+struct imap_source;
 
 /* Maildir passes; a directory source uses PASS_NEW for its one pass. */
 enum pass {
@@ -60,9 +61,24 @@ struct mail_source {
 	uint64_t	 count;		/* items handed out */
 	char		*quarantine;	/* MAILDIR: its folder; NULL: default */
 	int		 qfd;		/* its cur/, open after the first move */
+	struct imap_source *imap;	/* IMAP: the connection and folder */
 };
 
 /* A new string "a" "b" "c" (any may be ""), or NULL. */
 char	*source_concat3(const char *a, const char *b, const char *c);
+
+/* imap.c: the IMAP kind, behind the functions of mailsource.h. */
+bool	 imap_open(struct mail_source *, const struct mail_source_net *,
+	    struct buf *err);
+void	 imap_close(struct imap_source *);
+int	 imap_next(struct mail_source *, struct mail_item *, struct buf *err);
+bool	 imap_commit(struct mail_source *, struct mail_item *,
+	    struct buf *err);
+bool	 imap_settle(struct mail_source *, struct buf *err);
+int	 imap_quarantine(struct mail_source *, struct mail_item *,
+	    const char *why, struct buf *err);
+void	 imap_progress(const struct mail_source *, uint64_t *done,
+	    uint64_t *total);
+bool	 imap_spec(const char *spec);
 
 #endif

@@ -25,7 +25,9 @@ static const char ingest_usage[] =
 "       fblscope ingest --pipe [options] < MESSAGE\n"
 "\n"
 "Read feedback reports and mail samples from each SOURCE (a Maildir, a\n"
-"directory of message files, an mbox, a file, or - for standard input),\n"
+"directory of message files, an mbox, a file, - for standard input, or\n"
+"a folder on an IMAP server: imaps://USER@HOST[:PORT]/FOLDER, or imap://\n"
+"for STARTTLS; its messages move to imap-processed-folder once stored),\n"
 "verify the DKIM signatures of each original as of the message's arrival\n"
 "(Arrival-Date, else the report's Date, else the original's Date), and\n"
 "store one report row per message and one signature row per signature,\n"
@@ -64,12 +66,22 @@ CLI_KEYS_USAGE_BRIEF
 "  --pipe               one message on standard input from an MTA's pipe\n"
 "                       transport (Postfix pipe(8), Exim): no SOURCE, exit\n"
 "                       statuses of sysexits.h (below)\n"
+"  --imap-password-file FILE\n"
+"                       the password of the IMAP sources (default\n"
+"                       imap-password-file of the configuration); never\n"
+"                       in the URL\n"
+"  --imap-ca-file FILE  the CAs (PEM) that vouch for the IMAP server\n"
+"                       (default imap-ca-file, else the system's)\n"
+"  --watch[=SECONDS]    read the sources again every SECONDS (default\n"
+"                       watch-interval of the configuration, else 60)\n"
+"                       until SIGTERM or SIGINT\n"
 "  -h, --help           this text\n"
 "\n"
 "Exit status: 0 done; 1 done, but some message was unparseable, could not\n"
 "be read or was quarantined by this run; 2 the run could not complete\n"
-"(usage, configuration, a source that cannot be opened, the database):\n"
-"the failed batch is rolled back and its Maildir messages stay in new/;\n"
+"(usage, configuration, a source that cannot be opened or broke off, the\n"
+"database): the failed batch is rolled back and its Maildir messages stay\n"
+"in new/ (IMAP: in the folder);\n"
 "3 stopped by SIGTERM or SIGINT: what was read is stored, the rest is left\n"
 "for the next run (a second signal ends it at once; the open batch is\n"
 "then rolled back).\n"
@@ -93,6 +105,9 @@ enum {
 	OPT_QUARANTINE_DIR,
 	OPT_VERBOSE,
 	OPT_PIPE,
+	OPT_IMAP_PASSWORD_FILE,
+	OPT_IMAP_CA_FILE,
+	OPT_WATCH,
 };
 
 static const struct option ingest_longopts[] = {
@@ -108,6 +123,10 @@ static const struct option ingest_longopts[] = {
 	{ "quarantine-dir", required_argument, NULL, OPT_QUARANTINE_DIR },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "pipe", no_argument, NULL, OPT_PIPE },
+	{ "imap-password-file", required_argument, NULL,
+	    OPT_IMAP_PASSWORD_FILE },
+	{ "imap-ca-file", required_argument, NULL, OPT_IMAP_CA_FILE },
+	{ "watch", optional_argument, NULL, OPT_WATCH },
 	CLI_HELP_LONGOPT_END,
 };
 
@@ -129,6 +148,13 @@ struct ingest_cmd {
 	struct fbl_config	*config;
 	struct buf		 secret;
 	struct ingest_opts	 io;
+	/* IMAP and watch */
+	const char		*imap_password_file;
+	struct buf		 imap_password;
+	struct mail_source_net	 net;
+	bool			 watch;
+	unsigned long		 watch_seconds;	/* 0: the configuration's */
+	uint64_t		 shown_seen;	/* watch: read when last said */
 };
 
 static int
@@ -193,6 +219,19 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 		case OPT_PIPE:
 			ic->pipe = true;
 			break;
+		case OPT_IMAP_PASSWORD_FILE:
+			ic->imap_password_file = optarg;
+			break;
+		case OPT_IMAP_CA_FILE:
+			ic->net.ca_file = optarg;
+			break;
+		case OPT_WATCH:
+			ic->watch = true;
+			if (optarg != NULL && !cli_parse_uint(optarg, 1,
+			    CONFIG_MAX_WATCH_INTERVAL, &ic->watch_seconds))
+				return ingest_usage_error("--watch: want 1 to "
+				    "86400 seconds");
+			break;
 		default:
 			if (!cli_shared_option(keys, NULL, ch, optarg, &err))
 				return cli_usage_fail("ingest", ingest_usage,
@@ -227,14 +266,54 @@ pipe_asked(int argc, char **argv)
 	return false;
 }
 
+/*
+ * The IMAP settings, the password read only when a source needs it; false
+ * with the reason in err.
+ */
+static bool
+imap_setup(struct ingest_cmd *ic, char **specs, size_t n, struct buf *err)
+{
+	const struct fbl_config *cfg = ic->config;
+	const char	*pw = ic->imap_password_file;
+	size_t		 i;
+
+	ic->io.net = &ic->net;
+	if (ic->net.ca_file == NULL)
+		ic->net.ca_file = cfg->imap_ca_file;
+	ic->net.processed = cfg->imap_processed_folder;
+	ic->net.quarantine = cfg->imap_quarantine_folder;
+	if (ic->watch)
+		ic->io.watch = ic->watch_seconds > 0 ?
+		    (unsigned)ic->watch_seconds : cfg->watch_interval > 0 ?
+		    cfg->watch_interval : CONFIG_DEFAULT_WATCH_INTERVAL;
+	for (i = 0; i < n && !mail_source_is_imap(specs[i]); i++)
+		continue;
+	if (i == n || (pw == NULL && (pw = cfg->imap_password_file) == NULL))
+		return true;
+	if (!config_read_private(pw, "imap-password-file", 1,
+	    MAIL_SOURCE_IMAP_MAX_PASSWORD, &ic->imap_password, err))
+		return false;
+	if (memchr(ic->imap_password.data, '\0', ic->imap_password.len) ||
+	    memchr(ic->imap_password.data, '\n', ic->imap_password.len) ||
+	    memchr(ic->imap_password.data, '\r', ic->imap_password.len)) {
+		buf_printf(err, "%s: imap-password-file holds more than one "
+		    "line", pw);
+		return false;
+	}
+	ic->net.password = ic->imap_password.data;
+	return true;
+}
+
 /* Configuration and secret; false with the reason in err. */
 static bool
-ingest_setup(struct ingest_cmd *ic, struct buf *err)
+ingest_setup(struct ingest_cmd *ic, char **specs, size_t n, struct buf *err)
 {
 	if ((ic->config = config_find(ic->config_path, CONFIG_REQUIRED,
 	    err)) == NULL)
 		return false;
 	ic->io.config = ic->config;
+	if (!imap_setup(ic, specs, n, err))
+		return false;
 	if (ic->io.quarantine == NULL)
 		ic->io.quarantine = ic->config->quarantine_dir;
 	if (ic->config->hmac_secret_file == NULL)
@@ -395,6 +474,26 @@ pipe_go(struct ingest_cmd *ic, struct store *st, char **specs, size_t n)
 	return done ? EX_OK : EX_TEMPFAIL;
 }
 
+/* Watch: what a pass met, said when it read something or went wrong. */
+static void
+pass_end(struct ingest_stats *s, void *arg)
+{
+	struct ingest_cmd	*ic = arg;
+
+	if (s->seen == ic->shown_seen && s->log.len == 0)
+		return;
+	if (ic->pl.shown)
+		fputs("\r\033[K", stderr);
+	log_lines(&s->log, ic->verbose);
+	buf_reset(&s->log);
+	fprintf(stderr, "fblscope ingest: pass %" PRIu64 " read=%" PRIu64
+	    " stored=%" PRIu64 " duplicates=%" PRIu64 " unparseable=%" PRIu64
+	    " unreadable=%" PRIu64 " quarantined=%" PRIu64 "\n", s->passes,
+	    s->seen, s->stored, s->duplicates, s->unparseable, s->read_errors,
+	    s->quarantined);
+	ic->shown_seen = s->seen;
+}
+
 static int
 ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 {
@@ -419,6 +518,8 @@ ingest_go(struct ingest_cmd *ic, char **specs, size_t n)
 	}
 	stop_catch();
 	ic->io.stop = stop_requested;
+	ic->io.pass_end = pass_end;
+	ic->io.pass_arg = ic;
 	ok = ingest_run(st, &ic->io, specs, n, &s, &err);
 	summary(&s, ic->config, ic->io.secret != NULL, ic->verbose);
 	if (!ok)
@@ -461,7 +562,7 @@ cmd_ingest(int argc, char **argv)
 		ic.io.store_never = true;
 		ic.no_progress = true;
 	}
-	if (!ingest_setup(&ic, &err) ||
+	if (!ingest_setup(&ic, argv + optind, (size_t)(argc - optind), &err) ||
 	    (ic.io.vo.keys = cli_keys_open(&keys, &err)) == NULL) {
 		fprintf(stderr, "fblscope ingest: %s%s\n", buf_cstr(&err),
 		    ic.pipe ? "; exit 78 (EX_CONFIG): the MTA keeps the "
@@ -474,6 +575,9 @@ cmd_ingest(int argc, char **argv)
 	key_source_free(ic.io.vo.keys);
 	config_free(ic.config);
 	buf_free(&ic.secret);
+	if (ic.imap_password.data != NULL)
+		explicit_bzero(ic.imap_password.data, ic.imap_password.cap);
+	buf_free(&ic.imap_password);
 	buf_free(&err);
 	return st;
 }

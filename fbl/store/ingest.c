@@ -417,6 +417,18 @@ settle(struct ingest_stats *s, struct mail_source *src,
 	}
 }
 
+/* What the commits of src's items noted is carried out (IMAP moves). */
+static void
+settle_source(struct ingest_stats *s, struct mail_source *src,
+    struct buf *err)
+{
+	buf_reset(err);
+	if (!mail_source_settle(src, err)) {
+		s->commit_errors++;
+		log_line(s, "%s", buf_cstr(err));
+	}
+}
+
 /* Store b (all its records made), then commit its Maildir items. */
 static bool
 flush(struct run *r, struct batch *b)
@@ -456,6 +468,9 @@ flush(struct run *r, struct batch *b)
 		else
 			s->duplicates++;
 		settle(s, b->src[i], &b->items[i], &b->recs[i], &cerr);
+		/* a source's items are together: settled after its last */
+		if (i + 1 == b->n || b->src[i + 1] != b->src[i])
+			settle_source(s, b->src[i], &cerr);
 	}
 	buf_free(&cerr);
 	reset_batch(r, b);
@@ -508,6 +523,8 @@ read_error(struct ingest_stats *s, struct mail_source *src,
 		s->read_errors++;
 		if (it->vanished)
 			s->vanished++;
+		if (it->failed)		/* the source broke off */
+			s->source_errors++;
 		if (q == -1)
 			s->commit_errors++;
 		log_line(s, "%s%s%s", buf_cstr(err), q == -1 ?
@@ -642,32 +659,114 @@ run_free(struct run *r)
 	pthread_mutex_destroy(&r->mu);
 }
 
-bool
-ingest_run(struct store *st, const struct ingest_opts *o,
-    char *const *specs, size_t n, struct ingest_stats *s, struct buf *err)
+/*
+ * Store and move everything read so far (a watch pass ends); the sources
+ * claimed are free for other readers again.
+ */
+static bool
+flush_all(struct run *r)
 {
-	struct mail_source	*src;
-	struct run		 r;
-	struct buf		 oerr = BUF_INIT;
-	size_t			 i;
-	bool			 ok;
+	bool	 ok = true;
 
-	ok = run_init(&r, st, o, s, err);
-	for (i = 0; ok && i < n && !stopping(&r); i++) {
-		buf_reset(&oerr);
-		if ((src = mail_source_open(specs[i], o->source_flags,
-		    &oerr)) == NULL) {
+	if (r->prev != NULL) {
+		ok = flush(r, r->prev);
+		r->prev = NULL;
+	}
+	return ok && flush(r, r->fill) && store_release_sources(r->st, r->err);
+}
+
+/*
+ * One reader per folder (mailsource.h): true to read spec, false to leave
+ * it to the reader that has it (logged) or when the database failed
+ * (*failed set, the reason in r->err).
+ */
+static bool
+claim(struct run *r, const char *spec, bool *failed)
+{
+	struct buf	 key = BUF_INIT;
+	bool		 got = true;
+
+	*failed = false;
+	if (!mail_source_claim_key(spec, &key)) {
+		buf_free(&key);
+		return true;
+	}
+	if (!buf_ok(&key) || !store_claim_source(r->st, buf_cstr(&key), &got,
+	    r->err)) {
+		if (!buf_ok(&key))
+			buf_puts(r->err, "out of memory");
+		*failed = true;
+		got = false;
+	} else if (!got)
+		log_line(r->s, "%s: another ingest is reading it; left to that "
+		    "one", buf_cstr(&key));
+	buf_free(&key);
+	return got;
+}
+
+/* Wait opts->watch seconds; false when asked to stop meanwhile. */
+static bool
+watch_wait(struct run *r)
+{
+	struct timespec	 nap = { 0, 100 * 1000 * 1000 };
+	unsigned	 i;
+
+	for (i = 0; i < r->o->watch * 10u && !stopping(r); i++) {
+		(void)nanosleep(&nap, NULL);
+		progress(r, false);
+	}
+	return !stopping(r);
+}
+
+/* One pass over the sources; false when a batch failed. */
+static bool
+ingest_pass(struct run *r, char *const *specs, size_t n, struct buf *oerr)
+{
+	const struct ingest_opts *o = r->o;
+	struct ingest_stats	*s = r->s;
+	struct mail_source	*src;
+	size_t			 i;
+	bool			 ok = true, failed;
+
+	for (i = 0; ok && i < n && !stopping(r); i++) {
+		buf_reset(oerr);
+		if (!claim(r, specs[i], &failed)) {
+			if (failed)
+				return false;
+			continue;
+		}
+		if ((src = mail_source_open_net(specs[i], o->source_flags,
+		    o->net, oerr)) == NULL) {
 			s->source_errors++;
-			log_line(s, "%s", buf_cstr(&oerr));
+			log_line(s, "%s", buf_cstr(oerr));
 			continue;
 		}
 		if (!mail_source_set_quarantine(src, o->quarantine)) {
 			mail_source_close(src);
-			buf_puts(err, "out of memory");
-			ok = false;
-			break;
+			buf_puts(r->err, "out of memory");
+			return false;
 		}
-		ok = ingest_source(&r, src);
+		ok = ingest_source(r, src);
+	}
+	return ok;
+}
+
+bool
+ingest_run(struct store *st, const struct ingest_opts *o,
+    char *const *specs, size_t n, struct ingest_stats *s, struct buf *err)
+{
+	struct run		 r;
+	struct buf		 oerr = BUF_INIT;
+	bool			 ok;
+
+	ok = run_init(&r, st, o, s, err);
+	while (ok && (ok = ingest_pass(&r, specs, n, &oerr)) && o->watch > 0 &&
+	    (ok = flush_all(&r))) {
+		s->passes++;
+		if (o->pass_end != NULL)
+			o->pass_end(s, o->pass_arg);
+		if (s->source_errors > 0 || !watch_wait(&r))
+			break;
 	}
 	if (ok && r.prev != NULL)
 		ok = flush(&r, r.prev);

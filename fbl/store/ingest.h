@@ -22,6 +22,23 @@
  * could not read at all (mail_source_next() returning -1) have no bytes and
  * are only counted and logged, except under store_never (below).
  *
+ * A source whose items are moved after their batch in one go (IMAP:
+ * mailsource.h) is settled once the batch's items are committed; a failed
+ * move is logged and counted with the failed renames (commit_errors).
+ *
+ * One reader per folder: a source that names a claim key (IMAP,
+ * mailsource.h) is read only under a PostgreSQL advisory lock on it
+ * (store_claim_source()); a run that finds it taken leaves that source to
+ * the other and logs so.  The lock is held to the end of the run, or of
+ * the watch pass.
+ *
+ * Watch (opts->watch > 0): when every source has been read, what was read
+ * is stored and moved, the pass_end callback is called, and after
+ * opts->watch seconds (or at once when asked to stop) the sources are
+ * opened and read again, until stop() says so.  A source that cannot be
+ * opened, or fails while read (item->failed), ends the watch after that
+ * pass: the run's status says so, and a supervisor starts it again.
+ *
  * Quarantine: what can never be stored leaves the Maildir once, into its
  * quarantine folder (mailsource.h), and is not met again: an error item
  * whose reason is permanent (item->never: empty, unreadable, too large) as
@@ -39,6 +56,7 @@
 #include <stdint.h>
 
 #include "fbl/classify.h"
+#include "fbl/source/mailsource.h"
 #include "fbl/config.h"
 #include "fbl/store/store.h"
 #include "base/buf.h"
@@ -55,6 +73,7 @@
 #define INGEST_NRESULTS		7	/* enum dkim_result */
 
 struct ingest_progress;
+struct ingest_stats;
 
 struct ingest_opts {
 	struct verify_opts	 vo;	/* keys, skew; now: the fallback */
@@ -72,6 +91,12 @@ struct ingest_opts {
 	 * SHA-256 the source took of all its bytes (MAIL_SOURCE_PIPE).
 	 */
 	bool			 store_never;
+	const struct mail_source_net *net;	/* IMAP settings, or NULL */
+	unsigned		 watch;		/* seconds between passes; 0:
+						   one pass */
+	/* Watch: after each pass, its items stored (NULL: nothing). */
+	void			(*pass_end)(struct ingest_stats *, void *arg);
+	void			*pass_arg;
 	/* At most 4 times a second, after a batch, and once at the end. */
 	void			(*progress)(const struct ingest_progress *,
 				    void *arg);
@@ -101,6 +126,7 @@ struct ingest_stats {
 	uint64_t	 commit_errors;	/* Maildir renames that failed (to
 					   cur/ or to the quarantine) */
 	uint64_t	 batches;	/* committed */
+	uint64_t	 passes;	/* watch: passes done */
 	bool		 interrupted;	/* opts->stop said so */
 	double		 elapsed;	/* seconds, the whole run */
 	double		 storing;	/* seconds in store_write_batch() */

@@ -222,3 +222,27 @@ store_status(struct store *st, struct buf *out, int *pending,
 	}
 	return true;
 }
+
+bool
+store_claim_source(struct store *st, const char *key, bool *got,
+    struct buf *err)
+{
+	const char	*params[1] = { key };
+	struct db_rows	*r;
+
+	*got = false;
+	if ((r = db_query(st->db, "SELECT pg_try_advisory_lock("
+	    "hashtextextended('fblscope.source ' || $1, 0))", 1, params,
+	    err)) == NULL)
+		return false;
+	*got = db_nrows(r) == 1 && db_bool(r, 0, 0);
+	db_rows_free(r);
+	return true;
+}
+
+bool
+store_release_sources(struct store *st, struct buf *err)
+{
+	return db_exec(st->db, "SELECT pg_advisory_unlock_all()", 0, NULL,
+	    err);
+}

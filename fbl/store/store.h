@@ -35,4 +35,15 @@ bool		 store_migrate(struct store *, int *applied, struct buf *log,
 bool		 store_status(struct store *, struct buf *out, int *pending,
 		    struct buf *err);
 
+/*
+ * One reader per mail source, whatever the machine: a session advisory lock
+ * on key (pg_try_advisory_lock of its 64-bit text hash).  *got is false
+ * when another session holds it.  store_release_sources() lets go of every
+ * lock this session took (at the end of a pass; a closed connection lets
+ * go of them too).  false with err when the database failed.
+ */
+bool		 store_claim_source(struct store *, const char *key, bool *got,
+		    struct buf *err);
+bool		 store_release_sources(struct store *, struct buf *err);
+
 #endif

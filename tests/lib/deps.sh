@@ -20,7 +20,8 @@
 # We never start or stop a system service.
 set -eu
 
-# Build: compiler, pkg-config, OpenSSL, ldns, PCRE2, libpq.
+# Build: compiler, pkg-config, OpenSSL, ldns, PCRE2, libpq, libcurl (the
+# IMAP source, OpenSSL flavour: the TLS library fblscope already links).
 # Fuzz/sanitizers: clang with its runtime (libFuzzer, ASan, UBSan), llvm for
 # llvm-symbolizer.  Tests: openssl CLI (keys), ldnsutils (drill, ldns-*), NSD,
 # Unbound (the recursive resolver of tests/integration/keys_audit.sh),
@@ -28,7 +29,8 @@ set -eu
 # Schema), OpenDKIM and Mail::DKIM (interop), valgrind (bench instruction
 # counts), chromium + python3-pil (the HTML report rendered headless, its
 # screenshot inspected: tests/integration/html_charts.sh), GNU time (peak
-# RSS of the hostile-input tests and the benchmark).  Postfix: a private
+# RSS of the hostile-input tests and the benchmark), Dovecot (the IMAP
+# server of tests/integration/imap.sh).  Postfix: a private
 # instance delivers to `fblscope ingest --pipe` through pipe(8)
 # (tests/integration/mta_pipe.sh); installed with debconf's "No
 # configuration", so the package writes no main.cf and starts nothing.
@@ -36,7 +38,8 @@ set -eu
 # (tests/lib/damage_gen.py): a disclaimer tool and a mailing-list manager.
 PKGS="build-essential pkg-config clang libclang-rt-14-dev llvm
 libssl-dev openssl libldns-dev ldnsutils libpcre2-dev libpq-dev
-postgresql postgresql-contrib nsd unbound
+libcurl4-openssl-dev
+postgresql postgresql-contrib nsd unbound dovecot-imapd
 python3 python3-dkim python3-nacl python3-dnspython python3-jsonschema
 opendkim-tools libopendkim-dev libmail-dkim-perl valgrind
 chromium python3-pil time postfix altermime mlmmj"
@@ -90,7 +93,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 if [ ! -e "$POLICY" ]; then
 	# Keep postinst scripts from starting nsd / unbound / postgresql /
-	# postfix system services.
+	# postfix / dovecot system services.
 	printf '#!/bin/sh\n# temporary, from fblscope tests/lib/deps.sh\nexit 101\n' |
 	    $SUDO tee "$POLICY" >/dev/null
 	$SUDO chmod 0755 "$POLICY"

@@ -368,6 +368,17 @@ test_key_errors(void)
 	    "may appear in a label)");
 	fails("config/err/empty-path", "private-key-dir ''\n",
 	    "t.conf:1: private-key-dir: empty or overlong path");
+	fails("config/err/watch-zero", "watch-interval 0\n",
+	    "t.conf:1: watch-interval: \"0\" is not a number of seconds "
+	    "from 1 to 86400");
+	fails("config/err/watch-big", "watch-interval 86401\n",
+	    "t.conf:1: watch-interval: \"86401\" is not a number of seconds "
+	    "from 1 to 86400");
+	fails("config/err/imap-folder-empty", "imap-processed-folder ''\n",
+	    "t.conf:1: imap-processed-folder: empty folder name");
+	fails("config/err/imap-password-twice",
+	    "imap-password-file a\nimap-password-file b\n",
+	    "t.conf:2: imap-password-file given twice (first on line 1)");
 }
 
 static void
@@ -384,6 +395,17 @@ test_values(void)
 	    cfg->rotation_grace_days == 0);
 	CHECK_TRUE("config/grace/3650", load("rotation-grace-days 3650\n")
 	    != NULL && cfg->rotation_grace_days == 3650);
+	CHECK_TRUE("config/watch/86400", load("watch-interval 86400\n")
+	    != NULL && cfg->watch_interval == 86400);
+	CHECK_TRUE("config/imap/keys", load("imap-password-file pw\n"
+	    "imap-ca-file /etc/ca.pem\nimap-processed-folder 'Feedback/Done'\n"
+	    "imap-quarantine-folder Junk\n") != NULL &&
+	    strcmp(cfg->imap_ca_file, "/etc/ca.pem") == 0 &&
+	    strcmp(cfg->imap_processed_folder, "Feedback/Done") == 0 &&
+	    strcmp(cfg->imap_quarantine_folder, "Junk") == 0 &&
+	    strlen(cfg->imap_password_file) > 3 &&
+	    strcmp(cfg->imap_password_file + strlen(cfg->imap_password_file) -
+	    3, "/pw") == 0);
 	CHECK_TRUE("config/timezone/posix", load("report-timezone EST5EDT\n")
 	    != NULL && strcmp(cfg->report_timezone, "EST5EDT") == 0);
 	CHECK_TRUE("config/customer/same-id-twice", load(

@@ -2,7 +2,8 @@
 /*
  * test_mailsource: Maildir, directories, single files, mbox files and stdin
  * through fbl/source/mailsource.h, in a scratch directory ($FBL_TMP or $TMPDIR or
- * /tmp) that is removed at the end.
+ * /tmp) that is removed at the end.  Standard input, the pipe mode, the
+ * shared corpus and IMAP URLs are in mailsource_streams.c.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -17,10 +18,11 @@
 #include "base/digest.h"
 #include "fbl/source/mailsource.h"
 #include "tests/unit/unit.h"
+#include "tests/unit/mailsource_test.h"
 
 static char	 root[4096];
 
-static void
+void
 die(const char *what)
 {
 	fprintf(stderr, "test_mailsource: %s: %s\n", what, strerror(errno));
@@ -91,7 +93,7 @@ rm_tree(const char *path, int depth)
 		unlink(path);
 }
 
-static struct mail_source *
+struct mail_source *
 open_ok(const char *name, const char *spec, unsigned flags)
 {
 	struct mail_source *src;
@@ -105,15 +107,14 @@ open_ok(const char *name, const char *spec, unsigned flags)
 	return src;
 }
 
-/* next() into it, the error text into err (reset first) */
-static int
+int
 next(struct mail_source *src, struct mail_item *it, struct buf *err)
 {
 	buf_reset(err);
 	return mail_source_next(src, it, err);
 }
 
-static const char *
+const char *
 bytes(const struct mail_item *it)
 {
 	return it->data != NULL ? it->data : "(null)";
@@ -513,7 +514,7 @@ test_maildir_quarantine(void)
 
 /* --- directories, files, mbox ------------------------------------------- */
 
-static const char two_mbox[] =
+const char two_mbox[] =
 	"From a@x Mon Jan  1 00:00:00 2024\n"		/* 34 */
 	"Subject: m1\n\n>From quoted\n"			/* 12 + 1 + 13 */
 	"\n"						/* 1: 61 */
@@ -710,207 +711,6 @@ test_vanished(void)
 	buf_free(&err);
 }
 
-/* --- stdin --------------------------------------------------------------- */
-
-static size_t	 stdin_max;	/* bytes of a message; 0: the default */
-
-/*
- * Run one stdin source over a pipe fed with in[0..len) (by a child process,
- * so that more than a pipe buffer can go through), collecting up to 4 items
- * and their errors.
- */
-static size_t
-stdin_items(const char *in, size_t len, unsigned flags, struct mail_item *it,
-    int *rc, struct buf *err)
-{
-	struct mail_source *src;
-	int		 p[2], saved, status;
-	pid_t		 pid;
-	size_t		 n = 0;
-
-	if (pipe(p) == -1 || (saved = dup(STDIN_FILENO)) == -1)
-		die("pipe");
-	if ((pid = fork()) == -1)
-		die("fork");
-	if (pid == 0) {
-		close(p[0]);
-		if (write(p[1], in, len) != (ssize_t)len)
-			_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
-	if (dup2(p[0], STDIN_FILENO) == -1)
-		die("dup2");
-	close(p[0]);
-	src = open_ok("stdin: open", "-", flags);
-	if (stdin_max > 0)
-		mail_source_set_max_message(src, stdin_max);
-	/* the errors of all items add up in err */
-	buf_reset(err);
-	while (n < 4 && (rc[n] = mail_source_next(src, &it[n], err)) != 0)
-		n++;
-	mail_source_close(src);
-	if (dup2(saved, STDIN_FILENO) == -1)
-		die("dup2");
-	close(saved);
-	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0)
-		die("writer child");
-	return n;
-}
-
-static void
-test_stdin(void)
-{
-	static const char piped[] =
-	    "From bounce@esp.example Mon Jan  1 00:00:00 2024\n"
-	    "Subject: piped\n\n"
-	    "\n"
-	    "From what I saw, one message\n"
-	    ">From not unquoted\n";
-	struct mail_item it[4];
-	struct buf	 err = BUF_INIT;
-	int		 rc[4];
-	size_t		 n, i, big = 300000;
-	char		*b;
-
-	memset(it, 0, sizeof(it));
-	n = stdin_items("Subject: s\n\nhi\n", 15, 0, it, rc, &err);
-	CHECK_INT("stdin: one item", n, 1);
-	CHECK_INT("stdin: ok", rc[0], 1);
-	CHECK_STR("stdin: bytes", bytes(&it[0]), "Subject: s\n\nhi\n");
-	CHECK_STR("stdin: origin", it[0].origin, "-");
-	mail_item_free(&it[0]);
-
-	/* an MTA's From_ line is the envelope; the rest is one message */
-	n = stdin_items(piped, strlen(piped), 0, it, rc, &err);
-	CHECK_INT("stdin: From_ one item", n, 1);
-	CHECK_STR("stdin: From_ removed, nothing else", bytes(&it[0]),
-	    "Subject: piped\n\n\nFrom what I saw, one message\n"
-	    ">From not unquoted\n");
-	CHECK_STR("stdin: envelope", it[0].envelope_from,
-	    "bounce@esp.example");
-	mail_item_free(&it[0]);
-
-	/* the same bytes as an mbox */
-	n = stdin_items(two_mbox, strlen(two_mbox), MAIL_SOURCE_STDIN_MBOX,
-	    it, rc, &err);
-	CHECK_INT("stdin mbox: two items", n, 2);
-	CHECK_STR("stdin mbox: origin", it[1].origin, "-@61 (message 2)");
-	CHECK_STR("stdin mbox: unquoted", bytes(&it[0]),
-	    "Subject: m1\n\nFrom quoted\n");
-	for (i = 0; i < n; i++)
-		mail_item_free(&it[i]);
-
-	/* more than a pipe buffer */
-	if ((b = malloc(big)) == NULL)
-		die("malloc");
-	memset(b, 'y', big);
-	memcpy(b, "Subject: big\n\n", 14);
-	n = stdin_items(b, big, 0, it, rc, &err);
-	CHECK_INT("stdin: big", n, 1);
-	CHECK_INT("stdin: big len", it[0].len, big);
-	CHECK_TRUE("stdin: big bytes", it[0].data != NULL &&
-	    memcmp(it[0].data, b, big) == 0);
-	mail_item_free(&it[0]);
-	free(b);
-
-	n = stdin_items("", 0, 0, it, rc, &err);
-	CHECK_INT("stdin: empty is an error item", n == 1 ? rc[0] : 0, -1);
-	CHECK_TRUE("stdin: empty says so", strstr(buf_cstr(&err),
-	    "-: empty") != NULL);
-	mail_item_free(&it[0]);
-	buf_free(&err);
-}
-
-/*
- * Pipe delivery: a message too large to keep is read to its end (the
- * writer, an MTA, must not meet a closed pipe: stdin_items fails when it
- * does) and counted by the SHA-256 of all its bytes.
- */
-static void
-test_stdin_pipe(void)
-{
-	struct mail_item it[4];
-	struct buf	 err = BUF_INIT;
-	unsigned char	 want[DIGEST_SHA256_LEN];
-	int		 rc[4];
-	size_t		 n, big = 300000;
-	char		*b;
-
-	memset(it, 0, sizeof(it));
-	if ((b = malloc(big)) == NULL)
-		die("malloc");
-	memset(b, 'z', big);
-	memcpy(b, "From bounce@esp.example Mon Jan  1 00:00:00 2024\n"
-	    "Subject: huge\n\n", 64);
-	(void)digest_sha256(b, big, want);
-	stdin_max = 1000;
-	n = stdin_items(b, big, MAIL_SOURCE_PIPE, it, rc, &err);
-	CHECK_INT("stdin pipe: too large is an error item", n == 1 ? rc[0] :
-	    0, -1);
-	CHECK_STR("stdin pipe: never", it[0].never, "too-large");
-	CHECK_TRUE("stdin pipe: read to the end", it[0].has_digest &&
-	    it[0].stream_len == big);
-	CHECK_MEM("stdin pipe: SHA-256 of every byte", it[0].digest,
-	    sizeof(it[0].digest), want, sizeof(want));
-	CHECK_TRUE("stdin pipe: says the size", strstr(buf_cstr(&err),
-	    "-: too large (300000 bytes, over 1000)") != NULL);
-	mail_item_free(&it[0]);
-
-	/* without the flag (and within a pipe buffer): no digest */
-	n = stdin_items(b, 2000, 0, it, rc, &err);
-	CHECK_TRUE("stdin: too large, no digest", n == 1 && rc[0] == -1 &&
-	    !it[0].has_digest && it[0].never != NULL);
-	mail_item_free(&it[0]);
-	stdin_max = 0;
-
-	n = stdin_items("Subject: s\n\nhi\n", 15, MAIL_SOURCE_PIPE, it, rc,
-	    &err);
-	CHECK_TRUE("stdin pipe: a message as ever", n == 1 && rc[0] == 1 &&
-	    !it[0].has_digest && strcmp(bytes(&it[0]),
-	    "Subject: s\n\nhi\n") == 0);
-	mail_item_free(&it[0]);
-	free(b);
-	buf_free(&err);
-}
-
-/* --- the shared corpus --------------------------------------------------- */
-
-/* Every file of corpus/arf is one message, From_ line or not. */
-static void
-test_corpus(void)
-{
-	struct mail_source *src;
-	struct mail_item it;
-	struct buf	 err = BUF_INIT;
-	const char	*c = getenv("FBL_CORPUS");
-	char		 dir[4096];
-	size_t		 ok = 0, bad = 0;
-	int		 rc;
-
-	snprintf(dir, sizeof(dir), "%s/arf", c != NULL ? c :
-	    "../shared/corpus");
-	if ((src = mail_source_open(dir, 0, &err)) == NULL) {
-		printf("skip mailsource: corpus: %s\n", buf_cstr(&err));
-		buf_free(&err);
-		return;
-	}
-	memset(&it, 0, sizeof(it));
-	while ((rc = next(src, &it, &err)) != 0) {
-		if (rc == 1 && strstr(it.origin, "(message 2)") == NULL)
-			ok++;
-		else
-			bad++;
-		mail_item_free(&it);
-	}
-	/* 62 reports (corpus README), 15 of them with a From_ line */
-	CHECK_INT("corpus: arf/ messages", ok, 62);
-	CHECK_INT("corpus: arf/ none split or failed", bad, 0);
-	mail_source_close(src);
-	buf_free(&err);
-}
-
 /*
  * A run commits (moves to cur/) as it goes: what it moved is not read a
  * second time from cur/, which was listed before the first move; what was
@@ -972,6 +772,7 @@ main(void)
 	test_stdin();
 	test_stdin_pipe();
 	test_corpus();
+	test_imap_urls();
 	rm_tree(root, 0);
 	return UNIT_DONE();
 }
