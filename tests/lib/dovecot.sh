@@ -27,8 +27,9 @@
 #
 # stop kills the dovecot whose pid is in STATEDIR/run/master.pid and waits
 # until it is gone, then the processes it had started (an imap process
-# serving a client outlives its master): every connection is dropped, as
-# in a server's restart.  Quiet and successful when nothing runs there.
+# serving a client outlives its master): SIGTERM, as a service manager's
+# restart sends, and SIGKILL after 2 s to what is left.  Every connection
+# is dropped.  Quiet and successful when nothing runs there.
 #
 # Dovecot refuses to run its login processes as root: as root they run as
 # Debian's dovenull, and the mail as the dovecot user (seed hands the
@@ -180,11 +181,26 @@ do_stop() {
 		kids=$(ps -o pid= --ppid "$pid" 2>/dev/null)
 	fi
 	daemon_stop "$1/run/master.pid" dovecot
-	for k in $kids; do
-		# the pid may have been reused: only a process of dovecot's
-		case $(cat "/proc/$k/cmdline" 2>/dev/null | tr '\0' ' ') in
-		dovecot-fblscope-test-*|dovecot/*) kill -9 "$k" 2>/dev/null ;;
-		esac
+	for sig in TERM KILL; do
+		left=
+		for k in $kids; do
+			# the pid may have been reused: only a process of dovecot's
+			case $(tr '\0' ' ' 2>/dev/null < "/proc/$k/cmdline") in
+			dovecot-fblscope-test-*|dovecot/*)
+				kill -s "$sig" "$k" 2>/dev/null && left="$left $k" ;;
+			esac
+		done
+		kids=$left
+		i=0
+		while [ -n "$kids" ] && [ "$sig" = TERM ] && [ $i -lt 10 ]; do
+			nap
+			i=$((i + 1))
+			left=
+			for k in $kids; do
+				kill -0 "$k" 2>/dev/null && left="$left $k"
+			done
+			kids=$left
+		done
 	done
 }
 
