@@ -392,6 +392,7 @@ summary(const struct ingest_stats *s, const struct fbl_config *cfg,
 	int	 r, k;
 
 	log_lines(&s->log, verbose);
+	log_lines(&s->broke_off, true);	/* why the run failed: all of it */
 	fprintf(stderr, "fblscope ingest: %" PRIu64 " messages read, %"
 	    PRIu64 " stored (%" PRIu64 " complaints, %" PRIu64 " samples, %"
 	    PRIu64 " not-arf), %" PRIu64 " unparseable, %" PRIu64
@@ -480,12 +481,15 @@ pass_end(struct ingest_stats *s, void *arg)
 {
 	struct ingest_cmd	*ic = arg;
 
-	if (s->seen == ic->shown_seen && s->log.len == 0)
+	if (s->seen == ic->shown_seen && s->log.len == 0 &&
+	    s->broke_off.len == 0)
 		return;
 	if (ic->pl.shown)
 		fputs("\r\033[K", stderr);
 	log_lines(&s->log, ic->verbose);
+	log_lines(&s->broke_off, true);
 	buf_reset(&s->log);
+	buf_reset(&s->broke_off);
 	fprintf(stderr, "fblscope ingest: pass %" PRIu64 " read=%" PRIu64
 	    " stored=%" PRIu64 " duplicates=%" PRIu64 " unparseable=%" PRIu64
 	    " unreadable=%" PRIu64 " quarantined=%" PRIu64 "\n", s->passes,

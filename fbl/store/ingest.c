@@ -66,21 +66,23 @@ struct run {
 	struct archive_cache	*archive;	/* archived keys, by name */
 };
 
-static void log_line(struct ingest_stats *, const char *, ...)
+static void log_to(struct buf *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-log_line(struct ingest_stats *s, const char *fmt, ...)
+log_to(struct buf *log, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	if (s->log.len >= INGEST_MAX_LOG)
+	if (log->len >= INGEST_MAX_LOG)
 		return;
 	va_start(ap, fmt);
-	buf_vprintf(&s->log, fmt, ap);
+	buf_vprintf(log, fmt, ap);
 	va_end(ap);
-	buf_putc(&s->log, '\n');
+	buf_putc(log, '\n');
 }
+
+#define log_line(s, ...)	log_to(&(s)->log, __VA_ARGS__)
 
 static bool
 batch_init(struct batch *b, size_t cap)
@@ -527,8 +529,9 @@ read_error(struct ingest_stats *s, struct mail_source *src,
 			s->source_errors++;
 		if (q == -1)
 			s->commit_errors++;
-		log_line(s, "%s%s%s", buf_cstr(err), q == -1 ?
-		    "; not quarantined: " : "", buf_cstr(&qerr));
+		log_to(it->failed ? &s->broke_off : &s->log, "%s%s%s",
+		    buf_cstr(err), q == -1 ? "; not quarantined: " : "",
+		    buf_cstr(&qerr));
 	}
 	buf_free(&qerr);
 }
@@ -783,4 +786,5 @@ void
 ingest_stats_free(struct ingest_stats *s)
 {
 	buf_free(&s->log);
+	buf_free(&s->broke_off);
 }

@@ -46,7 +46,9 @@
  * move to cur/, after its batch committed, so a failed batch (the database
  * down) quarantines nothing.  Library code: nothing is printed; the log
  * (at most INGEST_MAX_LOG bytes) says what went wrong per item, and the
- * progress callback, when set, is called from the calling thread.
+ * progress callback, when set, is called from the calling thread.  A
+ * source that broke off (an IMAP server gone mid-run) is said in broke_off,
+ * not among the per-item problems, so that it is never lost among them.
  */
 #ifndef FBL_INGEST_H
 #define FBL_INGEST_H
@@ -137,6 +139,8 @@ struct ingest_stats {
 	}		 unparseable_why[INGEST_MAX_WHY];	/* the last: other */
 	size_t		 nwhy;
 	struct buf	 log;		/* one line per problem */
+	struct buf	 broke_off;	/* one line per source that broke
+					   off: why the run failed */
 };
 
 /* Where a run is, for a progress line. */

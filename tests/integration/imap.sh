@@ -20,20 +20,30 @@
 #                       anew, duplicates counted once
 #   imap/watch/*        --watch picks up a message delivered after its
 #                       start, and ends on SIGTERM with 3
-#   imap/big/*          2,000 generated feedback messages (samples/mailbox.sh):
-#                       counts equal an ingest of the same Maildir, every
-#                       message moved once, peak RSS under BIG_RSS_KB; then
-#                       the same 2,000 again behind a gap of UIDs
+#   imap/big/*          10,000 generated feedback messages (samples/mailbox.sh):
+#                       counts equal an ingest of the same Maildir and the
+#                       generator's manifest, every message moved once, peak
+#                       RSS under BIG_RSS_KB, the rate on a '# ' line; then
+#                       AGAIN_N of them again behind a gap of UIDs
+#   imap/restart/*      Dovecot stopped while a run reads RESTART_N of them,
+#                       and started again: exit 2 naming the folder; the
+#                       next run stores the rest, every message once, and
+#                       moves each once
 #   imap/two-runs/*     two ingests of one folder at once: one reads it, the
 #                       other leaves it (a PostgreSQL advisory lock): every
 #                       message stored once and moved once
 . "$(dirname "$0")/../lib/common.sh"
+. "$FBL_ROOT/tests/lib/mailbox_rows.sh"
 
 T=$FBL_TMP
 DOVE=$FBL_ROOT/tests/lib/dovecot.sh
 PGSH=$FBL_ROOT/tests/lib/pg.sh
 S=$FBL_ROOT/samples
-BIG_N=${FBL_IMAP_BIG_N:-2000}
+BIG_N=${FBL_IMAP_BIG_N:-10000}
+# the messages read again behind a gap of UIDs, and those read when
+# Dovecot is restarted mid-run
+AGAIN_N=1000
+RESTART_N=${FBL_IMAP_RESTART_N:-3000}
 # one message at a time and two batches of 100 held: far below this
 BIG_RSS_KB=65536
 
@@ -138,10 +148,18 @@ grep -v '^imap-ca-file' "$T/imap.conf" > "$T/noca.conf"
 run "$T/sysca" --config "$T/noca.conf" --zone "$S/zones/demo.zone" "$IMAPS"
 check_eq imap/refused/system-cas "$rc $(grep -c certificate "$T/sysca.err")" "2 1"
 (umask 077; echo not-the-password > "$T/wrong.pw")
+secret=$(cat "$D/password")
+rows_before=$(q "SELECT count(*) FROM report")
 run "$T/pw" $CFG --imap-password-file "$T/wrong.pw" "$IMAPS"
 check_eq imap/refused/wrong-password "$rc $(grep -c 'Login denied' "$T/pw.err")" "2 1" \
     "$(head -n 1 "$T/pw.err")"
-secret=$(cat "$D/password")
+check_eq imap/refused/wrong-password-names-server \
+    "$(grep -c "^imaps://fbl@$ADDR:$P993/Feedback: cannot connect or log in: " "$T/pw.err")" 1 \
+    "$(head -n 1 "$T/pw.err")"
+check_eq imap/refused/wrong-password-not-printed \
+    "$(cat "$T/pw.out" "$T/pw.err" | grep -c -e not-the-password -e "$secret")" 0
+check_eq imap/refused/wrong-password-nothing-stored \
+    "$(q "SELECT count(*) FROM report") $(field "$T/pw.err" read)" "$rows_before 0"
 run "$T/url" $CFG "imaps://fbl:$secret@$ADDR:$P993/Feedback"
 check_eq imap/refused/password-in-url "$rc $(grep -c 'password in the URL' "$T/url.err")" "2 1"
 check_eq imap/refused/password-not-repeated "$(grep -c "$secret" "$T/url.err")" 0
@@ -247,7 +265,7 @@ check_eq imap/watch/said-pass "$(grep -c '^fblscope ingest: pass .* read=1 store
 check_eq imap/watch/stored "$(q "SELECT count(*) FROM report")" "$((nsamples + 7))"
 
 # ---- a big folder ---------------------------------------------------------------
-if ! sh "$S/mailbox.sh" "$T/mb" "$BIG_N" 11 > "$T/gen.log" 2>&1; then
+if ! sh "$S/mailbox.sh" "$T/mb" "$BIG_N" 7 > "$T/gen.log" 2>&1; then
 	not_ok imap/big/generate "$(tail -n 3 "$T/gen.log")"
 	exit 1
 fi
@@ -262,12 +280,15 @@ done
 BCFG="--config $T/big.conf --zone $T/mb/keys.zone --batch 100"
 "$FBL_BIN" ingest --db "$(conn ref)" --no-progress $BCFG --keep "$T/mb/Maildir" 2> "$T/ref.err"
 seed Big "$T"/mb/Maildir/new/*
-/usr/bin/time -f 'rss_kb=%M' -o "$T/big.time" \
+/usr/bin/time -f 'rss_kb=%M seconds=%e' -o "$T/big.time" \
     "$FBL_BIN" ingest --db "$(conn big)" --no-progress $BCFG "imaps://fbl@$ADDR:$P993/Big" \
     > "$T/big.out" 2> "$T/big.err"
 rc=$?
-rss=$(sed -n 's/^rss_kb=//p' "$T/big.time")
+rss=$(sed -n 's/^rss_kb=\([0-9]*\) .*/\1/p' "$T/big.time")
+secs=$(sed -n 's/.* seconds=//p' "$T/big.time")
 echo "big: $BIG_N messages over IMAP: peak RSS $rss KB; $(grep '^fblscope ingest: summary' "$T/big.err")" >&2
+awk -v n="$BIG_N" -v s="$secs" -v r="$rss" 'BEGIN { if (s > 0)
+    printf "# imap: %d generated messages read over IMAPS, stored and moved in %.2f s: %.0f messages/s, peak RSS %d KB\n", n, s, n / s, r }'
 check_eq imap/big/exit "$rc" 1 "the mailbox holds unparseable and empty messages"
 if [ -n "$rss" ] && [ "$rss" -lt "$BIG_RSS_KB" ]; then
 	ok imap/big/rss
@@ -288,15 +309,79 @@ check_eq imap/big/empty-quarantined "$quarantined" \
     "$(($(field "$T/ref.err" unreadable) + $(field "$T/ref.err" unparseable)))" \
     "the Maildir run's unreadable (empty) and unparseable"
 
-# the same messages again, their UIDs now behind a gap of BIG_N
-seed Big "$T"/mb/Maildir/new/*
+# every message as the generator's manifest says (IMAP's CRLF line ends)
+mailbox_rows "$(conn big)" "$T/big.rows" "$T/big.daily"
+$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$T/mb" "$T/big.rows" "$T/big.daily" \
+    imap/big --standing --crlf
+
+# some of the same messages again, their UIDs now behind a gap of BIG_N
+ls "$T"/mb/Maildir/new/* | head -n "$AGAIN_N" > "$T/again.list"
+anonempty=$(while read -r f; do [ -s "$f" ] && echo; done < "$T/again.list" | wc -l)
+# shellcheck disable=SC2046
+seed Big $(cat "$T/again.list")
 "$FBL_BIN" ingest --db "$(conn big)" --no-progress $BCFG "imaps://fbl@$ADDR:$P993/Big" \
     > "$T/big2.out" 2> "$T/big2.err"
 rc=$?
 check_eq imap/big/again-stored-nothing "$(field "$T/big2.err" read) $(field "$T/big2.err" stored)" \
-    "$(field "$T/big.err" read) 0" "read, stored"
+    "$anonempty 0" "read, stored"
 check_eq imap/big/again-moved "$(count Big) $(($(count Processed) + $(count Quarantine)))" \
-    "0 $((2 * BIG_N))"
+    "0 $((BIG_N + AGAIN_N))"
+
+# ---- Dovecot restarted mid-run -----------------------------------------------------
+# The run loses its connection: it ends with exit 2 and says why, having
+# moved only what it committed; the next run stores the rest, each message
+# once, and moves every one once.
+psql "$DB" -X -qc "CREATE DATABASE restart" > /dev/null &&
+    "$FBL_BIN" db migrate --db "$(conn restart)" > /dev/null
+ls "$T"/mb/Maildir/new/* | head -n "$RESTART_N" > "$T/restart.list"
+rnonempty=$(while read -r f; do [ -s "$f" ] && echo; done < "$T/restart.list" | wc -l)
+moved_before=$(($(count Processed) + $(count Quarantine)))
+# shellcheck disable=SC2046
+seed Restart $(cat "$T/restart.list")
+RURL="imaps://fbl@$ADDR:$P993/Restart"
+"$FBL_BIN" ingest --db "$(conn restart)" --no-progress $BCFG "$RURL" \
+    > "$T/rs1.out" 2> "$T/rs1.err" &
+rpid=$!
+at_exit "stop_watch $rpid"
+# a few batches moved, then the server goes away
+i=0
+while [ $(($(count Processed) + $(count Quarantine) - moved_before)) -lt 300 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+midrun=$(kill -0 $rpid 2>/dev/null && echo yes)
+sh "$DOVE" stop "$D"
+if ! sh "$DOVE" start "$D" "$ADDR" "$P143" "$P993" 2> "$T/dove2.err"; then
+	not_ok imap/restart/start-again "$(cat "$T/dove2.err")"
+	exit 1
+fi
+wait $rpid
+rc=$?
+check_eq imap/restart/mid-run "$midrun" yes "the run ended before the server stopped"
+check_eq imap/restart/exit "$rc" 2 "$(tail -n 3 "$T/rs1.err")"
+if grep -q "^$RURL: " "$T/rs1.err"; then
+	ok imap/restart/said-why
+else
+	not_ok imap/restart/said-why "$(grep -v '^  ' "$T/rs1.err" | head -n 3)"
+fi
+left=$(count Restart)
+moved1=$(($(count Processed) + $(count Quarantine) - moved_before))
+check_eq imap/restart/moved-only-committed \
+    "$((left + moved1)) $([ "$left" -gt 0 ] && echo some-left)" "$RESTART_N some-left" \
+    "left plus moved, then whether the run stopped short"
+rs2_db=$(conn restart)
+"$FBL_BIN" ingest --db "$rs2_db" --no-progress $BCFG "$RURL" > "$T/rs2.out" 2> "$T/rs2.err"
+rc=$?
+# 1 when what was left holds an unparseable or empty message
+case $rc in
+0|1) ok imap/restart/rerun-exit ;;
+*) not_ok imap/restart/rerun-exit "exit $rc: $(grep -v '^  ' "$T/rs2.err" | head -n 2)" ;;
+esac
+check_eq imap/restart/stored-once \
+    "$(psql "$rs2_db" -X -Atqc "SELECT (SELECT count(*) FROM report), (SELECT sum(count) FROM daily_report)" | tr '|' ' ')" \
+    "$rnonempty $rnonempty" "report rows, reports counted in daily_report"
+check_eq imap/restart/moved-once \
+    "$(count Restart) $(($(count Processed) + $(count Quarantine) - moved_before))" "0 $RESTART_N"
 
 # ---- two runs at once over one folder ---------------------------------------------
 psql "$DB" -X -qc "CREATE DATABASE two" > /dev/null &&

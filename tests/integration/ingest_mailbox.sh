@@ -4,6 +4,7 @@
 # (samples/gen_mailbox.c) and compare what PostgreSQL holds, message by
 # message, with the generator's own manifest: the independent truth.
 . "$(dirname "$0")/../lib/common.sh"
+. "$FBL_ROOT/tests/lib/mailbox_rows.sh"
 
 T=$FBL_TMP
 N=${FBL_MAILBOX_N:-10000}
@@ -25,13 +26,7 @@ rc=$?
 # garbage is in the mailbox on purpose: exit 1 says some message was unparseable
 check_eq ingest-mailbox/exit "$rc" 1 "$(tail -2 "$T/ingest.err")"
 
-psql "$DB" -AtF '	' -c "SELECT encode(r.fingerprint, 'hex'), r.kind,
-    coalesce(r.feedback_type, '-'), coalesce(r.reporter, '-'),
-    coalesce(s.role, '-'), coalesce(s.result, '-'), coalesce(s.reason, '-'),
-    coalesce(s.archived_verdict, '-'), coalesce(r.authenticity, '-')
-    FROM report r LEFT JOIN signature s USING (msg_day, fingerprint)" > "$T/rows.tsv"
-psql "$DB" -AtF '	' -c "SELECT kind, coalesce(token, ''), role, result,
-    reason, sum(count) FROM daily_signature GROUP BY 1, 2, 3, 4, 5" > "$T/daily.tsv"
+mailbox_rows "$DB" "$T/rows.tsv" "$T/daily.tsv"
 
 $PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$T/mb" "$T/rows.tsv" "$T/daily.tsv" ingest-mailbox --standing
 

@@ -21,11 +21,20 @@
 #    `postqueue -f` runs; 20 reports at once (parallel pipe processes)
 #    are 20 rows.  Skipped when Postfix is not installed or the test does
 #    not run as root.
+# 3. The generated sample mailbox ("postfix/sample/..."; samples/mailbox.sh,
+#    SAMPLE_N messages) sent to the same Postfix, PostgreSQL stopped after
+#    the first part is delivered and started again before the last:
+#    Postfix keeps the middle part queued, `postqueue -f` delivers it, and
+#    the rows then match the generator's manifest message by message
+#    (tests/lib/mailbox_check.py, over the bytes pipe(8) handed over,
+#    which a wrapper keeps), each message delivered and counted once.
 . "$(dirname "$0")/../lib/common.sh"
 . "$FBL_ROOT/tests/lib/keys.sh"
+. "$FBL_ROOT/tests/lib/mailbox_rows.sh"
 
 T=$FBL_TMP
 SEND=$FBL_ROOT/tests/lib/mta_send.py
+SAMPLE_N=${FBL_PIPE_SAMPLE_N:-1000}
 if ! need_cmd psql openssl; then
 	skip pipe/all "psql or openssl missing"
 	exit 0
@@ -170,9 +179,17 @@ alias_database =
 relay_domains = fbl.test
 mynetworks = 127.0.0.0/8
 smtpd_recipient_restrictions = permit_mynetworks, reject
-transport_maps = inline:{ fbl@fbl.test=fblscope: twice@fbl.test=fbltwice: }
+transport_maps = inline:{ fbl@fbl.test=fblscope: twice@fbl.test=fbltwice:
+    sample@fbl.test=fblkeep: }
 fblscope_destination_recipient_limit = 1
 fbltwice_destination_recipient_limit = 1
+fblkeep_destination_recipient_limit = 1
+# hand the messages over as they were sent, as far as Postfix can: its own
+# Received line off, no header added or dropped, long lines unsplit
+header_checks = regexp:$PF/etc/header_checks
+local_header_rewrite_clients =
+message_drop_headers =
+line_length_limit = 1000000
 smtputf8_enable = no
 biff = no
 EOF
@@ -200,6 +217,26 @@ fi
 exit \$st
 EOF
 chmod 0755 "$P/twice.sh"
+printf '%s\n' '/^Received: from .*by mx\.fbl\.test \(Postfix\)/ IGNORE' > "$PF/etc/header_checks"
+# the sample mailbox, and the bytes its messages reach fblscope as
+MB=$P/mb
+if ! sh "$FBL_ROOT/samples/mailbox.sh" "$MB" "$SAMPLE_N" 7 > "$T/gen.log" 2>&1; then
+	not_ok postfix/sample/generate "$(tail -n 3 "$T/gen.log")"
+	fbl_done
+	exit $?
+fi
+mkdir -p "$P/kept"
+chmod 0777 "$P/kept"
+chmod -R a+rX "$MB"
+psql "$DB" -X -qc "CREATE DATABASE sample" > /dev/null
+SDB=$(printf '%s' "$DB" | sed 's/dbname=[^ ]*/dbname=sample/')
+"$FBL_BIN" db migrate --db "$SDB" > /dev/null
+cat > "$P/keep.sh" <<EOF
+#!/bin/sh
+# the bytes Postfix hands over, kept under the queue id for the check
+tee "$P/kept/\$1" | $FBL_BIN ingest --pipe --config $MB/fblscope.conf --zone $MB/keys.zone --db "$SDB"
+EOF
+chmod 0755 "$P/keep.sh"
 {
 	printf '%s\n' \
 	    "127.0.0.1:$SMTP_PORT inet n - n - - smtpd" \
@@ -216,6 +253,8 @@ chmod 0755 "$P/twice.sh"
 	printf '%s\n' "$svc"
 	printf '%s\n' 'fbltwice unix - n n - - pipe' \
 	    "  flags=F user=nobody argv=$P/twice.sh"
+	printf '%s\n' 'fblkeep unix - n n - - pipe' \
+	    "  flags=F user=nobody argv=$P/keep.sh \${queue_id}"
 } > "$PF/etc/master.cf"
 postfix -c "$PF/etc" start > "$T/pf-start.out" 2>&1
 if ! wait_port 127.0.0.1 "$SMTP_PORT" 20; then
@@ -295,6 +334,68 @@ check_eq postfix/burst-rows "$(rows)" $((n0 + 23))
 check_eq postfix/burst-passes \
     "$(q "SELECT count(*) FROM signature WHERE result = 'pass'")" 24
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "postfix: 20 reports by SMTP to the database in %.2f s (%.1f per second)\n", b - a, 20 / (b - a) }' >&2
+
+# --- 3. the sample mailbox, PostgreSQL down for its middle part ----------
+sendpart() {	# part: send the files named in $T/PART, add "name id" to the map
+	sed "s|^|$MB/Maildir/new/|" "$T/$1" | xargs "$PYTHON" "$SEND" send 127.0.0.1 \
+	    "$SMTP_PORT" sample@fbl.test > "$T/$1.ids"
+	paste -d ' ' "$T/$1" "$T/$1.ids" >> "$T/sample.map"
+}
+waitall() {	# tag status seconds part...
+	_t=$1 _s=$2 _w=$3
+	shift 3
+	# shellcheck disable=SC2046
+	if "$PYTHON" "$SEND" wait "$LOG" "$_w" "$_s" $(for _p; do cat "$T/$_p.ids"; done) \
+	    > "$T/$_t.wait"; then
+		ok "postfix/sample/$_t"
+	else
+		not_ok "postfix/sample/$_t" "$(tail -n 1 "$T/$_t.wait" | cut -c 1-200; tail -n 3 "$LOG")"
+	fi
+}
+# an empty file cannot go by SMTP (Postfix would hand over a blank line):
+# it stays out, and the check finds it empty, never stored
+(cd "$MB/Maildir/new" && find . -type f -size +0 | sed 's|^\./||') |
+    LC_ALL=C sort > "$T/names"
+nsend=$(wc -l < "$T/names")
+third=$((nsend * 3 / 10))
+head -n "$third" "$T/names" > "$T/part1"
+sed -n "$((third + 1)),$((nsend - third))p" "$T/names" > "$T/part2"
+tail -n "+$((nsend - third + 1))" "$T/names" > "$T/part3"
+: > "$T/sample.map"
+t0=$(date +%s.%N)
+sendpart part1
+waitall up-delivered sent 120 part1
+t1=$(date +%s.%N)
+sh "$FBL_ROOT/tests/lib/pg.sh" stop "$T/pg"
+sendpart part2
+waitall down-deferred deferred 120 part2
+check_eq postfix/sample/down-queued "$(pfq)" "$(wc -l < "$T/part2")"
+sh "$FBL_ROOT/tests/lib/pg.sh" restart "$T/pg"
+sendpart part3
+postqueue -c "$PF/etc" -f
+waitall all-delivered sent 180 part1 part2 part3
+t2=$(date +%s.%N)
+check_eq postfix/sample/queue-empty "$(pfq)" 0
+# delivered once: one status=sent line for each message
+check_eq postfix/sample/sent-once \
+    "$(grep -c 'status=sent (delivered via fblkeep service' "$LOG") $(sort -u "$T/sample.map" | wc -l)" \
+    "$nsend $nsend"
+mkdir -p "$T/mbp/Maildir/new"
+cp "$MB/manifest.tsv" "$T/mbp/"
+find "$MB/Maildir/new" -type f -empty -exec cp {} "$T/mbp/Maildir/new/" \;
+if "$PYTHON" "$SEND" delivered "$P/kept" "$T/sample.map" "$T/mbp/Maildir/new" > "$T/delivered.out"; then
+	ok postfix/sample/handed-over
+	mailbox_rows "$SDB" "$T/sample.rows" "$T/sample.daily"
+	$PYTHON "$FBL_ROOT/tests/lib/mailbox_check.py" "$T/mbp" "$T/sample.rows" \
+	    "$T/sample.daily" postfix/sample --standing
+else
+	not_ok postfix/sample/handed-over "$(cat "$T/delivered.out")"
+fi
+check_eq postfix/sample/counted-once \
+    "$(psql "$SDB" -X -Atqc "SELECT (SELECT count(*) FROM report) - (SELECT sum(count) FROM daily_report)")" 0
+awk -v n="$nsend" -v u="$third" -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {
+    printf "# pipe: %d generated messages by SMTP through Postfix to fblscope ingest --pipe in %.1f s (%.1f messages/s), PostgreSQL down for %d of them; the first %d, database up: %.1f messages/s\n",
+	n, c - a, n / (c - a), n - 2 * u, u, u / (b - a) }'
 
 fbl_done
 exit $?

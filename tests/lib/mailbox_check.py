@@ -4,7 +4,7 @@
 generated mailbox (samples/gen_mailbox.c) with the generator's manifest, the
 independent truth.  Prints test lines (ok / not ok).
 
-  mailbox_check.py MAILBOX ROWS.tsv DAILY.tsv [PREFIX] [--archived] [--standing]
+  mailbox_check.py MAILBOX ROWS.tsv DAILY.tsv [PREFIX] [--archived] [--standing] [--crlf]
 
 ROWS.tsv: fingerprint hex, kind, feedback type, reporter, role, result,
 reason, archived verdict ('-' for none), one line per signature (a report
@@ -17,12 +17,16 @@ report's authenticity (a 9th column of ROWS.tsv, sql/003_standing.sql) from
 the manifest's category: complaint and headers-only authentic, redacted
 redacted, rotated rotated (with the archive; else forged, or damaged when
 the reporter is Yahoo, which forwards only mail whose DKIM verified),
-forged forged (damaged at Yahoo when signed).
+forged forged (damaged at Yahoo when signed).  --crlf: the messages were read
+from Dovecot over IMAP, which hands them over with CRLF line ends and no NUL
+(RFC 3501, section 4.3): each file's fingerprint is that of its bytes with
+every bare LF made CRLF and every NUL made 0x80, as Dovecot sends them.
 """
-import collections, csv, hashlib, os, sys
+import collections, csv, hashlib, os, re, sys
 args = [a for a in sys.argv[1:] if not a.startswith('--')]
 archived = '--archived' in sys.argv[1:]
 standing = '--standing' in sys.argv[1:]
+crlf = '--crlf' in sys.argv[1:]
 mb, rows_f, daily_f = args[0:3]
 prefix = args[3] if len(args) > 3 else 'ingest-mailbox'
 REVERSIBLE = ('key-not-found', 'key-revoked', 'signature-mismatch', 'key-syntax')
@@ -56,6 +60,8 @@ stored = 0
 expect_daily = collections.Counter()
 for m in man:
     data = open(os.path.join(mb, 'Maildir', 'new', m['file']), 'rb').read()
+    if crlf:
+        data = re.sub(rb'(?<!\r)\n', b'\r\n', data).replace(b'\0', b'\x80')
     fp = hashlib.sha256(data).hexdigest()
     if len(data) == 0:
         # an empty file is not a message: reported, never stored

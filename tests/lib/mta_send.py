@@ -14,6 +14,12 @@
       Wait (at most TIMEOUT seconds) until the Postfix log LOG has a
       delivery line "ID: to=<...> ... status=STATUS" for every ID; print
       those lines.  Exit 1, printing what is missing, on timeout.
+  mta_send.py delivered KEPT MAP OUT
+      MAP has lines "NAME ID" (a file sent, its queue id); KEPT holds, under
+      each queue id, the bytes Postfix's pipe(8) handed over (flag F: a
+      From_ line first).  Write OUT/NAME: those bytes without the From_
+      line, which is what fblscope stores (docs/sources.md).  Exit 1,
+      naming them, when some were never handed over.
 
 Run it with /usr/bin/python3.
 """
@@ -71,16 +77,18 @@ def send(addr, port, rcpt, files):
 def wait(log, timeout, status, ids):
     end = time.time() + float(timeout)
     found = {}
+    want = set(ids)
+    line_re = re.compile(r" ([0-9A-Za-z]+): to=<.* status=(\S+) ")
     while True:
         try:
             with open(log, "r", errors="replace") as f:
                 lines = f.read().splitlines()
         except OSError:
             lines = []
-        for i in ids:
-            for ln in lines:
-                if (" %s: to=<" % i) in ln and ("status=%s " % status) in ln:
-                    found[i] = ln
+        for ln in lines:
+            m = line_re.search(ln)
+            if m and m.group(1) in want and m.group(2) == status:
+                found[m.group(1)] = ln
         if len(found) == len(ids) or time.time() > end:
             break
         time.sleep(0.2)
@@ -94,6 +102,28 @@ def wait(log, timeout, status, ids):
     return 0
 
 
+def delivered(kept, map_file, out):
+    missing = []
+    with open(map_file) as f:
+        pairs = [ln.split() for ln in f if ln.strip()]
+    for name, qid in pairs:
+        try:
+            with open("%s/%s" % (kept, qid), "rb") as f:
+                data = f.read()
+        except OSError:
+            missing.append(name)
+            continue
+        if data.startswith(b"From "):
+            nl = data.find(b"\n")
+            data = data[nl + 1:] if nl >= 0 else b""
+        with open("%s/%s" % (out, name), "wb") as f:
+            f.write(data)
+    if missing:
+        print("never handed over: %s" % " ".join(missing[:10]))
+        return 1
+    return 0
+
+
 def main(argv):
     if len(argv) == 4 and argv[0] == "report":
         return report(argv[1], argv[2], argv[3])
@@ -101,6 +131,8 @@ def main(argv):
         return send(argv[1], argv[2], argv[3], argv[4:])
     if len(argv) >= 5 and argv[0] == "wait":
         return wait(argv[1], argv[2], argv[3], argv[4:])
+    if len(argv) == 4 and argv[0] == "delivered":
+        return delivered(argv[1], argv[2], argv[3])
     sys.stderr.write(__doc__)
     return 2
 
