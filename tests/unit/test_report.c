@@ -98,6 +98,36 @@ day_model(struct report_model *m)
 	m->len[RW_LONG] = 30;
 }
 
+/*
+ * One audited domain d of the report day with one problem p in m (d and p
+ * zeroed by the caller); role and mode empty.
+ */
+static void
+dns_problem_model(struct report_model *m, struct report_dns_domain *d,
+    struct report_dns_problem *p, char *domain, char *customer, char *check,
+    char *subject, char *server, char *status, char *reason, char *detail)
+{
+	static char	 empty[] = "";
+
+	d->domain = domain;
+	d->customer_id = customer;
+	d->role = d->mode = empty;
+	d->status = status;
+	snprintf(d->as_of, sizeof(d->as_of), "2026-11-21");
+	p->domain = domain;
+	p->customer_id = customer;
+	p->check = check;
+	p->subject = subject;
+	p->server = server;
+	p->status = status;
+	p->reason = reason;
+	p->detail = detail;
+	m->dns = d;
+	m->ndns = 1;
+	m->dns_problems = p;
+	m->ndns_problems = 1;
+}
+
 static void
 test_text_width(void)
 {
@@ -178,7 +208,7 @@ test_hostile_names(void)
 	char	 id[] = "=cmd|' /C calc'!A0";
 	char	 rep[] = "@SUM(1+1)*cmd";
 	char	 dom[] = "+x.example", srv[] = "-2+3", st[] = "FAIL";
-	char	 chk[] = "\tkey", sub[] = "\rsel", empty[] = "";
+	char	 chk[] = "\tkey", sub[] = "\rsel";
 	char	 reason[] = "unpublished\x1b[2J\x9b\xe2\x80\xae";
 	char	 detail[] = "txt.exe\xe2\x80\xae\xc2\x9b\r\ninjected";
 
@@ -193,24 +223,8 @@ test_hostile_names(void)
 	c.nisps = 1;
 	m.customers = &c;
 	m.ncustomers = 1;
-	d.domain = dom;
-	d.customer_id = id;
-	d.role = empty;
-	d.mode = empty;
-	d.status = st;
-	snprintf(d.as_of, sizeof(d.as_of), "2026-11-21");
-	p.domain = dom;
-	p.customer_id = id;
-	p.check = chk;
-	p.subject = sub;
-	p.server = srv;
-	p.status = st;
-	p.reason = reason;
-	p.detail = detail;
-	m.dns = &d;
-	m.ndns = 1;
-	m.dns_problems = &p;
-	m.ndns_problems = 1;
+	dns_problem_model(&m, &d, &p, dom, id, chk, sub, srv, st, reason,
+	    detail);
 
 	CHECK_TRUE("names/csv-renders", report_render_csv(&out, &m));
 	CHECK_TRUE("names/csv-customer", strstr(buf_cstr(&out),
@@ -389,24 +403,9 @@ test_dns_detail(void)
 	memset(&d, 0, sizeof(d));
 	memset(&p, 0, sizeof(p));
 	day_model(&m);
-	d.domain = dom;
-	d.customer_id = cid;
-	d.role = d.mode = empty;
-	d.status = st;
-	snprintf(d.as_of, sizeof(d.as_of), "2026-11-21");
-	p.domain = dom;
-	p.customer_id = cid;
-	p.check = chk;
-	p.subject = sub;
-	p.server = empty;
-	p.status = st;
-	p.reason = reason;
-	p.detail = detail;
+	dns_problem_model(&m, &d, &p, dom, cid, chk, sub, empty, st, reason,
+	    detail);
 	p.days_open = 3;
-	m.dns = &d;
-	m.ndns = 1;
-	m.dns_problems = &p;
-	m.ndns_problems = 1;
 	CHECK_TRUE("dns-detail/renders", report_render_text(&out, &m));
 	t = strstr(buf_cstr(&out), "      still-signing");
 	CHECK_STR("dns-detail/wrapped", t, "      still-signing, 3 days: 41 "
