@@ -25,10 +25,15 @@
 #                       generator's manifest, every message moved once, peak
 #                       RSS under BIG_RSS_KB, the rate on a '# ' line; then
 #                       AGAIN_N of them again behind a gap of UIDs
-#   imap/restart/*      Dovecot stopped while a run reads RESTART_N of them,
-#                       and started again: exit 2 naming the folder; the
-#                       next run stores the rest, every message once, and
-#                       moves each once
+#   imap/restart/*      Dovecot stopped while a run reads RESTART_N of them
+#                       and kept down until the run ends: exit 2 naming the
+#                       folder; started again, the next run stores the
+#                       rest, every message once, and moves each once
+#   imap/bounce/*       Dovecot stopped and started at once while a run
+#                       reads: the run either goes on over a new connection
+#                       (libcurl reconnects between commands) or ends with
+#                       2 saying why; after a second run every message is
+#                       stored once and moved once
 #   imap/two-runs/*     two ingests of one folder at once: one reads it, the
 #                       other leaves it (a PostgreSQL advisory lock): every
 #                       message stored once and moved once
@@ -327,10 +332,14 @@ check_eq imap/big/again-stored-nothing "$(field "$T/big2.err" read) $(field "$T/
 check_eq imap/big/again-moved "$(count Big) $(($(count Processed) + $(count Quarantine)))" \
     "0 $((BIG_N + AGAIN_N))"
 
-# ---- Dovecot restarted mid-run -----------------------------------------------------
-# The run loses its connection: it ends with exit 2 and says why, having
-# moved only what it committed; the next run stores the rest, each message
-# once, and moves every one once.
+# ---- Dovecot gone mid-run ------------------------------------------------------------
+# The run loses its connection and cannot make another: it ends with exit 2
+# and says why, having moved only what it committed; the next run stores
+# the rest, each message once, and moves every one once.  The run is held
+# (SIGSTOP) while the server stops, so that it cannot finish first, and
+# the server stays down until the run has ended: stopped and started at
+# once, a stop between two commands is not seen at all (libcurl connects
+# again), which imap/bounce/* tests.
 psql "$DB" -X -qc "CREATE DATABASE restart" > /dev/null &&
     "$FBL_BIN" db migrate --db "$(conn restart)" > /dev/null
 ls "$T"/mb/Maildir/new/* | head -n "$RESTART_N" > "$T/restart.list"
@@ -349,14 +358,18 @@ while [ $(($(count Processed) + $(count Quarantine) - moved_before)) -lt 300 ] &
 	sleep 0.1
 	i=$((i + 1))
 done
+# held while the server goes away: a run faster than the stop would
+# otherwise end before it
+kill -STOP $rpid 2>/dev/null
 midrun=$(kill -0 $rpid 2>/dev/null && echo yes)
 sh "$DOVE" stop "$D"
+kill -CONT $rpid 2>/dev/null
+wait $rpid
+rc=$?
 if ! sh "$DOVE" start "$D" "$ADDR" "$P143" "$P993" 2> "$T/dove2.err"; then
 	not_ok imap/restart/start-again "$(cat "$T/dove2.err")"
 	exit 1
 fi
-wait $rpid
-rc=$?
 check_eq imap/restart/mid-run "$midrun" yes "the run ended before the server stopped"
 check_eq imap/restart/exit "$rc" 2 "$(tail -n 3 "$T/rs1.err")"
 if grep -q "^$RURL: " "$T/rs1.err"; then
@@ -382,6 +395,54 @@ check_eq imap/restart/stored-once \
     "$rnonempty $rnonempty" "report rows, reports counted in daily_report"
 check_eq imap/restart/moved-once \
     "$(count Restart) $(($(count Processed) + $(count Quarantine) - moved_before))" "0 $RESTART_N"
+
+# ---- Dovecot stopped and started at once mid-run -----------------------------------
+psql "$DB" -X -qc "CREATE DATABASE bounce" > /dev/null &&
+    "$FBL_BIN" db migrate --db "$(conn bounce)" > /dev/null
+bn_db=$(conn bounce)
+moved_before=$(($(count Processed) + $(count Quarantine)))
+# shellcheck disable=SC2046
+seed Bounce $(cat "$T/restart.list")
+BURL="imaps://fbl@$ADDR:$P993/Bounce"
+"$FBL_BIN" ingest --db "$bn_db" --no-progress $BCFG "$BURL" \
+    > "$T/bn1.out" 2> "$T/bn1.err" &
+bpid=$!
+at_exit "stop_watch $bpid"
+i=0
+while [ $(($(count Processed) + $(count Quarantine) - moved_before)) -lt 300 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -STOP $bpid 2>/dev/null
+sh "$DOVE" stop "$D"
+if ! sh "$DOVE" start "$D" "$ADDR" "$P143" "$P993" 2> "$T/dove3.err"; then
+	not_ok imap/bounce/start-again "$(cat "$T/dove3.err")"
+	exit 1
+fi
+kill -CONT $bpid 2>/dev/null
+wait $bpid
+rc=$?
+# 1: the folder holds empty and unparseable messages (quarantined)
+case $rc in
+1) ok imap/bounce/first-run ;;
+2)	if grep -q "^$BURL: " "$T/bn1.err"; then
+		ok imap/bounce/first-run
+	else
+		not_ok imap/bounce/first-run "exit 2 without the folder's reason: $(grep -v '^  ' "$T/bn1.err" | head -n 2)"
+	fi ;;
+*) not_ok imap/bounce/first-run "exit $rc: $(tail -n 2 "$T/bn1.err")" ;;
+esac
+"$FBL_BIN" ingest --db "$bn_db" --no-progress $BCFG "$BURL" > "$T/bn2.out" 2> "$T/bn2.err"
+rc=$?
+case $rc in
+0|1) ok imap/bounce/second-run ;;
+*) not_ok imap/bounce/second-run "exit $rc: $(grep -v '^  ' "$T/bn2.err" | head -n 2)" ;;
+esac
+check_eq imap/bounce/stored-once \
+    "$(psql "$bn_db" -X -Atqc "SELECT (SELECT count(*) FROM report), (SELECT sum(count) FROM daily_report)" | tr '|' ' ')" \
+    "$rnonempty $rnonempty" "report rows, reports counted in daily_report"
+check_eq imap/bounce/moved-once \
+    "$(count Bounce) $(($(count Processed) + $(count Quarantine) - moved_before))" "0 $RESTART_N"
 
 # ---- two runs at once over one folder ---------------------------------------------
 psql "$DB" -X -qc "CREATE DATABASE two" > /dev/null &&
