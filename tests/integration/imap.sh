@@ -340,27 +340,33 @@ check_eq imap/big/again-moved "$(count Big) $(($(count Processed) + $(count Quar
 # the server stays down until the run has ended: stopped and started at
 # once, a stop between two commands is not seen at all (libcurl connects
 # again), which imap/bounce/* tests.
-psql "$DB" -X -qc "CREATE DATABASE restart" > /dev/null &&
-    "$FBL_BIN" db migrate --db "$(conn restart)" > /dev/null
+# A run of FOLDER into a new database DBNAME, started in the background
+# and held (SIGSTOP) once it has moved 300 messages, so that a run faster
+# than the server's stop cannot end before it; its pid in $run_pid,
+# its output in $T/DBNAME1.{out,err}.  moved_before: what was moved before.
+run_held() {	# dbname folder
+	psql "$DB" -X -qc "CREATE DATABASE $1" > /dev/null &&
+	    "$FBL_BIN" db migrate --db "$(conn "$1")" > /dev/null
+	moved_before=$(($(count Processed) + $(count Quarantine)))
+	# shellcheck disable=SC2046
+	seed "$2" $(cat "$T/restart.list")
+	"$FBL_BIN" ingest --db "$(conn "$1")" --no-progress $BCFG \
+	    "imaps://fbl@$ADDR:$P993/$2" > "$T/${1}1.out" 2> "$T/${1}1.err" &
+	run_pid=$!
+	at_exit "stop_watch $run_pid"
+	_i=0
+	while [ $(($(count Processed) + $(count Quarantine) - moved_before)) -lt 300 ] &&
+	    [ $_i -lt 300 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -STOP $run_pid 2>/dev/null
+}
 ls "$T"/mb/Maildir/new/* | head -n "$RESTART_N" > "$T/restart.list"
 rnonempty=$(while read -r f; do [ -s "$f" ] && echo; done < "$T/restart.list" | wc -l)
-moved_before=$(($(count Processed) + $(count Quarantine)))
-# shellcheck disable=SC2046
-seed Restart $(cat "$T/restart.list")
 RURL="imaps://fbl@$ADDR:$P993/Restart"
-"$FBL_BIN" ingest --db "$(conn restart)" --no-progress $BCFG "$RURL" \
-    > "$T/rs1.out" 2> "$T/rs1.err" &
-rpid=$!
-at_exit "stop_watch $rpid"
-# a few batches moved, then the server goes away
-i=0
-while [ $(($(count Processed) + $(count Quarantine) - moved_before)) -lt 300 ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-# held while the server goes away: a run faster than the stop would
-# otherwise end before it
-kill -STOP $rpid 2>/dev/null
+run_held restart Restart
+rpid=$run_pid
 midrun=$(kill -0 $rpid 2>/dev/null && echo yes)
 sh "$DOVE" stop "$D"
 kill -CONT $rpid 2>/dev/null
@@ -371,11 +377,11 @@ if ! sh "$DOVE" start "$D" "$ADDR" "$P143" "$P993" 2> "$T/dove2.err"; then
 	exit 1
 fi
 check_eq imap/restart/mid-run "$midrun" yes "the run ended before the server stopped"
-check_eq imap/restart/exit "$rc" 2 "$(tail -n 3 "$T/rs1.err")"
-if grep -q "^$RURL: " "$T/rs1.err"; then
+check_eq imap/restart/exit "$rc" 2 "$(tail -n 3 "$T/restart1.err")"
+if grep -q "^$RURL: " "$T/restart1.err"; then
 	ok imap/restart/said-why
 else
-	not_ok imap/restart/said-why "$(grep -v '^  ' "$T/rs1.err" | head -n 3)"
+	not_ok imap/restart/said-why "$(grep -v '^  ' "$T/restart1.err" | head -n 3)"
 fi
 left=$(count Restart)
 moved1=$(($(count Processed) + $(count Quarantine) - moved_before))
@@ -397,23 +403,10 @@ check_eq imap/restart/moved-once \
     "$(count Restart) $(($(count Processed) + $(count Quarantine) - moved_before))" "0 $RESTART_N"
 
 # ---- Dovecot stopped and started at once mid-run -----------------------------------
-psql "$DB" -X -qc "CREATE DATABASE bounce" > /dev/null &&
-    "$FBL_BIN" db migrate --db "$(conn bounce)" > /dev/null
-bn_db=$(conn bounce)
-moved_before=$(($(count Processed) + $(count Quarantine)))
-# shellcheck disable=SC2046
-seed Bounce $(cat "$T/restart.list")
 BURL="imaps://fbl@$ADDR:$P993/Bounce"
-"$FBL_BIN" ingest --db "$bn_db" --no-progress $BCFG "$BURL" \
-    > "$T/bn1.out" 2> "$T/bn1.err" &
-bpid=$!
-at_exit "stop_watch $bpid"
-i=0
-while [ $(($(count Processed) + $(count Quarantine) - moved_before)) -lt 300 ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -STOP $bpid 2>/dev/null
+run_held bounce Bounce
+bpid=$run_pid
+bn_db=$(conn bounce)
 sh "$DOVE" stop "$D"
 if ! sh "$DOVE" start "$D" "$ADDR" "$P143" "$P993" 2> "$T/dove3.err"; then
 	not_ok imap/bounce/start-again "$(cat "$T/dove3.err")"
@@ -425,12 +418,12 @@ rc=$?
 # 1: the folder holds empty and unparseable messages (quarantined)
 case $rc in
 1) ok imap/bounce/first-run ;;
-2)	if grep -q "^$BURL: " "$T/bn1.err"; then
+2)	if grep -q "^$BURL: " "$T/bounce1.err"; then
 		ok imap/bounce/first-run
 	else
-		not_ok imap/bounce/first-run "exit 2 without the folder's reason: $(grep -v '^  ' "$T/bn1.err" | head -n 2)"
+		not_ok imap/bounce/first-run "exit 2 without the folder's reason: $(grep -v '^  ' "$T/bounce1.err" | head -n 2)"
 	fi ;;
-*) not_ok imap/bounce/first-run "exit $rc: $(tail -n 2 "$T/bn1.err")" ;;
+*) not_ok imap/bounce/first-run "exit $rc: $(tail -n 2 "$T/bounce1.err")" ;;
 esac
 "$FBL_BIN" ingest --db "$bn_db" --no-progress $BCFG "$BURL" > "$T/bn2.out" 2> "$T/bn2.err"
 rc=$?
