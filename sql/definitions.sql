@@ -156,6 +156,15 @@ LANGUAGE sql STABLE AS $$
      WHERE r.msg_day = p_day AND r.fingerprint = p_fp
 $$;
 
+-- What the report makes of a report's kind: 'complaint' (an ARF report or
+-- another complaint format), 'sample', else 'other'.
+CREATE OR REPLACE FUNCTION fbl_report_use(kind text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN kind IN ('arf', 'complaint') THEN 'complaint'
+                WHEN kind = 'sample' THEN 'sample'
+                ELSE 'other' END
+$$;
+
 -- ---- Daily counts per customer ------------------------------------------
 
 -- A feedback report's class, as report_complaint has it:
@@ -248,7 +257,8 @@ BEGIN
                coalesce(s.s, '') AS selector, coalesce(s.a, '') AS algorithm,
                coalesce(s.key_bits, -1) AS key_bits,
                coalesce(s.key_testing, false) AS key_testing, s.result,
-               s.reason
+               s.reason, coalesce(s.diagnosis, '') AS diagnosis,
+               coalesce(s.diagnosis_field, '') AS diagnosis_field
           FROM r JOIN signature s USING (msg_day, fingerprint)
     ), rp AS (
         SELECT msg_day, kind, reporter, feedback_type, count(*) AS n
@@ -392,19 +402,21 @@ BEGIN
         DO UPDATE SET count = t.count + EXCLUDED.count
     ), v AS (
         SELECT msg_day, kind, token, role, customer_id, result, reason,
-               count(*) AS n
-          FROM s GROUP BY 1, 2, 3, 4, 5, 6, 7
+               diagnosis, diagnosis_field, count(*) AS n
+          FROM s GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
     ), v_sub AS (
         UPDATE daily_verification t SET count = t.count - v.n FROM v
          WHERE p_sign < 0 AND t.day = v.msg_day AND t.kind = v.kind
            AND t.token = v.token AND t.role = v.role
            AND t.customer_id = v.customer_id AND t.result = v.result
-           AND t.reason = v.reason
+           AND t.reason = v.reason AND t.diagnosis = v.diagnosis
+           AND t.diagnosis_field = v.diagnosis_field
     )
     INSERT INTO daily_verification AS t (day, kind, token, role,
-           customer_id, result, reason, count)
-    SELECT * FROM v WHERE p_sign > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT (day, kind, token, role, customer_id, result, reason)
+           customer_id, result, reason, diagnosis, diagnosis_field, count)
+    SELECT * FROM v WHERE p_sign > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    ON CONFLICT (day, kind, token, role, customer_id, result, reason,
+                 diagnosis, diagnosis_field)
     DO UPDATE SET count = t.count + EXCLUDED.count;
 END;
 $$;
@@ -436,7 +448,8 @@ BEGIN
         key_bits integer, key_testing boolean, result text, reason text,
         header_verified boolean, body_verified boolean, role text,
         customer_id text, selector_year smallint, selector_month smallint,
-        archived_verdict text, archived_key bytea)
+        archived_verdict text, archived_key bytea, diagnosis text,
+        diagnosis_field text, diagnosis_detail text)
         ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_facts (
         msg_day date, fingerprint bytea, idx smallint, field bytea,
@@ -517,12 +530,14 @@ BEGIN
         INSERT INTO signature (msg_day, fingerprint, idx, d, s, a, c, l, t,
                x, key_bits, key_testing, result, reason, header_verified,
                body_verified, role, customer_id, selector_year,
-               selector_month, archived_verdict, archived_key)
+               selector_month, archived_verdict, archived_key, diagnosis,
+               diagnosis_field, diagnosis_detail)
         SELECT g.msg_day, g.fingerprint, g.idx, g.d, g.s, g.a, g.c, g.l,
                g.t, g.x, g.key_bits, g.key_testing, g.result, g.reason,
                g.header_verified, g.body_verified, g.role, g.customer_id,
                g.selector_year, g.selector_month, g.archived_verdict,
-               g.archived_key
+               g.archived_key, g.diagnosis, g.diagnosis_field,
+               g.diagnosis_detail
           FROM stage_signature g JOIN ins USING (msg_day, fingerprint)
          ORDER BY g.msg_day, g.fingerprint, g.idx
     ), fx AS (
@@ -548,18 +563,31 @@ $$;
 -- A signature's new verdict, written only if the row still holds the
 -- verdict that was read (p_old_*): two runs at once, or a run beside an
 -- ingest, change each row and count once.  When the result or reason
--- changed, its daily_signature and daily_verification counts move from the
--- old to the new; when the key changed (size, t=y), its daily_key count.
--- True when the row was updated.
+-- changed, its daily_signature counts move from the old to the new, and
+-- its daily_verification count when they or its diagnosis class (p_diag*,
+-- as fbl/store/reverify.c decides it) changed; when the key changed (size,
+-- t=y), its daily_key count.  True when the row was updated.
+DROP FUNCTION IF EXISTS fbl_signature_verdict(date, text, smallint, text,
+    text, text, text, text, text, text, boolean, integer, boolean, integer,
+    boolean);
 CREATE OR REPLACE FUNCTION fbl_signature_verdict(p_day date, p_fp text,
     p_idx smallint, p_old_result text, p_old_reason text,
     p_old_archived text, p_result text, p_reason text, p_archived text,
     p_archived_key text, p_header_verified boolean, p_key_bits integer,
     p_key_testing boolean, p_old_key_bits integer,
-    p_old_key_testing boolean)
+    p_old_key_testing boolean, p_diagnosis text, p_diagnosis_field text,
+    p_diagnosis_detail text)
 RETURNS boolean LANGUAGE sql AS $$
-    WITH u AS (
+    WITH o AS (
+        SELECT coalesce(diagnosis, '') AS diagnosis,
+               coalesce(diagnosis_field, '') AS diagnosis_field
+          FROM signature
+         WHERE msg_day = p_day AND fingerprint = decode(p_fp, 'hex')
+           AND idx = p_idx
+    ), u AS (
         UPDATE signature SET result = p_result, reason = p_reason,
+               diagnosis = p_diagnosis, diagnosis_field = p_diagnosis_field,
+               diagnosis_detail = p_diagnosis_detail,
                archived_verdict = p_archived,
                archived_key = decode(p_archived_key, 'hex'),
                header_verified = p_header_verified,
@@ -574,15 +602,23 @@ RETURNS boolean LANGUAGE sql AS $$
     ), m AS (
         SELECT p_result <> p_old_result OR p_reason <> p_old_reason
                    AS verdict,
+               p_result <> p_old_result OR p_reason <> p_old_reason OR
+                   o.diagnosis <> coalesce(p_diagnosis, '') OR
+                   o.diagnosis_field <> coalesce(p_diagnosis_field, '')
+                   AS verif,
+               o.diagnosis AS old_diagnosis,
+               o.diagnosis_field AS old_diagnosis_field,
                p_key_bits <> p_old_key_bits OR (p_key_bits >= 0 AND
                    p_key_testing <> p_old_key_testing) AS key
+          FROM o
     ), r AS (
         SELECT u.msg_day, rp.kind, lower(coalesce(u.d, '')) AS token,
                u.role, coalesce(u.customer_id, '') AS customer_id,
                coalesce(u.s, '') AS selector,
                coalesce(rp.reporter, '') AS reporter,
                coalesce(rp.feedback_type, '') AS feedback_type,
-               coalesce(u.a, '') AS algorithm, m.verdict, m.key
+               coalesce(u.a, '') AS algorithm, m.verdict, m.verif,
+               m.old_diagnosis, m.old_diagnosis_field, m.key
           FROM u JOIN report rp USING (msg_day, fingerprint), m
     ), kdec AS (
         UPDATE daily_key t SET count = t.count - 1 FROM r
@@ -602,17 +638,20 @@ RETURNS boolean LANGUAGE sql AS $$
         DO UPDATE SET count = t.count + 1
     ), vdec AS (
         UPDATE daily_verification t SET count = t.count - 1 FROM r
-         WHERE r.verdict AND t.day = r.msg_day AND t.kind = r.kind
+         WHERE r.verif AND t.day = r.msg_day AND t.kind = r.kind
            AND t.token = r.token AND t.role = r.role
            AND t.customer_id = r.customer_id AND t.result = p_old_result
-           AND t.reason = p_old_reason
+           AND t.reason = p_old_reason AND t.diagnosis = r.old_diagnosis
+           AND t.diagnosis_field = r.old_diagnosis_field
     ), vinc AS (
         INSERT INTO daily_verification AS t (day, kind, token, role,
-               customer_id, result, reason, count)
+               customer_id, result, reason, diagnosis, diagnosis_field,
+               count)
         SELECT msg_day, kind, token, role, customer_id, p_result, p_reason,
-               1
-          FROM r WHERE r.verdict
-        ON CONFLICT (day, kind, token, role, customer_id, result, reason)
+               coalesce(p_diagnosis, ''), coalesce(p_diagnosis_field, ''), 1
+          FROM r WHERE r.verif
+        ON CONFLICT (day, kind, token, role, customer_id, result, reason,
+                     diagnosis, diagnosis_field)
         DO UPDATE SET count = t.count + 1
     ), sdec AS (
         UPDATE daily_signature t SET count = t.count - 1 FROM r
@@ -1142,9 +1181,7 @@ COMMENT ON VIEW report_esp_day IS
 -- headers_only: a headers-only copy whose header signature verified.
 CREATE OR REPLACE VIEW report_verification_day AS
 SELECT day,
-       CASE WHEN kind IN ('arf', 'complaint') THEN 'complaint'
-            WHEN kind = 'sample' THEN 'sample'
-            ELSE 'other' END AS use,
+       fbl_report_use(kind) AS use,
        token, role, customer_id, result, reason,
        result = 'pass' AS verified,
        result = 'neutral' AND reason = 'headers-only' AS headers_only,
@@ -1155,6 +1192,23 @@ SELECT day,
 COMMENT ON VIEW report_verification_day IS
     'signatures per UTC day, use (complaint, sample, other), token, role, '
     'customer, result and reason';
+
+-- A row: one UTC day, use, token, role and customer, and the signatures
+-- that failed (fail, permerror, policy) by the class of their diagnosis
+-- and its header field ('' : none; a failure stored before schema 14 or
+-- not diagnosed has no class).
+CREATE OR REPLACE VIEW report_diagnosis_day AS
+SELECT day,
+       fbl_report_use(kind) AS use,
+       token, role, customer_id, diagnosis, diagnosis_field,
+       sum(count)::bigint AS signatures
+  FROM daily_verification
+ WHERE result IN ('fail', 'permerror', 'policy')
+   AND day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to())
+ GROUP BY 1, 2, 3, 4, 5, 6, 7;
+COMMENT ON VIEW report_diagnosis_day IS
+    'failed signatures per UTC day, use, token, role, customer and '
+    'diagnosis class with its header field (empty: none)';
 
 -- A row: one UTC day, d= token, selector and key as checked (algorithm,
 -- size, t=y), with the signatures that used it and the hygiene flags.

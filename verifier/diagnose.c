@@ -546,6 +546,20 @@ recover_evidence(struct diag_header *o, const struct sig_result *sr)
 	}
 }
 
+enum diag_cause
+diag_cause_of_key(const struct sig_result *sr)
+{
+	struct diag_header h;
+
+	if (sr->result == DKIM_RESULT_PASS ||
+	    sr->reason != REASON_SIGNATURE_MISMATCH || sr->key == NULL ||
+	    sr->key->key.pkey == NULL || sr->sig.alg == DKIM_ALG_ED25519_SHA256)
+		return DIAG_NONE;
+	memset(&h, 0, sizeof(h));
+	recover_evidence(&h, sr);
+	return h.recover_cause;
+}
+
 static void
 diagnose_header(struct diag_header *o, struct diag_budget *bg,
     const struct verify_result *vr, const struct sig_result *sr)
@@ -676,6 +690,15 @@ bool
 diagnosis_make(struct diagnosis *dg, const struct verify_result *vr)
 {
 	struct diag_budget bg;
+
+	diag_budget_init(&bg);
+	return diagnosis_make_within(dg, vr, &bg);
+}
+
+bool
+diagnosis_make_within(struct diagnosis *dg, const struct verify_result *vr,
+    struct diag_budget *bg)
+{
 	size_t	 i;
 
 	memset(dg, 0, sizeof(*dg));
@@ -684,10 +707,9 @@ diagnosis_make(struct diagnosis *dg, const struct verify_result *vr)
 	if ((dg->sigs = calloc(vr->nsigs, sizeof(*dg->sigs))) == NULL)
 		return false;
 	dg->nsigs = vr->nsigs;
-	diag_budget_init(&bg);
 	for (i = 0; i < vr->nsigs; i++)
-		diagnose_sig(&dg->sigs[i], &bg, vr, &vr->sigs[i]);
-	dg->cut = bg.cut;
+		diagnose_sig(&dg->sigs[i], bg, vr, &vr->sigs[i]);
+	dg->cut = bg->cut;
 	for (i = 0; i < dg->nsigs; i++)
 		if (dg->sigs[i].header.nz > 0 &&
 		    !buf_ok(&dg->sigs[i].header.z[dg->sigs[i].header.nz - 1].now))

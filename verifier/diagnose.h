@@ -270,8 +270,21 @@ struct diagnosis {
 /* Diagnose every signature of vr that did not pass.  False: no memory. */
 bool		 diagnosis_make(struct diagnosis *,
 		    const struct verify_result *);
+/*
+ * The same within a budget the caller holds (ingest's per-run one): what
+ * the trials hash is taken from it, and a trial it cannot pay for is not
+ * run (cut).  Its left should not exceed DIAG_BUDGET_BYTES.
+ */
+bool		 diagnosis_make_within(struct diagnosis *,
+		    const struct verify_result *, struct diag_budget *);
 void		 diagnosis_free(struct diagnosis *);
 
+/*
+ * What opening b= with the key alone says of an RSA signature-mismatch,
+ * without the message (reverify): DIAG_NOT_SIGNING_KEY, DIAG_HDR_CHANGED,
+ * DIAG_HDR_HASH_ALG, DIAG_B_TOO_LONG; DIAG_NONE for anything else.
+ */
+enum diag_cause	 diag_cause_of_key(const struct sig_result *);
 /* "appended-content", ...: the names of docs/verify-json.md */
 const char	*diag_cause_name(enum diag_cause);
 /* "body_hash", ...; DSTEP_REASON is the reason code of sr */

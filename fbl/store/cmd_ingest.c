@@ -52,6 +52,12 @@ CLI_KEYS_USAGE_BRIEF
 "  --jobs N             verify with N worker threads while this one reads\n"
 "                       and stores (default 1: all in one thread; at most\n"
 "                       " CLI_STR(CLI_MAX_JOBS) "); what is stored is that of --jobs 1\n"
+"  --diagnose-budget MIB\n"
+"                       how much the diagnoses of failed signatures may\n"
+"                       hash in one run (default " CLI_STR(INGEST_DEFAULT_DIAGNOSE_MIB) " MiB; 0: none): each\n"
+"                       failure is stored with why it failed (a class of\n"
+"                       docs/verify-json.md); past it, a failure whose\n"
+"                       class needs a diagnosis is stored without one\n"
 "  --no-progress        no progress line, even on a terminal\n"
 "  --verbose            list every message that could not be read (the\n"
 "                       first 10 otherwise)\n"
@@ -108,6 +114,7 @@ enum {
 	OPT_IMAP_PASSWORD_FILE,
 	OPT_IMAP_CA_FILE,
 	OPT_WATCH,
+	OPT_DIAGNOSE_BUDGET,
 };
 
 static const struct option ingest_longopts[] = {
@@ -127,6 +134,7 @@ static const struct option ingest_longopts[] = {
 	    OPT_IMAP_PASSWORD_FILE },
 	{ "imap-ca-file", required_argument, NULL, OPT_IMAP_CA_FILE },
 	{ "watch", optional_argument, NULL, OPT_WATCH },
+	{ "diagnose-budget", required_argument, NULL, OPT_DIAGNOSE_BUDGET },
 	CLI_HELP_LONGOPT_END,
 };
 
@@ -192,6 +200,14 @@ ingest_options(int argc, char **argv, struct ingest_cmd *ic,
 			break;
 		case OPT_KEEP:
 			ic->io.source_flags |= MAIL_SOURCE_KEEP;
+			break;
+		case OPT_DIAGNOSE_BUDGET:
+			if (!cli_parse_uint(optarg, 0, INGEST_MAX_DIAGNOSE_MIB,
+			    &n))
+				return ingest_usage_error("--diagnose-budget: "
+				    "want 0 to " CLI_STR(INGEST_MAX_DIAGNOSE_MIB)
+				    " (MiB)");
+			ic->io.diagnose_budget = (uint64_t)n << 20;
 			break;
 		case CLI_OPT_JOBS:
 			if (!cli_jobs_option(optarg, &ic->io.jobs, &err))
@@ -426,6 +442,11 @@ summary(const struct ingest_stats *s, const struct fbl_config *cfg,
 	if (!secret)
 		fputs("  recipients not stored (no hmac-secret-file)\n",
 		    stderr);
+	if (s->classified + s->unclassified > 0)
+		fprintf(stderr, "  failed signatures: %" PRIu64 " with why "
+		    "they failed, %" PRIu64 " without%s\n", s->classified,
+		    s->unclassified, s->unclassified > 0 ? " (not diagnosed: "
+		    "the --diagnose-budget was spent)" : "");
 	fprintf(stderr, "  %.2f s, of which %.2f s storing (%.0f %%)\n",
 	    s->elapsed, s->storing, s->elapsed > 0 ?
 	    100.0 * s->storing / s->elapsed : 0.0);
@@ -433,10 +454,11 @@ summary(const struct ingest_stats *s, const struct fbl_config *cfg,
 	fprintf(stderr, "fblscope ingest: summary read=%" PRIu64 " stored=%"
 	    PRIu64 " complaints=%" PRIu64 " samples=%" PRIu64 " not_arf=%"
 	    PRIu64 " unparseable=%" PRIu64 " duplicates=%" PRIu64
-	    " unreadable=%" PRIu64 " batches=%" PRIu64 " seconds=%.2f\n",
+	    " unreadable=%" PRIu64 " batches=%" PRIu64 " seconds=%.2f"
+	    " classified=%" PRIu64 " unclassified=%" PRIu64 "\n",
 	    s->seen, s->stored, s->complaints, s->samples, s->not_arf,
 	    s->unparseable, s->duplicates, s->read_errors, s->batches,
-	    s->elapsed);
+	    s->elapsed, s->classified, s->unclassified);
 }
 
 #define PIPE_DEFER	"; exit 75 (EX_TEMPFAIL): the MTA keeps the " \
@@ -558,6 +580,7 @@ cmd_ingest(int argc, char **argv)
 	ic.io.vo.now = (int64_t)time(NULL);
 	ic.io.vo.skew = VERIFY_DEFAULT_SKEW;
 	ic.io.batch = INGEST_DEFAULT_BATCH;
+	ic.io.diagnose_budget = (uint64_t)INGEST_DEFAULT_DIAGNOSE_MIB << 20;
 	if ((st = ingest_options(argc, argv, &ic, &keys)) >= 0)
 		return st != 0 && pipe_asked(argc, argv) ? EX_USAGE : st;
 	ic.io.vo.dns_budget_ms = keys.dns_budget_ms;

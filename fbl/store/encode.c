@@ -38,6 +38,18 @@ encode_report(struct buf *b, const struct record *r)
 	db_copy_text(b, r->source_ip_derived, true);
 }
 
+/* The class of a failed signature, its field and detail, or NULLs. */
+static void
+encode_diagnosis(struct buf *b, const struct record_sig *s)
+{
+	struct sig_class_row row;
+
+	diag_class_row(&s->diag, s->archived == ARCHIVED_PASS, &row);
+	db_copy_text(b, row.diagnosis, false);
+	db_copy_text(b, row.field, false);
+	db_copy_text(b, row.detail, true);
+}
+
 static void
 encode_sig(struct buf *b, const struct record *r, const struct record_sig *s)
 {
@@ -64,9 +76,10 @@ encode_sig(struct buf *b, const struct record *r, const struct record_sig *s)
 	db_copy_text(b, record_archived_name(s->archived), false);
 	if (s->archived == ARCHIVED_PASS)
 		db_copy_bytea(b, s->archived_key, sizeof(s->archived_key),
-		    true);
+		    false);
 	else
-		db_copy_null(b, true);
+		db_copy_null(b, false);
+	encode_diagnosis(b, s);
 }
 
 void

@@ -64,6 +64,7 @@ struct run {
 	struct timespec		 last_progress;
 	struct mail_source	*reading;	/* for progress */
 	struct archive_cache	*archive;	/* archived keys, by name */
+	struct diag_pool	 diag;		/* opts->diagnose_budget */
 };
 
 static void log_to(struct buf *, const char *, ...)
@@ -142,19 +143,31 @@ batch_free(struct batch *b)
 	free(b->failed);
 }
 
-/* Parse, verify and build the record of one item; false: out of memory. */
+/*
+ * Parse, verify, diagnose what failed (within the run's budget) and build
+ * the record of one item; false: out of memory.
+ */
 static bool
-make_record(const struct ingest_opts *o, const struct mail_item *it,
-    struct record *rec)
+make_record(struct run *r, const struct mail_item *it, struct record *rec)
 {
+	const struct ingest_opts *o = r->o;
 	struct complaint	 c;
 	struct record_input	 in;
+	struct diagnosis	 dg;
 	char			 why[128];
-	bool			 ok;
+	bool			 ok, ran = false;
 
 	if (!complaint_make(&c, &o->vo, false, it->data, it->len))
 		return false;
 	memset(&in, 0, sizeof(in));
+	if (c.verified && diag_pool_wanted(&c.vr)) {
+		if (!diag_pool_diagnose(&r->diag, &dg, &c.vr, &ran)) {
+			diagnosis_free(&dg);
+			complaint_free(&c);
+			return false;
+		}
+		in.diag = ran ? &dg : NULL;
+	}
 	if (it->has_digest) {	/* store_never: too large to keep */
 		in.fingerprint = it->digest;
 		snprintf(why, sizeof(why), "not a message: too large to keep "
@@ -172,17 +185,19 @@ make_record(const struct ingest_opts *o, const struct mail_item *it,
 	in.config = o->config;
 	in.secret = o->secret;
 	ok = record_build(rec, &in);
+	if (ran)
+		diagnosis_free(&dg);
 	complaint_free(&c);
 	return ok;
 }
 
 /* Make the record of item i of b; the message bytes are freed after. */
 static void
-make_item(const struct ingest_opts *o, struct batch *b, size_t i)
+make_item(struct run *r, struct batch *b, size_t i)
 {
 	struct mail_item *it = &b->items[i];
 
-	b->failed[i] = !make_record(o, it, &b->recs[i]);
+	b->failed[i] = !make_record(r, it, &b->recs[i]);
 	free(it->data);		/* the record has what is stored */
 	it->data = NULL;
 	it->len = 0;
@@ -223,7 +238,7 @@ worker(void *arg)
 			break;
 		i = b->claimed++;
 		pthread_mutex_unlock(&r->mu);
-		make_item(r->o, b, i);
+		make_item(r, b, i);
 		pthread_mutex_lock(&r->mu);
 		b->made++;
 		pthread_cond_signal(&r->made);
@@ -274,7 +289,7 @@ publish(struct run *r, struct batch *b)
 	if (r->nworkers == 0) {
 		i = b->n++;
 		b->claimed++;
-		make_item(r->o, b, i);
+		make_item(r, b, i);
 		b->made++;
 		return;
 	}
@@ -316,6 +331,13 @@ count_stored(struct ingest_stats *s, const struct record *r)
 		if ((int)g->result < INGEST_NRESULTS &&
 		    (int)g->role < INGEST_NROLES)
 			s->sigs[g->role][g->result]++;
+		if (!diag_class_applies(g->result))
+			continue;
+		if (diag_class_final(&g->diag, g->archived == ARCHIVED_PASS) !=
+		    DC_NONE)
+			s->classified++;
+		else
+			s->unclassified++;
 	}
 }
 
@@ -630,6 +652,7 @@ run_init(struct run *r, struct store *st, const struct ingest_opts *o,
 	r->o = o;
 	r->s = s;
 	r->err = err;
+	diag_pool_init(&r->diag, o->diagnose_budget);
 	r->fill = &r->b[0];
 	r->b[0].seq = ++r->seq;
 	clock_gettime(CLOCK_MONOTONIC, &r->started);
@@ -770,6 +793,8 @@ ingest_run(struct store *st, const struct ingest_opts *o,
 			o->pass_end(s, o->pass_arg);
 		if (s->source_errors > 0 || !watch_wait(&r))
 			break;
+		/* the budget is a pass's: a watch runs for months */
+		diag_pool_init(&r.diag, o->diagnose_budget);
 	}
 	if (ok && r.prev != NULL)
 		ok = flush(&r, r.prev);

@@ -68,6 +68,13 @@
 
 #define INGEST_DEFAULT_BATCH	500
 #define INGEST_MAX_BATCH	10000
+/*
+ * The diagnoses of one run (one pass of a watch) hash at most this much:
+ * 4 GiB is some seconds of SHA-256, and every failure of a night's
+ * mailbox of real reports (a few KB to hash per trial).
+ */
+#define INGEST_DEFAULT_DIAGNOSE_MIB	4096
+#define INGEST_MAX_DIAGNOSE_MIB		1048576
 #define INGEST_MAX_LOG		(64 * 1024)
 #define INGEST_MAX_JOBS		JOBS_MAX
 #define INGEST_MAX_WHY		8	/* reasons of unparseable counted */
@@ -93,6 +100,11 @@ struct ingest_opts {
 	 * SHA-256 the source took of all its bytes (MAIL_SOURCE_PIPE).
 	 */
 	bool			 store_never;
+	/*
+	 * Bytes the diagnoses of failed signatures may hash in this run
+	 * (diag_class.h); 0: no diagnosis, only the classes a verdict gives.
+	 */
+	uint64_t		 diagnose_budget;
 	const struct mail_source_net *net;	/* IMAP settings, or NULL */
 	unsigned		 watch;		/* seconds between passes; 0:
 						   one pass */
@@ -128,6 +140,11 @@ struct ingest_stats {
 	uint64_t	 commit_errors;	/* Maildir renames that failed (to
 					   cur/ or to the quarantine) */
 	uint64_t	 batches;	/* committed */
+	uint64_t	 classified;	/* failed signatures stored with a
+					   diagnosis class */
+	uint64_t	 unclassified;	/* ... and without: the budget spent
+					   (or a verdict a class needs a
+					   diagnosis for, and 0 budget) */
 	uint64_t	 passes;	/* watch: passes done */
 	bool		 interrupted;	/* opts->stop said so */
 	double		 elapsed;	/* seconds, the whole run */

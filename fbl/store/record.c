@@ -450,6 +450,10 @@ sigs_build(struct record *rec, const struct record_input *in)
 		if (record_verdict_open(rec->sigs[i].result,
 		    rec->sigs[i].reason))
 			facts_build(&rec->sigs[i].facts, vr, i, &ok);
+		diag_class_make(&rec->sigs[i].diag, &vr->sigs[i],
+		    in->diag != NULL && i < in->diag->nsigs ?
+		    &in->diag->sigs[i] : NULL, in->diag != NULL &&
+		    in->diag->cut, rec->reporter_verified_dkim == 1);
 	}
 	return ok;
 }

@@ -39,6 +39,7 @@
 #include "fbl/classify.h"
 #include "fbl/feedback/arf.h"
 #include "fbl/config.h"
+#include "fbl/store/diag_class.h"
 #include "base/buf.h"
 #include "base/digest.h"
 #include "verifier/message.h"
@@ -104,6 +105,8 @@ struct record_sig {
 	/* Under the archived keys of the name (keyarchive.h). */
 	enum record_archived archived;
 	unsigned char	 archived_key[32];	/* the key that passed */
+	/* Why it failed (diag_class.h): stored as diag_class_final(). */
+	struct sig_class diag;
 };
 
 /* One report row and its signature rows. */
@@ -150,6 +153,8 @@ struct record_input {
 	const struct arf_report	*report;
 	const struct message	*original;	/* parsed original, or NULL */
 	const struct verify_result *vr;
+	/* The diagnosis of vr's failed signatures, or NULL: none run. */
+	const struct diagnosis	*diag;
 	const struct fbl_config	*config;	/* NULL: roles unknown */
 	const struct buf	*secret;	/* NULL/empty: no recipients */
 	/*

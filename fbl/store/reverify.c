@@ -25,7 +25,9 @@ static const char select_sql[] =
     " encode(f.field, 'hex'), encode(f.header_digest, 'hex'), f.has_body,"
     " f.body_verified, f.l_exceeds, f.canon_len, f.n_from, f.redacted,"
     " f.verified_at, f.skew, coalesce(s.key_bits, -1),"
-    " coalesce(s.key_testing, false), s.header_verified"
+    " coalesce(s.key_testing, false), s.header_verified, s.diagnosis,"
+    " s.diagnosis_field, s.diagnosis_detail,"
+    " coalesce(r.reporter_verified_dkim, false)"
     " FROM signature s JOIN signature_facts f"
     " USING (msg_day, fingerprint, idx)"
     " JOIN report r USING (msg_day, fingerprint)"
@@ -44,7 +46,7 @@ static const char select_sql[] =
  * fbl_report_standing() (sql/definitions.sql).
  */
 static const char verdict_sql[] = "SELECT fbl_signature_verdict($1, $2, $3,"
-    " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+    " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 static const char standing_sql[] = "SELECT fbl_report_standing($1, $2)";
 
 /*
@@ -74,7 +76,8 @@ enum col {
 	C_DAY, C_FP, C_IDX, C_D, C_S, C_L, C_RESULT, C_REASON, C_ARCHIVED,
 	C_FIELD, C_DIGEST, C_HAS_BODY, C_BODY_OK, C_L_EXCEEDS, C_CANON_LEN,
 	C_N_FROM, C_REDACTED, C_VERIFIED_AT, C_SKEW, C_KEY_BITS,
-	C_KEY_TESTING, C_HEADER_VERIFIED, C__COUNT
+	C_KEY_TESTING, C_HEADER_VERIFIED, C_DIAGNOSIS, C_DIAG_FIELD,
+	C_DIAG_DETAIL, C_REPORTER_VERIFIED, C__COUNT
 };
 
 /*
@@ -93,6 +96,8 @@ struct open_sig {
 	struct record_sig rs;		/* what is judged and written */
 	int		 old_bits, old_testing, old_header;	/* -1: NULL */
 	bool		 replayed;	/* a temperror verified again */
+	bool		 reporter_verified;	/* report.reporter_verified_dkim */
+	struct sig_class new_diag;	/* replayed: the new verdict's class */
 };
 
 /* Hex text into a new buffer of *len bytes; NULL on bad input or memory. */
@@ -121,6 +126,12 @@ static char *
 dup_value(const struct db_rows *res, size_t row, size_t col)
 {
 	return db_null(res, row, col) ? NULL : strdup(db_get(res, row, col));
+}
+
+static const char *
+value_or_null(const struct db_rows *res, size_t row, size_t col)
+{
+	return db_null(res, row, col) ? NULL : db_get(res, row, col);
 }
 
 static void
@@ -212,6 +223,10 @@ read_row(const struct db_rows *res, size_t row, struct open_sig *o)
 	o->rs.header_verified = o->old_header;
 	o->rs.result = o->old_result;
 	o->rs.reason = o->old_reason;
+	o->reporter_verified = db_bool(res, row, C_REPORTER_VERIFIED);
+	diag_class_read(&o->rs.diag, value_or_null(res, row, C_DIAGNOSIS),
+	    value_or_null(res, row, C_DIAG_FIELD),
+	    value_or_null(res, row, C_DIAG_DETAIL));
 	return true;
 }
 
@@ -254,6 +269,7 @@ replay(const struct reverify_opts *ro, struct open_sig *o)
 		}
 		o->rs.header_verified = sr.header_checked ?
 		    sr.header_verified : -1;
+		diag_class_replayed(&o->new_diag, &sr, o->reporter_verified);
 	}
 	sig_result_free(&sr);
 }
@@ -294,7 +310,8 @@ write_row(struct db *db, struct open_sig *o, bool *applied, struct buf *err)
 	char		 key[2 * sizeof(o->rs.archived_key) + 1] = "";
 	struct buf	 hex = BUF_INIT;
 	struct db_rows	*res;
-	const char	*p[15];
+	struct sig_class_row cr;
+	const char	*p[18];
 	char		 nbits[16], obits[16];
 
 	if (o->rs.archived == ARCHIVED_PASS) {
@@ -320,7 +337,19 @@ write_row(struct db *db, struct open_sig *o, bool *applied, struct buf *err)
 	p[12] = o->rs.key_testing > 0 ? "true" : "false";
 	p[13] = obits;
 	p[14] = o->old_testing ? "true" : "false";
-	if ((res = db_query(db, verdict_sql, 15, p, err)) == NULL)
+	/* a new verdict's class is its own; else the one found at ingest */
+	if (o->rs.result != o->old_result || o->rs.reason != o->old_reason) {
+		if (o->replayed)
+			o->rs.diag = o->new_diag;
+		else
+			diag_class_of_verdict(&o->rs.diag, o->rs.result,
+			    o->rs.reason);
+	}
+	diag_class_row(&o->rs.diag, o->rs.archived == ARCHIVED_PASS, &cr);
+	p[15] = cr.diagnosis;
+	p[16] = cr.field;
+	p[17] = cr.detail;
+	if ((res = db_query(db, verdict_sql, 18, p, err)) == NULL)
 		return false;
 	*applied = db_nrows(res) == 1 && db_bool(res, 0, 0);
 	db_rows_free(res);

@@ -63,11 +63,11 @@ DB2=$(printf '%s' "$DB" | sed 's/dbname=[^ ]*/dbname=jobs2/')
     --config "$T/mb/fblscope.conf" --keep "$T/mb/Maildir" > /dev/null 2> "$T/jobs2.err"
 check_eq ingest-mailbox/jobs2-exit "$?" 1 "$(tail -2 "$T/jobs2.err")"
 DUMP="SELECT encode(fingerprint, 'hex'), msg_day, kind, coalesce(feedback_type, ''), coalesce(reporter, '') FROM report ORDER BY 1;
-SELECT encode(fingerprint, 'hex'), idx, coalesce(d, ''), role, result, reason, coalesce(customer_id, '') FROM signature ORDER BY 1, 2;
+SELECT encode(fingerprint, 'hex'), idx, coalesce(d, ''), role, result, reason, coalesce(customer_id, ''), coalesce(diagnosis, ''), coalesce(diagnosis_field, ''), coalesce(diagnosis_detail, '') FROM signature ORDER BY 1, 2;
 SELECT * FROM daily_report ORDER BY 1, 2, 3, 4;
 SELECT * FROM daily_signature ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
 SELECT * FROM daily_customer ORDER BY 1, 2, 3, 4;
-SELECT * FROM daily_verification ORDER BY 1, 2, 3, 4, 5, 6, 7"
+SELECT * FROM daily_verification ORDER BY 1, 2, 3, 4, 5, 6, 7, 9, 10"
 psql "$DB" -Atc "$DUMP" > "$T/dump1"
 psql "$DB2" -Atc "$DUMP" > "$T/dump2"
 if cmp -s "$T/dump1" "$T/dump2" && [ -s "$T/dump1" ]; then

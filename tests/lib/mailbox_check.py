@@ -17,7 +17,9 @@ report's authenticity (a 9th column of ROWS.tsv, sql/003_standing.sql) from
 the manifest's category: complaint and headers-only authentic, redacted
 redacted, rotated rotated (with the archive; else forged, or damaged when
 the reporter is Yahoo, which forwards only mail whose DKIM verified),
-forged forged (damaged at Yahoo when signed).  --crlf: the messages were read
+forged forged (damaged at Yahoo when signed).  A 10th column of ROWS.tsv,
+the signature's diagnosis class (sql/014_signature_diagnosis.sql), is
+checked against the class the manifest implies (want_class()).  --crlf: the messages were read
 from Dovecot over IMAP, which hands them over with CRLF line ends and no NUL
 (RFC 3501, section 4.3): each file's fingerprint is that of its bytes with
 every bare LF made CRLF and every NUL made 0x80, as Dovecot sends them.
@@ -34,10 +36,13 @@ man = list(csv.DictReader(open(os.path.join(mb, 'manifest.tsv')), delimiter='\t'
 rows = collections.defaultdict(list)
 kinds = {}
 auth = {}
+classes = {}
 for cols in (l.rstrip('\n').split('\t') for l in open(rows_f)):
     fp, kind, ft, rep, role, res, reason, arch = cols[:8]
     if len(cols) > 8:
         auth[fp] = cols[8]
+    if len(cols) > 9:
+        classes[(fp, role)] = cols[9]
     kinds[fp] = (kind, ft, rep)
     if role != '-':
         rows[fp].append((role, res, reason, arch))
@@ -53,6 +58,23 @@ def want_standing(m):
         signed = m['variant'] != 'unsigned'
         return 'damaged' if yahoo and signed else 'forged'
     return 'unexpected category ' + cat
+def want_class(m, res, reason, ares):
+    """The diagnosis class a signature of this manifest row must get: none
+    for what did not fail; the reporter's redaction; a key rotated away
+    (found again in the archive with --archived, else missing); a
+    signature no published key made: forged, except at Yahoo, which
+    forwards only mail that verified on arrival (a key replaced)."""
+    if res not in ('fail', 'permerror', 'policy'):
+        return '-'
+    if archived and ares == 'pass':
+        return 'key-rotated'
+    if reason == 'redacted':
+        return 'redacted'
+    if reason == 'key-not-found':
+        return 'key-missing'
+    if reason == 'signature-mismatch':
+        return 'not-signing-key' if m['reporter'] == 'yahoo' else 'forged'
+    return 'unexpected reason ' + reason
 def line(ok, name, why=''):
     print(('ok ' if ok else 'not ok ') + name + ('' if ok else ': ' + why))
 bad = collections.Counter()
@@ -92,6 +114,10 @@ for m in man:
             continue
         if got.get(role) != (res, reason):
             bad['%s:%s:%s!=%s' % (role, m['category'], got.get(role), (res, reason))] += 1
+        if classes and role in got:
+            want = want_class(m, res, reason, ares)
+            if classes.get((fp, role)) != want:
+                bad['class-%s:%s/%s:%s!=%s' % (role, m['category'], m['variant'], classes.get((fp, role)), want)] += 1
         if archived and role in got:
             want = '-'
             if reason in REVERSIBLE:
