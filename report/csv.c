@@ -283,6 +283,28 @@ verifs(struct buf *b, const char *section, const struct report_verif *v,
 	buf_putc(b, '\n');
 }
 
+/* Why failed signatures failed: one row per token and cause. */
+static void
+causes(struct buf *b, const char *section, const struct report_verif *v,
+    size_t n)
+{
+	size_t	 i, k;
+
+	buf_puts(b, "section,token,role,customer,class,field,count\n");
+	for (i = 0; i < n; i++)
+		for (k = 0; k < v[i].ncauses; k++) {
+			buf_puts(b, section);
+			field(b, v[i].token);
+			field(b, v[i].role);
+			field(b, v[i].customer_id);
+			field(b, v[i].causes[k].diagnosis);
+			field(b, v[i].causes[k].field);
+			num(b, v[i].causes[k].n);
+			buf_putc(b, '\n');
+		}
+	buf_putc(b, '\n');
+}
+
 /* The classes of the complaint signatures (report_verif_class). */
 static void
 verif_mix(struct buf *b, const struct report_model *m)
@@ -402,8 +424,10 @@ report_render_csv(struct buf *b, const struct report_model *m)
 	esp(b, m);
 	unattributed(b, m);
 	verifs(b, "verification", m->verif, m->nverif);
+	causes(b, "failure_cause", m->verif, m->nverif);
 	verif_mix(b, m);
 	verifs(b, "sample", m->samples, m->nsamples);
+	causes(b, "sample_failure_cause", m->samples, m->nsamples);
 	keys(b, m);
 	unknown(b, m);
 	dns(b, m);

@@ -373,18 +373,25 @@ verif_table(struct buf *b, const char *caption,
     const struct report_verif *v, size_t n)
 {
 	static const char *const head[] = { "token", "role", "signatures",
-	    "verified", "headers only", "share", "the others" };
-	struct buf	 why = BUF_INIT;
+	    "verified", "headers only", "share", "the others",
+	    "why they failed" };
+	struct buf	 why = BUF_INIT, cause = BUF_INIT;
 	struct row	 r;
 	size_t		 i, j;
 
-	html_table_begin(b, caption, head, 7, "llrrrrl");
+	html_table_begin(b, caption, head, 8, "llrrrrll");
 	for (i = 0; i < n; i++) {
 		buf_reset(&why);
 		for (j = 0; j < v[i].nreasons && j < 4; j++)
 			buf_printf(&why, "%s%s %s %lld", j ? ", " : "",
 			    v[i].reasons[j].result, v[i].reasons[j].reason,
 			    (long long)v[i].reasons[j].n);
+		buf_reset(&cause);
+		for (j = 0; j < v[i].ncauses && j < 4; j++) {
+			buf_puts(&cause, j ? ", " : "");
+			report_cause_label(&cause, &v[i].causes[j]);
+			buf_printf(&cause, " %lld", (long long)v[i].causes[j].n);
+		}
 		row_reset(&r);
 		row_str(&r, v[i].token);
 		row_str(&r, v[i].role);
@@ -393,12 +400,14 @@ verif_table(struct buf *b, const char *caption,
 		row_num(&r, v[i].headers_only);
 		row_rate(&r, report_verif_share(&v[i]));
 		row_str(&r, buf_cstr(&why));
-		html_table_row(b, r.p, r.n, "llrrrrl");
+		row_str(&r, buf_cstr(&cause));
+		html_table_row(b, r.p, r.n, "llrrrrll");
 	}
 	html_table_end(b);
-	if (!buf_ok(&why))
+	if (!buf_ok(&why) || !buf_ok(&cause))
 		b->oom = true;
 	buf_free(&why);
+	buf_free(&cause);
 }
 
 static void

@@ -257,6 +257,35 @@ verif_mix(struct buf *b, const struct report_model *m, bool *first)
 	buf_putc(b, '}');
 }
 
+/* "causes": [{"class": "redacted", "field": null, "count": N}, ...] */
+static void
+causes(struct buf *b, const struct report_verif *v, bool *first)
+{
+	const struct report_cause *c;
+	bool	 f;
+	size_t	 k;
+
+	json_kv_int(b, "failed", v->failed, first);
+	json_key(b, "causes", first);
+	buf_putc(b, '[');
+	for (k = 0; k < v->ncauses; k++) {
+		c = &v->causes[k];
+		f = true;
+		buf_puts(b, k > 0 ? ",{" : "{");
+		if (c->diagnosis[0] != '\0')
+			json_kv_str(b, "class", c->diagnosis, &f);
+		else
+			json_kv_null(b, "class", &f);
+		if (c->field[0] != '\0')
+			json_kv_str(b, "field", c->field, &f);
+		else
+			json_kv_null(b, "field", &f);
+		json_kv_int(b, "count", c->n, &f);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
 static void
 verifs(struct buf *b, const char *key, const struct report_verif *v,
     size_t n, bool *first)
@@ -286,7 +315,9 @@ verifs(struct buf *b, const char *key, const struct report_verif *v,
 			json_kv_int(b, "count", v[i].reasons[k].n, &rf);
 			buf_putc(b, '}');
 		}
-		buf_puts(b, "]}");
+		buf_putc(b, ']');
+		causes(b, &v[i], &f);
+		buf_putc(b, '}');
 	}
 	buf_putc(b, ']');
 }

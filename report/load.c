@@ -197,21 +197,51 @@ static const char verif_sql[] =
     "AND ($3::text IS NULL OR role <> 'customer' OR customer_id = $3) "
     "GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, n DESC, 5, 6";
 
+/* The first columns of verif_sql and cause_sql: use, token, role, customer. */
+static bool
+verif_key(const struct db_rows *res, size_t r, const char **token,
+    const char **role, const char **customer_id)
+{
+	*token = load_text(res, r, 1);
+	*role = load_text(res, r, 2);
+	*customer_id = load_text(res, r, 3);
+	return strcmp(load_text(res, r, 0), "sample") == 0;
+}
+
 static bool
 verif_row(struct loader *ld, const struct db_rows *res, size_t r)
 {
 	struct report_verif_row	 v;
 
-	v.sample = strcmp(load_text(res, r, 0), "sample") == 0;
-	v.token = load_text(res, r, 1);
-	v.role = load_text(res, r, 2);
-	v.customer_id = load_text(res, r, 3);
+	v.sample = verif_key(res, r, &v.token, &v.role, &v.customer_id);
 	v.result = load_text(res, r, 4);
 	v.reason = load_text(res, r, 5);
 	v.n = load_num(res, r, 6);
 	v.verified = flag(res, r, 7);
 	v.headers_only = flag(res, r, 8);
 	return report_model_verif_row(ld->m, &v) || oom(ld);
+}
+
+/* In the order of verif_sql: the model finds each row's entry so. */
+static const char cause_sql[] =
+    "SELECT use, token, role, customer_id, diagnosis, diagnosis_field, "
+    "sum(signatures) AS n "
+    "FROM report_diagnosis_day "
+    "WHERE use IN ('complaint', 'sample') "
+    "AND day BETWEEN $1::date - $2::int AND $1::date "
+    "AND ($3::text IS NULL OR role <> 'customer' OR customer_id = $3) "
+    "GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, n DESC, 5, 6";
+
+static bool
+cause_row(struct loader *ld, const struct db_rows *res, size_t r)
+{
+	struct report_cause_row	 c;
+
+	c.sample = verif_key(res, r, &c.token, &c.role, &c.customer_id);
+	c.diagnosis = load_text(res, r, 4);
+	c.field = load_text(res, r, 5);
+	c.n = load_num(res, r, 6);
+	return report_model_cause_row(ld->m, &c) || oom(ld);
 }
 
 /* A key not found in DNS: the archive's keys of its name, if any. */
@@ -290,6 +320,7 @@ static const struct view {
 	{ "authenticity", auth_sql, false, auth_row },
 	{ "ESP token", esp_sql, true, esp_row },
 	{ "verification", verif_sql, false, verif_row },
+	{ "failure causes", cause_sql, false, cause_row },
 	{ "key hygiene", key_sql, false, key_row },
 	{ "unknown tokens", unknown_sql, false, unknown_row },
 };

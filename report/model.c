@@ -456,6 +456,45 @@ report_model_verif_row(struct report_model *m,
 	    (rr->reason = dup(r->reason)) != NULL;
 }
 
+/* The entry of r's token, role and customer at or after *at, or NULL. */
+static struct report_verif *
+verif_find(struct report_verif *v, size_t n, size_t *at,
+    const struct report_cause_row *r)
+{
+	size_t	 i, k;
+
+	for (k = 0; k < n; k++) {
+		i = (*at + k) % n;	/* the rows come in the entries' order */
+		if (strcmp(v[i].token, r->token) == 0 &&
+		    strcmp(v[i].role, r->role) == 0 &&
+		    strcmp(v[i].customer_id, r->customer_id) == 0) {
+			*at = i;
+			return &v[i];
+		}
+	}
+	return NULL;
+}
+
+bool
+report_model_cause_row(struct report_model *m,
+    const struct report_cause_row *r)
+{
+	struct report_verif	*x;
+	struct report_cause	*c;
+
+	x = r->sample ? verif_find(m->samples, m->nsamples, &m->cause_at[1],
+	    r) : verif_find(m->verif, m->nverif, &m->cause_at[0], r);
+	if (x == NULL)
+		return true;
+	x->failed += r->n;
+	if (!grow((void **)&x->causes, x->ncauses, sizeof(*c)))
+		return false;
+	c = &x->causes[x->ncauses++];
+	c->n = r->n;
+	return (c->diagnosis = dup(r->diagnosis)) != NULL &&
+	    (c->field = dup(r->field)) != NULL;
+}
+
 bool
 report_model_key_add(struct report_model *m, const struct report_key *in)
 {
@@ -581,6 +620,11 @@ verifs_free(struct report_verif *v, size_t n)
 			free(v[i].reasons[k].reason);
 		}
 		free(v[i].reasons);
+		for (k = 0; k < v[i].ncauses; k++) {
+			free(v[i].causes[k].diagnosis);
+			free(v[i].causes[k].field);
+		}
+		free(v[i].causes);
 	}
 	free(v);
 }

@@ -151,6 +151,18 @@ struct report_reason {
 	int64_t		 n;
 };
 
+/*
+ * Why failed signatures failed: the class ingest's diagnosis stored
+ * (fbl/store/diag_class.h, docs/verify-json.md) with its header field; ""
+ * for a failure without a class (stored before schema 14, or not
+ * diagnosed within ingest's budget).
+ */
+struct report_cause {
+	char		*diagnosis;
+	char		*field;		/* header-changed: the field, or "" */
+	int64_t		 n;
+};
+
 /* Verification of one token's signatures over the long window. */
 struct report_verif {
 	char			*token;
@@ -161,6 +173,9 @@ struct report_verif {
 	int64_t			 headers_only;	/* header signature ok */
 	struct report_reason	*reasons;	/* the others, most first */
 	size_t			 nreasons;
+	int64_t			 failed;	/* fail, permerror, policy */
+	struct report_cause	*causes;	/* of those, most first */
+	size_t			 ncauses;
 };
 
 /*
@@ -252,6 +267,8 @@ struct report_model {
 	struct report_verif	*verif;		/* complaints */
 	size_t			 nverif;
 	int64_t			 verif_mix[VC_N];	/* of verif[] */
+	size_t			 cause_at[2];	/* loading: the entry of verif[],
+						   samples[] met last */
 	struct report_verif	*samples;	/* kind 'sample' */
 	size_t			 nsamples;
 	struct report_key	*keys;
@@ -292,6 +309,17 @@ struct report_day_row {
 	int64_t		 unattributed;
 	int64_t		 unattributed_carried;
 	int64_t		 unattributed_verified;
+};
+
+/* One row of report_diagnosis_day: failed signatures of one cause. */
+struct report_cause_row {
+	bool		 sample;
+	const char	*token;
+	const char	*role;
+	const char	*customer_id;
+	const char	*diagnosis;	/* "" : none */
+	const char	*field;
+	int64_t		 n;
 };
 
 /* One row of report_verification_day: signatures of a result and reason. */
@@ -341,6 +369,13 @@ bool	 report_model_esp_day(struct report_model *,
 /* Grouped by sample, token, role and customer; the others most first. */
 bool	 report_model_verif_row(struct report_model *,
 	    const struct report_verif_row *);
+/*
+ * After the verification rows, in their order (use, token, role,
+ * customer), most first within each: the causes of a token's failures.
+ * A row of no token loaded is skipped.
+ */
+bool	 report_model_cause_row(struct report_model *,
+	    const struct report_cause_row *);
 /*
  * A key as read, with sel_year and sel_month from the selector-pattern (0:
  * not dated); the age, the rotation rule and small_key follow.

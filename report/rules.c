@@ -197,6 +197,17 @@ report_verif_share(const struct report_verif *v)
 	return report_rate(v->verified, v->signatures, true);
 }
 
+void
+report_cause_label(struct buf *b, const struct report_cause *c)
+{
+	if (c->diagnosis[0] == '\0')
+		buf_puts(b, "not diagnosed");
+	else if (c->field[0] != '\0')
+		buf_printf(b, "%s (%s)", c->diagnosis, c->field);
+	else
+		buf_puts(b, c->diagnosis);
+}
+
 int64_t
 report_suspected(const int64_t auth[AU_N])
 {

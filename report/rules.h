@@ -78,6 +78,11 @@ void	 report_prev_known(struct report_model *);
 bool	 report_fig_change(const struct report_fig *, int64_t *change);
 /* Signatures verified (pass) / signatures; < 0 for none. */
 double	 report_verif_share(const struct report_verif *);
+/*
+ * A failure cause as the text and HTML show it: "redacted",
+ * "header-changed (subject)", "not diagnosed" for a failure without class.
+ */
+void	 report_cause_label(struct buf *, const struct report_cause *);
 /* Suspected forgeries among counts by authenticity: forged and replayed. */
 int64_t	 report_suspected(const int64_t auth[AU_N]);
 /*

@@ -409,6 +409,29 @@ forgery(struct buf *b, const struct report_model *m)
 		buf_puts(b, "(none)\n");
 }
 
+/* "      why: redacted 40, forged 3, ...": the causes of v's failures. */
+static void
+causes_line(struct buf *b, const struct report_verif *v)
+{
+	struct buf	 label = BUF_INIT;
+	struct list	 l;
+	size_t		 k;
+
+	if (v->ncauses == 0)
+		return;
+	buf_puts(b, "      why:");
+	l.col = 10;
+	l.first = true;
+	for (k = 0; k < v->ncauses; k++) {
+		buf_reset(&label);
+		report_cause_label(&label, &v->causes[k]);
+		item(b, &l, "%s %lld", buf_cstr(&label),
+		    (long long)v->causes[k].n);
+	}
+	buf_putc(b, '\n');
+	buf_free(&label);
+}
+
 static void
 verifs(struct buf *b, const struct report_model *m, const char *title,
     const struct report_verif *v, size_t nv)
@@ -439,6 +462,7 @@ verifs(struct buf *b, const struct report_model *m, const char *title,
 			    v[i].reasons[k].reason,
 			    (long long)v[i].reasons[k].n);
 		buf_putc(b, '\n');
+		causes_line(b, &v[i]);
 	}
 }
 

@@ -27,6 +27,23 @@ AUTH = ('replayed', 'forged', 'rotated', 'redacted', 'damaged', 'pending',
 failures = 0
 
 
+def cause_label(cls, field):
+    """A failure cause as the text and the page show it."""
+    if not cls:
+        return 'not diagnosed'
+    return '%s (%s)' % (cls, field) if field else cls
+
+
+def causes_items(text):
+    """'redacted 40, header-changed (subject) 2' into {label: count}."""
+    out = {}
+    for item in (i.strip() for i in text.split(',')):
+        if item:
+            label, n = item.rsplit(' ', 1)
+            out[label] = num(n)
+    return out
+
+
 def line(name, diffs):
     global failures
     if diffs:
@@ -130,6 +147,13 @@ def json_views():
     v['headers_only'] = {(x['token'], x['role']): x['headers_only']
                          for x in J['verification']}
     v['mix'] = {k: n for k, n in J['verification_mix'].items() if n}
+    v['causes'] = {(x['token'], x['role'], cause_label(c['class'],
+                                                       c['field'])):
+                   c['count'] for x in J['verification']
+                   for c in x['causes']}
+    v['causes_top4'] = {(x['token'], x['role'], cause_label(
+        c['class'], c['field'])): c['count'] for x in J['verification']
+        for c in x['causes'][:4]}
     v['keys'] = {(k['token'], k['selector']): (
         key_bits(k['key_source'], str(k['key_bits'])), k['key_source'],
         k['signatures'], k['age_months']) for k in J['keys']}
@@ -195,6 +219,10 @@ def csv_views():
     v['mix'] = {r['class']: int(r['signatures'])
                 for r in sections.get('verification_mix', [])
                 if int(r['signatures'])}
+    v['causes'] = {(r['token'], r['role'], cause_label(r['class'],
+                                                       r['field'])):
+                   int(r['count'])
+                   for r in sections.get('failure_cause', [])}
     v['keys'] = {(r['token'], r['selector']): (
         key_bits(r['key_source'], r['key_bits']), r['key_source'],
         int(r['signatures']), int(r['age_months']) if r['age_months']
@@ -215,9 +243,11 @@ def text_views():
     v = {'customers': {}, 'customer_isps': {}, 'levels': {},
          'authenticity': {}, 'esp': {}, 'esp_isps': {}, 'esp_carried': {},
          'unattributed': {}, 'verification': {}, 'mix': {}, 'keys': {},
-         'unknown': {}}
+         'unknown': {}, 'causes': {}}
     section = None
     cust = None
+    token = None        # the verification row the "why:" lines are of
+    why = None          # the "why:" list being read (it wraps)
     levels = {'ALARMED': 'alarmed', 'flagged': 'flagged'}
     for ln in lines:
         if ln.startswith('ESP TOKEN '):
@@ -227,6 +257,17 @@ def text_views():
             section = ln.split(':')[0].split(' (')[0]
             continue
         f = ln.split()
+        if why is not None and ln.startswith('      ') and \
+                not ln.startswith('      why:'):
+            why += ', ' + ln.strip()
+            continue
+        if why is not None:
+            for label, n in causes_items(why).items():
+                v['causes'][token + (label,)] = n
+            why = None
+        if section == 'VERIFICATION HEALTH' and ln.startswith('      why:'):
+            why = ln[len('      why:'):]
+            continue
         m = re.match(r'^(\S+) +(?:(ALARMED|flagged) +)?' + FIGS +
                      r'(?: +(\d+))?$', ln)
         mi = re.match(r'^  ([a-z0-9.-]+) +' + FIGS + '$', ln)
@@ -263,6 +304,7 @@ def text_views():
         elif section == 'VERIFICATION HEALTH' and len(f) == 5 and \
                 re.match(r'^\S', ln) and f[0] != 'token':
             v['verification'][(f[0], f[1])] = (int(f[2]), int(f[3]), f[4])
+            token = (f[0], f[1])
         elif section == 'VERIFICATION HEALTH' and \
                 ln.startswith('all complaint signatures'):
             for m in re.finditer(r'([a-z-]+) (\d+)', ln.split(':', 1)[1]):
@@ -355,7 +397,7 @@ def html_views():
         v['unattributed'][r['window']] = (
             num(r['complaints']), num(r['ESP token verified']),
             num(r['ESP token failed']), num(r['no ESP token']))
-    v['verification'], v['headers_only'] = {}, {}
+    v['verification'], v['headers_only'], v['causes'] = {}, {}, {}
     for t in p.tables:
         if t and t[0][:3] == ['token', 'role', 'signatures'] and \
                 'headers only' in t[0]:
@@ -364,6 +406,8 @@ def html_views():
                 v['verification'][k] = (num(r['signatures']),
                                         num(r['verified']), r['share'])
                 v['headers_only'][k] = num(r['headers only'])
+                for label, n in causes_items(r['why they failed']).items():
+                    v['causes'][k + (label,)] = n
             break   # the first is the complaints', the second samples'
     v['keys'] = {}
     for r in table(('token', 'selector', 'algorithm', 'bits')) or []:
@@ -441,6 +485,18 @@ line('verification-mix-is-every-signature',
      [] if sum(J_['mix'].values()) == total else
      ['classes sum to %d, signatures %d' % (sum(J_['mix'].values()),
                                             total)])
+compare('failure-causes', {'json': J_['causes'], 'csv': C_['causes'],
+                           'text': T_['causes']})
+# the page shows the first four of each token
+compare('failure-causes-html', {'json': J_['causes_top4'],
+                                'html': H_['causes']})
+# the causes (report_diagnosis_day) count the failures the mix counts
+# (report_verification_day): fail, permerror and policy
+failed = sum(J_['mix'].get(k, 0) for k in ('fail', 'permerror', 'policy'))
+line('failure-causes-are-every-failure',
+     [] if sum(J_['causes'].values()) == failed else
+     ['causes sum to %d, failures %d' % (sum(J_['causes'].values()),
+                                         failed)])
 compare('keys', {'json': J_['keys'], 'csv': C_['keys'], 'text': T_['keys'],
                  'html': H_['keys']})
 compare('unknown-tokens', {'json': J_['unknown'], 'csv': C_['unknown'],
