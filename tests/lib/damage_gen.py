@@ -19,6 +19,7 @@ import base64
 import email
 import email.encoders
 import email.policy
+import email.utils
 import importlib.util
 import os
 import quopri
@@ -123,6 +124,25 @@ def latin1_mixed():
     return mixed(text)
 
 
+class SentClock:
+    """The time module as dkimpy's signer sees it: the Date of the message
+    being signed (set by Signer.sign)."""
+    SENT = 0
+
+    @staticmethod
+    def time():
+        return SentClock.SENT
+
+
+def sent_at(msg):
+    """The Date field of msg in seconds since the epoch."""
+    for line in split(msg)[0].split(b"\r\n"):
+        if line.lower().startswith(b"date:"):
+            return int(email.utils.parsedate_to_datetime(
+                line[5:].strip().decode()).timestamp())
+    raise RuntimeError("no Date in the message")
+
+
 class Signer:
     def __init__(self, rsa_key, ed_key):
         self.keys = {b"rsa-sha256": dkimpy_tool.load_key(rsa_key,
@@ -136,8 +156,15 @@ class Signer:
         hc, bc = canon.split(b"/")
         d = dkim.DKIM(msg, signature_algorithm=alg, minkey=0)
         sel = b"ed1" if alg == b"ed25519-sha256" else b"rsa1"
-        sig = d.sign(sel, DOMAIN, self.keys[alg], canonicalize=(hc, bc),
-                     include_headers=headers or HEADERS)
+        # signed when sent (t= at the Date field): a verifier that goes by
+        # the message's own clock, as ingest does, sees no future t=
+        SentClock.SENT = sent_at(msg)
+        clock, dkim.time = dkim.time, SentClock
+        try:
+            sig = d.sign(sel, DOMAIN, self.keys[alg], canonicalize=(hc, bc),
+                         include_headers=headers or HEADERS)
+        finally:
+            dkim.time = clock
         return sig + msg
 
 
