@@ -283,6 +283,24 @@ verifs(struct buf *b, const char *section, const struct report_verif *v,
 	buf_putc(b, '\n');
 }
 
+/* The health groups of the complaint signatures, and the failure rate. */
+static void
+health(struct buf *b, const struct report_model *m)
+{
+	int	 k;
+
+	buf_puts(b, "section,group,signatures\n");
+	for (k = 0; k < RH_N; k++) {
+		buf_puts(b, "verification_health");
+		field(b, report_health_names[k]);
+		num(b, m->health[k]);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, "\nsection,failure_rate\nverification_failure_rate");
+	rate(b, report_health_failure_rate(m->health));
+	buf_puts(b, "\n\n");
+}
+
 /* Why failed signatures failed: one row per token and cause. */
 static void
 causes(struct buf *b, const char *section, const struct report_verif *v,
@@ -426,6 +444,7 @@ report_render_csv(struct buf *b, const struct report_model *m)
 	verifs(b, "verification", m->verif, m->nverif);
 	causes(b, "failure_cause", m->verif, m->nverif);
 	verif_mix(b, m);
+	health(b, m);
 	verifs(b, "sample", m->samples, m->nsamples);
 	causes(b, "sample_failure_cause", m->samples, m->nsamples);
 	keys(b, m);

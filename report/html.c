@@ -517,10 +517,41 @@ isps_section(struct buf *b, const struct report_model *m)
 	unattributed_table(b, m);
 }
 
+/* The complaint signatures by health group; the failure rate below. */
+static void
+health_table(struct buf *b, const struct report_model *m)
+{
+	static const char *const head[] = { "health", "signatures",
+	    "share" };
+	struct row	 r;
+	int64_t		 all = 0;
+	int		 k;
+
+	for (k = 0; k < RH_N; k++)
+		all += m->health[k];
+	html_table_begin(b, "Verification health of complaint signatures "
+	    "(long window); real failure rate: real mismatches / signatures",
+	    head, 3, "lrr");
+	for (k = 0; k < RH_N; k++) {
+		row_reset(&r);
+		row_str(&r, report_health_labels[k]);
+		row_num(&r, m->health[k]);
+		row_rate(&r, report_rate(m->health[k], all, true));
+		html_table_row(b, r.p, r.n, "lrr");
+	}
+	row_reset(&r);
+	row_str(&r, "real failure rate");
+	row_str(&r, "");
+	row_rate(&r, report_health_failure_rate(m->health));
+	html_table_row(b, r.p, r.n, "lrr");
+	html_table_end(b);
+}
+
 static void
 verification_section(struct buf *b, const struct report_model *m)
 {
 	result_chart(b, m);
+	health_table(b, m);
 	verif_table(b, "Complaint signatures per token (long window); share: "
 	    "verified (pass) / signatures",
 	    m->verif, m->nverif);

@@ -257,6 +257,21 @@ verif_mix(struct buf *b, const struct report_model *m, bool *first)
 	buf_putc(b, '}');
 }
 
+/* {"verified": N, ..., "failure_rate": r}: the groups of report_health. */
+static void
+health(struct buf *b, const char *key, const int64_t h[RH_N], bool *first)
+{
+	bool	 f = true;
+	int	 k;
+
+	json_key(b, key, first);
+	buf_putc(b, '{');
+	for (k = 0; k < RH_N; k++)
+		json_kv_int(b, report_health_names[k], h[k], &f);
+	kv_rate(b, "failure_rate", report_health_failure_rate(h), &f);
+	buf_putc(b, '}');
+}
+
 /* "causes": [{"class": "redacted", "field": null, "count": N}, ...] */
 static void
 causes(struct buf *b, const struct report_verif *v, bool *first)
@@ -317,6 +332,7 @@ verifs(struct buf *b, const char *key, const struct report_verif *v,
 		}
 		buf_putc(b, ']');
 		causes(b, &v[i], &f);
+		health(b, "health", v[i].health, &f);
 		buf_putc(b, '}');
 	}
 	buf_putc(b, ']');
@@ -443,6 +459,7 @@ report_render_json(struct buf *b, const struct report_model *m)
 	unattributed(b, &m->unattributed, &first);
 	verifs(b, "verification", m->verif, m->nverif, &first);
 	verif_mix(b, m, &first);
+	health(b, "verification_health", m->health, &first);
 	verifs(b, "samples", m->samples, m->nsamples, &first);
 	json_key(b, "keys", &first);
 	buf_putc(b, '[');

@@ -29,6 +29,18 @@ const char *const report_verif_class_names[VC_N] = {
 	"neutral", "other"
 };
 
+const char *const report_health_names[RH_N] = {
+	"verified", "headers-only", "altered-by-reporter", "transport-damage",
+	"key-problem", "mismatch", "suspected-forgery", "pending",
+	"not-diagnosed", "other"
+};
+
+const char *const report_health_labels[RH_N] = {
+	"verified", "headers only", "altered by the reporter",
+	"transport damage", "key problems", "real mismatches",
+	"suspected forgeries", "pending (DNS)", "not diagnosed", "other"
+};
+
 /* The class of a result that is not pass (report_verif_class). */
 static enum report_verif_class
 verif_class(const struct report_verif_row *r)
@@ -434,6 +446,7 @@ report_model_verif_row(struct report_model *m,
 {
 	struct report_verif	*x;
 	struct report_reason	*rr;
+	enum report_health	 h;
 
 	x = r->sample ? verif_get(&m->samples, &m->nsamples, r) :
 	    verif_get(&m->verif, &m->nverif, r);
@@ -442,6 +455,13 @@ report_model_verif_row(struct report_model *m,
 	x->signatures += r->n;
 	if (!r->sample)
 		m->verif_mix[r->verified ? VC_PASS : verif_class(r)] += r->n;
+	/* a failure's group comes with its cause (report_model_cause_row) */
+	if ((h = report_health_of_result(r->result, r->verified,
+	    r->headers_only)) < RH_N) {
+		x->health[h] += r->n;
+		if (!r->sample)
+			m->health[h] += r->n;
+	}
 	if (r->verified) {
 		x->verified += r->n;
 		return true;
@@ -481,12 +501,17 @@ report_model_cause_row(struct report_model *m,
 {
 	struct report_verif	*x;
 	struct report_cause	*c;
+	enum report_health	 h;
 
 	x = r->sample ? verif_find(m->samples, m->nsamples, &m->cause_at[1],
 	    r) : verif_find(m->verif, m->nverif, &m->cause_at[0], r);
 	if (x == NULL)
 		return true;
 	x->failed += r->n;
+	h = report_health_of_class(r->diagnosis);
+	x->health[h] += r->n;
+	if (!r->sample)
+		m->health[h] += r->n;
 	if (!grow((void **)&x->causes, x->ncauses, sizeof(*c)))
 		return false;
 	c = &x->causes[x->ncauses++];

@@ -66,6 +66,23 @@ enum report_verif_class {
 	VC_NEUTRAL, VC_OTHER, VC_N
 };
 
+/*
+ * The verification health of signatures: each in one group, by its result
+ * and, for a failure, the class ingest's diagnosis stored (docs/
+ * verify-json.md): verified; headers only (no body in the copy); altered by
+ * the reporter (redacted, truncated); transport damage (line ends,
+ * whitespace, footers, parts added or re-encoded, charsets); key problems
+ * (missing, revoked, unusable, rotated away, replaced); real mismatches
+ * (the content changed, a signer's error, expired, unknown); suspected
+ * forgeries; pending (a DNS temperror); failures not diagnosed; other (the
+ * other neutrals).  The failure rate a manager reads counts the real
+ * mismatches only (report_health_failure_rate()).
+ */
+enum report_health {
+	RH_VERIFIED, RH_HEADERS_ONLY, RH_REPORTER, RH_TRANSPORT, RH_KEY,
+	RH_MISMATCH, RH_FORGED, RH_PENDING, RH_UNDIAGNOSED, RH_OTHER, RH_N
+};
+
 /* Complaint figures of one window and of the period before it. */
 struct report_fig {
 	int64_t		 complaints;	/* attributed, class complaint */
@@ -176,6 +193,7 @@ struct report_verif {
 	int64_t			 failed;	/* fail, permerror, policy */
 	struct report_cause	*causes;	/* of those, most first */
 	size_t			 ncauses;
+	int64_t			 health[RH_N];	/* sums to signatures */
 };
 
 /*
@@ -267,6 +285,7 @@ struct report_model {
 	struct report_verif	*verif;		/* complaints */
 	size_t			 nverif;
 	int64_t			 verif_mix[VC_N];	/* of verif[] */
+	int64_t			 health[RH_N];		/* of verif[] */
 	size_t			 cause_at[2];	/* loading: the entry of verif[],
 						   samples[] met last */
 	struct report_verif	*samples;	/* kind 'sample' */
@@ -414,6 +433,8 @@ extern const char *const report_unattributed_names[UR_N];
 extern const char *const report_level_names[LEVEL_N];
 extern const char *const report_window_names[RW_N];
 extern const char *const report_verif_class_names[VC_N];
+extern const char *const report_health_names[RH_N];
+extern const char *const report_health_labels[RH_N];	/* for people */
 extern const char *const report_key_source_names[KS_N];
 
 #endif

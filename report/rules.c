@@ -197,6 +197,68 @@ report_verif_share(const struct report_verif *v)
 	return report_rate(v->verified, v->signatures, true);
 }
 
+enum report_health
+report_health_of_result(const char *result, bool verified, bool headers_only)
+{
+	if (verified)
+		return RH_VERIFIED;
+	if (headers_only)
+		return RH_HEADERS_ONLY;
+	if (strcmp(result, "temperror") == 0)
+		return RH_PENDING;
+	if (strcmp(result, "fail") == 0 || strcmp(result, "permerror") == 0 ||
+	    strcmp(result, "policy") == 0)
+		return RH_N;
+	return RH_OTHER;
+}
+
+enum report_health
+report_health_of_class(const char *diagnosis)
+{
+	static const struct {
+		const char		*cls;
+		enum report_health	 h;
+	} groups[] = {
+		{ "redacted", RH_REPORTER },
+		{ "truncated", RH_REPORTER },
+		{ "line-endings", RH_TRANSPORT },
+		{ "whitespace", RH_TRANSPORT },
+		{ "appended-text", RH_TRANSPORT },
+		{ "part-added", RH_TRANSPORT },
+		{ "re-encoded", RH_TRANSPORT },
+		{ "charset-converted", RH_TRANSPORT },
+		{ "mime-structure", RH_TRANSPORT },
+		{ "key-rotated", RH_KEY },
+		{ "key-missing", RH_KEY },
+		{ "key-revoked", RH_KEY },
+		{ "key-unusable", RH_KEY },
+		{ "not-signing-key", RH_KEY },
+		{ "forged", RH_FORGED },
+		{ "body-changed", RH_MISMATCH },
+		{ "header-changed", RH_MISMATCH },
+		{ "signer-error", RH_MISMATCH },
+		{ "expired", RH_MISMATCH },
+		{ "unknown", RH_MISMATCH },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (strcmp(diagnosis, groups[i].cls) == 0)
+			return groups[i].h;
+	return RH_UNDIAGNOSED;
+}
+
+double
+report_health_failure_rate(const int64_t h[RH_N])
+{
+	int64_t	 all = 0;
+	int	 k;
+
+	for (k = 0; k < RH_N; k++)
+		all += h[k];
+	return report_rate(h[RH_MISMATCH], all, true);
+}
+
 void
 report_cause_label(struct buf *b, const struct report_cause *c)
 {

@@ -79,6 +79,16 @@ bool	 report_fig_change(const struct report_fig *, int64_t *change);
 /* Signatures verified (pass) / signatures; < 0 for none. */
 double	 report_verif_share(const struct report_verif *);
 /*
+ * The health group of a signature by its result (report_health): RH_N for
+ * a failure (fail, permerror, policy), whose group is its class's.
+ */
+enum report_health report_health_of_result(const char *result, bool verified,
+	    bool headers_only);
+/* The group of a failure's class (docs/verify-json.md); "" : none. */
+enum report_health report_health_of_class(const char *diagnosis);
+/* Real mismatches / all signatures of h; < 0 for none. */
+double	 report_health_failure_rate(const int64_t h[RH_N]);
+/*
  * A failure cause as the text and HTML show it: "redacted",
  * "header-changed (subject)", "not diagnosed" for a failure without class.
  */

@@ -625,6 +625,28 @@ verif_mix(struct buf *b, const struct report_model *m)
 	buf_putc(b, '\n');
 }
 
+/*
+ * The complaint signatures by health group, wrapped, then the failure rate
+ * of real mismatches only.
+ */
+static void
+health(struct buf *b, const struct report_model *m)
+{
+	struct list	 l = { 0, true };
+	const char	*head = "health:";
+	int		 k;
+
+	buf_puts(b, head);
+	l.col = strlen(head);
+	for (k = 0; k < RH_N; k++)
+		if (m->health[k] > 0)
+			item(b, &l, "%s %lld", report_health_labels[k],
+			    (long long)m->health[k]);
+	buf_puts(b, "\nreal failure rate (mismatches only): ");
+	report_put_rate(b, report_health_failure_rate(m->health));
+	buf_putc(b, '\n');
+}
+
 bool
 report_render_text(struct buf *b, const struct report_model *m)
 {
@@ -635,6 +657,7 @@ report_render_text(struct buf *b, const struct report_model *m)
 	forgery(b, m);
 	verifs(b, m, "VERIFICATION HEALTH", m->verif, m->nverif);
 	verif_mix(b, m);
+	health(b, m);
 	verifs(b, m, "MAIL SAMPLES", m->samples, m->nsamples);
 	keys(b, m);
 	unknown(b, m);

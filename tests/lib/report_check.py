@@ -308,6 +308,37 @@ line(not srcbad and any(k['key_source'] == 'archive' for k in rep['keys']),
 gv = {v['token']: v for v in rep['verification']}
 vbad = [t for t in sigs if t not in gv or gv[t]['signatures'] != sigs[t] or gv[t]['verified'] != ver[t]]
 line(not vbad and len(gv) == len(sigs), 'verification-per-token', ', '.join(vbad[:4]))
+# verification health by group, from the manifest's causes: redacted
+# copies altered by the reporter; rotated keys (archived: key-rotated) and,
+# at Yahoo, a forged signature (a key replaced: not-signing-key) key
+# problems; other forged signatures suspected forgeries; no real mismatch
+def health_of(res, reason, reporter):
+    if res == 'pass':
+        return 'verified'
+    if (res, reason) == ('neutral', 'headers-only'):
+        return 'headers-only'
+    if reason == 'redacted':
+        return 'altered-by-reporter'
+    if reason == 'key-not-found':
+        return 'key-problem'
+    if reason == 'signature-mismatch':
+        return 'key-problem' if reporter == 'yahoo' else 'suspected-forgery'
+    return 'unexpected %s/%s' % (res, reason)
+want_health = collections.Counter()
+for m in man:
+    if -LONG < off(m['arrival_day']) <= 0:
+        for res, reason in ((m['cust_result'], m['cust_reason']),
+                            (m['esp_result'], m['esp_reason'])):
+            if res != 'none':
+                want_health[health_of(res, reason, m['reporter'])] += 1
+got_health = {k: n for k, n in rep['verification_health'].items()
+              if k != 'failure_rate' and n}
+line(got_health == dict(want_health) and
+     rep['verification_health']['failure_rate'] == 0,
+     'verification-health-vs-manifest',
+     'got %s, want %s, failure rate %s' % (sorted(got_health.items()),
+                                           sorted(want_health.items()),
+                                           rep['verification_health']['failure_rate']))
 line(rep['samples'] == [], 'no-samples-in-the-mailbox')
 line(rep['unknown_tokens'] == [], 'unknown-tokens-none')
 

@@ -22,6 +22,14 @@ from html.parser import HTMLParser
 
 prefix, tpath, cpath, jpath, hpath = sys.argv[1:6]
 WINDOWS = ('day', 'short', 'long')
+# report_health_names and _labels (report/model.c), in order
+HEALTH = ('verified', 'headers-only', 'altered-by-reporter',
+          'transport-damage', 'key-problem', 'mismatch', 'suspected-forgery',
+          'pending', 'not-diagnosed', 'other')
+HEALTH_LABELS = ('verified', 'headers only', 'altered by the reporter',
+                 'transport damage', 'key problems', 'real mismatches',
+                 'suspected forgeries', 'pending (DNS)', 'not diagnosed',
+                 'other')
 AUTH = ('replayed', 'forged', 'rotated', 'redacted', 'damaged', 'pending',
         'authentic')
 failures = 0
@@ -151,6 +159,9 @@ def json_views():
                                                        c['field'])):
                    c['count'] for x in J['verification']
                    for c in x['causes']}
+    hj = J['verification_health']
+    v['health'] = {k: hj[k] for k in HEALTH if hj[k]}
+    v['failure_rate'] = {'all': rate(hj['failure_rate'])}
     v['causes_top4'] = {(x['token'], x['role'], cause_label(
         c['class'], c['field'])): c['count'] for x in J['verification']
         for c in x['causes'][:4]}
@@ -223,6 +234,13 @@ def csv_views():
                                                        r['field'])):
                    int(r['count'])
                    for r in sections.get('failure_cause', [])}
+    v['health'] = {r['group']: int(r['signatures'])
+                   for r in sections.get('verification_health', [])
+                   if int(r['signatures'])}
+    v['failure_rate'] = {'all': rate(float(r['failure_rate'])
+                                     if r['failure_rate'] else None)
+                         for r in sections.get('verification_failure_rate',
+                                               [])}
     v['keys'] = {(r['token'], r['selector']): (
         key_bits(r['key_source'], r['key_bits']), r['key_source'],
         int(r['signatures']), int(r['age_months']) if r['age_months']
@@ -243,7 +261,8 @@ def text_views():
     v = {'customers': {}, 'customer_isps': {}, 'levels': {},
          'authenticity': {}, 'esp': {}, 'esp_isps': {}, 'esp_carried': {},
          'unattributed': {}, 'verification': {}, 'mix': {}, 'keys': {},
-         'unknown': {}, 'causes': {}}
+         'unknown': {}, 'causes': {}, 'health': {}, 'failure_rate': {}}
+    health = None       # the "health:" list being read (it wraps)
     section = None
     cust = None
     token = None        # the verification row the "why:" lines are of
@@ -265,6 +284,21 @@ def text_views():
             for label, n in causes_items(why).items():
                 v['causes'][token + (label,)] = n
             why = None
+        if health is not None and ln.startswith('      '):
+            health += ', ' + ln.strip()
+            continue
+        if health is not None:
+            labels = causes_items(health)
+            v['health'] = {HEALTH[HEALTH_LABELS.index(k)]: n
+                           for k, n in labels.items()}
+            health = None
+        if section == 'VERIFICATION HEALTH' and ln.startswith('health:'):
+            health = ln[len('health:'):]
+            continue
+        if section == 'VERIFICATION HEALTH' and \
+                ln.startswith('real failure rate (mismatches only): '):
+            v['failure_rate']['all'] = ln.split(': ', 1)[1].strip()
+            continue
         if section == 'VERIFICATION HEALTH' and ln.startswith('      why:'):
             why = ln[len('      why:'):]
             continue
@@ -409,6 +443,13 @@ def html_views():
                 for label, n in causes_items(r['why they failed']).items():
                     v['causes'][k + (label,)] = n
             break   # the first is the complaints', the second samples'
+    v['health'], v['failure_rate'] = {}, {}
+    for r in table(('health', 'signatures', 'share')) or []:
+        if r['health'] == 'real failure rate':
+            v['failure_rate']['all'] = r['share']
+        elif num(r['signatures']):
+            v['health'][HEALTH[HEALTH_LABELS.index(r['health'])]] = \
+                num(r['signatures'])
     v['keys'] = {}
     for r in table(('token', 'selector', 'algorithm', 'bits')) or []:
         bits = r['bits']   # 'none' as the text says it, never -1
@@ -497,6 +538,16 @@ line('failure-causes-are-every-failure',
      [] if sum(J_['causes'].values()) == failed else
      ['causes sum to %d, failures %d' % (sum(J_['causes'].values()),
                                          failed)])
+compare('verification-health', {'json': J_['health'], 'csv': C_['health'],
+                                'text': T_['health'], 'html': H_['health']})
+compare('failure-rate', {'json': J_['failure_rate'],
+                         'csv': C_['failure_rate'],
+                         'text': T_['failure_rate'],
+                         'html': H_['failure_rate']})
+line('verification-health-is-every-signature',
+     [] if sum(J_['health'].values()) == total else
+     ['groups sum to %d, signatures %d' % (sum(J_['health'].values()),
+                                           total)])
 compare('keys', {'json': J_['keys'], 'csv': C_['keys'], 'text': T_['keys'],
                  'html': H_['keys']})
 compare('unknown-tokens', {'json': J_['unknown'], 'csv': C_['unknown'],
