@@ -47,6 +47,10 @@ CLI_DB_USAGE
 "                       alarmed, flagged, ok (e.g. alarmed,flagged); the\n"
 "                       others are counted, not shown\n"
 "  --format FORMAT      text (default), csv, json or html\n"
+"  --detail             text: every row (per-ISP lines of each customer,\n"
+"                       every token and key); by default the text fits a\n"
+"                       morning: one line per customer, the tokens and\n"
+"                       keys with a problem first, at most 10 of each\n"
 "  --out FILE           write there (replaced once complete) instead of\n"
 "                       standard output\n"
 "  -h, --help           this text\n"
@@ -60,6 +64,7 @@ enum {
 	OPT_FORMAT,
 	OPT_OUT,
 	OPT_ONLY,
+	OPT_DETAIL,
 };
 
 static const struct option report_longopts[] = {
@@ -72,6 +77,7 @@ static const struct option report_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "detail", no_argument, NULL, OPT_DETAIL },
 	CLI_HELP_LONGOPT_END,
 };
 
@@ -159,6 +165,9 @@ report_options(int argc, char **argv, struct report_cmd *rc)
 			break;
 		case OPT_OUT:
 			rc->out = optarg;
+			break;
+		case OPT_DETAIL:
+			rc->p.detail = true;
 			break;
 		default:
 			return report_usage_error(cli_bad_option());

@@ -266,6 +266,7 @@ struct report_params {
 	double		 alarm_rate;
 	unsigned	 rotation_months;
 	const char	*timezone;	/* for the record only */
+	bool		 detail;	/* text: every row (--detail) */
 };
 
 struct report_model {

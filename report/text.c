@@ -276,6 +276,8 @@ customer(struct buf *b, const struct report_model *m,
 	if (c->recover_days > 0)
 		buf_printf(b, " %3d", c->recover_days);
 	buf_putc(b, '\n');
+	if (!m->p.detail)
+		return;
 	isp_rows(b, c->isps, c->nisps);
 	buf_printf(b, "    %dd:", m->len[RW_LONG]);
 	l.col = 4 + (size_t)(m->len[RW_LONG] >= 100 ? 5 :
@@ -298,6 +300,8 @@ customers(struct buf *b, const struct report_model *m)
 	buf_puts(b, "\nCUSTOMERS: complaints (abuse, fraud, virus, non-ARF), "
 	    "suspected forgeries left out;\nrate = complaints / volume "
 	    "(Yahoo: delivered); rec = days below the alarm still needed\n");
+	if (!m->p.detail)
+		buf_puts(b, "(per ISP and feedback type: --detail)\n");
 	fig_header(b, "customer", m);
 	if (m->ncustomers == 0)
 		buf_puts(b, "(none)\n");
@@ -377,6 +381,28 @@ sum_auth(const int64_t *v)
 	return n;
 }
 
+/*
+ * Without --detail, a table shows its rows with a problem first, at most
+ * TEXT_BRIEF_ROWS, and says how many it left out: the text of 50
+ * customers stays well under 200 lines.
+ */
+#define TEXT_BRIEF_ROWS	10
+
+/* Whether row i of n is shown: all with --detail, else the first few. */
+static bool
+brief_shows(const struct report_model *m, size_t shown)
+{
+	return m->p.detail || shown < TEXT_BRIEF_ROWS;
+}
+
+static void
+brief_more(struct buf *b, const struct report_model *m, size_t left,
+    const char *what)
+{
+	if (left > 0 && !m->p.detail)
+		buf_printf(b, "(%zu more %s: --detail)\n", left, what);
+}
+
 static void
 forgery(struct buf *b, const struct report_model *m)
 {
@@ -397,7 +423,11 @@ forgery(struct buf *b, const struct report_model *m)
 		if (sum_auth(c->auth[RW_LONG]) == c->auth[RW_LONG][a] +
 		    c->auth[RW_LONG][AU_UNKNOWN])
 			continue;
-		n++;
+		/* without --detail: suspected forgeries only */
+		if (!m->p.detail && report_suspected(c->auth[RW_LONG]) == 0)
+			continue;
+		if (!brief_shows(m, n++))
+			continue;
 		put_name(b, c->id, NAME_W);
 		for (a = AU_REPLAYED; a < AU_UNKNOWN; a++)
 			buf_printf(b, " %9lld", (long long)c->auth[RW_LONG][a]);
@@ -407,6 +437,8 @@ forgery(struct buf *b, const struct report_model *m)
 	}
 	if (n == 0)
 		buf_puts(b, "(none)\n");
+	brief_more(b, m, n > TEXT_BRIEF_ROWS ? n - TEXT_BRIEF_ROWS : 0,
+	    "customers");
 }
 
 /* "      why: redacted 40, forged 3, ...": the causes of v's failures. */
@@ -432,12 +464,47 @@ causes_line(struct buf *b, const struct report_verif *v)
 	buf_free(&label);
 }
 
+/* A token with real mismatches or suspected forgeries: shown first. */
+static bool
+verif_problem(const struct report_verif *v)
+{
+	return v->health[RH_MISMATCH] > 0 || v->health[RH_FORGED] > 0;
+}
+
+/* A token's row, its results and reasons (--detail), and its causes. */
+static void
+verif_row(struct buf *b, const struct report_model *m,
+    const struct report_verif *v)
+{
+	struct list	 l;
+	size_t		 k;
+
+	put_col(b, v->token, 30);
+	put_name(b, v->role, 11);
+	buf_printf(b, " %8lld %8lld ", (long long)v->signatures,
+	    (long long)v->verified);
+	rate_col(b, report_verif_share(v), 7);
+	buf_putc(b, '\n');
+	if (v->nreasons == 0 || (!m->p.detail && v->ncauses > 0)) {
+		causes_line(b, v);
+		return;
+	}
+	buf_puts(b, "      ");
+	l.col = 6;
+	l.first = true;
+	for (k = 0; k < v->nreasons; k++)
+		item(b, &l, "%s/%s %lld", v->reasons[k].result,
+		    v->reasons[k].reason, (long long)v->reasons[k].n);
+	buf_putc(b, '\n');
+	causes_line(b, v);
+}
+
 static void
 verifs(struct buf *b, const struct report_model *m, const char *title,
     const struct report_verif *v, size_t nv)
 {
-	struct list	 l;
-	size_t		 i, k;
+	size_t	 i, shown = 0;
+	int	 pass;
 
 	buf_printf(b, "\n%s (%d days): signatures, verified (pass), "
 	    "share; why the others did not\n\n", title, m->len[RW_LONG]);
@@ -445,25 +512,17 @@ verifs(struct buf *b, const struct report_model *m, const char *title,
 	    "sigs", "verified", "share");
 	if (nv == 0)
 		buf_puts(b, "(none)\n");
-	for (i = 0; i < nv; i++) {
-		put_col(b, v[i].token, 30);
-		put_name(b, v[i].role, 11);
-		buf_printf(b, " %8lld %8lld ", (long long)v[i].signatures,
-		    (long long)v[i].verified);
-		rate_col(b, report_verif_share(&v[i]), 7);
-		buf_putc(b, '\n');
-		if (v[i].nreasons == 0)
-			continue;
-		buf_puts(b, "      ");
-		l.col = 6;
-		l.first = true;
-		for (k = 0; k < v[i].nreasons; k++)
-			item(b, &l, "%s/%s %lld", v[i].reasons[k].result,
-			    v[i].reasons[k].reason,
-			    (long long)v[i].reasons[k].n);
-		buf_putc(b, '\n');
-		causes_line(b, &v[i]);
-	}
+	/* --detail: in order; else those with a problem, then the rest */
+	for (pass = m->p.detail ? 1 : 0; pass < 2; pass++)
+		for (i = 0; i < nv; i++) {
+			if (!m->p.detail && verif_problem(&v[i]) != (pass == 0))
+				continue;
+			if (brief_shows(m, shown))
+				verif_row(b, m, &v[i]);
+			shown++;
+		}
+	brief_more(b, m, nv > TEXT_BRIEF_ROWS ? nv - TEXT_BRIEF_ROWS : 0,
+	    "tokens");
 }
 
 #define KEY_FLAGS_COL	81	/* where a key's flags start */
@@ -486,11 +545,40 @@ key_flags(struct buf *b, const struct report_key *k)
 	buf_putc(b, '\n');
 }
 
+/* A key flagged OLD, SHA1, small, t=y or nokey. */
+static bool
+key_problem(const struct report_key *k)
+{
+	return k->past_rotation || k->sha1 || k->small_key || k->testing ||
+	    k->source == KS_NONE;
+}
+
+static void
+key_row(struct buf *b, const struct report_key *k)
+{
+	put_col(b, k->token, 24);
+	put_col(b, k->selector, 16);
+	put_name(b, k->algorithm, 10);
+	if (k->key_bits < 0)
+		buf_printf(b, " %5s", k->source == KS_NONE ? "none" : "?");
+	else
+		buf_printf(b, " %5d", k->key_bits);
+	buf_printf(b, " %7lld", (long long)k->signatures);
+	if (k->age_months >= 0)
+		buf_printf(b, " %3d", k->age_months);
+	else
+		buf_printf(b, " %3s", "?");
+	buf_putc(b, ' ');
+	put_cut(b, k->last_day, 10, false);
+	key_flags(b, k);
+}
+
 static void
 keys(struct buf *b, const struct report_model *m)
 {
 	const struct report_key	*k;
-	size_t			 i;
+	size_t			 i, shown = 0;
+	int			 pass;
 
 	buf_printf(b, "\nKEY HYGIENE (%d days; rotation-months %u): "
 	    "age from the selector's month\n\n", m->len[RW_LONG],
@@ -505,25 +593,18 @@ keys(struct buf *b, const struct report_model *m)
 		    "bits ? when archived before schema 13)\n");
 	if (m->nkeys == 0)
 		buf_puts(b, "(none)\n");
-	for (i = 0; i < m->nkeys; i++) {
-		k = &m->keys[i];
-		put_col(b, k->token, 24);
-		put_col(b, k->selector, 16);
-		put_name(b, k->algorithm, 10);
-		if (k->key_bits < 0)
-			buf_printf(b, " %5s", k->source == KS_NONE ? "none" :
-			    "?");
-		else
-			buf_printf(b, " %5d", k->key_bits);
-		buf_printf(b, " %7lld", (long long)k->signatures);
-		if (k->age_months >= 0)
-			buf_printf(b, " %3d", k->age_months);
-		else
-			buf_printf(b, " %3s", "?");
-		buf_putc(b, ' ');
-		put_cut(b, k->last_day, 10, false);
-		key_flags(b, k);
-	}
+	/* --detail: in order; else those with a flag, then the rest */
+	for (pass = m->p.detail ? 1 : 0; pass < 2; pass++)
+		for (i = 0; i < m->nkeys; i++) {
+			k = &m->keys[i];
+			if (!m->p.detail && key_problem(k) != (pass == 0))
+				continue;
+			if (brief_shows(m, shown))
+				key_row(b, k);
+			shown++;
+		}
+	brief_more(b, m, m->nkeys > TEXT_BRIEF_ROWS ?
+	    m->nkeys - TEXT_BRIEF_ROWS : 0, "keys");
 }
 
 static void
@@ -537,7 +618,7 @@ unknown(struct buf *b, const struct report_model *m)
 	    "verified", "last seen");
 	if (m->nunknown == 0)
 		buf_puts(b, "(none)\n");
-	for (i = 0; i < m->nunknown; i++) {
+	for (i = 0; i < m->nunknown && brief_shows(m, i); i++) {
 		put_col(b, m->unknown[i].token, 40);
 		put_name(b, m->unknown[i].role, 11);
 		buf_printf(b, " %8lld %8lld ",
@@ -546,6 +627,7 @@ unknown(struct buf *b, const struct report_model *m)
 		put_cut(b, m->unknown[i].last_day, 10, false);
 		buf_putc(b, '\n');
 	}
+	brief_more(b, m, m->nunknown - i, "tokens");
 }
 
 #define DNS_DETAIL_LINES	3	/* a problem's reason and detail */

@@ -62,13 +62,44 @@ check_eq report/volume-no-database "$?" 2
 # ---- the report ----
 cp "$T/mb/fblscope.conf" "$T/report.conf"
 printf '\nrotation-months 1\nreport-timezone Europe/Paris\n' >> "$T/report.conf"
-rep() { "$FBL_BIN" report --db "$DB" --config "$T/report.conf" --date $DAY "$@"; }
+# --detail: every row of the text, for the checks of every figure
+rep() { "$FBL_BIN" report --db "$DB" --config "$T/report.conf" --date $DAY --detail "$@"; }
 for f in json csv text; do
 	rep --format $f --out "$T/report.$f" 2> "$T/report.$f.err"
 	check_eq "report/format-$f-exit" "$?" 0 "$(head -2 "$T/report.$f.err")"
 done
 $PYTHON "$FBL_ROOT/tests/lib/report_check.py" "$T/mb" $DAY 30 1 \
     "$T/report.json" "$T/report.csv" "$T/report.text" "$FBL_ROOT/docs/report.schema.json"
+
+# without --detail the text fits a morning: under 200 lines for the 50
+# customers, each on one line; the tokens with real mismatches or
+# suspected forgeries first, the keys with a flag first, at most 10 each
+"$FBL_BIN" report --db "$DB" --config "$T/report.conf" --date $DAY > "$T/brief.text"
+check_eq report/brief-exit "$?" 0
+"$PYTHON" - "$T/brief.text" "$T/report.json" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read().split("\n")
+rep = json.load(open(sys.argv[2]))
+def line(ok, name, why=""):
+    print(("ok " if ok else "not ok ") + name + ("" if ok else ": " + why))
+line(len(text) < 200 and len(rep["customers"]) == 50, "report/brief-under-200-lines",
+     "%d lines, %d customers" % (len(text), len(rep["customers"])))
+cust = text[text.index(next(l for l in text if l.startswith("CUSTOMERS:"))):]
+cust = cust[:cust.index(next(l for l in cust if l.startswith("ESP TOKEN")))]
+ids = [l.split()[0] for l in cust if re.match(r"^cust-\d+ ", l)]
+line(ids == [c["id"] for c in rep["customers"]], "report/brief-every-customer-once",
+     "%d of %d" % (len(ids), len(rep["customers"])))
+sec = text[text.index(next(l for l in text if l.startswith("VERIFICATION HEALTH"))):]
+rows = [l.split()[0] for l in sec[3:] if re.match(r"^[a-z0-9.-]+\.example ", l)][:10]
+bad = [v["token"] for v in rep["verification"]
+       if v["health"]["mismatch"] + v["health"]["suspected-forgery"] > 0]
+want = (bad + [v["token"] for v in rep["verification"] if v["token"] not in bad])[:10]
+line(rows == want, "report/brief-problem-tokens-first", "%s, want %s" % (rows[:4], want[:4]))
+more = [l for l in text if re.match(r"^\((\d+) more (tokens|keys): --detail\)$", l)]
+line(sorted(more) == sorted(["(%d more tokens: --detail)" % (len(rep["verification"]) - 10),
+                             "(%d more keys: --detail)" % (len(rep["keys"]) - 10)]),
+     "report/brief-says-what-it-left-out", "; ".join(more))
+PY
 
 # the same report from the sanitizer build, when there is one
 if [ -x "$FBL_ASAN_BIN" ] && [ "$FBL_ASAN_BIN" != "$FBL_BIN" ]; then
