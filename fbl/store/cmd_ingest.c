@@ -426,9 +426,10 @@ summary(const struct ingest_stats *s, const struct fbl_config *cfg,
 	if (!secret)
 		fputs("  recipients not stored (no hmac-secret-file)\n",
 		    stderr);
-	fprintf(stderr, "  %.2f s, of which %.2f s storing (%.0f %%)\n",
-	    s->elapsed, s->storing, s->elapsed > 0 ?
-	    100.0 * s->storing / s->elapsed : 0.0);
+	fprintf(stderr, "  %.2f s, of which %.2f s storing (%.0f %%), "
+	    "%.2f s waited for (not overlapped)\n", s->elapsed, s->storing,
+	    s->elapsed > 0 ? 100.0 * s->storing / s->elapsed : 0.0,
+	    s->waiting);
 	/* the same figures for a machine (the nightly run, monitoring) */
 	fprintf(stderr, "fblscope ingest: summary read=%" PRIu64 " stored=%"
 	    PRIu64 " complaints=%" PRIu64 " samples=%" PRIu64 " not_arf=%"
