@@ -251,8 +251,7 @@ BEGIN
           FROM unnest(p_day, p_fp) k(msg_day, fingerprint)
           JOIN report r USING (msg_day, fingerprint)
     ), s AS (
-        SELECT r.msg_day, r.kind, r.reporter, r.feedback_type,
-               lower(coalesce(s.d, '')) AS token, s.role,
+        SELECT r.msg_day, r.kind, lower(coalesce(s.d, '')) AS token, s.role,
                coalesce(s.customer_id, '') AS customer_id,
                coalesce(s.s, '') AS selector, coalesce(s.a, '') AS algorithm,
                coalesce(s.key_bits, -1) AS key_bits,
@@ -274,28 +273,6 @@ BEGIN
         SELECT msg_day, kind, reporter, feedback_type, n
           FROM rp WHERE p_sign > 0 ORDER BY 1, 2, 3, 4
         ON CONFLICT (day, kind, reporter, feedback_type)
-        DO UPDATE SET count = t.count + EXCLUDED.count
-    ), c AS (
-        SELECT msg_day, kind, reporter, feedback_type, customer_id, token,
-               esp_state, customer_state, authenticity, count(*) AS n
-          FROM r WHERE complaint GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-    ), c_sub AS (
-        UPDATE daily_complaint t SET count = t.count - c.n FROM c
-         WHERE p_sign < 0 AND t.day = c.msg_day AND t.kind = c.kind
-           AND t.reporter = c.reporter AND t.feedback_type = c.feedback_type
-           AND t.customer_id = c.customer_id AND t.token = c.token
-           AND t.esp_state = c.esp_state
-           AND t.customer_state = c.customer_state
-           AND t.authenticity = c.authenticity
-    ), c_add AS (
-        INSERT INTO daily_complaint AS t (day, kind, reporter,
-               feedback_type, customer_id, token, esp_state,
-               customer_state, authenticity, count)
-        SELECT msg_day, kind, reporter, feedback_type, customer_id, token,
-               esp_state, customer_state, authenticity, n
-          FROM c WHERE p_sign > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-        ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
-                     esp_state, customer_state, authenticity)
         DO UPDATE SET count = t.count + EXCLUDED.count
     ), cu AS (
         SELECT r.msg_day, r.customer_id, r.token, r.reporter,
@@ -378,27 +355,6 @@ BEGIN
         SELECT * FROM k WHERE p_sign > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
         ON CONFLICT (day, kind, token, role, customer_id, selector,
                      algorithm, key_bits, key_testing)
-        DO UPDATE SET count = t.count + EXCLUDED.count
-    ), g AS (
-        SELECT msg_day, kind, token, role, customer_id, selector, reporter,
-               feedback_type, result, reason, count(*) AS n
-          FROM s GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-    ), g_sub AS (
-        UPDATE daily_signature t SET count = t.count - g.n FROM g
-         WHERE p_sign < 0 AND t.day = g.msg_day AND t.kind = g.kind
-           AND t.token = g.token AND t.role = g.role
-           AND t.customer_id = g.customer_id AND t.selector = g.selector
-           AND t.reporter = g.reporter
-           AND t.feedback_type = g.feedback_type AND t.result = g.result
-           AND t.reason = g.reason
-    ), g_add AS (
-        INSERT INTO daily_signature AS t (day, kind, token, role,
-               customer_id, selector, reporter, feedback_type, result,
-               reason, count)
-        SELECT * FROM g WHERE p_sign > 0
-         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-        ON CONFLICT (day, kind, token, role, customer_id, selector,
-                     reporter, feedback_type, result, reason)
         DO UPDATE SET count = t.count + EXCLUDED.count
     ), v AS (
         SELECT msg_day, kind, token, role, customer_id, result, reason,
@@ -563,10 +519,10 @@ $$;
 -- A signature's new verdict, written only if the row still holds the
 -- verdict that was read (p_old_*): two runs at once, or a run beside an
 -- ingest, change each row and count once.  When the result or reason
--- changed, its daily_signature counts move from the old to the new, and
--- its daily_verification count when they or its diagnosis class (p_diag*,
--- as fbl/store/reverify.c decides it) changed; when the key changed (size,
--- t=y), its daily_key count.  True when the row was updated.
+-- changed, or its diagnosis class (p_diag*, as fbl/store/reverify.c
+-- decides it), its daily_verification count moves from the old to the new;
+-- when the key changed (size, t=y), its daily_key count.  True when the
+-- row was updated.
 DROP FUNCTION IF EXISTS fbl_signature_verdict(date, text, smallint, text,
     text, text, text, text, text, text, boolean, integer, boolean, integer,
     boolean);
@@ -600,9 +556,7 @@ RETURNS boolean LANGUAGE sql AS $$
            AND archived_verdict IS NOT DISTINCT FROM p_old_archived
         RETURNING msg_day, fingerprint, d, s, a, role, customer_id
     ), m AS (
-        SELECT p_result <> p_old_result OR p_reason <> p_old_reason
-                   AS verdict,
-               p_result <> p_old_result OR p_reason <> p_old_reason OR
+        SELECT p_result <> p_old_result OR p_reason <> p_old_reason OR
                    o.diagnosis <> coalesce(p_diagnosis, '') OR
                    o.diagnosis_field <> coalesce(p_diagnosis_field, '')
                    AS verif,
@@ -615,10 +569,8 @@ RETURNS boolean LANGUAGE sql AS $$
         SELECT u.msg_day, rp.kind, lower(coalesce(u.d, '')) AS token,
                u.role, coalesce(u.customer_id, '') AS customer_id,
                coalesce(u.s, '') AS selector,
-               coalesce(rp.reporter, '') AS reporter,
-               coalesce(rp.feedback_type, '') AS feedback_type,
-               coalesce(u.a, '') AS algorithm, m.verdict, m.verif,
-               m.old_diagnosis, m.old_diagnosis_field, m.key
+               coalesce(u.a, '') AS algorithm, m.verif, m.old_diagnosis,
+               m.old_diagnosis_field, m.key
           FROM u JOIN report rp USING (msg_day, fingerprint), m
     ), kdec AS (
         UPDATE daily_key t SET count = t.count - 1 FROM r
@@ -653,32 +605,13 @@ RETURNS boolean LANGUAGE sql AS $$
         ON CONFLICT (day, kind, token, role, customer_id, result, reason,
                      diagnosis, diagnosis_field)
         DO UPDATE SET count = t.count + 1
-    ), sdec AS (
-        UPDATE daily_signature t SET count = t.count - 1 FROM r
-         WHERE r.verdict AND t.day = r.msg_day AND t.kind = r.kind
-           AND t.token = r.token AND t.role = r.role
-           AND t.customer_id = r.customer_id AND t.selector = r.selector
-           AND t.reporter = r.reporter
-           AND t.feedback_type = r.feedback_type
-           AND t.result = p_old_result AND t.reason = p_old_reason
-    ), sinc AS (
-        INSERT INTO daily_signature AS t (day, kind, token, role,
-               customer_id, selector, reporter, feedback_type, result,
-               reason, count)
-        SELECT msg_day, kind, token, role, customer_id, selector, reporter,
-               feedback_type, p_result, p_reason, 1
-          FROM r WHERE r.verdict
-        ON CONFLICT (day, kind, token, role, customer_id, selector,
-                     reporter, feedback_type, result, reason)
-        DO UPDATE SET count = t.count + 1
     )
     SELECT count(*) > 0 FROM u
 $$;
 
 -- The standing of a report again (fbl_standing, as ingest computes it),
--- after one of its verdicts changed.  When it changed, its daily_complaint
--- count moves from the old standing to the new one, and its daily_customer
--- counts from the old standing's columns to the new one's
+-- after one of its verdicts changed.  When it changed, its daily_customer
+-- counts move from the old standing's columns to the new one's
 -- (fbl_customer_counts): the row's key (day, customer, token, reporter)
 -- does not depend on the standing.
 CREATE OR REPLACE FUNCTION fbl_report_standing(p_day date, p_fp text)
@@ -704,56 +637,35 @@ RETURNS void LANGUAGE sql AS $$
                IS DISTINCT FROM (n.esp_state, n.customer_state,
                                  n.authenticity)
         RETURNING r.msg_day
-    ), dec AS (
-        UPDATE daily_complaint t SET count = t.count - 1 FROM n
-         WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
-           AND t.day = n.msg_day AND t.kind = n.kind
-           AND t.reporter = n.reporter
-           AND t.feedback_type = n.feedback_type
-           AND t.customer_id = n.customer_id AND t.token = n.token
-           AND t.esp_state = n.old_esp
-           AND t.customer_state = n.old_customer
-           AND t.authenticity = n.old_authenticity
-    ), mv AS (
-        UPDATE daily_customer t SET
-               complaints = t.complaints + a.complaints - o.complaints,
-               attributed = t.attributed + a.attributed - o.attributed,
-               carried = t.carried + a.carried - o.carried,
-               esp_verified = t.esp_verified + a.esp_verified
-                   - o.esp_verified,
-               opt_out = t.opt_out + a.opt_out - o.opt_out,
-               not_spam = t.not_spam + a.not_spam - o.not_spam,
-               auth_failure = t.auth_failure + a.auth_failure
-                   - o.auth_failure,
-               other = t.other + a.other - o.other,
-               unsigned = t.unsigned + a.unsigned - o.unsigned,
-               authentic = t.authentic + a.authentic - o.authentic,
-               replayed = t.replayed + a.replayed - o.replayed,
-               forged = t.forged + a.forged - o.forged,
-               rotated = t.rotated + a.rotated - o.rotated,
-               redacted = t.redacted + a.redacted - o.redacted,
-               damaged = t.damaged + a.damaged - o.damaged,
-               pending = t.pending + a.pending - o.pending,
-               unknown = t.unknown + a.unknown - o.unknown
-          FROM n,
-               LATERAL fbl_customer_counts(n.kind, n.feedback_type,
-                   n.esp_state, n.customer_state, n.authenticity) a,
-               LATERAL fbl_customer_counts(n.kind, n.feedback_type,
-                   n.old_esp, n.old_customer, n.old_authenticity) o
-         WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
-           AND t.day = n.msg_day AND t.customer_id = n.customer_id
-           AND t.token = n.token AND t.reporter = n.reporter
     )
-    INSERT INTO daily_complaint AS t (day, kind, reporter, feedback_type,
-           customer_id, token, esp_state, customer_state, authenticity,
-           count)
-    SELECT msg_day, kind, reporter, feedback_type, customer_id, token,
-           esp_state, customer_state, authenticity, 1
-      FROM n
+    UPDATE daily_customer t SET
+           complaints = t.complaints + a.complaints - o.complaints,
+           attributed = t.attributed + a.attributed - o.attributed,
+           carried = t.carried + a.carried - o.carried,
+           esp_verified = t.esp_verified + a.esp_verified
+               - o.esp_verified,
+           opt_out = t.opt_out + a.opt_out - o.opt_out,
+           not_spam = t.not_spam + a.not_spam - o.not_spam,
+           auth_failure = t.auth_failure + a.auth_failure
+               - o.auth_failure,
+           other = t.other + a.other - o.other,
+           unsigned = t.unsigned + a.unsigned - o.unsigned,
+           authentic = t.authentic + a.authentic - o.authentic,
+           replayed = t.replayed + a.replayed - o.replayed,
+           forged = t.forged + a.forged - o.forged,
+           rotated = t.rotated + a.rotated - o.rotated,
+           redacted = t.redacted + a.redacted - o.redacted,
+           damaged = t.damaged + a.damaged - o.damaged,
+           pending = t.pending + a.pending - o.pending,
+           unknown = t.unknown + a.unknown - o.unknown
+      FROM n,
+           LATERAL fbl_customer_counts(n.kind, n.feedback_type,
+               n.esp_state, n.customer_state, n.authenticity) a,
+           LATERAL fbl_customer_counts(n.kind, n.feedback_type,
+               n.old_esp, n.old_customer, n.old_authenticity) o
      WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
-    ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
-                 esp_state, customer_state, authenticity)
-    DO UPDATE SET count = t.count + 1
+       AND t.day = n.msg_day AND t.customer_id = n.customer_id
+       AND t.token = n.token AND t.reporter = n.reporter
 $$;
 
 -- ---- Reattribute: the configuration's customers again -------------------
@@ -830,9 +742,7 @@ LANGUAGE sql AS $$
     DELETE FROM daily_report WHERE count = 0;
     DELETE FROM daily_customer
      WHERE complaints + opt_out + not_spam + auth_failure + other = 0;
-    DELETE FROM daily_signature WHERE count = 0;
     DELETE FROM daily_verification WHERE count = 0;
-    DELETE FROM daily_complaint WHERE count = 0;
     DELETE FROM daily_key WHERE count = 0;
 $$;
 
@@ -947,13 +857,15 @@ $$;
 -- applied before the pending migrations as well.
 --
 -- Views for the nightly report (DESIGN section 6) and for dashboards
--- (Grafana, Metabase).  Every view reads the daily aggregates only
--- (daily_customer, daily_complaint, daily_verification, daily_key,
--- volume; report_archived_key the names and sizes of key_archive), never
--- the report or signature rows: they stay cheap however many messages are
--- stored, and carry no message data.  Days are UTC days
--- (msg_day: the report's Arrival-Date, else its Date); a dashboard filters
--- on the day column.
+-- (Grafana, Metabase).  The report_* views read the daily aggregates only
+-- (daily_customer, daily_verification, daily_key, volume;
+-- report_archived_key the names and sizes of key_archive), never the
+-- report or signature rows: they stay cheap however many messages are
+-- stored, and carry no message data.  daily_complaint and daily_signature
+-- (tables up to schema 15) are the exception, and no command reads them:
+-- counts of the rows, made when read, for dashboards and report_complaint.
+-- Days are UTC days (msg_day: the report's Arrival-Date, else its Date); a
+-- dashboard filters on the day column.
 --
 -- The views read only the days of a window, from two settings which
 -- `fblscope report` sets for its transaction (fblscope.window_from,
@@ -974,7 +886,7 @@ $$;
 -- shows no change against it (docs/report-json.md).  Read through the
 -- primary keys' first column, whatever the window.
 CREATE OR REPLACE VIEW report_data_start AS
-SELECT least((SELECT min(day) FROM daily_complaint),
+SELECT least((SELECT min(day) FROM daily_customer),
              (SELECT min(day) FROM volume)) AS day;
 COMMENT ON VIEW report_data_start IS
     'the first UTC day of any stored complaint or volume (NULL: none)';
@@ -989,6 +901,38 @@ UNION
 SELECT DISTINCT token FROM volume WHERE strpos(token, '.') = 0;
 COMMENT ON VIEW report_customer_id IS
     'the customer ids of the stored complaints and volume rows';
+
+-- Complaints per UTC day and every dimension a complaint has: kind,
+-- reporter, feedback type, customer, token (report.customer_token) and its
+-- standing.  Counted from the report rows when read (schema 15), with the
+-- keys fbl_daily_apply gave the table: a day's rows for a query on day.
+CREATE OR REPLACE VIEW daily_complaint AS
+SELECT msg_day AS day, kind, coalesce(reporter, '') AS reporter,
+       coalesce(feedback_type, '') AS feedback_type,
+       coalesce(customer_id, '') AS customer_id,
+       coalesce(customer_token, '') AS token, esp_state, customer_state,
+       authenticity, count(*) AS count
+  FROM report
+ WHERE complaint
+ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+COMMENT ON VIEW daily_complaint IS
+    'complaints per UTC day, kind, reporter, feedback type, customer, token '
+    'and standing, counted from the report rows';
+
+-- Signatures per UTC day, kind, d= token, role, customer, selector,
+-- reporter, feedback type, result and reason.  Counted from the signature
+-- and report rows when read (schema 15), as daily_complaint.
+CREATE OR REPLACE VIEW daily_signature AS
+SELECT s.msg_day AS day, r.kind, lower(coalesce(s.d, '')) AS token, s.role,
+       coalesce(s.customer_id, '') AS customer_id,
+       coalesce(s.s, '') AS selector, coalesce(r.reporter, '') AS reporter,
+       coalesce(r.feedback_type, '') AS feedback_type, s.result, s.reason,
+       count(*) AS count
+  FROM signature s JOIN report r USING (msg_day, fingerprint)
+ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
+COMMENT ON VIEW daily_signature IS
+    'signatures per UTC day, kind, token, role, customer, selector, '
+    'reporter, feedback type, result and reason, counted from the rows';
 
 -- A row: one daily_complaint row with its feedback class and whether it
 -- counts against the customer ("attributed").

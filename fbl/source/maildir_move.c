@@ -62,6 +62,8 @@ mail_source_commit(struct mail_source *src, struct mail_item *it,
 	char		*to, *path;
 	int		 e;
 
+	if (!source_owner_calls(src, "commit", err))
+		return false;
 	if (src->kind == MAIL_SOURCE_IMAP)
 		return imap_commit(src, it, err);
 	if (!it->maildir || !it->in_new || (src->flags & MAIL_SOURCE_KEEP))
@@ -107,6 +109,8 @@ mail_source_commit(struct mail_source *src, struct mail_item *it,
 bool
 mail_source_settle(struct mail_source *src, struct buf *err)
 {
+	if (!source_owner_calls(src, "settle", err))
+		return false;
 	/* a Maildir message moved in commit(): nothing is left to do */
 	if (src->kind == MAIL_SOURCE_IMAP)
 		return imap_settle(src, err);
@@ -218,6 +222,8 @@ mail_source_quarantine(struct mail_source *src, struct mail_item *it,
 	char		*dir = NULL, *to = NULL, *path = NULL;
 	int		 from, qfd, e, rc = -1;
 
+	if (!source_owner_calls(src, "quarantine", err))
+		return -1;
 	if (src->kind == MAIL_SOURCE_IMAP && !reason_ok(why)) {
 		buf_printf(err, "%s: quarantine: bad reason", it->origin);
 		return -1;

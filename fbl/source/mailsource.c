@@ -86,6 +86,17 @@ mail_item_free(struct mail_item *it)
 	memset(it, 0, sizeof(*it));
 }
 
+bool
+source_owner_calls(const struct mail_source *src, const char *call,
+    struct buf *err)
+{
+	if (pthread_equal(src->owner, pthread_self()))
+		return true;
+	buf_printf(err, "%s: %s() called off the thread that opened the "
+	    "source: refused", src->spec, call);
+	return false;
+}
+
 char *
 source_concat3(const char *a, const char *b, const char *c)
 {
@@ -738,6 +749,15 @@ mail_source_next(struct mail_source *src, struct mail_item *it,
 	int	 rc;
 
 	memset(it, 0, sizeof(*it));
+	if (src->refused)
+		return 0;
+	if (!source_owner_calls(src, "next", err)) {
+		/* a source driven from two threads: its one error, then its end */
+		src->refused = true;
+		it->origin = strdup(src->spec);
+		it->failed = true;
+		return TAKE_ERROR;
+	}
 	for (;;) {
 		if (src->kind == MAIL_SOURCE_IMAP) {
 			rc = imap_next(src, it, err);
@@ -780,6 +800,7 @@ source_new(const char *spec, unsigned flags)
 		return NULL;
 	src->flags = flags;
 	src->max = MAIL_SOURCE_MAX_MESSAGE;
+	src->owner = pthread_self();
 	src->fd = src->dirfd = src->curfd = src->mf.fd = src->qfd = -1;
 	if ((src->spec = strdup(spec)) == NULL) {
 		free(src);

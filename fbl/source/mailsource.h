@@ -130,12 +130,14 @@
  * and their count (stream_len): the pipeline stores it by that
  * fingerprint, and a retry of the same delivery is the same message.
  *
- * Threads: next() is for one thread at a time.  Items own their memory, so
- * a batch of them can be held and handed to workers; commit() touches only
- * the item and read-only parts of the source, so it may run in any thread
- * while next() runs in another (not for IMAP: its commit(), settle() and
- * quarantine() use the connection next() uses, so all are for one thread).
- * quarantine() may make the folder: it is for the thread that calls next().
+ * Threads: a source is driven by the thread that opened it, alone:
+ * next(), commit(), settle(), quarantine() and close() are for that
+ * thread (an IMAP source's all use the connection next() uses;
+ * quarantine() may make a Maildir's folder).  Items own their memory, so a
+ * batch of them can be held and handed to other threads (workers, a
+ * storer) between next() and commit().  A call from another thread is
+ * refused, the reason in err: commit() and settle() false, quarantine()
+ * -1, next() an error item with failed set, then the end of the source.
  */
 #ifndef FBL_MAILSOURCE_H
 #define FBL_MAILSOURCE_H

@@ -7,6 +7,7 @@
 #ifndef FBL_SOURCE_MAILSOURCE_LOCAL_H
 #define FBL_SOURCE_MAILSOURCE_LOCAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,7 +63,16 @@ struct mail_source {
 	char		*quarantine;	/* MAILDIR: its folder; NULL: default */
 	int		 qfd;		/* its cur/, open after the first move */
 	struct imap_source *imap;	/* IMAP: the connection and folder */
+	pthread_t	 owner;		/* the thread that opened it */
+	bool		 refused;	/* next() was called off it: ended */
 };
+
+/*
+ * Is the calling thread the one that opened src (mailsource.h, Threads)?
+ * If not, false with the reason in err, naming call.
+ */
+bool	 source_owner_calls(const struct mail_source *, const char *call,
+	    struct buf *err);
 
 /* A new string "a" "b" "c" (any may be ""), or NULL. */
 char	*source_concat3(const char *a, const char *b, const char *c);

@@ -447,9 +447,10 @@ summary(const struct ingest_stats *s, const struct fbl_config *cfg,
 		    "they failed, %" PRIu64 " without%s\n", s->classified,
 		    s->unclassified, s->unclassified > 0 ? " (not diagnosed: "
 		    "the --diagnose-budget was spent)" : "");
-	fprintf(stderr, "  %.2f s, of which %.2f s storing (%.0f %%)\n",
-	    s->elapsed, s->storing, s->elapsed > 0 ?
-	    100.0 * s->storing / s->elapsed : 0.0);
+	fprintf(stderr, "  %.2f s, of which %.2f s storing (%.0f %%), "
+	    "%.2f s waited for (not overlapped)\n", s->elapsed, s->storing,
+	    s->elapsed > 0 ? 100.0 * s->storing / s->elapsed : 0.0,
+	    s->waiting);
 	/* the same figures for a machine (the nightly run, monitoring) */
 	fprintf(stderr, "fblscope ingest: summary read=%" PRIu64 " stored=%"
 	    PRIu64 " complaints=%" PRIu64 " samples=%" PRIu64 " not_arf=%"

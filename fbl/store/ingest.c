@@ -3,11 +3,23 @@
  * ingest: source -> parse -> verify -> record -> batch -> store.  Parsing
  * and verifying are the step `fblscope arf` takes too (complaint.h).
  *
- * The main thread reads messages and stores batches; with jobs > 1, worker
- * threads turn messages into records meanwhile.  Two batches are in play:
- * the one being filled (and worked on as its messages arrive) and the one
- * before it, stored as soon as its last record is made.  So reading,
- * verifying and storing overlap, and batches are still stored in order.
+ * The main thread reads messages (and, with jobs <= 1, turns them into
+ * records); with jobs > 1, worker threads do that.  A storer thread does
+ * the database work of each batch (keys archived, judged, COPY, merge,
+ * COMMIT).  Two batches are in play: the one being filled (and worked on
+ * as its messages arrive) and the one before it, handed to the storer,
+ * which stores it as soon as its last record is made.  So reading,
+ * verifying and storing overlap, whatever the jobs.
+ *
+ * Every call on a source (next, commit, settle, quarantine, close) stays on
+ * the main thread (mailsource.h: an IMAP source is one connection): the
+ * storer only says whether the batch went in, and the main thread, before
+ * it hands the next batch (or at the end), moves the stored batch's items
+ * and counts them.  So a message moves only after its batch's COMMIT, a
+ * batch after a failed one is never handed, and only the main thread
+ * writes the run's stats.  What the storer reads or writes of a batch is
+ * handed over under mu, as is the store while a batch is handed: the main
+ * thread's own statements (claims) wait for the storer first.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -42,6 +54,8 @@ struct batch {
 	size_t			 made;
 	size_t			 cap;
 	uint64_t		 seq;		/* order of filling */
+	bool			 stored;	/* by the storer: COMMITted */
+	double			 storing;	/* by the storer: seconds */
 };
 
 /* The state of one run. */
@@ -52,7 +66,8 @@ struct run {
 	struct buf		*err;
 	struct batch		 b[2];
 	struct batch		*fill;		/* being filled */
-	struct batch		*prev;		/* filled, not yet stored */
+	struct batch		*prev;		/* handed to the storer, its
+						   items not yet moved */
 	uint64_t		 seq;
 	pthread_t		*workers;
 	size_t			 nworkers;
@@ -60,6 +75,14 @@ struct run {
 	pthread_cond_t		 work;		/* an item to claim, or stop */
 	pthread_cond_t		 made;		/* a record was made */
 	bool			 stop;
+	/* the storer, under mu */
+	pthread_t		 storer;
+	bool			 storer_up;
+	pthread_cond_t		 handed;	/* tostore set, or storer_stop */
+	pthread_cond_t		 done;		/* tostore done with */
+	struct batch		*tostore;	/* handed, not yet stored */
+	bool			 storer_stop;
+	struct buf		 serr;		/* why the batch failed */
 	struct timespec		 started;
 	struct timespec		 last_progress;
 	struct mail_source	*reading;	/* for progress */
@@ -411,9 +434,99 @@ judge_archived(struct run *r, struct batch *b)
 	for (i = 0; i < b->n; i++)
 		for (j = 0; j < b->recs[i].nsigs; j++)
 			if (!archive_judge(r->archive, r->st,
-			    &b->recs[i].sigs[j], r->err))
+			    &b->recs[i].sigs[j], &r->serr))
 				return false;
 	return true;
+}
+
+/*
+ * The storer's part of b, once all its records are made: its database work
+ * alone, no source touched.  False with the reason in serr.
+ */
+static bool
+store_batch(struct run *r, struct batch *b)
+{
+	struct timespec	 t0;
+	size_t		 i;
+	bool		 ok;
+
+	wait_made(r, b);
+	for (i = 0; i < b->n; i++) {
+		if (b->failed[i]) {
+			buf_puts(&r->serr, "out of memory");
+			return false;
+		}
+		b->rp[i] = &b->recs[i];
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* keys first: a key met in this batch is archived when judging it */
+	ok = b->n == 0 || (archive_keys_seen(r->archive, r->st, b->rp, b->n,
+	    &r->serr) && judge_archived(r, b) && store_write_batch(r->st,
+	    b->rp, b->n, b->inserted, &r->serr));
+	b->storing = seconds_since(&t0);
+	return ok;
+}
+
+/* The storer: the batches handed to it, one at a time, until told to stop. */
+static void *
+storer(void *arg)
+{
+	struct run	*r = arg;
+	struct batch	*b;
+	bool		 ok;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (r->tostore == NULL && !r->storer_stop)
+			pthread_cond_wait(&r->handed, &r->mu);
+		if ((b = r->tostore) == NULL)
+			break;
+		pthread_mutex_unlock(&r->mu);
+		ok = store_batch(r, b);
+		pthread_mutex_lock(&r->mu);
+		b->stored = ok;
+		r->tostore = NULL;
+		pthread_cond_signal(&r->done);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+static bool
+storer_start(struct run *r)
+{
+	if (pthread_create(&r->storer, NULL, storer, r) != 0)
+		return false;
+	r->storer_up = true;
+	return true;
+}
+
+/* Wait until the storer is done with what was handed to it, if anything. */
+static void
+storer_wait(struct run *r)
+{
+	struct timespec	 t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_mutex_lock(&r->mu);
+	while (r->tostore != NULL)
+		pthread_cond_wait(&r->done, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+	r->s->waiting += seconds_since(&t0);
+}
+
+static void
+storer_stop(struct run *r)
+{
+	if (!r->storer_up)
+		return;
+	storer_wait(r);
+	pthread_mutex_lock(&r->mu);
+	r->storer_stop = true;
+	pthread_cond_signal(&r->handed);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->storer, NULL);
+	r->storer_up = false;
 }
 
 /*
@@ -453,40 +566,20 @@ settle_source(struct ingest_stats *s, struct mail_source *src,
 	}
 }
 
-/* Store b (all its records made), then commit its Maildir items. */
-static bool
-flush(struct run *r, struct batch *b)
+/* The items of b, stored, counted and moved (the main thread's part). */
+static void
+settle_batch(struct run *r, struct batch *b)
 {
 	struct ingest_stats *s = r->s;
 	struct buf	 cerr = BUF_INIT;
-	struct timespec	 t0;
 	size_t		 i;
-	bool		 ok;
 
-	wait_made(r, b);
-	for (i = 0; i < b->n; i++) {
-		if (b->failed[i]) {
-			buf_puts(r->err, "out of memory");
-			reset_batch(r, b);
-			return false;
-		}
-		if (b->recs[i].kind == ARF_KIND_UNPARSEABLE)
-			count_unparseable(s, b->recs[i].decided);
-		b->rp[i] = &b->recs[i];
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	/* keys first: a key met in this batch is archived when judging it */
-	ok = b->n == 0 || (archive_keys_seen(r->archive, r->st, b->rp, b->n,
-	    r->err) && judge_archived(r, b) && store_write_batch(r->st, b->rp,
-	    b->n, b->inserted, r->err));
-	s->storing += seconds_since(&t0);
-	if (!ok) {
-		reset_batch(r, b);
-		return false;
-	}
+	s->storing += b->storing;
 	if (b->n > 0)
 		s->batches++;
 	for (i = 0; i < b->n; i++) {
+		if (b->recs[i].kind == ARF_KIND_UNPARSEABLE)
+			count_unparseable(s, b->recs[i].decided);
 		if (b->inserted[i])
 			count_stored(s, &b->recs[i]);
 		else
@@ -497,31 +590,63 @@ flush(struct run *r, struct batch *b)
 			settle_source(s, b->src[i], &cerr);
 	}
 	buf_free(&cerr);
+}
+
+/*
+ * Once the storer is done with the batch handed before (prev), its items
+ * are moved and it is emptied (its ended sources closed).  False when it
+ * failed (the reason in err, unless one is there): its items stay where
+ * they were, and nothing more may be handed.
+ */
+static bool
+settle_prev(struct run *r)
+{
+	struct batch	*b = r->prev;
+
+	if (b == NULL)
+		return true;
+	storer_wait(r);
+	r->prev = NULL;
+	if (!b->stored) {
+		if (r->err->len == 0)
+			buf_append(r->err, r->serr.data, r->serr.len);
+		reset_batch(r, b);
+		return false;
+	}
+	settle_batch(r, b);
 	reset_batch(r, b);
 	progress(r, false);
 	return true;
 }
 
 /*
- * The batch being filled is full (or the sources ended): store the one
- * before it, and make the full one the one before.
+ * The batch being filled is full (or the sources ended): once the one
+ * before it is stored and settled, hand it to the storer and fill the
+ * other.
  */
 static bool
 rotate(struct run *r)
 {
-	struct batch	*t;
-	bool		 ok = true;
+	struct batch	*t = r->fill == &r->b[0] ? &r->b[1] : &r->b[0];
 
-	if (r->prev != NULL)
-		ok = flush(r, r->prev);
-	t = r->prev != NULL ? r->prev : (r->fill == &r->b[0] ? &r->b[1] :
-	    &r->b[0]);
-	r->prev = r->fill;
+	if (!settle_prev(r))
+		return false;
 	pthread_mutex_lock(&r->mu);
 	t->seq = ++r->seq;
+	r->fill->stored = false;
+	r->tostore = r->fill;
+	pthread_cond_signal(&r->handed);
 	pthread_mutex_unlock(&r->mu);
+	r->prev = r->fill;
 	r->fill = t;
-	return ok;
+	return true;
+}
+
+/* Everything read so far stored and moved; nothing handed after. */
+static bool
+drain(struct run *r)
+{
+	return rotate(r) && settle_prev(r);
 }
 
 /* --- reading --- */
@@ -660,6 +785,8 @@ run_init(struct run *r, struct store *st, const struct ingest_opts *o,
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->work, NULL);
 	pthread_cond_init(&r->made, NULL);
+	pthread_cond_init(&r->handed, NULL);
+	pthread_cond_init(&r->done, NULL);
 	if (!batch_init(&r->b[0], cap) || !batch_init(&r->b[1], cap) ||
 	    (r->archive = archive_cache_new()) == NULL) {
 		buf_puts(err, "out of memory");
@@ -670,16 +797,24 @@ run_init(struct run *r, struct store *st, const struct ingest_opts *o,
 		buf_puts(err, "cannot start worker threads");
 		return false;
 	}
+	if (!storer_start(r)) {
+		buf_puts(err, "cannot start the storer thread");
+		return false;
+	}
 	return true;
 }
 
 static void
 run_free(struct run *r)
 {
+	storer_stop(r);
 	pool_stop(r);
 	batch_free(&r->b[0]);
 	batch_free(&r->b[1]);
 	archive_cache_free(r->archive);
+	buf_free(&r->serr);
+	pthread_cond_destroy(&r->done);
+	pthread_cond_destroy(&r->handed);
 	pthread_cond_destroy(&r->made);
 	pthread_cond_destroy(&r->work);
 	pthread_mutex_destroy(&r->mu);
@@ -692,13 +827,7 @@ run_free(struct run *r)
 static bool
 flush_all(struct run *r)
 {
-	bool	 ok = true;
-
-	if (r->prev != NULL) {
-		ok = flush(r, r->prev);
-		r->prev = NULL;
-	}
-	return ok && flush(r, r->fill) && store_release_sources(r->st, r->err);
+	return drain(r) && store_release_sources(r->st, r->err);
 }
 
 /*
@@ -717,6 +846,7 @@ claim(struct run *r, const char *spec, bool *failed)
 		buf_free(&key);
 		return true;
 	}
+	storer_wait(r);		/* the store is the storer's meanwhile */
 	if (!buf_ok(&key) || !store_claim_source(r->st, buf_cstr(&key), &got,
 	    r->err)) {
 		if (!buf_ok(&key))
@@ -796,10 +926,14 @@ ingest_run(struct store *st, const struct ingest_opts *o,
 		/* the budget is a pass's: a watch runs for months */
 		diag_pool_init(&r.diag, o->diagnose_budget);
 	}
-	if (ok && r.prev != NULL)
-		ok = flush(&r, r.prev);
-	if (ok)		/* else what was read after the failure is dropped */
-		ok = flush(&r, r.fill);
+	/*
+	 * After a failure, what was read after it is dropped; a batch stored
+	 * before it (the failure was not its own) is moved all the same.
+	 */
+	if (ok)
+		ok = drain(&r);
+	else
+		(void)settle_prev(&r);
 	progress(&r, true);
 	s->elapsed = seconds_since(&r.started);
 	buf_free(&oerr);

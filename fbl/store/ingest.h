@@ -5,11 +5,15 @@
  * classify -> record -> batch -> store (store_batch.h).
  *
  * Sources are read in the order given, one message at a time, by the
- * calling thread, which also stores the batches.  With jobs > 1, that many
- * worker threads turn messages into records (parse, verify, classify)
- * while the caller goes on reading and stores the batch before; with
- * jobs <= 1 the caller does everything.  The key source must then be safe
- * for threads (keyfetch.h is).
+ * calling thread.  With jobs > 1, that many worker threads turn messages
+ * into records (parse, verify, classify) while the caller goes on reading;
+ * with jobs <= 1 the caller does that too.  The key source must then be
+ * safe for threads (keyfetch.h is).  A storer thread does the database
+ * work of each batch while the next one is read and verified, whatever the
+ * jobs: the store is its own while it has a batch.  Every call on a source
+ * (read, commit, settle, quarantine, close) is the calling thread's, as
+ * mailsource.h asks: it moves a batch's items once the storer says it went
+ * in, before handing it the next.
  *
  * A batch holds at most opts->batch messages and is stored in one
  * transaction, batches in the order they were read.  Only after its COMMIT
@@ -148,7 +152,9 @@ struct ingest_stats {
 	uint64_t	 passes;	/* watch: passes done */
 	bool		 interrupted;	/* opts->stop said so */
 	double		 elapsed;	/* seconds, the whole run */
-	double		 storing;	/* seconds in store_write_batch() */
+	double		 storing;	/* seconds storing, by the storer */
+	double		 waiting;	/* seconds reading waited for the
+					   storer: storing not overlapped */
 	uint64_t	 sigs[INGEST_NROLES][INGEST_NRESULTS];	/* stored */
 	struct ingest_why {
 		char		 text[96];	/* record.decided */

@@ -6,8 +6,8 @@
  *   - a temperror (the DNS failed at ingest) is verified again through the
  *     key source, as of the clock of the first verification
  *     (verify_replay()); a new verdict replaces it in the signature row and
- *     moves its count in daily_signature from the old (result, reason) to
- *     the new one, in the same transaction;
+ *     moves its count in daily_verification from the old (result, reason)
+ *     to the new one, in the same transaction;
  *   - a verdict the key archive can reverse (key gone or replaced) gets its
  *     second verdict (archive.h) when it has none yet, e.g. after
  *     `fblscope keys import`.

@@ -168,13 +168,29 @@ nsd_serve() {	# mailbox dir: NSD serving its keys.zone
 	NSD_UP=1
 }
 
+# CPU clock ticks PostgreSQL has used: the postmaster's own and its reaped
+# children's (a backend that has exited), plus its live children's.
+pg_ticks() {
+	_pm=$(head -n 1 "$RUN/pg/data/postmaster.pid" 2>/dev/null)
+	[ -n "$_pm" ] && [ -r "/proc/$_pm/stat" ] || { echo 0; return; }
+	{
+		sed 's/.*) //' "/proc/$_pm/stat" | awk '{ print $12 + $13 + $14 + $15 }'
+		for _c in $(cat "/proc/$_pm/task/$_pm/children" 2>/dev/null); do
+			sed 's/.*) //' "/proc/$_c/stat" 2>/dev/null |
+			    awk '{ print $12 + $13 }'
+		done
+	} | awk '{ t += $1 } END { print t + 0 }'
+}
+
 # ingest_run tag mbox-dir jobs pin: one measured run on a fresh database.
 # Leaves $OUT/ingest-TAG.{time,err} and sets I_WALL I_CPU I_RSS I_READ
-# I_STORED I_STORE_S I_ELAPSED I_SHARE I_OTHERS.
+# I_STORED I_STORE_S I_ELAPSED I_SHARE I_WAIT I_OTHERS I_FBL_US I_PG_US.
 ingest_run() {
 	tag=$1 mb=$2 jobs=$3
 	shift 3
 	fresh_db || { warn "cannot make the database"; return 1; }
+	sleep 0.3	# the migrating backend reaped
+	p0=$(pg_ticks)
 	b0=$(busy_now)
 	# shellcheck disable=SC2086
 	/usr/bin/time -o "$OUT/ingest-$tag.time" -f '%e %U %S %M' \
@@ -182,6 +198,8 @@ ingest_run() {
 	    --resolver "$NSD_ADDR@$NSD_PORT" --config "$mb/fblscope.conf" \
 	    --no-progress "$mb/mailbox.mbox" 2>"$OUT/ingest-$tag.err"
 	b1=$(busy_now)
+	sleep 0.3	# ingest's backend reaped
+	p1=$(pg_ticks)
 	# shellcheck disable=SC2046
 	set -- $(awk 'NF == 4 && $1 ~ /^[0-9.]+$/ { print $1, $2 + $3, $4 }' \
 	    "$OUT/ingest-$tag.time")
@@ -191,11 +209,16 @@ ingest_run() {
 	I_STORED=$(sed -n 's/^fblscope ingest: .* read, \([0-9]*\) stored.*/\1/p' \
 	    "$OUT/ingest-$tag.err")
 	# shellcheck disable=SC2046
-	set -- $(sed -n 's/^  \([0-9.]*\) s, of which \([0-9.]*\) s storing.*/\1 \2/p' \
+	set -- $(sed -n 's/^  \([0-9.]*\) s, of which \([0-9.]*\) s storing[^,]*\(, \([0-9.]*\) s waited\)*.*/\1 \2 \4/p' \
 	    "$OUT/ingest-$tag.err")
-	I_ELAPSED=${1:-0} I_STORE_S=${2:-0}
+	I_ELAPSED=${1:-0} I_STORE_S=${2:-0} I_WAIT=${3:--}
 	I_SHARE=$(awk -v s="$I_STORE_S" -v e="$I_ELAPSED" 'BEGIN {
 	    if (e > 0) printf "%.0f %%", 100 * s / e; else printf "-" }')
+	# CPU per message read: fblscope's, PostgreSQL's (all its processes)
+	I_FBL_US=$(awk -v c="$I_CPU" -v n="${I_READ:-0}" 'BEGIN {
+	    if (n > 0) printf "%.0f", 1e6 * c / n; else printf "-" }')
+	I_PG_US=$(awk -v t="$(( p1 - p0 ))" -v hz="$HZ" -v n="${I_READ:-0}" \
+	    'BEGIN { if (n > 0) printf "%.0f", 1e6 * t / hz / n; else printf "-" }')
 	# cores kept busy by everything but fblscope (PostgreSQL, NSD, others)
 	I_OTHERS=$(awk -v b="$(( b1 - b0 ))" -v hz="$HZ" -v c="$I_CPU" \
 	    -v w="$I_WALL" 'BEGIN { if (w > 0) { o = (b / hz - c) / w;
@@ -272,6 +295,7 @@ while [ "$r" -le "$RUNS" ]; do
 	    'BEGIN { exit !(a < b) }'; }; then
 		J1_WALL=$I_WALL J1_CPU=$I_CPU J1_READ=$I_READ
 		J1_STORED=$I_STORED J1_SHARE=$I_SHARE J1_OTHERS=$I_OTHERS
+		J1_WAIT=$I_WAIT J1_FBL_US=$I_FBL_US J1_PG_US=$I_PG_US
 		J1_ELAPSED=$I_ELAPSED J1_STORE_S=$I_STORE_S
 	fi
 	# shellcheck disable=SC2086
@@ -280,6 +304,7 @@ while [ "$r" -le "$RUNS" ]; do
 	    'BEGIN { exit !(a < b) }'; }; then
 		J2_WALL=$I_WALL J2_CPU=$I_CPU J2_READ=$I_READ
 		J2_STORED=$I_STORED J2_SHARE=$I_SHARE J2_OTHERS=$I_OTHERS
+		J2_FBL_US=$I_FBL_US J2_PG_US=$I_PG_US
 	fi
 	rm -f "$OUT/arf-$r.json" "$OUT/arf-$r.err"
 	[ "$HAVE_ARF" = 1 ] && arf_run "$r"
@@ -359,7 +384,14 @@ if [ -n "$RSS_LINES" ]; then
 	say "$RSS_LINES"
 fi
 say ""
-say "  storing, --jobs 1: $J1_STORE_S s of $J1_ELAPSED s ($J1_SHARE); target under 30 %."
+say "  storing, --jobs 1: $J1_STORE_S s of $J1_ELAPSED s ($J1_SHARE), in a storer thread beside reading and"
+say "  verifying; reading waited $J1_WAIT s of it (storing not overlapped)."
+say "  CPU per message read, --jobs 1: fblscope $J1_FBL_US us, PostgreSQL $J1_PG_US us; --jobs 2: fblscope"
+say "  $J2_FBL_US us, PostgreSQL $J2_PG_US us (all its processes, from /proc). With PostgreSQL on the same"
+say "  $(nproc 2>/dev/null || echo '?') cores, --jobs 2 cannot pass cores / (fblscope + PostgreSQL) = $(awk -v f="$J2_FBL_US" \
+    -v p="$J2_PG_US" -v c="$(nproc 2>/dev/null || echo 2)" 'BEGIN { if (f + p > 0) printf "%.0f", c * 1e6 / (f + p); else printf "-" }') msgs/s, while --jobs 1,"
+say "  storing on the other core, is bounded by the larger of the two: $(awk -v f="$J1_FBL_US" -v p="$J1_PG_US" \
+    'BEGIN { m = f > p ? f : p; if (m > 0) printf "%.0f", 1e6 / m; else printf "-" }') msgs/s."
 say "  PostgreSQL (and other processes) kept $J1_OTHERS cores busy during --jobs 1, $J2_OTHERS during --jobs 2;"
 say "  just before the runs, servers idle, other processes kept $IDLE_OTHERS cores busy (0.00 on a quiet machine)."
 if awk -v o="$IDLE_OTHERS" 'BEGIN { exit !(o > 0.2) }'; then

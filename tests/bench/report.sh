@@ -122,8 +122,9 @@ gen() {
 # and '*'; the ESP token's per day and ISP, and '*'.  Complaint rates about
 # 0.05 % to 0.3 % (Yahoo's delivered: 90 % of sent).  As many rows at any size.
 VOLUME_SQL="BEGIN; DELETE FROM volume;
-WITH c AS (SELECT day, customer_id, reporter, sum(count) AS n
-             FROM daily_complaint WHERE customer_id <> ''
+WITH c AS (SELECT day, customer_id, reporter,
+                  sum(complaints + opt_out + not_spam + auth_failure + other) AS n
+             FROM daily_customer WHERE customer_id <> ''
             GROUP BY 1, 2, 3),
 v AS (SELECT day, customer_id, reporter,
              n * (300 + abs(hashtext(customer_id)) % 1700) AS sent FROM c)
@@ -137,8 +138,7 @@ SELECT day, 'fbl.myesp.example', coalesce(reporter, '*'), sum(sent),
        CASE WHEN reporter = 'yahoo' THEN sum(sent) * 9 / 10 END
   FROM v GROUP BY GROUPING SETS ((day, reporter), (day));
 COMMIT;
-ANALYZE daily_report; ANALYZE daily_signature; ANALYZE daily_complaint;
-ANALYZE daily_key; ANALYZE daily_customer; ANALYZE daily_verification;
+ANALYZE daily_report; ANALYZE daily_key; ANALYZE daily_customer; ANALYZE daily_verification;
 ANALYZE volume;"
 
 # EXPLAIN (ANALYZE, BUFFERS) of each query of report/model.c, for day $1
@@ -218,9 +218,9 @@ for n in $SIZES; do
 	# shellcheck disable=SC2046
 	# daily_customer: every complaint in one class column and in one
 	# authenticity column
-	set -- $(psql_q "SELECT (SELECT sum(count) FROM daily_complaint),
+	set -- $(psql_q "SELECT (SELECT sum(count) FROM daily_report),
 	    (SELECT count(*) FROM report WHERE complaint),
-	    (SELECT sum(count) FROM daily_signature),
+	    (SELECT sum(count) FROM daily_key),
 	    (SELECT count(*) FROM signature),
 	    (SELECT sum(complaints + opt_out + not_spam + auth_failure + other)
 	        FROM daily_customer),
@@ -228,21 +228,19 @@ for n in $SIZES; do
 	        damaged + pending + unknown) FROM daily_customer),
 	    (SELECT sum(count) FROM daily_verification),
 	    pg_size_pretty(pg_database_size('fblscope'))" | tr '|' ' ')
-	DC_SUM=$1 R_N=$2 DS_SUM=$3 S_N=$4 DU_CLS=$5 DU_AUTH=$6 DV_SUM=$7
+	DR_SUM=$1 R_N=$2 DK_SUM=$3 S_N=$4 DU_CLS=$5 DU_AUTH=$6 DV_SUM=$7
 	DBSIZE="$8 $9"
-	if [ "$DC_SUM" = "$R_N" ] && [ "$DS_SUM" = "$S_N" ] &&
+	if [ "$DR_SUM" = "$R_N" ] && [ "$DK_SUM" = "$S_N" ] &&
 	    [ "$DU_CLS" = "$R_N" ] && [ "$DU_AUTH" = "$R_N" ] &&
 	    [ "$DV_SUM" = "$S_N" ]; then
-		cons="consistent: sum(daily_complaint.count) = sum of daily_customer's class columns = of its authenticity columns = $R_N = complaint reports;
-               sum(daily_signature.count) = sum(daily_verification.count) = $S_N = signature rows"
+		cons="consistent: sum(daily_report.count) = sum of daily_customer's class columns = of its authenticity columns = $R_N = complaint reports;
+               sum(daily_key.count) = sum(daily_verification.count) = $S_N = signature rows"
 	else
-		cons="!! INCONSISTENT: $R_N complaint reports: sum(daily_complaint.count) $DC_SUM, daily_customer classes $DU_CLS, authenticities $DU_AUTH; $S_N signatures: daily_signature $DS_SUM, daily_verification $DV_SUM"
+		cons="!! INCONSISTENT: $R_N complaint reports: sum(daily_report.count) $DR_SUM, daily_customer classes $DU_CLS, authenticities $DU_AUTH; $S_N signatures: daily_key $DK_SUM, daily_verification $DV_SUM"
 	fi
 	ROWS=$(psql_q "SELECT 'daily_report ' || (SELECT count(*) FROM daily_report)
-	    || ', daily_complaint ' || (SELECT count(*) FROM daily_complaint)
 	    || ', daily_customer ' || (SELECT count(*) FROM daily_customer)
 	    || ', daily_verification ' || (SELECT count(*) FROM daily_verification)
-	    || ', daily_signature ' || (SELECT count(*) FROM daily_signature)
 	    || ', daily_key ' || (SELECT count(*) FROM daily_key)
 	    || ', volume ' || (SELECT count(*) FROM volume)")
 	# time the report, formats alternating, fastest kept

@@ -6,9 +6,11 @@
 -- Row i is a complaint (kind arf) whose every attribute comes from the bytes
 -- of sha256(i): deterministic, and a new i is a new fingerprint.  Its two
 -- signature rows (role customer, role esp) are made from the same bytes.
--- The daily aggregates are then counted from the rows just inserted, by the
--- statement of fbl_stage_merge() (sql/definitions.sql): same keys, same coalesce()s,
--- ON CONFLICT adding to the counts; daily_customer's count columns from
+-- The daily aggregates are then counted from the rows just inserted, as
+-- fbl_daily_apply() (sql/definitions.sql) counts them: same keys, same
+-- coalesce()s, ON CONFLICT adding to the counts (daily_complaint and
+-- daily_signature are views of the rows since schema 15); daily_customer's
+-- count columns from
 -- fbl_customer_counts() (sql/definitions.sql), as ingest has them.  authenticity comes from the
 -- fbl_authenticity() of sql/definitions.sql, as ingest computes it.
 WITH g0 AS (
@@ -98,17 +100,6 @@ WITH g0 AS (
     RETURNING msg_day, fingerprint, kind, reporter, feedback_type,
               complaint, customer_id, customer_token, esp_state,
               customer_state, authenticity
-), dc AS (
-    INSERT INTO daily_complaint AS t (day, kind, reporter, feedback_type,
-        customer_id, token, esp_state, customer_state, authenticity, count)
-    SELECT msg_day, kind, coalesce(reporter, ''),
-           coalesce(feedback_type, ''), coalesce(customer_id, ''),
-           coalesce(customer_token, ''), esp_state, customer_state,
-           authenticity, count(*) FROM ins WHERE complaint
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-    ON CONFLICT (day, kind, reporter, feedback_type, customer_id, token,
-                 esp_state, customer_state, authenticity)
-    DO UPDATE SET count = t.count + EXCLUDED.count
 ), du AS (
     INSERT INTO daily_customer AS t (day, customer_id, token, reporter,
         complaints, attributed, carried, esp_verified, opt_out, not_spam,
@@ -189,18 +180,6 @@ WITH g0 AS (
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
     ON CONFLICT (day, kind, token, role, customer_id, selector, algorithm,
                  key_bits, key_testing)
-    DO UPDATE SET count = t.count + EXCLUDED.count
-), ds AS (
-    INSERT INTO daily_signature AS t (day, kind, token, role, customer_id,
-        selector, reporter, feedback_type, result, reason, count)
-    SELECT sig.msg_day, ins.kind, lower(coalesce(sig.d, '')), sig.role,
-           coalesce(sig.customer_id, ''), coalesce(sig.s, ''),
-           coalesce(ins.reporter, ''), coalesce(ins.feedback_type, ''),
-           sig.result, sig.reason, count(*)
-      FROM sig JOIN ins USING (msg_day, fingerprint)
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-    ON CONFLICT (day, kind, token, role, customer_id, selector, reporter,
-                 feedback_type, result, reason)
     DO UPDATE SET count = t.count + EXCLUDED.count
 ), dv AS (
     INSERT INTO daily_verification AS t (day, kind, token, role, customer_id,

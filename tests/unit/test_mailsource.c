@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -264,6 +265,88 @@ test_maildir_race(void)
 	    0);
 	mail_source_close(a);
 	mail_source_close(b);
+	buf_free(&err);
+}
+
+/*
+ * A source is driven by the thread that opened it (mailsource.h): from
+ * another, every call is refused and nothing moves.
+ */
+struct off_thread {
+	struct mail_source *src;
+	struct mail_item *it;
+	bool		 committed, settled;
+	int		 quarantined, read;
+	bool		 read_failed;
+	struct buf	 commit_err, settle_err, quarantine_err, next_err;
+};
+
+static void *
+off_thread_calls(void *arg)
+{
+	struct off_thread *o = arg;
+	struct mail_item other;
+
+	o->committed = mail_source_commit(o->src, o->it, &o->commit_err);
+	o->quarantined = mail_source_quarantine(o->src, o->it, "not-mail",
+	    &o->quarantine_err);
+	o->settled = mail_source_settle(o->src, &o->settle_err);
+	o->read = mail_source_next(o->src, &other, &o->next_err);
+	o->read_failed = other.failed;
+	mail_item_free(&other);
+	return NULL;
+}
+
+static void
+test_maildir_thread(void)
+{
+	struct off_thread o;
+	struct mail_item it;
+	struct buf	 err = BUF_INIT;
+	pthread_t	 t;
+
+	make_maildir("thr");
+	write_at("thr/new/4000.T.host", "Subject: t\n\nT\n");
+	write_at("thr/new/4001.U.host", "Subject: u\n\nU\n");
+	memset(&o, 0, sizeof(o));
+	o.src = open_ok("thread: open", at("thr"), 0);
+	o.it = &it;
+	CHECK_INT("thread: next", next(o.src, &it, &err), 1);
+	if (pthread_create(&t, NULL, off_thread_calls, &o) != 0)
+		die("pthread_create");
+	pthread_join(t, NULL);
+	CHECK_INT("thread: commit off it refused", o.committed, 0);
+	CHECK_TRUE("thread: commit says why", strstr(buf_cstr(&o.commit_err),
+	    "commit() called off the thread that opened the source") != NULL);
+	CHECK_INT("thread: quarantine off it refused", o.quarantined, -1);
+	CHECK_TRUE("thread: quarantine says why",
+	    strstr(buf_cstr(&o.quarantine_err), "quarantine() called off") !=
+	    NULL);
+	CHECK_INT("thread: settle off it refused", o.settled, 0);
+	CHECK_TRUE("thread: settle says why", strstr(buf_cstr(&o.settle_err),
+	    "settle() called off") != NULL);
+	CHECK_INT("thread: next off it an error item", o.read, -1);
+	CHECK_INT("thread: next off it, the source failed", o.read_failed, 1);
+	CHECK_TRUE("thread: nothing moved", exists("thr/new/4000.T.host") &&
+	    exists("thr/new/4001.U.host") && !exists("thr/.quarantine"));
+	mail_item_free(&it);
+	CHECK_INT("thread: then the source has ended", next(o.src, &it, &err),
+	    0);
+	mail_source_close(o.src);
+	buf_free(&o.commit_err);
+	buf_free(&o.quarantine_err);
+	buf_free(&o.settle_err);
+	buf_free(&o.next_err);
+
+	/* on its own thread, the same calls go through */
+	o.src = open_ok("thread: open again", at("thr"), 0);
+	CHECK_INT("thread: own next", next(o.src, &it, &err), 1);
+	CHECK_TRUE("thread: own commit", mail_source_commit(o.src, &it, &err));
+	CHECK_TRUE("thread: own settle", mail_source_settle(o.src, &err));
+	CHECK_TRUE("thread: own commit moved",
+	    exists("thr/cur/4000.T.host:2,S"));
+	mail_item_free(&it);
+	mail_source_close(o.src);
 	buf_free(&err);
 }
 
@@ -762,6 +845,7 @@ main(void)
 	test_maildir_race();
 	test_maildir_own_moves();
 	test_maildir_keep();
+	test_maildir_thread();
 	test_maildir_odd();
 	test_maildir_symlink();
 	test_maildir_escape_name();
