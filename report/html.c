@@ -152,6 +152,7 @@ customer_charts(struct buf *b, const struct report_model *m)
 	struct svg_series	 s[TOP_CUSTOMERS], r[TOP_CUSTOMERS];
 	struct svg_threshold	 t[2];
 	struct svg_chart	 c;
+	struct buf		 flag = BUF_INIT, alarm = BUF_INIT;
 	struct top		 top = { .max = TOP_CUSTOMERS };
 	size_t			 n, nd, i, k, nr = 0;
 
@@ -172,7 +173,7 @@ customer_charts(struct buf *b, const struct report_model *m)
 
 		for (k = 0; k < nd; k++) {
 			cv[k] = (double)cu->day_complaints[k];
-			rv[k] = cu->day_rates[k] < 0 ? 0 :
+			rv[k] = cu->day_rates[k] < 0 ? SVG_UNKNOWN :
 			    cu->day_rates[k] * 100;
 			rated |= cu->day_rates[k] >= 0;
 		}
@@ -180,14 +181,24 @@ customer_charts(struct buf *b, const struct report_model *m)
 		if (rated)
 			r[nr++] = (struct svg_series){ cu->id, rv, nd };
 	}
-	c = (struct svg_chart){ "Complaints per day, top customers", NULL,
-	    NULL };
+	c = (struct svg_chart){ .title = "Complaints per day, top customers",
+	    .x_title = "day (UTC)", .y_title = "complaints" };
 	svg_line_chart(b, &c, xl, nd, s, n, NULL, 0);
-	t[0] = (struct svg_threshold){ "flagged", m->p.flag_rate * 100 };
-	t[1] = (struct svg_threshold){ "alarmed", m->p.alarm_rate * 100 };
-	c = (struct svg_chart){ "Complaint rate per day, top customers "
-	    "(days without volume at 0)", NULL, "%" };
+	buf_puts(&flag, "flag ");
+	report_put_rate(&flag, m->p.flag_rate);
+	buf_puts(&alarm, "alarm ");
+	report_put_rate(&alarm, m->p.alarm_rate);
+	t[0] = (struct svg_threshold){ buf_cstr(&flag), m->p.flag_rate * 100 };
+	t[1] = (struct svg_threshold){ buf_cstr(&alarm),
+	    m->p.alarm_rate * 100 };
+	c = (struct svg_chart){ .title = "Complaint rate per day, top "
+	    "customers", .unit = "%", .x_title = "day (UTC)",
+	    .y_title = "complaint rate" };
 	svg_line_chart(b, &c, xl, nd, r, nr, t, 2);
+	if (!buf_ok(&flag) || !buf_ok(&alarm))
+		b->oom = true;
+	buf_free(&flag);
+	buf_free(&alarm);
 	free(v);
 }
 
@@ -207,8 +218,8 @@ result_chart(struct buf *b, const struct report_model *m)
 		if (m->verif_mix[k] > 0)
 			p[np++] = (struct svg_part){ report_verif_class_names[k],
 			    (double)m->verif_mix[k], (unsigned)k + 1 };
-	c = (struct svg_chart){ "Verification results of complaint "
-	    "signatures (long window)", NULL, NULL };
+	c = (struct svg_chart){ .title = "Verification results of "
+	    "complaint signatures (long window)" };
 	svg_stacked_bar(b, &c, p, np);
 }
 
@@ -227,8 +238,7 @@ isp_chart(struct buf *b, const struct report_model *m)
 	for (i = 0; i < top.n; i++)
 		p[i] = (struct svg_part){ isp[top.idx[i]].reporter,
 		    (double)isp[top.idx[i]].w[RW_LONG].complaints, 0 };
-	c = (struct svg_chart){ "Complaints by ISP (long window)", NULL,
-	    NULL };
+	c = (struct svg_chart){ .title = "Complaints by ISP (long window)" };
 	svg_bar_chart(b, &c, p, top.n);
 }
 
