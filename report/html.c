@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * html: the report as one self-contained page for people (html_page.h),
- * with inline SVG charts (svg.h): complaints per day of the top customers,
- * their complaint rates against the flag and alarm thresholds, the
+ * with inline SVG charts (svg.h): a small chart of the complaint rate per
+ * day for each alarmed and flagged customer (charts.h) against the flag
+ * and alarm lines, complaints per day of the top customers, the
  * verification result mix, and complaints by ISP; then the tables of the
- * text report.  Nothing is fetched: no script, no URL.
+ * text report.  Nothing is fetched: no script, no URL.  Every figure a
+ * chart shows is the model's, written as the tables write it.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,11 +14,12 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "report/charts.h"
 #include "report/html_page.h"
 #include "report/render.h"
 #include "report/svg.h"
 
-#define TOP_CUSTOMERS	6	/* lines in the per-day charts */
+#define TOP_CUSTOMERS	6	/* lines in the complaints-per-day chart */
 #define MAX_BARS	12	/* ISPs, result kinds */
 #define CELL		48	/* bytes of a formatted number */
 
@@ -142,53 +145,146 @@ day_labels(const struct report_model *m, char (*lab)[6], const char **p,
 	return true;
 }
 
-/* Complaints per day, then rate per day (in %), of the top customers. */
+/* The charts' day axis: UTC days, as the heading says. */
+#define DAY_AXIS	"day (UTC)"
+
+/* Complaints per day of the customers with the most: an overview. */
+static void
+complaints_chart(struct buf *b, const struct report_model *m,
+    const char *const *xl, size_t nd)
+{
+	struct svg_series	 s[TOP_CUSTOMERS];
+	struct svg_chart	 c = { .title = "Complaints per day, top "
+	    "customers", .x_title = DAY_AXIS, .y_title = "complaints" };
+	struct top		 top = { .max = TOP_CUSTOMERS };
+	double			*v;
+	size_t			 i, k;
+
+	top_customers(m, &top);
+	if ((v = calloc(TOP_CUSTOMERS * nd, sizeof(*v))) == NULL) {
+		b->oom = true;
+		return;
+	}
+	for (i = 0; i < top.n; i++) {
+		const struct report_customer *cu = &m->customers[top.idx[i]];
+
+		for (k = 0; k < nd; k++)
+			v[i * nd + k] = (double)cu->day_complaints[k];
+		s[i] = (struct svg_series){ cu->id, v + i * nd, nd };
+	}
+	svg_line_chart(b, &c, xl, nd, s, top.n, NULL, 0);
+	free(v);
+}
+
+/* "flag 0.100%": the threshold as the tables write rates. */
+static void
+threshold_label(struct buf *b, const char *name, double rate)
+{
+	buf_printf(b, "%s ", name);
+	report_put_rate(b, rate);
+}
+
+/* What the small rate charts are, and who has one. */
+static void
+rate_charts_intro(struct buf *b, const struct report_model *m,
+    const struct report_charted *ch)
+{
+	struct buf	 t = BUF_INIT;
+
+	if (ch->problems > 0)
+		buf_puts(&t, "Complaint rate per day of each alarmed and "
+		    "flagged customer, in the order of the table below");
+	else if (ch->n > 0)
+		buf_printf(&t, "No customer is alarmed or flagged. The "
+		    "complaint rate per day of the %zu with the most "
+		    "complaints", ch->n);
+	else
+		buf_puts(&t, "No customer is alarmed or flagged, and none "
+		    "had complaints on days with a known volume");
+	if (ch->n > 0)
+		buf_printf(&t, ", over the %d days from %s. A gap in a line "
+		    "is a day without sending volume: its rate is not known. "
+		    "Dashed lines: the flag and alarm rates", m->len[RW_LONG],
+		    m->start[RW_LONG]);
+	buf_putc(&t, '.');
+	html_para(b, buf_cstr(&t));
+	if (!buf_ok(&t))
+		b->oom = true;
+	buf_free(&t);
+}
+
+/*
+ * One small chart of the complaint rate per day for each customer
+ * report_charted_customers() chooses, the flag and alarm rates as lines.
+ */
+static void
+rate_charts(struct buf *b, const struct report_model *m,
+    const char *const *xl, size_t nd)
+{
+	struct report_charted	 ch;
+	struct buf		 flag = BUF_INIT, alarm = BUF_INIT;
+	struct buf		 title = BUF_INIT, more = BUF_INIT;
+	struct svg_threshold	 t[2];
+	struct svg_series	 s;
+	struct svg_chart	 c = { .unit = "%", .x_title = DAY_AXIS,
+	    .y_title = "complaint rate", .small = true };
+	double			 pct[REPORT_MAX_DAYS];
+	size_t			 i;
+
+	report_charted_customers(m, &ch);
+	rate_charts_intro(b, m, &ch);
+	threshold_label(&flag, "flag", m->p.flag_rate);
+	threshold_label(&alarm, "alarm", m->p.alarm_rate);
+	t[0] = (struct svg_threshold){ buf_cstr(&flag), m->p.flag_rate * 100 };
+	t[1] = (struct svg_threshold){ buf_cstr(&alarm),
+	    m->p.alarm_rate * 100 };
+	if (ch.n > 0)
+		html_multiples_begin(b);
+	for (i = 0; i < ch.n; i++) {
+		const struct report_customer *cu = &m->customers[ch.idx[i]];
+
+		report_chart_rates(cu, nd, pct);
+		s = (struct svg_series){ cu->id, pct, nd };
+		buf_reset(&title);
+		buf_printf(&title, "%s (%s)", cu->id,
+		    report_level_names[cu->level]);
+		c.title = buf_cstr(&title);
+		svg_line_chart(b, &c, xl, nd, &s, 1, t, 2);
+	}
+	if (ch.n > 0)
+		html_multiples_end(b);
+	if (ch.more > 0) {
+		buf_printf(&more, "And %zu more alarmed or flagged customer%s, "
+		    "not charted (at most %d charts): see the table below.",
+		    ch.more, ch.more == 1 ? "" : "s", REPORT_CHARTS_MAX);
+		html_note(b, buf_cstr(&more));
+	}
+	if (!buf_ok(&flag) || !buf_ok(&alarm) || !buf_ok(&title) ||
+	    !buf_ok(&more))
+		b->oom = true;
+	buf_free(&flag);
+	buf_free(&alarm);
+	buf_free(&title);
+	buf_free(&more);
+}
+
+/*
+ * The rates of the customers to look at (when any volume is known: else
+ * there are none), then the complaints per day of the top customers.
+ */
 static void
 customer_charts(struct buf *b, const struct report_model *m)
 {
 	static char		 lab[REPORT_MAX_DAYS][6];
 	static const char	*xl[REPORT_MAX_DAYS];
-	double			*v;
-	struct svg_series	 s[TOP_CUSTOMERS], r[TOP_CUSTOMERS];
-	struct svg_threshold	 t[2];
-	struct svg_chart	 c;
-	struct top		 top = { .max = TOP_CUSTOMERS };
-	size_t			 n, nd, i, k, nr = 0;
+	size_t			 nd;
 
 	nd = (size_t)m->len[RW_LONG];
 	if (nd == 0 || nd > REPORT_MAX_DAYS || !day_labels(m, lab, xl, nd))
 		return;
-	top_customers(m, &top);
-	n = top.n;
-	if ((v = calloc(2 * TOP_CUSTOMERS * nd, sizeof(*v))) == NULL) {
-		b->oom = true;
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		const struct report_customer *cu =
-		    &m->customers[top.idx[i]];
-		double *cv = v + 2 * i * nd, *rv = cv + nd;
-		bool rated = false;
-
-		for (k = 0; k < nd; k++) {
-			cv[k] = (double)cu->day_complaints[k];
-			rv[k] = cu->day_rates[k] < 0 ? 0 :
-			    cu->day_rates[k] * 100;
-			rated |= cu->day_rates[k] >= 0;
-		}
-		s[i] = (struct svg_series){ cu->id, cv, nd };
-		if (rated)
-			r[nr++] = (struct svg_series){ cu->id, rv, nd };
-	}
-	c = (struct svg_chart){ "Complaints per day, top customers", NULL,
-	    NULL };
-	svg_line_chart(b, &c, xl, nd, s, n, NULL, 0);
-	t[0] = (struct svg_threshold){ "flagged", m->p.flag_rate * 100 };
-	t[1] = (struct svg_threshold){ "alarmed", m->p.alarm_rate * 100 };
-	c = (struct svg_chart){ "Complaint rate per day, top customers "
-	    "(days without volume at 0)", NULL, "%" };
-	svg_line_chart(b, &c, xl, nd, r, nr, t, 2);
-	free(v);
+	if (m->volume_known)
+		rate_charts(b, m, xl, nd);
+	complaints_chart(b, m, xl, nd);
 }
 
 /*
@@ -207,8 +303,8 @@ result_chart(struct buf *b, const struct report_model *m)
 		if (m->verif_mix[k] > 0)
 			p[np++] = (struct svg_part){ report_verif_class_names[k],
 			    (double)m->verif_mix[k], (unsigned)k + 1 };
-	c = (struct svg_chart){ "Verification results of complaint "
-	    "signatures (long window)", NULL, NULL };
+	c = (struct svg_chart){ .title = "Verification results of "
+	    "complaint signatures (long window)" };
 	svg_stacked_bar(b, &c, p, np);
 }
 
@@ -227,8 +323,7 @@ isp_chart(struct buf *b, const struct report_model *m)
 	for (i = 0; i < top.n; i++)
 		p[i] = (struct svg_part){ isp[top.idx[i]].reporter,
 		    (double)isp[top.idx[i]].w[RW_LONG].complaints, 0 };
-	c = (struct svg_chart){ "Complaints by ISP (long window)", NULL,
-	    NULL };
+	c = (struct svg_chart){ .title = "Complaints by ISP (long window)" };
 	svg_bar_chart(b, &c, p, top.n);
 }
 

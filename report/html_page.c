@@ -32,9 +32,15 @@ static const char css[] =
 	"td.r,th.r{text-align:right}\n"
 	"tbody tr:nth-child(even){background:#fafafa}\n"
 	"svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}\n"
+	/* 18rem: three to a row in the 60rem page, the small charts' fonts
+	   at about their size */
+	".multiples{display:grid;grid-template-columns:"
+	"repeat(auto-fill,minmax(18rem,1fr));gap:0 1rem}\n"
+	".multiples svg.chart{margin:.25rem 0}\n"
 	".note{color:#555;font-size:.85rem}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}"
 	"section{break-inside:avoid}h2{break-after:avoid}"
+	"svg.chart{break-inside:avoid}"
 	"tbody tr:nth-child(even){background:none}}\n";
 
 static void
@@ -145,6 +151,18 @@ void
 html_table_end(struct buf *b)
 {
 	buf_puts(b, "</tbody>\n</table>\n");
+}
+
+void
+html_multiples_begin(struct buf *b)
+{
+	buf_puts(b, "<div class=\"multiples\">\n");
+}
+
+void
+html_multiples_end(struct buf *b)
+{
+	buf_puts(b, "</div>\n");
 }
 
 void

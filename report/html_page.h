@@ -9,7 +9,8 @@
  *
  * Calls nest as the document does:
  *   html_page_begin
- *     html_section_begin  html_para | html_table_* | svg_*  html_section_end
+ *     html_section_begin  html_para | html_table_* | svg_* |
+ *         html_multiples_begin svg_* html_multiples_end  html_section_end
  *   html_page_end
  * Errors (out of memory) are sticky in the buffer: check buf_ok() at the end.
  */
@@ -39,6 +40,12 @@ void	 html_table_begin(struct buf *, const char *caption,
 void	 html_table_row(struct buf *, const char *const *cells, size_t n,
 	    const char *align);
 void	 html_table_end(struct buf *);
+/*
+ * Small multiples: the small charts (svg.h, struct svg_chart small) in
+ * between go in a grid, three in a row on a wide page, fewer on a narrow.
+ */
+void	 html_multiples_begin(struct buf *);
+void	 html_multiples_end(struct buf *);
 /* Closes <body> and <html>. */
 void	 html_page_end(struct buf *);
 

@@ -18,10 +18,9 @@ static const char *const on_palette[SVG_PALETTE_N] = {
 	"#fff", "#000", "#fff", "#000", "#000", "#fff", "#fff", "#000",
 };
 
-#define W		720	/* every chart is this wide (user units) */
+#define W		SVG_WIDTH
 #define FONT		"system-ui, -apple-system, 'Segoe UI', Roboto, " \
 			"'Helvetica Neue', Arial, sans-serif"
-#define LABEL_MAX	30	/* characters of a name shown in full */
 
 /* ---- text --------------------------------------------------------- */
 
@@ -280,13 +279,21 @@ axis_tick(const struct svg_axis *ax, unsigned i)
 
 /* ---- frame -------------------------------------------------------- */
 
+static int
+chart_width(const struct svg_chart *c)
+{
+	return c->small ? SVG_SMALL_WIDTH : W;
+}
+
 static void
 chart_begin(struct buf *b, const struct svg_chart *c, int h,
     const struct buf *autodesc)
 {
+	int	 w = chart_width(c);
+
 	buf_printf(b, "<svg role=\"img\" viewBox=\"0 0 %d %d\" width=\"100%%\" "
 	    "preserveAspectRatio=\"xMinYMin meet\" font-family=\"%s\" "
-	    "font-size=\"12\" class=\"chart\">\n<title>", W, h, FONT);
+	    "font-size=\"12\" class=\"chart\">\n<title>", w, h, FONT);
 	esc(b, c->title);
 	buf_puts(b, "</title>\n<desc>");
 	if (c->desc != NULL)
@@ -295,10 +302,11 @@ chart_begin(struct buf *b, const struct svg_chart *c, int h,
 		svg_escape(b, buf_cstr(autodesc), autodesc->len);
 	buf_puts(b, "</desc>\n");
 	buf_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
-	    "fill=\"#fff\"/>\n", W, h);
-	buf_puts(b, "<text x=\"12\" y=\"22\" font-size=\"15\" "
-	    "font-weight=\"bold\">");
-	esc_label(b, c->title, 90);
+	    "fill=\"#fff\"/>\n", w, h);
+	buf_printf(b, "<text x=\"12\" y=\"%d\" font-size=\"%d\" "
+	    "font-weight=\"bold\">", c->small ? 20 : 22, c->small ? 14 : 15);
+	/* About the characters of that size the width holds. */
+	esc_label(b, c->title, c->small ? 34 : 90);
 	buf_puts(b, "</text>\n");
 }
 
@@ -318,19 +326,9 @@ no_data(struct buf *b, const struct svg_chart *c)
 	chart_begin(b, c, 90, &d);
 	buf_free(&d);
 	buf_printf(b, "<text x=\"%d\" y=\"60\" text-anchor=\"middle\" "
-	    "fill=\"#555\" font-size=\"14\">No data</text>\n", W / 2);
+	    "fill=\"#555\" font-size=\"14\">No data</text>\n",
+	    chart_width(c) / 2);
 	return chart_end(b);
-}
-
-static bool
-all_finite(const double *v, size_t n, bool nonneg)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (!isfinite(v[i]) || (nonneg && v[i] < 0))
-			return false;
-	return true;
 }
 
 static bool
@@ -355,12 +353,30 @@ part_colour(const struct svg_part *p, size_t i)
 
 /* ---- line chart --------------------------------------------------- */
 
-#define L_LEFT		72
-#define L_TOP		44
-#define L_HEIGHT	240
-#define L_LEGEND_COLS	3
+/* The geometry of a line chart, full width or one of small multiples. */
+struct line_layout {
+	int		 left;		/* the plot's left edge */
+	int		 top;
+	int		 height;	/* of the plot */
+	unsigned	 ticks;		/* value axis: at most so many steps */
+	size_t		 xlabels;	/* day labels: about this many */
+	size_t		 name_max;	/* characters of a direct label */
+	double		 marker_gap;	/* markers while points are this far
+					   apart */
+};
+
+static const struct line_layout line_full = { 72, 56, 240, 6, 8, 20, 10 };
+static const struct line_layout line_small = { 50, 52, 110, 4, 4, 12, 8 };
+
+#define CHAR_W		7	/* a character at 12 units, about */
+#define LABEL_GAP	13	/* between the baselines of direct labels */
+#define THR_COLOUR	"#B00"
+/* Around a threshold's label: readable where a line crosses it. */
+#define HALO		"stroke=\"#fff\" stroke-width=\"3\" " \
+			"paint-order=\"stroke\""
 
 struct line_frame {
+	const struct line_layout *l;
 	struct svg_axis	 ax;
 	double		 right;		/* plot area's right edge */
 	size_t		 nx;
@@ -370,23 +386,41 @@ struct line_frame {
 static double
 line_x(const struct line_frame *f, size_t i)
 {
-	double	 pw = f->right - L_LEFT;
+	double	 pw = f->right - f->l->left;
 
 	if (f->nx < 2)
-		return L_LEFT + pw / 2;
-	return L_LEFT + pw * (double)i / (double)(f->nx - 1);
+		return f->l->left + pw / 2;
+	return f->l->left + pw * (double)i / (double)(f->nx - 1);
 }
 
 static double
 line_y(const struct line_frame *f, double v)
 {
-	return L_TOP + L_HEIGHT * (1 - axis_frac(&f->ax, v));
+	return f->l->top + f->l->height * (1 - axis_frac(&f->ax, v));
+}
+
+static int
+line_bottom(const struct line_frame *f)
+{
+	return f->l->top + f->l->height;
+}
+
+/* Characters of s (UTF-8), at most max. */
+static size_t
+label_chars(const char *s, size_t max)
+{
+	size_t	 n = 0;
+
+	for (; s != NULL && *s != '\0' && n < max; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
 }
 
 static void
 line_grid(struct buf *b, const struct line_frame *f,
-    const char *const *xlabels)
+    const struct svg_chart *c, const char *const *xlabels)
 {
+	const struct line_layout *l = f->l;
 	unsigned	 i;
 	size_t		 x, every;
 	double		 y;
@@ -394,94 +428,209 @@ line_grid(struct buf *b, const struct line_frame *f,
 	for (i = 0; i <= f->ax.intervals; i++) {
 		y = line_y(f, axis_tick(&f->ax, i));
 		buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" "
-		    "y2=\"%.1f\" stroke=\"#ddd\"/>\n", L_LEFT, y, f->right, y);
+		    "y2=\"%.1f\" stroke=\"#ddd\"/>\n", l->left, y, f->right, y);
 		buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
-		    "fill=\"#333\">", L_LEFT - 6, y + 4);
+		    "fill=\"#333\">", l->left - 6, y + 4);
 		put_value(b, axis_tick(&f->ax, i), f->ax.decimals, f->unit);
 		buf_puts(b, "</text>\n");
 	}
-	/* At most about eight labels under the axis: 30 days would collide. */
-	every = (f->nx + 7) / 8;
-	for (x = 0; x < f->nx; x += every) {
+	/*
+	 * A few labels under the axis (30 days would collide), counted from
+	 * the last: the report day is always named.
+	 */
+	every = (f->nx + l->xlabels - 1) / l->xlabels;
+	for (x = (f->nx - 1) % every; x < f->nx; x += every) {
 		buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
-		    "fill=\"#333\">", line_x(f, x), L_TOP + L_HEIGHT + 18);
+		    "fill=\"#333\">", line_x(f, x), line_bottom(f) + 16);
 		esc_label(b, xlabels != NULL ? xlabels[x] : NULL, 12);
 		buf_puts(b, "</text>\n");
 	}
 	buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-	    "stroke=\"#333\"/>\n", L_LEFT, L_TOP + L_HEIGHT, f->right,
-	    L_TOP + L_HEIGHT);
+	    "stroke=\"#333\"/>\n", l->left, line_bottom(f), f->right,
+	    line_bottom(f));
+	if (c->y_title != NULL) {
+		buf_printf(b, "<text x=\"12\" y=\"%d\" fill=\"#333\">",
+		    l->top - 16);
+		esc_label(b, c->y_title, c->small ? 40 : 90);
+		buf_puts(b, "</text>\n");
+	}
+	if (c->x_title != NULL) {
+		buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
+		    "fill=\"#333\">", (l->left + f->right) / 2,
+		    line_bottom(f) + 34);
+		esc_label(b, c->x_title, c->small ? 40 : 90);
+		buf_puts(b, "</text>\n");
+	}
 }
 
+/*
+ * The thresholds, each label on its line at the left of the plot; a label
+ * that would touch the one of the threshold above goes under its line.
+ */
 static void
 line_thresholds(struct buf *b, const struct line_frame *f,
     const struct svg_threshold *t, size_t nt)
 {
-	size_t	 i;
-	double	 y;
+	size_t	 order[SVG_MAX_THRESHOLDS], i, j, k;
+	double	 y, ly, prev = -1e9;
 
 	for (i = 0; i < nt; i++) {
-		y = line_y(f, t[i].value);
+		for (j = i; j > 0 && t[order[j - 1]].value < t[i].value; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < nt; i++) {
+		k = order[i];
+		y = line_y(f, t[k].value);
+		ly = y - 5;
+		if (ly - prev < LABEL_GAP)
+			ly = y + 14;
+		prev = ly;
 		buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" "
-		    "y2=\"%.1f\" stroke=\"#B00\" stroke-width=\"1.5\" "
-		    "stroke-dasharray=\"6 4\"/>\n", L_LEFT, y, f->right, y);
-		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#B00\">",
-		    f->right + 6, y + 4);
-		esc_label(b, t[i].label, 12);
-		buf_putc(b, ' ');
-		put_value(b, t[i].value, value_decimals(t[i].value), f->unit);
+		    "y2=\"%.1f\" stroke=\"" THR_COLOUR "\" "
+		    "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n",
+		    f->l->left, y, f->right, y);
+		buf_printf(b, "<text x=\"%d\" y=\"%.1f\" fill=\"" THR_COLOUR
+		    "\" " HALO ">", f->l->left + 6, ly);
+		esc_label(b, t[k].label, 24);
 		buf_puts(b, "</text>\n");
 	}
+}
+
+static bool
+known(const struct svg_series *s, size_t i)
+{
+	return i < s->n && !isnan(s->v[i]);
+}
+
+/* The index of the last known value of s within nx, or nx if none. */
+static size_t
+last_known(const struct svg_series *s, size_t nx)
+{
+	size_t	 i = s->n < nx ? s->n : nx;
+
+	while (i-- > 0)
+		if (!isnan(s->v[i]))
+			return i;
+	return nx;
+}
+
+/*
+ * The baselines of the direct labels (ly[k], for the series with a known
+ * value): at their last value, pushed apart LABEL_GAP from each other and
+ * kept above the bottom of the plot.
+ */
+static void
+label_places(const struct line_frame *f, const struct svg_series *s,
+    size_t ns, double *ly)
+{
+	size_t	 order[SVG_MAX_SERIES], n = 0, i, j, k;
+	double	 limit = line_bottom(f) + 4;
+
+	for (k = 0; k < ns; k++) {
+		if ((i = last_known(&s[k], f->nx)) == f->nx)
+			continue;
+		ly[k] = line_y(f, s[k].v[i]) + 4;
+		for (j = n++; j > 0 && ly[order[j - 1]] > ly[k]; j--)
+			order[j] = order[j - 1];
+		order[j] = k;
+	}
+	for (i = 1; i < n; i++)
+		if (ly[order[i]] < ly[order[i - 1]] + LABEL_GAP)
+			ly[order[i]] = ly[order[i - 1]] + LABEL_GAP;
+	if (n == 0 || ly[order[n - 1]] <= limit)
+		return;
+	ly[order[n - 1]] = limit;
+	for (i = n - 1; i-- > 0; )
+		if (ly[order[i]] > ly[order[i + 1]] - LABEL_GAP)
+			ly[order[i]] = ly[order[i + 1]] - LABEL_GAP;
+}
+
+/* One subpath ("M") for each run of known values. */
+static void
+line_path(struct buf *b, const struct line_frame *f,
+    const struct svg_series *s, const char *col, bool dashed)
+{
+	size_t	 i;
+	bool	 drawing = false;
+
+	buf_printf(b, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+	    "stroke-linejoin=\"round\"%s d=\"", col,
+	    dashed ? " stroke-dasharray=\"5 3\"" : "");
+	for (i = 0; i < f->nx; i++) {
+		if (!known(s, i)) {
+			drawing = false;
+			continue;
+		}
+		buf_printf(b, "%s%.1f,%.1f", drawing ? " L" : i ? " M" : "M",
+		    line_x(f, i), line_y(f, s->v[i]));
+		drawing = true;
+	}
+	buf_puts(b, "\"/>\n");
+}
+
+/* Markers while they stay apart; a point between gaps always has one. */
+static void
+line_markers(struct buf *b, const struct line_frame *f,
+    const struct svg_series *s, const char *col)
+{
+	size_t	 i;
+	bool	 apart;
+
+	apart = f->nx < 2 || (f->right - f->l->left) / (double)(f->nx - 1) >=
+	    f->l->marker_gap;
+	for (i = 0; i < f->nx; i++)
+		if (known(s, i) && (apart || ((i == 0 || !known(s, i - 1)) &&
+		    !known(s, i + 1))))
+			buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" "
+			    "r=\"2.5\" fill=\"%s\"/>\n", line_x(f, i),
+			    line_y(f, s->v[i]), col);
+}
+
+/* The name right of the plot, a swatch, a dotted leader to the line. */
+static void
+direct_label(struct buf *b, const struct line_frame *f,
+    const struct svg_series *s, const char *col, bool dashed, double ly)
+{
+	size_t	 i = last_known(s, f->nx);
+	double	 x = f->right + 6;
+
+	buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "stroke=\"%s\" stroke-dasharray=\"1 2\"/>\n", line_x(f, i) + 3,
+	    line_y(f, s->v[i]), x, ly - 4, col);
+	buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "stroke=\"%s\" stroke-width=\"3\"%s/>\n", x, ly - 4, x + 10,
+	    ly - 4, col, dashed ? " stroke-dasharray=\"5 3\"" : "");
+	buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"series\">", x + 14,
+	    ly);
+	esc_label(b, s->name, f->l->name_max);
+	buf_puts(b, "</text>\n");
 }
 
 static void
 line_series(struct buf *b, const struct line_frame *f,
-    const struct svg_series *s, size_t k)
+    const struct svg_series *s, size_t k, double ly)
 {
 	const char	*col = palette[k % SVG_PALETTE_N];
-	size_t		 i, n = s->n < f->nx ? s->n : f->nx;
+	bool		 dashed = k >= SVG_PALETTE_N;
 
 	buf_puts(b, "<g><title>");
 	esc(b, s->name);
-	buf_printf(b, "</title>\n<polyline fill=\"none\" stroke=\"%s\" "
-	    "stroke-width=\"2\" stroke-linejoin=\"round\"%s points=\"", col,
-	    k >= SVG_PALETTE_N ? " stroke-dasharray=\"5 3\"" : "");
-	for (i = 0; i < n; i++)
-		buf_printf(b, "%s%.1f,%.1f", i ? " " : "", line_x(f, i),
-		    line_y(f, s->v[i]));
-	buf_puts(b, "\"/>\n");
-	/* Markers only while they stay apart; a single point needs one. */
-	for (i = 0; i < n && f->nx <= 62; i++)
-		buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
-		    "fill=\"%s\"/>\n", line_x(f, i), line_y(f, s->v[i]), col);
+	buf_puts(b, "</title>\n");
+	line_path(b, f, s, col, dashed);
+	line_markers(b, f, s, col);
+	if (last_known(s, f->nx) < f->nx)
+		direct_label(b, f, s, col, dashed, ly);
 	buf_puts(b, "</g>\n");
 }
 
+/* The summary for screen readers: extent, highest value, gaps, lines. */
 static void
-line_legend(struct buf *b, const struct svg_series *s, size_t ns)
+line_desc(struct buf *d, const struct line_frame *f,
+    const char *const *xlabels, const struct svg_series *s, size_t ns,
+    const struct svg_threshold *t, size_t nt)
 {
-	size_t	 i;
-	int	 x, y;
-
-	for (i = 0; i < ns; i++) {
-		x = 24 + (int)(i % L_LEGEND_COLS) * 230;
-		y = L_TOP + L_HEIGHT + 44 + (int)(i / L_LEGEND_COLS) * 20;
-		buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		    "stroke=\"%s\" stroke-width=\"3\"%s/>\n", x, y - 4, x + 22,
-		    y - 4, palette[i % SVG_PALETTE_N],
-		    i >= SVG_PALETTE_N ? " stroke-dasharray=\"5 3\"" : "");
-		buf_printf(b, "<text x=\"%d\" y=\"%d\">", x + 28, y);
-		esc_label(b, s[i].name, LABEL_MAX);
-		buf_puts(b, "</text>\n");
-	}
-}
-
-/* The summary for screen readers: extent and the highest value. */
-static void
-line_desc(struct buf *d, const char *const *xlabels, size_t nx,
-    const struct svg_series *s, size_t ns, size_t nt)
-{
-	size_t	 i, j, best = 0;
+	size_t	 i, j, best = 0, unknown = 0, nx = f->nx;
 	double	 max = 0;
 	bool	 any = false;
 
@@ -489,20 +638,70 @@ line_desc(struct buf *d, const char *const *xlabels, size_t nx,
 	if (xlabels != NULL && xlabels[0] != NULL && xlabels[nx - 1] != NULL)
 		buf_printf(d, ", %s to %s", xlabels[0], xlabels[nx - 1]);
 	for (i = 0; i < ns; i++)
-		for (j = 0; j < s[i].n && j < nx; j++)
-			if (!any || s[i].v[j] > max) {
+		for (j = 0; j < nx; j++) {
+			if (!known(&s[i], j))
+				unknown++;
+			else if (!any || s[i].v[j] > max) {
 				any = true;
 				max = s[i].v[j];
 				best = i;
 			}
-	if (any) {
-		buf_puts(d, "; highest ");
-		put_num(d, max, value_decimals(max));
-		buf_printf(d, " (%s)", s[best].name ? s[best].name : "");
-	}
-	if (nt > 0)
-		buf_printf(d, "; %zu threshold lines", nt);
+		}
+	buf_puts(d, "; highest ");
+	put_value(d, max, value_decimals(max), f->unit);
+	buf_printf(d, " (%s)", s[best].name ? s[best].name : "");
+	if (unknown > 0)
+		buf_printf(d, "; %zu values not known, gaps in the lines",
+		    unknown);
+	for (i = 0; i < nt; i++)
+		buf_printf(d, "%s%s", i ? ", " : "; lines at ",
+		    t[i].label ? t[i].label : "");
 	buf_putc(d, '.');
+}
+
+/* The widest direct label, swatch, gap and a clipped name's "..." in. */
+static double
+labels_width(const struct line_layout *l, const struct svg_series *s,
+    size_t ns)
+{
+	size_t	 i, n, widest = 0;
+
+	for (i = 0; i < ns; i++)
+		if ((n = label_chars(s[i].name, l->name_max + 1)) > widest)
+			widest = n;
+	return widest > 0 ? 24 + CHAR_W * (double)widest : 0;
+}
+
+/* The extent of the known values and thresholds; false on an infinity. */
+static bool
+line_extent(const struct svg_series *s, size_t ns, size_t nx,
+    const struct svg_threshold *t, size_t nt, double *lo, double *hi,
+    bool *integral, size_t *points)
+{
+	size_t	 i, j;
+	double	 v;
+
+	for (i = 0; i < nt; i++) {
+		if (!isfinite(t[i].value))
+			return false;
+		*lo = t[i].value < *lo ? t[i].value : *lo;
+		*hi = t[i].value > *hi ? t[i].value : *hi;
+		*integral = *integral && value_decimals(t[i].value) == 0;
+	}
+	for (i = 0; i < ns; i++)
+		for (j = 0; j < s[i].n; j++) {
+			if (isnan(v = s[i].v[j]))
+				continue;
+			if (!isfinite(v))
+				return false;
+			if (j >= nx)
+				continue;
+			(*points)++;
+			*lo = v < *lo ? v : *lo;
+			*hi = v > *hi ? v : *hi;
+			*integral = *integral && value_decimals(v) == 0;
+		}
+	return true;
 }
 
 bool
@@ -512,46 +711,31 @@ svg_line_chart(struct buf *b, const struct svg_chart *c,
 {
 	struct line_frame	 f;
 	struct buf		 d = BUF_INIT;
-	double			 lo = 0, hi = 0;
-	size_t			 i, j, rows, points = 0;
+	double			 lo = 0, hi = 0, ly[SVG_MAX_SERIES];
+	size_t			 i, points = 0;
 	bool			 integral = true;
 
-	if (ns > SVG_MAX_SERIES)
+	if (ns > SVG_MAX_SERIES || nt > SVG_MAX_THRESHOLDS ||
+	    !line_extent(s, ns, nx, t, nt, &lo, &hi, &integral, &points))
 		return false;
-	for (i = 0; i < nt; i++) {
-		if (!isfinite(t[i].value))
-			return false;
-		lo = t[i].value < lo ? t[i].value : lo;
-		hi = t[i].value > hi ? t[i].value : hi;
-		integral = integral && value_decimals(t[i].value) == 0;
-	}
-	for (i = 0; i < ns; i++) {
-		if (!all_finite(s[i].v, s[i].n, false))
-			return false;
-		for (j = 0; j < s[i].n && j < nx; j++, points++) {
-			lo = s[i].v[j] < lo ? s[i].v[j] : lo;
-			hi = s[i].v[j] > hi ? s[i].v[j] : hi;
-			integral = integral &&
-			    value_decimals(s[i].v[j]) == 0;
-		}
-	}
 	if (points == 0)
 		return no_data(b, c);
 	memset(&f, 0, sizeof(f));
+	f.l = c->small ? &line_small : &line_full;
 	f.nx = nx;
 	f.unit = c->unit;
-	f.right = nt > 0 ? W - 130 : W - 24;
-	if (!svg_axis_scale(lo, hi, 6, integral, &f.ax))
+	f.right = chart_width(c) - 12 - labels_width(f.l, s, ns);
+	if (!svg_axis_scale(lo, hi, f.l->ticks, integral, &f.ax))
 		return false;
-	rows = (ns + L_LEGEND_COLS - 1) / L_LEGEND_COLS;
-	line_desc(&d, xlabels, nx, s, ns, nt);
-	chart_begin(b, c, L_TOP + L_HEIGHT + 44 + (int)rows * 20, &d);
+	line_desc(&d, &f, xlabels, s, ns, t, nt);
+	chart_begin(b, c, line_bottom(&f) + (c->x_title != NULL ? 44 : 26),
+	    &d);
 	buf_free(&d);
-	line_grid(b, &f, xlabels);
+	line_grid(b, &f, c, xlabels);
 	line_thresholds(b, &f, t, nt);
+	label_places(&f, s, ns, ly);
 	for (i = 0; i < ns; i++)
-		line_series(b, &f, &s[i], i);
-	line_legend(b, s, ns);
+		line_series(b, &f, &s[i], i, ly[i]);
 	return chart_end(b);
 }
 

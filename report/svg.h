@@ -15,8 +15,11 @@
  * - Scales: sizes are user units inside a viewBox; width 100 %.
  * - Values must be finite and, except in line charts, not negative: a chart
  *   given NaN, an infinity or a refused negative is not drawn, the function
- *   returns false and leaves the buffer as it was.  No data (no points, a
- *   zero total) draws a "no data" chart and returns true.
+ *   returns false and leaves the buffer as it was.  The one exception: in a
+ *   line chart NaN (SVG_UNKNOWN) is a value not known (a day without
+ *   sending volume has no rate), drawn as a gap in its line, never as 0.
+ *   No data (no known points, a zero total) draws a "no data" chart and
+ *   returns true.
  * - Colours: a fixed colour-blind-safe palette (Okabe-Ito); series 9 to 12
  *   reuse it with dashed lines.  At most SVG_MAX_SERIES series or parts.
  * - Axes start at zero and end on a 1-2-5 "nice" number (svg_axis_scale):
@@ -26,29 +29,48 @@
 #ifndef FBL_SVG_H
 #define FBL_SVG_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "base/buf.h"
 
 #define SVG_MAX_SERIES	12
+#define SVG_MAX_THRESHOLDS 4
 #define SVG_PALETTE_N	8
+#define SVG_UNKNOWN	NAN	/* a line chart's value not known: a gap */
+#define SVG_WIDTH	720	/* a chart's width in user units */
+#define SVG_SMALL_WIDTH	300	/* ... a small one's: three to a row */
 
 /* What every chart is given besides its data. */
 struct svg_chart {
 	const char	*title;		/* shown on top, and the <title> */
 	const char	*desc;		/* the <desc>; NULL: a generated summary */
 	const char	*unit;		/* after tick values: "%", or NULL */
+	/* line charts: the axes' titles, under the x axis and above the
+	   value axis ("day (UTC)", "complaint rate, %"); NULL: none */
+	const char	*x_title;
+	const char	*y_title;
+	/* line charts: one of small multiples, SVG_SMALL_WIDTH wide (a page
+	   sets three in a row), fewer ticks, names clipped shorter */
+	bool		 small;
 };
 
-/* One line: v[i] is the value at x label i (only min(n, nx) are drawn). */
+/*
+ * One line: v[i] is the value at x label i (only min(n, nx) are drawn);
+ * SVG_UNKNOWN where it is not known.
+ */
 struct svg_series {
 	const char	*name;
 	const double	*v;
 	size_t		 n;
 };
 
-/* A labelled horizontal line across a chart ("flagged", 0.1). */
+/*
+ * A horizontal line across a chart at value, with its label written on it
+ * as given: the caller puts the value in ("alarm 0.300%") so that it reads
+ * as the rest of the report writes it.
+ */
 struct svg_threshold {
 	const char	*label;
 	double		 value;
@@ -80,9 +102,15 @@ bool	 svg_axis_scale(double lo, double hi, unsigned max_intervals,
 	    bool integral, struct svg_axis *);
 
 /*
- * Several series over the same x labels (days), with a legend; thresholds
- * are dashed horizontal lines labelled at the right, and the axis reaches
- * them so they are always in view.
+ * Several series over the same x labels (days).  Each line is one <path>,
+ * a subpath ("M") for each run of known values, with a marker at each
+ * known point (while they stay apart; a point alone between gaps always
+ * has one).  Lines are told apart by direct labels: each series' name
+ * right of the plot, at the height of its last known value (labels pushed
+ * apart so they do not overlap), joined to that point by a dotted leader;
+ * no legend.  At most SVG_MAX_THRESHOLDS thresholds: dashed horizontal
+ * lines with their label on the line at the left of the plot, and the axis
+ * reaches them so they are always in view.
  */
 bool	 svg_line_chart(struct buf *, const struct svg_chart *,
 	    const char *const *xlabels, size_t nx,

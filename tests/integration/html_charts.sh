@@ -6,10 +6,13 @@
 # A sample page (tests/integration/data/html_sample.c, compiled here against
 # build/release/libfblscope.a) is
 #   - checked as text: each <svg> parses as XML (python's minidom), no
-#     http:// or https:// anywhere, no <script>;
+#     http:// or https:// anywhere, no <script>; the small chart with days
+#     of unknown rate draws a line broken at them (a subpath per run of
+#     known days, no vertex at the others); each line has its direct
+#     label, each threshold its label;
 #   - rendered in headless Chromium (tests/lib/chromium.sh) behind a trap
 #     proxy: a 1280x2000 PNG screenshot that is not blank, and the DOM after
-#     load holding the five charts with their titles and the injected
+#     load holding the seven charts with their titles and the injected
 #     customer name as text, not markup;
 #   - and the trap must have seen no connection.
 # Controls, so that a silent trap cannot pass the test:
@@ -26,6 +29,8 @@ LIB=$FBL_ROOT/build/release/libfblscope.a
 SAMPLE=$FBL_TMP/sample.html
 TITLES='Complaints per day, top customers
 Complaint rate, shop.example
+shop.example (alarmed)
+news.example (alarmed)
 Verification results
 Complaints by ISP
 Forged complaints'
@@ -54,12 +59,30 @@ out=$("$PYTHON" - "$SAMPLE" <<'PYEOF'
 import re, sys, xml.dom.minidom
 page = open(sys.argv[1], encoding="utf-8").read()
 svgs = re.findall(r"<svg .*?</svg>", page, re.S)
+gaps = labels = thresholds = "none"
 for s in svgs:
-    xml.dom.minidom.parseString(s)
-print(len(svgs))
+    doc = xml.dom.minidom.parseString(s)
+    title = doc.getElementsByTagName("title")[0].firstChild.data
+    texts = [t.firstChild.data for t in doc.getElementsByTagName("text")
+             if t.firstChild is not None]
+    if title == "news.example (alarmed)":
+        # known on days 2-4, 6-8 and 11-13 of 14
+        d = doc.getElementsByTagName("path")[0].getAttribute("d")
+        gaps = "%d runs, %d points" % (d.count("M"), d.count(","))
+        thresholds = " ".join(sorted(t for t in texts
+                                     if t.startswith(("flag ", "alarm "))))
+    if title == "Complaints per day, top customers":
+        labels = sum(t.getAttribute("class") == "series"
+                     for t in doc.getElementsByTagName("text"))
+print(len(svgs), "|", gaps, "|", labels, "|", thresholds)
 PYEOF
 ) 2>"$FBL_TMP/xml.err"
-check_eq page-svg-xml "$out" 5 "$(head -c 200 "$FBL_TMP/xml.err")"
+check_eq page-svg-xml "${out%%|*}" "7 " "$(head -c 200 "$FBL_TMP/xml.err")"
+out=${out#*| }
+check_eq page-gaps "${out%% |*}" "3 runs, 9 points"
+out=${out#*| }
+check_eq page-direct-labels "${out%% |*}" 5
+check_eq page-threshold-labels "${out#*| }" "alarm 0.300% flag 0.100%"
 check_eq page-no-url "$(grep -c -i -E 'https?://' "$SAMPLE")" 0
 check_eq page-no-script "$(grep -c -i '<script' "$SAMPLE")" 0
 
@@ -114,7 +137,7 @@ else
 	not_ok render-not-blank "only ${4:-0} distinct colours"
 fi
 
-check_eq dom-charts "$(grep -o '<svg ' "$DOM" | wc -l | tr -d ' ')" 5
+check_eq dom-charts "$(grep -o '<svg ' "$DOM" | wc -l | tr -d ' ')" 7
 missing=
 while IFS= read -r t; do
 	grep -F -q "<title>$t</title>" "$DOM" || missing="$missing [$t]"

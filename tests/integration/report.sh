@@ -168,7 +168,34 @@ check_eq report/only-bad "$?:$(cat "$T/only.err")" \
 # one report, four renderings, one set of numbers (tests/lib/report_formats.py)
 "$PYTHON" "$FBL_ROOT/tests/lib/report_formats.py" report/formats \
     "$T/report.text" "$T/report.csv" "$T/report.json" "$T/report.html"
-check_eq report/html-charts "$(grep -o '<svg' "$T/report.html" | wc -l)" 4
+# every alarmed and flagged customer of the JSON report has its rate chart,
+# titled "id (level)", in the table's order, up to the cap of
+# report/charts.h and the rest said; then 3 charts (complaints per day,
+# verification results, ISPs)
+nsvg=$(grep -o '<svg' "$T/report.html" | wc -l | tr -d ' ')
+$PYTHON - "$T/report.json" "$T/report.html" "$FBL_ROOT/report/charts.h" "$nsvg" <<'PY'
+import html, json, re, sys
+doc = json.load(open(sys.argv[1]))
+page = open(sys.argv[2], encoding='utf-8').read()
+cap = int(re.search(r'#define REPORT_CHARTS_MAX\s+(\d+)', open(sys.argv[3]).read()).group(1))
+want = [(html.escape(c['id']), c['level']) for c in doc['customers']
+        if c['level'] in ('alarmed', 'flagged')]
+got = re.findall(r'<svg [^>]*>\n<title>(.*) \((alarmed|flagged|ok)\)</title>', page)
+more = len(want) - cap
+said = 'And %d more alarmed or flagged customer' % more
+bad = []
+if not want:
+    bad.append('no alarmed or flagged customer: the test database should have some')
+if got != want[:cap]:
+    bad.append('charted %r, want %r' % (got[:3], want[:3]))
+if (more > 0) != (said in page):
+    bad.append('"and N more" %s' % ('missing' if more > 0 else 'where none are left out'))
+if int(sys.argv[4]) != len(got) + 3:
+    bad.append('%s charts, want %d' % (sys.argv[4], len(got) + 3))
+print(('ok' if not bad else 'not ok') + ' report/html-charts-every-problem' +
+      ('' if not bad else ': ' + '; '.join(bad)))
+print('report/html-charts: %d alarmed or flagged, %d charted' % (len(want), len(got)), file=sys.stderr)
+PY
 check_eq report/html-no-url "$(grep -Eci 'https?:|<script|src=' "$T/report.html")" 0
 $PYTHON - "$T/report.json" "$T/report.html" <<'PY'
 import html, json, sys
@@ -190,8 +217,8 @@ else
 	chromium_shot "$T/report.html" "$T/report.png"
 	chromium_dom "$T/report.html" "$T/report.dom"
 	check_eq report/html-screenshot "$(file -b "$T/report.png" | cut -d, -f1-2)" "PNG image data, 1280 x 2000"
-	check_eq report/html-dom-charts "$(grep -o '<svg' "$T/report.dom" | wc -l)" 4
-	for title in 'Complaints per day, top customers' 'Complaint rate per day' \
+	check_eq report/html-dom-charts "$(grep -o '<svg' "$T/report.dom" | wc -l | tr -d ' ')" "$nsvg"
+	for title in 'Complaints per day, top customers' 'cust-01 (alarmed)' \
 	    'Verification results of complaint signatures' 'Complaints by ISP'; do
 		grep -q "<title>$title" "$T/report.dom" && ok "report/html-chart-$(echo "$title" | cut -d' ' -f1-3 | tr ' ,' '--')" ||
 		    not_ok "report/html-chart-$(echo "$title" | cut -d' ' -f1-3 | tr ' ,' '--')" "no chart titled '$title'"

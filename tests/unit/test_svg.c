@@ -161,6 +161,13 @@ count(const char *hay, const char *needle)
 	return n;
 }
 
+/* Does the chart in b hold s? */
+static bool
+has(const struct buf *b, const char *s)
+{
+	return strstr(buf_cstr(b), s) != NULL;
+}
+
 static bool
 near(double a, double b)
 {
@@ -254,7 +261,7 @@ static const char *const days[] = {
 static const double va[] = { 3, 5, 2, 8, 13, 7, 4 };
 static const double vb[] = { 0, 1, 1, 2, 0, 3, 1 };
 static const struct svg_threshold thr[] = {
-	{ "flagged", 0.1 }, { "alarmed", 0.3 },
+	{ "flag 0.100%", 0.1 }, { "alarm 0.300%", 0.3 },
 };
 
 /* Well-formed, one <svg> with role, title and desc; no NaN or inf. */
@@ -283,20 +290,24 @@ static void
 test_line(void)
 {
 	struct buf		 b = BUF_INIT;
-	struct svg_chart	 c = { "Complaints per day", NULL, NULL };
-	struct svg_chart	 h = { "</title><script>x</script>&", NULL, "%" };
+	struct svg_chart	 c = { .title = "Complaints per day" };
+	struct svg_chart	 h = { .title = "</title><script>x</script>&",
+	    .unit = "%" };
 	struct svg_series	 s[2] = {
 		{ "shop.example", va, 7 },
 		{ "<b>\"evil\" & 'co'</b>\xff", vb, 7 },
 	};
 	struct svg_series	 many[SVG_MAX_SERIES + 1];
-	double			 bad[3] = { 1, NAN, 2 }, zero[3] = { 0, 0, 0 };
+	double			 bad[3] = { 1, INFINITY, 2 };
+	double			 zero[3] = { 0, 0, 0 };
+	double			 unknown[3] = { SVG_UNKNOWN, SVG_UNKNOWN,
+	    SVG_UNKNOWN };
 	double			 one = 42, huge[2] = { 1e300, 1.7e308 };
 	size_t			 i, before;
 
 	CHECK_TRUE("line-ok", svg_line_chart(&b, &c, days, 7, s, 2, NULL, 0));
 	check_chart("line", &b);
-	CHECK_INT("line-polylines", count(buf_cstr(&b), "<polyline"), 2);
+	CHECK_INT("line-paths", count(buf_cstr(&b), "<path"), 2);
 	CHECK_INT("line-markers", count(buf_cstr(&b), "<circle"), 14);
 	/* 0..13 in 6 intervals of counts: step 5, up to 15. */
 	CHECK_TRUE("line-axis-top", strstr(buf_cstr(&b), ">15</text>") != NULL);
@@ -307,8 +318,8 @@ test_line(void)
 	s[0].v = vb;
 	CHECK_TRUE("rate-ok", svg_line_chart(&b, &h, days, 7, s, 1, thr, 2));
 	check_chart("rate", &b);
-	CHECK_TRUE("rate-threshold-label", strstr(buf_cstr(&b),
-	    ">alarmed 0.30 %</text>") != NULL);
+	CHECK_TRUE("rate-threshold-label", has(&b, ">alarm 0.300%</text>") &&
+	    has(&b, ">flag 0.100%</text>"));
 	CHECK_TRUE("rate-hostile-title", strstr(buf_cstr(&b),
 	    "<title>&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;&amp;</title>")
 	    != NULL);
@@ -319,6 +330,15 @@ test_line(void)
 	check_chart("empty", &b);
 	CHECK_TRUE("empty-says", strstr(buf_cstr(&b), ">No data<") != NULL);
 
+	/* Nothing known: no data, not a line at 0. */
+	buf_reset(&b);
+	s[0].v = unknown;
+	s[0].n = 3;
+	CHECK_TRUE("all-unknown-ok", svg_line_chart(&b, &c, days, 3, s, 1, thr,
+	    2));
+	CHECK_TRUE("all-unknown-no-data", has(&b, ">No data<") &&
+	    !has(&b, "<path"));
+
 	buf_reset(&b);
 	s[0].v = &one;
 	s[0].n = 1;
@@ -326,8 +346,9 @@ test_line(void)
 	    0));
 	check_chart("one-point", &b);
 	CHECK_INT("one-point-marker", count(buf_cstr(&b), "<circle"), 1);
+	/* 72 to 600: 720 - 12 - 108 for the label of 12 characters. */
 	CHECK_TRUE("one-point-centred", strstr(buf_cstr(&b),
-	    "cx=\"384.0\"") != NULL);
+	    "cx=\"336.0\"") != NULL);
 
 	buf_reset(&b);
 	s[0].v = zero;
@@ -348,11 +369,11 @@ test_line(void)
 	before = b.len;
 	s[0].v = bad;
 	s[0].n = 3;
-	CHECK_TRUE("nan-refused", !svg_line_chart(&b, &c, days, 3, s, 1, NULL,
-	    0));
-	bad[1] = INFINITY;
 	CHECK_TRUE("inf-refused", !svg_line_chart(&b, &c, days, 3, s, 1, NULL,
 	    0));
+	bad[1] = -INFINITY;
+	CHECK_TRUE("minus-inf-refused", !svg_line_chart(&b, &c, days, 3, s, 1,
+	    NULL, 0));
 	CHECK_INT("refused-untouched", b.len, before);
 
 	for (i = 0; i < SVG_MAX_SERIES + 1; i++) {
@@ -364,10 +385,164 @@ test_line(void)
 	CHECK_TRUE("twelve-ok", svg_line_chart(&b, &c, days, 7, many,
 	    SVG_MAX_SERIES, NULL, 0));
 	check_chart("twelve", &b);
-	CHECK_INT("twelve-dashed", count(buf_cstr(&b), "stroke-dasharray"),
-	    2 * (SVG_MAX_SERIES - SVG_PALETTE_N));
+	/* Past the palette: the line and its label's swatch dashed. */
+	CHECK_INT("twelve-dashed", count(buf_cstr(&b),
+	    "stroke-dasharray=\"5 3\""), 2 * (SVG_MAX_SERIES - SVG_PALETTE_N));
+	CHECK_INT("twelve-direct-labels", count(buf_cstr(&b),
+	    "class=\"series\">s</text>"), SVG_MAX_SERIES);
 	CHECK_TRUE("thirteen-refused", !svg_line_chart(&b, &c, days, 7, many,
 	    SVG_MAX_SERIES + 1, NULL, 0));
+	buf_free(&b);
+}
+
+/* The d attribute of the first <path> of s, into d (size n); "" if none. */
+static void
+path_d(const char *s, char *d, size_t n)
+{
+	const char	*p, *e;
+
+	d[0] = '\0';
+	if ((p = strstr(s, "<path ")) == NULL ||
+	    (p = strstr(p, " d=\"")) == NULL ||
+	    (e = strchr(p + 4, '"')) == NULL)
+		return;
+	p += 4;
+	snprintf(d, n, "%.*s", (int)(e - p), p);
+}
+
+/* The baseline (y) of the direct label naming name, or -1. */
+static double
+label_y(const char *s, const char *name)
+{
+	char		 want[64];
+	const char	*p, *y;
+
+	snprintf(want, sizeof(want), "class=\"series\">%s</text>", name);
+	if ((p = strstr(s, want)) == NULL)
+		return -1;
+	for (y = p; y > s && strncmp(y, " y=\"", 4) != 0; y--)
+		;
+	return y > s ? atof(y + 4) : -1;
+}
+
+/*
+ * Unknown values (SVG_UNKNOWN: a day without volume) are gaps: the path
+ * breaks into one subpath per run of known values, and no point, no
+ * marker, no vertex is drawn for them (least of all at 0).
+ */
+static void
+test_line_gaps(void)
+{
+	struct buf		 b = BUF_INIT;
+	struct svg_chart	 c = { .title = "Rate", .unit = "%" };
+	double			 v[7] = { 1, 2, SVG_UNKNOWN,
+	    SVG_UNKNOWN, 3, SVG_UNKNOWN, 4 };
+	struct svg_series	 s = { "gappy", v, 7 };
+	char			 d[256];
+
+	CHECK_TRUE("gaps-ok", svg_line_chart(&b, &c, days, 7, &s, 1, NULL,
+	    0));
+	check_chart("gaps", &b);
+	/*
+	 * Plot 72 to 649 (720 - 12 - 24 - 5 * 7 for the label "gappy"), 96.17
+	 * a day; values 0 to 4 over 240 from y 56.  Runs: days 0-1, 4, 6.
+	 */
+	path_d(buf_cstr(&b), d, sizeof(d));
+	CHECK_STR("gaps-path", d,
+	    "M72.0,236.0 L168.2,176.0 M456.7,116.0 M649.0,56.0");
+	CHECK_INT("gaps-segments", count(d, "M"), 3);
+	CHECK_INT("gaps-markers", count(buf_cstr(&b), "<circle"), 4);
+	CHECK_TRUE("gaps-no-point-day-2", !has(&b, "cx=\"264.3\"") &&
+	    strstr(d, "264.3") == NULL);
+	CHECK_TRUE("gaps-never-zero", strstr(d, ",296.0") == NULL);
+	CHECK_TRUE("gaps-desc", has(&b,
+	    "3 values not known, gaps in the lines"));
+	/* The label at the last known value (day 6, 4: y 56, baseline 60). */
+	CHECK_TRUE("gaps-direct-label", label_y(buf_cstr(&b), "gappy") ==
+	    60.0);
+	buf_free(&b);
+}
+
+/* Small: markers too close, but a point alone between gaps has one. */
+static void
+test_small_gaps(void)
+{
+	struct buf		 b = BUF_INIT;
+	struct svg_chart	 c = { .title = "Rate", .unit = "%",
+	    .small = true };
+	double			 w[30];
+	struct svg_series	 s = { "gappy", w, 30 };
+	char			 d[1024], lab[30][4];
+	const char		*xl[30];
+	size_t			 i;
+
+	for (i = 0; i < 30; i++) {
+		w[i] = i < 10 || i >= 20 ? 0.2 : i == 15 ? 0.4 : SVG_UNKNOWN;
+		snprintf(lab[i], sizeof(lab[i]), "d%02zu", i);
+		xl[i] = lab[i];
+	}
+	CHECK_TRUE("small-gaps-ok", svg_line_chart(&b, &c, xl, 30, &s, 1,
+	    thr, 2));
+	check_chart("small-gaps", &b);
+	/* Four day labels, every 8th counted back from the last. */
+	CHECK_TRUE("small-day-labels", has(&b, ">d29</text>") &&
+	    has(&b, ">d21</text>") && has(&b, ">d05</text>") &&
+	    !has(&b, ">d00</text>") &&
+	    count(buf_cstr(&b), ">d") == 4);
+	path_d(buf_cstr(&b), d, sizeof(d));
+	CHECK_INT("small-gaps-segments", count(d, "M"), 3);
+	CHECK_INT("small-gaps-vertices", count(d, ","), 21);
+	CHECK_INT("small-gaps-lone-marker", count(buf_cstr(&b), "<circle"), 1);
+	CHECK_TRUE("small-width", has(&b, "viewBox=\"0 0 300 "));
+	buf_free(&b);
+}
+
+/* Thresholds labelled on their line; direct labels told apart. */
+static void
+test_line_labels(void)
+{
+	struct buf		 b = BUF_INIT;
+	struct svg_chart	 c = { .title = "Rates", .unit = "%",
+	    .x_title = "day (UTC)", .y_title = "complaint rate" };
+	static const double	 flat[7] = { 1, 1, 1, 1, 1, 1, 100 };
+	static const double	 same1[7] = { 1, 2, 3, 4, 5, 6, 50 };
+	static const double	 same2[7] = { 6, 5, 4, 3, 2, 1, 50 };
+	struct svg_threshold	 t[SVG_MAX_THRESHOLDS + 1] = {
+		{ "a", 5 }, { "b", 5.1 }, { "c", 1 }, { "d", 2 }, { "e", 3 },
+	};
+	struct svg_series	 s[3] = {
+		{ "flat", flat, 7 }, { "one", same1, 7 }, { "two", same2, 7 },
+	};
+	double			 y1, y2;
+
+	CHECK_TRUE("labels-ok", svg_line_chart(&b, &c, days, 7, s, 3, t, 2));
+	check_chart("labels", &b);
+	CHECK_TRUE("labels-axis-titles", has(&b, ">day (UTC)</text>") &&
+	    has(&b, ">complaint rate</text>"));
+	/*
+	 * Axis 0 to 100 over 240 from y 56: 5.1 at 283.8, its label above at
+	 * 278.8; 5 at 284.0 would be 279.0, too close: under its line, 298.0.
+	 */
+	CHECK_TRUE("labels-threshold-above", has(&b, "y=\"278.8\" "
+	    "fill=\"#B00\" stroke=\"#fff\" stroke-width=\"3\" "
+	    "paint-order=\"stroke\">b</text>"));
+	CHECK_TRUE("labels-threshold-below", has(&b, "y=\"298.0\" "
+	    "fill=\"#B00\" stroke=\"#fff\" stroke-width=\"3\" "
+	    "paint-order=\"stroke\">a</text>"));
+	CHECK_INT("labels-direct", count(buf_cstr(&b), "class=\"series\""), 3);
+	CHECK_TRUE("labels-no-legend", !has(&b, "<rect x=\"24\""));
+	/* Both end at 50 (y 176, baseline 180): pushed 13 apart. */
+	y1 = label_y(buf_cstr(&b), "one");
+	y2 = label_y(buf_cstr(&b), "two");
+	UNIT_REPORT((y1 == 180 && y2 == 193) || (y1 == 193 && y2 == 180),
+	    "labels-apart", "got %g and %g, want 180 and 193", y1, y2);
+	CHECK_TRUE("labels-top", label_y(buf_cstr(&b), "flat") == 60);
+	buf_reset(&b);
+	CHECK_TRUE("labels-four-thresholds", svg_line_chart(&b, &c, days, 7,
+	    s, 1, t, SVG_MAX_THRESHOLDS));
+	buf_reset(&b);
+	CHECK_TRUE("labels-five-refused", !svg_line_chart(&b, &c, days, 7, s,
+	    1, t, SVG_MAX_THRESHOLDS + 1) && b.len == 0);
 	buf_free(&b);
 }
 
@@ -375,7 +550,7 @@ static void
 test_stacked(void)
 {
 	struct buf		 b = BUF_INIT;
-	struct svg_chart	 c = { "Verification results", NULL, NULL };
+	struct svg_chart	 c = { .title = "Verification results" };
 	struct svg_part		 p[3] = {
 		{ "pass", 300, 3 }, { "fail", 100, 6 }, { "temperror", 0, 2 },
 	};
@@ -406,7 +581,7 @@ static void
 test_bar(void)
 {
 	struct buf		 b = BUF_INIT;
-	struct svg_chart	 c = { "Complaints by ISP", NULL, NULL };
+	struct svg_chart	 c = { .title = "Complaints by ISP" };
 	struct svg_part		 p[3] = {
 		{ "yahoo.com", 1234, 0 }, { "outlook.com", 56, 0 },
 		{ "a-very-long-reporting-domain-name.example.net", 7, 0 },
@@ -435,7 +610,7 @@ static void
 test_page(void)
 {
 	struct buf		 b = BUF_INIT;
-	struct svg_chart	 c = { "Complaints by ISP", NULL, NULL };
+	struct svg_chart	 c = { .title = "Complaints by ISP" };
 	struct svg_part		 p = { "x", 1, 0 };
 	static const char *const head[] = { "customer", "complaints" };
 	static const char *const row[] = { "<Acme & \"Co\">", "12" };
@@ -473,6 +648,9 @@ main(void)
 	test_axis();
 	test_escape();
 	test_line();
+	test_line_gaps();
+	test_small_gaps();
+	test_line_labels();
 	test_stacked();
 	test_bar();
 	test_page();

@@ -2,8 +2,9 @@
 /*
  * html_sample: writes a sample nightly-report page (report/html_page.h,
  * report/svg.h) to the file named by argv[1], for
- * tests/integration/html_charts.sh.  Five charts, titled as that script
- * expects, one of them empty; a customer name that tries to inject markup.
+ * tests/integration/html_charts.sh.  Seven charts, titled as that script
+ * expects, one of them empty, two small ones side by side (one with days
+ * of unknown rate: gaps); a customer name that tries to inject markup.
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,10 @@ static const double c4[NDAYS] = { 20, 18, 17, 16, 14, 15, 13, 12, 12, 10, 9,
 static const double c5[NDAYS] = { 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2 };
 static const double rate[NDAYS] = { 0.05, 0.06, 0.04, 0.08, 0.11, 0.09,
 	0.07, 0.14, 0.22, 0.31, 0.26, 0.18, 0.12, 0.09 };
+/* Days without volume: no rate, gaps. */
+static const double gappy[NDAYS] = { SVG_UNKNOWN, SVG_UNKNOWN, 0.12, 0.15,
+	0.21, SVG_UNKNOWN, 0.33, 0.35, 0.29, SVG_UNKNOWN, SVG_UNKNOWN, 0.4,
+	0.38, 0.36 };
 
 static void
 charts(struct buf *b)
@@ -40,7 +45,10 @@ charts(struct buf *b)
 	};
 	static const struct svg_series r[] = { { "shop.example", rate, NDAYS } };
 	static const struct svg_threshold t[] = {
-		{ "flagged", 0.1 }, { "alarmed", 0.3 },
+		{ "flag 0.100%", 0.1 }, { "alarm 0.300%", 0.3 },
+	};
+	static const struct svg_series g[] = {
+		{ "news.example", gappy, NDAYS },
 	};
 	static const struct svg_part mix[] = {
 		{ "pass", 8123, 3 }, { "fail", 412, 6 }, { "neutral", 230, 5 },
@@ -51,13 +59,23 @@ charts(struct buf *b)
 		{ "aol.com", 911, 0 }, { "comcast.net", 402, 0 },
 		{ "mail.ru", 77, 0 },
 	};
-	struct svg_chart c = { "Complaints per day, top customers", NULL, NULL };
+	struct svg_chart c = { .title = "Complaints per day, top customers",
+	    .x_title = "day (UTC)", .y_title = "complaints" };
 
 	html_section_begin(b, "trend", "Complaints");
 	svg_line_chart(b, &c, days, NDAYS, s, 5, NULL, 0);
 	c.title = "Complaint rate, shop.example";
 	c.unit = "%";
+	c.y_title = "complaint rate";
 	svg_line_chart(b, &c, days, NDAYS, r, 1, t, 2);
+	c.small = true;
+	html_multiples_begin(b);
+	c.title = "shop.example (alarmed)";
+	svg_line_chart(b, &c, days, NDAYS, r, 1, t, 2);
+	c.title = "news.example (alarmed)";
+	svg_line_chart(b, &c, days, NDAYS, g, 1, t, 2);
+	html_multiples_end(b);
+	c = (struct svg_chart){ .title = NULL };
 	html_section_end(b);
 	html_section_begin(b, "health", "Verification health");
 	c.title = "Verification results";
