@@ -17,6 +17,7 @@
 #include "fbl/classify.h"
 #include "fbl/config.h"
 #include "fbl/store/store.h"
+#include "report/changes.h"
 #include "report/commands.h"
 #include "report/load.h"
 #include "report/render.h"
@@ -47,6 +48,9 @@ CLI_DB_USAGE
 "                       alarmed, flagged, ok (e.g. alarmed,flagged); the\n"
 "                       others are counted, not shown\n"
 "  --format FORMAT      text (default), csv, json or html\n"
+"  --silent-days N     the first panel names an ISP that sent no complaint\n"
+"                       for N days (1 to 14, default 3) after at least 7\n"
+"                       in the 14 days before\n"
 "  --detail             text: every row (per-ISP lines of each customer,\n"
 "                       every token and key); by default the text fits a\n"
 "                       morning: one line per customer, the tokens and\n"
@@ -65,6 +69,7 @@ enum {
 	OPT_OUT,
 	OPT_ONLY,
 	OPT_DETAIL,
+	OPT_SILENT_DAYS,
 };
 
 static const struct option report_longopts[] = {
@@ -78,6 +83,7 @@ static const struct option report_longopts[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "detail", no_argument, NULL, OPT_DETAIL },
+	{ "silent-days", required_argument, NULL, OPT_SILENT_DAYS },
 	CLI_HELP_LONGOPT_END,
 };
 
@@ -146,6 +152,13 @@ report_options(int argc, char **argv, struct report_cmd *rc)
 				return report_usage_error("--days: want 1 to "
 				    "366");
 			rc->p.days = (int)n;
+			break;
+		case OPT_SILENT_DAYS:
+			if (!cli_parse_uint(optarg, 1, REPORT_MAX_SILENT_DAYS,
+			    &n))
+				return report_usage_error("--silent-days: "
+				    "want 1 to 14");
+			rc->p.silent_days = (int)n;
 			break;
 		case OPT_CUSTOMER:
 			if (*optarg == '\0')
@@ -356,6 +369,7 @@ cmd_report(int argc, char **argv)
 
 	memset(&rc, 0, sizeof(rc));
 	rc.p.days = REPORT_DEFAULT_DAYS;
+	rc.p.silent_days = REPORT_DEFAULT_SILENT_DAYS;
 	rc.render = report_render_text;
 	rc.format = "text";
 	if ((status = report_options(argc, argv, &rc)) >= 0)

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "report/changes.h"
 #include "report/render.h"
 
 /*
@@ -433,10 +434,35 @@ dns(struct buf *b, const struct report_model *m)
 		dns_problem_row(b, &m->dns_problems[i]);
 }
 
+/* The first panel (report/changes.h), most severe first. */
+static void
+changes(struct buf *b, const struct report_model *m)
+{
+	const struct report_change *c;
+	size_t	 i;
+
+	buf_puts(b, "section,kind,severity,subject,detail,count,before,"
+	    "days\n");
+	for (i = 0; i < m->nchanges; i++) {
+		c = &m->changes[i];
+		buf_puts(b, "change");
+		field(b, report_change_names[c->kind]);
+		field(b, report_severity_names[c->severity]);
+		field(b, c->subject);
+		field(b, c->detail);
+		num(b, c->count);
+		num(b, c->before);
+		num(b, c->days);
+		buf_putc(b, '\n');
+	}
+	buf_putc(b, '\n');
+}
+
 bool
 report_render_csv(struct buf *b, const struct report_model *m)
 {
 	meta(b, m);
+	changes(b, m);
 	customers(b, m);
 	tokens_auth(b, m);
 	esp(b, m);

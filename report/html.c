@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "report/changes.h"
 #include "report/charts.h"
 #include "report/html_page.h"
 #include "report/render.h"
@@ -661,12 +662,59 @@ keys_section(struct buf *b, const struct report_model *m)
 	unknown_table(b, m);
 }
 
+/*
+ * The first panel (report/changes.h): one row per change, most severe
+ * first, coloured by severity; the sentence is the text report's.
+ */
+static void
+changes_section(struct buf *b, const struct report_model *m)
+{
+	static const char *const head[] = { "severity", "what", "change" };
+	static const char *const cls[SEV_N] = { "sev-alarm", "sev-warn",
+	    NULL };
+	struct buf	 t = BUF_INIT, cap = BUF_INIT;
+	char		 before[11];
+	size_t		 i;
+
+	if (!report_day_of(m, -1, before))
+		snprintf(before, sizeof(before), "?");
+	buf_printf(&cap, "Against %s, the day before; most severe first",
+	    before);
+	if (m->nchanges == 0)
+		html_para(b, "Nothing changed that calls for action.");
+	else
+		html_table_begin(b, buf_cstr(&cap), head, 3, "llw");
+	for (i = 0; i < m->nchanges; i++) {
+		const char *row[3];
+
+		buf_reset(&t);
+		report_change_text(&t, m, &m->changes[i]);
+		row[0] = report_severity_names[m->changes[i].severity];
+		row[1] = report_change_labels[m->changes[i].kind];
+		row[2] = buf_cstr(&t);
+		html_table_row_class(b, cls[m->changes[i].severity], row, 3,
+		    "llw");
+	}
+	if (m->nchanges > 0)
+		html_table_end(b);
+	if (m->changes_left > 0) {
+		buf_reset(&t);
+		buf_printf(&t, "And %zu more.", m->changes_left);
+		html_note(b, buf_cstr(&t));
+	}
+	if (!buf_ok(&t) || !buf_ok(&cap))
+		b->oom = true;
+	buf_free(&t);
+	buf_free(&cap);
+}
+
 /* The page after its heading, in order. */
 static const struct section {
 	const char	*id;
 	const char	*heading;
 	void		(*write)(struct buf *, const struct report_model *);
 } sections[] = {
+	{ "changes", "What changed", changes_section },
 	{ "customers", "Customers", customers_section },
 	{ "isps", "ISPs and the ESP token", isps_section },
 	{ "verification", "Verification health", verification_section },

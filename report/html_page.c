@@ -31,6 +31,7 @@ static const char css[] =
 	"th{text-align:left;background:#f3f3f3}\n"
 	"td.r,th.r{text-align:right}\n"
 	"tbody tr:nth-child(even){background:#fafafa}\n"
+	"tr.sev-alarm td{background:#fde2e1}tr.sev-warn td{background:#fff1cc}\n"
 	"svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}\n"
 	/* 18rem: three to a row in the 60rem page, the small charts' fonts
 	   at about their size */
@@ -109,12 +110,15 @@ html_note(struct buf *b, const char *text)
 }
 
 static void
-cells(struct buf *b, const char *tag, const char *const *c, size_t n,
-    const char *align)
+cells_in(struct buf *b, const char *row_class, const char *tag,
+    const char *const *c, size_t n, const char *align)
 {
 	size_t	 i, alen = align != NULL ? strlen(align) : 0;
 
-	buf_puts(b, "<tr>");
+	if (row_class != NULL)
+		buf_printf(b, "<tr class=\"%s\">", row_class);
+	else
+		buf_puts(b, "<tr>");
 	for (i = 0; i < n; i++) {
 		buf_printf(b, "<%s%s>", tag,
 		    i < alen && align[i] == 'r' ? " class=\"r\"" :
@@ -123,6 +127,13 @@ cells(struct buf *b, const char *tag, const char *const *c, size_t n,
 		buf_printf(b, "</%s>", tag);
 	}
 	buf_puts(b, "</tr>\n");
+}
+
+static void
+cells(struct buf *b, const char *tag, const char *const *c, size_t n,
+    const char *align)
+{
+	cells_in(b, NULL, tag, c, n, align);
 }
 
 void
@@ -145,6 +156,13 @@ html_table_row(struct buf *b, const char *const *c, size_t n,
     const char *align)
 {
 	cells(b, "td", c, n, align);
+}
+
+void
+html_table_row_class(struct buf *b, const char *row_class,
+    const char *const *c, size_t n, const char *align)
+{
+	cells_in(b, row_class, "td", c, n, align);
 }
 
 void

@@ -39,6 +39,9 @@ void	 html_table_begin(struct buf *, const char *caption,
 	    const char *const *head, size_t n, const char *align);
 void	 html_table_row(struct buf *, const char *const *cells, size_t n,
 	    const char *align);
+/* A row with a class of the page's CSS: "sev-alarm", "sev-warn". */
+void	 html_table_row_class(struct buf *, const char *row_class,
+	    const char *const *cells, size_t n, const char *align);
 void	 html_table_end(struct buf *);
 /*
  * Small multiples: the small charts (svg.h, struct svg_chart small) in

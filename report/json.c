@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "report/changes.h"
 #include "report/render.h"
 
 #define REPORT_JSON_VERSION	1
@@ -439,6 +440,34 @@ dns(struct buf *b, const struct report_model *m, bool *first)
 	buf_puts(b, "]}");
 }
 
+/* "changes": the first panel, most severe first (report/changes.h). */
+static void
+changes(struct buf *b, const struct report_model *m, bool *first)
+{
+	const struct report_change *c;
+	bool	 f;
+	size_t	 i;
+
+	json_key(b, "changes", first);
+	buf_putc(b, '[');
+	for (i = 0; i < m->nchanges; i++) {
+		c = &m->changes[i];
+		f = true;
+		buf_puts(b, i > 0 ? ",{" : "{");
+		json_kv_str(b, "kind", report_change_names[c->kind], &f);
+		json_kv_str(b, "severity", report_severity_names[c->severity],
+		    &f);
+		json_kv_str(b, "subject", c->subject, &f);
+		json_kv_str(b, "detail", c->detail, &f);
+		json_kv_int(b, "count", c->count, &f);
+		json_kv_int(b, "before", c->before, &f);
+		json_kv_int(b, "days", c->days, &f);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	json_kv_uint(b, "changes_left", m->changes_left, first);
+}
+
 bool
 report_render_json(struct buf *b, const struct report_model *m)
 {
@@ -447,6 +476,7 @@ report_render_json(struct buf *b, const struct report_model *m)
 
 	buf_putc(b, '{');
 	meta(b, m, &first);
+	changes(b, m, &first);
 	json_key(b, "customers", &first);
 	buf_putc(b, '[');
 	for (i = 0; i < m->ncustomers; i++) {

@@ -326,21 +326,29 @@ static const struct view {
 };
 
 static const char data_start_sql[] =
-    "SELECT to_char(day, 'YYYY-MM-DD') FROM report_data_start";
+    "SELECT to_char(s.day, 'YYYY-MM-DD'), to_char(e.day, 'YYYY-MM-DD') "
+    "FROM report_data_start s, report_data_end e";
 
-/* The first day of stored data: which periods before are known. */
+/*
+ * The first day of stored data (which periods before are known) and the
+ * last day of stored complaints (which days are still incomplete).
+ */
 static bool
 data_start(struct loader *ld)
 {
 	struct db_rows	*res;
+	bool		 one;
 
 	if ((res = db_query(ld->db, data_start_sql, 0, NULL, ld->err)) ==
 	    NULL) {
-		buf_puts(ld->err, " (report query: first day of data)");
+		buf_puts(ld->err, " (report query: first and last day of data)");
 		return false;
 	}
-	report_model_data_start(ld->m, db_nrows(res) == 1 &&
-	    !db_null(res, 0, 0) ? load_text(res, 0, 0) : NULL);
+	one = db_nrows(res) == 1;
+	report_model_data_start(ld->m, one && !db_null(res, 0, 0) ?
+	    load_text(res, 0, 0) : NULL);
+	report_model_data_end(ld->m, one && !db_null(res, 0, 1) ?
+	    load_text(res, 0, 1) : NULL);
 	db_rows_free(res);
 	return true;
 }
@@ -452,5 +460,9 @@ report_model_load(struct report_model *m, struct db *db,
 	if (!db_tx(db, DB_TX_SNAPSHOT, snapshot, &ld, err))
 		return false;
 	report_model_finish(m);
+	if (m->oom) {
+		buf_puts(err, "out of memory");
+		return false;
+	}
 	return true;
 }

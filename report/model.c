@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/changes.h"
 #include "report/model.h"
 #include "report/rules.h"
 
@@ -250,6 +251,13 @@ report_model_data_start(struct report_model *m, const char *day)
 	report_prev_known(m);
 }
 
+void
+report_model_data_end(struct report_model *m, const char *day)
+{
+	snprintf(m->data_end, sizeof(m->data_end), "%s",
+	    day != NULL ? day : "");
+}
+
 bool
 report_model_esp_tokens(struct report_model *m, char *const *tokens,
     size_t n)
@@ -298,6 +306,20 @@ figs_of(struct report_fig *all, struct report_isp **v, size_t *n,
 	return (x = isp_get(v, n, reporter)) != NULL ? x->w : NULL;
 }
 
+/* An ISP's complaints of day off, any authenticity (report_isp.days). */
+static void
+isp_day_add(struct report_isp *v, size_t n, const struct report_day_row *d)
+{
+	if (n == 0 || d->off > 0 || d->off <= -REPORT_ISP_DAYS)
+		return;
+	/* figs_of() just made or found it: the last one, or found again */
+	while (n > 0 && strcmp(v[n - 1].reporter, d->reporter) != 0)
+		n--;
+	if (n == 0)
+		return;
+	v[n - 1].days[-d->off] += d->total;
+}
+
 static struct report_customer *
 customer_add(struct report_model *m, const char *id)
 {
@@ -311,6 +333,7 @@ customer_add(struct report_model *m, const char *id)
 		return NULL;
 	for (k = 0; k < REPORT_RECOVERY_DAYS; k++)
 		c->recent_rates[k] = -1;
+	c->rate_before = -1;
 	for (k = 0; k < REPORT_MAX_DAYS; k++)
 		c->day_rates[k] = -1;
 	return c;
@@ -382,8 +405,12 @@ report_model_auth_day(struct report_model *m, const char *customer,
 {
 	struct report_customer	*c;
 
-	if ((c = customer_find(m, customer)) != NULL)
-		report_auth_add(m, c, a, off, n);
+	if ((c = customer_find(m, customer)) == NULL)
+		return;
+	report_auth_add(m, c, a, off, n);
+	if ((a == AU_FORGED || a == AU_REPLAYED) && off <= 0 &&
+	    off >= -REPORT_RECOVERY_DAYS)
+		c->day_suspected[-off] += n;
 }
 
 /* The reasons of a day's complaints that claim no customer. */
@@ -414,7 +441,8 @@ report_model_esp_day(struct report_model *m, const struct report_day_row *d)
 		report_window_add(m, e->carried, d->off, d->carried);
 		report_window_add(m, e->verified, d->off, d->verified);
 		unattributed_add(m, d);
-	}
+	} else
+		isp_day_add(e->isps, e->nisps, d);
 	report_fig_add(m, w, d->off, d->cls, d->has_volume, d->volume);
 	return true;
 }
@@ -615,6 +643,9 @@ report_model_finish(struct report_model *m)
 		    m->customers[i].nisps);
 		report_customer_level(m, &m->customers[i]);
 	}
+	/* before --only: the panel says what changed for every customer */
+	if (!report_changes_make(m))
+		m->oom = true;
 	customers_only(m);
 	if (m->ncustomers > 1)
 		qsort(m->customers, m->ncustomers, sizeof(*m->customers),
@@ -678,6 +709,7 @@ report_model_free(struct report_model *m)
 		free(m->esp.tokens[i]);
 	free(m->esp.tokens);
 	isps_free(m->esp.isps, m->esp.nisps);
+	report_changes_free(m);
 	verifs_free(m->verif, m->nverif);
 	verifs_free(m->samples, m->nsamples);
 	records_free(m->keys, m->nkeys, sizeof(*m->keys), key_strings);

@@ -38,6 +38,8 @@
 #define REPORT_DEFAULT_DAYS	30
 #define REPORT_MAX_DAYS		366
 #define REPORT_RECOVERY_DAYS	7	/* consecutive days below the alarm */
+#define REPORT_ISP_DAYS		31	/* an ISP's days kept: the report day
+					   and the 30 before */
 
 enum report_window { RW_DAY, RW_SHORT, RW_LONG, RW_N };
 
@@ -101,6 +103,10 @@ struct report_fig {
 struct report_isp {
 	char			*reporter;	/* "yahoo", ...; never "*" */
 	struct report_fig	 w[RW_N];
+	/* the ESP's: complaints (class complaint, any authenticity) per
+	   day, [0] the report day, [k] k days before (report/changes.c: an
+	   ISP gone silent) */
+	int64_t			 days[REPORT_ISP_DAYS];
 };
 
 struct report_token_count {
@@ -121,6 +127,11 @@ struct report_customer {
 	int64_t			 auth[RW_N][AU_N];	/* all classes */
 	/* the rates of the alarm rule's days, oldest first (< 0: unknown) */
 	double			 recent_rates[REPORT_RECOVERY_DAYS];
+	double			 rate_before;	/* the day before them */
+	enum report_level	 prev_level;	/* the level of the day before */
+	/* suspected forgeries (forged, replayed) per day: [0] the report
+	   day, [k] k days before */
+	int64_t			 day_suspected[REPORT_RECOVERY_DAYS + 1];
 	/*
 	 * Per day of the long window, oldest first (index len[RW_LONG] - 1 is
 	 * the report day), all ISPs: attributed complaints and the rate
@@ -267,6 +278,39 @@ struct report_params {
 	unsigned	 rotation_months;
 	const char	*timezone;	/* for the record only */
 	bool		 detail;	/* text: every row (--detail) */
+	int		 silent_days;	/* an ISP silent this long is said
+					   (--silent-days) */
+};
+
+/*
+ * The first panel: what changed that calls for action this morning
+ * (report/changes.h says how each is found), most severe first.
+ */
+enum report_change_kind {
+	RC_ALARMED,		/* newly alarmed since the day before */
+	RC_FORGERY_SPIKE,	/* suspected forgeries well above the week */
+	RC_DNS_NEW,		/* a DNS or key problem first seen today */
+	RC_DNS_OPEN,		/* ... still open since first_seen */
+	RC_ISP_SILENT,		/* an ISP's feedback stopped */
+	RC_FLAGGED,		/* newly flagged */
+	RC_RECOVERED,		/* alarmed the day before, no longer */
+	RC_INCOMPLETE,		/* a day whose reports still arrive */
+	RC_N
+};
+
+enum report_severity { SEV_ALARM, SEV_WARN, SEV_INFO, SEV_N };
+
+struct report_change {
+	enum report_change_kind	 kind;
+	enum report_severity	 severity;
+	char			*subject;	/* customer, domain, ISP, day */
+	char			*detail;	/* a DNS problem's check and
+						   reason, else "" */
+	int64_t			 count;		/* spike: suspected today */
+	int64_t			 before;	/* spike: in the 7 days before;
+						   silent: reports in the 14
+						   days before the silence */
+	int			 days;		/* open, silent; else 0 */
 };
 
 struct report_model {
@@ -300,6 +344,12 @@ struct report_model {
 	size_t			 ndns;
 	struct report_dns_problem *dns_problems; /* FAIL, TEMP, WARN */
 	size_t			 ndns_problems;
+	char			 data_end[11];	/* the last day of stored
+						   complaints; "": none */
+	struct report_change	*changes;	/* the first panel */
+	size_t			 nchanges;
+	size_t			 changes_left;	/* past REPORT_MAX_CHANGES */
+	bool			 oom;		/* finishing ran out of memory */
 	/*
 	 * The customer ids of the stored data, any day: read only when
 	 * p.customer has no row in the windows (is it known at all?).
@@ -368,6 +418,8 @@ bool	 report_model_begin(struct report_model *, const struct report_params *,
  * any row: it says which periods before the windows are known.
  */
 void	 report_model_data_start(struct report_model *, const char *day);
+/* The last day of stored complaints (NULL: none), for the first panel. */
+void	 report_model_data_end(struct report_model *, const char *day);
 /* The configuration's esp-domain. */
 bool	 report_model_esp_tokens(struct report_model *, char *const *tokens,
 	    size_t n);
@@ -435,6 +487,9 @@ extern const char *const report_level_names[LEVEL_N];
 extern const char *const report_window_names[RW_N];
 extern const char *const report_verif_class_names[VC_N];
 extern const char *const report_health_names[RH_N];
+extern const char *const report_change_names[RC_N];
+extern const char *const report_change_labels[RC_N];	/* for people */
+extern const char *const report_severity_names[SEV_N];
 extern const char *const report_health_labels[RH_N];	/* for people */
 extern const char *const report_key_source_names[KS_N];
 

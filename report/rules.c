@@ -109,6 +109,8 @@ report_customer_series(const struct report_model *m,
 	bool	 recent = off > -REPORT_RECOVERY_DAYS;
 	bool	 series = i >= 0 && i < REPORT_MAX_DAYS;
 
+	if (off == -REPORT_RECOVERY_DAYS)	/* the day before the rule's */
+		c->rate_before = report_rate(complaints, volume, has_volume);
 	if (off > 0 || (!recent && !series))
 		return;
 	rate = report_rate(complaints, volume, has_volume);
@@ -123,11 +125,20 @@ report_customer_series(const struct report_model *m,
 void
 report_customer_level(struct report_model *m, struct report_customer *c)
 {
+	double	 prev[REPORT_RECOVERY_DAYS];
+
 	c->day_rate = c->recent_rates[REPORT_RECOVERY_DAYS - 1];
 	c->recover_days = report_recovery_days(c->recent_rates,
 	    REPORT_RECOVERY_DAYS, m->p.alarm_rate, REPORT_RECOVERY_DAYS);
 	c->level = report_level_of(c->day_rate, c->recover_days,
 	    m->p.flag_rate);
+	/* the same rules for the day before (the first panel's changes) */
+	prev[0] = c->rate_before;
+	memcpy(prev + 1, c->recent_rates, (REPORT_RECOVERY_DAYS - 1) *
+	    sizeof(prev[0]));
+	c->prev_level = report_level_of(prev[REPORT_RECOVERY_DAYS - 1],
+	    report_recovery_days(prev, REPORT_RECOVERY_DAYS, m->p.alarm_rate,
+	    REPORT_RECOVERY_DAYS), m->p.flag_rate);
 	if (c->w[RW_LONG].has_volume || c->w[RW_SHORT].has_volume)
 		m->volume_known = true;
 }

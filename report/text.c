@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report/changes.h"
 #include "report/render.h"
 
 #define NAME_W	18
@@ -729,10 +730,42 @@ health(struct buf *b, const struct report_model *m)
 	buf_putc(b, '\n');
 }
 
+#define CHANGE_LINES	3	/* lines of one change, wrapped */
+
+/* The first panel: what changed, most severe first (report/changes.h). */
+static void
+changes(struct buf *b, const struct report_model *m)
+{
+	static const char *const sev[SEV_N] = { "ALARM", "warn", "info" };
+	struct buf	 t = BUF_INIT;
+	size_t		 i;
+	char		 before[11];
+
+	if (!report_day_of(m, -1, before))
+		snprintf(before, sizeof(before), "?");
+	buf_printf(b, "\nWHAT CHANGED (against %s, the day before): %zu\n",
+	    before, m->nchanges + m->changes_left);
+	if (m->nchanges == 0)
+		buf_puts(b, "(nothing)\n");
+	for (i = 0; i < m->nchanges; i++) {
+		buf_printf(b, "%-6s", sev[m->changes[i].severity]);
+		buf_reset(&t);
+		report_change_text(&t, m, &m->changes[i]);
+		put_wrapped(b, buf_cstr(&t), 6, CHANGE_LINES);
+		buf_putc(b, '\n');
+	}
+	if (!buf_ok(&t))
+		b->oom = true;
+	buf_free(&t);
+	if (m->changes_left > 0)
+		buf_printf(b, "(%zu more)\n", m->changes_left);
+}
+
 bool
 report_render_text(struct buf *b, const struct report_model *m)
 {
 	heading(b, m);
+	changes(b, m);
 	customers(b, m);
 	esp(b, m);
 	unattributed(b, m);

@@ -891,6 +891,14 @@ SELECT least((SELECT min(day) FROM daily_customer),
 COMMENT ON VIEW report_data_start IS
     'the first UTC day of any stored complaint or volume (NULL: none)';
 
+-- One row: the last UTC day with a stored complaint (NULL: none).  Reports
+-- of a day keep arriving for some days after it: the report marks the
+-- days just before this one as still incomplete (report/changes.c).
+CREATE OR REPLACE VIEW report_data_end AS
+SELECT max(day) AS day FROM daily_customer;
+COMMENT ON VIEW report_data_end IS
+    'the last UTC day of any stored complaint (NULL: none)';
+
 -- A row: one customer id the stored data knows, of its complaints or of
 -- volume rows keyed by a customer id (a token without a dot), whatever the
 -- window: `fblscope report --customer` tells an id it has never seen from

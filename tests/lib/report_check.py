@@ -130,10 +130,10 @@ def fig(counts, key, reporter, w, volkey=None):
     return f
 
 customers = sorted(set(m['customer'] for m in man) | set(k[0] for k in vol if k[0] != 'esp'))
-want_level = {}
-for c in customers:
+def level_at(c, end):
+    """The level and days to recover of customer c on day offset end."""
     rates = []
-    for o in range(-RECOVERY + 1, 1):
+    for o in range(end - RECOVERY + 1, end + 1):
         d = vol.get((c, '*', o))
         rates.append(comp[(c, '*', o)] / d if d else None)
     below = 0
@@ -143,7 +143,8 @@ for c in customers:
         below += 1
     rec = RECOVERY - below if below < RECOVERY else 0
     lvl = 'alarmed' if rec > 0 else 'flagged' if rates[-1] is not None and rates[-1] >= FLAG else 'ok'
-    want_level[c] = (lvl, rec)
+    return (lvl, rec)
+want_level = {c: level_at(c, 0) for c in customers}
 
 rep = json.load(open(jpath))
 if schema_path:
@@ -339,6 +340,44 @@ line(got_health == dict(want_health) and
      'got %s, want %s, failure rate %s' % (sorted(got_health.items()),
                                            sorted(want_health.items()),
                                            rep['verification_health']['failure_rate']))
+# the first panel (report/changes.h), from the manifest: levels against the
+# day before; forgery spikes (suspected: forged, and replayed, which the
+# generator never makes); ISPs without complaints (any authenticity) for
+# 3 days after >= 7 in the 14 days before; the days of the short window < 3 days before the last
+# arrival day.  The manifest knows no DNS: each problem of the report's
+# keys audit section (dns.problems) is a change, new or open by its age,
+# an alarm when it is a FAIL.
+want_changes = set()
+for c in customers:
+    now, before = want_level[c][0], level_at(c, -1)[0]
+    if now == 'alarmed' and before != 'alarmed':
+        want_changes.add(('alarm', 'alarmed', c))
+    elif now == 'flagged' and before == 'ok':
+        want_changes.add(('warn', 'flagged', c))
+    elif now != 'alarmed' and before == 'alarmed':
+        want_changes.add(('info', 'recovered', c))
+    sus = [auth[(c, 'forged', -k)] for k in range(0, 8)]
+    if sus[0] >= 3 and sus[0] * 7 >= 3 * sum(sus[1:]):
+        want_changes.add(('alarm', 'forgery-spike', c))
+per_isp = collections.Counter((m['reporter'], off(m['arrival_day'])) for m in man
+                              if cls_of(m['feedback_type']) == 'complaint')
+for r in set(m['reporter'] for m in man):
+    if sum(per_isp[(r, -k)] for k in range(3)) == 0 and \
+            sum(per_isp[(r, -k)] for k in range(3, 17)) >= 7:
+        want_changes.add(('warn', 'isp-silent', r))
+last = max(m['arrival_day'] for m in man)
+for k in range(7):
+    day = (D - datetime.timedelta(days=k)).isoformat()
+    if (datetime.date.fromisoformat(last) - datetime.date.fromisoformat(day)).days < 3:
+        want_changes.add(('info', 'incomplete', day))
+for p in rep['dns']['problems']:
+    want_changes.add(('alarm' if p['status'] == 'FAIL' else 'warn',
+                      'dns-new' if p['days_open'] == 0 else 'dns-open', p['domain']))
+got_changes = set((x['severity'], x['kind'], x['subject']) for x in rep['changes'])
+line(got_changes == want_changes and rep['changes_left'] == 0, 'changes-vs-manifest',
+     'got only %s; want only %s' % (sorted(got_changes - want_changes)[:4],
+                                    sorted(want_changes - got_changes)[:4]))
+print('# report/changes: %d (%s)' % (len(want_changes), ', '.join(sorted(set(k for _, k, _ in want_changes)))))
 line(rep['samples'] == [], 'no-samples-in-the-mailbox')
 line(rep['unknown_tokens'] == [], 'unknown-tokens-none')
 

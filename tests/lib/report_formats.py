@@ -42,6 +42,20 @@ def cause_label(cls, field):
     return '%s (%s)' % (cls, field) if field else cls
 
 
+def change_kind(sentence):
+    """The kind of a first-panel sentence (report_change_text())."""
+    for pat, kind in ((r' is newly alarmed$', 'alarmed'),
+                      (r' is newly flagged$', 'flagged'),
+                      (r' is no longer alarmed$', 'recovered'),
+                      (r': \d+ suspected forgeries today', 'forgery-spike'),
+                      (r'\(new\)', 'dns-new'), (r'\(open \d+ days?\)', 'dns-open'),
+                      (r': no complaints for \d+ days', 'isp-silent'),
+                      (r': reports still arriving', 'incomplete')):
+        if re.search(pat, sentence):
+            return kind
+    return '? ' + sentence
+
+
 def causes_items(text):
     """'redacted 40, header-changed (subject) 2' into {label: count}."""
     out = {}
@@ -159,6 +173,8 @@ def json_views():
                                                        c['field'])):
                    c['count'] for x in J['verification']
                    for c in x['causes']}
+    v['changes'] = {(x['severity'], x['subject']): x['kind']
+                    for x in J['changes']}
     hj = J['verification_health']
     v['health'] = {k: hj[k] for k in HEALTH if hj[k]}
     v['failure_rate'] = {'all': rate(hj['failure_rate'])}
@@ -237,6 +253,8 @@ def csv_views():
     v['health'] = {r['group']: int(r['signatures'])
                    for r in sections.get('verification_health', [])
                    if int(r['signatures'])}
+    v['changes'] = {(r['severity'], r['subject']): r['kind']
+                    for r in sections.get('change', [])}
     v['failure_rate'] = {'all': rate(float(r['failure_rate'])
                                      if r['failure_rate'] else None)
                          for r in sections.get('verification_failure_rate',
@@ -261,7 +279,9 @@ def text_views():
     v = {'customers': {}, 'customer_isps': {}, 'levels': {},
          'authenticity': {}, 'esp': {}, 'esp_isps': {}, 'esp_carried': {},
          'unattributed': {}, 'verification': {}, 'mix': {}, 'keys': {},
-         'unknown': {}, 'causes': {}, 'health': {}, 'failure_rate': {}}
+         'unknown': {}, 'causes': {}, 'health': {}, 'failure_rate': {},
+         'changes': {}}
+    sev = {'ALARM': 'alarm', 'warn': 'warn', 'info': 'info'}
     health = None       # the "health:" list being read (it wraps)
     section = None
     cust = None
@@ -292,6 +312,10 @@ def text_views():
             v['health'] = {HEALTH[HEALTH_LABELS.index(k)]: n
                            for k, n in labels.items()}
             health = None
+        if section == 'WHAT CHANGED' and f and f[0] in sev:
+            v['changes'][(sev[f[0]], f[1].rstrip(':'))] = \
+                change_kind(' '.join(f[1:]))
+            continue
         if section == 'VERIFICATION HEALTH' and ln.startswith('health:'):
             health = ln[len('health:'):]
             continue
@@ -443,6 +467,10 @@ def html_views():
                 for label, n in causes_items(r['why they failed']).items():
                     v['causes'][k + (label,)] = n
             break   # the first is the complaints', the second samples'
+    v['changes'] = {}
+    for r in table(('severity', 'what', 'change')) or []:
+        v['changes'][(r['severity'], r['change'].split()[0].rstrip(':'))] = \
+            change_kind(r['change'])
     v['health'], v['failure_rate'] = {}, {}
     for r in table(('health', 'signatures', 'share')) or []:
         if r['health'] == 'real failure rate':
@@ -538,6 +566,11 @@ line('failure-causes-are-every-failure',
      [] if sum(J_['causes'].values()) == failed else
      ['causes sum to %d, failures %d' % (sum(J_['causes'].values()),
                                          failed)])
+# the first panel; it may be empty on a quiet day (report_check.py says
+# whether it should be)
+compare('changes', {'json': J_['changes'], 'csv': C_['changes'],
+                    'text': T_['changes'], 'html': H_['changes']},
+        may_be_empty=True)
 compare('verification-health', {'json': J_['health'], 'csv': C_['health'],
                                 'text': T_['health'], 'html': H_['health']})
 compare('failure-rate', {'json': J_['failure_rate'],
