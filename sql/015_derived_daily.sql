@@ -13,11 +13,30 @@
 -- dashboard filtering on day reads that day's rows only).  A view has no
 -- row counting zero, as the tables had none after fbl_daily_prune().
 --
--- report_complaint reads daily_complaint: it goes first, and
--- sql/definitions.sql makes it again over the view.  A dashboard's own
--- view over either table stops this migration (no CASCADE): drop it, then
--- migrate, then make it again.
+-- fblscope's own views over either table go first, in one statement
+-- (report_complaint; report_data_start as schemas 13 and 14 defined it;
+-- whatever an older sql/definitions.sql made): sql/definitions.sql makes
+-- them again, over the new views.  A dashboard's own view over either
+-- table stops this migration (no CASCADE): drop it, then migrate, then
+-- make it again.
 
-DROP VIEW IF EXISTS report_complaint;
+DO $$
+DECLARE
+    views text;
+BEGIN
+    SELECT string_agg(DISTINCT format('%I', c.relname), ', ')
+      INTO views
+      FROM pg_depend d
+      JOIN pg_rewrite r ON r.oid = d.objid
+      JOIN pg_class c ON c.oid = r.ev_class
+      JOIN pg_class t ON t.oid = d.refobjid
+     WHERE t.relname IN ('daily_complaint', 'daily_signature')
+       AND c.relkind = 'v' AND c.relname LIKE 'report\_%'
+       AND c.relnamespace = t.relnamespace;
+    IF views IS NOT NULL THEN
+        EXECUTE 'DROP VIEW ' || views;
+    END IF;
+END
+$$;
 DROP TABLE daily_complaint;
 DROP TABLE daily_signature;
