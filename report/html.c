@@ -392,6 +392,56 @@ customers_table(struct buf *b, const struct report_model *m)
 	html_table_end(b);
 }
 
+/*
+ * Each customer's figures per ISP and its other feedback, folded: the
+ * page's first screen stays the summary.  One table per customer, its id
+ * in every row (the text report's per-ISP lines, with --detail).
+ */
+static void
+customer_details(struct buf *b, const struct report_model *m)
+{
+	static const char *const head[] = { "customer", "ISP", "day",
+	    "rate", "7 days", "rate", "change", "long", "rate", "change" };
+	const struct report_customer *c;
+	struct buf	 s = BUF_INIT;
+	struct row	 r;
+	size_t		 i, k;
+	int		 f;
+
+	for (i = 0; i < m->ncustomers; i++) {
+		c = &m->customers[i];
+		buf_reset(&s);
+		buf_printf(&s, "%s (%s): per ISP;", c->id,
+		    report_level_names[c->level]);
+		for (f = FC_OPT_OUT; f < FC_N; f++)
+			buf_printf(&s, " %s %lld", report_class_names[f],
+			    (long long)c->w[RW_LONG].cls[f]);
+		html_details_begin(b, buf_cstr(&s));
+		html_table_begin(b, NULL, head, 10, "llrrrrrrrr");
+		for (k = 0; k < c->nisps; k++) {
+			const struct report_fig *w = c->isps[k].w;
+
+			row_reset(&r);
+			row_str(&r, c->id);
+			row_str(&r, c->isps[k].reporter);
+			row_num(&r, w[RW_DAY].complaints);
+			row_rate(&r, report_fig_rate(&w[RW_DAY], false));
+			row_num(&r, w[RW_SHORT].complaints);
+			row_rate(&r, report_fig_rate(&w[RW_SHORT], false));
+			row_change(&r, &w[RW_SHORT]);
+			row_num(&r, w[RW_LONG].complaints);
+			row_rate(&r, report_fig_rate(&w[RW_LONG], false));
+			row_change(&r, &w[RW_LONG]);
+			html_table_row(b, r.p, r.n, "llrrrrrrrr");
+		}
+		html_table_end(b);
+		html_details_end(b);
+	}
+	if (!buf_ok(&s))
+		b->oom = true;
+	buf_free(&s);
+}
+
 static void
 esp_table(struct buf *b, const struct report_model *m)
 {
@@ -603,6 +653,7 @@ customers_section(struct buf *b, const struct report_model *m)
 {
 	customer_charts(b, m);
 	customers_table(b, m);
+	customer_details(b, m);
 }
 
 static void

@@ -102,6 +102,20 @@ html_para(struct buf *b, const char *text)
 }
 
 void
+html_details_begin(struct buf *b, const char *summary)
+{
+	buf_puts(b, "<details><summary>");
+	esc(b, summary);
+	buf_puts(b, "</summary>\n");
+}
+
+void
+html_details_end(struct buf *b)
+{
+	buf_puts(b, "</details>\n");
+}
+
+void
 html_note(struct buf *b, const char *text)
 {
 	buf_puts(b, "<p class=\"note\">");

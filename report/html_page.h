@@ -29,6 +29,9 @@ void	 html_section_end(struct buf *);
 /* A paragraph of plain text; class "note" makes it small and grey. */
 void	 html_para(struct buf *, const char *text);
 void	 html_note(struct buf *, const char *text);
+/* A part the reader opens (<details>): no script needed. */
+void	 html_details_begin(struct buf *, const char *summary);
+void	 html_details_end(struct buf *);
 /*
  * A table: caption (may be NULL) and a header row of n cells.  align holds
  * one letter per column, 'l', 'r' (numbers) or 'w' (left, long names may

@@ -440,6 +440,14 @@ def html_views():
         v['customers'][(c, 'day')] = (r[2], None, r[3])
         v['customers'][(c, 'short')] = (r[4], r[6], r[5])
         v['customers'][(c, 'long')] = (r[7], r[9], r[8])
+    # each customer's folded table per ISP, its id in every row
+    v['customer_isps'] = {}
+    for t in p.tables:
+        if t and t[0][:3] == ['customer', 'ISP', 'day']:
+            for r in t[1:]:
+                v['customer_isps'][(r[0], r[1], 'day')] = (r[2], None, r[3])
+                v['customer_isps'][(r[0], r[1], 'short')] = (r[4], r[6], r[5])
+                v['customer_isps'][(r[0], r[1], 'long')] = (r[7], r[9], r[8])
     for r in table(('customer', 'forged', 'replayed')) or []:
         v['authenticity'][r['customer']] = tuple(int(r[k]) for k in AUTH)
     v['esp_carried'] = {}
@@ -520,6 +528,11 @@ compare('customer-levels', {'json': J_['levels'], 'csv': C_['levels'],
 compare('customer-isps', {'json': J_['customer_isps'],
                           'csv': C_['customer_isps'],
                           'text': T_['customer_isps']})
+# the page's folded tables leave out the day's change
+compare('customer-isps-html', {
+    'json': {k: (a, b if k[2] != 'day' else None, c)
+             for k, (a, b, c) in J_['customer_isps'].items()},
+    'html': H_['customer_isps']})
 compare('authenticity', {'json': J_['authenticity'],
                          'csv': C_['authenticity'],
                          'text': T_['authenticity']})
