@@ -21,9 +21,18 @@ static const char css[] =
 	"h1{font-size:1.6rem;margin:.5rem 0 1rem}\n"
 	"h2{font-size:1.2rem;margin:2rem 0 .5rem;padding-bottom:.2rem;"
 	"border-bottom:1px solid #ccc}\n"
-	"table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem;"
-	"font-variant-numeric:tabular-nums;max-width:100%}\n"
-	"caption{text-align:left;font-weight:600;padding:.3rem 0}\n"
+	/* A table wider than the screen (a phone's 390 px) scrolls in a box
+	   of its own: the page keeps the screen's width. */
+	".scroll{overflow-x:auto;margin:.5rem 0 1rem}\n"
+	"table{border-collapse:collapse;font-size:.9rem;"
+	"font-variant-numeric:tabular-nums}\n"
+	/* A caption on one line where the page's width allows (a narrow
+	   table widens to it), else wrapped at the screen's width and held
+	   at its left edge, in view as the table scrolls (57rem: the page's
+	   width; 4rem: its side padding and a scrollbar) */
+	"caption{text-align:left;font-weight:600;padding:.3rem 0;"
+	"position:sticky;left:0;width:max-content;"
+	"max-width:min(57rem,100vw - 4rem)}\n"
 	"th,td{padding:.25rem .6rem;border-bottom:1px solid #e2e2e2;"
 	"vertical-align:top}\n"
 	/* long names (zones, key names) break rather than widen the page */
@@ -39,7 +48,18 @@ static const char css[] =
 	"repeat(auto-fill,minmax(18rem,1fr));gap:0 1rem}\n"
 	".multiples svg.chart{margin:.25rem 0}\n"
 	".note{color:#555;font-size:.85rem}\n"
+	/*
+	 * A phone: the heading's date on one line, more room for tables.
+	 * A table squeezed into the screen would wrap its text columns to
+	 * their longest word, rows a dozen lines high: rows stay one line
+	 * and the table scrolls instead.  Not a table with long names ('w'
+	 * columns, the first panel's): it fits the screen by breaking them.
+	 */
+	"@media (max-width:30rem){body{padding:.75rem 1rem}"
+	"h1{font-size:1.35rem}th,td{padding:.25rem .4rem}"
+	".scroll:not(:has(td.w)) td{white-space:nowrap}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}"
+	".scroll{overflow-x:visible}"
 	"section{break-inside:avoid}h2{break-after:avoid}"
 	"svg.chart{break-inside:avoid}"
 	"tbody tr:nth-child(even){background:none}}\n";
@@ -154,7 +174,7 @@ void
 html_table_begin(struct buf *b, const char *caption, const char *const *head,
     size_t n, const char *align)
 {
-	buf_puts(b, "<table>\n");
+	buf_puts(b, "<div class=\"scroll\"><table>\n");
 	if (caption != NULL) {
 		buf_puts(b, "<caption>");
 		esc(b, caption);
@@ -182,7 +202,7 @@ html_table_row_class(struct buf *b, const char *row_class,
 void
 html_table_end(struct buf *b)
 {
-	buf_puts(b, "</tbody>\n</table>\n");
+	buf_puts(b, "</tbody>\n</table></div>\n");
 }
 
 void

@@ -2,7 +2,8 @@
 /*
  * html_page: one self-contained HTML5 document for people (DESIGN section
  * 6), written into a struct buf: inline CSS (system font stack, readable
- * tables, print-friendly), no script, no external resource, and a
+ * tables, print-friendly, a phone's screen as wide as it needs: no
+ * horizontal scrolling of the page), no script, no external resource, and a
  * Content-Security-Policy that forbids loading any (so a chart or a label
  * that slipped a URL through still fetches nothing).  Every text argument
  * is escaped (svg_escape); charts from svg.h go in between as they are.
@@ -37,6 +38,11 @@ void	 html_details_end(struct buf *);
  * one letter per column, 'l', 'r' (numbers) or 'w' (left, long names may
  * break anywhere), or is NULL for all left;
  * html_table_row takes the same align string.  A NULL cell is empty.
+ * The table sits in a box of its own that scrolls sideways when the
+ * screen is narrower than the table (a phone's), so the page never does.
+ * On a phone its rows stay one line high, unless it has a 'w' column:
+ * then its cells wrap and the long names break to fit the screen (the
+ * first panel's table must fit it).
  */
 void	 html_table_begin(struct buf *, const char *caption,
 	    const char *const *head, size_t n, const char *align);

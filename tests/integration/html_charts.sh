@@ -14,12 +14,23 @@
 #     proxy: a 1280x2000 PNG screenshot that is not blank, and the DOM after
 #     load holding the seven charts with their titles and the injected
 #     customer name as text, not markup;
+#   - laid out at a desktop's 1400x900 and a phone's 390x844 (chromium_layout,
+#     tests/lib/page_layout.py): no horizontal overflow (the sample's
+#     eleven-column table scrolls in its own box, its rows one line high
+#     on the phone), every chart titled, labelled and in view; the
+#     first section and what follows its heading in the first screen;
+#     screenshots of both first screens are kept as
+#     build/html-sample-1400x900.png and build/html-sample-390x844.png;
 #   - and the trap must have seen no connection.
 # Controls, so that a silent trap cannot pass the test:
 #   - negative: a page with an external image (198.51.100.1, TEST-NET-2)
 #     must show up in the trap;
 #   - CSP: the same image injected into the sample page must NOT show up:
-#     the page's Content-Security-Policy forbids loading it.
+#     the page's Content-Security-Policy forbids loading it;
+#   - layout: the sample spoilt (a block too wide and too tall before its
+#     first section, the phone's one-line rows undone, a chart's <title>
+#     and the lines' direct labels taken out, a label moved out of its
+#     chart) must fail each layout check.
 # Skips when no C compiler or no usable Chromium is there.
 
 . "$(dirname "$0")/../lib/common.sh"
@@ -94,7 +105,9 @@ if ! trap_start; then
 fi
 if ! chromium_usable; then
 	for t in render-png render-not-blank dom-charts dom-titles \
-	    dom-escaped trap-silent trap-negative-control csp-blocks; do
+	    dom-escaped layout-1400x900 layout-390x844 screen-1400x900 \
+	    screen-390x844 trap-silent trap-negative-control csp-blocks \
+	    layout-controls; do
 		skip "$t" "$CHROMIUM_WHY"
 	done
 	exit 0
@@ -152,6 +165,20 @@ if grep -q -i '<script' "$DOM" ||
 else
 	ok dom-escaped
 fi
+
+# ---- the layout at a desktop's and a phone's width -------------------------
+
+for size in 1400x900 390x844; do
+	w=${size%x*}
+	h=${size#*x}
+	chromium_layout "$SAMPLE" "$w" "$h" "layout-$size" trend
+	shot=$FBL_ROOT/build/html-sample-$size.png
+	rm -f "$shot"
+	chromium_shot_at "$SAMPLE" "$shot" "$w" "$h"
+	check_eq "screen-$size" "$(file -b "$shot" 2>/dev/null | cut -d, -f1-2)" \
+	    "PNG image data, $w x $h"
+done
+
 check_eq trap-silent "$(trap_count)" 0 \
     "$(grep request "$CHROMIUM_TRAP_LOG" | head -n 3 | tr '\n' ' ')"
 echo "html_charts: trap saw $(trap_total) connection(s) in all, to *.invalid only" >&2
@@ -178,5 +205,26 @@ if ! grep -q '198.51.100.1' "$CSP"; then
 else
 	check_eq csp-blocks "$(trap_count)" 0 "the page's CSP let an image through"
 fi
+
+# Each layout check fails on a page spoilt for it: it can fail.
+SPOILT=$FBL_TMP/spoilt.html
+"$PYTHON" - "$SAMPLE" "$SPOILT" <<'PYEOF'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+page = page.replace("</h1>", '</h1><div style="width:1000px;height:900px">'
+                    'wide and tall</div>', 1)
+page = page.replace("{white-space:nowrap}", "{}")
+page = re.sub(r"(<svg [^>]*>\n)<title>[^<]*</title>", r"\1", page, count=1)
+page = re.sub(r'<text [^>]*class="series">[^<]*</text>', "", page)
+page = page.replace("</svg>", '<text x="5000" y="10">far</text></svg>', 1)
+open(sys.argv[2], "w", encoding="utf-8").write(page)
+PYEOF
+check_eq layout-controls "$(chromium_layout "$SPOILT" 390 844 spoilt trend \
+    2>/dev/null | cut -d: -f1)" "not ok spoilt/no-overflow
+not ok spoilt/first-panel
+not ok spoilt/rows-one-line
+not ok spoilt/charts-titled
+not ok spoilt/charts-labelled
+not ok spoilt/charts-in-view"
 
 exit "$(fbl_status)"

@@ -223,6 +223,15 @@ else
 		grep -q "<title>$title" "$T/report.dom" && ok "report/html-chart-$(echo "$title" | cut -d' ' -f1-3 | tr ' ,' '--')" ||
 		    not_ok "report/html-chart-$(echo "$title" | cut -d' ' -f1-3 | tr ' ,' '--')" "no chart titled '$title'"
 	done
+	# A desktop's and a phone's screen: no horizontal scrolling, "What
+	# changed" in the first screen, every chart titled and labelled
+	# (tests/lib/page_layout.py); the first screens kept in build/.
+	for size in 1400x900 390x844; do
+		chromium_layout "$T/report.html" "${size%x*}" "${size#*x}" \
+		    "report/html-layout-$size" changes
+		chromium_shot_at "$T/report.html" \
+		    "$FBL_ROOT/build/report-$size.png" "${size%x*}" "${size#*x}"
+	done
 	check_eq report/html-no-request "$(trap_count)" 0 "$(cat "$CHROMIUM_TRAP_LOG" 2>/dev/null | head -3)"
 	cp "$T/report.png" "$FBL_ROOT/build/report-screenshot.png" 2>/dev/null || true
 fi

@@ -7,6 +7,8 @@
 #   trap_start                     # every connection is logged, none served
 #   chromium_shot  FILE.html OUT.png   # screenshot, 1280x2000
 #   chromium_dom   FILE.html OUT.html  # the DOM after load (--dump-dom)
+#   chromium_shot_at FILE.html OUT.png W H   # screenshot of a WxH viewport
+#   chromium_layout FILE.html W H PREFIX [SECTION]  # layout test lines
 #   trap_count                     # connections the trap has seen
 #
 # No network: every request Chromium makes goes to a trap proxy on loopback
@@ -176,4 +178,28 @@ chromium_shot() {
 chromium_dom() {
 	chromium_run --dump-dom "file://$1" >"$2" \
 	    2>>"$CHROMIUM_HOME/chromium.err"
+}
+
+# chromium_shot_at FILE OUT.png W H: a screenshot of the first W x H
+# pixels of the page, as a screen of that size shows it.
+chromium_shot_at() {
+	chromium_run --window-size="$3,$4" --screenshot="$2" \
+	    "file://$1" >/dev/null 2>>"$CHROMIUM_HOME/chromium.err"
+}
+
+# chromium_layout FILE W H PREFIX [SECTION]: the page laid out in a W x H
+# viewport, checked by tests/lib/page_layout.py (no horizontal overflow,
+# SECTION first and in the first screen, charts titled and labelled): its
+# test lines on stdout.  The page is measured unchanged, inside a frame of
+# a page with a script (page_layout.py explains why); that page and the
+# DOM it dumps stay in $CHROMIUM_HOME/layout-WxH.*.
+chromium_layout() {
+	_l=$CHROMIUM_HOME/layout-$2x$3
+	"$PYTHON" "$FBL_ROOT/tests/lib/page_layout.py" wrap "$1" "$_l.html" \
+	    "$2" "$3" &&
+	    chromium_run --window-size="$2,$3" --virtual-time-budget=5000 \
+	    --dump-dom "file://$_l.html" >"$_l.dom" \
+	    2>>"$CHROMIUM_HOME/chromium.err"
+	"$PYTHON" "$FBL_ROOT/tests/lib/page_layout.py" check "$4" "$_l.dom" \
+	    "$2" "$3" ${5:+"$5"}
 }

@@ -4,7 +4,9 @@
  * report/svg.h) to the file named by argv[1], for
  * tests/integration/html_charts.sh.  Seven charts, titled as that script
  * expects, one of them empty, two small ones side by side (one with days
- * of unknown rate: gaps); a customer name that tries to inject markup.
+ * of unknown rate: gaps); a customer name that tries to inject markup; a
+ * table of eleven columns, as wide as the report's widest, that a phone's
+ * screen cannot hold.
  */
 #include <stdio.h>
 #include <string.h>
@@ -96,6 +98,16 @@ main(int argc, char **argv)
 		{ "shop.example", "334", "0.31 %" },
 		{ "<script>alert(\"x\")</script> & Co", "40", "" },
 	};
+	static const char *const wide_head[] = { "customer", "level", "day",
+	    "rate", "7 days", "rate", "change", "long", "rate", "change",
+	    "why they failed" };
+	static const char *const wide[][11] = {
+		{ "shop.example", "alarmed", "33", "0.310%", "214", "0.290%",
+		    "+120", "1,204", "0.275%", "+311", "redacted 76, "
+		    "key-rotated 13, forged 5, not-signing-key 1" },
+		{ "news.example", "flagged", "8", "0.120%", "61", "0.110%",
+		    "-4", "402", "0.105%", "+17", "forged 3" },
+	};
 	struct buf	 b = BUF_INIT;
 	FILE		*f;
 	size_t		 i;
@@ -111,6 +123,11 @@ main(int argc, char **argv)
 	html_table_begin(&b, "Complaints, 14 days", head, 3, "lrr");
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		html_table_row(&b, rows[i], 3, "lrr");
+	html_table_end(&b);
+	html_table_begin(&b, "Complaints and complaint rates per window, "
+	    "against the period before", wide_head, 11, "llrrrrrrrrr");
+	for (i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		html_table_row(&b, wide[i], 11, "llrrrrrrrrr");
 	html_table_end(&b);
 	html_section_end(&b);
 	html_page_end(&b);
