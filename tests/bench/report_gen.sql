@@ -188,7 +188,8 @@ WITH g0 AS (
            coalesce(sig.customer_id, ''), sig.result, sig.reason, count(*)
       FROM sig JOIN ins USING (msg_day, fingerprint)
      GROUP BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT (day, kind, token, role, customer_id, result, reason)
+    ON CONFLICT (day, kind, token, role, customer_id, result, reason,
+                 diagnosis, diagnosis_field)
     DO UPDATE SET count = t.count + EXCLUDED.count
 )
 SELECT count(*) FROM ins;
