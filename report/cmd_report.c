@@ -234,6 +234,18 @@ date_selector(const void *cfg, const char *selector, int *year, int *month)
 	return classify_selector(cfg, selector, year, month);
 }
 
+/* The sending-network of the config a network of the report belongs to. */
+static bool
+sending_network(const void *cfg, const char *network, struct buf *out)
+{
+	const struct cidr	*c;
+
+	if ((c = classify_sending_network(cfg, network)) == NULL)
+		return false;
+	cidr_format(out, c);
+	return true;
+}
+
 #define CLOSE_MAX	5	/* close ids named for an unknown --customer */
 
 /* The ids closest to what was typed, best first (near_close's rank). */
@@ -316,6 +328,7 @@ report_run(struct report_cmd *rc, const struct fbl_config *cfg,
 		rcfg.nesp_domains = cfg->esp_domains.n;
 	}
 	rcfg.date_selector = date_selector;
+	rcfg.sending_network = sending_network;
 	rcfg.arg = cfg;
 	if ((st = store_open(rc->conninfo, err)) == NULL)
 		return false;

@@ -6,6 +6,7 @@
 
 #include "report/model.h"
 #include "report/rules.h"
+#include "report/views.h"
 
 const char *const report_class_names[FC_N] = {
 	"complaint", "opt-out", "not-spam", "auth-failure", "other"
@@ -619,6 +620,7 @@ report_model_finish(struct report_model *m)
 	if (m->ncustomers > 1)
 		qsort(m->customers, m->ncustomers, sizeof(*m->customers),
 		    report_customer_cmp);
+	report_views_finish(m);
 }
 
 static void
@@ -689,5 +691,6 @@ report_model_free(struct report_model *m)
 	for (i = 0; i < m->nstored_ids; i++)
 		free(m->stored_ids[i]);
 	free(m->stored_ids);
+	report_views_free(m->views);
 	memset(m, 0, sizeof(*m));
 }
