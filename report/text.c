@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "report/render.h"
+#include "report/text.h"
 
 #define NAME_W	18
 
@@ -403,6 +404,35 @@ brief_more(struct buf *b, const struct report_model *m, size_t left,
 		buf_printf(b, "(%zu more %s: --detail)\n", left, what);
 }
 
+/* The helpers above, for text_views.c (text.h). */
+void
+report_text_cut(struct buf *b, const char *s, size_t w, bool pad)
+{
+	put_cut(b, s, w, pad);
+}
+
+void
+report_text_count(struct buf *b, long long n, bool sign)
+{
+	count_col(b, n, sign);
+}
+
+void
+report_text_rate(struct buf *b, double rate, int w)
+{
+	rate_col(b, rate, w);
+}
+
+void
+report_text_item(struct buf *b, struct text_list *tl, const char *text)
+{
+	struct list	 l = { tl->col, tl->first };
+
+	item(b, &l, "%s", text);
+	tl->col = l.col;
+	tl->first = l.first;
+}
+
 static void
 forgery(struct buf *b, const struct report_model *m)
 {
@@ -743,6 +773,7 @@ report_render_text(struct buf *b, const struct report_model *m)
 	verifs(b, m, "MAIL SAMPLES", m->samples, m->nsamples);
 	keys(b, m);
 	unknown(b, m);
+	report_text_views(b, m);
 	dns(b, m);
 	return report_render_end(b);
 }

@@ -171,7 +171,7 @@ check_eq report/only-bad "$?:$(cat "$T/only.err")" \
 # every alarmed and flagged customer of the JSON report has its rate chart,
 # titled "id (level)", in the table's order, up to the cap of
 # report/charts.h and the rest said; then 3 charts (complaints per day,
-# verification results, ISPs)
+# verification results, ISPs), and the tokens' verified share per day
 nsvg=$(grep -o '<svg' "$T/report.html" | wc -l | tr -d ' ')
 $PYTHON - "$T/report.json" "$T/report.html" "$FBL_ROOT/report/charts.h" "$nsvg" <<'PY'
 import html, json, re, sys
@@ -190,8 +190,8 @@ if got != want[:cap]:
     bad.append('charted %r, want %r' % (got[:3], want[:3]))
 if (more > 0) != (said in page):
     bad.append('"and N more" %s' % ('missing' if more > 0 else 'where none are left out'))
-if int(sys.argv[4]) != len(got) + 3:
-    bad.append('%s charts, want %d' % (sys.argv[4], len(got) + 3))
+if int(sys.argv[4]) != len(got) + 4:
+    bad.append('%s charts, want %d' % (sys.argv[4], len(got) + 4))
 print(('ok' if not bad else 'not ok') + ' report/html-charts-every-problem' +
       ('' if not bad else ': ' + '; '.join(bad)))
 print('report/html-charts: %d alarmed or flagged, %d charted' % (len(want), len(got)), file=sys.stderr)

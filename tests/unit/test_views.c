@@ -4,14 +4,15 @@
  * token health over time (report/views.h), from hand-made rows: each list
  * keeps at most its cap however many rows come (more than the cap are
  * fed), counts what it left out, orders its entries, sums the windows and
- * the daily series, and goes with a customer --only leaves out.  A
- * network's or a campaign's row is made of one day's counts
- * (report_window_add); a second row of the same adds to it.  Expected
- * values are worked out by hand in the comments.
+ * the daily series, and goes with a customer --only leaves out; and the
+ * four renderers on names from mail.  A network's or a campaign's row is
+ * made of one day's counts (report_window_add); a second row of the same
+ * adds to it.  Expected values are worked out by hand in the comments.
  */
 #include <stdlib.h>
 
 #include "report/model.h"
+#include "report/render.h"
 #include "report/rules.h"
 #include "report/views.h"
 #include "tests/unit/unit.h"
@@ -243,11 +244,65 @@ test_health_cap(void)
 	report_model_free(&m);
 }
 
+/*
+ * Names from mail in every format: a campaign id that a spreadsheet would
+ * run gets its apostrophe, a control byte never reaches the text, which
+ * keeps to its width, and the JSON keys are there.
+ */
+static void
+test_render(void)
+{
+	static const char *const ids[] = { "cust-a" };
+	static const int64_t	 n[] = { 5 };
+	static const char	 evil[] = "=HYPERLINK(\"x\")\x1b[2J-and-a-"
+	    "very-long-campaign-id-that-goes-on-and-on";
+	struct report_model	 m;
+	struct buf		 out = BUF_INIT;
+	const char		*p, *nl;
+	size_t			 widest = 0;
+	bool			 ok;
+
+	ok = begin(&m, 0, ids, n, 1) &&
+	    campaign(&m, "cust-a", "cust-a", evil, 1, 0, 5) &&
+	    campaign(&m, NULL, "cust-a", evil, 1, 0, 5) &&
+	    network(&m, NULL, "2001:db8:ffff:ffff::/48", 1, 0, 5, 5) &&
+	    health(&m, "a-token-far-too-long-for-its-column.example",
+	    "customer", 1, 0, 3, 2);
+	CHECK_TRUE("views/render-rows", ok);
+	report_model_finish(&m);
+	m.p.detail = true;
+	CHECK_TRUE("views/render-text", report_render_text(&out, &m));
+	for (p = buf_cstr(&out); (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		if ((size_t)(nl - p) > widest)
+			widest = (size_t)(nl - p);
+	CHECK_TRUE("views/render-text-width", widest <= REPORT_TEXT_WIDTH);
+	CHECK_TRUE("views/render-text-no-escape",
+	    strchr(buf_cstr(&out), '\x1b') == NULL &&
+	    strstr(buf_cstr(&out), "=HYPERLINK(\"x\")?[2J") != NULL);
+	buf_reset(&out);
+	CHECK_TRUE("views/render-csv", report_render_csv(&out, &m) &&
+	    strstr(buf_cstr(&out), "campaign,cust-a,cust-a,feedback-id,"
+	    "\"'=HYPERLINK(\"\"x\"\")") != NULL);
+	buf_reset(&out);
+	CHECK_TRUE("views/render-json", report_render_json(&out, &m) &&
+	    strstr(buf_cstr(&out), "\"sending_networks\":{\"all\":"
+	    "{\"networks\":[{\"network\":\"2001:db8:ffff:ffff::/48\"") !=
+	    NULL && strstr(buf_cstr(&out), "\"token_health\":{\"tokens\":[") !=
+	    NULL);
+	buf_reset(&out);
+	CHECK_TRUE("views/render-html", report_render_html(&out, &m) &&
+	    strstr(buf_cstr(&out), "=HYPERLINK(&quot;x&quot;)") != NULL &&
+	    strchr(buf_cstr(&out), '\x1b') == NULL);
+	buf_free(&out);
+	report_model_free(&m);
+}
+
 int
 main(void)
 {
 	test_network_cap();
 	test_campaign_cap();
 	test_health_cap();
+	test_render();
 	return UNIT_DONE();
 }
