@@ -155,6 +155,25 @@ cidr_contains(const struct cidr *c, const struct ip_addr *a)
 }
 
 void
+cidr_mask(struct cidr *c)
+{
+	unsigned	 i = c->net.v4 ? c->prefix + 96 : c->prefix;
+
+	for (; i < 128; i++)
+		c->net.b[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+}
+
+void
+cidr_of(struct cidr *c, const struct ip_addr *a, unsigned prefix)
+{
+	unsigned	 max = a->v4 ? 32 : 128;
+
+	c->net = *a;
+	c->prefix = prefix < max ? prefix : max;
+	cidr_mask(c);
+}
+
+void
 ip_format(struct buf *out, const struct ip_addr *a)
 {
 	char	 t[INET6_ADDRSTRLEN];

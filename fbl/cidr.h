@@ -55,6 +55,14 @@ enum cidr_status {
 bool		 ip_parse(struct ip_addr *, const char *, size_t);
 enum cidr_status cidr_parse(struct cidr *, const char *, size_t);
 bool		 cidr_contains(const struct cidr *, const struct ip_addr *);
+/* c with the bits after its prefix cleared: the network it lies in. */
+void		 cidr_mask(struct cidr *c);
+/*
+ * The network of a's first prefix bits (at most 32 for IPv4, 128 for
+ * IPv6): a /24 or /48 that a Source-IP is counted under (record.h).
+ */
+void		 cidr_of(struct cidr *, const struct ip_addr *a,
+		    unsigned prefix);
 /* "192.0.2.0/24", "2001:db8::/32"; a host keeps its prefix ("/32"). */
 void		 cidr_format(struct buf *, const struct cidr *);
 void		 ip_format(struct buf *, const struct ip_addr *);

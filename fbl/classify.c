@@ -227,6 +227,32 @@ classify_source_ip(const struct fbl_config *cfg, const char *ip)
 	return 0;
 }
 
+const struct cidr *
+classify_sending_network(const struct fbl_config *cfg, const char *network)
+{
+	const struct cidr	*c, *inside = NULL;
+	struct cidr		 n;
+	size_t			 i;
+	unsigned		 nbits, cbits;
+
+	if (cfg == NULL || network == NULL ||
+	    cidr_parse(&n, network, strnlen(network, IP_TEXT_MAX + 5)) !=
+	    CIDR_OK)
+		return NULL;
+	/* prefixes compared as in cidr_contains: IPv4 inside IPv6 */
+	nbits = n.net.v4 ? n.prefix + 96 : n.prefix;
+	for (i = 0; i < cfg->nnetworks; i++) {
+		c = &cfg->networks[i].cidr;
+		cbits = c->net.v4 ? c->prefix + 96 : c->prefix;
+		if (cbits <= nbits && cidr_contains(c, &n.net))
+			return c;
+		if (inside == NULL && nbits <= cbits &&
+		    cidr_contains(&n, &c->net))
+			inside = c;
+	}
+	return inside;
+}
+
 bool
 classify_customer_id(const struct fbl_config *cfg, const char *id)
 {

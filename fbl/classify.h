@@ -71,4 +71,13 @@ bool		 classify_selector(const struct fbl_config *, const char *s,
  */
 int		 classify_source_ip(const struct fbl_config *, const char *);
 
+/*
+ * The sending-network that a network of the report (CIDR text, "192.0.2.0/24":
+ * the /24 or /48 a Source-IP is counted by) lies in, else the first, in
+ * the file's order, that lies in it; NULL when none, or network is not a
+ * network (cidr_parse).
+ */
+const struct cidr *classify_sending_network(const struct fbl_config *,
+		    const char *network);
+
 #endif

@@ -346,16 +346,6 @@ d_customer_regex(struct loader *ld)
 	return add_customer(ld, false, ld->argv[1], NULL, ld->argv[2], re);
 }
 
-/* The network c with the bits after its prefix cleared. */
-static void
-mask_host_bits(struct cidr *c)
-{
-	unsigned	 i = c->net.v4 ? c->prefix + 96 : c->prefix;
-
-	for (; i < 128; i++)
-		c->net.b[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
-}
-
 static bool
 d_sending_network(struct loader *ld)
 {
@@ -369,7 +359,7 @@ d_sending_network(struct loader *ld)
 	for (i = 1; i < ld->argc; i++) {
 		v = ld->argv[i];
 		if ((st = cidr_parse(&c, v, strlen(v))) == CIDR_HOST_BITS) {
-			mask_host_bits(&c);
+			cidr_mask(&c);
 			cidr_format(&m, &c);
 			lerr(ld, "sending-network \"%s\": %s (the network "
 			    "would be %s)", v, cidr_status_str(st),

@@ -31,7 +31,9 @@ static const char report_usage[] =
 "volumes are known (fblscope volume import), split by ISP and feedback\n"
 "type, flagged and alarmed customers first; the ESP token; suspected\n"
 "forgery; verification health of complaints and of mail samples; key\n"
-"hygiene; unknown tokens.  Days are UTC days (a report's Arrival-Date).\n"
+"hygiene; unknown tokens; complaints by sending network and by campaign;\n"
+"each token's verified share per day.  Days are UTC days (a report's\n"
+"Arrival-Date).\n"
 "\n"
 CLI_DB_USAGE
 "  --config FILE        the configuration (fblscope.conf(5)): ESP token,\n"
@@ -52,9 +54,11 @@ CLI_DB_USAGE
 "                       for N days (1 to 14, default 3) after at least 7\n"
 "                       in the 14 days before\n"
 "  --detail             text: every row (per-ISP lines of each customer,\n"
-"                       every token and key); by default the text fits a\n"
-"                       morning: one line per customer, the tokens and\n"
-"                       keys with a problem first, at most 10 of each\n"
+"                       every token and key, each customer's networks and\n"
+"                       campaigns, each token's days); by default the text\n"
+"                       fits a morning: one line per customer, the tokens\n"
+"                       and keys with a problem first, at most 8 of each\n"
+"                       (5 of the networks, campaigns and token health)\n"
 "  --out FILE           write there (replaced once complete) instead of\n"
 "                       standard output\n"
 "  -h, --help           this text\n"
@@ -247,6 +251,18 @@ date_selector(const void *cfg, const char *selector, int *year, int *month)
 	return classify_selector(cfg, selector, year, month);
 }
 
+/* The sending-network of the config a network of the report belongs to. */
+static bool
+sending_network(const void *cfg, const char *network, struct buf *out)
+{
+	const struct cidr	*c;
+
+	if ((c = classify_sending_network(cfg, network)) == NULL)
+		return false;
+	cidr_format(out, c);
+	return true;
+}
+
 #define CLOSE_MAX	5	/* close ids named for an unknown --customer */
 
 /* The ids closest to what was typed, best first (near_close's rank). */
@@ -329,6 +345,7 @@ report_run(struct report_cmd *rc, const struct fbl_config *cfg,
 		rcfg.nesp_domains = cfg->esp_domains.n;
 	}
 	rcfg.date_selector = date_selector;
+	rcfg.sending_network = sending_network;
 	rcfg.arg = cfg;
 	if ((st = store_open(rc->conninfo, err)) == NULL)
 		return false;

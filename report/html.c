@@ -16,6 +16,7 @@
 #include "base/date.h"
 #include "report/changes.h"
 #include "report/charts.h"
+#include "report/html.h"
 #include "report/html_page.h"
 #include "report/render.h"
 #include "report/svg.h"
@@ -146,8 +147,15 @@ day_labels(const struct report_model *m, char (*lab)[6], const char **p,
 	return true;
 }
 
-/* The charts' day axis: UTC days, as the heading says. */
-#define DAY_AXIS	"day (UTC)"
+/* For html_views.c (html.h). */
+bool
+report_html_day_labels(const struct report_model *m, char (*lab)[6],
+    const char **p, size_t n)
+{
+	return day_labels(m, lab, p, n);
+}
+
+#define DAY_AXIS	REPORT_HTML_DAY_AXIS
 
 /* Complaints per day of the customers with the most: an overview. */
 static void
@@ -772,6 +780,8 @@ static const struct section {
 	{ "forgery", "Suspected forgery", forgery_table },
 	{ "keys", "Keys", keys_section },
 	{ "dns", "DNS and keys", dns_table },
+	{ "networks", "Sending networks and campaigns", report_html_networks },
+	{ "health", "Token health over time", report_html_health },
 };
 
 bool

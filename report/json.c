@@ -8,6 +8,7 @@
 
 #include "base/json.h"
 #include "report/changes.h"
+#include "report/json.h"
 #include "report/render.h"
 
 #define REPORT_JSON_VERSION	1
@@ -79,6 +80,20 @@ counts(struct buf *b, const char *key, const int64_t *v, bool *first)
 	for (k = 0; k < RW_N; k++)
 		json_kv_int(b, report_window_names[k], v[k], &wf);
 	buf_putc(b, '}');
+}
+
+/* The helpers above, for json_views.c (json.h). */
+void
+report_json_rate(struct buf *b, const char *key, double rate, bool *first)
+{
+	kv_rate(b, key, rate, first);
+}
+
+void
+report_json_counts(struct buf *b, const char *key, const int64_t *v,
+    bool *first)
+{
+	counts(b, key, v, first);
 }
 
 static void
@@ -501,6 +516,7 @@ report_render_json(struct buf *b, const struct report_model *m)
 	buf_putc(b, ']');
 	unknown(b, m, &first);
 	dns(b, m, &first);
+	report_json_views(b, m, &first);
 	buf_puts(b, "}\n");
 	return report_render_end(b);
 }

@@ -433,7 +433,8 @@ snapshot(struct db *db, void *arg, struct buf *err)
 		return false;
 	}
 	return data_start(ld) && esp_tokens(ld) && load_views(ld) &&
-	    stored_ids(ld) && report_load_dns(ld->m, db, err);
+	    stored_ids(ld) && report_load_dns(ld->m, db, err) &&
+	    report_load_views(ld->m, db, ld->cfg, err);
 }
 
 bool

@@ -25,7 +25,14 @@ struct report_config {
 	size_t		 nesp_domains;
 	bool		(*date_selector)(const void *arg, const char *selector,
 			    int *year, int *month);
-	const void	*arg;		/* for date_selector */
+	/*
+	 * The sending-network of the configuration that a network of the
+	 * report (a /24 or /48) lies in, or that lies in it, as written
+	 * there, into out; false: none.  May be NULL.
+	 */
+	bool		(*sending_network)(const void *arg, const char *network,
+			    struct buf *out);
+	const void	*arg;		/* for date_selector, sending_network */
 };
 
 /*
@@ -42,6 +49,13 @@ bool	 report_model_load(struct report_model *, struct db *,
  * Called by report_model_load inside its snapshot.
  */
 bool	 report_load_dns(struct report_model *, struct db *, struct buf *err);
+/*
+ * The views by sending network, by campaign and of token health over time
+ * (load_views.c, views.h).  Called by report_model_load inside its
+ * snapshot, after the customers and the ESP token.
+ */
+bool	 report_load_views(struct report_model *, struct db *,
+	    const struct report_config *, struct buf *err);
 
 /*
  * The values of a result row, for load.c and load_dns.c.  Text points into

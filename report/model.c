@@ -7,6 +7,7 @@
 #include "report/changes.h"
 #include "report/model.h"
 #include "report/rules.h"
+#include "report/views.h"
 
 const char *const report_class_names[FC_N] = {
 	"complaint", "opt-out", "not-spam", "auth-failure", "other"
@@ -650,6 +651,7 @@ report_model_finish(struct report_model *m)
 	if (m->ncustomers > 1)
 		qsort(m->customers, m->ncustomers, sizeof(*m->customers),
 		    report_customer_cmp);
+	report_views_finish(m);
 }
 
 static void
@@ -721,5 +723,6 @@ report_model_free(struct report_model *m)
 	for (i = 0; i < m->nstored_ids; i++)
 		free(m->stored_ids[i]);
 	free(m->stored_ids);
+	report_views_free(m->views);
 	memset(m, 0, sizeof(*m));
 }

@@ -43,6 +43,8 @@
 
 enum report_window { RW_DAY, RW_SHORT, RW_LONG, RW_N };
 
+struct report_views;
+
 /* Feedback classes (report_complaint.feedback_class). */
 enum report_class {
 	FC_COMPLAINT, FC_OPT_OUT, FC_NOT_SPAM, FC_AUTH_FAILURE, FC_OTHER,
@@ -356,6 +358,8 @@ struct report_model {
 	 */
 	char			**stored_ids;
 	size_t			 nstored_ids;
+	/* by sending network, by campaign, health over time (views.h) */
+	struct report_views	*views;
 };
 
 /*

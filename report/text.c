@@ -11,6 +11,7 @@
 
 #include "report/changes.h"
 #include "report/render.h"
+#include "report/text.h"
 
 #define NAME_W	18
 
@@ -387,7 +388,7 @@ sum_auth(const int64_t *v)
  * TEXT_BRIEF_ROWS, and says how many it left out: the text of 50
  * customers stays well under 200 lines.
  */
-#define TEXT_BRIEF_ROWS	10
+#define TEXT_BRIEF_ROWS	8
 
 /* Whether row i of n is shown: all with --detail, else the first few. */
 static bool
@@ -402,6 +403,35 @@ brief_more(struct buf *b, const struct report_model *m, size_t left,
 {
 	if (left > 0 && !m->p.detail)
 		buf_printf(b, "(%zu more %s: --detail)\n", left, what);
+}
+
+/* The helpers above, for text_views.c (text.h). */
+void
+report_text_cut(struct buf *b, const char *s, size_t w, bool pad)
+{
+	put_cut(b, s, w, pad);
+}
+
+void
+report_text_count(struct buf *b, long long n, bool sign)
+{
+	count_col(b, n, sign);
+}
+
+void
+report_text_rate(struct buf *b, double rate, int w)
+{
+	rate_col(b, rate, w);
+}
+
+void
+report_text_item(struct buf *b, struct text_list *tl, const char *text)
+{
+	struct list	 l = { tl->col, tl->first };
+
+	item(b, &l, "%s", text);
+	tl->col = l.col;
+	tl->first = l.first;
 }
 
 static void
@@ -507,6 +537,10 @@ verifs(struct buf *b, const struct report_model *m, const char *title,
 	size_t	 i, shown = 0;
 	int	 pass;
 
+	if (nv == 0 && !m->p.detail) {
+		buf_printf(b, "\n%s (%d days): none\n", title, m->len[RW_LONG]);
+		return;
+	}
 	buf_printf(b, "\n%s (%d days): signatures, verified (pass), "
 	    "share; why the others did not\n\n", title, m->len[RW_LONG]);
 	buf_printf(b, "%-30s %-11s %8s %8s %7s\n", "token", "role",
@@ -613,6 +647,11 @@ unknown(struct buf *b, const struct report_model *m)
 {
 	size_t	 i;
 
+	if (m->nunknown == 0 && !m->p.detail) {
+		buf_printf(b, "\nUNKNOWN TOKENS (%d days): none\n",
+		    m->len[RW_LONG]);
+		return;
+	}
 	buf_printf(b, "\nUNKNOWN TOKENS (%d days): d= domains of complaints "
 	    "that no customer rule maps\n\n", m->len[RW_LONG]);
 	buf_printf(b, "%-40s %-11s %8s %8s %s\n", "token", "role", "sigs",
@@ -776,6 +815,7 @@ report_render_text(struct buf *b, const struct report_model *m)
 	verifs(b, m, "MAIL SAMPLES", m->samples, m->nsamples);
 	keys(b, m);
 	unknown(b, m);
+	report_text_views(b, m);
 	dns(b, m);
 	return report_render_end(b);
 }

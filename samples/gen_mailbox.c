@@ -167,6 +167,26 @@ pick_isp(struct rng *r, int redacting)
 
 #define H_CUST	"from:to:subject:date:message-id:mime-version:content-type"
 #define H_ESP	"from:to:subject:date:message-id:feedback-id"
+#define H_CFBL	H_ESP ":cfbl-address:cfbl-feedback-id"
+
+/*
+ * The campaign of message i, by i alone (no draw of the PRNG): 1 for half
+ * the messages, 2 for three in ten, 3 and 4 for one in ten each; its
+ * Feedback-ID "cN:cust-NN:myesp", and for a customer whose number is a
+ * multiple of CFBL_EVERY a CFBL-Feedback-ID "cust-NN/cN" too (else "-").
+ */
+static void
+campaign_ids(unsigned long i, unsigned cust, char fbid[48], char cfbl[48])
+{
+	unsigned	 k = (unsigned)(i % 10);
+	unsigned	 c = k < 5 ? 1 : k < 8 ? 2 : k < 9 ? 3 : 4;
+
+	path_fmt(fbid, 48, "c%u:cust-%02u:myesp", c, cust);
+	if (cust % CFBL_EVERY == 0)
+		path_fmt(cfbl, 48, "cust-%02u/c%u", cust, c);
+	else
+		strcpy(cfbl, "-");
+}
 
 /*
  * Build the original (header block + CRLF + body) into orig.  sigs: 0 none,
@@ -175,7 +195,7 @@ pick_isp(struct rng *r, int redacting)
 static void
 make_original(struct rng *r, unsigned long i, unsigned cust, unsigned s,
     long sent, const struct isp *isp, int sigs, unsigned ckey, unsigned ekey,
-    struct sbuf *orig, char rcpt[96], char mailfrom[128])
+    struct sbuf *orig, char rcpt[96], char mailfrom[128], struct row *w)
 {
 	static struct msg	 m;
 	static struct sbuf	 csig, esig;
@@ -210,9 +230,16 @@ make_original(struct rng *r, unsigned long i, unsigned cust, unsigned s,
 	sb_puts(&m.f[m.nf++], "MIME-Version: 1.0");
 	sb_reset(&m.f[m.nf]);
 	sb_puts(&m.f[m.nf++], "Content-Type: text/plain; charset=utf-8");
+	campaign_ids(i, cust, w->fbid, w->cfbl);
 	sb_reset(&m.f[m.nf]);
-	sb_printf(&m.f[m.nf++], "Feedback-ID: c%lu:cust-%02u:myesp", i % 97,
-	    cust);
+	sb_printf(&m.f[m.nf++], "Feedback-ID: %s", w->fbid);
+	if (w->cfbl[0] != '-') {
+		sb_reset(&m.f[m.nf]);
+		sb_puts(&m.f[m.nf++], "CFBL-Address: fbl@myesp.example; "
+		    "report=arf");
+		sb_reset(&m.f[m.nf]);
+		sb_printf(&m.f[m.nf++], "CFBL-Feedback-ID: %s", w->cfbl);
+	}
 
 	sb_reset(&m.body);
 	sb_printf(&m.body, "Dear reader,\r\n\r\nOur %s %s  %s are here.\r\n",
@@ -224,8 +251,8 @@ make_original(struct rng *r, unsigned long i, unsigned cust, unsigned s,
 	if (sigs >= 1)
 		dkim_sign(&m, dom, sel_names[s], H_CUST, sent, ckey, &csig);
 	if (sigs >= 2)
-		dkim_sign(&m, ESP_DOMAIN, sel_names[s], H_ESP, sent + 1, ekey,
-		    &esig);
+		dkim_sign(&m, ESP_DOMAIN, sel_names[s], w->cfbl[0] != '-' ?
+		    H_CFBL : H_ESP, sent + 1, ekey, &esig);
 
 	sb_reset(orig);
 	sb_printf(orig, "Return-Path: <%s>\r\n", mailfrom);
@@ -299,10 +326,11 @@ write_row(FILE *f, const char *name, const struct row *w)
 	    w->cres, w->creason, w->eres, w->ereason);
 	/* with archived-keys.zone too, the rotated-away keys are found */
 	if (w->cat == CAT_ROTATED)
-		fputs("pass\tok\tpass\tok\n", f);
+		fputs("pass\tok\tpass\tok", f);
 	else
-		fprintf(f, "%s\t%s\t%s\t%s\n", w->cres, w->creason, w->eres,
+		fprintf(f, "%s\t%s\t%s\t%s", w->cres, w->creason, w->eres,
 		    w->ereason);
+	fprintf(f, "\t%s\t%s\t%s\n", w->srcip, w->fbid, w->cfbl);
 }
 
 /* mboxrd: every line ">*From " gets one more '>' */
@@ -398,6 +426,9 @@ gen_report(uint64_t seed, unsigned long i, unsigned long n, struct sbuf *out,
 	memset(w, 0, sizeof(*w));
 	w->variant = "-";
 	w->ftype = w->reporter = w->form = w->sel = "-";
+	strcpy(w->srcip, "-");
+	strcpy(w->fbid, "-");
+	strcpy(w->cfbl, "-");
 	w->cres = w->creason = w->eres = w->ereason = "-";
 	w->ours = -1;
 
@@ -445,7 +476,7 @@ gen_report(uint64_t seed, unsigned long i, unsigned long n, struct sbuf *out,
 		}
 	}
 	make_original(&r, i, w->cust, s, w->sent, isp, sigs, ckey, ekey,
-	    &orig, rcpt, mailfrom);
+	    &orig, rcpt, mailfrom, w);
 
 	switch (w->cat) {
 	case CAT_COMPLAINT:
@@ -491,10 +522,19 @@ gen_report(uint64_t seed, unsigned long i, unsigned long n, struct sbuf *out,
 		path_fmt(srcip, sizeof(srcip), "198.51.100.%u",
 		    1 + rng_below(&r, 254));
 	} else {
+		/* the pools of SENDING_NETWORKS: 60, 20 (four /24s), 20 % */
 		w->ours = 1;
 		ip = 10 + rng_below(&r, 20);
-		path_fmt(srcip, sizeof(srcip), "192.0.2.%u", ip);
+		if (ip < 22)
+			path_fmt(srcip, sizeof(srcip), "192.0.2.%u", ip);
+		else if (ip < 26)
+			path_fmt(srcip, sizeof(srcip), "198.18.%u.%u",
+			    ip - 20, ip);
+		else
+			path_fmt(srcip, sizeof(srcip), "2001:db8:5:%x::1",
+			    ip);
 	}
+	snprintf(w->srcip, sizeof(w->srcip), "%s", srcip);
 	sb_reset(out);
 	sb_printf(out, "Return-Path: <>\r\nFrom: %s\r\n"
 	    "To: fbl-reports@" ESP_DOMAIN "\r\nSubject: %s\r\nDate: %s\r\n"
@@ -523,6 +563,9 @@ gen_report(uint64_t seed, unsigned long i, unsigned long n, struct sbuf *out,
 		w->sent = 0;
 		w->ours = -1;
 		w->cres = w->creason = w->eres = w->ereason = "-";
+		strcpy(w->srcip, "-");
+		strcpy(w->fbid, "-");
+		strcpy(w->cfbl, "-");
 		return;
 	}
 	sb_printf(out, "--%s\r\nContent-Type: message/feedback-report\r\n\r\n"
@@ -625,7 +668,7 @@ main(int argc, char *argv[])
 	    "\tarrival_day\tarrival_epoch\tsource_ip_ours\tcust_result"
 	    "\tcust_reason\tesp_result\tesp_reason\tcust_result_archived"
 	    "\tcust_reason_archived\tesp_result_archived\tesp_reason_archived"
-	    "\n");
+	    "\tsource_ip\tfeedback_id\tcfbl_feedback_id\n");
 	for (i = 0; i < n; i++) {
 		gen_report(seed, i, n, &msg, &w);
 		counts[w.cat]++;

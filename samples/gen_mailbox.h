@@ -28,6 +28,9 @@
 #define ZONE_TTL	300
 #define TXT_CHUNK	100		/* characters per TXT string */
 #define NOV1_2026	1793491200L	/* 2026-11-01T00:00:00Z */
+/* The ESP's pools: Source-IPs of its mail are in these (gen_mailbox.c). */
+#define SENDING_NETWORKS "192.0.2.0/24 198.18.0.0/15 2001:db8::/32"
+#define CFBL_EVERY	5	/* customers k % 5 == 0 send CFBL */
 #define DAY		86400L
 
 extern const char *const sel_names[NSEL];
@@ -71,7 +74,11 @@ struct row {
 	unsigned	 cust;		/* 1..NCUST, 0 none */
 	const char	*sel;
 	long		 sent, arrival;
-	int		 ours;		/* Source-IP in 192.0.2.0/24; -1 none */
+	int		 ours;		/* Source-IP in SENDING_NETWORKS; -1
+					   none */
+	char		 srcip[48];	/* the report's Source-IP, or "-" */
+	char		 fbid[48];	/* the original's Feedback-ID, "-" */
+	char		 cfbl[48];	/* its CFBL-Feedback-ID, or "-" */
 	const char	*cres, *creason, *eres, *ereason;
 };
 

@@ -128,7 +128,7 @@ write_conf(const char *out)
 	    "esp-id\t\t\tmyesp\n"
 	    "esp-domain\t\t" ESP_DOMAIN "\n"
 	    "selector-pattern\t'^(?<mon>[a-z]{3})(?<year>\\d{4})\\.myesp$'\n"
-	    "sending-network\t\t192.0.2.0/24\n", f);
+	    "sending-network\t\t" SENDING_NETWORKS "\n", f);
 	for (c = 1; c <= NCUST; c++)
 		fprintf(f, "customer\t\tcust-%02u customer%02u.example\n", c, c);
 	close_out(f, "fblscope.conf");

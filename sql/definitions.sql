@@ -225,6 +225,171 @@ LANGUAGE sql IMMUTABLE AS $$
       FROM (SELECT fbl_feedback_class(kind, feedback_type) AS c) x
 $$;
 
+-- ---- Daily counts by sending network and by campaign (schema 16) --------
+
+-- The network a complaint is counted under in daily_ip: the /24 (IPv4) or
+-- /48 (IPv6) its Source-IP lies in (report.source_prefix, written by
+-- ingest: fbl/store/record.h) when that address is inside the
+-- configuration's sending networks; 'outside' when it is outside them (a
+-- replay or a forgery: an address anyone may write, never split further);
+-- '' when it is not known (no Source-IP, no sending network configured, an
+-- address stored before schema 16 that PostgreSQL does not read).  So the
+-- rows of a day and customer are bounded by the /24s and /48s of the
+-- ESP's own networks, plus two.
+CREATE OR REPLACE FUNCTION fbl_source_network(source_prefix text,
+    source_ip_in_esp boolean)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN source_ip_in_esp THEN coalesce(source_prefix, '')
+                WHEN NOT source_ip_in_esp THEN 'outside'
+                ELSE '' END
+$$;
+
+-- The longest campaign id kept (characters): a longer one is counted
+-- under its first ones.
+CREATE OR REPLACE FUNCTION fbl_campaign_max() RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT 100
+$$;
+
+-- A signature that vouches for the campaign ids it covers: the ESP
+-- token's or a customer's (role), and verified: it passed, a headers-only
+-- copy's header hash verified (fbl_sig_state 'pass', 'headers-ok'), or it
+-- passes under the key archived for its name.  Another domain's signature
+-- vouches for nothing: anyone may add one, over a field added too.
+CREATE OR REPLACE FUNCTION fbl_sig_vouches(role text, result text,
+    header_verified boolean, archived_verdict text)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT role IN ('esp', 'customer') AND
+           (fbl_sig_state(result, header_verified) IN ('pass', 'headers-ok')
+            OR archived_verdict IS NOT DISTINCT FROM 'pass')
+$$;
+
+-- Whether a stored report's campaign ids are vouched for, from its
+-- signature rows as they stand (as fbl_standing, and with it: ingest's
+-- merge computes the same from its staging tables, reverify after a
+-- verdict changed, reattribute after a role changed): a signature covering
+-- the Feedback-ID, resp. the CFBL-Feedback-ID (covers_feedback_id,
+-- covers_cfbl: ingest, by h= and CFBL-Address, fbl/store/record.h),
+-- vouches (fbl_sig_vouches).
+-- NULL when the report has no such id, or its signatures were stored
+-- before schema 16 (what they covered is not known).
+CREATE OR REPLACE FUNCTION fbl_campaign_verified(p_day date, p_fp bytea)
+RETURNS TABLE (feedback_id_verified boolean, cfbl_verified boolean)
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN r.feedback_id IS NULL
+                  OR NOT coalesce(bool_or(s.covers_feedback_id IS NOT NULL),
+                                  true) THEN NULL
+                ELSE coalesce(bool_or(s.covers_feedback_id AND
+                    fbl_sig_vouches(s.role, s.result, s.header_verified,
+                                    s.archived_verdict)), false) END,
+           CASE WHEN r.cfbl_feedback_id IS NULL
+                  OR NOT coalesce(bool_or(s.covers_cfbl IS NOT NULL),
+                                  true) THEN NULL
+                ELSE coalesce(bool_or(s.covers_cfbl AND
+                    fbl_sig_vouches(s.role, s.result, s.header_verified,
+                                    s.archived_verdict)), false) END
+      FROM report r
+      LEFT JOIN signature s ON s.msg_day = r.msg_day
+                           AND s.fingerprint = r.fingerprint
+     WHERE r.msg_day = p_day AND r.fingerprint = p_fp
+     GROUP BY r.feedback_id, r.cfbl_feedback_id
+$$;
+
+-- The campaigns one complaint counts for in daily_campaign: a row
+-- ('feedback-id', id) for its original's Feedback-ID, ('cfbl', id) for
+-- its CFBL-Feedback-ID, each only when
+--   the complaint counts against a customer (attributed 1: feedback class
+--   complaint, authenticity not forged, replayed or unknown; customer_id
+--   not ''), and
+--   a signature of the ESP token or of a customer that verified covers
+--   the field (feedback_id_verified, cfbl_verified: fbl_campaign_verified;
+--   a CFBL-Feedback-ID's signature aligned with CFBL-Address, RFC 9477
+--   section 3.2).  A report stored
+--   before schema 16 does not say: its Feedback-ID counts when the ESP
+--   token's signature verified, its CFBL-Feedback-ID by cfbl_signed
+--   (ingest's verdict by RFC 9477, since schema 2).
+-- So an id is the signer's own: a report cannot bring in a campaign the
+-- customer did not sign, and the rows of a day and customer are bounded by
+-- the campaigns it sent, whatever the reports say.  Ids are cut to
+-- fbl_campaign_max() characters.
+CREATE OR REPLACE FUNCTION fbl_campaigns(customer_id text,
+    attributed integer, feedback_id text, feedback_id_verified boolean,
+    esp_state text, cfbl_feedback_id text, cfbl_verified boolean,
+    cfbl_signed boolean)
+RETURNS TABLE (source text, campaign text)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'feedback-id', left(feedback_id, fbl_campaign_max())
+     WHERE customer_id <> '' AND attributed = 1 AND feedback_id <> ''
+       AND coalesce(feedback_id_verified,
+                    esp_state IN ('pass', 'headers-ok')) IS TRUE
+    UNION ALL
+    SELECT 'cfbl', left(cfbl_feedback_id, fbl_campaign_max())
+     WHERE customer_id <> '' AND attributed = 1 AND cfbl_feedback_id <> ''
+       AND coalesce(cfbl_verified, cfbl_signed) IS TRUE
+$$;
+
+-- What the stored reports of the keys (p_day[i], p_fp[i]) count in
+-- daily_ip and daily_campaign, as their rows stand now: added (p_sign 1)
+-- or taken away (p_sign -1).  Called by fbl_daily_apply (ingest,
+-- reattribute) and around a change of standing (fbl_report_standing, as
+-- both tables count by it).  Complaints of feedback class 'complaint'
+-- only: a rate's complaints, and the suspected forgeries beside them.
+CREATE OR REPLACE FUNCTION fbl_views_apply(p_day date[], p_fp bytea[],
+    p_sign integer)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    WITH r AS (
+        SELECT r.msg_day, coalesce(r.customer_id, '') AS customer_id,
+               fbl_source_network(r.source_prefix, r.source_ip_in_esp)
+                   AS network,
+               r.feedback_id, r.feedback_id_verified, r.esp_state,
+               r.cfbl_feedback_id, r.cfbl_verified, r.cfbl_signed,
+               n.attributed
+          FROM unnest(p_day, p_fp) k(msg_day, fingerprint)
+          JOIN report r USING (msg_day, fingerprint),
+               LATERAL fbl_customer_counts(r.kind,
+                   coalesce(r.feedback_type, ''), r.esp_state,
+                   r.customer_state, r.authenticity) n
+         WHERE r.complaint AND n.complaints = 1
+    ), ip AS (
+        SELECT msg_day, customer_id, network, count(*) AS complaints,
+               sum(attributed) AS attributed
+          FROM r GROUP BY 1, 2, 3
+    ), ip_sub AS (
+        UPDATE daily_ip t SET complaints = t.complaints - ip.complaints,
+               attributed = t.attributed - ip.attributed
+          FROM ip
+         WHERE p_sign < 0 AND t.day = ip.msg_day
+           AND t.customer_id = ip.customer_id AND t.network = ip.network
+    ), ip_add AS (
+        INSERT INTO daily_ip AS t (day, customer_id, network, complaints,
+               attributed)
+        SELECT * FROM ip WHERE p_sign > 0 ORDER BY 1, 2, 3
+        ON CONFLICT (day, customer_id, network) DO UPDATE SET
+               complaints = t.complaints + EXCLUDED.complaints,
+               attributed = t.attributed + EXCLUDED.attributed
+    ), cp AS (
+        SELECT r.msg_day, r.customer_id, c.source, c.campaign,
+               count(*) AS complaints
+          FROM r, LATERAL fbl_campaigns(r.customer_id, r.attributed,
+                   r.feedback_id, r.feedback_id_verified, r.esp_state,
+                   r.cfbl_feedback_id, r.cfbl_verified, r.cfbl_signed) c
+         GROUP BY 1, 2, 3, 4
+    ), cp_sub AS (
+        UPDATE daily_campaign t SET complaints = t.complaints - cp.complaints
+          FROM cp
+         WHERE p_sign < 0 AND t.day = cp.msg_day
+           AND t.customer_id = cp.customer_id AND t.source = cp.source
+           AND t.campaign = cp.campaign
+    )
+    INSERT INTO daily_campaign AS t (day, customer_id, source, campaign,
+           complaints)
+    SELECT * FROM cp WHERE p_sign > 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (day, customer_id, source, campaign)
+    DO UPDATE SET complaints = t.complaints + EXCLUDED.complaints;
+END;
+$$;
+
 -- ---- What a stored report counts ---------------------------------------
 
 -- What the stored reports of the keys (p_day[i], p_fp[i]) count in every
@@ -374,6 +539,7 @@ BEGIN
     ON CONFLICT (day, kind, token, role, customer_id, result, reason,
                  diagnosis, diagnosis_field)
     DO UPDATE SET count = t.count + EXCLUDED.count;
+    PERFORM fbl_views_apply(p_day, p_fp, p_sign);
 END;
 $$;
 
@@ -396,7 +562,8 @@ BEGIN
         original_message_id text, original_from_domain text,
         deviations text[], cfbl_feedback_id text, feedback_id text,
         cfbl_signed boolean, reporter_verified_dkim boolean, decided text,
-        customer_id text, customer_token text, source_ip_derived text)
+        customer_id text, customer_token text, source_ip_derived text,
+        source_prefix text)
         ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_signature (
         msg_day date, fingerprint bytea, idx smallint, d text, s text,
@@ -405,7 +572,8 @@ BEGIN
         header_verified boolean, body_verified boolean, role text,
         customer_id text, selector_year smallint, selector_month smallint,
         archived_verdict text, archived_key bytea, diagnosis text,
-        diagnosis_field text, diagnosis_detail text)
+        diagnosis_field text, diagnosis_detail text,
+        covers_feedback_id boolean, covers_cfbl boolean)
         ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_facts (
         msg_day date, fingerprint bytea, idx smallint, field bytea,
@@ -447,10 +615,21 @@ BEGIN
                    header_verified)) FILTER (WHERE role = 'customer'))
                    AS customer_state,
                bool_or(archived_verdict = 'pass') AS archived_pass,
-               bool_or(reason = 'redacted') AS redacted
+               bool_or(reason = 'redacted') AS redacted,
+               bool_or(covers_feedback_id AND fbl_sig_vouches(role,
+                   result, header_verified, archived_verdict))
+                   AS fbid_verified,
+               bool_or(covers_cfbl AND fbl_sig_vouches(role, result,
+                   header_verified, archived_verdict)) AS cfbl_verified
           FROM stage_signature GROUP BY 1, 2
     ), st AS (
         SELECT r.*, coalesce(g.esp_state, 'none') AS esp_state,
+               CASE WHEN r.feedback_id IS NOT NULL
+                    THEN coalesce(g.fbid_verified, false) END
+                   AS feedback_id_verified,
+               CASE WHEN r.cfbl_feedback_id IS NOT NULL
+                    THEN coalesce(g.cfbl_verified, false) END
+                   AS cfbl_verified,
                coalesce(g.customer_state, 'none') AS customer_state,
                CASE WHEN r.complaint THEN fbl_authenticity(
                    coalesce(g.esp_state, 'none'),
@@ -470,7 +649,8 @@ BEGIN
                deviations, cfbl_feedback_id, feedback_id, cfbl_signed,
                reporter_verified_dkim, decided, customer_id,
                customer_token, source_ip_derived, esp_state, customer_state,
-               authenticity)
+               authenticity, source_prefix, feedback_id_verified,
+               cfbl_verified)
         SELECT msg_day, fingerprint, kind, complaint, source, feedback_type,
                reporter, user_agent, arf_version, to_timestamp(arrival),
                source_ip, source_ip_in_esp, original_mail_from,
@@ -478,7 +658,8 @@ BEGIN
                original_message_id, original_from_domain, deviations,
                cfbl_feedback_id, feedback_id, cfbl_signed,
                reporter_verified_dkim, decided, customer_id, customer_token,
-               source_ip_derived, esp_state, customer_state, authenticity
+               source_ip_derived, esp_state, customer_state, authenticity,
+               source_prefix, feedback_id_verified, cfbl_verified
           FROM st ORDER BY msg_day, fingerprint
         ON CONFLICT DO NOTHING
         RETURNING msg_day, fingerprint
@@ -487,13 +668,14 @@ BEGIN
                x, key_bits, key_testing, result, reason, header_verified,
                body_verified, role, customer_id, selector_year,
                selector_month, archived_verdict, archived_key, diagnosis,
-               diagnosis_field, diagnosis_detail)
+               diagnosis_field, diagnosis_detail, covers_feedback_id,
+               covers_cfbl)
         SELECT g.msg_day, g.fingerprint, g.idx, g.d, g.s, g.a, g.c, g.l,
                g.t, g.x, g.key_bits, g.key_testing, g.result, g.reason,
                g.header_verified, g.body_verified, g.role, g.customer_id,
                g.selector_year, g.selector_month, g.archived_verdict,
                g.archived_key, g.diagnosis, g.diagnosis_field,
-               g.diagnosis_detail
+               g.diagnosis_detail, g.covers_feedback_id, g.covers_cfbl
           FROM stage_signature g JOIN ins USING (msg_day, fingerprint)
          ORDER BY g.msg_day, g.fingerprint, g.idx
     ), fx AS (
@@ -610,12 +792,33 @@ RETURNS boolean LANGUAGE sql AS $$
 $$;
 
 -- The standing of a report again (fbl_standing, as ingest computes it),
--- after one of its verdicts changed.  When it changed, its daily_customer
--- counts move from the old standing's columns to the new one's
--- (fbl_customer_counts): the row's key (day, customer, token, reporter)
--- does not depend on the standing.
+-- and whether its campaign ids are vouched for (fbl_campaign_verified),
+-- after one of its verdicts changed.  When either changed, its
+-- daily_customer counts move from the old standing's columns to the new
+-- one's (fbl_customer_counts): the row's key (day, customer, token,
+-- reporter) does not depend on the standing; its daily_ip and
+-- daily_campaign counts, which do, are taken away and added back
+-- (fbl_views_apply).  The report row is locked first (after its signature
+-- rows, as reattribute takes them), so that a second run at once finds it
+-- moved and moves nothing.
 CREATE OR REPLACE FUNCTION fbl_report_standing(p_day date, p_fp text)
-RETURNS void LANGUAGE sql AS $$
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    fp  bytea := decode(p_fp, 'hex');
+BEGIN
+    PERFORM 1 FROM report
+      WHERE msg_day = p_day AND fingerprint = fp FOR UPDATE;
+    IF NOT EXISTS (SELECT 1 FROM report r, fbl_standing(p_day, fp) x,
+                          fbl_campaign_verified(p_day, fp) c
+         WHERE r.msg_day = p_day AND r.fingerprint = fp
+           AND (r.esp_state, r.customer_state, r.authenticity,
+                r.feedback_id_verified, r.cfbl_verified)
+               IS DISTINCT FROM (x.esp_state, x.customer_state,
+                                 x.authenticity, c.feedback_id_verified,
+                                 c.cfbl_verified)) THEN
+        RETURN;
+    END IF;
+    PERFORM fbl_views_apply(ARRAY[p_day], ARRAY[fp], -1);
     WITH n AS (
         SELECT r.msg_day, r.fingerprint, r.complaint, r.kind,
                coalesce(r.reporter, '') AS reporter,
@@ -630,12 +833,11 @@ RETURNS void LANGUAGE sql AS $$
     ), u AS (
         UPDATE report r SET esp_state = n.esp_state,
                customer_state = n.customer_state,
-               authenticity = n.authenticity
-          FROM n
+               authenticity = n.authenticity,
+               feedback_id_verified = c.feedback_id_verified,
+               cfbl_verified = c.cfbl_verified
+          FROM n, fbl_campaign_verified(p_day, fp) c
          WHERE r.msg_day = n.msg_day AND r.fingerprint = n.fingerprint
-           AND (r.esp_state, r.customer_state, r.authenticity)
-               IS DISTINCT FROM (n.esp_state, n.customer_state,
-                                 n.authenticity)
         RETURNING r.msg_day
     )
     UPDATE daily_customer t SET
@@ -665,7 +867,9 @@ RETURNS void LANGUAGE sql AS $$
                n.old_esp, n.old_customer, n.old_authenticity) o
      WHERE n.complaint AND EXISTS (SELECT 1 FROM u)
        AND t.day = n.msg_day AND t.customer_id = n.customer_id
-       AND t.token = n.token AND t.reporter = n.reporter
+       AND t.token = n.token AND t.reporter = n.reporter;
+    PERFORM fbl_views_apply(ARRAY[p_day], ARRAY[fp], 1);
+END;
 $$;
 
 -- ---- Reattribute: the configuration's customers again -------------------
@@ -680,8 +884,9 @@ $$;
 -- reverify takes them in), and compared after the lock, so two runs at
 -- once, or a run beside reverify, move each report once.  The report's
 -- counts are taken away from every daily table as they stood, its rows
--- changed and its standing computed again (fbl_standing), and its counts
--- added back (fbl_daily_apply).  True when the report was changed.
+-- changed and its standing computed again (fbl_standing,
+-- fbl_campaign_verified: the roles say whose signature vouches), and its
+-- counts added back (fbl_daily_apply).  True when the report was changed.
 CREATE OR REPLACE FUNCTION fbl_reattribute(p_day date, p_fp text,
     p_old_customer text, p_old_token text, p_old_in_esp boolean,
     p_customer text, p_token text, p_in_esp boolean, p_idx smallint[],
@@ -725,8 +930,10 @@ BEGIN
            source_ip_in_esp = p_in_esp
      WHERE msg_day = p_day AND fingerprint = fp;
     UPDATE report r SET esp_state = x.esp_state,
-           customer_state = x.customer_state, authenticity = x.authenticity
-      FROM fbl_standing(p_day, fp) x
+           customer_state = x.customer_state, authenticity = x.authenticity,
+           feedback_id_verified = c.feedback_id_verified,
+           cfbl_verified = c.cfbl_verified
+      FROM fbl_standing(p_day, fp) x, fbl_campaign_verified(p_day, fp) c
      WHERE r.msg_day = p_day AND r.fingerprint = fp;
     PERFORM fbl_daily_apply(ARRAY[p_day], ARRAY[fp], 1);
     RETURN true;
@@ -744,6 +951,8 @@ LANGUAGE sql AS $$
      WHERE complaints + opt_out + not_spam + auth_failure + other = 0;
     DELETE FROM daily_verification WHERE count = 0;
     DELETE FROM daily_key WHERE count = 0;
+    DELETE FROM daily_ip WHERE complaints = 0;
+    DELETE FROM daily_campaign WHERE complaints = 0;
 $$;
 
 -- ---- The report's window ------------------------------------------------
@@ -858,8 +1067,8 @@ $$;
 --
 -- Views for the nightly report (DESIGN section 6) and for dashboards
 -- (Grafana, Metabase).  The report_* views read the daily aggregates only
--- (daily_customer, daily_verification, daily_key, volume;
--- report_archived_key the names and sizes of key_archive), never the
+-- (daily_customer, daily_verification, daily_key, daily_ip,
+-- daily_campaign, volume; report_archived_key the names and sizes of key_archive), never the
 -- report or signature rows: they stay cheap however many messages are
 -- stored, and carry no message data.  daily_complaint and daily_signature
 -- (tables up to schema 15) are the exception, and no command reads them:
@@ -1246,6 +1455,31 @@ SELECT s.day, s.customer_id, a.authenticity, a.n::bigint AS complaints
 COMMENT ON VIEW report_customer_authenticity_day IS
     'complaints (every feedback class) per UTC day, customer and '
     'authenticity';
+
+-- A row: one UTC day, customer ('' : none claimed) and sending network
+-- (fbl_source_network: a /24 or /48 inside the sending networks,
+-- 'outside', '' not known) with its complaints (feedback class complaint,
+-- any authenticity) and of them the attributed ones (in a rate).  No rate:
+-- volumes are known per token, not per network.
+CREATE OR REPLACE VIEW report_ip_day AS
+SELECT day, customer_id, network, complaints, attributed
+  FROM daily_ip
+ WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to());
+COMMENT ON VIEW report_ip_day IS
+    'complaints per UTC day, customer and sending network (a /24 or /48 '
+    'of the sending networks, outside, or empty: not known), and of them '
+    'attributed';
+
+-- A row: one UTC day, customer, source ('feedback-id', 'cfbl') and
+-- campaign id with its attributed complaints whose id a verified signature
+-- covers (fbl_campaigns).  No rate: volumes are not known per campaign.
+CREATE OR REPLACE VIEW report_campaign_day AS
+SELECT day, customer_id, source, campaign, complaints
+  FROM daily_campaign
+ WHERE day BETWEEN (SELECT fbl_window_from()) AND (SELECT fbl_window_to());
+COMMENT ON VIEW report_campaign_day IS
+    'attributed complaints per UTC day, customer and signed campaign id '
+    '(Feedback-ID, CFBL-Feedback-ID)';
 
 -- ---- Privileges ---------------------------------------------------------
 

@@ -35,7 +35,8 @@ encode_report(struct buf *b, const struct record *r)
 	db_copy_text(b, r->decided, false);
 	db_copy_text(b, r->customer_id, false);
 	db_copy_text(b, r->customer_token, false);
-	db_copy_text(b, r->source_ip_derived, true);
+	db_copy_text(b, r->source_ip_derived, false);
+	db_copy_text(b, r->source_prefix, true);
 }
 
 /* The class of a failed signature, its field and detail, or NULLs. */
@@ -47,7 +48,7 @@ encode_diagnosis(struct buf *b, const struct record_sig *s)
 	diag_class_row(&s->diag, s->archived == ARCHIVED_PASS, &row);
 	db_copy_text(b, row.diagnosis, false);
 	db_copy_text(b, row.field, false);
-	db_copy_text(b, row.detail, true);
+	db_copy_text(b, row.detail, false);
 }
 
 static void
@@ -80,6 +81,8 @@ encode_sig(struct buf *b, const struct record *r, const struct record_sig *s)
 	else
 		db_copy_null(b, false);
 	encode_diagnosis(b, s);
+	db_copy_bool(b, s->covers_feedback_id, false);
+	db_copy_bool(b, s->covers_cfbl, true);
 }
 
 void

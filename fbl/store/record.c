@@ -10,6 +10,7 @@
 #include "base/digest.h"
 #include "base/date.h"
 #include "base/hex.h"
+#include "fbl/cidr.h"
 #include "fbl/classify.h"
 #include "fbl/feedback/complaint.h"
 #include "fbl/store/record.h"
@@ -317,27 +318,62 @@ cfbl_address_domain(const struct message *m, size_t *len)
 	return at;
 }
 
+/* sr's h= covers the CFBL-Feedback-ID, its d= aligned with CFBL-Address. */
+static bool
+covers_cfbl(const struct message *m, const struct sig_result *sr)
+{
+	const char	*dom;
+	size_t		 dlen = 0;
+
+	if (sr->sig.d == NULL || message_find_field(m, "CFBL-Feedback-ID") < 0 ||
+	    dkim_sig_signs(&sr->sig, "cfbl-feedback-id") == 0)
+		return false;
+	dom = cfbl_address_domain(m, &dlen);
+	return dom == NULL || domains_aligned(sr->sig.d, strlen(sr->sig.d),
+	    dom, dlen);
+}
+
 int
 record_cfbl_signed(const struct message *m, const struct verify_result *vr)
 {
-	const char	*dom = NULL;
-	size_t		 dlen = 0, i;
+	size_t	 i;
 
 	if (m == NULL || vr == NULL ||
 	    message_find_field(m, "CFBL-Feedback-ID") < 0)
 		return -1;
-	dom = cfbl_address_domain(m, &dlen);
-	for (i = 0; i < vr->nsigs; i++) {
-		const struct sig_result *sr = &vr->sigs[i];
-
-		if (sr->result != DKIM_RESULT_PASS || sr->sig.d == NULL ||
-		    dkim_sig_signs(&sr->sig, "cfbl-feedback-id") == 0)
-			continue;
-		if (dom == NULL || domains_aligned(sr->sig.d,
-		    strlen(sr->sig.d), dom, dlen))
+	for (i = 0; i < vr->nsigs; i++)
+		if (vr->sigs[i].result == DKIM_RESULT_PASS &&
+		    covers_cfbl(m, &vr->sigs[i]))
 			return 1;
-	}
 	return 0;
+}
+
+void
+record_sig_covers(const struct message *m, const struct sig_result *sr,
+    bool *feedback_id, bool *cfbl)
+{
+	*feedback_id = m != NULL && message_find_field(m, "Feedback-ID") >= 0 &&
+	    dkim_sig_signs(&sr->sig, "feedback-id") > 0;
+	*cfbl = m != NULL && covers_cfbl(m, sr);
+}
+
+/* The network a Source-IP is counted by (RECORD_PREFIX_V4/V6), or NULL. */
+static char *
+source_prefix(const char *ip, bool *ok)
+{
+	struct ip_addr	 a;
+	struct cidr	 c;
+	struct buf	 b = BUF_INIT;
+	char		*t = NULL;
+
+	if (ip == NULL || !ip_parse(&a, ip, strnlen(ip, IP_TEXT_MAX + 1)))
+		return NULL;
+	cidr_of(&c, &a, a.v4 ? RECORD_PREFIX_V4 : RECORD_PREFIX_V6);
+	cidr_format(&b, &c);
+	if (!buf_ok(&b) || (t = strdup(buf_cstr(&b))) == NULL)
+		*ok = false;
+	buf_free(&b);
+	return t;
 }
 
 bool
@@ -454,6 +490,9 @@ sigs_build(struct record *rec, const struct record_input *in)
 		    in->diag != NULL && i < in->diag->nsigs ?
 		    &in->diag->sigs[i] : NULL, in->diag != NULL &&
 		    in->diag->cut, rec->reporter_verified_dkim == 1);
+		record_sig_covers(in->original, &vr->sigs[i],
+		    &rec->sigs[i].covers_feedback_id,
+		    &rec->sigs[i].covers_cfbl);
 	}
 	return ok;
 }
@@ -530,6 +569,7 @@ fields_build(struct record *rec, const struct record_input *in, bool *ok)
 	    date_parse_time(r->arrival_date, &rec->arrival);
 	rec->source_ip = opt_text(r->source_ip, ok);
 	rec->source_ip_derived = opt_text(r->source_ip_derived, ok);
+	rec->source_prefix = source_prefix(rec->source_ip, ok);
 	if (r->original_mail_from != NULL && (rec->original_mail_from =
 	    record_mail_from(r->original_mail_from, in->secret)) == NULL &&
 	    strchr(r->original_mail_from, '@') != NULL)
@@ -671,5 +711,6 @@ record_free(struct record *rec)
 	free(rec->original_from_domain);
 	free(rec->cfbl_feedback_id);
 	free(rec->feedback_id);
+	free(rec->source_prefix);
 	memset(rec, 0, sizeof(*rec));
 }

@@ -49,6 +49,14 @@
 #define RECORD_FP_LEN		DIGEST_SHA256_LEN
 #define RECORD_HMAC_LEN		DIGEST_SHA256_LEN	/* HMAC-SHA-256 */
 #define RECORD_MAX_DIGEST	64	/* = EVP_MAX_MD_SIZE */
+/*
+ * A Source-IP is counted by its network (the report's sending-network
+ * view, sql/016_daily_views.sql): IPv4 by the /24, IPv6 by the /48 it
+ * lies in, so that a report's address, which anyone may write, adds at
+ * most one network of the ESP's own ranges to the daily counts.
+ */
+#define RECORD_PREFIX_V4	24
+#define RECORD_PREFIX_V6	48
 
 /*
  * The key-independent facts of a signature whose verdict may still change
@@ -107,6 +115,9 @@ struct record_sig {
 	unsigned char	 archived_key[32];	/* the key that passed */
 	/* Why it failed (diag_class.h): stored as diag_class_final(). */
 	struct sig_class diag;
+	/* h= covers the campaign ids (record_sig_covers) */
+	bool		 covers_feedback_id;
+	bool		 covers_cfbl;
 };
 
 /* One report row and its signature rows. */
@@ -126,6 +137,7 @@ struct record {
 	char		*source_ip;
 	int		 source_ip_in_esp;	/* tri-state */
 	char		*source_ip_derived;	/* NULL, "subject", "received" */
+	char		*source_prefix;	/* its network: RECORD_PREFIX_V4/V6 */
 	char		*original_mail_from;
 	bool		 has_original;	/* a complaint's original stored */
 	enum arf_original original_form;
@@ -177,6 +189,16 @@ struct record_input {
  */
 int		 record_cfbl_signed(const struct message *original,
 		    const struct verify_result *);
+/*
+ * The campaign ids sr's h= covers (record_sig): the original's Feedback-ID;
+ * its CFBL-Feedback-ID when also its d= aligns with CFBL-Address, as
+ * record_cfbl_signed() asks.  Whether the signature verified is not
+ * asked: the database counts a campaign by the verdict the signature has
+ * now (fbl_campaign_verified in sql/definitions.sql), so reverify and the
+ * key archive move it too.
+ */
+void		 record_sig_covers(const struct message *original,
+		    const struct sig_result *, bool *feedback_id, bool *cfbl);
 /*
  * Whether the reporting ISP forwards only mail whose DKIM verified on
  * arrival, unaltered (Yahoo's Complaint Feedback Loop): a failure on

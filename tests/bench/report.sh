@@ -139,7 +139,7 @@ SELECT day, 'fbl.myesp.example', coalesce(reporter, '*'), sum(sent),
   FROM v GROUP BY GROUPING SETS ((day, reporter), (day));
 COMMIT;
 ANALYZE daily_report; ANALYZE daily_key; ANALYZE daily_customer; ANALYZE daily_verification;
-ANALYZE volume;"
+ANALYZE daily_ip; ANALYZE daily_campaign; ANALYZE volume;"
 
 # EXPLAIN (ANALYZE, BUFFERS) of each query of report/model.c, for day $1
 plans() {
@@ -242,6 +242,8 @@ for n in $SIZES; do
 	    || ', daily_customer ' || (SELECT count(*) FROM daily_customer)
 	    || ', daily_verification ' || (SELECT count(*) FROM daily_verification)
 	    || ', daily_key ' || (SELECT count(*) FROM daily_key)
+	    || ', daily_ip ' || (SELECT count(*) FROM daily_ip)
+	    || ', daily_campaign ' || (SELECT count(*) FROM daily_campaign)
 	    || ', volume ' || (SELECT count(*) FROM volume)")
 	# time the report, formats alternating, fastest kept
 	best_text='' best_json='' best_html='' cpu_text='' cpu_json='' cpu_html=''

@@ -10,9 +10,11 @@
 -- fbl_daily_apply() (sql/definitions.sql) counts them: same keys, same
 -- coalesce()s, ON CONFLICT adding to the counts (daily_complaint and
 -- daily_signature are views of the rows since schema 15); daily_customer's
--- count columns from
--- fbl_customer_counts() (sql/definitions.sql), as ingest has them.  authenticity comes from the
--- fbl_authenticity() of sql/definitions.sql, as ingest computes it.
+-- count columns from fbl_customer_counts() (sql/definitions.sql), as
+-- ingest has them; daily_ip and daily_campaign (schema 16) by
+-- fbl_source_network() and fbl_campaigns(), as fbl_views_apply() counts.
+-- authenticity comes from the fbl_authenticity() of sql/definitions.sql,
+-- as ingest computes it.
 WITH g0 AS (
     SELECT i, sha256(int8send(i)) AS fp, (:'day0'::date + :d) AS msg_day
       FROM generate_series(:lo::bigint + :d, :hi::bigint, 30) i
@@ -81,7 +83,8 @@ WITH g0 AS (
         reported_domain, recipient_hmac, original_message_id,
         original_from_domain, deviations, cfbl_feedback_id, feedback_id,
         cfbl_signed, reporter_verified_dkim, decided, customer_id,
-        customer_token, esp_state, customer_state, authenticity)
+        customer_token, esp_state, customer_state, authenticity,
+        source_prefix, feedback_id_verified)
     SELECT msg_day, fp, 'arf', true, 'bench/report.sh', feedback_type,
            reporter, reporter || '-fbl/1.0', '1',
            msg_day + make_interval(secs => (bt * 337 + bx) % 86400),
@@ -94,12 +97,18 @@ WITH g0 AS (
            'multipart/report with a feedback-report part', customer_id,
            ctoken, esp_state, customer_state,
            fbl_authenticity(esp_state, customer_state, truth = 'rotated',
-               truth = 'redacted', true, in_esp, false)
+               truth = 'redacted', true, in_esp, false),
+           CASE WHEN in_esp THEN '192.0.2.0/24' ELSE '203.0.113.0/24' END,
+           -- the ESP signature covers the Feedback-ID: it vouches when it
+           -- passes, live or under its archived key (fbl_sig_vouches)
+           e_result = 'pass' OR truth = 'rotated'
       FROM s ORDER BY msg_day, fp
     ON CONFLICT DO NOTHING
     RETURNING msg_day, fingerprint, kind, reporter, feedback_type,
               complaint, customer_id, customer_token, esp_state,
-              customer_state, authenticity
+              customer_state, authenticity, source_prefix, source_ip_in_esp,
+              feedback_id, feedback_id_verified, cfbl_feedback_id,
+              cfbl_verified, cfbl_signed
 ), du AS (
     INSERT INTO daily_customer AS t (day, customer_id, token, reporter,
         complaints, attributed, carried, esp_verified, opt_out, not_spam,
@@ -134,6 +143,35 @@ WITH g0 AS (
         damaged = t.damaged + EXCLUDED.damaged,
         pending = t.pending + EXCLUDED.pending,
         unknown = t.unknown + EXCLUDED.unknown
+), cl AS (
+    -- daily_ip and daily_campaign (schema 16) as fbl_views_apply counts
+    SELECT i.*, c.attributed
+      FROM ins i, LATERAL fbl_customer_counts(i.kind,
+               coalesce(i.feedback_type, ''), i.esp_state, i.customer_state,
+               i.authenticity) c
+     WHERE i.complaint AND c.complaints = 1
+), dip AS (
+    INSERT INTO daily_ip AS t (day, customer_id, network, complaints,
+        attributed)
+    SELECT msg_day, coalesce(customer_id, ''),
+           fbl_source_network(source_prefix, source_ip_in_esp), count(*),
+           sum(attributed)
+      FROM cl GROUP BY 1, 2, 3
+    ON CONFLICT (day, customer_id, network) DO UPDATE SET
+        complaints = t.complaints + EXCLUDED.complaints,
+        attributed = t.attributed + EXCLUDED.attributed
+), dcp AS (
+    INSERT INTO daily_campaign AS t (day, customer_id, source, campaign,
+        complaints)
+    SELECT cl.msg_day, coalesce(cl.customer_id, ''), p.source, p.campaign,
+           count(*)
+      FROM cl, LATERAL fbl_campaigns(coalesce(cl.customer_id, ''),
+               cl.attributed, cl.feedback_id, cl.feedback_id_verified,
+               cl.esp_state, cl.cfbl_feedback_id, cl.cfbl_verified,
+               cl.cfbl_signed) p
+     GROUP BY 1, 2, 3, 4
+    ON CONFLICT (day, customer_id, source, campaign)
+    DO UPDATE SET complaints = t.complaints + EXCLUDED.complaints
 ), dr AS (
     INSERT INTO daily_report AS t (day, kind, reporter, feedback_type, count)
     SELECT msg_day, kind, coalesce(reporter, ''),
@@ -145,7 +183,7 @@ WITH g0 AS (
     INSERT INTO signature (msg_day, fingerprint, idx, d, s, a, c, l, t, x,
         key_bits, key_testing, result, reason, header_verified,
         body_verified, role, customer_id, selector_year, selector_month,
-        archived_verdict, archived_key)
+        archived_verdict, archived_key, covers_feedback_id, covers_cfbl)
     SELECT s.msg_day, s.fp, k.idx,
            CASE k.idx WHEN 1 THEN s.ctoken ELSE 'fbl.myesp.example' END,
            CASE k.idx WHEN 1 THEN s.c_sel ELSE s.month_sel END,
@@ -163,7 +201,8 @@ WITH g0 AS (
            CASE WHEN k.idx = 1 AND s.cn % 20 = 0 THEN 1
                 ELSE extract(month FROM s.msg_day)::int END,
            CASE WHEN s.truth = 'rotated' THEN 'pass' END,
-           CASE WHEN s.truth = 'rotated' THEN sha256(convert_to(s.c_sel, 'UTF8')) END
+           CASE WHEN s.truth = 'rotated' THEN sha256(convert_to(s.c_sel, 'UTF8')) END,
+           k.idx = 2, false
       FROM s JOIN ins ON ins.msg_day = s.msg_day AND ins.fingerprint = s.fp
      CROSS JOIN (VALUES (1), (2)) k(idx)
      ORDER BY s.msg_day, s.fp, k.idx
@@ -188,7 +227,8 @@ WITH g0 AS (
            coalesce(sig.customer_id, ''), sig.result, sig.reason, count(*)
       FROM sig JOIN ins USING (msg_day, fingerprint)
      GROUP BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT (day, kind, token, role, customer_id, result, reason)
+    ON CONFLICT (day, kind, token, role, customer_id, result, reason,
+                 diagnosis, diagnosis_field)
     DO UPDATE SET count = t.count + EXCLUDED.count
 )
 SELECT count(*) FROM ins;

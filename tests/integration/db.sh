@@ -15,7 +15,7 @@ DB=$(cat "$T/conninfo")
 cd "$T"
 "$FBL_BIN" db status --db "$DB" > status0.out
 check_eq db/status-pending-exit "$?" 1
-check_eq db/status-pending "$(cat status0.out)" "$(printf '001_init\tpending\n002_judgements\tpending\n003_standing\tpending\n004_report_views\tpending\n005_report_window\tpending\n006_customer_token\tpending\n007_window_once\tpending\n008_daily_customer\tpending\n009_key_audit\tpending\n010_key_audit_latest\tpending\n011_reverify_backoff\tpending\n012_source_ip_derived\tpending\n013_key_archive_bits\tpending\n014_signature_diagnosis\tpending\n015_derived_daily\tpending')"
+check_eq db/status-pending "$(cat status0.out)" "$(printf '001_init\tpending\n002_judgements\tpending\n003_standing\tpending\n004_report_views\tpending\n005_report_window\tpending\n006_customer_token\tpending\n007_window_once\tpending\n008_daily_customer\tpending\n009_key_audit\tpending\n010_key_audit_latest\tpending\n011_reverify_backoff\tpending\n012_source_ip_derived\tpending\n013_key_archive_bits\tpending\n014_signature_diagnosis\tpending\n015_derived_daily\tpending\n016_daily_views\tpending')"
 
 # two migrations at once on the empty database: each applied exactly once
 "$FBL_BIN" db migrate --db "$DB" > m1.out 2> m1.err &
@@ -28,14 +28,14 @@ check_eq db/concurrent-migrate-exit "$r1$r2" 00
 check_eq db/concurrent-migrate-applied-once \
     "$(cat m1.out m2.out | grep -c '^applied 001_init')" 1
 check_eq db/schema-version-rows \
-    "$(psql "$DB" -Atc 'SELECT count(*) FROM schema_version')" 15
+    "$(psql "$DB" -Atc 'SELECT count(*) FROM schema_version')" 16
 
 "$FBL_BIN" db migrate --db "$DB" > m3.out
 check_eq db/migrate-again-exit "$?" 0
 check_eq db/migrate-again-nothing "$(cat m3.out)" "0 migrations applied"
 "$FBL_BIN" db status --db "$DB" > status1.out
 check_eq db/status-applied-exit "$?" 0
-check_eq db/status-applied "$(cat status1.out)" "$(printf '001_init\tapplied\n002_judgements\tapplied\n003_standing\tapplied\n004_report_views\tapplied\n005_report_window\tapplied\n006_customer_token\tapplied\n007_window_once\tapplied\n008_daily_customer\tapplied\n009_key_audit\tapplied\n010_key_audit_latest\tapplied\n011_reverify_backoff\tapplied\n012_source_ip_derived\tapplied\n013_key_archive_bits\tapplied\n014_signature_diagnosis\tapplied\n015_derived_daily\tapplied')"
+check_eq db/status-applied "$(cat status1.out)" "$(printf '001_init\tapplied\n002_judgements\tapplied\n003_standing\tapplied\n004_report_views\tapplied\n005_report_window\tapplied\n006_customer_token\tapplied\n007_window_once\tapplied\n008_daily_customer\tapplied\n009_key_audit\tapplied\n010_key_audit_latest\tapplied\n011_reverify_backoff\tapplied\n012_source_ip_derived\tapplied\n013_key_archive_bits\tapplied\n014_signature_diagnosis\tapplied\n015_derived_daily\tapplied\n016_daily_views\tapplied')"
 
 # month partitions on demand, idempotent
 psql "$DB" -Atqc "SELECT fbl_ensure_month('2026-11-21'); SELECT fbl_ensure_month('2026-11-02'); SELECT fbl_ensure_month('2026-12-01')" > /dev/null
@@ -60,9 +60,9 @@ check_eq db/upgrade-setup "$?" 0 "$(cat up.err)"
 # customer one that failed; and one with only a forged customer signature;
 # and their daily_signature counts, as schema 1's ingest kept them
 psql "$DB1" -Atq -v ON_ERROR_STOP=1 -c "
-INSERT INTO report (msg_day, fingerprint, kind, complaint, source, reporter, feedback_type)
-VALUES ('2025-03-09', sha256('a'), 'arf', true, 't', 'gmx', 'abuse'),
-       ('2025-03-09', sha256('b'), 'arf', true, 't', 'gmx', 'abuse');
+INSERT INTO report (msg_day, fingerprint, kind, complaint, source, reporter, feedback_type, source_ip, source_ip_in_esp, feedback_id)
+VALUES ('2025-03-09', sha256('a'), 'arf', true, 't', 'gmx', 'abuse', ' [192.0.2.77]', true, 'spring:shop'),
+       ('2025-03-09', sha256('b'), 'arf', true, 't', 'gmx', 'abuse', '198.51.100.9', false, 'x:shop');
 INSERT INTO signature (msg_day, fingerprint, idx, d, s, a, result, reason, role, customer_id, key_bits)
 VALUES ('2025-03-09', sha256('a'), 1, 'fbl.myesp.example', 'mar2025.myesp', 'rsa-sha256', 'pass', 'ok', 'esp', NULL, 2048),
        ('2025-03-09', sha256('a'), 2, 'Shop.Example', 'mar2025.myesp', 'rsa-sha256', 'fail', 'body-hash-mismatch', 'customer', 'shop', 2048),
@@ -74,7 +74,7 @@ VALUES ('2025-03-09', 'arf', 'fbl.myesp.example', 'esp', '', 'mar2025.myesp', 'g
 check_eq db/upgrade-rows "$?" 0 "$(cat up.err)"
 "$FBL_BIN" db migrate --db "$DB1" > up.out
 check_eq db/upgrade-exit "$?" 0
-check_eq db/upgrade-applied "$(cat up.out)" "$(printf 'applied 002_judgements\napplied 003_standing\napplied 004_report_views\napplied 005_report_window\napplied 006_customer_token\napplied 007_window_once\napplied 008_daily_customer\napplied 009_key_audit\napplied 010_key_audit_latest\napplied 011_reverify_backoff\napplied 012_source_ip_derived\napplied 013_key_archive_bits\napplied 014_signature_diagnosis\napplied 015_derived_daily\n14 migrations applied')"
+check_eq db/upgrade-applied "$(cat up.out)" "$(printf 'applied 002_judgements\napplied 003_standing\napplied 004_report_views\napplied 005_report_window\napplied 006_customer_token\napplied 007_window_once\napplied 008_daily_customer\napplied 009_key_audit\napplied 010_key_audit_latest\napplied 011_reverify_backoff\napplied 012_source_ip_derived\napplied 013_key_archive_bits\napplied 014_signature_diagnosis\napplied 015_derived_daily\napplied 016_daily_views\n15 migrations applied')"
 check_eq db/upgrade-partitions \
     "$(psql "$DB1" -Atc "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'")" \
     "report_2025_03 signature_2025_03 signature_facts_2025_03"
@@ -103,6 +103,21 @@ check_eq db/daily-derived \
 check_eq db/upgrade-daily-signature \
     "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', day, token, role, customer_id, selector, reporter, result, reason, count), ', ' ORDER BY token, selector) FROM daily_signature")" \
     "2025-03-09 fbl.myesp.example esp  mar2025.myesp gmx pass ok 1, 2025-03-09 shop.example customer shop mar2025.myesp gmx fail body-hash-mismatch 1, 2025-03-09 shop.example customer shop x1 gmx fail signature-mismatch 1"
+
+# schema 16: the stored Source-IPs get their /24, as ingest writes it
+# (blanks and brackets as the C parser takes them); complaints counted by
+# network (inside the sending networks, else outside) and the authentic
+# one's Feedback-ID by campaign (stored before schema 16: the ESP token's
+# signature verified), the forged one's not
+check_eq db/upgrade-source-prefix \
+    "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', source_prefix, feedback_id_verified), ', ' ORDER BY fingerprint) FROM report")" \
+    "198.51.100.0/24, 192.0.2.0/24"
+check_eq db/upgrade-daily-ip \
+    "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', day, customer_id, network, complaints, attributed), ', ' ORDER BY network) FROM daily_ip")" \
+    "2025-03-09 shop 192.0.2.0/24 1 1, 2025-03-09 shop outside 1 0"
+check_eq db/upgrade-daily-campaign \
+    "$(psql "$DB1" -Atc "SELECT string_agg(concat_ws(' ', day, customer_id, source, campaign, complaints), ', ') FROM daily_campaign")" \
+    "2025-03-09 shop feedback-id spring:shop 1"
 
 # ---- sql/definitions.sql: every view and function, one definition each
 # The views and functions of a database, each with a digest of its
@@ -142,7 +157,8 @@ applied 012_source_ip_derived
 applied 013_key_archive_bits
 applied 014_signature_diagnosis
 applied 015_derived_daily
-5 migrations applied" "$(cat v10.err)"
+applied 016_daily_views
+6 migrations applied" "$(cat v10.err)"
 check_eq db/upgrade-010-definitions "$(objects "$DB10")" "$(cat fresh.obj)"
 if need_cmd pg_dump; then
 	psql "$DB" -Atqc "CREATE DATABASE fresh" > /dev/null
@@ -165,7 +181,8 @@ check_eq db/upgrade-013-setup "$?" 0 "$(cat v13.err)"
 "$FBL_BIN" db migrate --db "$DB13" > v13.out 2>> v13.err
 check_eq db/upgrade-013-migrate "$?:$(cat v13.out)" "0:applied 014_signature_diagnosis
 applied 015_derived_daily
-2 migrations applied" "$(cat v13.err)"
+applied 016_daily_views
+3 migrations applied" "$(cat v13.err)"
 check_eq db/upgrade-013-definitions "$(objects "$DB13")" "$(cat fresh.obj)"
 if need_cmd pg_dump; then
 	schema "$DB13" > v13.schema

@@ -73,7 +73,7 @@ $PYTHON "$FBL_ROOT/tests/lib/report_check.py" "$T/mb" $DAY 30 1 \
 
 # without --detail the text fits a morning: under 200 lines for the 50
 # customers, each on one line; the tokens with real mismatches or
-# suspected forgeries first, the keys with a flag first, at most 10 each
+# suspected forgeries first, the keys with a flag first, at most 8 each
 "$FBL_BIN" report --db "$DB" --config "$T/report.conf" --date $DAY > "$T/brief.text"
 check_eq report/brief-exit "$?" 0
 "$PYTHON" - "$T/brief.text" "$T/report.json" <<'PY'
@@ -90,14 +90,14 @@ ids = [l.split()[0] for l in cust if re.match(r"^cust-\d+ ", l)]
 line(ids == [c["id"] for c in rep["customers"]], "report/brief-every-customer-once",
      "%d of %d" % (len(ids), len(rep["customers"])))
 sec = text[text.index(next(l for l in text if l.startswith("VERIFICATION HEALTH"))):]
-rows = [l.split()[0] for l in sec[3:] if re.match(r"^[a-z0-9.-]+\.example ", l)][:10]
+rows = [l.split()[0] for l in sec[3:] if re.match(r"^[a-z0-9.-]+\.example ", l)][:8]
 bad = [v["token"] for v in rep["verification"]
        if v["health"]["mismatch"] + v["health"]["suspected-forgery"] > 0]
-want = (bad + [v["token"] for v in rep["verification"] if v["token"] not in bad])[:10]
+want = (bad + [v["token"] for v in rep["verification"] if v["token"] not in bad])[:8]
 line(rows == want, "report/brief-problem-tokens-first", "%s, want %s" % (rows[:4], want[:4]))
 more = [l for l in text if re.match(r"^\((\d+) more (tokens|keys): --detail\)$", l)]
-line(sorted(more) == sorted(["(%d more tokens: --detail)" % (len(rep["verification"]) - 10),
-                             "(%d more keys: --detail)" % (len(rep["keys"]) - 10)]),
+line(sorted(more) == sorted(["(%d more tokens: --detail)" % (len(rep["verification"]) - 8),
+                             "(%d more keys: --detail)" % (len(rep["keys"]) - 8)]),
      "report/brief-says-what-it-left-out", "; ".join(more))
 PY
 
@@ -171,7 +171,7 @@ check_eq report/only-bad "$?:$(cat "$T/only.err")" \
 # every alarmed and flagged customer of the JSON report has its rate chart,
 # titled "id (level)", in the table's order, up to the cap of
 # report/charts.h and the rest said; then 3 charts (complaints per day,
-# verification results, ISPs)
+# verification results, ISPs), and the tokens' verified share per day
 nsvg=$(grep -o '<svg' "$T/report.html" | wc -l | tr -d ' ')
 $PYTHON - "$T/report.json" "$T/report.html" "$FBL_ROOT/report/charts.h" "$nsvg" <<'PY'
 import html, json, re, sys
@@ -190,8 +190,8 @@ if got != want[:cap]:
     bad.append('charted %r, want %r' % (got[:3], want[:3]))
 if (more > 0) != (said in page):
     bad.append('"and N more" %s' % ('missing' if more > 0 else 'where none are left out'))
-if int(sys.argv[4]) != len(got) + 3:
-    bad.append('%s charts, want %d' % (sys.argv[4], len(got) + 3))
+if int(sys.argv[4]) != len(got) + 4:
+    bad.append('%s charts, want %d' % (sys.argv[4], len(got) + 4))
 print(('ok' if not bad else 'not ok') + ' report/html-charts-every-problem' +
       ('' if not bad else ': ' + '; '.join(bad)))
 print('report/html-charts: %d alarmed or flagged, %d charted' % (len(want), len(got)), file=sys.stderr)

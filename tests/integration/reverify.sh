@@ -78,6 +78,9 @@ check_eq reverify/dns-down-all-temperror "$ntemp" "$nsig"
 check_eq reverify/dns-down-facts-kept \
     "$(psql "$DB" -Atc "SELECT count(*) FROM signature s JOIN signature_facts f USING (msg_day, fingerprint, idx) WHERE s.result = 'temperror'")" "$ntemp"
 aggregates dns-down "$DB"
+# no signature vouched for a campaign id while DNS was down (schema 16)
+check_eq reverify/dns-down-no-campaigns \
+    "$(psql "$DB" -Atc "SELECT count(*) FROM daily_campaign")" 0
 check_eq reverify/dns-down-standing-pending \
     "$(psql "$DB" -Atc "SELECT count(*) FROM report WHERE complaint AND (esp_state <> 'none' OR customer_state <> 'none') AND authenticity <> 'pending'")" 0
 
@@ -130,6 +133,15 @@ if [ "$(psql "$DB" -Atc "$SIGS")" = "$(psql "$DBU" -Atc "$SIGS")" ]; then
 else
 	not_ok reverify/dns-back-equals-dns-up "signatures or daily counts differ"
 fi
+# and by network and campaign: the ids the temperrors left out come in
+# with their verdicts, as if DNS had never been down
+VIEWS="SELECT * FROM daily_ip ORDER BY 1, 2, 3;
+SELECT * FROM daily_campaign ORDER BY 1, 2, 3, 4;
+SELECT count(*) FROM report WHERE feedback_id_verified"
+check_eq reverify/dns-back-views-equal-dns-up \
+    "$(psql "$DB" -Atc "$VIEWS" | md5sum)" "$(psql "$DBU" -Atc "$VIEWS" | md5sum)"
+check_eq reverify/dns-back-campaigns \
+    "$(psql "$DB" -Atc "SELECT count(*) > 0 FROM daily_campaign")" t
 # a second run finds nothing to do
 before=$(psql "$DB" -Atc "$SIGS" | md5sum)
 "$FBL_BIN" reverify --db "$DB" $RES > /dev/null 2> "$T/r2.err"

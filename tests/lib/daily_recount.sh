@@ -60,9 +60,55 @@ DAILY_RECOUNT_CUSTOMER="WITH c AS (SELECT msg_day AS day,
         count(*) FILTER (WHERE authenticity = 'pending'),
         count(*) FILTER (WHERE authenticity = 'unknown')
     FROM c GROUP BY 1, 2, 3, 4"
+# daily_ip and daily_campaign (schema 16): complaints (class complaint) by
+# the network of their Source-IP, inside the sending networks (else
+# 'outside', '' not known); attributed complaints by the campaign id that
+# a signature of the ESP token or a customer covers and that verified
+# (pass, a headers-only copy's verified header hash, or pass under an
+# archived key); for signatures stored before schema 16, which do not say
+# what they covered, a Feedback-ID counts when the ESP token's signature
+# verified and a CFBL-Feedback-ID by cfbl_signed; ids cut to 100
+# characters
+DAILY_RECOUNT_CLASSED="SELECT *, cls = 'complaint' AND authenticity NOT IN
+        ('forged', 'replayed', 'unknown') AS attr FROM (SELECT r.msg_day AS day,
+        coalesce(r.customer_id, '') AS customer_id, r.source_prefix,
+        r.source_ip_in_esp, r.feedback_id, r.cfbl_feedback_id, r.cfbl_signed,
+        r.esp_state IN ('pass', 'headers-ok') AS esp_ok, r.authenticity,
+        CASE WHEN r.feedback_type IN ('abuse', 'fraud', 'virus') THEN 'complaint'
+             WHEN r.feedback_type IN ('opt-out', 'not-spam', 'auth-failure') THEN r.feedback_type
+             WHEN r.kind = 'complaint' THEN 'complaint' ELSE 'other' END AS cls,
+        (SELECT bool_or(s.covers_feedback_id IS NOT NULL) FROM signature s
+          WHERE s.msg_day = r.msg_day AND s.fingerprint = r.fingerprint) AS known,
+        EXISTS (SELECT 1 FROM signature s WHERE s.msg_day = r.msg_day
+            AND s.fingerprint = r.fingerprint AND s.role IN ('esp', 'customer')
+            AND (s.result = 'pass' OR (s.result = 'neutral' AND s.header_verified)
+                 OR s.archived_verdict = 'pass')
+            AND s.covers_feedback_id) AS fbid_ok,
+        EXISTS (SELECT 1 FROM signature s WHERE s.msg_day = r.msg_day
+            AND s.fingerprint = r.fingerprint AND s.role IN ('esp', 'customer')
+            AND (s.result = 'pass' OR (s.result = 'neutral' AND s.header_verified)
+                 OR s.archived_verdict = 'pass')
+            AND s.covers_cfbl) AS cfbl_ok
+        FROM report r WHERE r.complaint) c"
+DAILY_RECOUNT_IP="WITH c AS ($DAILY_RECOUNT_CLASSED)
+    SELECT day, customer_id, CASE source_ip_in_esp WHEN true THEN
+        coalesce(source_prefix, '') WHEN false THEN 'outside' ELSE '' END,
+        count(*), count(*) FILTER (WHERE attr)
+    FROM c WHERE cls = 'complaint' GROUP BY 1, 2, 3"
+DAILY_RECOUNT_CAMPAIGN="WITH c AS ($DAILY_RECOUNT_CLASSED)
+    SELECT day, customer_id, source, left(id, 100), count(*) FROM (
+        SELECT day, customer_id, 'feedback-id' AS source, feedback_id AS id
+          FROM c WHERE attr AND customer_id <> '' AND feedback_id <> ''
+           AND CASE WHEN known THEN fbid_ok ELSE esp_ok END
+        UNION ALL
+        SELECT day, customer_id, 'cfbl', cfbl_feedback_id
+          FROM c WHERE attr AND customer_id <> '' AND cfbl_feedback_id <> ''
+           AND CASE WHEN known THEN cfbl_ok ELSE cfbl_signed END) x
+    GROUP BY 1, 2, 3, 4"
 
 daily_recount() {	# conninfo
-	for _t in report signature verification key complaint customer; do
+	for _t in report signature verification key complaint customer ip \
+	    campaign; do
 		case $_t in
 		report) _q=$DAILY_RECOUNT_REPORT
 			_d="day, kind, reporter, feedback_type, count" ;;
@@ -76,6 +122,10 @@ daily_recount() {	# conninfo
 			_d="day, kind, reporter, feedback_type, customer_id, token, esp_state, customer_state, authenticity, count" ;;
 		customer) _q=$DAILY_RECOUNT_CUSTOMER
 			_d="day, customer_id, token, reporter, complaints, attributed, carried, esp_verified, opt_out, not_spam, auth_failure, other, unsigned, authentic, replayed, forged, rotated, redacted, damaged, pending, unknown" ;;
+		ip) _q=$DAILY_RECOUNT_IP
+			_d="day, customer_id, network, complaints, attributed" ;;
+		campaign) _q=$DAILY_RECOUNT_CAMPAIGN
+			_d="day, customer_id, source, campaign, complaints" ;;
 		esac
 		printf 'daily_%s %s\n' "$_t" "$(psql "$1" -Atc "WITH r AS ($_q),
 		    d AS (SELECT $_d FROM daily_$_t)

@@ -411,3 +411,126 @@ line(marked == alarmed, 'text-alarmed-marked', '%s vs %s' % (marked[:5], alarmed
 for title in ('CUSTOMERS', 'ESP TOKEN', 'SUSPECTED FORGERY', 'VERIFICATION HEALTH', 'MAIL SAMPLES',
               'KEY HYGIENE', 'UNKNOWN TOKENS'):
     line(any(l.startswith(title) for l in txt), 'text-section ' + title.lower().replace(' ', '-'))
+
+# ---- the views by sending network, by campaign and of token health -------
+# (report/views.h), from the manifest's Source-IP, campaign ids and
+# verdicts.  Networks: complaints (class complaint, any authenticity) by
+# the /24 (IPv4) or /48 (IPv6) of a Source-IP inside the sending networks
+# of fblscope.conf (labelled with the one holding it), else 'outside'.
+# Campaigns: attributed complaints whose id the ESP signature covers (h=
+# has feedback-id, and the CFBL fields for the customers that send CFBL)
+# and vouches for: it passed, in a headers-only copy its header hash
+# verified, or it passes under the archived key (rotated, the archive
+# imported first); a redacted copy's failed.
+import ipaddress
+SENDING = [ipaddress.ip_network(n) for ln in open(os.path.join(mb, 'fblscope.conf'))
+           if ln.startswith('sending-network') for n in ln.split()[1:]]
+
+def network_of(m):
+    ip = ipaddress.ip_address(m['source_ip'])
+    if not any(ip in n for n in SENDING):
+        return 'outside', None
+    pre = ipaddress.ip_network('%s/%d' % (ip, 24 if ip.version == 4 else 48), strict=False)
+    return str(pre), next(str(n) for n in SENDING
+                          if n.version == pre.version and pre.subnet_of(n))
+
+def windows(counter, key):
+    return {w: sum(counter[key + (o,)] for o in range(-LEN[w] + 1, 1)) for w in LEN}
+
+net_c, net_a, net_label = collections.Counter(), collections.Counter(), {}
+camp = collections.Counter()
+for m in man:
+    o = off(m['arrival_day'])
+    if cls_of(m['feedback_type']) != 'complaint':
+        continue
+    attributed = auth_of(m) not in ('forged', 'replayed')
+    net, label = network_of(m)
+    net_label[net] = label
+    for who in ('*', m['customer']):
+        net_c[(who, net, o)] += 1
+        net_a[(who, net, o)] += attributed
+    if attributed and m['category'] in ('complaint', 'headers-only', 'rotated'):
+        camp[(m['customer'], 'feedback-id', m['feedback_id'], o)] += 1
+        if m['cfbl_feedback_id'] != '-':
+            camp[(m['customer'], 'cfbl', m['cfbl_feedback_id'], o)] += 1
+
+def net_list(who):
+    nets = sorted(set(k[1] for k in net_c if k[0] == who and -LONG < k[2] <= 0))
+    rows = [(n, windows(net_c, (who, n)), windows(net_a, (who, n))) for n in nets]
+    rows.sort(key=lambda r: (-r[1]['long'], r[0]))
+    return [{'network': n, 'sending_network': net_label[n], 'complaints': c,
+             'attributed': a} for n, c, a in rows]
+
+sn = rep['sending_networks']
+want = net_list('*')
+line(sn['all']['networks'] == want[:10] and sn['all']['left_out'] == max(0, len(want) - 10)
+     and len(want) >= 6, 'views-networks-all-vs-manifest',
+     'got %s, want %s' % (sn['all']['networks'][:2], want[:2]))
+shown = [c['id'] for c in rep['customers']]
+bad = [c for c in shown if next((l['networks'] for l in sn['customers'] if l['customer'] == c),
+                                []) != net_list(c)[:10]]
+line(not bad and [l['customer'] for l in sn['customers']] == sorted(shown),
+     'views-networks-per-customer-vs-manifest', 'differ: %s' % bad[:4])
+
+attr_long = {c: sum(comp[(c, '*', o)] for o in range(-LONG + 1, 1)) for c in customers}
+all_long = sum(attr_long.values())
+
+def camp_list(who):
+    keys = sorted(set(k[:3] for k in camp if (who is None or k[0] == who) and -LONG < k[3] <= 0))
+    rows = [(k, windows(camp, k)) for k in keys]
+    rows.sort(key=lambda r: (-r[1]['long'],) + r[0])
+    den = all_long if who is None else attr_long[who]
+    return [{'customer': k[0], 'source': k[1], 'campaign': k[2], 'complaints': n,
+             'share': n['long'] / den if den else None} for k, n in rows], len(rows)
+
+def same_campaigns(got, want):
+    return len(got) == len(want) and all(
+        {k: v for k, v in g.items() if k != 'share'} == {k: v for k, v in w.items() if k != 'share'}
+        and close(g['share'], w['share']) for g, w in zip(got, want))
+
+cp = rep['campaigns']
+want, total = camp_list(None)
+line(same_campaigns(cp['all']['campaigns'], want[:10]) and cp['all']['left_out'] == total - 10
+     and any(c['source'] == 'cfbl' for c in cp['all']['campaigns']),
+     'views-campaigns-all-vs-manifest', 'got %s, want %s' % (cp['all']['campaigns'][:1], want[:1]))
+bad = []
+for c in shown:
+    want, total = camp_list(c)
+    got = next((l for l in cp['customers'] if l['customer'] == c), None)
+    if (got is None and want) or (got is not None and (
+            not same_campaigns(got['campaigns'], want[:10]) or got['left_out'] != max(0, total - 10))):
+        bad.append(c)
+line(not bad, 'views-campaigns-per-customer-vs-manifest', 'differ: %s' % bad[:4])
+
+# token health: each token's complaint signatures per day, those that passed
+hs, hv = collections.Counter(), collections.Counter()
+for m in man:
+    o = off(m['arrival_day'])
+    for tok, res in ((m['customer_domain'], m['cust_result']), (ESP, m['esp_result'])):
+        if res != 'none' and -LONG < o <= 0:
+            hs[(tok, o)] += 1
+            hv[(tok, o)] += res == 'pass'
+toks = sorted(set(k[0] for k in hs))
+def share(v, n):
+    return v / n if n else None
+rank = sorted(toks, key=lambda t: (t != ESP, sum(hv[(t, o)] for o in range(-LONG + 1, 1)) /
+                                   sum(hs[(t, o)] for o in range(-LONG + 1, 1)),
+                                   -sum(hs[(t, o)] for o in range(-LONG + 1, 1)), t))
+th = rep['token_health']
+hbad = []
+for g in th['tokens']:
+    t = g['token']
+    sig, ver = windows(hs, (t,)), windows(hv, (t,))
+    days = [{'day': (D + datetime.timedelta(days=o)).isoformat(), 'signatures': hs[(t, o)],
+             'verified': hv[(t, o)], 'share': share(hv[(t, o)], hs[(t, o)])}
+            for o in range(-LONG + 1, 1) if hs[(t, o)]]
+    low = min(days, key=lambda d: d['share'])
+    if g['signatures'] != sig or g['verified'] != ver or \
+            any(not close(g['share'][w], share(ver[w], sig[w])) for w in LEN) or \
+            [{k: v for k, v in d.items() if k != 'share'} for d in g['days']] != \
+            [{k: v for k, v in d.items() if k != 'share'} for d in days] or \
+            g['worst_day'] != low['day'] or not close(g['worst_share'], low['share']):
+        hbad.append(t)
+line(not hbad and [g['token'] for g in th['tokens']] == rank[:48] and
+     th['left_out'] == len(rank) - 48 > 0, 'views-token-health-vs-manifest',
+     'differ: %s; order %s vs %s' % (hbad[:3], [g['token'] for g in th['tokens']][:3], rank[:3]))

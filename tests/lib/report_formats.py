@@ -599,4 +599,209 @@ compare('keys', {'json': J_['keys'], 'csv': C_['keys'], 'text': T_['keys'],
 compare('unknown-tokens', {'json': J_['unknown'], 'csv': C_['unknown'],
                            'text': T_['unknown'], 'html': H_['unknown']},
         may_be_empty=True)
+# ---- the views by sending network, by campaign and of token health -------
+# (report/views.h).  A list is '*' for all customers, else the customer;
+# networks: (sending network or None, complaints per window, attributed of
+# the long window); campaigns: (complaints per window, share); tokens:
+# (signatures of the long window, share per window, worst day MM-DD, its
+# share); their days: (share, signatures); what each list left out.
+def views_of_json():
+    v = {'networks': {}, 'network_left_out': {}, 'campaigns': {},
+         'campaign_left_out': {}, 'health': {}, 'health_days': {},
+         'health_left_out': {}}
+    sn, cp = J['sending_networks'], J['campaigns']
+    for lst in [dict(sn['all'], customer='*')] + sn['customers']:
+        for n in lst['networks']:
+            v['networks'][(lst['customer'], n['network'])] = (
+                n['sending_network'],) + tuple(
+                count(n['complaints'][w]) for w in WINDOWS) + (
+                count(n['attributed']['long']),)
+        if lst['left_out']:
+            v['network_left_out'][lst['customer']] = lst['left_out']
+    for lst in [dict(cp['all'], customer='*')] + cp['customers']:
+        for c in lst['campaigns']:
+            v['campaigns'][(lst['customer'], c['customer'], c['source'],
+                            c['campaign'])] = tuple(
+                count(c['complaints'][w]) for w in WINDOWS) + (
+                rate(c['share']),)
+        if lst['left_out']:
+            v['campaign_left_out'][lst['customer']] = lst['left_out']
+    for t in J['token_health']['tokens']:
+        k = (t['token'], t['role'])
+        v['health'][k] = (count(t['signatures']['long']),) + tuple(
+            rate(t['share'][w]) for w in WINDOWS) + (
+            t['worst_day'][5:] if t['worst_day'] else None,
+            rate(t['worst_share']))
+        for d in t['days']:
+            v['health_days'][k + (d['day'][5:],)] = (rate(d['share']),
+                                                     d['signatures'])
+    if J['token_health']['left_out']:
+        v['health_left_out']['*'] = J['token_health']['left_out']
+    return v
+
+
+def views_of_csv():
+    v = {k: {} for k in ('networks', 'network_left_out', 'campaigns',
+                         'campaign_left_out', 'health', 'health_days',
+                         'health_left_out')}
+    rows = {}
+    header = None
+    for row in csv.reader(io.StringIO(open(cpath).read())):
+        if row and row[0] == 'section':
+            header = row
+        elif row:
+            rows.setdefault(row[0], []).append(dict(zip(header, row)))
+    by = {}
+    for r in rows.get('network', []):
+        by.setdefault((r['list'], r['network']), {})[r['window']] = r
+    for k, w in by.items():
+        v['networks'][k] = (w['long']['sending_network'] or None,) + tuple(
+            count(int(w[x]['complaints'])) for x in WINDOWS) + (
+            count(int(w['long']['attributed'])),)
+    by = {}
+    for r in rows.get('campaign', []):
+        by.setdefault((r['list'], r['customer'], r['source'],
+                       r['campaign']), {})[r['window']] = r
+    for k, w in by.items():
+        v['campaigns'][k] = tuple(count(int(w[x]['complaints']))
+                                  for x in WINDOWS) + (
+            rate(float(w['long']['share']) if w['long']['share']
+                 else None),)
+    for sec, key in (('network_left_out', 'network_left_out'),
+                     ('campaign_left_out', 'campaign_left_out')):
+        v[key] = {r['list']: int(r['left_out']) for r in rows.get(sec, [])
+                  if int(r['left_out'])}
+    by = {}
+    for r in rows.get('token_health', []):
+        by.setdefault((r['token'], r['role']), {})[r['window']] = r
+    for k, w in by.items():
+        lo = w['long']
+        v['health'][k] = (count(int(lo['signatures'])),) + tuple(
+            rate(float(w[x]['share']) if w[x]['share'] else None)
+            for x in WINDOWS) + (lo['worst_day'][5:] or None,
+                                 rate(float(lo['worst_share'])
+                                      if lo['worst_share'] else None))
+    for r in rows.get('token_health_day', []):
+        v['health_days'][(r['token'], r['role'], r['day'][5:])] = (
+            rate(float(r['share'])), int(r['signatures']))
+    v['health_left_out'] = {'*': int(r['left_out'])
+                            for r in rows.get('token_health_left_out', [])
+                            if int(r['left_out'])}
+    return v
+
+
+def views_of_text():
+    v = {k: {} for k in ('networks', 'network_left_out', 'campaigns',
+                         'campaign_left_out', 'health', 'health_days',
+                         'health_left_out')}
+    section, lst, tok = None, '*', None
+    days = ''
+    RATE = r'(\d+\.\d{3}%|>999%|-)'
+    CNT = r'(\d+[kMGTP]?)'
+
+    def flush_days():
+        for m in re.finditer(r'(\d\d-\d\d) ' + RATE + r' of (\d+)', days):
+            v['health_days'][tok + (m.group(1),)] = (m.group(2),
+                                                     int(m.group(3)))
+    for ln in open(tpath).read().split('\n'):
+        if re.match(r'^(SENDING NETWORKS|CAMPAIGNS|TOKEN HEALTH) \(', ln):
+            section, lst = ln.split(' (')[0], '*'
+            continue
+        if re.match(r'^[A-Z][A-Z ]+[:(]', ln):
+            section = None
+        if section is None:
+            continue
+        if section == 'TOKEN HEALTH' and ln.startswith('      '):
+            days += ' ' + ln.strip()
+            continue
+        if tok is not None:
+            flush_days()
+            tok, days = None, ''
+        m = re.match(r'^\((\d+) more (networks?|campaigns?|tokens)'
+                     r'(, fewer complaints| past the 48 kept)\)$', ln)
+        if m:
+            key = {'n': 'network_left_out', 'c': 'campaign_left_out',
+                   't': 'health_left_out'}[m.group(2)[0]]
+            v[key][lst] = int(m.group(1))
+            continue
+        if section == 'SENDING NETWORKS':
+            m = re.match(r'^  (\S+(?: known\))?) +(\S+) +' + ' +'.join(
+                [CNT] * 4) + '$', ln)
+            if m:
+                net = '' if m.group(1) == '(not known)' else m.group(1)
+                v['networks'][(lst, net)] = (
+                    None if m.group(2) == '-' else m.group(2),) + \
+                    m.groups()[2:]
+            elif re.match(r'^[^ (]\S*$', ln):
+                lst = ln
+        elif section == 'CAMPAIGNS':
+            m = re.match(r'^(\S+) +(feedback-id|cfbl) +(\S+) +' + ' +'.join(
+                [CNT] * 3) + ' +' + RATE + '$', ln)
+            if m:
+                v['campaigns'][(lst,) + m.groups()[:3]] = m.groups()[3:]
+            elif re.match(r'^[^ (]\S*$', ln):
+                lst = ln
+        elif section == 'TOKEN HEALTH':
+            m = re.match(r'^(\S+) +(esp|customer) +' + CNT + ' +' +
+                         ' +'.join([RATE] * 3) +
+                         r'(?: (\d\d-\d\d) +' + RATE + ')?$', ln)
+            if m:
+                tok = m.groups()[:2]
+                v['health'][tok] = m.groups()[2:]
+    if tok is not None:
+        flush_days()
+    return v
+
+
+def views_of_html():
+    p = Page()
+    p.feed(open(hpath).read())
+    v = {k: {} for k in ('networks', 'network_left_out', 'campaigns',
+                         'campaign_left_out', 'health', 'health_left_out')}
+
+    def name(lst):
+        return '*' if lst == 'all customers' else lst
+    for t in p.tables:
+        if t and t[0][:3] == ['list', 'network', 'sending network']:
+            for r in t[1:]:
+                v['networks'][(name(r[0]), '' if r[1] == '(not known)'
+                               else r[1])] = (r[2] or None,) + tuple(
+                    count(num(x)) for x in r[3:7])
+        elif t and t[0][:4] == ['list', 'customer', 'source', 'campaign']:
+            for r in t[1:]:
+                v['campaigns'][(name(r[0]),) + tuple(r[1:4])] = tuple(
+                    count(num(x)) for x in r[4:7]) + (r[7],)
+        elif t and t[0][:3] == ['token', 'role', 'customer']:
+            for r in t[1:]:
+                v['health'][(r[0], r[1])] = (count(num(r[3])),) + tuple(
+                    r[4:7]) + (r[7][5:] or None, r[8] or '-')
+    html = open(hpath).read()
+    for m in re.finditer(r'(\d+) more (networks|campaigns) of ([^<]+?) left '
+                         r'out', html):
+        key = 'network_left_out' if m.group(2) == 'networks' else \
+            'campaign_left_out'
+        v[key][name(m.group(3))] = int(m.group(1))
+    m = re.search(r'(\d+) more tokens left out', html)
+    if m:
+        v['health_left_out']['*'] = int(m.group(1))
+    return v
+
+
+VJ, VC, VT, VH = (views_of_json(), views_of_csv(), views_of_text(),
+                  views_of_html())
+for k in ('networks', 'campaigns', 'health'):
+    compare('views-' + k, {'json': VJ[k], 'csv': VC[k], 'text': VT[k],
+                           'html': VH[k]})
+for k in ('network_left_out', 'campaign_left_out', 'health_left_out'):
+    compare('views-' + k.replace('_', '-'), {'json': VJ[k], 'csv': VC[k],
+                                             'text': VT[k], 'html': VH[k]},
+            may_be_empty=True)
+compare('views-health-days', {'json': VJ['health_days'],
+                              'csv': VC['health_days'],
+                              'text': VT['health_days']})
+# the chart draws the first tokens of the table, by name
+line('views-health-chart', [] if re.search(
+    r'Verified share of complaint signatures per day', open(hpath).read())
+    or not VJ['health'] else ['no chart of token health'])
+
 sys.exit(1 if failures else 0)

@@ -176,6 +176,7 @@ test_build(void)
 	    "<m1@shop.example>");
 	CHECK_STR("record/no-secret-no-recipient", rec.recipient_hmac, NULL);
 	CHECK_INT("record/no-sigs", rec.nsigs, 0);
+	CHECK_STR("record/no-source-ip-no-prefix", rec.source_prefix, NULL);
 	record_free(&rec);
 
 	/* no Arrival-Date: the report's Date */
@@ -188,6 +189,92 @@ test_build(void)
 	    strlen(rec.recipient_hmac) == 5 + 64 + 2);
 	record_free(&rec);
 	buf_free(&key);
+}
+
+/*
+ * A Source-IP is counted by its /24 or /48 (schema 16), in the form the
+ * C parser reads it (brackets, blanks, IPv4-mapped) and inet_ntop writes;
+ * what is no address has none.
+ */
+static void
+test_source_prefix(void)
+{
+	static const struct {
+		const char	*field;
+		const char	*want;
+	} t[] = {
+		{ "Source-IP: 192.0.2.77\r\n", "192.0.2.0/24" },
+		{ "Source-IP: [198.51.100.255]\r\n", "198.51.100.0/24" },
+		{ "Source-IP: 2001:db8:5:1d::1\r\n", "2001:db8:5::/48" },
+		{ "Source-IP: [IPv6:2001:DB8:ffff:ffff:1::9]\r\n",
+		    "2001:db8:ffff::/48" },
+		{ "Source-IP: ::ffff:203.0.113.9\r\n", "203.0.113.0/24" },
+		{ "Source-IP: 192.0.2.1/24\r\n", NULL },
+		{ "Source-IP: mx.example\r\n", NULL },
+	};
+	struct record	 rec;
+	char		 name[64];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(name, sizeof(name), "record/source-prefix-%zu", i);
+		if (!build(&rec, t[i].field, NULL)) {
+			CHECK_TRUE(name, false);
+			continue;
+		}
+		CHECK_STR(name, rec.source_prefix, t[i].want);
+		record_free(&rec);
+	}
+}
+
+/*
+ * The campaign ids a signature's h= covers (schema 16): the Feedback-ID;
+ * the CFBL-Feedback-ID only with a d= aligned with CFBL-Address (RFC
+ * 9477 section 3.2: equal, or one a subdomain of the other); neither when
+ * the original has no such field, whatever h= names.
+ */
+static void
+covers(const char *raw, size_t field, bool *fbid, bool *cfbl)
+{
+	struct message		 m;
+	struct sig_result	 sr;
+
+	memset(&sr, 0, sizeof(sr));
+	*fbid = *cfbl = false;
+	if (message_parse(&m, raw, strlen(raw)) == MESSAGE_OK) {
+		dkim_sig_parse(&sr.sig, &m, field);
+		record_sig_covers(&m, &sr, fbid, cfbl);
+		dkim_sig_free(&sr.sig);
+	}
+	message_free(&m);
+}
+
+#define SIG(d, h)	"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; " \
+	"d=" d "; s=s1; t=1; h=" h "; bh=YWJj; b=YWJj\r\n"
+
+static void
+test_covers(void)
+{
+	static const char with[] =
+	    SIG("mail.esp.example", "from:feedback-id:cfbl-feedback-id")
+	    SIG("other.example", "from:feedback-id:cfbl-feedback-id")
+	    SIG("esp.example", "from:subject")
+	    "From: news@shop.example\r\nFeedback-ID: c1:shop:esp\r\n"
+	    "CFBL-Address: fbl@esp.example; report=arf\r\n"
+	    "CFBL-Feedback-ID: shop/c1\r\n\r\nbody\r\n";
+	static const char without[] =
+	    SIG("esp.example", "from:feedback-id:cfbl-feedback-id")
+	    "From: news@shop.example\r\n\r\nbody\r\n";
+	bool	 f, c;
+
+	covers(with, 0, &f, &c);
+	CHECK_TRUE("record/covers-aligned", f && c);
+	covers(with, 1, &f, &c);
+	CHECK_TRUE("record/covers-cfbl-not-aligned", f && !c);
+	covers(with, 2, &f, &c);
+	CHECK_TRUE("record/covers-not-in-h", !f && !c);
+	covers(without, 0, &f, &c);
+	CHECK_TRUE("record/covers-no-field", !f && !c);
 }
 
 /* The verdicts whose facts are kept, compared as enums. */
@@ -403,6 +490,8 @@ main(void)
 	test_hmac();
 	test_mail_from();
 	test_build();
+	test_source_prefix();
+	test_covers();
 	test_attribute();
 	test_verdicts();
 	test_encode();
