@@ -27,6 +27,10 @@ check_eq report/keys-import "$?" 0
 "$FBL_BIN" ingest --db "$DB" --zone "$T/mb/keys.zone" --no-progress \
     --config "$T/mb/fblscope.conf" --keep "$T/mb/Maildir" > /dev/null 2> "$T/ingest.err"
 check_eq report/ingest-exit "$?" 1 "$(tail -2 "$T/ingest.err")"
+# every daily table equals its recount from the rows (tests/lib/daily_recount.sh),
+# daily_verification with the diagnosis classes ingest stored
+. "$FBL_ROOT/tests/lib/daily_recount.sh"
+check_eq report/daily-equals-rows "$(daily_recount "$DB" | awk '$2 != 0' | tr '\n' ' ')" ""
 
 # ---- volume import ----
 vol() { "$FBL_BIN" volume import --db "$DB" --config "$T/mb/fblscope.conf" "$@" > "$T/vol.out" 2> "$T/vol.err"; }

@@ -19,10 +19,12 @@ DAILY_RECOUNT_SIGNATURE="SELECT s.msg_day, r.kind, lower(coalesce(s.d, '')),
     coalesce(r.reporter, ''), coalesce(r.feedback_type, ''), s.result,
     s.reason, count(*) FROM signature s JOIN report r USING (msg_day, fingerprint)
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+# daily_verification also by the diagnosis class and its field (schema 14)
 DAILY_RECOUNT_VERIFICATION="SELECT s.msg_day, r.kind, lower(coalesce(s.d, '')),
-    s.role, coalesce(s.customer_id, ''), s.result, s.reason, count(*)
+    s.role, coalesce(s.customer_id, ''), s.result, s.reason,
+    coalesce(s.diagnosis, ''), coalesce(s.diagnosis_field, ''), count(*)
     FROM signature s JOIN report r USING (msg_day, fingerprint)
-    GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
 DAILY_RECOUNT_KEY="SELECT s.msg_day, r.kind, lower(coalesce(s.d, '')), s.role,
     coalesce(s.customer_id, ''), coalesce(s.s, ''), coalesce(s.a, ''),
     coalesce(s.key_bits, -1), coalesce(s.key_testing, false), count(*)
@@ -115,7 +117,7 @@ daily_recount() {	# conninfo
 		signature) _q=$DAILY_RECOUNT_SIGNATURE
 			_d="day, kind, token, role, customer_id, selector, reporter, feedback_type, result, reason, count" ;;
 		verification) _q=$DAILY_RECOUNT_VERIFICATION
-			_d="day, kind, token, role, customer_id, result, reason, count" ;;
+			_d="day, kind, token, role, customer_id, result, reason, diagnosis, diagnosis_field, count" ;;
 		key) _q=$DAILY_RECOUNT_KEY
 			_d="day, kind, token, role, customer_id, selector, algorithm, key_bits, key_testing, count" ;;
 		complaint) _q=$DAILY_RECOUNT_COMPLAINT
