@@ -122,16 +122,18 @@ unhex(const char *s, size_t *len)
 	return p;
 }
 
-static char *
-dup_value(const struct db_rows *res, size_t row, size_t col)
-{
-	return db_null(res, row, col) ? NULL : strdup(db_get(res, row, col));
-}
-
 static const char *
 value_or_null(const struct db_rows *res, size_t row, size_t col)
 {
 	return db_null(res, row, col) ? NULL : db_get(res, row, col);
+}
+
+static char *
+dup_value(const struct db_rows *res, size_t row, size_t col)
+{
+	const char	*v = value_or_null(res, row, col);
+
+	return v != NULL ? strdup(v) : NULL;
 }
 
 static void
